@@ -1,0 +1,1 @@
+"""Upsell: managed upsell to the existing client base of a B2B company."""

@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    SHIPMENTS = "shipments", _("Shipments")
+    CLIENTS = "clients", _("Clients")
+    PRODUCTS = "products", _("Products")
+    PAYMENTS = "payments", _("Payments")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PARTIAL = "partial", _("Imported with rejected rows")
+    FAILED = "failed", _("Failed")
+
+
+class ImportRun(models.Model):
+    """One file brought in: who, when, what it changed, and every error it had."""
+
+    file_name = models.CharField(_("file"), max_length=500)
+    # The uploaded file while the run waits for the worker; blank for files read in place.
+    stored_file = models.FileField(_("stored file"), upload_to="imports/%Y/%m/", blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    keep_valid_rows = models.BooleanField(_("import valid rows, reject the rest"), default=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    # {"clients": {"created": 3, "updated": 1, "unchanged": 40}, "shipments": {...}, ...}
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [{"row": 12, "column": "Дата", "message": "..."}], the first ones (see MAX_STORED_ERRORS).
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    rejected_file = models.CharField(_("rejected rows file"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ImportStatus.values), name="imports_run_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="") | models.Q(kind__in=ImportKind.values),
+                name="imports_run_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
