@@ -1,10 +1,12 @@
 """The one permission funnel for clients and everything hanging off them.
 
-A manager sees only the clients it manages, an assistant only those assigned to it, the
-head of sales and top management every client; an administrator manages users and imports,
-not sales. Every page, API endpoint, export and task reaches a client through here.
+A manager sees and changes only the clients it manages; an assistant sees only the clients
+assigned to it; the head of sales sees and changes every client; top management sees every
+client and changes none; an administrator manages users and imports, not sales. Every page,
+API endpoint, export and task reaches a client through here.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -25,13 +27,32 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     return clients.none()
 
 
+def can_change_client(user: User, client: Client) -> bool:
+    if not user.is_active:
+        return False
+    if user.role == Role.HEAD_OF_SALES:
+        return True
+    return user.role == Role.MANAGER and client.manager_id == user.pk
+
+
+def can_create_clients(user: User) -> bool:
+    return user.is_active and user.role in (Role.HEAD_OF_SALES, Role.MANAGER)
+
+
 def can_reassign_clients(user: User) -> bool:
     return user.is_active and user.role == Role.HEAD_OF_SALES
 
 
-def get_client_for_user(user: User, client_id: int) -> Client:
-    """The client if ``user`` may see it; 404 otherwise, so existence stays secret."""
+def get_client_for_user(user: User, client_id: int, *, write: bool = False) -> Client:
+    """The client if ``user`` may see it (and change it, with ``write``).
+
+    A client the user may not see answers 404, so its existence stays secret; one it may see
+    but not change answers 403.
+    """
     try:
-        return clients_visible_to(user).get(pk=client_id)
+        client = clients_visible_to(user).select_related("manager", "assistant").get(pk=client_id)
     except Client.DoesNotExist:
         raise Http404("No such client") from None
+    if write and not can_change_client(user, client):
+        raise PermissionDenied("This client is read-only for you")
+    return client
