@@ -1,10 +1,84 @@
-from django.db.models import QuerySet
+"""Reads of clients for pages, exports and the API. Scoping comes from the access funnel."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db.models import Q, QuerySet
 
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
-from upsell.clients.models import Client
+from upsell.clients.models import Client, ClientAssignmentChange
+
+ClientSort = Literal[
+    "name", "-name", "tax_id", "-tax_id", "region", "-region", "segment", "-segment",
+    "manager", "-manager",
+]  # fmt: skip
+CLIENT_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "id"),
+    "tax_id": ("tax_id", "id"),
+    "region": ("region", "name", "id"),
+    "segment": ("segment", "name", "id"),
+    "manager": ("manager__full_name", "name", "id"),
+}
 
 
-def client_list(*, user: User) -> QuerySet[Client]:
-    """The clients ``user`` may see, with their manager and assistant, by name."""
-    return clients_visible_to(user).select_related("manager", "assistant").order_by("name", "id")
+@dataclass(frozen=True, kw_only=True)
+class ClientFilters:
+    """What a client list is narrowed to; every field empty means every visible client."""
+
+    search: str = ""
+    manager_id: int | None = None
+    segment: str = ""
+    region: str = ""
+    sort: str = "name"
+
+
+def _ordering(sort: str) -> list[str]:
+    descending = sort.startswith("-")
+    columns = CLIENT_SORTS.get(sort.removeprefix("-"), CLIENT_SORTS["name"])
+    return [f"-{column}" if descending else column for column in columns]
+
+
+def client_list(*, user: User, filters: ClientFilters | None = None) -> QuerySet[Client]:
+    """The clients ``user`` may see, narrowed by ``filters``, with manager and assistant joined.
+
+    A search of digits matches the start of the tax id; any search matches within the name.
+    """
+    filters = filters or ClientFilters()
+    clients = clients_visible_to(user).select_related("manager", "assistant")
+    search = filters.search.strip()
+    if search:
+        condition = Q(name__icontains=search)
+        if search.isdigit():
+            condition |= Q(tax_id__startswith=search)
+        clients = clients.filter(condition)
+    if filters.manager_id is not None:
+        clients = clients.filter(manager_id=filters.manager_id)
+    if filters.segment:
+        clients = clients.filter(segment=filters.segment)
+    if filters.region:
+        clients = clients.filter(region=filters.region)
+    return clients.order_by(*_ordering(filters.sort))
+
+
+def client_filter_choices(*, user: User) -> dict[str, list[str]]:
+    """The distinct segments and regions among the clients ``user`` may see, for filter menus."""
+    visible = clients_visible_to(user)
+    return {
+        "segments": list(
+            visible.exclude(segment="")
+            .order_by("segment")
+            .values_list("segment", flat=True)
+            .distinct()
+        ),
+        "regions": list(
+            visible.exclude(region="")
+            .order_by("region")
+            .values_list("region", flat=True)
+            .distinct()
+        ),
+    }
+
+
+def client_assignment_history(*, client: Client) -> QuerySet[ClientAssignmentChange]:
+    return client.assignment_changes.select_related("previous", "new", "changed_by")

@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from upsell.config.api import api
+
 urlpatterns = [
     path("", include("upsell.clients.urls")),
     path("accounts/", include("upsell.accounts.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

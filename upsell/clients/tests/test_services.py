@@ -81,7 +81,12 @@ def test_reassign_records_each_changed_role(
     annas_client.refresh_from_db()
     assert (annas_client.manager, annas_client.assistant) == (manager_boris, None)
     changes = {
-        (c.role, c.previous.username, c.new.username if c.new else None, c.reason)
+        (
+            c.role,
+            c.previous.username if c.previous else None,
+            c.new.username if c.new else None,
+            c.reason,
+        )
         for c in ClientAssignmentChange.objects.filter(client=annas_client)
     }
     assert changes == {

@@ -1,0 +1,30 @@
+"""Reads of payments for the client card, exports and the API."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from upsell.accounts.models import User
+from upsell.payments.access import payments_visible_to
+from upsell.payments.models import Payment
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentFilters:
+    client_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def payment_list(*, user: User, filters: PaymentFilters | None = None) -> QuerySet[Payment]:
+    """Payments ``user`` may see, newest first, with the client joined."""
+    filters = filters or PaymentFilters()
+    payments = payments_visible_to(user).select_related("client")
+    if filters.client_id is not None:
+        payments = payments.filter(client_id=filters.client_id)
+    if filters.date_from is not None:
+        payments = payments.filter(date__gte=filters.date_from)
+    if filters.date_to is not None:
+        payments = payments.filter(date__lte=filters.date_to)
+    return payments.order_by("-date", "-id")
