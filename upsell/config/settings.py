@@ -6,7 +6,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from upsell.config.env import env_bool, env_int, env_list, env_str
+from upsell.config.env import env_bool, env_int, env_list, env_str, installation_secret_key
 
 django_stubs_ext.monkeypatch()
 
@@ -14,8 +14,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("UPSELL_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 
 DEBUG = env_bool("DEBUG", default=False)
-# The development key only works with DEBUG on; production sets SECRET_KEY (system check).
-SECRET_KEY = env_str("SECRET_KEY", "upsell-development-key-not-for-production" if DEBUG else "")
+# SECRET_KEY from the environment, or else a key made once for this installation and kept in
+# its data folder, so a self-hosted install works without configuration and sessions survive
+# restarts.
+SECRET_KEY = env_str("SECRET_KEY", "") or installation_secret_key(DATA_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
