@@ -1,0 +1,76 @@
+# Upsell: `make demo` to try it, `make test` to check everything, `make bench` to measure.
+# Each target sets up what it needs on a fresh machine (virtual environment, packages, browser).
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UPSELL := $(BIN)/upsell
+PORT ?= 8000
+DATA_DIR ?= var
+DEMO_DIR := $(DATA_DIR)/demo
+DEMO_FILES := staff.csv products.xlsx clients.csv shipments.csv payments.csv
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/upsell
+PYTEST_WORKERS ?= 2
+
+.PHONY: install demo test lint typecheck importlint migrations-check \
+	test-sqlite test-postgres test-spark browser bench messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+demo: install
+	$(UPSELL) migrate --no-input -v 0
+	test -f $(DEMO_DIR)/shipments.csv || $(UPSELL) demodata --out $(DEMO_DIR)
+	$(UPSELL) import $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
+	$(UPSELL) collectstatic --no-input -v 0
+	@echo
+	@echo "Upsell is at http://127.0.0.1:$(PORT)/ — log in as:"
+	@$(UPSELL) demo_logins
+	@echo "(the task worker runs beside the web server; Ctrl-C stops both)"
+	@echo
+	$(UPSELL) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(UPSELL) runserver 127.0.0.1:$(PORT) --noreload
+
+# A browser for the end-to-end tests: Debian's Chromium (nothing is downloaded by the tests).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy upsell benchmarks conftest.py
+
+importlint: install
+	$(BIN)/lint-imports
+
+migrations-check: install
+	$(UPSELL) makemigrations --check --dry-run
+
+test-sqlite: install browser
+	env -u DATABASE_URL $(BIN)/pytest -m "not spark" -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-postgres: install browser
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not spark" -n $(PYTEST_WORKERS) -p no:cacheprovider --create-db
+
+test-spark: install
+	env -u DATABASE_URL $(BIN)/pytest -m spark -p no:cacheprovider
+
+test: lint typecheck importlint migrations-check test-sqlite test-postgres test-spark
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+messages: install
+	cd upsell && ../$(UPSELL) makemessages -l ru --no-obsolete && ../$(UPSELL) compilemessages
+
+clean:
+	rm -rf $(VENV) $(DATA_DIR)
