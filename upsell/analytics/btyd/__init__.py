@@ -1,0 +1,29 @@
+"""Buy-till-you-die models for the statistical forecast baseline (numpy/scipy only)."""
+
+from upsell.analytics.btyd.bgnbd import (
+    bgnbd_expected_transactions,
+    bgnbd_fit,
+    bgnbd_log_likelihood,
+    bgnbd_log_likelihood_gradient,
+    bgnbd_probability_alive,
+)
+from upsell.analytics.btyd.simulate import bgnbd_simulate
+from upsell.analytics.btyd.types import (
+    BgNbdParams,
+    FitResult,
+    GammaGammaParams,
+    ParetoNbdParams,
+)
+
+__all__ = [
+    "BgNbdParams",
+    "FitResult",
+    "GammaGammaParams",
+    "ParetoNbdParams",
+    "bgnbd_expected_transactions",
+    "bgnbd_fit",
+    "bgnbd_log_likelihood",
+    "bgnbd_log_likelihood_gradient",
+    "bgnbd_probability_alive",
+    "bgnbd_simulate",
+]
