@@ -7,6 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from upsell.core.models import money_field
 
 
+class ClientStatus(models.TextChoices):
+    """The method's statuses; the audit computes them, the head of sales may override them."""
+
+    NEW = "new", _("New")
+    ONE_TIME = "one_time", _("One-time")
+    IRREGULAR = "irregular", _("Irregular")
+    REGULAR = "regular", _("Regular")
+    VIP = "vip", _("VIP")
+    PARTNER = "partner", _("Partner")
+    REANIMATED = "reanimated", _("Reanimated")
+    LAPSING = "lapsing", _("Lapsing")
+    LOST = "lost", _("Lost")
+
+
 class Client(models.Model):
     name = models.CharField(_("name"), max_length=300, db_index=True)
     # ИНН: 10 digits for an organisation, 12 for an individual entrepreneur; blank when unknown.
@@ -33,6 +47,11 @@ class Client(models.Model):
     plans_budget = models.BooleanField(_("plans a purchase budget"), default=False)
     annual_budget = money_field(_("annual budget"), null=True, blank=True)
     budget_year = models.PositiveSmallIntegerField(_("budget year"), null=True, blank=True)
+    # The status in force: the head of sales's override while it lasts, else the audit's.
+    # Blank until the client has an order and the audit has run.
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClientStatus.choices, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -53,6 +72,10 @@ class Client(models.Model):
             models.CheckConstraint(
                 condition=models.Q(annual_budget__isnull=True) | models.Q(annual_budget__gte=0),
                 name="clients_client_annual_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="") | models.Q(status__in=ClientStatus.values),
+                name="clients_client_status_valid",
             ),
             models.CheckConstraint(
                 condition=models.Q(annual_budget__isnull=True, budget_year__isnull=True)
@@ -124,3 +147,116 @@ class ClientAssignmentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.get_role_display()} {self.previous} → {self.new}"
+
+
+class ClientAudit(models.Model):
+    """What the latest audit found about a client as of its date: status, rule, perspective and
+    every metric behind them (``metrics``, keyed by the analytics package's column names)."""
+
+    client = models.OneToOneField(
+        Client, on_delete=models.CASCADE, primary_key=True, related_name="audit"
+    )
+    as_of = models.DateField(_("as of"))
+    computed_status = models.CharField(
+        _("computed status"), max_length=20, choices=ClientStatus.choices, blank=True
+    )
+    status_rule = models.CharField(_("rule"), max_length=40)
+    perspective = models.PositiveSmallIntegerField(_("perspective"), null=True, blank=True)
+    abc_class = models.CharField(_("ABC"), max_length=1, blank=True)
+    xyz_class = models.CharField(_("XYZ"), max_length=1, blank=True)
+    revenue_365 = money_field(_("revenue, 365 days"), default=0)
+    last_order_date = models.DateField(_("last order"), null=True, blank=True)
+    metrics = models.JSONField(_("metrics"), default=dict)
+
+    class Meta:
+        verbose_name = _("client audit")
+        verbose_name_plural = _("client audits")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(computed_status="")
+                | models.Q(computed_status__in=ClientStatus.values),
+                name="clients_audit_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(perspective__isnull=True) | models.Q(perspective__lte=100),
+                name="clients_audit_perspective_percent",
+            ),
+        ]
+        indexes = [models.Index(fields=["perspective"], name="clients_audit_perspective_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.computed_status} ({self.as_of})"
+
+
+class ClientStatusMonth(models.Model):
+    """A client's status at the end of a month of its history, as the audit computed it."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_months")
+    month = models.DateField(_("month"))  # the first day of the month
+    status = models.CharField(_("status"), max_length=20, choices=ClientStatus.choices, blank=True)
+    status_rule = models.CharField(_("rule"), max_length=40)
+    revenue_365 = money_field(_("revenue, 365 days"), default=0)
+
+    class Meta:
+        verbose_name = _("client status in a month")
+        verbose_name_plural = _("client statuses by month")
+        ordering = ["client", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "month"], name="clients_status_month_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="") | models.Q(status__in=ClientStatus.values),
+                name="clients_status_month_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="clients_status_month_first_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "status"], name="clients_status_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.month:%Y-%m}: {self.status}"
+
+
+class ClientStatusOverride(models.Model):
+    """The head of sales sets a client's status by hand, with a reason and maybe an end date."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="status_overrides", verbose_name=_("client")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ClientStatus.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    expires_on = models.DateField(_("until"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+    # Lifting an override ends it early; the row stays as history.
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+
+    class Meta:
+        verbose_name = _("status override")
+        verbose_name_plural = _("status overrides")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ClientStatus.values),
+                name="clients_override_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="clients_override_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.status}"
