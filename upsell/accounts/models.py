@@ -72,3 +72,29 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return str(self.manager)
+
+
+class ApiToken(models.Model):
+    """A key an integration (the website, mail, the ERP) calls the REST API with, as a user.
+
+    Only a digest of the key is kept, so a copy of the database gives no access; the prefix,
+    which the key starts with, finds the row without comparing every digest.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    # What the token is for ("website", "mail server"), so its owner knows which one to revoke.
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
