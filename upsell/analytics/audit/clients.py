@@ -1,0 +1,131 @@
+"""The audit of the client base as of one date: status, reasons and perspective of every client."""
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from upsell.analytics.arrow import day_number, month_number, table_from_engine
+from upsell.analytics.audit.facts import (
+    clients_arrow_prepare,
+    documents_cancel,
+    facts_compute,
+    orders_arrow_prepare,
+    payments_arrow_prepare,
+)
+from upsell.analytics.contracts import AUDIT_SCHEMA
+from upsell.analytics.engines import Engine, EngineSession, engine_session_use
+from upsell.analytics.settings import AuditSettings
+
+if TYPE_CHECKING:
+    from ibis.expr.types import Table
+
+AUDIT_DAY_COLUMNS = ("as_of", "first_order_date", "last_order_date")
+AUDIT_CENTS_COLUMNS = (
+    "revenue_total",
+    "revenue_90",
+    "revenue_365",
+    "revenue_prev_365",
+    "average_order_value",
+    "debt",
+    "overdue_debt",
+    "annual_budget",
+    "bought_budget_year",
+    "competitors_amount",
+)
+
+
+def calendar_arrow(*, days: list[dt.date]) -> pa.Table:
+    """The audit dates as the grid needs them.
+
+    xyz_last_month is the last complete month as of the day: the day's own month when the day
+    is its last, the month before otherwise.
+    """
+    return pa.table(
+        {
+            "as_of_day": pa.array([day_number(day=day) for day in days], pa.int32()),
+            "as_of_month": pa.array([month_number(day=day) for day in days], pa.int32()),
+            "xyz_last_month": pa.array(
+                [
+                    month_number(day=day) - (0 if (day + dt.timedelta(days=1)).day == 1 else 1)
+                    for day in days
+                ],
+                pa.int32(),
+            ),
+            "month_day": pa.array([day_number(day=day.replace(day=1)) for day in days], pa.int32()),
+        }
+    )
+
+
+def client_attributes(*, client_ids: "Table", clients: "Table") -> "Table":
+    """Each client id with its attributes; a client missing from `clients` is an ordinary one."""
+    attributes = client_ids.left_join(clients, "client_id").drop("client_id_right")
+    return attributes.mutate(
+        is_partner=attributes.is_partner.fill_null(False),
+        plans_budget=attributes.plans_budget.fill_null(False),
+    )
+
+
+def audit_clients(
+    orders: pa.Table,
+    clients: pa.Table,
+    payments: pa.Table,
+    *,
+    as_of: dt.date,
+    settings: AuditSettings,
+    engine: Engine | EngineSession = Engine.DUCKDB,
+) -> pa.Table:
+    """One row per client (`AUDIT_SCHEMA`) as of the date, sorted by client id.
+
+    Every client of `clients` gets a row, and so does a client that only appears in `orders`
+    (as neither partner nor budgeting). A client with no order as of the date keeps its row
+    with a null status and the rule `no_orders` (or Partner when it is one); its order
+    measures are 0 or null. Documents dated after `as_of` are not seen, so an earlier audit
+    date gives the audit as it was then. Payment columns stay null when `payments` is empty.
+    Definitions: `audit.facts` (orders, returns, windows), `audit.statuses` (rules and
+    precedence), `AuditSettings` (thresholds).
+    """
+    as_of_day = day_number(day=as_of)
+    documents = orders_arrow_prepare(orders=orders)
+    documents = documents.filter(pc.less_equal(documents.column("day"), as_of_day))
+    client_rows = clients_arrow_prepare(clients=clients)
+    payment_rows = payments_arrow_prepare(payments=payments)
+    with engine_session_use(engine=engine) as session:
+        documents_table = documents_cancel(documents=session.table_upload(table=documents))
+        clients_table = session.table_upload(table=client_rows)
+        client_ids = clients_table.select("client_id").union(
+            documents_table.select("client_id"), distinct=True
+        )
+        grid = client_attributes(client_ids=client_ids, clients=clients_table).cross_join(
+            session.table_upload(table=calendar_arrow(days=[as_of]))
+        )
+        facts = facts_compute(
+            documents=documents_table,
+            grid=grid,
+            payments=(session.table_upload(table=payment_rows) if payment_rows.num_rows else None),
+            settings=settings,
+            detailed=True,
+        )
+        result = session.table_fetch(
+            expr=facts.select(
+                *[name for name in AUDIT_SCHEMA.names if name not in _RENAMED],
+                **{name: facts[source] for name, source in _RENAMED.items()},
+            )
+        )
+    return table_from_engine(
+        table=result,
+        schema=AUDIT_SCHEMA,
+        day_columns=AUDIT_DAY_COLUMNS,
+        cents_columns=AUDIT_CENTS_COLUMNS,
+        sort_keys=("client_id",),
+    )
+
+
+# Output columns whose engine column has another name.
+_RENAMED = {
+    "as_of": "as_of_day",
+    "first_order_date": "first_day",
+    "last_order_date": "last_day",
+    "annual_budget": "budget_cents",
+}

@@ -1,0 +1,189 @@
+"""The status of every client at the end of every month, its changes and the migration matrix.
+
+The history is one expression over a month calendar: the same facts and precedence as
+`audit_clients`, evaluated for every (client, month end) pair at once, so the status of a month is
+exactly what the audit as of that month's last day says. The partner flag and budget come from
+`clients` as they are now (the input has no history of them).
+"""
+
+import datetime as dt
+
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from upsell.analytics.arrow import (
+    cents_from_money,
+    day_number,
+    month_first_day,
+    month_last_day,
+    month_number,
+    table_from_engine,
+)
+from upsell.analytics.audit.clients import calendar_arrow, client_attributes
+from upsell.analytics.audit.facts import (
+    clients_arrow_prepare,
+    documents_cancel,
+    facts_compute,
+    orders_arrow_prepare,
+)
+from upsell.analytics.contracts import (
+    HISTORY_SCHEMA,
+    MIGRATION_SCHEMA,
+    STATUS_CHANGES_SCHEMA,
+    table_conform,
+)
+from upsell.analytics.engines import Engine, EngineSession, engine_session_use
+from upsell.analytics.settings import AuditSettings
+
+
+def history_months(*, months: list[dt.date] | tuple[dt.date, dt.date]) -> list[int]:
+    """Month numbers of the history: a list names its months (any day of a month stands for
+    that month), a (first, last) tuple spans every month from first to last inclusive."""
+    if isinstance(months, tuple):
+        first, last = months
+        return list(range(month_number(day=first), month_number(day=last) + 1))
+    return sorted({month_number(day=day) for day in months})
+
+
+def audit_history(
+    orders: pa.Table,
+    clients: pa.Table,
+    *,
+    months: list[dt.date] | tuple[dt.date, dt.date],
+    settings: AuditSettings,
+    engine: Engine | EngineSession = Engine.DUCKDB,
+) -> pa.Table:
+    """Status at each month end (`HISTORY_SCHEMA`), one row per client and month of the calendar
+    from the month of the client's first order (first document with a positive amount) on;
+    `month` is the month's first day. Sorted by client and month."""
+    numbers = history_months(months=months)
+    if not numbers:
+        return HISTORY_SCHEMA.empty_table()
+    last_day = month_last_day(month=numbers[-1])
+    documents = orders_arrow_prepare(orders=orders)
+    documents = documents.filter(pc.less_equal(documents.column("day"), day_number(day=last_day)))
+    client_rows = clients_arrow_prepare(clients=clients)
+    calendar_rows = calendar_arrow(days=[month_last_day(month=number) for number in numbers])
+    with engine_session_use(engine=engine) as session:
+        documents_table = documents_cancel(documents=session.table_upload(table=documents))
+        calendar = session.table_upload(table=calendar_rows)
+        placed = documents_table.filter(documents_table.cents > 0)
+        first_months = placed.group_by("client_id").aggregate(first_month=placed.month.min())
+        grid = client_attributes(
+            client_ids=first_months, clients=session.table_upload(table=client_rows)
+        )
+        grid = grid.join(calendar, grid.first_month <= calendar.as_of_month)
+        facts = facts_compute(
+            documents=documents_table,
+            grid=grid,
+            payments=None,
+            settings=settings,
+            detailed=False,
+        )
+        result = session.table_fetch(
+            expr=facts.select(
+                "client_id", "status", "status_rule", "revenue_365", month=facts.month_day
+            )
+        )
+    return table_from_engine(
+        table=result,
+        schema=HISTORY_SCHEMA,
+        day_columns=("month",),
+        cents_columns=("revenue_365",),
+        sort_keys=("client_id", "month"),
+    )
+
+
+def status_changes(
+    *, history: pa.Table, engine: Engine | EngineSession = Engine.DUCKDB
+) -> pa.Table:
+    """Every month a client's status differs from its status the month before
+    (`STATUS_CHANGES_SCHEMA`), sorted by client and month.
+
+    A client's first month in the history is a change from a null status: the client appears.
+    A month missing from the history between two months of a client breaks nothing: the change is
+    reported against the closest earlier month present.
+    """
+    rows = _history_engine_form(history=history)
+    with engine_session_use(engine=engine) as session:
+        table = session.table_upload(table=rows)
+        previous = table.status.lag().over(ibis.window(group_by="client_id", order_by="month_day"))
+        seen_before = table.month_day.lag().over(
+            ibis.window(group_by="client_id", order_by="month_day")
+        )
+        table = table.mutate(from_status=previous, seen_before=seen_before)
+        changed = table.filter(
+            table.seen_before.isnull()
+            | (table.from_status.fill_null("") != table.status.fill_null(""))
+        )
+        result = session.table_fetch(
+            expr=changed.select(
+                "client_id",
+                "from_status",
+                month=changed.month_day,
+                to_status=changed.status,
+                to_status_rule=changed.status_rule,
+            )
+        )
+    return table_from_engine(
+        table=result,
+        schema=STATUS_CHANGES_SCHEMA,
+        day_columns=("month",),
+        cents_columns=(),
+        sort_keys=("client_id", "month"),
+    )
+
+
+def status_migration(
+    *,
+    history: pa.Table,
+    month_from: dt.date,
+    month_to: dt.date,
+    engine: Engine | EngineSession = Engine.DUCKDB,
+) -> pa.Table:
+    """How clients moved between the statuses of two months (`MIGRATION_SCHEMA`).
+
+    One row per (from status, to status) pair present: the number of clients and their revenue
+    over 365 days at each of the two months. A client absent from one of the months (not yet
+    ordering) has a null status there and counts 0 revenue there. Any day of a month stands for
+    the month. Sorted by from and to status, nulls first.
+    """
+    rows = _history_engine_form(history=history)
+    first_day = day_number(day=month_first_day(month=month_number(day=month_from)))
+    second_day = day_number(day=month_first_day(month=month_number(day=month_to)))
+    with engine_session_use(engine=engine) as session:
+        table = session.table_upload(table=rows)
+        before = table.filter(table.month_day == first_day).select(
+            "client_id", from_status=table.status, revenue_from=table.revenue_365
+        )
+        after = table.filter(table.month_day == second_day).select(
+            "client_id", to_status=table.status, revenue_to=table.revenue_365
+        )
+        pairs = before.outer_join(after, "client_id")
+        matrix = pairs.group_by("from_status", "to_status").aggregate(
+            clients=pairs.count(),
+            revenue_365_from=pairs.revenue_from.sum().fill_null(0),
+            revenue_365_to=pairs.revenue_to.sum().fill_null(0),
+        )
+        result = session.table_fetch(expr=matrix)
+    return table_from_engine(
+        table=result,
+        schema=MIGRATION_SCHEMA,
+        day_columns=(),
+        cents_columns=("revenue_365_from", "revenue_365_to"),
+        sort_keys=("from_status", "to_status"),
+    )
+
+
+def _history_engine_form(*, history: pa.Table) -> pa.Table:
+    history = table_conform(table=history, schema=HISTORY_SCHEMA, name="history")
+    return pa.table(
+        {
+            "client_id": history.column("client_id"),
+            "month_day": history.column("month").cast(pa.int32()),
+            "status": history.column("status"),
+            "status_rule": history.column("status_rule"),
+            "revenue_365": cents_from_money(column=history.column("revenue_365")),
+        }
+    )
