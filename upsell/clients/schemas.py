@@ -1,0 +1,66 @@
+import datetime as dt
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, UserRef, text
+from upsell.clients.selectors import ClientSort
+
+
+class ClientRef(Schema):
+    """A client as the documents hanging off it name it."""
+
+    id: int
+    name: str
+    tax_id: str
+
+
+class ClientOut(Schema):
+    id: int
+    name: str
+    tax_id: str = Field(description="ИНН: 10 or 12 digits, empty when unknown")
+    region: str
+    segment: str
+    manager: UserRef | None
+    assistant: UserRef | None
+    is_partner: bool
+    plans_budget: bool
+    annual_budget: Money | None
+    budget_year: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ClientPage(PageOut):
+    items: list[ClientOut]
+
+
+class ClientQuery(Schema):
+    search: Annotated[str, text(300)] = Field(
+        "", description="part of the name, or the first digits of the tax id"
+    )
+    manager_id: int | None = Field(None, ge=1, le=MAX_ID)
+    segment: Annotated[str, text(200)] = ""
+    region: Annotated[str, text(200)] = ""
+    sort: ClientSort = Field("name", description="a column; a leading '-' sorts descending")
+
+
+class ClientIn(Schema):
+    """The details of a client its manager or the head of sales edits."""
+
+    name: Annotated[str, text(300)]
+    tax_id: Annotated[str, text(12)] = ""
+    region: Annotated[str, text(200)] = ""
+    segment: Annotated[str, text(200)] = ""
+    is_partner: bool = False
+    plans_budget: bool = False
+    annual_budget: MoneyIn | None = None
+    budget_year: int | None = Field(None, ge=1900, le=2999)
+
+
+class ReassignIn(Schema):
+    """Who serves the client from now on; null leaves the client without one."""
+
+    manager: int | None = Field(ge=1, le=MAX_ID, description="id of an active manager")
+    assistant: int | None = Field(ge=1, le=MAX_ID, description="id of an active assistant")
+    reason: Annotated[str, text(500)] = ""
