@@ -1,6 +1,7 @@
 """The contract of the BTYD package: parameters and fit results as frozen dataclasses."""
 
 from dataclasses import asdict, dataclass, field
+
 import numpy as np
 import numpy.typing as npt
 
