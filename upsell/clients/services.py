@@ -1,14 +1,30 @@
 """Use-cases that change clients. Pages, the API and tasks all call these."""
 
+import datetime as dt
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
-from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange
+from upsell.clients.models import (
+    AssignmentRole,
+    Client,
+    ClientAssignmentChange,
+    ClientAudit,
+    ClientStatus,
+    ClientStatusMonth,
+    ClientStatusOverride,
+)
+from upsell.core.bulk import rows_insert
 from upsell.core.tax_ids import tax_id_problem
 
 
@@ -127,3 +143,118 @@ def client_reassign(
         if changed_fields:
             locked.save(update_fields=[*changed_fields, "updated_at"])
     return locked
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientAuditRow:
+    """One client's audit result, as the audit hands it over for storing."""
+
+    client_id: int
+    computed_status: str
+    status_rule: str
+    perspective: int | None
+    abc_class: str
+    xyz_class: str
+    revenue_365: Decimal
+    last_order_date: dt.date | None
+    metrics: dict[str, object]
+
+
+def client_audits_replace(*, as_of: dt.date, rows: Iterable[ClientAuditRow]) -> int:
+    """Store a whole audit as of ``as_of`` in place of the previous one; the clients stored."""
+    fields = [
+        "client_id", "as_of", "computed_status", "status_rule", "perspective", "abc_class",
+        "xyz_class", "revenue_365", "last_order_date", "metrics",
+    ]  # fmt: skip
+    with transaction.atomic():
+        ClientAudit.objects.all().delete()
+        return rows_insert(
+            model=ClientAudit,
+            fields=fields,
+            rows=(
+                (
+                    row.client_id,
+                    as_of,
+                    row.computed_status,
+                    row.status_rule,
+                    row.perspective,
+                    row.abc_class,
+                    row.xyz_class,
+                    row.revenue_365,
+                    row.last_order_date,
+                    json.dumps(row.metrics, cls=DjangoJSONEncoder, ensure_ascii=False),
+                )
+                for row in rows
+            ),
+        )
+
+
+def client_status_months_replace(*, rows: Iterable[tuple[int, dt.date, str, str, Decimal]]) -> int:
+    """Store the month-end status history (client id, month, status, rule, revenue over 365
+    days) in place of the previous one; the rows stored."""
+    with transaction.atomic():
+        ClientStatusMonth.objects.all().delete()
+        return rows_insert(
+            model=ClientStatusMonth,
+            fields=["client_id", "month", "status", "status_rule", "revenue_365"],
+            rows=rows,
+        )
+
+
+def _active_override_status(*, today: dt.date) -> Subquery:
+    active = ClientStatusOverride.objects.filter(
+        client=OuterRef("pk"), lifted_at__isnull=True
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    return Subquery(active.order_by("-created_at", "-id").values("status")[:1])
+
+
+def client_statuses_refresh(*, today: dt.date, client_ids: Iterable[int] | None = None) -> int:
+    """Set each client's status in force: its active override, else the audit's; the count."""
+    computed = ClientAudit.objects.filter(client=OuterRef("pk")).values("computed_status")[:1]
+    clients = Client.objects.all()
+    if client_ids is not None:
+        clients = clients.filter(pk__in=list(client_ids))
+    return clients.update(
+        status=Coalesce(_active_override_status(today=today), Subquery(computed), Value(""))
+    )
+
+
+def client_status_override_set(
+    *,
+    client: Client,
+    status: str,
+    reason: str,
+    expires_on: dt.date | None,
+    set_by: User,
+    today: dt.date,
+) -> ClientStatusOverride:
+    """Set ``client``'s status by hand until ``expires_on`` (or until lifted)."""
+    errors: dict[str, str] = {}
+    if status not in ClientStatus.values:
+        errors["status"] = _("Choose a status.")
+    if not reason.strip():
+        errors["reason"] = _("Say why the status is set by hand.")
+    if expires_on is not None and expires_on < today:
+        errors["expires_on"] = _("The end date has passed already.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        ClientStatusOverride.objects.filter(client=client, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=set_by
+        )
+        override = ClientStatusOverride.objects.create(
+            client=client, status=status, reason=reason.strip(), expires_on=expires_on,
+            created_by=set_by,
+        )  # fmt: skip
+        client_statuses_refresh(today=today, client_ids=[client.pk])
+    return override
+
+
+def client_status_override_lift(*, client: Client, lifted_by: User, today: dt.date) -> int:
+    """End ``client``'s override: the audit's status is in force again. The overrides ended."""
+    with transaction.atomic():
+        lifted = ClientStatusOverride.objects.filter(client=client, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=lifted_by
+        )
+        client_statuses_refresh(today=today, client_ids=[client.pk])
+    return lifted

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "upsell.shipments",
     "upsell.payments",
     "upsell.imports",
+    "upsell.audit",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditRules(models.Model):
+    """The thresholds of the status rules as the head of sales set them.
+
+    Every change is a new row, so the rules in force are the latest row and the earlier rows
+    are the history of the rules. ``thresholds`` holds the fields of
+    ``upsell.analytics.settings.AuditSettings`` that differ from the method's defaults.
+    """
+
+    thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
+    # The statuses whose clients are motivated (in the manager's portfolio and forecast).
+    managed_statuses = models.JSONField(_("managed statuses"), default=list)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status rules")
+        verbose_name_plural = _("status rules")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEngine(models.TextChoices):
+    DUCKDB = "duckdb", "DuckDB"
+    SPARK = "spark", "Spark"
+
+
+class AuditRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class AuditRun(models.Model):
+    """One recomputation of every client's status, metrics and history as of a date."""
+
+    as_of = models.DateField(_("as of"))
+    engine = models.CharField(
+        _("engine"), max_length=10, choices=AuditEngine.choices, default=AuditEngine.DUCKDB
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AuditRunStatus.choices, default=AuditRunStatus.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    clients = models.PositiveIntegerField(_("clients"), default=0)
+    history_rows = models.PositiveIntegerField(_("history rows"), default=0)
+    # The thresholds the run used, so its results can be explained later.
+    thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit run")
+        verbose_name_plural = _("audit runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=AuditRunStatus.values),
+                name="audit_run_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(engine__in=AuditEngine.values), name="audit_run_engine_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="audit_run_progress_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.get_status_display()})"

@@ -1,0 +1,184 @@
+"""Use-cases of the client audit: its rules, and running it (page, command, nightly task)."""
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from decimal import Decimal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from upsell.accounts.models import User
+from upsell.analytics.audit.clients import audit_clients
+from upsell.analytics.audit.history import audit_history
+from upsell.analytics.engines import Engine, EngineSession, engine_connect
+from upsell.analytics.settings import AuditSettings
+from upsell.audit.models import AuditEngine, AuditRules, AuditRun, AuditRunStatus
+from upsell.audit.rules import audit_settings_current, thresholds_changed_from_defaults
+from upsell.audit.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
+from upsell.clients.models import ClientStatus
+from upsell.clients.services import (
+    ClientAuditRow,
+    client_audits_replace,
+    client_status_months_replace,
+    client_statuses_refresh,
+)
+
+Progress = Callable[[str, int], None]
+
+# The audit columns kept in their own database columns rather than in ``metrics``.
+_STORED_APART = {"client_id", "as_of", "status", "status_rule", "perspective", "abc_class",
+                 "xyz_class", "revenue_365", "last_order_date"}  # fmt: skip
+
+
+def audit_rules_update(
+    *, thresholds: dict[str, object], managed_statuses: list[str], changed_by: User
+) -> AuditRules:
+    """Put new status rules in force; the earlier rules stay as history."""
+    try:
+        settings = AuditSettings(**thresholds)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"thresholds": str(error)}) from error
+    unknown = sorted(set(managed_statuses) - set(ClientStatus.values))
+    if unknown:
+        raise ValidationError(
+            {"managed_statuses": _("Unknown statuses: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
+    return AuditRules.objects.create(
+        thresholds=thresholds_changed_from_defaults(settings),
+        managed_statuses=sorted(managed_statuses),
+        changed_by=changed_by,
+    )
+
+
+def audit_run_create(
+    *, as_of: dt.date, engine: str, started_by: User | None, enqueue: bool = True
+) -> AuditRun:
+    """A queued audit as of ``as_of``. With ``enqueue`` the task worker runs it after the
+    commit; without, the caller runs it (the ``audit`` command, which shows its progress)."""
+    from upsell.audit.tasks import execute_audit_run  # the task module imports this one
+
+    if engine not in AuditEngine.values:
+        raise ValidationError({"engine": _("Unknown engine %(engine)s.") % {"engine": engine}})
+    run = AuditRun.objects.create(as_of=as_of, engine=engine, started_by=started_by)
+    if enqueue:
+        transaction.on_commit(lambda: execute_audit_run.enqueue(run.pk))
+    return run
+
+
+def _stage(run: AuditRun, stage: str, progress: int, report: Progress | None) -> None:
+    AuditRun.objects.filter(pk=run.pk).update(stage=stage, progress=progress)
+    if report is not None:
+        report(stage, progress)
+
+
+def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> AuditRun:
+    """Run a queued audit: every client's status, metrics and month-end history, stored.
+
+    Safe to run twice: a run that is no longer queued is left as it is.
+    """
+    claimed = AuditRun.objects.filter(pk=run.pk, status=AuditRunStatus.QUEUED).update(
+        status=AuditRunStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        run.refresh_from_db()
+        return run
+    settings = audit_settings_current()
+    AuditRun.objects.filter(pk=run.pk).update(thresholds=asdict(settings))
+    try:
+        clients, history = _audit_compute(run=run, settings=settings, report=report)
+        _stage(run, _("Storing the results"), 80, report)
+        with transaction.atomic():
+            stored = client_audits_replace(as_of=run.as_of, rows=_audit_rows(clients))
+            history_rows = client_status_months_replace(rows=_history_rows(history))
+            client_statuses_refresh(today=timezone.localdate())
+    except Exception as error:
+        AuditRun.objects.filter(pk=run.pk).update(
+            status=AuditRunStatus.FAILED, finished_at=timezone.now(), error=repr(error)
+        )
+        raise
+    AuditRun.objects.filter(pk=run.pk).update(
+        status=AuditRunStatus.SUCCEEDED,
+        stage="",
+        progress=100,
+        finished_at=timezone.now(),
+        clients=stored,
+        history_rows=history_rows,
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _audit_compute(
+    *, run: AuditRun, settings: AuditSettings, report: Progress | None
+) -> tuple[pa.Table, pa.Table]:
+    _stage(run, _("Reading orders, clients and payments"), 5, report)
+    orders = orders_snapshot()
+    clients = clients_snapshot()
+    payments = payments_snapshot()
+    _stage(run, _("Starting the %(engine)s engine") % {"engine": run.engine}, 15, report)
+    session = engine_connect(engine=Engine(run.engine))
+    try:
+        _stage(run, _("Auditing clients"), 25, report)
+        audit = audit_clients(
+            orders, clients, payments, as_of=run.as_of, settings=settings, engine=session
+        )
+        _stage(run, _("Computing the monthly status history"), 50, report)
+        history = _history(
+            orders=orders, clients=clients, run=run, settings=settings, session=session
+        )
+    finally:
+        session.close()
+    return audit, history
+
+
+def _history(
+    *,
+    orders: pa.Table,
+    clients: pa.Table,
+    run: AuditRun,
+    settings: AuditSettings,
+    session: EngineSession,
+) -> pa.Table:
+    """Month-end statuses for every complete month before the audit date's month."""
+    last_complete = run.as_of.replace(day=1) - dt.timedelta(days=1)
+    first = pc.min(orders.column("date")).as_py() if orders.num_rows else None
+    months: list[dt.date] | tuple[dt.date, dt.date] = (
+        (first, last_complete) if first is not None and first <= last_complete else []
+    )
+    return audit_history(orders, clients, months=months, settings=settings, engine=session)
+
+
+def _json_safe(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _audit_rows(audit: pa.Table) -> Iterator[ClientAuditRow]:
+    for row in audit.to_pylist():
+        yield ClientAuditRow(
+            client_id=row["client_id"],
+            computed_status=row["status"] or "",
+            status_rule=row["status_rule"],
+            perspective=row["perspective"],
+            abc_class=row["abc_class"] or "",
+            xyz_class=row["xyz_class"] or "",
+            revenue_365=row["revenue_365"] or Decimal("0.00"),
+            last_order_date=row["last_order_date"],
+            metrics={
+                name: _json_safe(value) for name, value in row.items() if name not in _STORED_APART
+            },
+        )
+
+
+def _history_rows(history: pa.Table) -> Iterator[tuple[int, dt.date, str, str, Decimal]]:
+    columns = [history.column(name).to_pylist() for name in
+               ("client_id", "month", "status", "status_rule", "revenue_365")]  # fmt: skip
+    for client_id, month, status, rule, revenue in zip(*columns, strict=True):
+        yield client_id, month, status or "", rule, revenue

@@ -1,0 +1,98 @@
+"""The database's order history as the Arrow tables the analytics package takes.
+
+Rows are read with one plain query per table on Django's connection: amounts come out as whole
+kopecks and dates as ISO text on both SQLite and PostgreSQL, so the Arrow columns are built in
+bulk without a Python object per value.
+"""
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+from django.db import connection, models
+
+from upsell.analytics.arrow import money_from_cents
+from upsell.analytics.contracts import CLIENTS_SCHEMA, MONEY, ORDERS_SCHEMA, PAYMENTS_SCHEMA
+from upsell.clients.models import Client
+from upsell.payments.models import Payment
+from upsell.shipments.models import Shipment
+
+
+def _column(model: type[models.Model], field: str) -> str:
+    return connection.ops.quote_name(str(model._meta.get_field(field).column))  # type: ignore[union-attr]
+
+
+def _cents(model: type[models.Model], field: str) -> str:
+    return f"CAST(ROUND({_column(model, field)} * 100) AS BIGINT)"
+
+
+def _text(model: type[models.Model], field: str) -> str:
+    return f"CAST({_column(model, field)} AS TEXT)"
+
+
+def _fetch_columns(sql: str, width: int) -> list[Sequence[object]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    if not rows:
+        return [() for _ in range(width)]
+    return list(zip(*rows, strict=True))
+
+
+def _dates(values: Sequence[object]) -> pa.Array:
+    return pa.array(values, type=pa.string()).cast(pa.date32())
+
+
+def _money(values: Sequence[object]) -> pa.Array:
+    return money_from_cents(column=pa.array(values, type=pa.int64()), money_type=MONEY)
+
+
+def orders_snapshot() -> pa.Table:
+    """One row per shipment document: client, document, date, net amount."""
+    table = connection.ops.quote_name(Shipment._meta.db_table)
+    client_id, order_id, date, cents = _fetch_columns(
+        f"SELECT {_column(Shipment, 'client')}, {_column(Shipment, 'id')}, "  # noqa: S608
+        f"{_text(Shipment, 'date')}, {_cents(Shipment, 'total')} FROM {table}",
+        4,
+    )
+    return pa.table(
+        [
+            pa.array(client_id, type=pa.int64()),
+            pa.array(order_id, type=pa.int64()),
+            _dates(date),
+            _money(cents),
+        ],
+        schema=ORDERS_SCHEMA,
+    )
+
+
+def clients_snapshot() -> pa.Table:
+    table = connection.ops.quote_name(Client._meta.db_table)
+    client_id, is_partner, plans_budget, budget, year = _fetch_columns(
+        f"SELECT {_column(Client, 'id')}, {_column(Client, 'is_partner')}, "  # noqa: S608
+        f"{_column(Client, 'plans_budget')}, {_cents(Client, 'annual_budget')}, "
+        f"{_column(Client, 'budget_year')} FROM {table}",
+        5,
+    )
+    return pa.table(
+        [
+            pa.array(client_id, type=pa.int64()),
+            pa.array([bool(flag) for flag in is_partner], type=pa.bool_()),
+            pa.array([bool(flag) for flag in plans_budget], type=pa.bool_()),
+            _money(budget),
+            pa.array(year, type=pa.int32()),
+        ],
+        schema=CLIENTS_SCHEMA,
+    )
+
+
+def payments_snapshot() -> pa.Table:
+    table = connection.ops.quote_name(Payment._meta.db_table)
+    client_id, date, cents, due_date = _fetch_columns(
+        f"SELECT {_column(Payment, 'client')}, {_text(Payment, 'date')}, "  # noqa: S608
+        f"{_cents(Payment, 'amount')}, {_text(Payment, 'due_date')} FROM {table}",
+        4,
+    )
+    return pa.table(
+        [pa.array(client_id, type=pa.int64()), _dates(date), _money(cents), _dates(due_date)],
+        schema=PAYMENTS_SCHEMA,
+    )

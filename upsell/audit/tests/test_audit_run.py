@@ -1,0 +1,76 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from upsell.audit.models import AuditRun, AuditRunStatus
+from upsell.audit.services import audit_run_create, audit_run_execute
+from upsell.clients.models import ClientAudit, ClientStatusMonth
+from upsell.clients.tests.factories import ClientFactory
+from upsell.shipments.tests.factories import shipment_with_line
+
+AS_OF = dt.date(2026, 6, 15)
+
+
+def _orders(client, days_before, amount="1000.00"):
+    for days in days_before:
+        shipment_with_line(client=client, date=AS_OF - dt.timedelta(days=days), amount=Decimal(amount))
+
+
+@pytest.fixture
+def company(db):
+    regular = ClientFactory.create(name="Постоянный")
+    _orders(regular, [10, 50, 90, 130, 170, 400])
+    lost = ClientFactory.create(name="Ушедший")
+    _orders(lost, [200, 260, 320])
+    newcomer = ClientFactory.create(name="Новый")
+    _orders(newcomer, [20])
+    partner = ClientFactory.create(name="Дилер", is_partner=True)
+    _orders(partner, [30, 300])
+    silent = ClientFactory.create(name="Без заказов")
+    key_account = ClientFactory.create(name="Ключевой")
+    _orders(key_account, [5, 40, 80, 120], amount="100000.00")
+    return {"key": key_account, "regular": regular, "lost": lost, "new": newcomer, "partner": partner, "silent": silent}
+
+
+def test_audit_stores_each_clients_status_rule_and_history(company):
+    run = audit_run_create(as_of=AS_OF, engine="duckdb", started_by=None, enqueue=False)
+
+    run = audit_run_execute(run=run)
+
+    assert (run.status, run.clients, run.progress) == (AuditRunStatus.SUCCEEDED, 6, 100)
+    audits = {a.client.name: a for a in ClientAudit.objects.select_related("client")}
+    assert {name: (a.computed_status, a.status_rule) for name, a in audits.items()} == {
+        "Постоянный": ("regular", "enough_orders_in_window"),
+        "Ушедший": ("lost", "no_order_for_lost_days"),
+        "Новый": ("new", "first_order_recent"),
+        "Дилер": ("partner", "partner_flag"),
+        "Без заказов": ("", "no_orders"),
+        "Ключевой": ("vip", "regular_in_abc_a"),
+    }
+    regular = audits["Постоянный"]
+    assert regular.revenue_365 == Decimal("5000.00")
+    assert regular.last_order_date == dt.date(2026, 6, 5)
+    assert regular.metrics["regular_window_orders"] == 5
+    for client in company.values():
+        client.refresh_from_db()
+    assert company["regular"].status == "regular"
+    assert company["silent"].status == ""
+    # The first order of the regular client was 400 days before: May 2025, so its history
+    # runs from May 2025 to May 2026, the last complete month before the audit date.
+    months = list(
+        ClientStatusMonth.objects.filter(client=company["regular"]).values_list("month", flat=True)
+    )
+    assert (months[0], months[-1], len(months)) == (dt.date(2025, 5, 1), dt.date(2026, 5, 1), 13)
+
+
+def test_running_a_finished_audit_again_changes_nothing(company):
+    run = audit_run_execute(
+        run=audit_run_create(as_of=AS_OF, engine="duckdb", started_by=None, enqueue=False)
+    )
+    finished_at = run.finished_at
+
+    again = audit_run_execute(run=AuditRun.objects.get(pk=run.pk))
+
+    assert (again.status, again.finished_at) == (AuditRunStatus.SUCCEEDED, finished_at)
+    assert ClientAudit.objects.count() == 6
