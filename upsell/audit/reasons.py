@@ -6,6 +6,7 @@ words are written here so that they are translated like every other text of the 
 
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,7 +42,7 @@ def status_reason(*, rule: str, metrics: dict[str, object], thresholds: dict[str
         "first": _ago(_int(metrics, "days_since_first_order")),
         "gap": _days(_int(metrics, "recent_gap_days")),
         "lost": _days(_int(thresholds, "lost_days") or 180),
-        "share": f"{Decimal(str(metrics.get('revenue_share_365') or 0)) * 100:.1f} %",
+        "share": number_format(Decimal(str(metrics.get("revenue_share_365") or 0)) * 100, 1) + " %",
     }
     sentences = {
         "partner_flag": _("Partner: a dealer or a client with a long-term agreement"),

@@ -14,7 +14,9 @@ AS_OF = dt.date(2026, 6, 15)
 
 def _orders(client, days_before, amount="1000.00"):
     for days in days_before:
-        shipment_with_line(client=client, date=AS_OF - dt.timedelta(days=days), amount=Decimal(amount))
+        shipment_with_line(
+            client=client, date=AS_OF - dt.timedelta(days=days), amount=Decimal(amount)
+        )
 
 
 @pytest.fixture
@@ -30,7 +32,14 @@ def company(db):
     silent = ClientFactory.create(name="Без заказов")
     key_account = ClientFactory.create(name="Ключевой")
     _orders(key_account, [5, 40, 80, 120], amount="100000.00")
-    return {"key": key_account, "regular": regular, "lost": lost, "new": newcomer, "partner": partner, "silent": silent}
+    return {
+        "key": key_account,
+        "regular": regular,
+        "lost": lost,
+        "new": newcomer,
+        "partner": partner,
+        "silent": silent,
+    }
 
 
 def test_audit_stores_each_clients_status_rule_and_history(company):

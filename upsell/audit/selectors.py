@@ -1,0 +1,208 @@
+"""Reads of the stored audit for pages, exports and the API. No engine runs here."""
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+
+from upsell.accounts.models import User
+from upsell.analytics.contracts import AUDIT_SCHEMA
+from upsell.audit.models import AuditRun, AuditRunStatus
+from upsell.audit.reasons import status_reason
+from upsell.clients.access import clients_visible_to
+from upsell.clients.models import Client, ClientAudit, ClientStatus, ClientStatusMonth
+
+# The metrics an export carries, in the analytics package's order.
+EXPORTED_METRICS = tuple(
+    name
+    for name in AUDIT_SCHEMA.names
+    if name not in {"client_id", "status", "status_rule", "perspective", "is_partner"}
+)
+
+
+def audit_run_latest() -> AuditRun | None:
+    return AuditRun.objects.filter(status=AuditRunStatus.SUCCEEDED).order_by("-finished_at").first()
+
+
+def audit_thresholds_latest() -> dict[str, object]:
+    run = audit_run_latest()
+    return run.thresholds if run else {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusExportRow:
+    tax_id: str
+    client: str
+    status: str
+    computed_status: str
+    reason: str
+    perspective: int | None
+    metrics: dict[str, object]
+
+
+def status_export_rows(*, user: User) -> Iterator[StatusExportRow]:
+    """One row per client ``user`` may see: the status in force, the computed one, why, and
+    every metric of the latest audit."""
+    thresholds = audit_thresholds_latest()
+    audits = (
+        ClientAudit.objects.filter(client__in=clients_visible_to(user))
+        .select_related("client")
+        .order_by("client__name", "client_id")
+    )
+    for audit in audits.iterator(chunk_size=2000):
+        metrics = dict(audit.metrics)
+        metrics.update(
+            abc_class=audit.abc_class,
+            xyz_class=audit.xyz_class,
+            revenue_365=audit.revenue_365,
+            last_order_date=audit.last_order_date,
+            as_of=audit.as_of,
+        )
+        yield StatusExportRow(
+            tax_id=audit.client.tax_id,
+            client=audit.client.name,
+            status=audit.client.status,
+            computed_status=audit.computed_status,
+            reason=status_reason(rule=audit.status_rule, metrics=metrics, thresholds=thresholds),
+            perspective=audit.perspective,
+            metrics=metrics,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusTotal:
+    status: str
+    label: str
+    clients: int
+    revenue_365: Decimal
+
+
+def status_totals(*, user: User) -> list[StatusTotal]:
+    """Clients and their revenue over 365 days by the status in force, in the method's order."""
+    rows = {
+        row["status"]: row
+        for row in clients_visible_to(user)
+        .values("status")
+        .annotate(clients=Count("id"), revenue=Sum("audit__revenue_365"))
+    }
+    totals = []
+    for status, label in [*ClientStatus.choices, ("", "—")]:
+        row = rows.get(status)
+        if row is not None:
+            totals.append(
+                StatusTotal(
+                    status=status,
+                    label=str(label),
+                    clients=row["clients"],
+                    revenue_365=row["revenue"] or Decimal("0.00"),
+                )
+            )
+    return totals
+
+
+def abc_xyz_matrix(*, user: User) -> dict[tuple[str, str], tuple[int, Decimal]]:
+    """(ABC, XYZ) → (clients, revenue over 365 days) of the latest audit."""
+    rows = (
+        ClientAudit.objects.filter(client__in=clients_visible_to(user))
+        .exclude(abc_class="")
+        .values("abc_class", "xyz_class")
+        .annotate(clients=Count("client_id"), revenue=Sum("revenue_365"))
+    )
+    return {
+        (row["abc_class"], row["xyz_class"]): (row["clients"], row["revenue"] or Decimal("0.00"))
+        for row in rows
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Migration:
+    from_status: str
+    to_status: str
+    clients: int
+    revenue_from: Decimal
+    revenue_to: Decimal
+
+
+def status_migration_matrix(
+    *, user: User, month_from: dt.date, month_to: dt.date
+) -> list[Migration]:
+    """How many clients moved from each status at the end of ``month_from`` to each status at
+    the end of ``month_to``, with the revenue over 365 days they carried at each end. A client
+    not yet buying at ``month_from`` counts as coming from no status."""
+    month_from, month_to = month_from.replace(day=1), month_to.replace(day=1)
+    earlier = ClientStatusMonth.objects.filter(client=OuterRef("client"), month=month_from)
+    rows = (
+        ClientStatusMonth.objects.filter(client__in=clients_visible_to(user), month=month_to)
+        .annotate(
+            from_status=Subquery(earlier.values("status")[:1]),
+            from_revenue=Subquery(earlier.values("revenue_365")[:1]),
+        )
+        .values("from_status", to_status=F("status"))
+        .annotate(
+            clients=Count("id"), revenue_from=Sum("from_revenue"), revenue_to=Sum("revenue_365")
+        )
+        .order_by("from_status", "to_status")
+    )
+    return [
+        Migration(
+            from_status=row["from_status"] or "",
+            to_status=row["to_status"],
+            clients=row["clients"],
+            revenue_from=row["revenue_from"] or Decimal("0.00"),
+            revenue_to=row["revenue_to"] or Decimal("0.00"),
+        )
+        for row in rows
+    ]
+
+
+def history_months_available() -> list[dt.date]:
+    return list(
+        ClientStatusMonth.objects.order_by("month").values_list("month", flat=True).distinct()
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetCapture:
+    client: Client
+    budget: Decimal
+    bought: Decimal
+    share_of_wallet: float | None
+    to_competitors: Decimal
+
+
+def budget_captures(*, user: User) -> list[BudgetCapture]:
+    """Clients that plan a purchase budget: what they bought from us this budget year against
+    the budget, the biggest amount still going to competitors first."""
+    clients = (
+        clients_visible_to(user)
+        .filter(plans_budget=True, audit__isnull=False)
+        .select_related("audit", "manager")
+    )
+    captures = []
+    for client in clients.iterator(chunk_size=2000):
+        metrics = client.audit.metrics
+        budget = Decimal(str(metrics.get("annual_budget") or 0))
+        share = metrics.get("share_of_wallet")
+        captures.append(
+            BudgetCapture(
+                client=client,
+                budget=budget,
+                bought=Decimal(str(metrics.get("bought_budget_year") or 0)),
+                share_of_wallet=float(share) if share is not None else None,
+                to_competitors=Decimal(str(metrics.get("competitors_amount") or 0)),
+            )
+        )
+    return sorted(captures, key=lambda capture: (-capture.to_competitors, capture.client.name))
+
+
+def client_status_timeline(*, client: Client) -> list[tuple[dt.date, str, str]]:
+    """The months where ``client``'s month-end status changed: (month, from, to)."""
+    changes = []
+    previous = None
+    for month, status in client.status_months.order_by("month").values_list("month", "status"):
+        if status != previous:
+            changes.append((month, previous or "", status))
+            previous = status
+    return changes
