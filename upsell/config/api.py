@@ -15,6 +15,7 @@ from ninja.operation import Operation
 from upsell.accounts.api import router as accounts_router
 from upsell.accounts.tokens import BearerTokenAuth, BrowserSessionAuth
 from upsell.clients.api import router as clients_router
+from upsell.imports.api import router as imports_router
 
 # IMPORTS1
 from upsell.payments.api import router as payments_router
@@ -42,6 +43,7 @@ api.add_router("/clients", clients_router)
 api.add_router("/products", products_router)
 api.add_router("/shipments", shipments_router)
 api.add_router("/payments", payments_router)
+api.add_router("/imports", imports_router)
 # IMPORTS2
 
 

@@ -1,0 +1,76 @@
+"""Imports over the REST API: the ERP or a script sends a file, then polls its run."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Path, Query, Router, Status
+from ninja.files import UploadedFile
+
+from upsell.accounts.http import authenticated_user
+from upsell.accounts.models import Role, User
+from upsell.accounts.schemas import ObjectId, PageParams, error_responses
+from upsell.imports.models import ImportKind, ImportRun
+from upsell.imports.schemas import ImportRunOut, ImportRunPage
+from upsell.imports.selectors import import_runs_visible_to
+from upsell.imports.services import import_run_create
+
+router = Router(tags=["imports"])
+
+FILE_NAME_MAX_LENGTH = 255
+
+
+def _may_import(user: User) -> bool:
+    return user.is_active and (user.is_admin_role or user.role == Role.HEAD_OF_SALES)
+
+
+@router.post("", response={202: ImportRunOut, **error_responses(401, 403, 422)})
+def create_import_run(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    kind: Form[ImportKind | None] = None,
+    keep_valid_rows: Form[bool] = False,
+) -> Status[ImportRun]:
+    """Upload a file (CSV or XLSX) to import in the background; poll the run it answers with.
+
+    Without ``kind`` the file's headers tell what it holds. With ``keep_valid_rows`` the valid
+    rows are imported and the rest rejected; otherwise any error imports nothing.
+    """
+    user = authenticated_user(request)
+    if not _may_import(user):
+        raise PermissionDenied(_("Your role does not import files."))
+    file_name = file.name or ""
+    if not file_name or len(file_name) > FILE_NAME_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "file": _("A file needs a name of 1 to %(max)s characters.")
+                % {"max": FILE_NAME_MAX_LENGTH}
+            }
+        )
+    run = import_run_create(
+        upload=file,
+        file_name=file_name,
+        imported_by=user,
+        kind=kind or "",
+        keep_valid_rows=keep_valid_rows,
+    )
+    # Where tasks run at once (tests, a single-process install) the run may be done already.
+    run.refresh_from_db()
+    return Status(202, run)
+
+
+@router.get("", response={200: ImportRunPage, **error_responses(401, 422)})
+def list_import_runs(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """The runs the caller may see (the administrator and the head of sales see all), newest
+    first."""
+    return page.page_of(import_runs_visible_to(authenticated_user(request)))
+
+
+@router.get("/{run_id}", response={200: ImportRunOut, **error_responses(401, 404, 422)})
+def get_import_run(request: HttpRequest, run_id: Path[ObjectId]) -> ImportRun:
+    """A run's progress (rows done of rows total), then what it changed or why it failed."""
+    try:
+        return import_runs_visible_to(authenticated_user(request)).get(pk=run_id)
+    except ImportRun.DoesNotExist:
+        raise Http404("No such import") from None

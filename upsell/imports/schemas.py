@@ -1,0 +1,44 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+from upsell.accounts.schemas import PageOut, UserRef
+from upsell.imports.models import ImportRun, ImportStage, ImportStatus
+
+
+class ImportErrorOut(Schema):
+    row: int | None = Field(description="the file's own row number; null for the whole file")
+    column: str = Field(description="the column's header as written in the file")
+    message: str
+
+
+class ImportCountsOut(Schema):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ImportRunOut(Schema):
+    id: int
+    file_name: str
+    kind: str = Field(description="what the file holds; empty until the headers tell")
+    status: ImportStatus
+    stage: ImportStage | None
+    keep_valid_rows: bool
+    imported_by: UserRef | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    rows_total: int
+    rows_done: int
+    counts: dict[str, ImportCountsOut] = Field(description="per kind of record")
+    error_count: int = Field(description="every error; `errors` holds the first 1000")
+    errors: list[ImportErrorOut]
+
+    @staticmethod
+    def resolve_stage(run: ImportRun) -> ImportStage | None:
+        return ImportStage(run.stage) if run.stage else None
+
+
+class ImportRunPage(PageOut):
+    items: list[ImportRunOut]
