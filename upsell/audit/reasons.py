@@ -4,6 +4,7 @@ The analytics package names the rule that decided and gives every number the rul
 words are written here so that they are translated like every other text of the interface.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.utils.formats import number_format
@@ -23,14 +24,16 @@ def _ago(count: int) -> str:
     return ngettext("%(count)d day ago", "%(count)d days ago", count) % {"count": count}
 
 
-def _int(metrics: dict[str, object], name: str) -> int:
+def _int(metrics: Mapping[str, object], name: str) -> int:
     value = metrics.get(name)
     if value is None:
         return 0
     return round(float(value))  # type: ignore[arg-type]
 
 
-def status_reason(*, rule: str, metrics: dict[str, object], thresholds: dict[str, object]) -> str:
+def status_reason(
+    *, rule: str, metrics: Mapping[str, object], thresholds: Mapping[str, object]
+) -> str:
     """The sentence that explains ``rule`` for a client with these ``metrics``."""
     window = _int(thresholds, "regular_window_days") or 365
     facts = {

@@ -9,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 
 from upsell.accounts.models import User
 from upsell.analytics.contracts import AUDIT_SCHEMA
+from upsell.audit.definitions import METRIC_DEFINITIONS, MetricDefinition
 from upsell.audit.models import AuditRun, AuditRunStatus
 from upsell.audit.reasons import status_reason
 from upsell.clients.access import clients_visible_to
@@ -206,3 +207,32 @@ def client_status_timeline(*, client: Client) -> list[tuple[dt.date, str, str]]:
             changes.append((month, previous or "", status))
             previous = status
     return changes
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricValue:
+    definition: MetricDefinition
+    value: object
+
+
+def client_metrics(*, audit: ClientAudit) -> list[MetricValue]:
+    """The audit's metrics of a client with what each means, those the audit could compute."""
+    values = dict(audit.metrics)
+    values.update(abc_class=audit.abc_class, xyz_class=audit.xyz_class,
+                  revenue_365=audit.revenue_365, last_order_date=audit.last_order_date)  # fmt: skip
+    return [
+        MetricValue(definition=definition, value=_typed(values[definition.name], definition.kind))
+        for definition in METRIC_DEFINITIONS
+        if values.get(definition.name) not in (None, "")
+    ]
+
+
+def _typed(value: object, kind: str) -> object:
+    """JSON keeps money as text and dates as ISO text; give them back their types."""
+    if kind == "money":
+        return Decimal(str(value))
+    if kind == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    if kind == "ratio" and isinstance(value, int | float):
+        return value * 100
+    return value

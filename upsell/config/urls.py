@@ -4,8 +4,9 @@ from django.urls import include, path
 from upsell.config.api import api
 
 urlpatterns = [
-    path("", include("upsell.clients.urls")),
-    path("accounts/", include("upsell.accounts.urls")),
+    path("", include("upsell.accounts.urls")),
+    path("clients/", include("upsell.clients.urls")),
+    path("audit/", include("upsell.audit.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -20,7 +20,8 @@ METRICS = {
         (
             "enough_orders_in_window",
             "Regular: 7 orders in 365 days, typical interval 41 days, last order 12 days ago",
-            "Постоянный: 7 заказов за 365 дней, типичный интервал 41 день, последний заказ 12 дней назад",
+            "Постоянный: 7 заказов за 365 дней, типичный интервал 41 день, "
+            "последний заказ 12 дней назад",
         ),
         (
             "order_after_long_gap",

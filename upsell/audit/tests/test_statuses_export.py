@@ -72,7 +72,7 @@ def test_export_writes_xlsx_in_russian(head_of_sales, tmp_path):
 
     call_command("export", "statuses", "--out", str(out), "--language", "ru")
 
-    sheet = load_workbook(out, read_only=True).active
+    sheet = load_workbook(out, read_only=True)["statuses"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == STATUS_EXPORT_HEADER[:6]
     assert [row[:4] for row in rows[1:]] == [

@@ -1,0 +1,137 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from upsell.audit.models import AuditRules, AuditRun
+from upsell.audit.services import audit_run_create, audit_run_execute
+from upsell.clients.models import ClientStatusOverride
+from upsell.shipments.tests.factories import shipment_with_line
+
+AS_OF = dt.date(2026, 6, 15)
+
+
+@pytest.fixture
+def audited(annas_client, boris_client):
+    for days in (12, 53, 94, 135, 176, 420):
+        shipment_with_line(
+            client=annas_client, date=AS_OF - dt.timedelta(days=days), amount=Decimal("700.00")
+        )
+    shipment_with_line(
+        client=boris_client, date=AS_OF - dt.timedelta(days=30), amount=Decimal("50.00")
+    )
+    return audit_run_execute(
+        run=audit_run_create(as_of=AS_OF, engine="duckdb", started_by=None, enqueue=False)
+    )
+
+
+def test_head_of_sales_sees_the_overview(client, head_of_sales, audited):
+    client.force_login(head_of_sales)
+
+    response = client.get(reverse("audit:overview"))
+
+    assert response.status_code == 200
+    totals = [(t.status, t.clients, t.revenue_365) for t in response.context["totals"]]
+    assert totals == [("new", 1, Decimal("50.00")), ("vip", 1, Decimal("3500.00"))]
+    assert response.context["abc_xyz_rows"][0][0] == "A"
+
+
+@pytest.mark.parametrize("persona", ["manager_anna", "assistant_vera", "admin_adam"])
+def test_the_overview_is_not_for_managers_assistants_or_admins(client, persona, request, audited):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(reverse("audit:overview")).status_code == 403
+
+
+def test_a_manager_cannot_start_an_audit(client, manager_anna):
+    client.force_login(manager_anna)
+
+    response = client.post(reverse("audit:start"), {"as_of": "2026-06-15", "engine": "duckdb"})
+
+    assert response.status_code == 403
+    assert AuditRun.objects.count() == 0
+
+
+def test_head_of_sales_starts_an_audit_and_follows_it(
+    client, head_of_sales, annas_client, django_capture_on_commit_callbacks
+):
+    client.force_login(head_of_sales)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audit:start"), {"as_of": "2026-06-15", "engine": "duckdb"})
+
+    run = AuditRun.objects.get()
+    assert response.url == reverse("audit:run", args=[run.pk])
+    assert (run.status, run.clients, run.started_by) == ("succeeded", 1, head_of_sales)
+
+
+def test_head_of_sales_changes_a_rule(client, head_of_sales):
+    client.force_login(head_of_sales)
+    form = client.get(reverse("audit:rules")).context["form"]
+    data = {name: value for name, value in form.initial.items() if name != "managed_statuses"}
+    data.update(regular_min_orders=5, managed_statuses=["regular", "vip", "partner"])
+
+    response = client.post(reverse("audit:rules"), data)
+
+    assert response.status_code == 302
+    rules = AuditRules.objects.get()
+    assert (rules.thresholds, rules.managed_statuses) == (
+        {"regular_min_orders": 5},
+        ["partner", "regular", "vip"],
+    )
+
+
+def test_top_management_sees_the_rules_but_cannot_change_them(client, top_manager):
+    client.force_login(top_manager)
+
+    assert client.get(reverse("audit:rules")).status_code == 200
+    assert client.post(reverse("audit:rules"), {"regular_min_orders": 5}).status_code == 403
+    assert AuditRules.objects.count() == 0
+
+
+def test_manager_sees_own_clients_status_with_its_reason(
+    client, manager_anna, annas_client, audited
+):
+    client.force_login(manager_anna)
+
+    response = client.get(reverse("audit:client_status", args=[annas_client.pk]))
+
+    assert response.status_code == 200
+    assert response.context["reason"] == (
+        "VIP: 5 orders in 365 days, class A with 98.6 % of revenue, typical interval 41 days, "
+        "last order 12 days ago"
+    )
+
+
+def test_manager_cannot_see_another_managers_client_status(
+    client, manager_anna, boris_client, audited
+):
+    client.force_login(manager_anna)
+
+    assert client.get(reverse("audit:client_status", args=[boris_client.pk])).status_code == 404
+
+
+def test_head_of_sales_overrides_a_status(client, head_of_sales, boris_client, audited):
+    client.force_login(head_of_sales)
+
+    response = client.post(
+        reverse("audit:client_status_override", args=[boris_client.pk]),
+        {"status": "partner", "reason": "Dealer agreement", "expires_on": ""},
+    )
+
+    assert response.status_code == 200
+    boris_client.refresh_from_db()
+    assert boris_client.status == "partner"
+
+
+def test_a_manager_cannot_override_even_its_own_client(client, manager_anna, annas_client, audited):
+    client.force_login(manager_anna)
+
+    response = client.post(
+        reverse("audit:client_status_override", args=[annas_client.pk]),
+        {"status": "lost", "reason": "Because", "expires_on": ""},
+    )
+
+    assert response.status_code == 403
+    assert ClientStatusOverride.objects.count() == 0

@@ -1,0 +1,218 @@
+"""Audit screens: the overview for the head of sales, the status rules, audit runs, and the
+status section of a client card (loaded into the card by htmx)."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from upsell.accounts.http import authenticated_user
+from upsell.audit import selectors
+from upsell.audit.access import (
+    can_change_rules,
+    can_override_status,
+    can_run_audit,
+    can_view_audit,
+    require,
+)
+from upsell.audit.forms import AuditRulesForm, AuditStartForm, MigrationForm, StatusOverrideForm
+from upsell.audit.models import AuditRun
+from upsell.audit.reasons import status_reason
+from upsell.audit.rules import audit_settings_current, managed_statuses_current
+from upsell.audit.services import audit_rules_update, audit_run_create
+from upsell.clients.access import get_client_for_user
+from upsell.clients.models import ClientAudit, ClientStatus
+from upsell.clients.services import client_status_override_lift, client_status_override_set
+
+ABC = ("A", "B", "C")
+XYZ = ("X", "Y", "Z")
+
+
+def _default_months(months: list[dt.date]) -> tuple[dt.date, dt.date] | None:
+    if not months:
+        return None
+    last = months[-1]
+    year_before = last.replace(year=last.year - 1)
+    return (year_before if year_before in months else months[0]), last
+
+
+@require_GET
+@login_required
+def audit_overview(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    require(can_view_audit(user))
+    months = selectors.history_months_available()
+    migration_form = MigrationForm(request.GET or None, months=months)
+    chosen = (
+        (migration_form.cleaned_data["month_from"], migration_form.cleaned_data["month_to"])
+        if migration_form.is_bound and migration_form.is_valid()
+        else _default_months(months)
+    )
+    if chosen and not migration_form.is_bound:
+        migration_form = MigrationForm(
+            {"month_from": chosen[0].isoformat(), "month_to": chosen[1].isoformat()}, months=months
+        )
+        migration_form.is_valid()
+    totals = selectors.status_totals(user=user)
+    revenue = sum(total.revenue_365 for total in totals)
+    abc_xyz = selectors.abc_xyz_matrix(user=user)
+    migrations = (
+        selectors.status_migration_matrix(user=user, month_from=chosen[0], month_to=chosen[1])
+        if chosen
+        else []
+    )
+    labels = dict(ClientStatus.choices)
+    from_statuses = sorted({m.from_status for m in migrations}, key=_status_order)
+    to_statuses = sorted({m.to_status for m in migrations}, key=_status_order)
+    cells = {(m.from_status, m.to_status): m for m in migrations}
+    context = {
+        "run": selectors.audit_run_latest(),
+        "runs": AuditRun.objects.select_related("started_by")[:5],
+        "totals": totals,
+        "clients_total": sum(total.clients for total in totals),
+        "revenue_total": revenue,
+        "abc_xyz_rows": [(abc, [abc_xyz.get((abc, xyz), (0, 0)) for xyz in XYZ]) for abc in ABC],
+        "xyz": XYZ,
+        "migration_form": migration_form,
+        "migration_columns": [(status, labels.get(status, "—")) for status in to_statuses],
+        "migration_rows": [
+            (labels.get(source, "—"), [cells.get((source, target)) for target in to_statuses])
+            for source in from_statuses
+        ],
+        "budgets": selectors.budget_captures(user=user)[:20],
+        "start_form": AuditStartForm() if can_run_audit(user) else None,
+        "can_change_rules": can_change_rules(user),
+    }
+    return render(request, "audit/overview.html", context)
+
+
+def _status_order(status: str) -> int:
+    order = ["", *ClientStatus.values]
+    return order.index(status) if status in order else len(order)
+
+
+@require_POST
+@login_required
+def audit_start(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    require(can_run_audit(user))
+    form = AuditStartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a date and an engine."))
+        return redirect("audit:overview")
+    run = audit_run_create(
+        as_of=form.cleaned_data["as_of"], engine=form.cleaned_data["engine"], started_by=user
+    )
+    return redirect("audit:run", run_id=run.pk)
+
+
+@require_GET
+@login_required
+def audit_run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    require(can_run_audit(user) or can_view_audit(user))
+    run = get_object_or_404(AuditRun.objects.select_related("started_by"), pk=run_id)
+    template = "audit/run.html#progress" if request.headers.get("HX-Request") else "audit/run.html"
+    return render(request, template, {"run": run})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def audit_rules(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    require(can_view_audit(user))
+    form = AuditRulesForm(
+        request.POST if request.method == "POST" else None,
+        settings=audit_settings_current(),
+        managed=managed_statuses_current(),
+    )
+    if request.method == "POST":
+        require(can_change_rules(user))
+        if form.is_valid():
+            try:
+                audit_rules_update(
+                    thresholds=form.thresholds(),
+                    managed_statuses=form.cleaned_data["managed_statuses"],
+                    changed_by=user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("The rules are saved. They apply from the next audit."))
+                return redirect("audit:rules")
+    return render(request, "audit/rules.html", {"form": form, "can_change": can_change_rules(user)})
+
+
+def _client_status_context(request: HttpRequest, client_id: int) -> dict[str, object]:
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    audit = ClientAudit.objects.filter(client=client).first()
+    thresholds = selectors.audit_thresholds_latest()
+    override = client.status_overrides.filter(lifted_at__isnull=True).first()
+    if override and override.expires_on and override.expires_on < timezone.localdate():
+        override = None
+    labels = dict(ClientStatus.choices)
+    return {
+        "client": client,
+        "audit": audit,
+        "reason": status_reason(
+            rule=audit.status_rule, metrics=audit.metrics, thresholds=thresholds
+        )
+        if audit
+        else "",
+        "metrics": selectors.client_metrics(audit=audit) if audit else [],
+        "timeline": [
+            (month, labels.get(before, ""), labels.get(after, ""))
+            for month, before, after in selectors.client_status_timeline(client=client)
+        ],
+        "override": override,
+        "override_form": StatusOverrideForm() if can_override_status(user) else None,
+    }
+
+
+@require_GET
+@login_required
+def client_status(request: HttpRequest, client_id: int) -> HttpResponse:
+    return render(request, "audit/client_status.html", _client_status_context(request, client_id))
+
+
+@require_POST
+@login_required
+def client_status_override(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    require(can_override_status(user))
+    form = StatusOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            client_status_override_set(
+                client=client,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                expires_on=form.cleaned_data["expires_on"],
+                set_by=user,
+                today=timezone.localdate(),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    context = _client_status_context(request, client_id)
+    if form.errors:
+        context["override_form"] = form
+    return render(request, "audit/client_status.html", context)
+
+
+@require_POST
+@login_required
+def client_status_lift(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    require(can_override_status(user))
+    client_status_override_lift(client=client, lifted_by=user, today=timezone.localdate())
+    return render(request, "audit/client_status.html", _client_status_context(request, client_id))
