@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -122,7 +123,9 @@ def _audit_compute(
     clients = clients_snapshot()
     payments = payments_snapshot()
     _stage(run, _("Starting the %(engine)s engine") % {"engine": run.engine}, 15, report)
-    session = engine_connect(engine=Engine(run.engine))
+    session = engine_connect(
+        engine=Engine(run.engine), spark_master=django_settings.SPARK_MASTER or None
+    )
     try:
         _stage(run, _("Auditing clients"), 25, report)
         audit = audit_clients(
