@@ -88,7 +88,8 @@ class DemoFiles:
 @dataclass(frozen=True)
 class DemoSummary:
     files: DemoFiles
-    today: date
+    start: date  # the first day of the history
+    today: date  # its last day
     seed: int
     years: int
     staff: int
@@ -236,6 +237,7 @@ def generate(
     total_revenue = float(revenue.sum())
     return DemoSummary(
         files=files,
+        start=calendar.start,
         today=today,
         seed=seed,
         years=years,
