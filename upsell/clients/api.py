@@ -35,7 +35,7 @@ def get_client(request: HttpRequest, client_id: Path[ObjectId]) -> Client:
     return get_client_for_user(authenticated_user(request), client_id)
 
 
-@router.post("", response={201: ClientOut, **error_responses(401, 403, 422)})
+@router.post("", response={201: ClientOut, **error_responses(400, 401, 403, 422)})
 def create_client(request: HttpRequest, payload: ClientIn) -> Status[Client]:
     """A new client; a manager who creates one becomes its manager."""
     user = authenticated_user(request)
@@ -45,7 +45,7 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status[Client]:
     return Status(201, client)
 
 
-@router.put("/{client_id}", response={200: ClientOut, **error_responses(401, 403, 404, 422)})
+@router.put("/{client_id}", response={200: ClientOut, **error_responses(400, 401, 403, 404, 422)})
 def update_client(request: HttpRequest, client_id: Path[ObjectId], payload: ClientIn) -> Client:
     """Replace the client's details (every field; those left out take their defaults)."""
     client = get_client_for_user(authenticated_user(request), client_id, write=True)
@@ -53,7 +53,7 @@ def update_client(request: HttpRequest, client_id: Path[ObjectId], payload: Clie
 
 
 @router.post(
-    "/{client_id}/reassign", response={200: ClientOut, **error_responses(401, 403, 404, 422)}
+    "/{client_id}/reassign", response={200: ClientOut, **error_responses(400, 401, 403, 404, 422)}
 )
 def reassign_client(request: HttpRequest, client_id: Path[ObjectId], payload: ReassignIn) -> Client:
     """Give the client a new manager and assistant (the head of sales only)."""

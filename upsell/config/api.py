@@ -9,7 +9,7 @@ Errors keep one shape: ``{"detail": "..."}``, or for invalid input (422) a list 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.operation import Operation
 
 from upsell.accounts.api import router as accounts_router
@@ -37,6 +37,8 @@ api = UpsellAPI(
     # Ninja's docs page takes Swagger UI from the ninja wheel's static files when ninja is an
     # installed app, and from a CDN otherwise; nothing may come from the internet.
     docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
+    # Swagger UI would otherwise send the schema to validator.swagger.io for a badge.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 api.add_router("", accounts_router)
 api.add_router("/clients", clients_router)

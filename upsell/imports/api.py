@@ -25,7 +25,7 @@ def _may_import(user: User) -> bool:
     return user.is_active and (user.is_admin_role or user.role == Role.HEAD_OF_SALES)
 
 
-@router.post("", response={202: ImportRunOut, **error_responses(401, 403, 422)})
+@router.post("", response={202: ImportRunOut, **error_responses(400, 401, 403, 422)})
 def create_import_run(
     request: HttpRequest,
     file: File[UploadedFile],

@@ -52,14 +52,14 @@ def get_product(request: HttpRequest, product_id: Path[ObjectId]) -> Product:
     return _product_for_user(authenticated_user(request), product_id)
 
 
-@router.post("", response={201: ProductOut, **error_responses(401, 403, 422)})
+@router.post("", response={201: ProductOut, **error_responses(400, 401, 403, 422)})
 def create_product(request: HttpRequest, payload: ProductIn) -> Status[Product]:
     if not can_change_products(authenticated_user(request)):
         raise PermissionDenied(_("Your role does not change products."))
     return Status(201, product_create(**payload.model_dump()))
 
 
-@router.put("/{product_id}", response={200: ProductOut, **error_responses(401, 403, 404, 422)})
+@router.put("/{product_id}", response={200: ProductOut, **error_responses(400, 401, 403, 404, 422)})
 def update_product(request: HttpRequest, product_id: Path[ObjectId], payload: ProductIn) -> Product:
     product = _product_for_user(authenticated_user(request), product_id, write=True)
     return product_update(product=product, **payload.model_dump())
