@@ -50,8 +50,9 @@ class Verdict:
 def log_params_maximize(*, objective: NegLogLikelihood, starts: Sequence[FloatArray]) -> Optimum:
     """Minimise ``objective`` (value and gradient in log-parameters) from the starts in turn.
 
-    The next start is tried only while no run has converged to an interior point; the best
-    finite optimum wins, and a converged run beats a non-converged one whatever its value,
+    The next start is tried only while no run has converged to an interior point and no two
+    runs have converged to the same point (a boundary both ran to); the best finite optimum
+    wins, and a converged run beats a non-converged one whatever its value,
     since a run stopped by the iteration limit says nothing about the maximum.
     """
     best: Optimum | None = None
@@ -76,12 +77,18 @@ def log_params_maximize(*, objective: NegLogLikelihood, starts: Sequence[FloatAr
             message=str(result.message),
             iterations=int(result.nit),
         )
+        settled = (
+            best is not None
+            and best.converged
+            and candidate.converged
+            and np.allclose(best.log_params, candidate.log_params, atol=1e-2)
+        )
         if best is None or (candidate.converged, -value) > (
             best.converged,
             -best.neg_log_likelihood,
         ):
             best = candidate
-        if best.converged and not _near_boundary(best.log_params).any():
+        if settled or (best.converged and not _near_boundary(best.log_params).any()):
             break
     if best is None:
         nan = np.full(len(starts[0]), np.nan)
@@ -139,7 +146,9 @@ def identifiability_assess(
     largest = float(eigenvalues[-1])
     if largest <= 0 or eigenvalues[0] <= MIN_CURVATURE_RATIO * largest:
         flat = eigenvectors[:, 0]
-        direction = " and ".join(names[i] for i in np.argsort(-np.abs(flat)) if abs(flat[i]) >= 0.3)
+        direction = " and ".join(
+            name for name, weight in zip(names, flat, strict=True) if abs(weight) >= 0.3
+        )
         return Verdict(
             False,
             f"the likelihood is flat along a direction moving {direction} "

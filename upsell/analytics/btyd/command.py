@@ -19,6 +19,7 @@ from upsell.analytics.btyd.forecast import Forecast, ModelName, forecast_make
 from upsell.analytics.btyd.summary import (
     Freq,
     date_to_day,
+    day_to_date,
     transactions_from_table,
     transactions_window,
 )
@@ -92,7 +93,7 @@ def btyd_command_run(
     ``holdout_end`` (by default a year later), writing the forecasts to ``out_path`` as CSV.
 
     ``model="auto"`` chooses by a rolling backtest inside the calibration period. The actual
-    transactions and spend are written too when the file reaches the holdout end. Returns
+    transactions and spend are written too when the file covers the holdout. Returns
     the report that the command prints as JSON. Raises ``ValueError`` on bad input.
     """
     table = _table_read(transactions_path, customer_column)
@@ -127,7 +128,13 @@ def btyd_command_run(
         freq=freq,
     )
 
-    covered = int(transactions.day.max()) >= date_to_day(horizon_end)
+    # Actuals are written when the file reaches the horizon end, or when the analyst named a
+    # holdout and the file has purchases in it (a sparse file may stop before its last day);
+    # the report says up to which date they run.
+    last_day = int(transactions.day.max())
+    covered = last_day >= date_to_day(horizon_end) or (
+        holdout_end is not None and last_day > date_to_day(calibration_end)
+    )
     actual = None
     if covered:
         actual = transactions_window(
@@ -165,6 +172,8 @@ def btyd_command_run(
         "output": str(out_path),
     }
     if actual is not None:
+        through = day_to_date(min(date_to_day(horizon_end), last_day))
+        report["actuals_through"] = through.isoformat()
         report["actual_transactions"] = float(actual[0].sum())
         report["actual_spend"] = float(actual[1].sum())
     return report

@@ -88,11 +88,11 @@ def _integral(
     # Newton from the right end on the concave φ stays right of the root, so y_end never
     # cuts off more than the e^-40 tail.
     end = span[:, None].copy()
-    for _ in range(8):
-        below = phi(end) < target
+    for _ in range(4):
+        value = phi(end)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = (phi(end) - target) / slope(end)
-        end = np.where(below, np.maximum(end - step, peak), end)
+            step = (value - target) / slope(end)
+        end = np.where(value < target, np.maximum(end - step, peak), end)
 
     y = end * (_NODES + 1.0) / 2.0
     log_f = phi(y)
@@ -156,13 +156,15 @@ def _terms(
     constant = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     alive_branch = -(r + x) * log_alpha_t - s * log_beta_t
     log_integral = _log_integral_closed_form(params, x, t_x, t)
+    # scipy's 2F1 overflows in a few corners of its parameter space (argument near 1 with
+    # large parameters, as for frequent buyers when beta >> alpha); the quadrature computes
+    # the same integral there.
+    lost = np.isnan(log_integral) | np.isposinf(log_integral)
     integral = _integral(params, x, t_x, t) if with_gradient else None
     if integral is not None:
-        # scipy's 2F1 gives up in a few corners of its parameter space; the quadrature
-        # computes the same integral there.
-        log_integral = np.where(
-            np.isnan(log_integral) | np.isposinf(log_integral), integral.log_value, log_integral
-        )
+        log_integral = np.where(lost, integral.log_value, log_integral)
+    elif lost.any():
+        log_integral[lost] = _integral(params, x[lost], t_x[lost], t[lost]).log_value
     dead_branch = np.log(s) + log_integral
     mixture = np.logaddexp(alive_branch, dead_branch)
     log_likelihood = constant + mixture

@@ -65,6 +65,10 @@ def date_to_day(value: dt.date) -> int:
     return (value - _EPOCH).days
 
 
+def day_to_date(day: int) -> dt.date:
+    return _EPOCH + dt.timedelta(days=day)
+
+
 def period_length(*, start: dt.date, end: dt.date, freq: Freq) -> float:
     """Length of (start, end] in periods, the time unit of a summary."""
     return (end - start).days / _DAYS_PER_PERIOD[freq]

@@ -1,0 +1,186 @@
+import csv
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.csv as pa_csv
+import pytest
+
+from upsell.analytics.btyd.command import btyd_command_run
+from upsell.analytics.tests.btyd.data import company_table
+
+PROJECT = Path(__file__).resolve().parents[4]
+
+
+@pytest.fixture
+def orders_csv(tmp_path):
+    """Two years of a small company's orders, with Russian-style column names."""
+    table = company_table(
+        seed=21,
+        customers=60,
+        start=dt.date(2023, 1, 1),
+        end=dt.date(2024, 12, 31),
+        mean_days_between_orders=20.0,
+        dropout=True,
+    ).rename_columns(["клиент", "дата", "сумма"])
+    path = tmp_path / "orders.csv"
+    pa_csv.write_csv(table, path)
+    return path
+
+
+def _rows(path):
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _run(orders_csv, out, **overrides):
+    arguments = {
+        "transactions_path": orders_csv,
+        "calibration_end": dt.date(2024, 9, 30),
+        "holdout_end": dt.date(2024, 12, 31),
+        "model": "auto",
+        "customer_column": "клиент",
+        "date_column": "дата",
+        "amount_column": "сумма",
+        "freq": "D",
+        "out_path": out,
+    }
+    return btyd_command_run(**(arguments | overrides))
+
+
+def test_auto_chooses_by_backtest_and_writes_forecasts_with_actuals(orders_csv, tmp_path):
+    # given a file that covers the holdout quarter
+    out = tmp_path / "forecast.csv"
+
+    # when the command runs with model choice by backtest
+    report = _run(orders_csv, out)
+
+    # then it reports the chosen model with its fit and the candidates' scores
+    assert report["model"] == "bgnbd"
+    assert report["requested"] == "auto"
+    assert report["identifiable"] is True
+    assert set(report["params"]) == {"r", "alpha", "a", "b"}
+    assert report["time_unit"] == "day"
+    assert report["holdout_end"] == "2024-12-31"
+    assert set(report["backtest"]) == {"bgnbd", "pnbd", "historic_rate", "last_year"}
+    assert {name: score["folds"] for name, score in report["backtest"].items()} == {
+        "bgnbd": 3,
+        "pnbd": 0,
+        "historic_rate": 3,
+        "last_year": 3,
+    }
+    # 60 clients are too few to pin down Pareto/NBD's dropout in the earliest fold
+    assert report["backtest"]["pnbd"]["reason"] == (
+        "fold 2023-12-29–2024-03-30: "
+        "the likelihood is too flat to pin down log beta ± 1.77 (standard errors)"
+    )
+    assert report["actuals"] is True
+    assert report["actuals_through"] == "2024-12-29"
+
+    # and writes one row per client known by the calibration end, with the actual quarter
+    rows = _rows(out)
+    assert len(rows) == report["customers"] == 60
+    assert list(rows[0]) == [
+        "customer",
+        "frequency",
+        "recency",
+        "T",
+        "expected_transactions",
+        "expected_spend",
+        "probability_alive",
+        "actual_transactions",
+        "actual_spend",
+    ]
+    assert round(sum(float(row["expected_transactions"]) for row in rows), 3) == round(
+        report["expected_transactions"], 3
+    )
+    assert sum(float(row["actual_transactions"]) for row in rows) == report["actual_transactions"]
+
+
+def test_without_a_holdout_end_the_forecast_runs_a_year_and_has_no_actuals(orders_csv, tmp_path):
+    out = tmp_path / "forecast.csv"
+
+    report = _run(orders_csv, out, holdout_end=None, model="pnbd")
+
+    assert report["model"] == "pnbd"
+    assert report["backtest"] == {}
+    assert report["holdout_end"] == "2025-09-30"
+    assert report["actuals"] is False
+    assert "actual_transactions" not in _rows(out)[0]
+
+
+def test_a_missing_column_is_reported_with_the_file_and_nothing_is_written(orders_csv, tmp_path):
+    out = tmp_path / "forecast.csv"
+
+    with pytest.raises(ValueError, match=r"orders\.csv: no column 'amount'"):
+        _run(orders_csv, out, amount_column="amount")
+
+    assert not out.exists()
+
+
+def test_the_management_command_prints_the_report_as_json(orders_csv, tmp_path):
+    # given the console entry point, as an analyst runs it
+    out = tmp_path / "forecast.csv"
+    environment = os.environ | {"DJANGO_SETTINGS_MODULE": "upsell.config.settings_test"}
+
+    # when called on the file with explicit options
+    completed = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "upsell",
+            "btyd",
+            str(orders_csv),
+            "--calibration-end",
+            "2024-09-30",
+            "--holdout-end",
+            "2024-12-31",
+            "--model",
+            "bgnbd",
+            "--customer-col",
+            "клиент",
+            "--date-col",
+            "дата",
+            "--amount-col",
+            "сумма",
+            "--freq",
+            "W",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT,
+        env=environment,
+        timeout=120,
+    )
+
+    # then it prints the model, its parameters and log-likelihood, and writes the forecasts
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["model"] == "bgnbd"
+    assert report["time_unit"] == "week"
+    assert report["log_likelihood"] < 0
+    assert len(_rows(out)) == 60
+
+
+def test_the_management_command_refuses_a_bad_date(orders_csv, tmp_path):
+    completed = subprocess.run(  # noqa: S603
+        [
+            *(sys.executable, "-m", "upsell", "btyd", str(orders_csv)),
+            *("--calibration-end", "30.09.2024", "--out", str(tmp_path / "forecast.csv")),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=PROJECT,
+        env=os.environ | {"DJANGO_SETTINGS_MODULE": "upsell.config.settings_test"},
+        timeout=120,
+    )
+    assert completed.returncode == 2
+    assert "'30.09.2024' is not a date (YYYY-MM-DD)" in completed.stderr
+    assert not (tmp_path / "forecast.csv").exists()
