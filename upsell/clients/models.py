@@ -260,3 +260,30 @@ class ClientStatusOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.status}"
+
+
+class PortfolioRules(models.Model):
+    """Which statuses make a client motivated: in its manager's portfolio and forecast.
+
+    Clients that plan a purchase budget are motivated whatever their status. Every change is a
+    new row; the latest is in force and the earlier ones are its history.
+    """
+
+    managed_statuses = models.JSONField(_("managed statuses"), default=list)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("portfolio rules")
+        verbose_name_plural = _("portfolio rules")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return ", ".join(self.managed_statuses)

@@ -23,6 +23,7 @@ from upsell.clients.models import (
     ClientStatus,
     ClientStatusMonth,
     ClientStatusOverride,
+    PortfolioRules,
 )
 from upsell.core.bulk import rows_insert
 from upsell.core.tax_ids import tax_id_problem
@@ -258,3 +259,15 @@ def client_status_override_lift(*, client: Client, lifted_by: User, today: dt.da
         )
         client_statuses_refresh(today=today, client_ids=[client.pk])
     return lifted
+
+
+def portfolio_rules_update(*, managed_statuses: list[str], changed_by: User) -> PortfolioRules:
+    """Put in force the statuses whose clients are motivated; earlier rules stay as history."""
+    unknown = sorted(set(managed_statuses) - set(ClientStatus.values))
+    if unknown:
+        raise ValidationError(
+            {"managed_statuses": _("Unknown statuses: %(codes)s") % {"codes": ", ".join(unknown)}}
+        )
+    return PortfolioRules.objects.create(
+        managed_statuses=sorted(managed_statuses), changed_by=changed_by
+    )

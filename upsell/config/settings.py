@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "upsell.shipments",
     "upsell.payments",
     "upsell.imports",
-    "upsell.audit",
+    "upsell.reporting",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,8 @@ from upsell.config.api import api
 urlpatterns = [
     path("", include("upsell.accounts.urls")),
     path("clients/", include("upsell.clients.urls")),
-    path("audit/", include("upsell.audit.urls")),
+    path("imports/", include("upsell.imports.urls")),
+    path("audit/", include("upsell.reporting.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from upsell.audit.models import AuditRun, AuditRunStatus
-from upsell.audit.services import audit_run_create, audit_run_execute
 from upsell.clients.models import ClientAudit, ClientStatusMonth
 from upsell.clients.tests.factories import ClientFactory
+from upsell.reporting.models import AuditRun, AuditRunStatus
+from upsell.reporting.services import audit_run_create, audit_run_execute
 from upsell.shipments.tests.factories import shipment_with_line
 
 AS_OF = dt.date(2026, 6, 15)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from upsell.audit import views
+from upsell.reporting import views
 
 app_name = "audit"
 urlpatterns = [

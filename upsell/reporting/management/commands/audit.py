@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from upsell.audit.models import AuditEngine, AuditRunStatus
-from upsell.audit.services import audit_run_create, audit_run_execute
+from upsell.reporting.models import AuditEngine, AuditRunStatus
+from upsell.reporting.services import audit_run_create, audit_run_execute
 
 
 class Command(BaseCommand):

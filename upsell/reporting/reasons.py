@@ -45,7 +45,11 @@ def status_reason(
         "first": _ago(_int(metrics, "days_since_first_order")),
         "gap": _days(_int(metrics, "recent_gap_days")),
         "lost": _days(_int(thresholds, "lost_days") or 180),
-        "share": number_format(Decimal(str(metrics.get("revenue_share_365") or 0)) * 100, 1) + " %",
+        # number_format cuts digits off rather than rounding them.
+        "share": number_format(
+            (Decimal(str(metrics.get("revenue_share_365") or 0)) * 100).quantize(Decimal("0.1")), 1
+        )
+        + " %",
     }
     sentences = {
         "partner_flag": _("Partner: a dealer or a client with a long-term agreement"),

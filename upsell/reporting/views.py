@@ -13,22 +13,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upsell.accounts.http import authenticated_user
-from upsell.audit import selectors
-from upsell.audit.access import (
+from upsell.clients.access import get_client_for_user
+from upsell.clients.models import ClientAudit, ClientStatus
+from upsell.clients.selectors import managed_statuses_current
+from upsell.clients.services import client_status_override_lift, client_status_override_set
+from upsell.reporting import selectors
+from upsell.reporting.access import (
     can_change_rules,
     can_override_status,
     can_run_audit,
     can_view_audit,
     require,
 )
-from upsell.audit.forms import AuditRulesForm, AuditStartForm, MigrationForm, StatusOverrideForm
-from upsell.audit.models import AuditRun
-from upsell.audit.reasons import status_reason
-from upsell.audit.rules import audit_settings_current, managed_statuses_current
-from upsell.audit.services import audit_rules_update, audit_run_create
-from upsell.clients.access import get_client_for_user
-from upsell.clients.models import ClientAudit, ClientStatus
-from upsell.clients.services import client_status_override_lift, client_status_override_set
+from upsell.reporting.forms import AuditRulesForm, AuditStartForm, MigrationForm, StatusOverrideForm
+from upsell.reporting.models import AuditRun
+from upsell.reporting.reasons import status_reason
+from upsell.reporting.rules import audit_settings_current
+from upsell.reporting.services import audit_run_create, status_rules_update
 
 ABC = ("A", "B", "C")
 XYZ = ("X", "Y", "Z")
@@ -136,7 +137,7 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
         require(can_change_rules(user))
         if form.is_valid():
             try:
-                audit_rules_update(
+                status_rules_update(
                     thresholds=form.thresholds(),
                     managed_statuses=form.cleaned_data["managed_statuses"],
                     changed_by=user,

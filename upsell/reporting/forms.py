@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from upsell.analytics.settings import AuditSettings
-from upsell.audit.models import AuditEngine
 from upsell.clients.models import ClientStatus
+from upsell.reporting.models import AuditEngine
 
 # What the head of sales sees beside each threshold; the analytics package documents the rules.
 THRESHOLD_LABELS = {

@@ -5,10 +5,10 @@ from decimal import Decimal
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from upsell.audit.exports import STATUS_EXPORT_HEADER
-from upsell.audit.services import audit_run_create, audit_run_execute
 from upsell.clients.services import client_status_override_set
 from upsell.clients.tests.factories import ClientFactory
+from upsell.reporting.exports import STATUS_EXPORT_HEADER
+from upsell.reporting.services import audit_run_create, audit_run_execute
 from upsell.shipments.tests.factories import shipment_with_line
 
 AS_OF = dt.date(2026, 6, 15)

@@ -3,16 +3,7 @@
 from dataclasses import asdict, fields
 
 from upsell.analytics.settings import AuditSettings
-from upsell.audit.models import AuditRules
-from upsell.clients.models import ClientStatus
-
-DEFAULT_MANAGED_STATUSES = (
-    ClientStatus.REGULAR,
-    ClientStatus.VIP,
-    ClientStatus.PARTNER,
-    ClientStatus.REANIMATED,
-    ClientStatus.NEW,
-)
+from upsell.reporting.models import AuditRules
 
 THRESHOLD_NAMES = tuple(field.name for field in fields(AuditSettings))
 
@@ -31,13 +22,6 @@ def audit_rules_latest() -> AuditRules | None:
 def audit_settings_current() -> AuditSettings:
     rules = audit_rules_latest()
     return audit_settings_from(rules.thresholds if rules else {})
-
-
-def managed_statuses_current() -> tuple[str, ...]:
-    rules = audit_rules_latest()
-    if rules is None or not rules.managed_statuses:
-        return tuple(DEFAULT_MANAGED_STATUSES)
-    return tuple(rules.managed_statuses)
 
 
 def thresholds_changed_from_defaults(settings: AuditSettings) -> dict[str, object]:

@@ -12,8 +12,6 @@ class AuditRules(models.Model):
     """
 
     thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
-    # The statuses whose clients are motivated (in the manager's portfolio and forecast).
-    managed_statuses = models.JSONField(_("managed statuses"), default=list)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

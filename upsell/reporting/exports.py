@@ -7,7 +7,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from upsell.accounts.models import User
-from upsell.audit.selectors import EXPORTED_METRICS, StatusExportRow, status_export_rows
+from upsell.reporting.selectors import EXPORTED_METRICS, StatusExportRow, status_export_rows
 
 STATUS_EXPORT_HEADER = (
     "tax_id", "client", "status", "computed_status", "reason", "perspective", *EXPORTED_METRICS,

@@ -9,11 +9,11 @@ from django.db.models import Count, F, OuterRef, Subquery, Sum
 
 from upsell.accounts.models import User
 from upsell.analytics.contracts import AUDIT_SCHEMA
-from upsell.audit.definitions import METRIC_DEFINITIONS, MetricDefinition
-from upsell.audit.models import AuditRun, AuditRunStatus
-from upsell.audit.reasons import status_reason
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientAudit, ClientStatus, ClientStatusMonth
+from upsell.reporting.definitions import METRIC_DEFINITIONS, MetricDefinition
+from upsell.reporting.models import AuditRun, AuditRunStatus
+from upsell.reporting.reasons import status_reason
 
 # The metrics an export carries, in the analytics package's order.
 EXPORTED_METRICS = tuple(

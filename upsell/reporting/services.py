@@ -19,16 +19,16 @@ from upsell.analytics.audit.clients import audit_clients
 from upsell.analytics.audit.history import audit_history
 from upsell.analytics.engines import Engine, EngineSession, engine_connect
 from upsell.analytics.settings import AuditSettings
-from upsell.audit.models import AuditEngine, AuditRules, AuditRun, AuditRunStatus
-from upsell.audit.rules import audit_settings_current, thresholds_changed_from_defaults
-from upsell.audit.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
-from upsell.clients.models import ClientStatus
 from upsell.clients.services import (
     ClientAuditRow,
     client_audits_replace,
     client_status_months_replace,
     client_statuses_refresh,
+    portfolio_rules_update,
 )
+from upsell.reporting.models import AuditEngine, AuditRules, AuditRun, AuditRunStatus
+from upsell.reporting.rules import audit_settings_current, thresholds_changed_from_defaults
+from upsell.reporting.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
 
 Progress = Callable[[str, int], None]
 
@@ -37,24 +37,20 @@ _STORED_APART = {"client_id", "as_of", "status", "status_rule", "perspective", "
                  "xyz_class", "revenue_365", "last_order_date"}  # fmt: skip
 
 
-def audit_rules_update(
+def status_rules_update(
     *, thresholds: dict[str, object], managed_statuses: list[str], changed_by: User
 ) -> AuditRules:
-    """Put new status rules in force; the earlier rules stay as history."""
+    """Put new status thresholds and the statuses that make a client motivated in force; the
+    earlier rules stay as history. The thresholds apply from the next audit."""
     try:
-        settings = AuditSettings(**thresholds)  # type: ignore[arg-type]
+        audit_settings = AuditSettings(**thresholds)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
         raise ValidationError({"thresholds": str(error)}) from error
-    unknown = sorted(set(managed_statuses) - set(ClientStatus.values))
-    if unknown:
-        raise ValidationError(
-            {"managed_statuses": _("Unknown statuses: %(codes)s") % {"codes": ", ".join(unknown)}}
+    with transaction.atomic():
+        portfolio_rules_update(managed_statuses=managed_statuses, changed_by=changed_by)
+        return AuditRules.objects.create(
+            thresholds=thresholds_changed_from_defaults(audit_settings), changed_by=changed_by
         )
-    return AuditRules.objects.create(
-        thresholds=thresholds_changed_from_defaults(settings),
-        managed_statuses=sorted(managed_statuses),
-        changed_by=changed_by,
-    )
 
 
 def audit_run_create(
@@ -62,7 +58,7 @@ def audit_run_create(
 ) -> AuditRun:
     """A queued audit as of ``as_of``. With ``enqueue`` the task worker runs it after the
     commit; without, the caller runs it (the ``audit`` command, which shows its progress)."""
-    from upsell.audit.tasks import execute_audit_run  # the task module imports this one
+    from upsell.reporting.tasks import execute_audit_run  # the task module imports this one
 
     if engine not in AuditEngine.values:
         raise ValidationError({"engine": _("Unknown engine %(engine)s.") % {"engine": engine}})

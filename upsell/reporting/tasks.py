@@ -1,7 +1,7 @@
 from django.tasks import task
 
-from upsell.audit.models import AuditRun
-from upsell.audit.services import audit_run_execute
+from upsell.reporting.models import AuditRun
+from upsell.reporting.services import audit_run_execute
 
 
 @task()

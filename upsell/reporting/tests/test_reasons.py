@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from upsell.audit.reasons import status_reason
+from upsell.reporting.reasons import status_reason
 
 METRICS = {
     "regular_window_orders": 7,

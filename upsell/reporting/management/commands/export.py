@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from upsell.accounts.models import Role, User
-from upsell.audit.exports import statuses_export_write
+from upsell.reporting.exports import statuses_export_write
 
 
 class Command(BaseCommand):
