@@ -1,16 +1,285 @@
+"""The client screens: the list (with its export), the card, and the forms that change a client.
+
+Every view reaches clients through the access funnel (``upsell.clients.access``): a client the
+user may not see answers 404, one it may see but not change answers 403. A view that serves a
+page also serves its htmx partial (``template.html#partial``) when htmx asks for that part.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Sum
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
+from django_htmx.middleware import HtmxDetails
 
 from upsell.accounts.http import authenticated_user
-from upsell.clients.selectors import client_list as select_client_list
+from upsell.accounts.models import User
+from upsell.clients import exports
+from upsell.clients.access import (
+    can_change_client,
+    can_create_clients,
+    can_reassign_clients,
+    clients_visible_to,
+    get_client_for_user,
+)
+from upsell.clients.forms import ClientFilterForm, ClientForm, ClientReassignForm
+from upsell.clients.models import Client
+from upsell.clients.selectors import client_assignment_history, client_filter_choices
+from upsell.clients.selectors import client_list as select_clients
+from upsell.clients.services import client_create as create_client
+from upsell.clients.services import client_reassign as reassign_client
+from upsell.clients.services import client_update as update_client
+from upsell.core.templatetags.formatting import format_money
+from upsell.payments.models import Payment
+from upsell.payments.selectors import PaymentFilters, payment_list
+from upsell.shipments.access import get_shipment_for_user
+from upsell.shipments.models import Shipment
+from upsell.shipments.selectors import ShipmentFilters, client_monthly_shipments, shipment_list
+
+CLIENTS_PER_PAGE = 50
+DOCUMENTS_PER_PAGE = 20
+CHART_MONTHS = 36
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _wants_part(request: HtmxHttpRequest, part: str) -> bool:
+    """Whether htmx asked for the element ``#part`` alone (not a whole page, not a reload)."""
+    return (
+        bool(request.htmx)
+        and not request.htmx.history_restore_request
+        and (request.htmx.target == part)
+    )
+
+
+def _managers_with_clients_visible_to(user: User) -> list[User]:
+    visible = clients_visible_to(user).filter(manager=OuterRef("pk"))
+    return list(User.objects.filter(Exists(visible)).order_by("full_name", "username"))
 
 
 @require_GET
 @login_required
-def client_list(request: HttpRequest) -> HttpResponse:
-    clients = select_client_list(user=authenticated_user(request))
-    page = Paginator(clients, 50).get_page(request.GET.get("page"))
-    return render(request, "clients/client_list.html", {"page": page})
+def client_list(request: HtmxHttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    form = ClientFilterForm(request.GET)
+    filters = form.filters()
+    page = Paginator(select_clients(user=user, filters=filters), CLIENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "sort": filters.sort,
+        "shows_manager_column": not user.is_manager,
+        "query": _canonical_query(request),
+    }
+    if _wants_part(request, "rows"):
+        response = render(request, "clients/client_list.html#rows", context)
+        push_url(response, f"{request.path}{context['query']}")
+    else:
+        choices = client_filter_choices(user=user)
+        form.offer_choices(
+            managers=_managers_with_clients_visible_to(user),
+            segments=choices["segments"],
+            regions=choices["regions"],
+        )
+        context["can_create"] = can_create_clients(user)
+        response = render(request, "clients/client_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _canonical_query(request: HttpRequest) -> str:
+    """The list's query string without empty parameters, as the address bar should show it."""
+    params = [(key, value) for key, value in request.GET.items() if value]
+    return f"?{urlencode(params)}" if params else ""
+
+
+@require_GET
+@login_required
+def client_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
+    """The current filtered list as a spreadsheet: the same selector, so the same access."""
+    user = authenticated_user(request)
+    clients = select_clients(user=user, filters=ClientFilterForm(request.GET).filters())
+    file_stem = f"clients-{timezone.localdate():%Y-%m-%d}"
+    if file_format == "xlsx":
+        return exports.clients_xlsx_response(clients=clients, file_stem=file_stem)
+    if file_format == "csv":
+        return exports.clients_csv_response(clients=clients, file_stem=file_stem)
+    raise Http404("No such export format")
+
+
+@require_GET
+@login_required
+def client_detail(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    if _wants_part(request, "shipments"):
+        context = {"client": client, "shipments": _shipments_page(request, user, client)}
+        return render(request, "clients/client_detail.html#shipments", context)
+    if _wants_part(request, "payments"):
+        context = {"client": client, "payments": _payments_page(request, user, client)}
+        return render(request, "clients/client_detail.html#payments", context)
+    reassign_form = (
+        ClientReassignForm(initial={"manager": client.manager, "assistant": client.assistant})
+        if can_reassign_clients(user)
+        else None
+    )
+    return _render_card(request, user, client, reassign_form=reassign_form)
+
+
+def _render_card(
+    request: HttpRequest,
+    user: User,
+    client: Client,
+    *,
+    reassign_form: ClientReassignForm | None,
+) -> HttpResponse:
+    today = timezone.localdate()
+    months = client_monthly_shipments(
+        client=client, first_month=_months_before(today, CHART_MONTHS - 1), last_month=today
+    )
+    shipments = _shipments_page(request, user, client)
+    last_year_start = _months_before(today, 11)
+    paid_last_year = payment_list(
+        user=user, filters=PaymentFilters(client_id=client.pk, date_from=last_year_start)
+    ).aggregate(total=Sum("amount"))["total"]
+    context = {
+        "client": client,
+        "can_change": can_change_client(user, client),
+        "reassign_form": reassign_form,
+        "history": client_assignment_history(client=client),
+        "months": months,
+        "chart": _chart_data(months),
+        "shipped_last_year": sum((total for _, total in months[-12:]), Decimal(0)),
+        "shipped_year_before": sum((total for _, total in months[-24:-12]), Decimal(0)),
+        "paid_last_year": paid_last_year or Decimal(0),
+        "last_shipment_date": shipment_list(user=user, filters=ShipmentFilters(client_id=client.pk))
+        .values_list("date", flat=True)
+        .first(),
+        "shipments": shipments,
+        "payments": _payments_page(request, user, client),
+    }
+    return render(request, "clients/client_detail.html", context)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` calendar months before ``day``'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _chart_data(months: list[tuple[dt.date, Decimal]]) -> dict[str, object]:
+    """What the chart script draws, labels and hover texts already in the reader's language."""
+    return {
+        "labels": [format_date(month, "M Y") for month, _ in months],
+        "values": [float(total) for _, total in months],
+        "hover": [format_money(total) for _, total in months],
+        "separators": f"{get_format('DECIMAL_SEPARATOR')}{get_format('THOUSAND_SEPARATOR')}",
+    }
+
+
+def _shipments_page(request: HttpRequest, user: User, client: Client) -> Page[Shipment]:
+    shipments = shipment_list(user=user, filters=ShipmentFilters(client_id=client.pk))
+    return Paginator(shipments, DOCUMENTS_PER_PAGE).get_page(request.GET.get("shipments_page"))
+
+
+def _payments_page(request: HttpRequest, user: User, client: Client) -> Page[Payment]:
+    payments = payment_list(user=user, filters=PaymentFilters(client_id=client.pk))
+    return Paginator(payments, DOCUMENTS_PER_PAGE).get_page(request.GET.get("payments_page"))
+
+
+@require_GET
+@login_required
+def client_shipment(request: HtmxHttpRequest, client_id: int, shipment_id: int) -> HttpResponse:
+    """One shipment document with its lines: a row of the card's table, or a page of its own."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    shipment = get_shipment_for_user(user, shipment_id)
+    if shipment.client_id != client.pk:
+        raise Http404("No such shipment of this client")
+    expanded = request.GET.get("collapse") is None
+    context = {
+        "client": client,
+        "shipment": shipment,
+        "expanded": expanded,
+        "lines": shipment.lines.select_related("product").order_by("line_no") if expanded else [],
+    }
+    if _wants_part(request, f"shipment-{shipment.pk}"):
+        return render(request, "clients/client_detail.html#document", context)
+    return render(request, "clients/client_shipment.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    if not can_create_clients(user):
+        raise PermissionDenied("Your role does not create clients")
+    form = ClientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = create_client(details=form.details(), created_by=user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Client %(name)s created.") % {"name": client.name})
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    client = get_client_for_user(authenticated_user(request), client_id, write=True)
+    form = ClientForm(request.POST or None, initial=ClientForm.initial_from(client))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_client(client=client, details=form.details())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@require_POST
+@login_required
+def client_reassign(request: HttpRequest, client_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    if not can_reassign_clients(user):
+        raise PermissionDenied("Only the head of sales reassigns clients")
+    form = ClientReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            reassign_client(
+                client=client,
+                manager=form.cleaned_data["manager"],
+                assistant=form.cleaned_data["assistant"],
+                changed_by=user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Responsible people changed."))
+            return redirect("clients:detail", client_id=client.pk)
+    return _render_card(request, user, client, reassign_form=form)

@@ -1,6 +1,49 @@
+"""What every page's layout needs: the currency and the navigation of the user's role."""
+
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from upsell.core.templatetags.formatting import currency_symbol
+
+
+@dataclass(frozen=True, kw_only=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def _navigation(request: HttpRequest) -> list[NavItem]:
+    """The screens of the user's role. It only mirrors access: each page checks its own."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    match = request.resolver_match
+    section = match.namespace if match is not None else ""
+    items = []
+    if user.sees_all_sales or user.is_manager or user.is_assistant:
+        label = _("Clients") if user.sees_all_sales else _("My clients")
+        items.append(NavItem(label=label, url=reverse("clients:list"), active=section == "clients"))
+    # The core layer sits below accounts, so the role is compared by its stored value.
+    if user.role == "head_of_sales" or user.is_admin_role:
+        items.append(
+            NavItem(label=_("Imports"), url=reverse("imports:list"), active=section == "imports")
+        )
+    if user.is_staff and user.is_admin_role:
+        url = reverse("admin:accounts_user_changelist")
+        items.append(NavItem(label=_("Users"), url=url, active=False))
+    elif user.is_staff:
+        items.append(NavItem(label=_("Administration"), url=reverse("admin:index"), active=False))
+    return items
 
 
 def upsell(request: HttpRequest) -> dict[str, object]:
-    return {"currency": settings.UPSELL_CURRENCY}
+    return {
+        "currency": settings.UPSELL_CURRENCY,
+        "currency_symbol": currency_symbol(),
+        "navigation": _navigation(request),
+    }

@@ -1,0 +1,147 @@
+"""Forms of the client screens: they read input; the services decide and write."""
+
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from upsell.accounts.models import Role, User
+from upsell.clients.models import Client
+from upsell.clients.selectors import CLIENT_SORTS, ClientFilters
+from upsell.clients.services import ClientDetails
+
+SORT_CHOICES = [(key, key) for name in CLIENT_SORTS for key in (name, f"-{name}")]
+
+
+class ClientFilterForm(forms.Form):
+    """The client list's filters, read from the query string.
+
+    A value that does not fit (an unknown manager, a mistyped sort) is dropped rather than
+    refused, so a shared or bookmarked link still opens, narrowed by what remains valid. The
+    menus' choices are offered only when the whole page is drawn: a partial update of the
+    table needs the filters, not the menus.
+    """
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Name or tax id"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    manager = forms.IntegerField(label=_("Manager"), required=False, widget=forms.Select)
+    segment = forms.CharField(label=_("Segment"), required=False, widget=forms.Select)
+    region = forms.CharField(label=_("Region"), required=False, widget=forms.Select)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
+    shows_managers = False
+
+    def offer_choices(
+        self, *, managers: list[User], segments: list[str], regions: list[str]
+    ) -> None:
+        everyone = ("", _("All"))
+        choices = {
+            "manager": [(str(manager.pk), str(manager)) for manager in managers],
+            "segment": [(segment, segment) for segment in segments],
+            "region": [(region, region) for region in regions],
+        }
+        for name, values in choices.items():
+            cast(forms.Select, self.fields[name].widget).choices = [everyone, *values]
+        self.shows_managers = len(managers) > 1
+
+    def filters(self) -> ClientFilters:
+        self.is_valid()
+        valid = self.cleaned_data
+        return ClientFilters(
+            search=valid.get("q") or "",
+            manager_id=valid.get("manager"),
+            segment=valid.get("segment") or "",
+            region=valid.get("region") or "",
+            sort=valid.get("sort") or "name",
+        )
+
+
+class ClientForm(forms.Form):
+    """A client's own details (who serves it is changed by ClientReassignForm)."""
+
+    name = forms.CharField(label=_("Name"), max_length=300)
+    tax_id = forms.CharField(
+        label=_("Tax id (INN)"),
+        max_length=12,
+        required=False,
+        help_text=_("10 digits for an organisation, 12 for an individual entrepreneur."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    region = forms.CharField(label=_("Region"), max_length=200, required=False)
+    segment = forms.CharField(label=_("Segment"), max_length=200, required=False)
+    is_partner = forms.BooleanField(label=_("Partner"), required=False)
+    plans_budget = forms.BooleanField(label=_("Plans a purchase budget"), required=False)
+    annual_budget = forms.DecimalField(
+        label=_("Annual budget"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=16,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    budget_year = forms.IntegerField(
+        label=_("Budget year"), required=False, min_value=2000, max_value=2100
+    )
+
+    @classmethod
+    def initial_from(cls, client: Client) -> dict[str, object]:
+        return {
+            "name": client.name,
+            "tax_id": client.tax_id,
+            "region": client.region,
+            "segment": client.segment,
+            "is_partner": client.is_partner,
+            "plans_budget": client.plans_budget,
+            "annual_budget": client.annual_budget,
+            "budget_year": client.budget_year,
+        }
+
+    def details(self) -> ClientDetails:
+        data = self.cleaned_data
+        return ClientDetails(
+            name=data["name"].strip(),
+            tax_id=data["tax_id"].strip(),
+            region=data["region"].strip(),
+            segment=data["segment"].strip(),
+            is_partner=data["is_partner"],
+            plans_budget=data["plans_budget"],
+            annual_budget=data["annual_budget"],
+            budget_year=data["budget_year"],
+        )
+
+
+def _active(role: Role) -> QuerySet[User]:
+    return User.objects.filter(role=role, is_active=True).order_by("full_name", "username")
+
+
+class ClientReassignForm(forms.Form):
+    manager = forms.ModelChoiceField(
+        label=_("Manager"), queryset=User.objects.none(), required=False, empty_label="—"
+    )
+    assistant = forms.ModelChoiceField(
+        label=_("Assistant"), queryset=User.objects.none(), required=False, empty_label="—"
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Why the change (optional)")}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, role in (("manager", Role.MANAGER), ("assistant", Role.ASSISTANT)):
+            cast(forms.ModelChoiceField[User], self.fields[name]).queryset = _active(role)

@@ -1,0 +1,286 @@
+"""The client card, its htmx parts and a shipment document's lines, as each persona."""
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from upsell.clients.tests.factories import ClientFactory
+from upsell.payments.models import Payment
+from upsell.products.tests.factories import ProductFactory
+from upsell.shipments.models import ShipmentLine
+from upsell.shipments.tests.factories import ShipmentFactory
+
+TODAY = dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def shipment(client, *, number, date, lines, manager=None):
+    """A shipment document of ``client`` with ``lines`` of (sku, name, quantity, price)."""
+    document = ShipmentFactory.create(
+        client=client,
+        number=number,
+        date=date,
+        manager=manager,
+        total=sum((Decimal(q) * Decimal(p) for _, _, q, p in lines), Decimal(0)),
+        line_count=len(lines),
+    )
+    for line_no, (sku, name, quantity, price) in enumerate(lines, start=1):
+        ShipmentLine.objects.create(
+            shipment=document,
+            line_no=line_no,
+            product=ProductFactory.create(sku=sku, name=name, unit="шт"),
+            quantity=Decimal(quantity),
+            price=Decimal(price),
+            amount=Decimal(quantity) * Decimal(price),
+        )
+    return document
+
+
+@pytest.fixture
+def history(annas_client, manager_anna):
+    """Two documents of Anna's client in 2026, one in 2025, one too old for the chart."""
+    return [
+        shipment(
+            annas_client, number="РН-3", date=dt.date(2026, 3, 2), manager=manager_anna,
+            lines=[("SKU-1", "Саморез 4,2×16", "1000", "1.50"), ("SKU-2", "Дюбель 6×40", "0.5", "200")],
+        ),
+        shipment(
+            annas_client, number="РН-2", date=dt.date(2026, 3, 1),
+            lines=[("SKU-3", "Профиль ПН 50×40", "10", "120")],
+        ),
+        shipment(
+            annas_client, number="РН-1", date=dt.date(2025, 4, 10),
+            lines=[("SKU-4", "Гипсокартон", "20", "400")],
+        ),
+        shipment(
+            annas_client, number="РН-0", date=dt.date(2023, 1, 10),
+            lines=[("SKU-5", "Клей", "1", "99")],
+        ),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def payments(annas_client):
+    return [
+        Payment.objects.create(
+            client=annas_client, date=dt.date(2026, 3, 10), amount=Decimal("1600.00"),
+            due_date=dt.date(2026, 3, 31), number="ПП-7", natural_key="p7",
+        ),
+        Payment.objects.create(
+            client=annas_client, date=dt.date(2024, 1, 10), amount=Decimal("99.00"),
+            number="", natural_key="p1",
+        ),
+    ]  # fmt: skip
+
+
+def chart(response):
+    html = response.content.decode()
+    data = re.search(r'<script id="monthly-shipments-data" type="application/json">(.*?)</script>', html)
+    return json.loads(data.group(1))
+
+
+def test_a_manager_opens_the_card_of_its_client(client, manager_anna, annas_client, history, payments):
+    client.force_login(manager_anna)
+
+    response = client.get(f"/clients/{annas_client.pk}/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>ООО &quot;Альфа&quot;</h1>" in html
+    assert re.findall(r'<td class="mono">(РН-\d)</td>', html) == ["РН-3", "РН-2", "РН-1", "РН-0"]
+    assert re.findall(r'<td class="mono">(ПП-\d|—)</td>', html) == ["ПП-7", "—"]
+    assert f'href="/clients/{annas_client.pk}/edit/"' in html
+    assert 'action="/clients/{}/reassign/"'.format(annas_client.pk) not in html
+
+
+def test_the_card_sums_the_last_twelve_months(client, manager_anna, annas_client, history, payments):
+    client.force_login(manager_anna)
+
+    response = client.get(f"/clients/{annas_client.pk}/")
+
+    assert response.context["shipped_last_year"] == Decimal("10800.00")
+    assert response.context["shipped_year_before"] == Decimal("0")
+    assert response.context["paid_last_year"] == Decimal("1600.00")
+    assert response.context["last_shipment_date"] == dt.date(2026, 3, 2)
+    assert '<div class="kpi-value">₽10,800.00</div>' in response.content.decode()
+
+
+def test_the_chart_gets_thirty_six_months_as_json(client, manager_anna, annas_client, history):
+    client.force_login(manager_anna)
+
+    data = chart(client.get(f"/clients/{annas_client.pk}/"))
+
+    assert len(data["labels"]) == 36
+    assert data["labels"][0] == "Apr 2023"
+    assert data["labels"][-1] == "Mar 2026"
+    assert data["values"][-1] == 2800.0
+    assert data["values"][24] == 8000.0
+    assert sum(data["values"]) == 10800.0
+    assert data["hover"][-1] == "₽2,800.00"
+    assert data["separators"] == ".,"
+
+
+def test_the_chart_speaks_russian_to_a_russian_reader(client, manager_anna, annas_client, history):
+    client.force_login(manager_anna)
+
+    data = chart(client.get(f"/clients/{annas_client.pk}/", headers={"Accept-Language": "ru"}))
+
+    assert data["labels"][-1] == "Мар 2026"
+    assert data["hover"][-1] == "2\xa0800,00\xa0₽"
+    assert data["separators"] == ",\xa0"
+
+
+def test_the_card_has_no_inline_script(client, manager_anna, annas_client):
+    client.force_login(manager_anna)
+
+    html = client.get(f"/clients/{annas_client.pk}/").content.decode()
+
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S)
+    assert [attributes for attributes, body in scripts if body.strip()] == [
+        ' id="monthly-shipments-data" type="application/json"'
+    ]
+    assert ' style="' not in html
+
+
+def test_another_managers_client_does_not_exist_for_a_manager(client, manager_anna, boris_client):
+    client.force_login(manager_anna)
+
+    response = client.get(f"/clients/{boris_client.pk}/")
+
+    assert response.status_code == 404
+    assert "Бета" not in response.content.decode()
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["assistant_vera", "top_manager", "head_of_sales"])
+def test_who_sees_the_client_opens_its_card(client, request, persona, annas_client):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(f"/clients/{annas_client.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["manager_boris", "admin_adam"])
+def test_who_does_not_see_the_client_gets_not_found(client, request, persona, annas_client):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(f"/clients/{annas_client.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["assistant_vera", "top_manager"])
+def test_read_only_roles_get_no_edit_and_no_reassign(client, request, persona, annas_client):
+    client.force_login(request.getfixturevalue(persona))
+
+    html = client.get(f"/clients/{annas_client.pk}/").content.decode()
+
+    assert "/edit/" not in html
+    assert "/reassign/" not in html
+
+
+def test_the_head_of_sales_gets_the_reassign_form(client, head_of_sales, annas_client):
+    client.force_login(head_of_sales)
+
+    html = client.get(f"/clients/{annas_client.pk}/").content.decode()
+
+    assert f'action="/clients/{annas_client.pk}/reassign/"' in html
+    assert f'<option value="{annas_client.manager_id}" selected>Иванова Анна</option>' in html
+
+
+def test_htmx_pages_through_the_documents_alone(client, manager_anna, annas_client):
+    for day in range(1, 26):
+        shipment(annas_client, number=f"D-{day:02d}", date=dt.date(2026, 2, day), lines=[])
+    client.force_login(manager_anna)
+
+    response = client.get(
+        f"/clients/{annas_client.pk}/",
+        {"shipments_page": 2},
+        headers={"HX-Request": "true", "HX-Target": "shipments"},
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="panel" id="shipments"')
+    assert re.findall(r'<td class="mono">(D-\d\d)</td>', html) == [
+        "D-05", "D-04", "D-03", "D-02", "D-01",
+    ]  # fmt: skip
+    assert "21–25 of 25" in html
+
+
+def test_htmx_pages_through_the_payments_alone(client, manager_anna, annas_client, payments):
+    client.force_login(manager_anna)
+
+    response = client.get(
+        f"/clients/{annas_client.pk}/", headers={"HX-Request": "true", "HX-Target": "payments"}
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section class="panel" id="payments"')
+    assert "₽" not in html.split("</thead>")[1]
+    assert '<td class="num">1,600.00</td>' in html
+
+
+def test_a_document_opens_with_its_lines_in_place(client, manager_anna, annas_client, history):
+    document = history[0]
+    client.force_login(manager_anna)
+
+    response = client.get(
+        f"/clients/{annas_client.pk}/shipments/{document.pk}/",
+        headers={"HX-Request": "true", "HX-Target": f"shipment-{document.pk}"},
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<tbody id="shipment-{document.pk}" class="document">')
+    assert re.findall(r'<td class="mono">(SKU-\d)</td>\s*<td>([^<]+)</td>', html) == [
+        ("SKU-1", "Саморез 4,2×16"),
+        ("SKU-2", "Дюбель 6×40"),
+    ]
+    assert '<td class="num">1,000 шт</td>' in html
+    assert '<td class="num">0.5 шт</td>' in html
+    assert 'aria-expanded="true"' in html
+
+
+def test_a_document_closes_again(client, manager_anna, annas_client, history):
+    document = history[0]
+    client.force_login(manager_anna)
+
+    response = client.get(
+        f"/clients/{annas_client.pk}/shipments/{document.pk}/",
+        {"collapse": 1},
+        headers={"HX-Request": "true", "HX-Target": f"shipment-{document.pk}"},
+    )
+
+    html = response.content.decode()
+    assert "SKU-1" not in html
+    assert 'aria-expanded="false"' in html
+
+
+def test_without_htmx_a_document_is_a_page_of_its_own(client, manager_anna, annas_client, history):
+    client.force_login(manager_anna)
+
+    response = client.get(f"/clients/{annas_client.pk}/shipments/{history[2].pk}/")
+
+    html = response.content.decode()
+    assert "<h1>Shipment РН-1 of 04/10/2025</h1>" in html
+    assert '<td class="mono">SKU-4</td>' in html
+
+
+def test_a_document_of_another_client_is_not_found(
+    client, manager_anna, manager_boris, annas_client, boris_client
+):
+    annas_other_client = ClientFactory.create(manager=manager_anna)
+    borises_document = shipment(boris_client, number="B-1", date=dt.date(2026, 1, 5), lines=[])
+    annas_document = shipment(annas_other_client, number="A-1", date=dt.date(2026, 1, 5), lines=[])
+    client.force_login(manager_anna)
+
+    # Boris's document, reached through Anna's client or through Boris's
+    assert client.get(f"/clients/{annas_client.pk}/shipments/{borises_document.pk}/").status_code == 404
+    assert client.get(f"/clients/{boris_client.pk}/shipments/{borises_document.pk}/").status_code == 404
+    # Anna's own document, but under the wrong client of hers
+    assert client.get(f"/clients/{annas_client.pk}/shipments/{annas_document.pk}/").status_code == 404

@@ -1,0 +1,224 @@
+"""The forms that change clients (new, edit, reassign), allowed and denied, as each persona."""
+
+from decimal import Decimal
+
+import pytest
+
+from upsell.accounts.models import Role
+from upsell.accounts.tests.factories import UserFactory
+from upsell.clients.models import Client, ClientAssignmentChange
+from upsell.clients.tests.factories import tax_id_with_checksum
+
+NEW_TAX_ID = tax_id_with_checksum("500100001")
+
+
+def stored(client):
+    """Every column of a client as the database holds it, to prove a denial changed nothing."""
+    return Client.objects.filter(pk=client.pk).values().get()
+
+
+EDIT = {
+    "name": 'ООО "Альфа-Плюс"',
+    "tax_id": "7707083893",
+    "region": "Тверь",
+    "segment": "Опт",
+    "is_partner": "on",
+    "plans_budget": "on",
+    "annual_budget": "2500000.50",
+    "budget_year": "2026",
+}
+
+
+def test_a_manager_edits_its_client(client, manager_anna, annas_client):
+    client.force_login(manager_anna)
+
+    form = client.get(f"/clients/{annas_client.pk}/edit/")
+    response = client.post(f"/clients/{annas_client.pk}/edit/", EDIT)
+
+    assert form.status_code == 200
+    assert response.status_code == 302
+    assert response["Location"] == f"/clients/{annas_client.pk}/"
+    annas_client.refresh_from_db()
+    assert (
+        annas_client.name, annas_client.tax_id, annas_client.region, annas_client.segment,
+        annas_client.is_partner, annas_client.plans_budget, annas_client.annual_budget,
+        annas_client.budget_year,
+    ) == ('ООО "Альфа-Плюс"', "7707083893", "Тверь", "Опт", True, True, Decimal("2500000.50"), 2026)  # fmt: skip
+
+
+def test_a_russian_reader_types_amounts_the_russian_way(client, manager_anna, annas_client):
+    client.force_login(manager_anna)
+
+    client.post(
+        f"/clients/{annas_client.pk}/edit/",
+        {**EDIT, "annual_budget": "2 500 000,50"},
+        headers={"Accept-Language": "ru"},
+    )
+
+    annas_client.refresh_from_db()
+    assert annas_client.annual_budget == Decimal("2500000.50")
+
+
+def test_the_service_refusal_shows_on_the_form_and_changes_nothing(
+    client, manager_anna, annas_client
+):
+    before = stored(annas_client)
+    client.force_login(manager_anna)
+
+    response = client.post(
+        f"/clients/{annas_client.pk}/edit/", {**EDIT, "tax_id": "7707083894", "budget_year": ""}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "tax_id": ["Tax id 7707083894: wrong check digit."],
+        "budget_year": ["A budget needs its year, and a year needs a budget."],
+    }
+    assert stored(annas_client) == before
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("manager_boris", 404), ("admin_adam", 404), ("assistant_vera", 403), ("top_manager", 403),
+])  # fmt: skip
+def test_who_may_not_change_the_client_cannot_edit_it(
+    client, request, persona, status, annas_client
+):
+    before = stored(annas_client)
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(f"/clients/{annas_client.pk}/edit/").status_code == status
+    assert client.post(f"/clients/{annas_client.pk}/edit/", EDIT).status_code == status
+    assert stored(annas_client) == before
+
+
+def test_the_head_of_sales_edits_any_client(client, head_of_sales, boris_client):
+    client.force_login(head_of_sales)
+
+    response = client.post(f"/clients/{boris_client.pk}/edit/", {**EDIT, "tax_id": ""})
+
+    assert response.status_code == 302
+    boris_client.refresh_from_db()
+    assert boris_client.name == 'ООО "Альфа-Плюс"'
+
+
+def test_a_manager_creates_a_client_and_becomes_its_manager(client, manager_anna):
+    client.force_login(manager_anna)
+
+    response = client.post("/clients/new/", {"name": 'ООО "Новый"', "tax_id": NEW_TAX_ID})
+
+    created = Client.objects.get(name='ООО "Новый"')
+    assert response["Location"] == f"/clients/{created.pk}/"
+    assert (created.tax_id, created.manager, created.assistant) == (NEW_TAX_ID, manager_anna, None)
+    assert list(created.assignment_changes.values_list("role", "previous", "new")) == [
+        ("manager", None, manager_anna.pk)
+    ]
+
+
+def test_the_head_of_sales_creates_a_client_without_a_manager(client, head_of_sales):
+    client.force_login(head_of_sales)
+
+    client.post("/clients/new/", {"name": 'ООО "Ничей"'})
+
+    assert Client.objects.get(name='ООО "Ничей"').manager is None
+
+
+def test_an_invalid_new_client_is_not_created(client, manager_anna, annas_client):
+    client.force_login(manager_anna)
+
+    nameless = client.post("/clients/new/", {"name": "  "})
+    duplicate = client.post("/clients/new/", {"name": "Копия", "tax_id": annas_client.tax_id})
+    short = client.post("/clients/new/", {"name": "Короткий", "tax_id": "12345"})
+
+    assert nameless.context["form"].errors == {"name": ["This field is required."]}
+    assert duplicate.context["form"].errors == {
+        "tax_id": [f"Another client has tax id {annas_client.tax_id}."]
+    }
+    assert short.context["form"].errors == {"tax_id": ["Tax id 12345: must have 10 or 12 digits."]}
+    assert list(Client.objects.all()) == [annas_client]
+
+
+@pytest.mark.parametrize("role", [Role.ASSISTANT, Role.TOP_MANAGEMENT, Role.ADMIN])
+def test_roles_that_do_not_create_clients_are_refused(client, db, role):
+    client.force_login(UserFactory.create(role=role))
+
+    assert client.get("/clients/new/").status_code == 403
+    response = client.post("/clients/new/", {"name": 'ООО "Самовольный"'})
+
+    assert response.status_code == 403
+    assert "Not allowed" in response.content.decode()
+    assert Client.objects.count() == 0
+
+
+@pytest.fixture
+def manager_gleb(db):
+    return UserFactory.create(username="gleb", full_name="Соколов Глеб", role=Role.MANAGER)
+
+
+def test_the_head_of_sales_reassigns_and_the_card_shows_the_history(
+    client, head_of_sales, annas_client, manager_anna, manager_gleb, assistant_vera
+):
+    client.force_login(head_of_sales)
+
+    response = client.post(
+        f"/clients/{annas_client.pk}/reassign/",
+        {"manager": manager_gleb.pk, "assistant": "", "reason": "Anna is on leave"},
+    )
+
+    assert response.status_code == 302
+    annas_client.refresh_from_db()
+    assert (annas_client.manager, annas_client.assistant) == (manager_gleb, None)
+    assert sorted(
+        ClientAssignmentChange.objects.filter(client=annas_client).values_list(
+            "role", "previous", "new", "changed_by", "reason"
+        )
+    ) == [
+        ("assistant", assistant_vera.pk, None, head_of_sales.pk, "Anna is on leave"),
+        ("manager", manager_anna.pk, manager_gleb.pk, head_of_sales.pk, "Anna is on leave"),
+    ]
+    card = client.get(f"/clients/{annas_client.pk}/").content.decode()
+    assert "Responsible people changed." in card
+    assert "<strong>Manager</strong>: Иванова Анна → Соколов Глеб" in card
+    assert "<strong>Assistant</strong>: Смирнова Вера → —" in card
+    assert '<div class="reason">Anna is on leave</div>' in card
+
+
+def test_a_reassignment_to_someone_who_is_not_a_manager_is_refused(
+    client, head_of_sales, annas_client, assistant_vera
+):
+    before = stored(annas_client)
+    client.force_login(head_of_sales)
+
+    response = client.post(
+        f"/clients/{annas_client.pk}/reassign/",
+        {"manager": assistant_vera.pk, "assistant": assistant_vera.pk},
+    )
+
+    assert response.status_code == 200
+    assert response.context["reassign_form"].errors == {
+        "manager": ["Select a valid choice. That choice is not one of the available choices."]
+    }
+    assert stored(annas_client) == before
+    assert not ClientAssignmentChange.objects.filter(client=annas_client).exists()
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("manager_anna", 403), ("assistant_vera", 403), ("top_manager", 403),
+    ("manager_boris", 404), ("admin_adam", 404),
+])  # fmt: skip
+def test_only_the_head_of_sales_reassigns(
+    client, request, persona, status, annas_client, manager_gleb
+):
+    before = stored(annas_client)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.post(f"/clients/{annas_client.pk}/reassign/", {"manager": manager_gleb.pk})
+
+    assert response.status_code == status
+    assert stored(annas_client) == before
+    assert not ClientAssignmentChange.objects.filter(client=annas_client).exists()
+
+
+def test_reassigning_is_a_post_only(client, head_of_sales, annas_client):
+    client.force_login(head_of_sales)
+
+    assert client.get(f"/clients/{annas_client.pk}/reassign/").status_code == 405

@@ -1,0 +1,99 @@
+"""Numbers, money and dates as the reader's language writes them.
+
+Russian: ``1 234 567,89 ₽`` and ``31.12.2025``; English: ``₽1,234,567.89`` and ``12/31/2025``.
+The currency is the system's (``settings.UPSELL_CURRENCY``). Empty values show as a dash, so a
+table cell is never blank by accident.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+
+register = template.Library()
+
+EMPTY = "—"
+CURRENCY_SYMBOLS = {
+    "RUB": "₽",
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "CNY": "¥",
+    "KZT": "₸",
+    "BYN": "Br",
+    "UZS": "сўм",
+}
+# Where the symbol goes, per language (CLDR): after the amount in Russian, before it in English.
+SYMBOL_AFTER_AMOUNT = frozenset({"ru"})
+
+Number = Decimal | int | float
+
+
+def currency_symbol() -> str:
+    return CURRENCY_SYMBOLS.get(settings.UPSELL_CURRENCY, settings.UPSELL_CURRENCY)
+
+
+def format_amount(value: Number) -> str:
+    """Two decimals with the thousands grouped: ``1 234 567,89`` / ``1,234,567.89``."""
+    return formats.number_format(value, decimal_pos=2, force_grouping=True)
+
+
+def format_money(value: Number) -> str:
+    sign = "-" if value < 0 else ""
+    amount = format_amount(-value if value < 0 else value)
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language in SYMBOL_AFTER_AMOUNT:
+        return f"{sign}{amount}\xa0{currency_symbol()}"
+    return f"{sign}{currency_symbol()}{amount}"
+
+
+@register.filter
+def money(value: Number | None) -> str:
+    """An amount with the currency symbol."""
+    return EMPTY if value is None else format_money(value)
+
+
+@register.filter
+def amount(value: Number | None) -> str:
+    """An amount without the symbol, for table columns whose header names the currency."""
+    return EMPTY if value is None else format_amount(value)
+
+
+@register.filter
+def number(value: Number | None) -> str:
+    """A whole number with the thousands grouped."""
+    return EMPTY if value is None else formats.number_format(round(value), force_grouping=True)
+
+
+@register.filter
+def quantity(value: Decimal | None) -> str:
+    """A quantity with as many decimals as it needs (``12``, ``0,5``, ``1 250,125``)."""
+    if value is None:
+        return EMPTY
+    exponent = value.normalize().as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return formats.number_format(value, decimal_pos=decimals, force_grouping=True)
+
+
+@register.filter
+def percent(value: Number | None) -> str:
+    """A share from 0 to 100 as a whole percent."""
+    return EMPTY if value is None else f"{formats.number_format(round(value))}\xa0%"
+
+
+@register.filter
+def short_date(value: dt.date | None) -> str:
+    """``31.12.2025`` / ``12/31/2025``; a datetime in the local time zone, with its time."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+@register.simple_tag
+def currency() -> str:
+    return currency_symbol()
