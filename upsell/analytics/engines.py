@@ -5,9 +5,9 @@ outgrows one machine: in local mode in tests and on the given master URL in prod
 """
 
 import os
+import shutil
 import tempfile
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 SPARK_LOCAL_MASTER = "local[*]"
 
+# Compiling a large Ibis expression to SQL takes longer than DuckDB takes to run it on a
+# million rows, and the SQL only depends on the computation, its settings and the engine.
+_compiled_sql: dict[tuple["Engine", Hashable], str] = {}
+
 
 class Engine(StrEnum):
     DUCKDB = "duckdb"
@@ -27,38 +31,82 @@ class Engine(StrEnum):
 
 
 class EngineSession:
-    """An open engine: puts Arrow tables in, runs Ibis expressions, gives Arrow tables back."""
+    """An open engine: takes Arrow tables in, runs Ibis expressions, gives Arrow tables back.
 
-    def __init__(self, *, engine: Engine, backend: Any, spark: Any = None) -> None:
+    One computation at a time: uploaded tables are named views of the session.
+    """
+
+    def __init__(
+        self, *, engine: Engine, backend: Any, spark: Any = None, scratch_dir: str | None = None
+    ) -> None:
         self.engine = engine
         self.backend = backend
         self._spark = spark
-        self._views: list[str] = []
+        self._scratch_dir = scratch_dir
+        self._uploaded: set[str] = set()
+        self._materialized: dict[str, Any] = {}
 
-    def table_upload(self, *, table: pa.Table) -> "Table":
-        """The Arrow table as an Ibis table of this engine (until `tables_release`)."""
-        name = f"upsell_{uuid.uuid4().hex}"
+    def table_upload(self, *, name: str, table: pa.Table) -> "Table":
+        """The Arrow table as the Ibis table `name` of this engine (until `tables_release`)."""
         if self._spark is None:
             # DuckDB scans the Arrow buffers in place.
             self.backend.con.register(name, table)
         else:
             self._spark.createDataFrame(table).createOrReplaceTempView(name)
-        self._views.append(name)
+        self._uploaded.add(name)
         return self.backend.table(name)
 
-    def table_fetch(self, *, expr: "Table") -> pa.Table:
+    def table_materialize(
+        self, *, name: str, key: Hashable, build: Callable[[], "Table"]
+    ) -> "Table":
+        """The expression's rows computed once into the table `name` (until `tables_release`).
+
+        Later expressions read the stored rows instead of repeating the computation wherever
+        they use it.
+        """
+        sql = self._sql(key=key, build=build)
         if self._spark is None:
-            return expr.to_pyarrow()
-        # Spark hands Arrow over directly; Ibis would go through pandas.
-        return self._spark.sql(self.backend.compile(expr)).toArrow()
+            self.backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+            self._materialized[name] = None
+        else:
+            frame = self._spark.sql(sql).cache()
+            frame.createOrReplaceTempView(name)
+            self._materialized[name] = frame
+        return self.backend.table(name)
+
+    def query_fetch(self, *, key: Hashable, build: Callable[[], "Table"]) -> pa.Table:
+        """The rows of the expression `build` makes over the session's tables."""
+        sql = self._sql(key=key, build=build)
+        if self._spark is None:
+            return self.backend.con.sql(sql).to_arrow_table()
+        return self._spark.sql(sql).toArrow()
+
+    def _sql(self, *, key: Hashable, build: Callable[[], "Table"]) -> str:
+        """The SQL of the expression, compiled once per `key` and engine.
+
+        `key` names the expression with everything it depends on besides the names and types of
+        the tables it reads.
+        """
+        sql = _compiled_sql.get((self.engine, key))
+        if sql is None:
+            sql = str(self.backend.compile(build()))
+            _compiled_sql[self.engine, key] = sql
+        return sql
 
     def tables_release(self) -> None:
-        for name in self._views:
+        for name in self._uploaded:
             if self._spark is None:
                 self.backend.con.unregister(name)
             else:
                 self._spark.catalog.dropTempView(name)
-        self._views.clear()
+        for name, frame in self._materialized.items():
+            if self._spark is None:
+                self.backend.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+            else:
+                self._spark.catalog.dropTempView(name)
+                frame.unpersist()
+        self._uploaded.clear()
+        self._materialized.clear()
 
     def close(self) -> None:
         self.tables_release()
@@ -66,6 +114,8 @@ class EngineSession:
             self.backend.disconnect()
         else:
             self._spark.stop()
+        if self._scratch_dir is not None:
+            shutil.rmtree(self._scratch_dir, ignore_errors=True)
 
 
 def engine_connect(
@@ -74,11 +124,12 @@ def engine_connect(
     spark_master: str | None = None,
     spark_driver_memory: str = "4g",
     spark_shuffle_partitions: int = 8,
+    spark_conf: Mapping[str, str] | None = None,
 ) -> EngineSession:
     """Open a session of the engine; close it with `EngineSession.close()`.
 
     `spark_master` is the master URL of a cluster; without it Spark runs in local mode on this
-    machine's cores.
+    machine's cores. `spark_conf` adds or overrides Spark settings.
     """
     if engine is Engine.DUCKDB:
         return EngineSession(engine=engine, backend=ibis.duckdb.connect())
@@ -87,20 +138,28 @@ def engine_connect(
     master = spark_master or SPARK_LOCAL_MASTER
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (
+    warehouse_dir = tempfile.mkdtemp(prefix="upsell-spark-")
+    builder = (
         SparkSession.builder.master(master)
         .appName("upsell-analytics")
-        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="upsell-spark-"))
+        .config("spark.sql.warehouse.dir", warehouse_dir)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(spark_shuffle_partitions))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.memory", spark_driver_memory)
-        .getOrCreate()
     )
+    for key, value in (spark_conf or {}).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
-    return EngineSession(engine=engine, backend=ibis.pyspark.connect(session), spark=session)
+    return EngineSession(
+        engine=engine,
+        backend=ibis.pyspark.connect(session),
+        spark=session,
+        scratch_dir=warehouse_dir,
+    )
 
 
 @contextmanager

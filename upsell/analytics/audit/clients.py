@@ -10,6 +10,7 @@ from upsell.analytics.arrow import day_number, month_number, table_from_engine
 from upsell.analytics.audit.facts import (
     clients_arrow_prepare,
     documents_cancel,
+    documents_seen,
     facts_compute,
     orders_arrow_prepare,
     payments_arrow_prepare,
@@ -91,27 +92,55 @@ def audit_clients(
     documents = documents.filter(pc.less_equal(documents.column("day"), as_of_day))
     client_rows = clients_arrow_prepare(clients=clients)
     payment_rows = payments_arrow_prepare(payments=payments)
+    with_payments = payment_rows.num_rows > 0
     with engine_session_use(engine=engine) as session:
-        documents_table = documents_cancel(documents=session.table_upload(table=documents))
-        clients_table = session.table_upload(table=client_rows)
-        client_ids = clients_table.select("client_id").union(
-            documents_table.select("client_id"), distinct=True
+        documents_table = session.table_upload(name="upsell_audit_documents", table=documents)
+        clients_table = session.table_upload(name="upsell_audit_clients", table=client_rows)
+        calendar = session.table_upload(
+            name="upsell_audit_calendar", table=calendar_arrow(days=[as_of])
         )
-        grid = client_attributes(client_ids=client_ids, clients=clients_table).cross_join(
-            session.table_upload(table=calendar_arrow(days=[as_of]))
+        payments_table = (
+            session.table_upload(name="upsell_audit_payments", table=payment_rows)
+            if with_payments
+            else None
         )
+
+        cancelled = session.table_materialize(
+            name="upsell_audit_cancelled",
+            key=("documents_cancel",),
+            build=lambda: documents_cancel(documents=documents_table),
+        )
+
+        def grid_expression() -> "Table":
+            client_ids = clients_table.select("client_id").union(
+                cancelled.select("client_id"), distinct=True
+            )
+            grid = client_attributes(client_ids=client_ids, clients=clients_table)
+            return grid.cross_join(calendar)
+
+        grid = session.table_materialize(
+            name="upsell_audit_grid", key=("audit_clients_grid",), build=grid_expression
+        )
+        seen = session.table_materialize(
+            name="upsell_audit_seen",
+            key=("documents_seen",),
+            build=lambda: documents_seen(documents=cancelled, grid=grid),
+        )
+
         facts = facts_compute(
-            documents=documents_table,
+            session=session,
+            seen=seen,
             grid=grid,
-            payments=(session.table_upload(table=payment_rows) if payment_rows.num_rows else None),
+            payments=payments_table,
             settings=settings,
             detailed=True,
         )
-        result = session.table_fetch(
-            expr=facts.select(
+        result = session.query_fetch(
+            key=("audit_clients", settings, with_payments),
+            build=lambda: facts.select(
                 *[name for name in AUDIT_SCHEMA.names if name not in _RENAMED],
                 **{name: facts[source] for name, source in _RENAMED.items()},
-            )
+            ),
         )
     return table_from_engine(
         table=result,

@@ -30,6 +30,7 @@ from upsell.analytics.contracts import (
     PAYMENTS_SCHEMA,
     table_conform,
 )
+from upsell.analytics.engines import EngineSession
 from upsell.analytics.settings import AuditSettings
 
 if TYPE_CHECKING:
@@ -140,9 +141,23 @@ def _whole(value: "NumericValue") -> "IntegerValue":
     return result
 
 
+def documents_seen(*, documents: "Table", grid: "Table") -> "Table":
+    """Each document of `documents_cancel` paired with every grid row of its client on or after
+    its date, with its age in days and whether it counts as an order as of that grid date."""
+    seen = documents.join(
+        grid.select(*GRID_KEY, "budget_year", "xyz_last_month"),
+        [documents.client_id == grid.client_id, documents.day <= grid.as_of_day],
+    ).drop("client_id_right")
+    return seen.mutate(
+        age=seen.as_of_day - seen.day,
+        is_order=(seen.cents > 0) & (seen.cancel_day.isnull() | (seen.cancel_day > seen.as_of_day)),
+    )
+
+
 def facts_compute(
     *,
-    documents: "Table",
+    session: EngineSession,
+    seen: "Table",
     grid: "Table",
     payments: "Table | None",
     settings: AuditSettings,
@@ -150,19 +165,46 @@ def facts_compute(
 ) -> "Table":
     """One row per grid row (client_id, as_of_day, …) with the client's facts and status.
 
-    `documents` come from `documents_cancel`. The grid carries the client's attributes
+    `seen` comes from `documents_seen`. The grid carries the client's attributes
     (is_partner, plans_budget, budget_cents, budget_year) and the audit date's as_of_day,
     as_of_month and xyz_last_month (the last complete month as of that day). `detailed` adds what
     only the audit of one date shows: monthly variability, budget, payments, RFM and perspective.
+    The steps are stored in the session one by one: each reads the stored rows of the one before
+    instead of an ever larger expression.
     """
-    seen = documents.join(
-        grid,
-        [documents.client_id == grid.client_id, documents.day <= grid.as_of_day],
-    ).drop("client_id_right")
-    seen = seen.mutate(
-        age=seen.as_of_day - seen.day,
-        is_order=(seen.cents > 0) & (seen.cancel_day.isnull() | (seen.cancel_day > seen.as_of_day)),
+    totals = session.table_materialize(
+        name="upsell_audit_totals",
+        key=("totals", settings, detailed),
+        build=lambda: _totals(seen=seen, settings=settings, detailed=detailed),
     )
+    intervals = session.table_materialize(
+        name="upsell_audit_intervals",
+        key=("intervals", settings),
+        build=lambda: _intervals(seen=seen, settings=settings),
+    )
+    facts = session.table_materialize(
+        name="upsell_audit_statuses",
+        key=("statuses", settings, detailed),
+        build=lambda: _statuses(
+            grid=grid, totals=totals, intervals=intervals, settings=settings, detailed=detailed
+        ),
+    )
+    if not detailed:
+        return facts
+
+    def details() -> "Table":
+        with_details = _details_add(facts=facts, settings=settings)
+        if payments is None:
+            return with_details
+        return _payments_add(facts=with_details, payments=payments, grid=grid, settings=settings)
+
+    facts = session.table_materialize(
+        name="upsell_audit_details", key=("details", settings, payments is None), build=details
+    )
+    return _perspective_add(facts=facts, settings=settings, with_payments=payments is not None)
+
+
+def _totals(*, seen: "Table", settings: AuditSettings, detailed: bool) -> "Table":
     orders = seen.is_order
     metrics = {
         "orders_total": seen.day.count(where=orders),
@@ -190,15 +232,17 @@ def facts_compute(
             f"month_{back}": seen.cents.sum(where=seen.month == seen.xyz_last_month - back)
             for back in range(XYZ_MONTHS)
         }
-    totals = seen.group_by(GRID_KEY).aggregate(**metrics)
+    return seen.group_by(GRID_KEY).aggregate(**metrics)
 
-    order_days = seen.filter(orders).select(*GRID_KEY, "day").distinct()
+
+def _intervals(*, seen: "Table", settings: AuditSettings) -> "Table":
+    order_days = seen.filter(seen.is_order).select(*GRID_KEY, "day").distinct()
     order_days = order_days.mutate(
         gap=order_days.day
         - order_days.day.lag().over(ibis.window(group_by=GRID_KEY, order_by="day"))
     )
     recent = (order_days.as_of_day - order_days.day) <= settings.reanimated_recent_days
-    intervals = order_days.group_by(GRID_KEY).aggregate(
+    return order_days.group_by(GRID_KEY).aggregate(
         typical_interval_days=order_days.gap.median().cast("float64"),
         gaps=order_days.gap.count(),
         gaps_sum=order_days.gap.sum(),
@@ -206,10 +250,19 @@ def facts_compute(
         recent_gap_days=order_days.gap.max(where=recent),
     )
 
+
+def _statuses(
+    *,
+    grid: "Table",
+    totals: "Table",
+    intervals: "Table",
+    settings: AuditSettings,
+    detailed: bool,
+) -> "Table":
     facts = grid.left_join(totals, list(GRID_KEY)).drop("client_id_right", "as_of_day_right")
     facts = facts.left_join(intervals, list(GRID_KEY)).drop("client_id_right", "as_of_day_right")
-    zero_filled = [name for name in metrics if name not in {"first_day", "last_day", "first_month"}]
-    facts = facts.mutate(**{name: facts[name].fill_null(0) for name in zero_filled})
+    measured = set(totals.columns) - {*GRID_KEY, "first_day", "last_day", "first_month"}
+    facts = facts.mutate(**{name: facts[name].fill_null(0) for name in sorted(measured)})
     facts = facts.mutate(
         days_since_first_order=facts.as_of_day - facts.first_day,
         days_since_last_order=facts.as_of_day - facts.last_day,
@@ -226,15 +279,23 @@ def facts_compute(
             ibis.null("float64"),
         ),
     )
+    if detailed:
+        # Months before the first order are not the client's: a client that started 5 months
+        # ago is judged on those 5 months.
+        months = ibis.least(facts.xyz_last_month - facts.first_month + 1, XYZ_MONTHS)
+        facts = facts.mutate(
+            xyz_months=months,
+            xyz_total=sum(
+                (
+                    ibis.ifelse(back < months, facts[f"month_{back}"], 0)
+                    for back in range(1, XYZ_MONTHS)
+                ),
+                facts.month_0,
+            ),
+        )
     facts = _abc_classify(facts=facts, settings=settings)
     status, rule = status_columns(facts=facts, settings=settings)
-    facts = facts.mutate(status=status, status_rule=rule)
-    if not detailed:
-        return facts
-    facts = _details_add(facts=facts, settings=settings)
-    if payments is not None:
-        facts = _payments_add(facts=facts, payments=payments, grid=grid, settings=settings)
-    return _perspective_add(facts=facts, settings=settings, with_payments=payments is not None)
+    return facts.mutate(status=status, status_rule=rule)
 
 
 def _abc_classify(*, facts: "Table", settings: AuditSettings) -> "Table":
@@ -289,27 +350,21 @@ def _details_add(*, facts: "Table", settings: AuditSettings) -> "Table":
     facts = facts.mutate(has_orders=has_orders)
     facts = facts.mutate(ranked_clients=facts.client_id.count().over(ibis.window(group_by=ranked)))
     scoring = {"bins": settings.rfm_bins, "group_by": ranked, "count": facts.ranked_clients}
-    # Months before the first order are not the client's: a client that started 5 months ago
-    # is judged on those 5 months.
-    months = ibis.least(facts.xyz_last_month - facts.first_month + 1, XYZ_MONTHS)
-    monthly = [
-        ibis.ifelse(back < months, facts[f"month_{back}"], 0).cast("float64")
-        for back in range(XYZ_MONTHS)
-    ]
-    included_total = sum(
-        (ibis.ifelse(back < months, facts[f"month_{back}"], 0) for back in range(1, XYZ_MONTHS)),
-        facts.month_0,
-    )
-    mean = included_total.cast("float64") / months
+    months = facts.xyz_months
+    mean = facts.xyz_total.cast("float64") / months
     squares = sum(
         (
-            ibis.ifelse(back < months, (month - mean) * (month - mean), 0.0)
-            for back, month in enumerate(monthly)
+            ibis.ifelse(
+                back < months,
+                (facts[f"month_{back}"] - mean) * (facts[f"month_{back}"] - mean),
+                0.0,
+            )
+            for back in range(XYZ_MONTHS)
         ),
         ibis.literal(0.0),
     )
     monthly_cv = ibis.ifelse(
-        has_orders & (months >= settings.xyz_min_months) & (included_total > 0),
+        has_orders & (months >= settings.xyz_min_months) & (facts.xyz_total > 0),
         _rounded((squares / months).sqrt() / mean, 4),
         ibis.null("float64"),
     )

@@ -7,6 +7,7 @@ exactly what the audit as of that month's last day says. The partner flag and bu
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import ibis
 import pyarrow as pa
@@ -24,6 +25,7 @@ from upsell.analytics.audit.clients import calendar_arrow, client_attributes
 from upsell.analytics.audit.facts import (
     clients_arrow_prepare,
     documents_cancel,
+    documents_seen,
     facts_compute,
     orders_arrow_prepare,
 )
@@ -35,6 +37,9 @@ from upsell.analytics.contracts import (
 )
 from upsell.analytics.engines import Engine, EngineSession, engine_session_use
 from upsell.analytics.settings import AuditSettings
+
+if TYPE_CHECKING:
+    from ibis.expr.types import Table
 
 
 def history_months(*, months: list[dt.date] | tuple[dt.date, dt.date]) -> list[int]:
@@ -66,25 +71,39 @@ def audit_history(
     client_rows = clients_arrow_prepare(clients=clients)
     calendar_rows = calendar_arrow(days=[month_last_day(month=number) for number in numbers])
     with engine_session_use(engine=engine) as session:
-        documents_table = documents_cancel(documents=session.table_upload(table=documents))
-        calendar = session.table_upload(table=calendar_rows)
-        placed = documents_table.filter(documents_table.cents > 0)
-        first_months = placed.group_by("client_id").aggregate(first_month=placed.month.min())
-        grid = client_attributes(
-            client_ids=first_months, clients=session.table_upload(table=client_rows)
+        documents_table = session.table_upload(name="upsell_audit_documents", table=documents)
+        clients_table = session.table_upload(name="upsell_audit_clients", table=client_rows)
+        calendar = session.table_upload(name="upsell_audit_calendar", table=calendar_rows)
+
+        cancelled = session.table_materialize(
+            name="upsell_audit_cancelled",
+            key=("documents_cancel",),
+            build=lambda: documents_cancel(documents=documents_table),
         )
-        grid = grid.join(calendar, grid.first_month <= calendar.as_of_month)
+
+        def grid_expression() -> "Table":
+            placed = cancelled.filter(cancelled.cents > 0)
+            first_months = placed.group_by("client_id").aggregate(first_month=placed.month.min())
+            grid = client_attributes(client_ids=first_months, clients=clients_table)
+            return grid.join(calendar, grid.first_month <= calendar.as_of_month).drop("first_month")
+
+        grid = session.table_materialize(
+            name="upsell_audit_grid", key=("audit_history_grid",), build=grid_expression
+        )
+        seen = session.table_materialize(
+            name="upsell_audit_seen",
+            key=("documents_seen",),
+            build=lambda: documents_seen(documents=cancelled, grid=grid),
+        )
+
         facts = facts_compute(
-            documents=documents_table,
-            grid=grid,
-            payments=None,
-            settings=settings,
-            detailed=False,
+            session=session, seen=seen, grid=grid, payments=None, settings=settings, detailed=False
         )
-        result = session.table_fetch(
-            expr=facts.select(
+        result = session.query_fetch(
+            key=("audit_history", settings),
+            build=lambda: facts.select(
                 "client_id", "status", "status_rule", "revenue_365", month=facts.month_day
-            )
+            ),
         )
     return table_from_engine(
         table=result,
@@ -107,25 +126,27 @@ def status_changes(
     """
     rows = _history_engine_form(history=history)
     with engine_session_use(engine=engine) as session:
-        table = session.table_upload(table=rows)
-        previous = table.status.lag().over(ibis.window(group_by="client_id", order_by="month_day"))
-        seen_before = table.month_day.lag().over(
-            ibis.window(group_by="client_id", order_by="month_day")
-        )
-        table = table.mutate(from_status=previous, seen_before=seen_before)
-        changed = table.filter(
-            table.seen_before.isnull()
-            | (table.from_status.fill_null("") != table.status.fill_null(""))
-        )
-        result = session.table_fetch(
-            expr=changed.select(
+        table = session.table_upload(name="upsell_audit_history", table=rows)
+
+        def changes_expression() -> "Table":
+            by_client = ibis.window(group_by="client_id", order_by="month_day")
+            steps = table.mutate(
+                from_status=table.status.lag().over(by_client),
+                seen_before=table.month_day.lag().over(by_client),
+            )
+            changed = steps.filter(
+                steps.seen_before.isnull()
+                | (steps.from_status.fill_null("") != steps.status.fill_null(""))
+            )
+            return changed.select(
                 "client_id",
                 "from_status",
                 month=changed.month_day,
                 to_status=changed.status,
                 to_status_rule=changed.status_rule,
             )
-        )
+
+        result = session.query_fetch(key=("status_changes",), build=changes_expression)
     return table_from_engine(
         table=result,
         schema=STATUS_CHANGES_SCHEMA,
@@ -153,20 +174,25 @@ def status_migration(
     first_day = day_number(day=month_first_day(month=month_number(day=month_from)))
     second_day = day_number(day=month_first_day(month=month_number(day=month_to)))
     with engine_session_use(engine=engine) as session:
-        table = session.table_upload(table=rows)
-        before = table.filter(table.month_day == first_day).select(
-            "client_id", from_status=table.status, revenue_from=table.revenue_365
+        table = session.table_upload(name="upsell_audit_history", table=rows)
+
+        def migration_expression() -> "Table":
+            before = table.filter(table.month_day == first_day).select(
+                "client_id", from_status=table.status, revenue_from=table.revenue_365
+            )
+            after = table.filter(table.month_day == second_day).select(
+                "client_id", to_status=table.status, revenue_to=table.revenue_365
+            )
+            pairs = before.outer_join(after, "client_id")
+            return pairs.group_by("from_status", "to_status").aggregate(
+                clients=pairs.count(),
+                revenue_365_from=pairs.revenue_from.sum().fill_null(0),
+                revenue_365_to=pairs.revenue_to.sum().fill_null(0),
+            )
+
+        result = session.query_fetch(
+            key=("status_migration", first_day, second_day), build=migration_expression
         )
-        after = table.filter(table.month_day == second_day).select(
-            "client_id", to_status=table.status, revenue_to=table.revenue_365
-        )
-        pairs = before.outer_join(after, "client_id")
-        matrix = pairs.group_by("from_status", "to_status").aggregate(
-            clients=pairs.count(),
-            revenue_365_from=pairs.revenue_from.sum().fill_null(0),
-            revenue_365_to=pairs.revenue_to.sum().fill_null(0),
-        )
-        result = session.table_fetch(expr=matrix)
     return table_from_engine(
         table=result,
         schema=MIGRATION_SCHEMA,
