@@ -6,27 +6,46 @@ Errors keep one shape: ``{"detail": "..."}``, or for invalid input (422) a list 
 ``{"loc": [...], "msg": ..., "type": ...}`` whether the schema or a service refused it.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from upsell.accounts.api import router as accounts_router
 from upsell.accounts.tokens import BearerTokenAuth, BrowserSessionAuth
 from upsell.clients.api import router as clients_router
 from upsell.imports.api import router as imports_router
-
-# IMPORTS1
 from upsell.payments.api import router as payments_router
 from upsell.products.api import router as products_router
 from upsell.shipments.api import router as shipments_router
 
+SchemaKey = tuple[str | None, tuple[tuple[str, Any], ...]]
+
 
 class UpsellAPI(NinjaAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[SchemaKey, OpenAPISchema] = {}
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # Short, stable ids ("get_client") for generated clients and the permission table.
         return operation.view_func.__name__
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        # The operations are fixed once the URLs are loaded: describe them once, not on every
+        # request for the schema or the docs page.
+        key = (path_prefix, tuple(sorted((path_params or {}).items())))
+        if key not in self._schemas:
+            self._schemas[key] = super().get_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return self._schemas[key]
 
 
 api = UpsellAPI(
@@ -46,7 +65,6 @@ api.add_router("/products", products_router)
 api.add_router("/shipments", shipments_router)
 api.add_router("/payments", payments_router)
 api.add_router("/imports", imports_router)
-# IMPORTS2
 
 
 @api.exception_handler(ValidationError)

@@ -1,0 +1,686 @@
+"""Every page and every API operation, as every persona, against Boris's things.
+
+The endpoints are not listed by hand: the pages come from walking the project's URL patterns,
+the API operations from its OpenAPI schema. Each must have a rule in PAGE_RULES or API_RULES
+saying what each persona gets, so a URL or operation added without deciding who may use it
+fails ``test_every_endpoint_has_a_rule``.
+
+Path parameters take the ids of Boris's things (his client, his shipment, his payment) or of
+things otherwise restricted (an import run, a product). Then, as each persona:
+- anonymous callers are sent to the login page (pages) or answered 401 (API);
+- Anna, Vera and Adam get 404 for Boris's things, or 403 where existence is no secret;
+- no response to them holds Boris's data (his client's name or tax id, his documents' numbers);
+- after an unsafe method they were refused, no table gained or lost a row and none of the
+  restricted things changed.
+"""
+
+import datetime as dt
+import enum
+import html
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from typing import Any, cast
+from urllib.parse import urlencode
+
+import openpyxl
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import resolve_url
+from django.test import Client as HttpClient
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from upsell.accounts.tokens import api_token_create
+from upsell.config.api import api
+from upsell.imports.models import ImportRun, ImportStatus
+from upsell.payments.models import Payment
+from upsell.products.tests.factories import ProductFactory
+from upsell.reporting.models import AuditRun
+from upsell.shipments.models import Shipment, ShipmentLine
+
+
+class Outcome(enum.Enum):
+    ALLOWED = "allowed"
+    LOGIN = "sent to log in"
+    NOT_FOUND = "404"
+    FORBIDDEN = "403"
+
+
+ALLOWED, LOGIN, NOT_FOUND, FORBIDDEN = Outcome
+PERSONAS = ("anonymous", "anna", "boris", "vera", "helen", "tom", "adam")
+# The personas who must never see Boris's data, whatever they call.
+OUTSIDERS = ("anonymous", "anna", "vera", "adam")
+
+
+@dataclass(frozen=True)
+class Rule:
+    outcomes: dict[str, Outcome]
+    # Outcomes of unsafe methods where they differ (a page one may read but not change).
+    unsafe_outcomes: dict[str, Outcome]
+    # Which restricted thing a path parameter takes, where its name does not say it.
+    things: dict[str, str]
+    # Values of parameters that are not ids, one request per variant.
+    variants: tuple[dict[str, str], ...]
+
+    def expected(self, persona: str, method: str) -> Outcome:
+        if method != "GET" and persona in self.unsafe_outcomes:
+            return self.unsafe_outcomes[persona]
+        return self.outcomes[persona]
+
+
+def rule(
+    *,
+    everyone: Outcome | None = None,
+    things: dict[str, str] | None = None,
+    variants: tuple[dict[str, str], ...] = ({},),
+    unsafe: dict[str, Outcome] | None = None,
+    **outcomes: Outcome,
+) -> Rule:
+    """Signed-in personas allowed and anonymous callers sent to log in, unless ``everyone`` or
+    ``outcomes`` say otherwise."""
+    unknown = (set(outcomes) | set(unsafe or {})) - set(PERSONAS)
+    assert not unknown, f"not personas: {unknown}"
+    default = {"anonymous": LOGIN} | dict.fromkeys(PERSONAS[1:], ALLOWED)
+    expected = (default if everyone is None else dict.fromkeys(PERSONAS, everyone)) | outcomes
+    return Rule(
+        outcomes=expected, unsafe_outcomes=unsafe or {}, things=things or {}, variants=variants
+    )
+
+
+PUBLIC = rule(anonymous=ALLOWED)
+SIGNED_IN = rule()
+SEES_BORIS_CLIENT = rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND)
+CHANGES_BORIS_CLIENT = rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, tom=FORBIDDEN)
+# Reassigning a client, overriding its status: the head of sales's decisions.
+HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT = rule(
+    anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN, tom=FORBIDDEN
+)
+CREATES_CLIENTS = rule(vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN)
+CHANGES_PRODUCTS = rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN)
+# Imports are the business of the administrator and the head of sales. The API refuses the
+# others (403); the import screens do not exist for them (404).
+IMPORTS_FILES = rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN)
+SEES_IMPORT_RUN = rule(anna=NOT_FOUND, boris=NOT_FOUND, vera=NOT_FOUND, tom=NOT_FOUND)
+IMPORT_SCREEN = SEES_IMPORT_RUN
+# The audit is no secret, only not everybody's to use (403).
+SEES_AUDIT = rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN)
+RUNS_AUDIT = rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN)
+NOTHING_THERE = rule(everyone=NOT_FOUND)
+
+PAGE_RULES: dict[str, Rule] = {
+    "accounts:login": PUBLIC,
+    # Signing out sends everyone, signed in or not, to the login page.
+    "accounts:logout": rule(everyone=LOGIN),
+    "accounts:home": SIGNED_IN,
+    "accounts:password_change": SIGNED_IN,
+    "clients:list": SIGNED_IN,
+    "clients:export": rule(variants=({"file_format": "csv"}, {"file_format": "xlsx"})),
+    "clients:create": CREATES_CLIENTS,
+    "clients:detail": SEES_BORIS_CLIENT,
+    "clients:edit": CHANGES_BORIS_CLIENT,
+    "clients:reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "clients:shipment": SEES_BORIS_CLIENT,
+    "imports:list": IMPORT_SCREEN,
+    "imports:detail": IMPORT_SCREEN,
+    "imports:rejected": IMPORT_SCREEN,
+    "audit:overview": SEES_AUDIT,
+    "audit:start": RUNS_AUDIT,
+    "audit:run": rule(
+        things={"run_id": "audit_run"}, anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN
+    ),
+    "audit:rules": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN, unsafe={"tom": FORBIDDEN}
+    ),
+    "audit:client_status": SEES_BORIS_CLIENT,
+    "audit:client_status_override": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "audit:client_status_lift": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    # The API's machine-readable description and its docs page hold no data.
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    # Ninja's name for the API's root, which serves nothing.
+    "api:api-root": NOTHING_THERE,
+}
+
+API_RULES: dict[str, Rule] = {
+    "get_me": SIGNED_IN,
+    "list_clients": SIGNED_IN,
+    "create_client": CREATES_CLIENTS,
+    "get_client": SEES_BORIS_CLIENT,
+    "update_client": CHANGES_BORIS_CLIENT,
+    "reassign_client": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "list_products": SIGNED_IN,
+    "get_product": SIGNED_IN,
+    "create_product": CHANGES_PRODUCTS,
+    "update_product": CHANGES_PRODUCTS,
+    "list_shipments": SIGNED_IN,
+    "get_shipment": SEES_BORIS_CLIENT,
+    "list_payments": SIGNED_IN,
+    "get_payment": SEES_BORIS_CLIENT,
+    "list_import_runs": SIGNED_IN,
+    "get_import_run": SEES_IMPORT_RUN,
+    "create_import_run": IMPORTS_FILES,
+}
+
+# A path parameter named like this takes the id of that restricted thing.
+THING_FOR_PARAMETER = {
+    "client_id": "client",
+    "shipment_id": "shipment",
+    "payment_id": "payment",
+    "product_id": "product",
+    "run_id": "import_run",
+}
+
+
+# --- the endpoints --------------------------------------------------------------------------
+
+
+def _is_excluded(resolver: URLResolver) -> bool:
+    # Django's admin: staff-only, guarded by its own staff flag and model permissions rather
+    # than the sales roles, and exercised by Django's own tests.
+    if resolver.app_name == "admin":
+        return True
+    # i18n holds only set_language, which stores the visitor's language and reads no data.
+    return getattr(resolver.urlconf_module, "__name__", "") == "django.conf.urls.i18n"
+
+
+def _serves_static_files(pattern: URLPattern) -> bool:
+    # Static files (served by these views in development only) are the same files for
+    # everyone and hold no data.
+    return getattr(pattern.callback, "__module__", "") in {
+        "django.views.static",
+        "django.contrib.staticfiles.views",
+    }
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    route: str
+    parameters: tuple[str, ...]
+
+
+def pages() -> Iterator[Page]:
+    def walk(patterns: list[Any], namespace: str, route: str) -> Iterator[Page]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if not _is_excluded(pattern):
+                    inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                    yield from walk(pattern.url_patterns, inner, route + str(pattern.pattern))
+            elif not _serves_static_files(pattern):
+                yield Page(
+                    name=f"{namespace}{pattern.name}" if pattern.name else "",
+                    route=route + str(pattern.pattern),
+                    parameters=tuple(pattern.pattern.converters),
+                )
+
+    return walk(get_resolver().url_patterns, "", "/")
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    body: dict[str, Any] | None = field(default=None, hash=False)
+
+
+API_SCHEMA = api.get_openapi_schema(path_prefix=reverse("api:api-root"))
+
+
+def operations() -> Iterator[Operation]:
+    for path, methods in API_SCHEMA["paths"].items():
+        for method, operation in methods.items():
+            yield Operation(
+                operation_id=operation["operationId"],
+                method=method.upper(),
+                path=path,
+                body=operation.get("requestBody"),
+            )
+
+
+def _api_route_as_path(route: str) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def test_every_endpoint_has_a_rule():
+    page_names = [page.name for page in pages() if not page.name.startswith("api:")]
+    api_pages = {page.name: page for page in pages() if page.name.startswith("api:")}
+    operation_ids = {operation.operation_id for operation in operations()}
+
+    assert "" not in page_names, "every URL pattern needs a name to carry an access rule"
+    assert sorted(set(page_names) - set(PAGE_RULES)) == [], "pages without an access rule"
+    assert sorted(operation_ids - set(API_RULES)) == [], "API operations without an access rule"
+    # An API URL that is neither an operation in the schema nor in PAGE_RULES would escape the
+    # walk (an operation left out of the schema, for one).
+    hidden = {
+        name
+        for name, page in api_pages.items()
+        if name not in PAGE_RULES
+        and not (
+            name.removeprefix("api:") in operation_ids
+            and _api_route_as_path(page.route) in API_SCHEMA["paths"]
+        )
+    }
+    assert sorted(hidden) == [], "API URLs that are not operations of the schema"
+
+
+def test_no_rule_is_left_over_from_a_removed_endpoint():
+    names = {page.name for page in pages()}
+    operation_ids = {operation.operation_id for operation in operations()}
+
+    # The docs page exists only where its assets are served locally (see upsell.config.api).
+    assert sorted(set(PAGE_RULES) - names - {"api:openapi-view"}) == []
+    assert sorted(set(API_RULES) - operation_ids) == []
+
+
+# --- the world: Boris's things and the personas ----------------------------------------------
+
+
+@dataclass
+class World:
+    things: dict[str, Any]
+    users: dict[str, Any]
+    secrets: tuple[str, ...]
+
+
+@pytest.fixture
+def world(
+    manager_anna,
+    manager_boris,
+    assistant_vera,
+    head_of_sales,
+    top_manager,
+    admin_adam,
+    annas_client,
+    boris_client,
+):
+    product = ProductFactory.create(sku="BOLT-M8", name="Болт М8")
+    shipment = Shipment.objects.create(
+        number="БОР-0001",
+        date=dt.date(2026, 2, 10),
+        client=boris_client,
+        manager=manager_boris,
+        total=Decimal("1200.00"),
+        line_count=1,
+        content_hash="0" * 32,
+    )
+    ShipmentLine.objects.create(
+        shipment=shipment,
+        line_no=1,
+        product=product,
+        quantity=Decimal(100),
+        price=Decimal("12.00"),
+        amount=Decimal("1200.00"),
+    )
+    payment = Payment.objects.create(
+        date=dt.date(2026, 2, 20),
+        client=boris_client,
+        amount=Decimal("1200.00"),
+        number="ПП-БОР-77",
+        natural_key="boris-payment",
+    )
+    import_run = ImportRun.objects.create(
+        file_name="products.csv",
+        kind="products",
+        status=ImportStatus.PARTIAL,
+        keep_valid_rows=True,
+        imported_by=head_of_sales,
+        counts={"products": {"created": 1, "updated": 0, "unchanged": 0}},
+        error_count=1,
+        errors=[{"row": 3, "column": "Артикул", "message": "Пустое значение"}],
+        rejected_file=default_storage.save(
+            "imports/products.rejected.csv",
+            ContentFile("Артикул;Номенклатура;reason\n;Гайка;Пустое значение\n".encode()),
+        ),
+    )
+    audit_run = AuditRun.objects.create(as_of=dt.date(2026, 3, 1), started_by=head_of_sales)
+    return World(
+        things={
+            "client": boris_client,
+            "shipment": shipment,
+            "payment": payment,
+            "product": product,
+            "import_run": import_run,
+            "audit_run": audit_run,
+        },
+        users={
+            "anonymous": None,
+            "anna": manager_anna,
+            "boris": manager_boris,
+            "vera": assistant_vera,
+            "helen": head_of_sales,
+            "tom": top_manager,
+            "adam": admin_adam,
+        },
+        secrets=(
+            boris_client.name.split('"')[1],
+            boris_client.tax_id,
+            shipment.number,
+            payment.number,
+        ),
+    )
+
+
+def _tables() -> list[str]:
+    return sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models(include_auto_created=True)
+            # A persona's own sign-in and sign-out make and drop its session row.
+            if model._meta.managed and not model._meta.proxy and model is not Session
+        }
+    )
+
+
+def snapshot(world: World) -> dict[str, Any]:
+    """The row count of every table and every column of each restricted thing."""
+    tables = _tables()
+    with connection.cursor() as cursor:
+        # One query for every table keeps the walk fast; the names are the models' own tables.
+        counts_sql = ", ".join(
+            f"(SELECT COUNT(*) FROM {connection.ops.quote_name(table)})"  # noqa: S608
+            for table in tables
+        )
+        cursor.execute(f"SELECT {counts_sql}")
+        counts = dict(zip(tables, cursor.fetchone(), strict=True))
+    things = {
+        name: type(thing)._default_manager.filter(pk=thing.pk).values().first()
+        for name, thing in world.things.items()
+    }
+    return {"rows": counts, "things": things}
+
+
+def readable_text(response: HttpResponseBase) -> str:
+    """The body as a person would read it: JSON and HTML decoded, spreadsheets' cells joined."""
+    if isinstance(response, StreamingHttpResponse):
+        body = b"".join(cast(Iterable[bytes], response.streaming_content))
+    else:
+        assert isinstance(response, HttpResponse)
+        body = response.content
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        )
+    text = body.decode("utf-8-sig", errors="replace")
+    if "json" in content_type:
+        return json.dumps(json.loads(text), ensure_ascii=False) if text else ""
+    return html.unescape(text)
+
+
+def _login_url() -> str:
+    return resolve_url(settings.LOGIN_URL)
+
+
+def check_outcome(
+    response: HttpResponseBase, expected: Outcome, *, method: str, is_api: bool
+) -> str | None:
+    """Why ``response`` is not ``expected``, or None when it is."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    # A method the URL does not serve is refused before anything is looked up or changed:
+    # it reveals nothing and denies everything.
+    if status == 405:
+        return None
+    location = response.get("Location", "")
+    sent_to_login = status in (301, 302, 303) and location.startswith(_login_url())
+    if expected is LOGIN:
+        ok = status == 401 if is_api else sent_to_login
+    elif expected is NOT_FOUND:
+        ok = status == 404
+    elif expected is FORBIDDEN:
+        ok = status == 403
+    elif is_api:
+        ok = 200 <= status < 300
+    elif method == "GET":
+        ok = 200 <= status < 400 and not sent_to_login
+    else:
+        # A form may answer with its errors (200) or redirect once done.
+        ok = status not in (401, 403, 404) and not sent_to_login
+    return None if ok else f"expected {expected.value}, got {status} {location}".strip()
+
+
+def http_client(world: World, persona: str, *, api_call: bool) -> HttpClient:
+    user = world.users[persona]
+    if user is None:
+        return HttpClient()
+    if api_call:
+        _, token = api_token_create(user=user)
+        return HttpClient(headers={"Authorization": f"Bearer {token}"})
+    client = HttpClient()
+    client.force_login(user)
+    return client
+
+
+def call_checked(
+    world: World,
+    persona: str,
+    expected: Outcome,
+    *,
+    method: str,
+    is_api: bool,
+    send: Callable[[], HttpResponseBase],
+) -> list[str]:
+    """Make the request and return every way it broke the rule."""
+    unsafe = method != "GET"
+    guarded = unsafe and expected is not ALLOWED
+    before = snapshot(world) if guarded else None
+    response = send()
+    problems = []
+    wrong = check_outcome(response, expected, method=method, is_api=is_api)
+    if wrong:
+        problems.append(wrong)
+    if persona in OUTSIDERS:
+        text = readable_text(response)
+        problems += [f"shows {secret!r}" for secret in world.secrets if secret in text]
+    if guarded and snapshot(world) != before:
+        problems.append("changed the database")
+    return [f"{method} as {persona}: {problem}" for problem in problems]
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+# A hostile but well-formed form: what a page that changes clients, imports or passwords would
+# accept from someone allowed, so a missing check would show as a change.
+FORM = {
+    "name": "Взлом",
+    "tax_id": "7707083893",
+    "region": "Взлом",
+    "segment": "Взлом",
+    "is_partner": "on",
+    "plans_budget": "on",
+    "annual_budget": "1000",
+    "budget_year": "2026",
+    "reason": "Взлом",
+    "kind": "clients",
+    "keep_valid_rows": "on",
+}
+CLIENTS_FILE = "Контрагент;ИНН\nВзлом;7707083893\n".encode()
+
+
+def send_form(client: HttpClient, method: str, url: str) -> HttpResponseBase:
+    if method == "GET":
+        return client.get(url)
+    if method == "POST":
+        return client.post(url, FORM | {"file": SimpleUploadedFile("clients.csv", CLIENTS_FILE)})
+    return client.generic(
+        method, url, urlencode(FORM), content_type="application/x-www-form-urlencoded"
+    )
+
+
+def page_url(page: Page, world: World, rule_: Rule, variant: dict[str, str]) -> str:
+    kwargs: dict[str, Any] = {}
+    for parameter in page.parameters:
+        thing = rule_.things.get(parameter) or THING_FOR_PARAMETER.get(parameter)
+        if parameter in variant:
+            kwargs[parameter] = variant[parameter]
+        elif thing is not None:
+            kwargs[parameter] = world.things[thing].pk
+        else:
+            pytest.fail(f"{page.name}: nothing to fill parameter {parameter!r} with")
+    return reverse(page.name, kwargs=kwargs)
+
+
+def _page_cases() -> list[Any]:
+    return [
+        pytest.param(page, persona, id=f"{page.name}-{persona}")
+        for page in pages()
+        if not page.name.startswith("api:") or page.name in PAGE_RULES
+        for persona in PERSONAS
+    ]
+
+
+@pytest.mark.parametrize(("page", "persona"), _page_cases())
+def test_page(world, page, persona):
+    rule_ = PAGE_RULES.get(page.name)
+    if rule_ is None:
+        pytest.fail(f"{page.name} has no rule in PAGE_RULES")
+    problems = []
+    for variant in rule_.variants:
+        url = page_url(page, world, rule_, variant)
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            client = http_client(world, persona, api_call=False)
+            problems += [
+                f"{url} {problem}"
+                for problem in call_checked(
+                    world,
+                    persona,
+                    rule_.expected(persona, method),
+                    method=method,
+                    is_api=False,
+                    send=partial(send_form, client, method, url),
+                )
+            ]
+    assert problems == []
+
+
+# --- API operations ---------------------------------------------------------------------------
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = API_SCHEMA["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def example_of(schema: dict[str, Any]) -> Any:
+    """A valid, hostile value for ``schema``: what someone allowed could send, so that a refusal
+    is the rule at work and not bad input."""
+    schema = _resolve(schema)
+    if "default" in schema:
+        return schema["default"]
+    if "anyOf" in schema:
+        options = [_resolve(option) for option in schema["anyOf"]]
+        if {"type": "null"} in options:
+            return None
+        return example_of(options[0])
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: example_of(part) for name, part in schema.get("properties", {}).items()}
+    if kind == "array":
+        return []
+    if kind == "boolean":
+        return True
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "string" and schema.get("format") == "binary":
+        return SimpleUploadedFile("clients.csv", CLIENTS_FILE)
+    if kind == "string" and schema.get("format") == "date":
+        return "2026-01-01"
+    if kind == "string" and schema.get("format") == "decimal":
+        return "1000.00"
+    if kind == "string":
+        return "Взлом"
+    pytest.fail(f"no example for {schema}")
+
+
+def api_path(operation: Operation, world: World) -> str:
+    def thing_id(match: re.Match[str]) -> str:
+        parameter = match[1]
+        if parameter not in THING_FOR_PARAMETER:
+            pytest.fail(f"{operation.operation_id}: nothing to fill {parameter!r} with")
+        return str(world.things[THING_FOR_PARAMETER[parameter]].pk)
+
+    return re.sub(r"\{(\w+)\}", thing_id, operation.path)
+
+
+def _operation_cases() -> list[Any]:
+    return [
+        pytest.param(operation, persona, id=f"{operation.operation_id}-{persona}")
+        for operation in operations()
+        for persona in PERSONAS
+    ]
+
+
+@pytest.mark.parametrize(("operation", "persona"), _operation_cases())
+def test_api_operation(world, operation, persona):
+    rule_ = API_RULES.get(operation.operation_id)
+    if rule_ is None:
+        pytest.fail(f"{operation.operation_id} has no rule in API_RULES")
+    client = http_client(world, persona, api_call=True)
+    path = api_path(operation, world)
+
+    def send() -> HttpResponseBase:
+        if operation.body is None:
+            return client.generic(operation.method, path)
+        [(content_type, media)] = operation.body["content"].items()
+        payload = example_of(media["schema"])
+        if content_type == "multipart/form-data":
+            return client.generic(
+                operation.method,
+                path,
+                **_multipart(payload),
+            )
+        return client.generic(
+            operation.method, path, json.dumps(payload), content_type=content_type
+        )
+
+    problems = call_checked(
+        world,
+        persona,
+        rule_.expected(persona, operation.method),
+        method=operation.method,
+        is_api=True,
+        send=send,
+    )
+    assert problems == []
+
+
+def _multipart(payload: dict[str, Any]) -> dict[str, Any]:
+    fields = {name: value for name, value in payload.items() if value is not None}
+    return {"data": encode_multipart(BOUNDARY, fields), "content_type": MULTIPART_CONTENT}
+
+
+# --- the checks check -------------------------------------------------------------------------
+
+
+def test_boris_data_is_found_where_boris_may_see_it(world):
+    """The leak check reads decoded JSON and HTML: Boris's own views of his client show it."""
+    client_id = world.things["client"].pk
+    api_response = http_client(world, "boris", api_call=True).get(f"/api/clients/{client_id}")
+    page_response = http_client(world, "boris", api_call=False).get(
+        reverse("clients:detail", kwargs={"client_id": client_id})
+    )
+
+    for response in (api_response, page_response):
+        assert response.status_code == 200
+        assert all(secret in readable_text(response) for secret in world.secrets[:2])
