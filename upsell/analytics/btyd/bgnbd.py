@@ -1,7 +1,7 @@
 """BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
 
-While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after every
-purchase the customer dies with probability p ~ Beta(a, b). The per-customer likelihood of a
+While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); right after
+each repeat purchase it dies with probability p ~ Beta(a, b). The per-customer likelihood of a
 summary (x repeat purchases, the last at t_x, observed for T) is equation (6) of the paper:
 
     L = B(a, b + x)/B(a, b) · Γ(r + x) α^r / (Γ(r) (α + T)^(r + x))
@@ -26,9 +26,9 @@ NAMES = ("r", "alpha", "a", "b")
 class _Rows:
     """Summary rows ordered with the one-time buyers (x = 0) first, each row with a weight.
 
-    Half of the likelihood depends on x alone, so it is evaluated once per distinct frequency;
-    the rest of the one-time buyers' likelihood depends on T alone, so for fitting they are
-    merged into one weighted row per distinct T.
+    Half of a repeat buyer's likelihood depends on x alone, so it is evaluated once per
+    distinct frequency (``x_index`` maps the repeat rows to ``distinct_x``); a one-time
+    buyer's depends on T alone, so for fitting they are merged into one row per distinct T.
     """
 
     x: FloatArray
@@ -52,6 +52,7 @@ class _Rows:
 
 
 def _rows(x: FloatArray, t_x: FloatArray, t: FloatArray, *, merge: bool) -> _Rows:
+    """Rows for the likelihood; without ``merge`` the one-time buyers must already be first."""
     repeat = x > 0
     if merge:
         distinct_t, counts = np.unique(t[~repeat], return_counts=True)
@@ -64,7 +65,7 @@ def _rows(x: FloatArray, t_x: FloatArray, t: FloatArray, *, merge: bool) -> _Row
     else:
         weight = np.ones(x.size)
         one_time = int((~repeat).sum())
-    distinct_x, x_index = np.unique(x, return_inverse=True)
+    distinct_x, x_index = np.unique(x[one_time:], return_inverse=True)
     return _Rows(x, t_x, t, weight, one_time, distinct_x, x_index)
 
 
@@ -82,43 +83,51 @@ def _customer_rows(
 def _terms(params: tuple[float, float, float, float], rows: _Rows) -> tuple[FloatArray, FloatArray]:
     """Per-row log-likelihood and its gradient in (r, alpha, a, b), shape (4, rows)."""
     r, alpha, a, b = params
+    size = rows.x.size
+    log_likelihood = np.empty(size)
+    gradient = np.empty((4, size))
+    log_alpha = np.log(alpha)
+
+    # One-time buyers (x = 0) cannot have died yet (dropout follows a repeat purchase), so
+    # their likelihood is (α / (α + T))^r and does not involve a or b.
+    one = slice(0, rows.one_time)
+    t_one = rows.t[one]
+    log_alpha_t_one = np.log(alpha + t_one)
+    log_likelihood[one] = r * (log_alpha - log_alpha_t_one)
+    gradient[0, one] = log_alpha - log_alpha_t_one
+    gradient[1, one] = r / alpha - r / (alpha + t_one)
+    gradient[2:, one] = 0.0
+
+    # Repeat buyers: A1 + A2 + log(e^A3 + e^A4), the terms in x alone once per distinct x.
     ux, idx = rows.distinct_x, rows.x_index
     a1_a2 = (
         gammaln(r + ux)
         - gammaln(r)
-        + r * np.log(alpha)
+        + r * log_alpha
         + gammaln(a + b)
         + gammaln(b + ux)
         - gammaln(b)
         - gammaln(a + b + ux)
     )
-    psi_r = digamma(r + ux) - digamma(r) + np.log(alpha)
+    psi_r = digamma(r + ux) - digamma(r) + log_alpha
     psi_a = digamma(a + b) - digamma(a + b + ux)
     psi_b = psi_a + digamma(b + ux) - digamma(b)
-    log_b_x = np.log(b + np.maximum(ux, 1.0) - 1.0)
+    log_b_x = np.log(b + ux - 1.0)
 
-    rx = r + rows.x
-    log_alpha_t = np.log(alpha + rows.t)
-    log_likelihood = a1_a2[idx] - rx * log_alpha_t  # A1 + A2 + A3
-    gradient = np.empty((4, rows.x.size))
-    gradient[0] = psi_r[idx] - log_alpha_t
-    gradient[1] = r / alpha - rx / (alpha + rows.t)
-    gradient[2] = psi_a[idx]
-    gradient[3] = psi_b[idx]
-
-    # Repeat buyers may also have died right after their last purchase: A4, mixed in with
-    # weight w4 = e^A4 / (e^A3 + e^A4), computed from d = A4 - A3 without overflow.
     rep = slice(rows.one_time, None)
-    rx_rep, x_rep = rx[rep], rows.x[rep]
-    log_alpha_tx = np.log(alpha + rows.t_x[rep])
-    d = np.log(a) - log_b_x[idx[rep]] - rx_rep * (log_alpha_tx - log_alpha_t[rep])
+    x, t, t_x = rows.x[rep], rows.t[rep], rows.t_x[rep]
+    rx = r + x
+    log_alpha_t = np.log(alpha + t)
+    log_alpha_tx = np.log(alpha + t_x)
+    # d = A4 - A3; the "died after the last purchase" branch has weight w4 = sigmoid(d).
+    d = np.log(a) - log_b_x[idx] - rx * (log_alpha_tx - log_alpha_t)
     softplus = np.maximum(d, 0.0) + np.log1p(np.exp(-np.abs(d)))
     w4 = np.exp(d - softplus)
-    log_likelihood[rep] += softplus
-    gradient[0, rep] += w4 * (log_alpha_t[rep] - log_alpha_tx)
-    gradient[1, rep] += w4 * rx_rep * (1.0 / (alpha + rows.t[rep]) - 1.0 / (alpha + rows.t_x[rep]))
-    gradient[2, rep] += w4 / a
-    gradient[3, rep] -= w4 / (b + x_rep - 1.0)
+    log_likelihood[rep] = a1_a2[idx] - rx * log_alpha_t + softplus
+    gradient[0, rep] = psi_r[idx] - log_alpha_t + w4 * (log_alpha_t - log_alpha_tx)
+    gradient[1, rep] = r / alpha - rx * ((1.0 - w4) / (alpha + t) + w4 / (alpha + t_x))
+    gradient[2, rep] = psi_a[idx] + w4 / a
+    gradient[3, rep] = psi_b[idx] - w4 / (b + x - 1.0)
     return log_likelihood, gradient
 
 
@@ -215,6 +224,9 @@ def bgnbd_expected_transactions(
     r, alpha, a, b = _as_tuple(params)
     if horizon <= 0:
         return np.zeros_like(x)
+    # At a = 1 the expression is 0/0; it is smooth in a, so step just off the singularity.
+    if abs(a - 1.0) < 1e-7:
+        a = 1.0 + 1e-7
     hyp_a, hyp_b, hyp_c = r + x, b + x, a + b + x - 1.0
     z = horizon / (alpha + t + horizon)
     with np.errstate(all="ignore"):

@@ -176,3 +176,21 @@ def test_short_history_without_dropout_is_reported_not_identifiable():
 def test_a_recency_beyond_the_age_is_refused():
     with pytest.raises(ValueError, match="recency must lie between 0 and the customer's age"):
         bgnbd_fit(frequency=np.array([1.0]), recency=np.array([5.0]), age=np.array([4.0]))
+
+
+def test_expected_transactions_at_a_equal_to_one_take_the_limit():
+    # given a = 1, where the paper's expression divides 0 by 0
+    x, t_x, t = np.array([0.0, 4.0]), np.array([0.0, 20.0]), np.array([30.0, 30.0])
+    exact = BgNbdParams(r=0.5, alpha=6.0, a=1.0, b=3.0)
+
+    # when forecast at a = 1 and on both sides of it
+    at_one, below, above = (
+        bgnbd_expected_transactions(
+            params=dataclasses.replace(exact, a=a), horizon=26.0, frequency=x, recency=t_x, age=t
+        )
+        for a in (1.0, 1.0 - 1e-5, 1.0 + 1e-5)
+    )
+
+    # then the limit lies between its neighbours
+    assert np.all(np.isfinite(at_one))
+    np.testing.assert_allclose(at_one, (below + above) / 2, rtol=1e-6)
