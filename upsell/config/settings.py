@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "upsell.products",
     "upsell.shipments",
     "upsell.payments",
+    "upsell.forecasts",
+    "upsell.requests",
+    "upsell.portfolios",
     "upsell.imports",
     "upsell.reporting",
 ]
