@@ -51,7 +51,9 @@ def history(annas_client, manager_anna):
     return [
         shipment(
             annas_client, number="РН-3", date=dt.date(2026, 3, 2), manager=manager_anna,
-            lines=[("SKU-1", "Саморез 4,2×16", "1000", "1.50"), ("SKU-2", "Дюбель 6×40", "0.5", "200")],
+            lines=[
+                ("SKU-1", "Саморез 4,2×16", "1000", "1.50"), ("SKU-2", "Дюбель 6×40", "0.5", "200"),
+            ],
         ),
         shipment(
             annas_client, number="РН-2", date=dt.date(2026, 3, 1),
@@ -84,11 +86,15 @@ def payments(annas_client):
 
 def chart(response):
     html = response.content.decode()
-    data = re.search(r'<script id="monthly-shipments-data" type="application/json">(.*?)</script>', html)
+    data = re.search(
+        r'<script id="monthly-shipments-data" type="application/json">(.*?)</script>', html
+    )
     return json.loads(data.group(1))
 
 
-def test_a_manager_opens_the_card_of_its_client(client, manager_anna, annas_client, history, payments):
+def test_a_manager_opens_the_card_of_its_client(
+    client, manager_anna, annas_client, history, payments
+):
     client.force_login(manager_anna)
 
     response = client.get(f"/clients/{annas_client.pk}/")
@@ -99,10 +105,12 @@ def test_a_manager_opens_the_card_of_its_client(client, manager_anna, annas_clie
     assert re.findall(r'<td class="mono">(РН-\d)</td>', html) == ["РН-3", "РН-2", "РН-1", "РН-0"]
     assert re.findall(r'<td class="mono">(ПП-\d|—)</td>', html) == ["ПП-7", "—"]
     assert f'href="/clients/{annas_client.pk}/edit/"' in html
-    assert 'action="/clients/{}/reassign/"'.format(annas_client.pk) not in html
+    assert f'action="/clients/{annas_client.pk}/reassign/"' not in html
 
 
-def test_the_card_sums_the_last_twelve_months(client, manager_anna, annas_client, history, payments):
+def test_the_card_sums_the_last_twelve_months(
+    client, manager_anna, annas_client, history, payments
+):
     client.force_login(manager_anna)
 
     response = client.get(f"/clients/{annas_client.pk}/")
@@ -280,7 +288,25 @@ def test_a_document_of_another_client_is_not_found(
     client.force_login(manager_anna)
 
     # Boris's document, reached through Anna's client or through Boris's
-    assert client.get(f"/clients/{annas_client.pk}/shipments/{borises_document.pk}/").status_code == 404
-    assert client.get(f"/clients/{boris_client.pk}/shipments/{borises_document.pk}/").status_code == 404
+    assert (
+        client.get(f"/clients/{annas_client.pk}/shipments/{borises_document.pk}/").status_code
+        == 404
+    )
+    assert (
+        client.get(f"/clients/{boris_client.pk}/shipments/{borises_document.pk}/").status_code
+        == 404
+    )
     # Anna's own document, but under the wrong client of hers
-    assert client.get(f"/clients/{annas_client.pk}/shipments/{annas_document.pk}/").status_code == 404
+    assert (
+        client.get(f"/clients/{annas_client.pk}/shipments/{annas_document.pk}/").status_code == 404
+    )
+
+
+def test_html_ids_stay_whole_when_numbers_are_grouped(client, manager_anna, annas_client):
+    ShipmentFactory.create(pk=12345, client=annas_client, date=dt.date(2026, 1, 5))
+    client.force_login(manager_anna)
+
+    html = client.get(f"/clients/{annas_client.pk}/", headers={"Accept-Language": "ru"})
+
+    assert '<tbody id="shipment-12345" class="document">' in html.content.decode()
+    assert 'hx-target="#shipment-12345"' in html.content.decode()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from upsell.imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.import_list, name="list"),
+    path("<int:run_id>/", views.import_detail, name="detail"),
+    path("<int:run_id>/rejected/", views.import_rejected_rows, name="rejected"),
+]
