@@ -1,0 +1,372 @@
+"""Reads of forecasts for the grid, the team roll-up, accuracy, exports and the API.
+
+A grid is read in a fixed number of queries whatever its size: the manager's motivated
+clients with their audit, their cells of the year, the shipments per client and month, the
+plans and the locks.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from upsell.accounts.models import Role, User
+from upsell.clients.models import Client
+from upsell.clients.selectors import motivated_q
+from upsell.forecasts.access import forecast_clients_visible_to
+from upsell.forecasts.models import ForecastCell, ForecastLock, ForecastSnapshot, SalesPlan
+from upsell.forecasts.months import month_add, month_start, year_months
+from upsell.shipments.models import Shipment
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(kw_only=True)
+class GridCell:
+    client: Client
+    month: dt.date
+    cell: ForecastCell | None
+    actual: Decimal | None  # shipped, for months that have begun
+    is_past: bool
+    locked: bool
+    editable: bool
+
+    @property
+    def version(self) -> int:
+        return 0 if self.cell is None else self.cell.version
+
+    @property
+    def baseline(self) -> Decimal:
+        return ZERO if self.cell is None else self.cell.baseline
+
+    @property
+    def forecast(self) -> Decimal:
+        return ZERO if self.cell is None else self.cell.forecast
+
+    @property
+    def deviation(self) -> Decimal | None:
+        """Shipped minus forecast, once the month is over."""
+        return None if not self.is_past or self.actual is None else self.actual - self.forecast
+
+
+@dataclass(kw_only=True)
+class GridRow:
+    client: Client
+    cells: list[GridCell]
+
+    @property
+    def perspective(self) -> int | None:
+        audit = getattr(self.client, "audit", None)
+        return None if audit is None else audit.perspective
+
+    @property
+    def share_of_wallet(self) -> float | None:
+        """Bought from us this budget year as a percent of the client's purchase budget."""
+        audit = getattr(self.client, "audit", None)
+        share = None if audit is None else audit.metrics.get("share_of_wallet")
+        return None if share is None else float(share) * 100
+
+    @property
+    def forecast(self) -> Decimal:
+        return sum((cell.forecast for cell in self.cells), ZERO)
+
+    @property
+    def baseline(self) -> Decimal:
+        return sum((cell.baseline for cell in self.cells), ZERO)
+
+    @property
+    def actual(self) -> Decimal:
+        return sum((cell.actual or ZERO for cell in self.cells), ZERO)
+
+
+@dataclass(kw_only=True)
+class MonthTotal:
+    month: dt.date
+    baseline: Decimal = ZERO
+    forecast: Decimal = ZERO
+    actual: Decimal | None = None
+    plan: Decimal | None = None
+    locked: bool = False
+
+    @property
+    def plan_gap(self) -> Decimal | None:
+        """Forecast minus plan: what the forecast still lacks (negative) to reach the plan."""
+        return None if self.plan is None else self.forecast - self.plan
+
+
+@dataclass(kw_only=True)
+class Grid:
+    manager: User
+    year: int
+    rows: list[GridRow]
+    totals: list[MonthTotal]
+    can_edit: bool
+    months: list[dt.date] = field(default_factory=list)
+
+    @property
+    def forecast(self) -> Decimal:
+        return sum((total.forecast for total in self.totals), ZERO)
+
+    @property
+    def baseline(self) -> Decimal:
+        return sum((total.baseline for total in self.totals), ZERO)
+
+    @property
+    def actual(self) -> Decimal:
+        return sum((total.actual or ZERO for total in self.totals), ZERO)
+
+    @property
+    def plan(self) -> Decimal:
+        return sum((total.plan or ZERO for total in self.totals), ZERO)
+
+
+def motivated_clients_of(*, user: User, manager: User) -> QuerySet[Client]:
+    """``manager``'s motivated clients as ``user`` may see them, with their audit, by name."""
+    return (
+        forecast_clients_visible_to(user)
+        .filter(manager=manager)
+        .filter(motivated_q())
+        .select_related("audit")
+        .order_by("name", "id")
+    )
+
+
+def _cells_of(manager: User) -> Q:
+    # A cell written while the client had no manager counts in its current manager's grid.
+    return Q(manager=manager) | Q(manager__isnull=True)
+
+
+def monthly_actuals(
+    *, client_ids: list[int], first: dt.date, end: dt.date
+) -> dict[tuple[int, dt.date], Decimal]:
+    """Net shipped amount per (client, month) in [first, end)."""
+    return {
+        (client_id, month): total
+        for client_id, month, total in Shipment.objects.filter(
+            client_id__in=client_ids, date__gte=first, date__lt=end
+        )
+        .annotate(month=TruncMonth("date"))
+        .values_list("client_id", "month")
+        .annotate(total=Sum("total"))
+        .values_list("client_id", "month", "total")
+    }
+
+
+def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_edit: bool) -> Grid:
+    """``manager``'s grid for ``year`` as ``user`` sees it."""
+    months = year_months(year)
+    current = month_start(today)
+    clients = list(motivated_clients_of(user=user, manager=manager))
+    client_ids = [client.pk for client in clients]
+    cells = {
+        (cell.client_id, cell.month): cell
+        for cell in ForecastCell.objects.filter(
+            _cells_of(manager), client_id__in=client_ids, month__year=year
+        )
+    }
+    actuals = monthly_actuals(
+        client_ids=client_ids, first=months[0], end=month_add(min(current, months[-1]), 1)
+    )
+    plans = dict(
+        SalesPlan.objects.filter(manager=manager, month__year=year).values_list("month", "amount")
+    )
+    locked = set(ForecastLock.objects.filter(month__year=year).values_list("month", flat=True))
+    rows = [
+        GridRow(
+            client=client,
+            cells=[
+                GridCell(
+                    client=client,
+                    month=month,
+                    cell=cells.get((client.pk, month)),
+                    actual=actuals.get((client.pk, month), ZERO) if month <= current else None,
+                    is_past=month < current,
+                    locked=month in locked,
+                    editable=can_edit and month not in locked,
+                )
+                for month in months
+            ],
+        )
+        for client in clients
+    ]
+    totals = []
+    for index, month in enumerate(months):
+        column = [row.cells[index] for row in rows]
+        totals.append(
+            MonthTotal(
+                month=month,
+                baseline=sum((cell.baseline for cell in column), ZERO),
+                forecast=sum((cell.forecast for cell in column), ZERO),
+                actual=sum((cell.actual or ZERO for cell in column), ZERO)
+                if month <= current
+                else None,
+                plan=plans.get(month),
+                locked=month in locked,
+            )
+        )
+    return Grid(
+        manager=manager, year=year, rows=rows, totals=totals, can_edit=can_edit, months=months
+    )
+
+
+@dataclass(kw_only=True)
+class TeamRow:
+    manager: User
+    totals: list[MonthTotal]
+
+    @property
+    def forecast(self) -> Decimal:
+        return sum((total.forecast for total in self.totals), ZERO)
+
+    @property
+    def plan(self) -> Decimal:
+        return sum((total.plan or ZERO for total in self.totals), ZERO)
+
+    @property
+    def actual(self) -> Decimal:
+        return sum((total.actual or ZERO for total in self.totals), ZERO)
+
+
+def team_rollup(*, year: int, today: dt.date) -> list[TeamRow]:
+    """Every manager's plan, forecast and shipments per month of ``year``: the team view of
+    the head of sales and top management."""
+    months = year_months(year)
+    current = month_start(today)
+    managers = list(
+        User.objects.filter(role=Role.MANAGER, is_active=True).order_by("full_name", "username")
+    )
+    forecast = {
+        (manager_id, month): total
+        for manager_id, month, total in ForecastCell.objects.filter(
+            month__year=year, manager__isnull=False
+        )
+        .values_list("manager_id", "month")
+        .annotate(total=Sum(Coalesce("amount", "baseline")))
+        .values_list("manager_id", "month", "total")
+    }
+    plans = {
+        (manager_id, month): amount
+        for manager_id, month, amount in SalesPlan.objects.filter(month__year=year).values_list(
+            "manager_id", "month", "amount"
+        )
+    }
+    shipped = {
+        (manager_id, month): total
+        for manager_id, month, total in Shipment.objects.filter(
+            Q(client__in=Client.objects.filter(motivated_q())),
+            client__manager__isnull=False,
+            date__gte=months[0],
+            date__lt=month_add(min(current, months[-1]), 1),
+        )
+        .annotate(month=TruncMonth("date"))
+        .values_list("client__manager", "month")
+        .annotate(total=Sum("total"))
+        .values_list("client__manager", "month", "total")
+    }
+    locked = set(ForecastLock.objects.filter(month__year=year).values_list("month", flat=True))
+    return [
+        TeamRow(
+            manager=manager,
+            totals=[
+                MonthTotal(
+                    month=month,
+                    forecast=forecast.get((manager.pk, month), ZERO),
+                    plan=plans.get((manager.pk, month)),
+                    actual=shipped.get((manager.pk, month), ZERO) if month <= current else None,
+                    locked=month in locked,
+                )
+                for month in months
+            ],
+        )
+        for manager in managers
+    ]
+
+
+def forecast_grid_cell(
+    *, client: Client, month: dt.date, today: dt.date, can_edit: bool
+) -> GridCell:
+    """One cell of ``client``'s row, as the grid shows it (the caller checked access)."""
+    current = month_start(today)
+    cell = ForecastCell.objects.filter(client=client, month=month).first()
+    actual = None
+    if month <= current:
+        actual = monthly_actuals(client_ids=[client.pk], first=month, end=month_add(month, 1)).get(
+            (client.pk, month), ZERO
+        )
+    locked = ForecastLock.objects.filter(month=month).exists()
+    return GridCell(
+        client=client,
+        month=month,
+        cell=cell,
+        actual=actual,
+        is_past=month < current,
+        locked=locked,
+        editable=can_edit and not locked,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccuracyLine:
+    """How a locked forecast compared with what was shipped.
+
+    WAPE is the sum of absolute errors over the sum shipped; bias is the sum of (forecast −
+    shipped) over the sum shipped: positive when the forecast promised more than came. Both
+    are None when nothing was shipped (they would divide by zero).
+    """
+
+    label: str
+    forecast: Decimal
+    actual: Decimal
+    absolute_error: Decimal
+
+    @property
+    def wape(self) -> Decimal | None:
+        return None if self.actual <= 0 else self.absolute_error / self.actual * 100
+
+    @property
+    def bias(self) -> Decimal | None:
+        return None if self.actual <= 0 else (self.forecast - self.actual) / self.actual * 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class Accuracy:
+    total: AccuracyLine
+    by_month: list[AccuracyLine]
+    by_client: list[AccuracyLine]
+
+
+def _line(label: str, pairs: list[tuple[Decimal, Decimal]]) -> AccuracyLine:
+    return AccuracyLine(
+        label=label,
+        forecast=sum((forecast for forecast, _ in pairs), ZERO),
+        actual=sum((actual for _, actual in pairs), ZERO),
+        absolute_error=sum((abs(forecast - actual) for forecast, actual in pairs), ZERO),
+    )
+
+
+def forecast_accuracy(*, manager: User, year: int, today: dt.date) -> Accuracy:
+    """The locked forecasts of ``manager`` for the finished months of ``year`` against what its
+    clients were shipped in those months, per month, per client and in total."""
+    current = month_start(today)
+    snapshots = list(
+        ForecastSnapshot.objects.filter(manager=manager, month__year=year, month__lt=current)
+        .select_related("client")
+        .order_by("month", "client__name", "client_id")
+    )
+    client_ids = sorted({snapshot.client_id for snapshot in snapshots})
+    actuals = monthly_actuals(client_ids=client_ids, first=dt.date(year, 1, 1), end=current)
+    by_month: dict[dt.date, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    by_client: dict[Client, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+    for snapshot in snapshots:
+        pair = (snapshot.forecast, actuals.get((snapshot.client_id, snapshot.month), ZERO))
+        by_month[snapshot.month].append(pair)
+        by_client[snapshot.client].append(pair)
+    clients = sorted(by_client, key=lambda client: (client.name, client.pk))
+    return Accuracy(
+        total=_line("", [pair for pairs in by_month.values() for pair in pairs]),
+        by_month=[_line(f"{month:%m.%Y}", by_month[month]) for month in sorted(by_month)],
+        by_client=[_line(client.name, by_client[client]) for client in clients],
+    )

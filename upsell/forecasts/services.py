@@ -1,0 +1,275 @@
+"""Every change to forecasts: a manager's cell, the statistical baselines, plans, locks and
+snapshots, moving a client's future cells to a new manager.
+
+Callers check access (``upsell.forecasts.access``) before calling; the services keep the
+rules that hold whoever calls: a locked month does not change, an edit made on a stale version
+is refused and reported, amounts are kopecks and never negative.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from upsell.accounts.models import User
+from upsell.clients.models import Client
+from upsell.forecasts.models import (
+    Confidence,
+    ForecastCell,
+    ForecastLock,
+    ForecastSnapshot,
+    SalesPlan,
+)
+from upsell.forecasts.months import month_add, month_start
+
+KOPECK = Decimal("0.01")
+MAX_AMOUNT = Decimal("99999999999999.99")
+BULK_BATCH = 2000
+DEFAULT_LOCK_DAY = 25
+
+
+class ForecastConflictError(Exception):
+    """The cell changed since the editor loaded it; ``current`` is the cell as it is now."""
+
+    def __init__(self, current: ForecastCell) -> None:
+        super().__init__(f"{current} is at version {current.version}")
+        self.current = current
+
+
+def _money(value: Decimal, field: str) -> Decimal:
+    try:
+        amount = value.quantize(KOPECK)
+    except InvalidOperation:
+        raise ValidationError({field: _("Enter an amount.")}) from None
+    if amount < 0:
+        raise ValidationError({field: _("An amount cannot be negative.")})
+    if amount > MAX_AMOUNT:
+        raise ValidationError({field: _("The amount is too large.")})
+    return amount
+
+
+def month_locked(month: dt.date) -> bool:
+    return ForecastLock.objects.filter(month=month).exists()
+
+
+def _month_check(month: dt.date) -> None:
+    if month.day != 1:
+        raise ValidationError({"month": _("A forecast month is the first day of a month.")})
+
+
+def forecast_cell_save(
+    *,
+    client: Client,
+    month: dt.date,
+    amount: Decimal | None,
+    confidence: str,
+    comment: str,
+    expected_version: int,
+    user: User,
+) -> ForecastCell:
+    """Set the manager's amount, confidence and comment of ``client``'s cell for ``month``.
+
+    ``expected_version`` is the version the editor saw (0 for a cell not yet written). If the
+    cell moved on meanwhile nothing is written and ``ForecastConflictError`` carries the cell
+    as it is now. An empty amount clears the manager's figure (the baseline counts again).
+    """
+    _month_check(month)
+    if amount is None:
+        if confidence:
+            raise ValidationError({"amount": _("Enter the amount you are confident of.")})
+    else:
+        amount = _money(amount, "amount")
+        if confidence not in Confidence.values:
+            raise ValidationError({"confidence": _("Choose how confident you are.")})
+    with transaction.atomic():
+        cell, _created = ForecastCell.objects.get_or_create(
+            client=client, month=month, defaults={"manager_id": client.manager_id}
+        )
+        # Holding the row while the lock is checked: a snapshot taken at the same moment
+        # either copies this save or makes it fail, never copies the value before it.
+        ForecastCell.objects.select_for_update().filter(pk=cell.pk).exists()
+        if month_locked(month):
+            raise ValidationError({"month": _("This month is locked; its forecast is final.")})
+        updated = ForecastCell.objects.filter(pk=cell.pk, version=expected_version).update(
+            amount=amount,
+            confidence=confidence,
+            comment=comment.strip(),
+            manager_id=client.manager_id,
+            version=F("version") + 1,
+            updated_by=user,
+            updated_at=timezone.now(),
+        )
+    cell.refresh_from_db()
+    if not updated:
+        raise ForecastConflictError(cell)
+    return cell
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaselineRow:
+    """The statistical expectation of one client in one month."""
+
+    client_id: int
+    month: dt.date
+    expected_orders: Decimal
+    amount: Decimal
+    low: Decimal
+    high: Decimal
+
+
+def forecast_baselines_replace(
+    *, rows: Iterable[BaselineRow], months: Sequence[dt.date], model: str
+) -> int:
+    """Put a new baseline run in force for ``months``: every row's cell gets its baseline (a
+    new cell goes to the client's current manager); cells of those months the run left out
+    fall back to no baseline. Locked months keep what was locked. Returns the cells written.
+
+    Safe to run twice: the same rows give the same cells.
+    """
+    open_months = sorted(set(months) - set(_locked_months(months)))
+    computed_at = timezone.now()
+    managers = dict(Client.objects.filter(manager__isnull=False).values_list("id", "manager_id"))
+    written = 0
+    batch: list[ForecastCell] = []
+    for row in rows:
+        if row.month not in open_months:
+            continue
+        batch.append(
+            ForecastCell(
+                client_id=row.client_id,
+                month=row.month,
+                manager_id=managers.get(row.client_id),
+                expected_orders=row.expected_orders,
+                baseline=row.amount,
+                baseline_low=row.low,
+                baseline_high=row.high,
+                baseline_model=model,
+                baseline_at=computed_at,
+            )
+        )
+        if len(batch) >= BULK_BATCH:
+            written += _baselines_upsert(batch)
+            batch = []
+    written += _baselines_upsert(batch)
+    ForecastCell.objects.filter(month__in=open_months).exclude(baseline_at=computed_at).update(
+        expected_orders=0,
+        baseline=0,
+        baseline_low=0,
+        baseline_high=0,
+        baseline_model="",
+        baseline_at=computed_at,
+    )
+    return written
+
+
+def _locked_months(months: Sequence[dt.date]) -> list[dt.date]:
+    return list(ForecastLock.objects.filter(month__in=months).values_list("month", flat=True))
+
+
+def _baselines_upsert(batch: list[ForecastCell]) -> int:
+    if not batch:
+        return 0
+    ForecastCell.objects.bulk_create(
+        batch,
+        update_conflicts=True,
+        unique_fields=["client", "month"],
+        update_fields=[
+            "expected_orders",
+            "baseline",
+            "baseline_low",
+            "baseline_high",
+            "baseline_model",
+            "baseline_at",
+        ],
+    )
+    return len(batch)
+
+
+def forecast_snapshot_take(*, month: dt.date, locked_by: User | None = None) -> ForecastLock:
+    """Lock ``month``: copy each of its cells to a snapshot; from now on it does not change.
+
+    Locking a month already locked returns the existing lock and copies nothing again.
+    """
+    _month_check(month)
+    with transaction.atomic():
+        lock, created = ForecastLock.objects.get_or_create(
+            month=month, defaults={"locked_by": locked_by}
+        )
+        if not created:
+            return lock
+        # Lock the cells against a save racing the copy (a no-op on SQLite, which locks the
+        # whole database for the write transaction anyway).
+        cells = ForecastCell.objects.select_for_update().filter(month=month)
+        snapshots = [
+            ForecastSnapshot(
+                lock=lock,
+                client_id=cell.client_id,
+                month=month,
+                manager_id=cell.manager_id,
+                baseline=cell.baseline,
+                amount=cell.amount,
+                confidence=cell.confidence,
+                forecast=cell.forecast,
+            )
+            for cell in cells.only(
+                "client_id", "manager_id", "baseline", "amount", "confidence"
+            ).iterator(chunk_size=BULK_BATCH)
+        ]
+        ForecastSnapshot.objects.bulk_create(snapshots, batch_size=BULK_BATCH)
+        lock.cells = len(snapshots)
+        lock.save(update_fields=["cells"])
+    return lock
+
+
+def lock_day() -> int:
+    """The day of each month on which the next month's forecast is locked."""
+    day = int(getattr(settings, "UPSELL_FORECAST_LOCK_DAY", DEFAULT_LOCK_DAY))
+    return min(max(day, 1), 28)
+
+
+def forecast_locks_due(*, today: dt.date) -> list[ForecastLock]:
+    """Lock every month due by ``today``: from the lock day on, the next month; before it, the
+    current one. Earlier months with cells that were never locked are locked too (late), so
+    that no past month stays editable. Safe to run twice."""
+    current = month_start(today)
+    last_due = month_add(current, 1) if today.day >= lock_day() else current
+    pending = (
+        ForecastCell.objects.filter(month__lte=last_due)
+        .exclude(month__in=ForecastLock.objects.values("month"))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    months = sorted({*pending, last_due} - set(_locked_months([last_due])))
+    return [forecast_snapshot_take(month=month) for month in months]
+
+
+def forecast_cells_reassign(*, client_ids: Iterable[int], manager: User | None) -> int:
+    """Move the future cells (from next month on) of these clients to ``manager``; the past
+    and the current month stay with whoever forecast them. Returns the cells moved."""
+    next_month = month_add(month_start(timezone.localdate()), 1)
+    return ForecastCell.objects.filter(
+        client_id__in=list(client_ids), month__gte=next_month
+    ).update(manager=manager)
+
+
+def sales_plan_set(
+    *, manager: User, month: dt.date, amount: Decimal | None, set_by: User
+) -> SalesPlan | None:
+    """Set ``manager``'s plan for ``month``; an empty amount removes the plan."""
+    _month_check(month)
+    if amount is None:
+        SalesPlan.objects.filter(manager=manager, month=month).delete()
+        return None
+    plan, _created = SalesPlan.objects.update_or_create(
+        manager=manager,
+        month=month,
+        defaults={"amount": _money(amount, "amount"), "set_by": set_by},
+    )
+    return plan
