@@ -16,8 +16,11 @@ from upsell.demo.catalogue import Catalogue
 from upsell.demo.plan import OrderPlan
 from upsell.demo.roster import Roster
 
+MIN_UNITS_PER_LINE = 3
+MAX_REDRAWS = 12
 RETURNED_LINE_CHANCE = 0.35
 WHOLE_LINE_RETURN_CHANCE = 0.6
+RETURN_AT_MOST = 0.25  # of the returned document's amount
 
 
 @dataclass(frozen=True)
@@ -78,26 +81,34 @@ def lines_build(
     first_line = np.cumsum(plan.lines) - plan.lines
     client = plan.client[document]
 
-    draw = rng.random(document.size)
-    product = np.empty(document.size, dtype=np.int64)
     segment = roster.segment[client]
-    for number, cdf in enumerate(catalogue.segment_cdf):
-        buying = segment == number
-        product[buying] = np.searchsorted(cdf, draw[buying], side="right")
-    product = _distinct_products(
-        document=document,
-        product=np.minimum(product, len(catalogue) - 1),
-        products=len(catalogue),
-        rng=rng,
-    )
-
+    category = roster.price_category[client]
+    quarter = calendar.quarters_back[plan.day[document]]
     weight = rng.gamma(1.5, 1.0, document.size)
     share = weight / np.add.reduceat(weight, first_line)[document]
-    price = prices[
-        roster.price_category[client], calendar.quarters_back[plan.day[document]], product
-    ]
+    target = plan.value[document] * share * 100  # kopecks
+
+    # A line buys at least a few of the product's smallest steps (pieces, tenths of a metre):
+    # a product dearer than that is swapped for another, so rounding quantities keeps each
+    # document close to its intended amount.
+    product = np.zeros(document.size, dtype=np.int64)
+    redraw = np.ones(document.size, dtype=bool)
+    for _ in range(MAX_REDRAWS):
+        draw = rng.random(document.size)
+        for number, cdf in enumerate(catalogue.segment_cdf):
+            buying = redraw & (segment == number)
+            product[buying] = np.searchsorted(cdf, draw[buying], side="right")
+        product = np.minimum(product, len(catalogue) - 1)
+        unit_price = prices[category, quarter, product]
+        redraw = target < MIN_UNITS_PER_LINE * unit_price * 10.0 ** -catalogue.decimals[product]
+        if not redraw.any():
+            break
+    product = _distinct_products(
+        document=document, product=product, products=len(catalogue), rng=rng
+    )
+    price = prices[category, quarter, product]
     step = 10 ** (3 - catalogue.decimals[product])
-    wanted = plan.value[document] * share * 100 * 1000 / price  # thousandths of the unit
+    wanted = target * 1000 / price  # thousandths of the unit
     quantity = np.maximum(step, np.rint(wanted / step).astype(np.int64) * step)
     amount = _amount(price, quantity)
     total = np.add.reduceat(amount, first_line)
@@ -116,11 +127,17 @@ def lines_build(
     owner, line = owner[picked], line[picked]
     step_back = step[line]
     whole = rng.random(line.size) < WHOLE_LINE_RETURN_CHANCE
-    part = (
-        np.floor(quantity[line] * rng.uniform(0.2, 0.8, line.size) / step_back).astype(np.int64)
-        * step_back
+    share_back = np.where(whole, 1.0, rng.uniform(0.2, 0.8, line.size))
+    # A return stays a small part of its document: it never turns a client's trend around.
+    wanted_back = _amount(price[line], quantity[line]) * share_back
+    asked = np.bincount(owner, wanted_back, minlength=returns)
+    allowed = RETURN_AT_MOST * total[plan.returned]
+    share_back *= np.minimum(1.0, allowed / np.maximum(asked, 1.0))[owner]
+    return_quantity = np.clip(
+        np.floor(quantity[line] * share_back / step_back).astype(np.int64) * step_back,
+        step_back,
+        quantity[line],
     )
-    return_quantity = np.where(whole, quantity[line], np.clip(part, step_back, quantity[line]))
     return_amount = _amount(price[line], return_quantity)
     returned_total = np.zeros(documents, dtype=np.int64)
     np.add.at(returned_total, plan.returned[owner], return_amount)

@@ -235,16 +235,22 @@ def orders_plan(
 
     # Orders placed by hand: one-time, new, and the reanimated clients' comeback.
     first_order = _between(rng, 3 * ones, 85 * ones)
-    repeat_orders = rng.choice(3, size=count, p=(0.45, 0.35, 0.2))
-    second_order = first_order - _between(rng, 10 * ones, 35 * ones)
-    third_order = second_order - _between(rng, 10 * ones, 35 * ones)
+    repeat_orders = rng.choice(3, size=count, p=(0.4, 0.35, 0.25))
+    # The repeat orders fall on distinct days between the first one and today.
+    second_order = _between(rng, ones, first_order - 1)
+    third_order = _between(rng, ones, first_order - 1)
+    third_order = np.where(
+        third_order == second_order,
+        np.where(second_order > 1, second_order - 1, second_order + 1),
+        third_order,
+    )
     is_new = of(Behaviour.NEW)
     is_reanimated = of(Behaviour.REANIMATED)
     single = [
         (of(Behaviour.ONE_TIME), _between(rng, 100 * ones, 170 * ones)),
         (is_new, first_order),
-        (is_new & (repeat_orders >= 1) & (second_order >= 1), second_order),
-        (is_new & (repeat_orders >= 2) & (third_order >= 1), third_order),
+        (is_new & (repeat_orders >= 1), second_order),
+        (is_new & (repeat_orders >= 2), third_order),
         (is_reanimated, comeback),
         (is_reanimated & (second_comeback >= 1), second_comeback),
     ]

@@ -28,8 +28,10 @@ ROLE_TITLES = {
 }
 
 MANAGERS = 8
-# Assistant k serves manager k; the managers after these work without an assistant.
-ASSISTANTS = 4
+# The managers each assistant serves (by number); the last two managers have no assistant.
+ASSISTED_MANAGERS = ((0, 1), (2,), (3, 4), (5,))
+# How the staff file lists several managers in one Руководитель cell.
+NAME_SEPARATOR = "; "
 
 _LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya"
 TRANSLITERATION = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN.split(" "), strict=True))
@@ -40,7 +42,8 @@ class StaffMember:
     full_name: str  # ФИО, as the clients and shipments files name a manager
     username: str
     role: StaffRole
-    reports_to: str  # for an assistant, the ФИО of the manager it assists
+    # Whom the person reports to; for an assistant, the managers it assists (ФИО, "; " between).
+    reports_to: str
     email: str
 
 
@@ -61,7 +64,7 @@ def staff_build(*, rng: np.random.Generator) -> Staff:
     roles = (
         [StaffRole.TOP_MANAGEMENT, StaffRole.HEAD_OF_SALES, StaffRole.ADMIN]
         + [StaffRole.MANAGER] * MANAGERS
-        + [StaffRole.ASSISTANT] * ASSISTANTS
+        + [StaffRole.ASSISTANT] * len(ASSISTED_MANAGERS)
     )
     # Sales managers are men and women alike; assistants here are mostly women.
     female = rng.random(len(roles)) < np.array(
@@ -72,26 +75,33 @@ def staff_build(*, rng: np.random.Generator) -> Staff:
         person_name(int(index), female=bool(is_female))
         for index, is_female in zip(indices, female, strict=True)
     ]
-    managers = [name for name, role in zip(names, roles, strict=True) if role == StaffRole.MANAGER]
+    by_role: dict[StaffRole, list[str]] = {role: [] for role in StaffRole}
+    for name, role in zip(names, roles, strict=True):
+        by_role[role].append(name)
+    managers = by_role[StaffRole.MANAGER]
+    supervisors = {
+        StaffRole.HEAD_OF_SALES: by_role[StaffRole.TOP_MANAGEMENT][0],
+        StaffRole.MANAGER: by_role[StaffRole.HEAD_OF_SALES][0],
+    }
+    assisted = iter(
+        NAME_SEPARATOR.join(managers[number] for number in served) for served in ASSISTED_MANAGERS
+    )
     members = []
     usernames: set[str] = set()
-    assistant_number = 0
     for name, role in zip(names, roles, strict=True):
         surname, first_name, _ = name.split(" ", 2)
         username = f"{transliterate(surname)}.{transliterate(first_name)[0]}"
         while username in usernames:
             username += "1"
         usernames.add(username)
-        reports_to = ""
-        if role == StaffRole.ASSISTANT:
-            reports_to = managers[assistant_number]
-            assistant_number += 1
         members.append(
             StaffMember(
                 full_name=name,
                 username=username,
                 role=role,
-                reports_to=reports_to,
+                reports_to=(
+                    next(assisted) if role == StaffRole.ASSISTANT else supervisors.get(role, "")
+                ),
                 email=f"{username}@{EMAIL_DOMAIN}",
             )
         )

@@ -80,7 +80,7 @@ def test_regular_clients_order_four_times_a_year_and_lately(demo):
 
         assert history.orders_within(today=demo.today, days=YEAR) >= 4
         assert _days_since_last_order(demo, history) <= 35
-        assert (demo.today - history.order_dates()[0]).days > 365
+        assert (demo.today - history.order_dates()[0]).days > 180
         assert max(b - a for a, b in pairwise(history.order_dates())).days < 180
 
 
@@ -122,7 +122,7 @@ def test_vips_and_only_vips_make_the_top_80_percent_of_revenue(demo):
 
     assert Decimal("0.84") < share < Decimal("0.86")
     assert float(share) == pytest.approx(demo.summary.vip_revenue_share, abs=1e-9)
-    assert min(revenues[tax_id] for tax_id in vips) > 20 * max(
+    assert min(revenues[tax_id] for tax_id in vips) > max(
         revenue for tax_id, revenue in revenues.items() if tax_id not in vips
     )
     assert abc_a(revenues) < vips

@@ -6,13 +6,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from upsell.demo import Behaviour, generate
+from upsell.demo import Behaviour, company, generate
 from upsell.demo.behaviours import behaviour_counts
 from upsell.demo.catalogue import SEGMENTS
 from upsell.demo.names import REGIONS
 from upsell.demo.tax_ids import tax_id_is_valid
 from upsell.demo.tests.conftest import DEMO_CLIENTS, DEMO_TODAY
-from upsell.demo.tests.recount import csv_rows, day
+from upsell.demo.tests.recount import csv_rows, day, documents_read
 
 NBSP = "\xa0"
 MONEY = re.compile(r"-?\d{1,3}(\xa0\d{3})*,\d\d")
@@ -145,10 +145,13 @@ def test_clients_name_staff_managers_known_regions_and_segments(demo):
     )
 
 
-def test_staff_has_every_role_and_assistants_serve_some_managers(demo):
+def test_staff_has_every_role_and_assistants_serve_one_or_two_managers(demo):
     roles = Counter(row["Роль"] for row in demo.staff)
-    managers = [row["ФИО"] for row in demo.staff if row["Роль"] == "Менеджер"]
-    assisted = [row["Руководитель"] for row in demo.staff if row["Роль"] == "Ассистент"]
+    by_role = defaultdict(list)
+    for row in demo.staff:
+        by_role[row["Роль"]].append(row["ФИО"])
+    managers = by_role["Менеджер"]
+    reports_to = {row["ФИО"]: row["Руководитель"] for row in demo.staff}
 
     assert roles == {
         "ТОП-менеджмент": 1,
@@ -157,7 +160,14 @@ def test_staff_has_every_role_and_assistants_serve_some_managers(demo):
         "Менеджер": 8,
         "Ассистент": 4,
     }
-    assert assisted == managers[:4]
+    assert [reports_to[name] for name in by_role["Ассистент"]] == [
+        f"{managers[0]}; {managers[1]}",
+        managers[2],
+        f"{managers[3]}; {managers[4]}",
+        managers[5],
+    ]
+    assert {reports_to[name] for name in managers} == set(by_role["Руководитель отдела продаж"])
+    assert reports_to[by_role["Руководитель отдела продаж"][0]] == by_role["ТОП-менеджмент"][0]
     assert len({row["ФИО"] for row in demo.staff}) == len({row["Логин"] for row in demo.staff})
     assert all(len(row["ФИО"].split()) == 3 for row in demo.staff)
     assert all(row["E-mail"] == f"{row['Логин']}@promsnab.example" for row in demo.staff)
@@ -251,3 +261,25 @@ def test_a_company_without_clients_or_history_is_refused_and_nothing_written(
         generate(out, clients=clients, years=years, today=DEMO_TODAY)
 
     assert not out.exists()
+
+
+def test_a_company_written_in_chunks_numbers_its_documents_across_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(company, "CHUNK_CLIENTS", 64)
+
+    summary = generate(tmp_path, clients=200, seed=3, today=DEMO_TODAY)
+
+    documents = documents_read(summary.files.shipments)
+    numbers: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for document in documents:
+        prefix, digits = document.number.split("-")
+        numbers[(prefix, document.date.year)].append(int(digits))
+    assert {key: sorted(found) for key, found in numbers.items()} == {
+        key: list(range(1, len(found) + 1)) for key, found in numbers.items()
+    }
+    payment_numbers = Counter(
+        (row["Номер"], row["Дата"][-4:])
+        for row in csv_rows(summary.files.payments, encoding="cp1251", delimiter=";")
+    )
+    assert set(payment_numbers.values()) == {1}
+    assert len({document.tax_id for document in documents}) == 200
+    assert len(documents) == summary.documents + summary.returns
