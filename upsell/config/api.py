@@ -18,6 +18,7 @@ from ninja.operation import Operation
 from upsell.accounts.api import router as accounts_router
 from upsell.accounts.tokens import BearerTokenAuth, BrowserSessionAuth
 from upsell.clients.api import router as clients_router
+from upsell.forecasts.api import router as forecasts_router
 from upsell.imports.api import router as imports_router
 from upsell.payments.api import router as payments_router
 from upsell.products.api import router as products_router
@@ -65,6 +66,7 @@ api.add_router("/products", products_router)
 api.add_router("/shipments", shipments_router)
 api.add_router("/payments", payments_router)
 api.add_router("/imports", imports_router)
+api.add_router("/forecasts", forecasts_router)
 
 
 @api.exception_handler(ValidationError)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("clients/", include("upsell.clients.urls")),
     path("imports/", include("upsell.imports.urls")),
     path("audit/", include("upsell.reporting.urls")),
+    path("forecasts/", include("upsell.forecasts.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -118,6 +118,8 @@ IMPORT_SCREEN = SEES_IMPORT_RUN
 SEES_AUDIT = rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN)
 RUNS_AUDIT = rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN)
 NOTHING_THERE = rule(everyone=NOT_FOUND)
+# Forecasts are the work of managers, the head of sales and top management (who only reads).
+FORECAST_SCREEN = rule(vera=FORBIDDEN, adam=FORBIDDEN)
 
 PAGE_RULES: dict[str, Rule] = {
     "accounts:login": PUBLIC,
@@ -146,6 +148,20 @@ PAGE_RULES: dict[str, Rule] = {
     "audit:client_status": SEES_BORIS_CLIENT,
     "audit:client_status_override": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "audit:client_status_lift": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "forecasts:grid": FORECAST_SCREEN,
+    "forecasts:cell": rule(
+        variants=({"month": "2026-03"},),
+        anna=NOT_FOUND,
+        vera=NOT_FOUND,
+        adam=NOT_FOUND,
+        unsafe={"tom": FORBIDDEN},
+    ),
+    "forecasts:plan": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+    ),
+    "forecasts:accuracy": FORECAST_SCREEN,
+    "forecasts:export": FORECAST_SCREEN,
+    "forecasts:import": rule(vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN),
     # The API's machine-readable description and its docs page hold no data.
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
@@ -171,6 +187,9 @@ API_RULES: dict[str, Rule] = {
     "list_import_runs": SIGNED_IN,
     "get_import_run": SEES_IMPORT_RUN,
     "create_import_run": IMPORTS_FILES,
+    "list_forecast_cells": SIGNED_IN,
+    "get_client_forecast": SEES_BORIS_CLIENT,
+    "save_forecast_cell": CHANGES_BORIS_CLIENT,
 }
 
 # A path parameter named like this takes the id of that restricted thing.

@@ -1,0 +1,62 @@
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from upsell.accounts.models import Role, User
+from upsell.forecasts.models import Confidence
+from upsell.forecasts.months import month_parse
+
+
+def _amount_field(label: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=0, max_digits=16, decimal_places=2, localize=True
+    )
+
+
+class ForecastCellForm(forms.Form):
+    amount = _amount_field(_("Amount"))
+    confidence = forms.ChoiceField(
+        label=_("Confidence"), choices=[("", "—"), *Confidence.choices], required=False
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class GridFilterForm(forms.Form):
+    manager = forms.ModelChoiceField(
+        label=_("Manager"),
+        queryset=User.objects.filter(role=Role.MANAGER).order_by("full_name", "username"),
+        required=False,
+        empty_label=_("The whole team"),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+
+    def chosen(self, *, default_year: int) -> tuple[int | None, int]:
+        """The chosen manager's id (or None) and year; anything invalid counts as not chosen."""
+        if not self.is_valid():
+            return None, default_year
+        manager: User | None = self.cleaned_data["manager"]
+        return (None if manager is None else manager.pk), self.cleaned_data["year"] or default_year
+
+
+class SalesPlanForm(forms.Form):
+    manager = forms.ModelChoiceField(queryset=User.objects.filter(role=Role.MANAGER))
+    month = forms.CharField(max_length=10)
+    amount = _amount_field(_("Plan"))
+
+    def clean_month(self) -> dt.date:
+        try:
+            return month_parse(self.cleaned_data["month"])
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM.")) from None
+
+    def plan_amount(self) -> Decimal | None:
+        amount: Decimal | None = self.cleaned_data["amount"]
+        return amount
+
+
+class ForecastImportForm(forms.Form):
+    file = forms.FileField(label=_("Forecast workbook (XLSX)"))

@@ -1,0 +1,216 @@
+"""The forecast screens: the grid (a manager's, or the team roll-up), a cell's editor, plans,
+accuracy, and the Excel round-trip.
+
+Everything goes through ``upsell.forecasts.access``: a manager reaches only its own grid and
+cells (another's answer 404); top management reads every grid and changes none (403).
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from upsell.accounts.http import authenticated_user
+from upsell.accounts.models import Role, User
+from upsell.clients.access import can_change_client
+from upsell.clients.models import Client
+from upsell.forecasts import workbook
+from upsell.forecasts.access import (
+    can_set_plans,
+    forecast_manager_for_user,
+    get_forecast_client_for_user,
+    uses_forecasts,
+)
+from upsell.forecasts.forms import (
+    ForecastCellForm,
+    ForecastImportForm,
+    GridFilterForm,
+    SalesPlanForm,
+)
+from upsell.forecasts.months import month_parse
+from upsell.forecasts.selectors import (
+    GridCell,
+    forecast_accuracy,
+    forecast_grid,
+    forecast_grid_cell,
+    team_rollup,
+)
+from upsell.forecasts.services import ForecastConflictError, forecast_cell_save, sales_plan_set
+
+
+def can_edit_grid(user: User, manager: User) -> bool:
+    return user.is_active and (
+        user.role == Role.HEAD_OF_SALES or (user.role == Role.MANAGER and user.pk == manager.pk)
+    )
+
+
+def _grid_choice(request: HttpRequest, user: User) -> tuple[User | None, int, GridFilterForm]:
+    if not uses_forecasts(user):
+        raise PermissionDenied(_("Forecasts are kept by managers and the heads of sales."))
+    form = GridFilterForm(request.GET)
+    manager_id, year = form.chosen(default_year=timezone.localdate().year)
+    return forecast_manager_for_user(user, manager_id), year, form
+
+
+@require_GET
+@login_required
+def forecast_grid_page(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    manager, year, form = _grid_choice(request, user)
+    today = timezone.localdate()
+    context: dict[str, Any] = {"form": form, "year": year, "manager": manager}
+    if manager is None:
+        context["team"] = team_rollup(year=year, today=today)
+    else:
+        context["grid"] = forecast_grid(
+            user=user,
+            manager=manager,
+            year=year,
+            today=today,
+            can_edit=can_edit_grid(user, manager),
+        )
+        context["can_set_plans"] = can_set_plans(user)
+    return render(request, "forecasts/grid.html", context)
+
+
+def _month_or_404(text: str) -> dt.date:
+    try:
+        return month_parse(text)
+    except ValueError:
+        raise Http404("No such month") from None
+
+
+def _render_cell(request: HttpRequest, gc: GridCell, **context: Any) -> HttpResponse:
+    part = "editor" if "form" in context else "cell"
+    return render(request, f"forecasts/grid.html#{part}", {"gc": gc, **context})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def forecast_cell(request: HttpRequest, client_id: int, month: str) -> HttpResponse:
+    """A cell of the grid: shown, its editor (``?edit``), or saved (POST)."""
+    user = authenticated_user(request)
+    chosen_month = _month_or_404(month)
+    client = get_forecast_client_for_user(user, client_id, write=request.method == "POST")
+    today = timezone.localdate()
+    can_edit = can_change_client(user, client)
+    gc = forecast_grid_cell(client=client, month=chosen_month, today=today, can_edit=can_edit)
+    if request.method == "GET":
+        if "edit" in request.GET and gc.editable:
+            initial: dict[str, Any] = {"version": gc.version}
+            if gc.cell is not None:
+                initial |= {
+                    "amount": gc.cell.amount,
+                    "confidence": gc.cell.confidence,
+                    "comment": gc.cell.comment,
+                }
+            return _render_cell(request, gc, form=ForecastCellForm(initial=initial))
+        return _render_cell(request, gc)
+    return _cell_save(request, user, client, gc)
+
+
+def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -> HttpResponse:
+    form = ForecastCellForm(request.POST)
+    if not form.is_valid():
+        return _render_cell(request, gc, form=form)
+    try:
+        cell = forecast_cell_save(
+            client=client,
+            month=gc.month,
+            amount=form.cleaned_data["amount"],
+            confidence=form.cleaned_data["confidence"],
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"],
+            user=user,
+        )
+    except ForecastConflictError as conflict:
+        # The editor keeps what this person typed and takes the current version, so saving
+        # again replaces the other edit knowingly; the other edit is shown beside it.
+        data = request.POST.copy()
+        data["version"] = str(conflict.current.version)
+        gc.cell = conflict.current
+        return _render_cell(request, gc, form=ForecastCellForm(data), conflict=conflict.current)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+        return _render_cell(request, gc, form=form)
+    gc.cell = cell
+    return _render_cell(request, gc, saved=True)
+
+
+@require_POST
+@login_required
+def sales_plan(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    if not can_set_plans(user):
+        raise PermissionDenied(_("Only the head of sales sets plans."))
+    form = SalesPlanForm(request.POST)
+    if not form.is_valid():
+        return render(request, "forecasts/grid.html#plan_errors", {"form": form}, status=200)
+    plan = sales_plan_set(
+        manager=form.cleaned_data["manager"],
+        month=form.cleaned_data["month"],
+        amount=form.plan_amount(),
+        set_by=user,
+    )
+    context = {
+        "manager": form.cleaned_data["manager"],
+        "total": {
+            "month": form.cleaned_data["month"],
+            "plan": None if plan is None else plan.amount,
+        },
+        "can_set_plans": True,
+    }
+    return render(request, "forecasts/grid.html#plan", context)
+
+
+@require_GET
+@login_required
+def forecast_accuracy_page(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    manager, year, form = _grid_choice(request, user)
+    context: dict[str, Any] = {"form": form, "year": year, "manager": manager}
+    if manager is not None:
+        context["accuracy"] = forecast_accuracy(
+            manager=manager, year=year, today=timezone.localdate()
+        )
+    return render(request, "forecasts/accuracy.html", context)
+
+
+@require_GET
+@login_required
+def forecast_export(request: HttpRequest) -> HttpResponseBase:
+    user = authenticated_user(request)
+    manager, year, _form = _grid_choice(request, user)
+    if manager is None:
+        # The team roll-up has no working file: choose a manager on the grid first.
+        return redirect("forecasts:grid")
+    grid = forecast_grid(
+        user=user,
+        manager=manager,
+        year=year,
+        today=timezone.localdate(),
+        can_edit=can_edit_grid(user, manager),
+    )
+    return workbook.grid_xlsx_response(grid=grid)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def forecast_import(request: HttpRequest) -> HttpResponse:
+    """Upload a workbook exported from the grid: every change is applied, or none."""
+    user = authenticated_user(request)
+    if not uses_forecasts(user) or user.role == Role.TOP_MANAGEMENT:
+        raise PermissionDenied(_("Your role does not change forecasts."))
+    form = ForecastImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        result = workbook.grid_xlsx_import(file=form.cleaned_data["file"], user=user)
+        context["result"] = result
+    return render(request, "forecasts/import.html", context)

@@ -1,0 +1,330 @@
+"""The grid as the manager's working file, and back.
+
+A sheet holds the plan, forecast and fact totals on top, then one block of rows per client:
+forecast (the manager's amount), confidence, baseline, fact, and the version each cell was
+exported at (a hidden row). Importing reads the forecast and confidence rows: a cell that
+differs from what Upsell holds is saved through the same service as the grid's editor; one
+that does not is left alone. Any invalid cell stops the import, naming its row and column,
+and then nothing is written.
+"""
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from upsell.accounts.models import User
+from upsell.clients.models import Client
+from upsell.forecasts.access import get_forecast_client_for_user
+from upsell.forecasts.models import Confidence, ForecastCell, ForecastLock
+from upsell.forecasts.selectors import Grid
+from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The file is the Russian working file of the method; its row names are part of its format.
+FORECAST, CONFIDENCE, BASELINE, FACT, VERSION = (
+    "Прогноз",
+    "Уверенность",
+    "Базовый прогноз",
+    "Факт",
+    "Версия",
+)
+PLAN_TOTAL, FORECAST_TOTAL, FACT_TOTAL = "План", "Итого прогноз", "Итого факт"
+HEADER_ROW = 2
+FIRST_MONTH_COLUMN = 4
+MONEY_FORMAT = "#,##0.00"
+
+
+def _month_title(month: dt.date) -> str:
+    return f"{month:%m.%Y}"
+
+
+def grid_xlsx_response(*, grid: Grid) -> FileResponse:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook always has its first sheet
+    sheet.title = "Прогноз"
+    sheet.append([f"Прогноз продаж по мотивированным клиентам: {grid.manager}, {grid.year}"])
+    sheet.append(["ID", "Клиент", "Строка", *map(_month_title, grid.months), "Итого"])
+    for cell in sheet[HEADER_ROW]:
+        cell.font = Font(bold=True)
+    sheet.append(["", PLAN_TOTAL, "", *(total.plan for total in grid.totals), grid.plan])
+    sheet.append(["", FORECAST_TOTAL, "", *(t.forecast for t in grid.totals), grid.forecast])
+    sheet.append(["", FACT_TOTAL, "", *(t.actual for t in grid.totals), grid.actual])
+    for row in grid.rows:
+        client = row.client
+        amounts = [None if gc.cell is None else gc.cell.amount for gc in row.cells]
+        sheet.append([client.pk, client.name, FORECAST, *amounts, row.forecast])
+        sheet.append(
+            [
+                client.pk,
+                "",
+                CONFIDENCE,
+                *(gc.cell.confidence if gc.cell else "" for gc in row.cells),
+            ]
+        )
+        sheet.append([client.pk, "", BASELINE, *(gc.baseline for gc in row.cells), row.baseline])
+        sheet.append([client.pk, "", FACT, *(gc.actual for gc in row.cells), row.actual])
+        sheet.append([client.pk, "", VERSION, *(gc.version for gc in row.cells)])
+        sheet.row_dimensions[sheet.max_row].hidden = True
+    for cells in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=FIRST_MONTH_COLUMN):
+        for cell in cells:
+            cell.number_format = MONEY_FORMAT
+    sheet.column_dimensions["B"].width = 40
+    sheet.column_dimensions["C"].width = 16
+    sheet.freeze_panes = f"{get_column_letter(FIRST_MONTH_COLUMN)}{HEADER_ROW + 1}"
+    spreadsheet = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    workbook.save(spreadsheet)
+    spreadsheet.seek(0)
+    return FileResponse(
+        spreadsheet,
+        as_attachment=True,
+        filename=f"forecast-{grid.manager.username}-{grid.year}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Change:
+    client: Client
+    month: dt.date
+    amount: Decimal | None
+    confidence: str
+    version: int
+    row: int
+    column: str
+
+
+_CONFIDENCES = {
+    **{value: value for value in Confidence.values},
+    **{str(label).lower(): value for value, label in Confidence.choices},
+}
+
+
+def _amount(value: Any) -> Decimal | None:
+    """A cell's amount; raises ``ValueError`` for anything that is not a number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    text = str(value).replace("\xa0", "").replace(" ", "").replace(",", ".")
+    try:
+        return Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(value) from None
+
+
+def _months(header: tuple[Any, ...]) -> dict[int, dt.date]:
+    months = {}
+    for index, title in enumerate(header[FIRST_MONTH_COLUMN - 1 :], start=FIRST_MONTH_COLUMN):
+        if isinstance(title, str) and len(title) == 7 and title[2] == ".":
+            try:
+                months[index] = dt.date(int(title[3:]), int(title[:2]), 1)
+            except ValueError:
+                continue
+        elif isinstance(title, dt.date):
+            months[index] = dt.date(title.year, title.month, 1)
+    return months
+
+
+def _rows(file: IO[bytes]) -> list[tuple[Any, ...]]:
+    workbook = load_workbook(file, read_only=True, data_only=True)
+    try:
+        return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def grid_xlsx_import(*, file: IO[bytes], user: User) -> ImportResult:
+    result = ImportResult()
+    try:
+        rows = _rows(file)
+    # openpyxl raises many kinds of error for a file that is not a workbook.
+    except Exception:
+        result.problems.append(ImportProblem(row=1, column="A", message="Not an XLSX workbook."))
+        return result
+    months = _months(rows[HEADER_ROW - 1]) if len(rows) >= HEADER_ROW else {}
+    if not months:
+        result.problems.append(
+            ImportProblem(row=HEADER_ROW, column="D", message="No month columns (MM.YYYY).")
+        )
+        return result
+    changes = _changes(rows, months, user, result)
+    if result.problems:
+        return result
+    try:
+        with transaction.atomic():
+            for change in changes:
+                forecast_cell_save(
+                    client=change.client,
+                    month=change.month,
+                    amount=change.amount,
+                    confidence=change.confidence,
+                    comment=_comment(change),
+                    expected_version=change.version,
+                    user=user,
+                )
+                result.updated += 1
+    except (ForecastConflictError, ValidationError) as error:
+        result.updated = 0
+        result.problems.append(
+            ImportProblem(row=change.row, column=change.column, message=_message(error))
+        )
+    return result
+
+
+def _comment(change: _Change) -> str:
+    cell = ForecastCell.objects.filter(client=change.client, month=change.month).first()
+    return "" if cell is None else cell.comment
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ForecastConflictError):
+        return "Changed in Upsell since the export."
+    assert isinstance(error, ValidationError)  # noqa: S101 - the only other kind caught
+    return " ".join(error.messages)
+
+
+def _changes(
+    rows: list[tuple[Any, ...]], months: dict[int, dt.date], user: User, result: ImportResult
+) -> list[_Change]:
+    blocks: dict[Any, dict[str, tuple[int, tuple[Any, ...]]]] = {}
+    for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
+        kind = row[2] if len(row) > 2 else None
+        if kind in (FORECAST, CONFIDENCE, VERSION):
+            blocks.setdefault(row[0], {})[kind] = (number, row)
+    clients = _clients(blocks, user, result)
+    existing = {
+        (cell.client_id, cell.month): cell
+        for cell in ForecastCell.objects.filter(
+            client__in=clients.values(), month__in=months.values()
+        )
+    }
+    locked = set(
+        ForecastLock.objects.filter(month__in=months.values()).values_list("month", flat=True)
+    )
+    changes = []
+    for client_key, block in blocks.items():
+        client = clients.get(client_key)
+        if client is None or FORECAST not in block:
+            continue
+        number = block[FORECAST][0]
+        for index, month in months.items():
+            column = get_column_letter(index)
+            change = _change(
+                client=client,
+                month=month,
+                block=block,
+                index=index,
+                existing=existing.get((client.pk, month)),
+                row=number,
+                column=column,
+                result=result,
+            )
+            if change is None:
+                continue
+            if month in locked:
+                result.problems.append(
+                    ImportProblem(row=number, column=column, message="The month is locked.")
+                )
+                continue
+            changes.append(change)
+    return changes
+
+
+def _clients(
+    blocks: dict[Any, dict[str, tuple[int, tuple[Any, ...]]]], user: User, result: ImportResult
+) -> dict[Any, Client]:
+    clients = {}
+    for key, block in blocks.items():
+        number = min(row for row, _ in block.values())
+        try:
+            clients[key] = get_forecast_client_for_user(user, int(key), write=True)
+        except (TypeError, ValueError, Http404, PermissionDenied):
+            result.problems.append(
+                ImportProblem(row=number, column="A", message=f"Unknown client: {key}.")
+            )
+    return clients
+
+
+def _cell_value(block: dict[str, tuple[int, tuple[Any, ...]]], kind: str, index: int) -> Any:
+    if kind not in block:
+        return None
+    row = block[kind][1]
+    return row[index - 1] if len(row) >= index else None
+
+
+def _change(
+    *,
+    client: Client,
+    month: dt.date,
+    block: dict[str, tuple[int, tuple[Any, ...]]],
+    index: int,
+    existing: ForecastCell | None,
+    row: int,
+    column: str,
+    result: ImportResult,
+) -> _Change | None:
+    """What the file asks to change in one cell, or None when it matches Upsell."""
+    try:
+        amount = _amount(_cell_value(block, FORECAST, index))
+    except ValueError:
+        result.problems.append(ImportProblem(row=row, column=column, message="Not a number."))
+        return None
+    if amount is not None and amount < 0:
+        result.problems.append(
+            ImportProblem(row=row, column=column, message="An amount cannot be negative.")
+        )
+        return None
+    raw_confidence = str(_cell_value(block, CONFIDENCE, index) or "").strip().lower()
+    confidence = _CONFIDENCES.get(raw_confidence, "")
+    if raw_confidence and not confidence:
+        confidence_row = block[CONFIDENCE][0]
+        result.problems.append(
+            ImportProblem(row=confidence_row, column=column, message="Unknown confidence.")
+        )
+        return None
+    current_amount = None if existing is None else existing.amount
+    current_confidence = "" if existing is None else existing.confidence
+    if amount is None:
+        confidence = ""
+    elif not confidence:
+        # A figure typed without a category keeps the cell's category, or counts as probable.
+        confidence = current_confidence or Confidence.PROBABLE
+    if amount == current_amount and confidence == current_confidence:
+        result.unchanged += 1
+        return None
+    version = _cell_value(block, VERSION, index)
+    return _Change(
+        client=client,
+        month=month,
+        amount=amount,
+        confidence=confidence,
+        version=int(version) if isinstance(version, int | float) else 0,
+        row=row,
+        column=column,
+    )
