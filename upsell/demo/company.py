@@ -9,11 +9,11 @@ lines and writes them. Within a chunk, rows are in date order.
 
 import csv
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import IO
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 import numpy as np
@@ -177,7 +177,9 @@ def generate(
     _products_write(path=files.products, catalogue=catalogue, today=today)
 
     days = calendar.days
-    per_day = {name: np.zeros(days + 1, dtype=np.int64) for name in ("orders", "returns", "pay")}
+    per_day = {
+        name: np.zeros(days + 1, dtype=np.int64) for name in ("orders", "returns", "payments")
+    }
     others_revenue = 0.0
     is_vip = roster.behaviour == code_of(Behaviour.VIP)
     for number, start, stop in _chunks(clients):
@@ -191,7 +193,7 @@ def generate(
         )
         per_day["orders"] += np.bincount(days - plan.day, minlength=days + 1)
         per_day["returns"] += np.bincount(days - plan.return_day, minlength=days + 1)
-        per_day["pay"] += np.bincount(days - plan.payment_day, minlength=days + 1)
+        per_day["payments"] += np.bincount(days - plan.payment_day, minlength=days + 1)
         others_revenue += float(plan.value[(plan.day < YEAR) & ~is_vip[plan.client]].sum())
     vip_weights = float(roster.vip_weight.sum())
     vip_revenue = (
@@ -200,20 +202,21 @@ def generate(
         else 0.0
     )
 
-    writer = _ChunkWriter(
-        files=files,
-        calendar=calendar,
-        catalogue=catalogue,
-        staff=staff,
-        roster=roster,
-        numbering=(
-            _Numbering(calendar=calendar, per_day=per_day["orders"], prefix=SHIPMENT_PREFIX),
-            _Numbering(calendar=calendar, per_day=per_day["returns"], prefix=RETURN_PREFIX),
-            _Numbering(calendar=calendar, per_day=per_day["pay"], prefix=PAYMENT_PREFIX),
-        ),
-    )
     prices = price_table(catalogue=catalogue, quarters=int(calendar.quarters_back.max()))
-    with writer:
+    with ExitStack() as opened:
+        writer = _ChunkWriter(
+            opened=opened,
+            files=files,
+            calendar=calendar,
+            catalogue=catalogue,
+            staff=staff,
+            roster=roster,
+            numbering=(
+                _Numbering(calendar=calendar, per_day=per_day["orders"], prefix=SHIPMENT_PREFIX),
+                _Numbering(calendar=calendar, per_day=per_day["returns"], prefix=RETURN_PREFIX),
+                _Numbering(calendar=calendar, per_day=per_day["payments"], prefix=PAYMENT_PREFIX),
+            ),
+        )
         for number, start, stop in _chunks(clients):
             plan = orders_plan(
                 roster=roster,
@@ -293,11 +296,16 @@ def _products_write(*, path: Path, catalogue: Catalogue, today: date) -> None:
 
 
 class _ChunkWriter:
-    """Writes the shipments, payments, clients and truth files chunk by chunk."""
+    """Writes the shipments, payments, clients and truth files chunk by chunk.
+
+    A client's documents all fall in its chunk, so its row of clients.csv (with a budget sized
+    on what it bought) follows right after them.
+    """
 
     def __init__(
         self,
         *,
+        opened: ExitStack,
         files: DemoFiles,
         calendar: Calendar,
         catalogue: Catalogue,
@@ -305,7 +313,21 @@ class _ChunkWriter:
         roster: Roster,
         numbering: tuple[_Numbering, _Numbering, _Numbering],
     ) -> None:
-        self.files = files
+        self.shipments = opened.enter_context(files.shipments.open("wb"))
+        self.shipments.write(";".join(SHIPMENTS_HEADER).encode(ENCODING_1C) + b"\r\n")
+        self.payments_file = opened.enter_context(files.payments.open("wb"))
+        self.payments_file.write(";".join(PAYMENTS_HEADER).encode(ENCODING_1C) + b"\r\n")
+        self.clients_csv = csv.writer(
+            opened.enter_context(files.clients.open("w", encoding="utf-8-sig", newline="")),
+            delimiter=";",
+            lineterminator="\r\n",
+        )
+        self.clients_csv.writerow(CLIENTS_HEADER)
+        self.truth_csv = csv.writer(
+            opened.enter_context(files.truth.open("w", encoding="utf-8", newline="")),
+            lineterminator="\n",
+        )
+        self.truth_csv.writerow(TRUTH_HEADER)
         self.calendar = calendar
         self.roster = roster
         self.numbering = numbering
@@ -322,25 +344,6 @@ class _ChunkWriter:
         self.decimals = catalogue.decimals
         self.revenue = np.zeros(len(roster))  # kopecks over the last 365 days, net of returns
         self.documents = self.returns = self.rows = self.payments = 0
-        self._handles: list[IO[bytes] | IO[str]] = []
-
-    def __enter__(self) -> "_ChunkWriter":
-        self.shipments = self.files.shipments.open("wb")
-        self.payments_file = self.files.payments.open("wb")
-        self.clients = self.files.clients.open("w", encoding="utf-8-sig", newline="")
-        self.truth = self.files.truth.open("w", encoding="utf-8", newline="")
-        self._handles = [self.shipments, self.payments_file, self.clients, self.truth]
-        self.shipments.write(";".join(SHIPMENTS_HEADER).encode(ENCODING_1C) + b"\r\n")
-        self.payments_file.write(";".join(PAYMENTS_HEADER).encode(ENCODING_1C) + b"\r\n")
-        self.clients_csv = csv.writer(self.clients, delimiter=";", lineterminator="\r\n")
-        self.clients_csv.writerow(CLIENTS_HEADER)
-        self.truth_csv = csv.writer(self.truth, lineterminator="\n")
-        self.truth_csv.writerow(TRUTH_HEADER)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for handle in self._handles:
-            handle.close()
 
     def write(self, *, plan: OrderPlan, lines: Lines) -> None:
         names = client_names(roster=self.roster, start=plan.start, stop=plan.stop)
