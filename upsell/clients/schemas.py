@@ -4,6 +4,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, UserRef, text
+from upsell.clients.models import Client, ClientStatus
 from upsell.clients.selectors import ClientSort
 
 
@@ -27,8 +28,16 @@ class ClientOut(Schema):
     plans_budget: bool
     annual_budget: Money | None
     budget_year: int | None
+    status: ClientStatus | None = Field(
+        description="the status in force (an override of the head of sales while it lasts, "
+        "else the audit's); null until the audit has seen an order"
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_status(client: Client) -> ClientStatus | None:
+        return ClientStatus(client.status) if client.status else None
 
 
 class ClientPage(PageOut):

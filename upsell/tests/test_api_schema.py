@@ -16,6 +16,8 @@ import schemathesis
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -145,8 +147,19 @@ def company(manager_anna, manager_boris, assistant_vera, head_of_sales):
     )
 
 
+@pytest.fixture
+def connections_kept_open():
+    """Keep the test's database transaction open across requests, as Django's test client does:
+    through the bare WSGI application each request would close the connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture(params=["head_of_sales", "manager_anna"])
-def bearer(request, company):
+def bearer(request, company, connections_kept_open):
     _, token = api_token_create(user=request.getfixturevalue(request.param))
     return {"Authorization": f"Bearer {token}"}
 

@@ -7,7 +7,7 @@ from django.test import Client as HttpClient
 from upsell.accounts.models import Role
 from upsell.accounts.tests.factories import UserFactory
 from upsell.accounts.tokens import api_token_create
-from upsell.clients.models import Client, ClientAssignmentChange
+from upsell.clients.models import Client, ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 
 CREATED = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
@@ -61,6 +61,7 @@ def test_a_manager_lists_exactly_its_clients(alpha, boris_client, manager_anna, 
                 "plans_budget": False,
                 "annual_budget": None,
                 "budget_year": None,
+                "status": None,
                 "created_at": "2026-03-02T09:30:00Z",
                 "updated_at": "2026-03-02T09:30:00Z",
             }
@@ -170,11 +171,17 @@ def test_client_list_takes_a_fixed_number_of_queries(
     assert response.json()["count"] == 5
 
 
-def test_get_client(alpha, head_of_sales):
+def test_get_client_with_its_status(alpha, head_of_sales):
+    Client.objects.filter(pk=alpha.pk).update(status=ClientStatus.REGULAR)
+
     response = api_client(head_of_sales).get(f"/api/clients/{alpha.pk}")
 
     assert response.status_code == 200
-    assert (response.json()["id"], response.json()["name"]) == (alpha.pk, 'ООО "Альфа"')
+    assert (response.json()["id"], response.json()["name"], response.json()["status"]) == (
+        alpha.pk,
+        'ООО "Альфа"',
+        "regular",
+    )
 
 
 @pytest.mark.parametrize("persona", ["manager_anna", "assistant_vera", "admin_adam"])
@@ -217,6 +224,7 @@ def test_a_manager_creates_a_client_and_becomes_its_manager(manager_anna):
         "plans_budget": True,
         "annual_budget": "2500000.50",
         "budget_year": 2026,
+        "status": None,
         "created_at": "2026-03-02T09:30:00Z",
         "updated_at": "2026-03-02T09:30:00Z",
     }
