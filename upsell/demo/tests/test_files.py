@@ -283,3 +283,22 @@ def test_a_company_written_in_chunks_numbers_its_documents_across_them(tmp_path,
     assert set(payment_numbers.values()) == {1}
     assert len({document.tax_id for document in documents}) == 200
     assert len(documents) == summary.documents + summary.returns
+
+
+def test_prices_rise_5_to_10_percent_a_year_in_quarterly_steps(demo):
+    first_price: dict[tuple[str, str], tuple[int, Decimal]] = {}
+    yearly_rises = []
+    for document in sorted(demo.documents, key=lambda item: item.date):
+        quarter = document.date.year * 4 + (document.date.month - 1) // 3
+        for line in document.lines:
+            key = (document.tax_id, line.sku)
+            if key not in first_price:
+                first_price[key] = (quarter, line.price)
+                continue
+            since, price = first_price[key]
+            if quarter - since >= 4:
+                yearly_rises.append(float(line.price / price) ** (4 / (quarter - since)) - 1)
+
+    assert len(yearly_rises) > 900
+    assert min(yearly_rises) > 0.049
+    assert max(yearly_rises) < 0.101
