@@ -4,13 +4,14 @@ Every behaviour is drawn so the default status rules (DESIGN.md) recognise it as
 with margins on every threshold:
 
 - steady, seasonal, growing, stagnating, budgeting, VIP and partner clients order every few
-  weeks (effective gaps of 0.4-1.9 × their mean interval, never 180 days) up to a last order
-  1-35 days ago, after more than a year of history: 4+ orders in 365 days, never lapsing
+  weeks (effective gaps of 0.4-1.9 × their mean interval, never 180 days), from 400 days
+  back or earlier up to a last order 1-35 days ago: 4+ orders in 365 days, never lapsing
   (lapsing needs more than 45 days since the last order), never reanimated;
 - growing clients buy at least 1.5 × in the last 365 days what they bought in the 365 before,
   stagnating clients at most 0.85 ×;
-- VIPs together buy ``VIP_REVENUE_SHARE`` of the last 365 days' revenue, so that they, and no
-  one else, make the top 80 % of it (ABC class A);
+- VIPs together buy ``VIP_REVENUE_SHARE`` (85 %) of the last 365 days' revenue, each of them
+  about as much as another (±8 %) and far more than any other client: every other client falls
+  in ABC class B or C, and every VIP but the smallest few (those past the 80 % line) in A;
 - irregular clients order every 125-175 days, last 5-60 days ago, from at least 560 days ago:
   2-3 orders in 365 days and some before, never a gap of 180 days, never lapsing (the last
   order is recent against twice their interval);
