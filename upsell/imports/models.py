@@ -4,10 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportKind(models.TextChoices):
-    SHIPMENTS = "shipments", _("Shipments")
-    CLIENTS = "clients", _("Clients")
+    STAFF = "staff", _("Staff")
     PRODUCTS = "products", _("Products")
+    CLIENTS = "clients", _("Clients")
+    SHIPMENTS = "shipments", _("Shipments")
     PAYMENTS = "payments", _("Payments")
+
+
+# Files of several kinds are imported in this order: each kind names what the earlier ones hold.
+IMPORT_ORDER: tuple[str, ...] = tuple(ImportKind.values)
 
 
 class ImportStatus(models.TextChoices):
@@ -16,6 +21,16 @@ class ImportStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("Succeeded")
     PARTIAL = "partial", _("Imported with rejected rows")
     FAILED = "failed", _("Failed")
+
+
+class ImportStage(models.TextChoices):
+    READING = "reading", _("Reading the file")
+    VALIDATING = "validating", _("Checking the rows")
+    WRITING = "writing", _("Writing to the database")
+    DONE = "done", _("Done")
+
+
+MAX_STORED_ERRORS = 1000
 
 
 class ImportRun(models.Model):
@@ -28,6 +43,7 @@ class ImportRun(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
+    stage = models.CharField(_("stage"), max_length=20, choices=ImportStage.choices, blank=True)
     keep_valid_rows = models.BooleanField(_("import valid rows, reject the rest"), default=False)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,8 +61,11 @@ class ImportRun(models.Model):
     # {"clients": {"created": 3, "updated": 1, "unchanged": 40}, "shipments": {...}, ...}
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
-    # [{"row": 12, "column": "Дата", "message": "..."}], the first ones (see MAX_STORED_ERRORS).
+    # [{"row": 12, "column": "Дата", "message": "..."}], the first MAX_STORED_ERRORS of them;
+    # a problem with the file as a whole has row None and column "".
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Where the rejected rows went: a path beside a file read in place, a storage name
+    # (of the default storage) for an uploaded one.
     rejected_file = models.CharField(_("rejected rows file"), max_length=500, blank=True)
 
     class Meta:
@@ -60,6 +79,10 @@ class ImportRun(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind="") | models.Q(kind__in=ImportKind.values),
                 name="imports_run_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage="") | models.Q(stage__in=ImportStage.values),
+                name="imports_run_stage_valid",
             ),
         ]
 

@@ -1,0 +1,207 @@
+"""The columns of each kind of file, and telling the kind of a file from its header row.
+
+Headers are recognised in Russian or English, whatever the case, with surrounding spaces
+ignored and ``ё`` read as ``е``. Columns no kind knows are ignored, so a 1C export with a
+few extra columns (warehouse, VAT, …) imports as it is.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from upsell.imports.models import ImportKind
+from upsell.imports.problems import FileRejected, Problem
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    field: str
+    russian: str
+    english: str
+    required: bool = False
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset({header_normalise(self.russian), header_normalise(self.english)})
+
+    def label(self) -> str:
+        mark = "*" if self.required else ""
+        return f"{self.russian}/{self.english}{mark}"
+
+
+KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
+    ImportKind.STAFF: (
+        ColumnSpec("full_name", "ФИО", "full_name", required=True),
+        ColumnSpec("username", "Логин", "username"),
+        ColumnSpec("role", "Роль", "role", required=True),
+        ColumnSpec("supervisor", "Руководитель", "manager"),
+        ColumnSpec("email", "E-mail", "email"),
+    ),
+    ImportKind.PRODUCTS: (
+        ColumnSpec("sku", "Артикул", "sku", required=True),
+        ColumnSpec("name", "Номенклатура", "product", required=True),
+        ColumnSpec("group", "Группа", "group"),
+        ColumnSpec("unit", "Единица", "unit"),
+    ),
+    ImportKind.CLIENTS: (
+        ColumnSpec("client", "Контрагент", "client", required=True),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("manager", "Менеджер", "manager"),
+        ColumnSpec("region", "Регион", "region"),
+        ColumnSpec("segment", "Сегмент", "segment"),
+        ColumnSpec("partner", "Партнёр", "partner"),
+        ColumnSpec("plans_budget", "Бюджетирование", "plans_budget"),
+        ColumnSpec("annual_budget", "Годовой бюджет", "annual_budget"),
+        ColumnSpec("budget_year", "Год бюджета", "budget_year"),
+    ),
+    ImportKind.SHIPMENTS: (
+        ColumnSpec("date", "Дата", "date", required=True),
+        ColumnSpec("number", "Номер", "document", required=True),
+        ColumnSpec("client", "Контрагент", "client", required=True),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("manager", "Менеджер", "manager"),
+        ColumnSpec("sku", "Артикул", "sku", required=True),
+        ColumnSpec("product", "Номенклатура", "product"),
+        ColumnSpec("quantity", "Количество", "quantity", required=True),
+        ColumnSpec("price", "Цена", "price"),
+        ColumnSpec("amount", "Сумма", "amount", required=True),
+    ),
+    ImportKind.PAYMENTS: (
+        ColumnSpec("date", "Дата", "date", required=True),
+        ColumnSpec("number", "Номер", "document"),
+        ColumnSpec("client", "Контрагент", "client", required=True),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("amount", "Сумма", "amount", required=True),
+        ColumnSpec("due_date", "Срок оплаты", "due_date"),
+    ),
+}
+
+# "e-mail" and "email" are both written in the wild.
+_EXTRA_NAMES = {("staff", "email"): frozenset({"email", "e-mail", "e mail"})}
+
+
+def header_normalise(header: str) -> str:
+    return " ".join(header.split()).lower().replace("ё", "е")
+
+
+def _names(kind: str, spec: ColumnSpec) -> frozenset[str]:
+    return spec.names | _EXTRA_NAMES.get((kind, spec.field), frozenset())
+
+
+KNOWN_HEADERS: frozenset[str] = frozenset(
+    name for kind, specs in KIND_COLUMNS.items() for spec in specs for name in _names(kind, spec)
+)
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Where each known column of one kind sits in a file, and how the file spells it."""
+
+    kind: str
+    positions: dict[str, int]
+    headers: dict[str, str]
+
+    def has(self, field: str) -> bool:
+        return field in self.positions
+
+    def header(self, field: str) -> str:
+        return self.headers[field]
+
+    def position(self, field: str) -> int:
+        return self.positions[field]
+
+
+def _fields_by_position(kind: str, headers: tuple[str, ...]) -> dict[int, ColumnSpec]:
+    lookup = {name: spec for spec in KIND_COLUMNS[kind] for name in _names(kind, spec)}
+    found = {}
+    for position, header in enumerate(headers):
+        spec = lookup.get(header_normalise(header))
+        if spec is not None:
+            found[position] = spec
+    return found
+
+
+def _kinds_described() -> str:
+    return "; ".join(
+        f"{kind}: {', '.join(spec.label() for spec in specs)}"
+        for kind, specs in KIND_COLUMNS.items()
+    )
+
+
+def kind_detect(headers: tuple[str, ...]) -> str:
+    """The one kind these headers describe.
+
+    A kind whose required columns are all present beats one missing some; among those, the
+    kind recognising the most columns wins. A tie is ambiguous: the person chooses the kind.
+    """
+    scored = []
+    for kind in KIND_COLUMNS:
+        found = _fields_by_position(kind, headers)
+        fields = {spec.field for spec in found.values()}
+        complete = all(spec.field in fields for spec in KIND_COLUMNS[kind] if spec.required)
+        scored.append((complete, len(fields), kind))
+    scored.sort(reverse=True)
+    best_complete, best_count, best_kind = scored[0]
+    if best_count == 0:
+        raise FileRejected.whole_file(
+            _(
+                "none of its columns ({headers}) is a column the import knows; "
+                "the columns of each kind (* required) are — {kinds}"
+            ).format(headers=", ".join(h for h in headers if h) or "—", kinds=_kinds_described())
+        )
+    tied = [
+        kind for complete, count, kind in scored if (complete, count) == (best_complete, best_count)
+    ]
+    if len(tied) > 1:
+        raise FileRejected.whole_file(
+            _(
+                "its columns fit several kinds of file ({kinds}): choose the kind; "
+                "the columns of each kind (* required) are — {described}"
+            ).format(kinds=", ".join(sorted(tied)), described=_kinds_described())
+        )
+    return best_kind
+
+
+def columns_map(*, headers: tuple[str, ...], kind: str = "") -> ColumnMap:
+    """Map the header row to the fields of ``kind`` (detected when not given).
+
+    Raises FileRejected naming every missing required column and every repeated one, at row 1.
+    """
+    kind = kind or kind_detect(headers)
+    found = _fields_by_position(kind, headers)
+    problems = []
+    positions: dict[str, int] = {}
+    for position, spec in sorted(found.items()):
+        if spec.field in positions:
+            problems.append(
+                Problem(
+                    row=1,
+                    column=headers[position],
+                    message=_("the column is repeated (first as column {number})").format(
+                        number=positions[spec.field] + 1
+                    ),
+                )
+            )
+            continue
+        positions[spec.field] = position
+    english = sum(
+        header_normalise(headers[p]) == header_normalise(found[p].english)
+        for p in positions.values()
+    )
+    in_english = english * 2 > len(positions)
+    for spec in KIND_COLUMNS[kind]:
+        if spec.required and spec.field not in positions:
+            problems.append(
+                Problem(
+                    row=1,
+                    column=spec.english if in_english else spec.russian,
+                    message=_("required column is missing"),
+                )
+            )
+    if problems:
+        raise FileRejected(problems)
+    return ColumnMap(
+        kind=kind,
+        positions=positions,
+        headers={field: headers[position] for field, position in positions.items()},
+    )

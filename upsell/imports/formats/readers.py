@@ -1,0 +1,267 @@
+"""Reading a company's file into a table of text cells, whatever wrote it.
+
+CSV comes in UTF-8 (with or without a BOM), Windows-1251 (1C's own export) or UTF-16 with a
+BOM (Excel's "Unicode text"), separated by semicolons, commas or tabs; workbooks (XLSX, and
+the XLS/ODS calamine also reads) are read from their first sheet. Every cell stays text here:
+parsing dates and numbers is the validators' job, done column by column.
+"""
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path, PurePath
+
+import polars as pl
+import python_calamine
+from django.utils.translation import gettext as _
+
+from upsell.imports.formats.columns import KNOWN_HEADERS, header_normalise, kind_detect
+from upsell.imports.problems import FileRejected
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DELIMITERS = (";", "\t", ",")
+_SNIFF_BYTES = 64 * 1024
+# The column of a cell beyond the header's last column: a row longer than its header.
+OVERFLOW = "_overflow"
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """The header and the data rows of a file, blank rows left out."""
+
+    headers: tuple[str, ...]
+    # Columns "c0".."c<n-1>" hold the cells as written (null when empty), ROW the file's own
+    # row number, OVERFLOW whether the row has a value beyond the header's last column.
+    frame: pl.DataFrame
+    # The CSV's own separator; the rejected rows are written back with it.
+    delimiter: str
+
+
+def cell_column(position: int) -> str:
+    return f"c{position}"
+
+
+def table_read(*, data: bytes, file_name: str) -> RawTable:
+    suffix = PurePath(file_name).suffix.lower()
+    if not data or data.isspace():
+        raise FileRejected.whole_file(_("the file is empty"))
+    if suffix in WORKBOOK_SUFFIXES:
+        return _workbook_read(data)
+    return _csv_read(data)
+
+
+def kind_sniff(*, path: Path) -> str:
+    """The kind of the file at ``path`` from its header row, reading as little as it can."""
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return kind_detect(table_read(data=path.read_bytes(), file_name=path.name).headers)
+    with path.open("rb") as file:
+        head = file.read(_SNIFF_BYTES)
+    if not head or head.isspace():
+        raise FileRejected.whole_file(_("the file is empty"))
+    if head.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "cp1251"
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    line = _header_line(text)[0]
+    return kind_detect(tuple(cell.strip() for cell in _line_split(line, _delimiter_sniff(line))))
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _text_decode(data: bytes) -> tuple[str, bool]:
+    """The text of the file, and whether ``data`` itself is already UTF-8 without a BOM."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        try:
+            return data.decode("utf-8"), True
+        except UnicodeDecodeError:
+            encoding = "cp1251"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        text = ""
+    if encoding == "cp1251" and not _header_known(text):
+        raise FileRejected.whole_file(
+            _(
+                "cannot read the file: it is neither a workbook nor text in UTF-8, UTF-16 "
+                "or Windows-1251 with a header row the import knows"
+            )
+        )
+    if encoding == "utf-16" and not text:
+        raise FileRejected.whole_file(_("the file is damaged: it is not valid UTF-16 text"))
+    return text, False
+
+
+def _header_known(text: str) -> bool:
+    if not text or "\x00" in text:
+        return False
+    line = _header_line(text)[0]
+    cells = _line_split(line, _delimiter_sniff(line))
+    return any(header_normalise(cell) in KNOWN_HEADERS for cell in cells)
+
+
+def _header_line(text: str) -> tuple[str, int, int]:
+    """The first non-blank line, its row number and the offset where it starts."""
+    offset = 0
+    row = 1
+    while True:
+        end = text.find("\n", offset)
+        line = text[offset:] if end < 0 else text[offset:end]
+        if line.strip() or end < 0:
+            return line.rstrip("\r"), row, offset
+        offset = end + 1
+        row += 1
+
+
+def _delimiter_sniff(line: str) -> str:
+    outside_quotes = line.split('"')[::2]
+    counts = {d: sum(part.count(d) for part in outside_quotes) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _line_split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _csv_read(data: bytes) -> RawTable:
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRejected.whole_file(_("the file is not text: it holds binary data"))
+    text, data_is_utf8 = _text_decode(data)
+    if not text or text.isspace():
+        raise FileRejected.whole_file(_("the file is empty"))
+    line, header_row, offset = _header_line(text)
+    delimiter = _delimiter_sniff(line)
+    headers = tuple(cell.strip() for cell in _line_split(line, delimiter))
+    width = len(headers)
+    # One column more than the header has catches rows longer than it, which polars would
+    # otherwise cut silently.
+    names = [cell_column(i) for i in range(width)] + [OVERFLOW]
+    body = data[len(text[:offset].encode()) :] if data_is_utf8 else text[offset:].encode()
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(delimiter.join(names).encode() + b"\n" + body),
+            separator=delimiter,
+            has_header=True,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise FileRejected.whole_file(
+            _("cannot read the file as CSV: {error}").format(error=str(error).splitlines()[0])
+        ) from None
+    # Polars gives a blank line a row of nulls, so row i of the frame is line i of the body
+    # unless a quoted value spans lines: then each such value pushes the later rows down.
+    body_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    row_numbers = pl.int_range(pl.len(), dtype=pl.Int64) + header_row
+    if body_lines != frame.height:
+        lines_in_row = pl.sum_horizontal(
+            pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in names[:-1]
+        )
+        row_numbers = row_numbers + lines_in_row.cum_sum().shift(1, fill_value=0)
+    frame = frame.with_columns(row_numbers.alias(ROW), pl.col(OVERFLOW).is_not_null()).slice(1)
+    return RawTable(headers=headers, frame=_blank_rows_drop(frame, width), delimiter=delimiter)
+
+
+def _blank_rows_drop(frame: pl.DataFrame, width: int) -> pl.DataFrame:
+    """Without the rows whose every cell is empty or spaces (and nothing beyond the header)."""
+    first = pl.col(cell_column(0))
+    # Only a row whose first cell is empty can be blank: the full test runs on those alone.
+    maybe_blank = frame.filter(first.is_null() | (first.str.strip_chars() == ""))
+    if maybe_blank.height == 0:
+        return frame
+    blank = maybe_blank.filter(
+        pl.all_horizontal(
+            pl.col(cell_column(i)).str.strip_chars().fill_null("") == "" for i in range(width)
+        )
+        & ~pl.col(OVERFLOW)
+    )
+    return frame.filter(~pl.col(ROW).is_in(blank.get_column(ROW).implode()))
+
+
+# --- Workbooks ---------------------------------------------------------------------------
+
+
+def _workbook_read(data: bytes) -> RawTable:
+    if not data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        raise FileRejected.whole_file(
+            _("the file is not an Excel workbook, whatever its name says")
+        )
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as error:  # calamine raises its own errors, zip's and plain ones alike
+        raise FileRejected.whole_file(
+            _("the workbook is damaged or truncated ({error})").format(error=error)
+        ) from None
+    texts = [[_cell_text(value) for value in row] for row in rows]
+    header_index = next((i for i, row in enumerate(texts) if any(row)), None)
+    if header_index is None:
+        raise FileRejected.whole_file(_("the file is empty"))
+    header_cells = texts[header_index]
+    width = max(i for i, cell in enumerate(header_cells) if cell) + 1
+    headers = tuple(cell.strip() for cell in header_cells[:width])
+    columns: dict[str, list[str | None]] = {cell_column(i): [] for i in range(width)}
+    row_numbers = []
+    overflow = []
+    for index in range(header_index + 1, len(texts)):
+        row = texts[index]
+        if not any(row):
+            continue
+        row_numbers.append(index + 1)
+        overflow.append(any(row[width:]))
+        for position in range(width):
+            cell = row[position] if position < len(row) else ""
+            columns[cell_column(position)].append(cell or None)
+    frame = pl.DataFrame(
+        {**columns, OVERFLOW: overflow, ROW: row_numbers},
+        schema={
+            **dict.fromkeys(columns, pl.String),
+            OVERFLOW: pl.Boolean,
+            ROW: pl.Int64,
+        },
+    )
+    return RawTable(headers=headers, frame=frame, delimiter=";")
+
+
+def _cell_text(value: object) -> str:
+    """A cell's value as the text a CSV export of it would hold."""
+    match value:
+        case str():
+            return value
+        case bool():
+            return "true" if value else "false"
+        case float():
+            if value.is_integer():
+                return str(int(value))
+            # Six places keep every kopeck and gram and drop binary noise (0.30000000000000004).
+            return f"{value:.6f}".rstrip("0").rstrip(".")
+        case int():
+            return str(value)
+        case datetime():
+            return value.isoformat(sep=" ")
+        case date() | time():
+            return value.isoformat()
+        case timedelta():
+            return str(value)
+        case None:
+            return ""
+        case _:
+            return str(value)

@@ -1,0 +1,213 @@
+"""Parsing the text cells of a column into values, a whole column at a time.
+
+Each parser takes a frame with one column, ``cell`` (text already stripped, null when
+empty), and gives the frame of the parsed ``value`` (null when empty or wrong) and the
+``problem`` with each cell (null when it is fine or empty); required-but-empty is the
+validator's concern. The steps are materialised one by one: one polars expression nesting
+another's parts would copy them, and a deep enough tree costs more to plan than to run.
+
+Numbers are polars Decimals: exact, never floats.
+"""
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+CELL = "cell"
+VALUE = "value"
+PROBLEM = "problem"
+# Spaces, non-breaking spaces (U+00A0, as 1C writes thousands) and narrow ones (U+202F).
+_THOUSANDS = r"[ \u00a0\u202f]"
+_RU_DATE = r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+_ISO_DATE = r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_NUMBER = r"^(?<sign>[-+]?)(?<whole>\d+)(?:[.,](?<fraction>\d*))?$"
+_INN_WEIGHTS_10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN_WEIGHTS_11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN_WEIGHTS_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+TRUE_WORDS = ("да", "yes", "true", "1", "y", "д", "истина")
+FALSE_WORDS = ("нет", "no", "false", "0", "n", "н", "ложь")
+
+
+def quoted(cell: pl.Expr) -> pl.Expr:
+    return pl.concat_str(pl.lit("«"), cell, pl.lit("»"))
+
+
+def message(template: str, cell: pl.Expr) -> pl.Expr:
+    """``template`` with its ``{}`` replaced by the cell in quotes."""
+    before, _braces, after = template.partition("{}")
+    return pl.concat_str(pl.lit(before), quoted(cell), pl.lit(after))
+
+
+def text_clean(cell: pl.Expr) -> pl.Expr:
+    """The cell without surrounding spaces, null when nothing is left."""
+    stripped = cell.str.strip_chars()
+    return pl.when(stripped != "").then(stripped)
+
+
+def date_parse(cells: pl.DataFrame) -> pl.DataFrame:
+    """``31.12.2025``, ``31.12.2025 0:00:00`` (1C), ISO ``2025-12-31``; a time is dropped."""
+    cell = pl.col(CELL)
+    frame = cells.with_columns(
+        cell.str.extract_groups(_RU_DATE).alias("ru"),
+        cell.str.extract_groups(_ISO_DATE).alias("iso"),
+    ).with_columns(
+        pl.coalesce(pl.col("ru").struct.field("3"), pl.col("iso").struct.field("1")).alias("y"),
+        pl.coalesce(pl.col("ru").struct.field("2"), pl.col("iso").struct.field("2"))
+        .str.zfill(2)
+        .alias("m"),
+        pl.coalesce(pl.col("ru").struct.field("1"), pl.col("iso").struct.field("3"))
+        .str.zfill(2)
+        .alias("d"),
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("y").cast(pl.Int32, strict=False).is_between(1900, 2199))
+        .then(pl.concat_str("y", "m", "d", separator="-").str.to_date("%Y-%m-%d", strict=False))
+        .alias(VALUE)
+    )
+    return _explained(frame, _("not a date: {} (write 31.12.2025)"))
+
+
+def decimal_parse(cells: pl.DataFrame, *, places: int, max_digits: int) -> pl.DataFrame:
+    """A number as polars' exact Decimal: ``-1 234,56`` is -1234.56.
+
+    The whole column goes through one anchored regex and a cast; the reason a cell is wrong
+    is worked out for the wrong cells only.
+    """
+    cell = pl.col(CELL)
+    whole_digits = max_digits - places
+    # Digits with thousands spaces, then at most ``places`` decimals (and trailing zeros).
+    valid = cell.str.contains(rf"^[-+]?[0-9 \u00a0\u202f]+(?:[.,][0-9]{{0,{places}}}0*)?$")
+    text = cell
+    if cells.select(cell.str.contains(r"[ \u00a0\u202f,]").any()).item():
+        text = cell.str.replace_many([" ", "\u00a0", "\u202f", ","], ["", "", "", "."])
+    frame = cells.with_columns(
+        pl.when(valid)
+        .then(text.cast(pl.Decimal(max_digits + 2, places), strict=False))
+        .alias(VALUE)
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col(VALUE).abs() >= 10**whole_digits)
+        .then(None)
+        .otherwise(pl.col(VALUE))
+        .alias(VALUE)
+    )
+    return _explained(frame, _number_problem(places=places, whole_digits=whole_digits))
+
+
+def _number_problem(*, places: int, whole_digits: int) -> pl.Expr:
+    parts = pl.col(CELL).str.replace_all(_THOUSANDS, "").str.extract_groups(_NUMBER)
+    whole = parts.struct.field("whole").str.strip_chars_start("0")
+    fraction = parts.struct.field("fraction").fill_null("").str.strip_chars_end("0")
+    return (
+        pl.when(parts.struct.field("whole").is_null())
+        .then(message(_("not a number: {} (write 1 234,56)"), pl.col(CELL)))
+        .when(fraction.str.len_chars() > places)
+        .then(
+            message(
+                _("more than {places} digits after the decimal point: {}").replace(
+                    "{places}", str(places)
+                ),
+                pl.col(CELL),
+            )
+        )
+        .when(whole.str.len_chars() > whole_digits)
+        .then(message(_("the number is too large: {}"), pl.col(CELL)))
+        .otherwise(message(_("not a number: {} (write 1 234,56)"), pl.col(CELL)))
+    )
+
+
+def _explained(frame: pl.DataFrame, explanation: pl.Expr | str) -> pl.DataFrame:
+    """``frame`` with the PROBLEM of each cell that has text but no VALUE, worked out (by
+    ``explanation``, an expression of CELL or a template for it) for those cells alone."""
+    if isinstance(explanation, str):
+        explanation = message(explanation, pl.col(CELL))
+    bad = frame.with_row_index("_index").filter(
+        pl.col(CELL).is_not_null() & pl.col(VALUE).is_null()
+    )
+    problems = bad.select("_index", explanation.alias(PROBLEM))
+    problem = pl.repeat(None, frame.height, dtype=pl.String, eager=True).alias(PROBLEM)
+    if problems.height:
+        problem = problem.scatter(problems.get_column("_index"), problems.get_column(PROBLEM))
+    return frame.with_columns(problem).select(CELL, VALUE, PROBLEM)
+
+
+def integer_parse(cells: pl.DataFrame, *, low: int, high: int, problem: str) -> pl.DataFrame:
+    cell = pl.col(CELL)
+    frame = cells.with_columns(
+        cell.str.replace_all(_THOUSANDS, "").cast(pl.Int64, strict=False).alias(VALUE)
+    ).with_columns(pl.when(pl.col(VALUE).is_between(low, high)).then(pl.col(VALUE)).alias(VALUE))
+    return _explained(frame, problem)
+
+
+def bool_parse(cells: pl.DataFrame) -> pl.DataFrame:
+    """Да/Нет, yes/no, true/false, 1/0; empty is no."""
+    word = pl.col(CELL).str.to_lowercase()
+    frame = cells.with_columns(
+        pl.when(pl.col(CELL).is_null() | word.is_in(FALSE_WORDS))
+        .then(pl.lit(value=False))
+        .when(word.is_in(TRUE_WORDS))
+        .then(pl.lit(value=True))
+        .alias(VALUE)
+    )
+    return _explained(frame, _("not yes or no: {} (write Да or Нет)"))
+
+
+def _check_digit(digits: str, weights: tuple[int, ...]) -> pl.Expr:
+    total = pl.sum_horizontal(
+        pl.col(digits).str.slice(i, 1).cast(pl.Int64, strict=False) * weight
+        for i, weight in enumerate(weights)
+    )
+    return (total % 11 % 10).cast(pl.String)
+
+
+def _tax_id_valid(frame: pl.DataFrame, digits: str, alias: str) -> pl.DataFrame:
+    """Whether column ``digits`` is a 10- or 12-digit ИНН whose check digits add up."""
+    length = pl.col(digits).str.len_chars()
+    frame = frame.with_columns(
+        _check_digit(digits, _INN_WEIGHTS_10).alias("c10"),
+        _check_digit(digits, _INN_WEIGHTS_11).alias("c11"),
+        _check_digit(digits, _INN_WEIGHTS_12).alias("c12"),
+    )
+    last = pl.col(digits).str.slice
+    return frame.with_columns(
+        (
+            pl.col(digits).str.contains(r"^\d+$")
+            & pl.when(length == 10)
+            .then(pl.col("c10") == last(9, 1))
+            .when(length == 12)
+            .then((pl.col("c11") == last(10, 1)) & (pl.col("c12") == last(11, 1)))
+            .otherwise(pl.lit(value=False))
+        )
+        .fill_null(value=False)
+        .alias(alias)
+    ).drop("c10", "c11", "c12")
+
+
+def tax_id_parse(cells: pl.DataFrame) -> pl.DataFrame:
+    """ИНН: 10 digits (an organisation) or 12 (an individual entrepreneur) with check digits.
+
+    A spreadsheet that took the ИНН for a number drops its leading zero (regions 01–09): a
+    9- or 11-digit value that is valid once the zero is put back is taken with it.
+    """
+    frame = cells.with_columns(
+        pl.col(CELL).str.replace_all(_THOUSANDS, "").alias("digits")
+    ).with_columns(pl.concat_str(pl.lit("0"), "digits").alias("padded"))
+    frame = _tax_id_valid(frame, "padded", "padded_valid")
+    frame = frame.with_columns(
+        pl.when(pl.col("padded_valid") & pl.col("digits").str.len_chars().is_in([9, 11]))
+        .then(pl.col("padded"))
+        .otherwise(pl.col("digits"))
+        .alias("digits")
+    )
+    frame = _tax_id_valid(frame, "digits", "valid").with_columns(
+        (
+            pl.col("digits").str.contains(r"^\d+$")
+            & pl.col("digits").str.len_chars().is_in([10, 12])
+        ).alias("good_length")
+    )
+    frame = frame.with_columns(pl.when(pl.col("valid")).then(pl.col("digits")).alias(VALUE))
+    return _explained(
+        frame,
+        pl.when(~pl.col("good_length"))
+        .then(message(_("an ИНН has 10 or 12 digits: {}"), pl.col(CELL)))
+        .otherwise(message(_("the ИНН's check digits are wrong: {}"), pl.col(CELL))),
+    )

@@ -1,0 +1,384 @@
+"""What every kind of import shares: the rows as columns, the problems found, the counts.
+
+An importer works in three steps. ``check`` parses and validates the file alone, column by
+column, without touching the database; ``resolve`` looks up what the rows name (clients,
+managers, products) inside the import's transaction; ``write`` writes the rows that passed.
+Problems are collected, never raised one by one, so a person sees every error of a file.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from upsell.accounts.models import User
+from upsell.imports.formats.columns import KIND_COLUMNS, ColumnMap
+from upsell.imports.formats.readers import OVERFLOW, ROW, RawTable, cell_column
+from upsell.imports.formats.values import CELL, PROBLEM, VALUE, decimal_parse, text_clean
+from upsell.imports.problems import Problem
+
+POSITION = "_position"
+MESSAGE = "_message"
+COLUMN = "_column"
+# The words a totals row starts with (after "Итого:" loses its colon).
+TOTALS_WORDS = ("итого", "всего", "total", "grand total")
+_TOTALS_PATTERN = r"(?i)^\s*(?:итого|всего|total|grand total)\s*:?\s*$"
+
+Progress = Callable[[int, int], None]
+
+
+class Problems:
+    """Every problem found in the rows of one file, as a frame ordered by row and column."""
+
+    def __init__(self, columns: ColumnMap) -> None:
+        self._columns = columns
+        self._parts: list[pl.DataFrame] = []
+
+    def add(
+        self,
+        frame: pl.DataFrame,
+        *,
+        where: pl.Expr,
+        field: str | None,
+        message: pl.Expr | str,
+    ) -> None:
+        """A problem in ``field`` (or in the row as a whole) of every row where ``where`` holds."""
+        found = frame.filter(where.fill_null(value=False)).select(
+            pl.col(ROW),
+            (pl.lit(message) if isinstance(message, str) else message).alias(MESSAGE),
+        )
+        if found.height:
+            self._parts.append(
+                found.with_columns(
+                    pl.lit(self._columns.position(field) if field else -1, pl.Int64).alias(
+                        POSITION
+                    ),
+                    pl.lit(self._columns.header(field) if field else "").alias(COLUMN),
+                )
+            )
+
+    def add_one(self, *, row: int, position: int, column: str, message: str) -> None:
+        self._parts.append(
+            pl.DataFrame(
+                {ROW: [row], MESSAGE: [message], POSITION: [position], COLUMN: [column]},
+                schema={ROW: pl.Int64, MESSAGE: pl.String, POSITION: pl.Int64, COLUMN: pl.String},
+            )
+        )
+
+    def add_parsed(self, frame: pl.DataFrame, field: str) -> None:
+        """The problems a parser left in the ``<field>__problem`` column."""
+        problem = pl.col(f"{field}__problem")
+        self.add(frame, where=problem.is_not_null(), field=field, message=problem)
+
+    def add_rows(self, rows: pl.DataFrame, *, field: str | None) -> None:
+        """Problems already found, as a frame of ROW and MESSAGE."""
+        self.add(rows, where=pl.lit(value=True), field=field, message=pl.col(MESSAGE))
+
+    def frame(self) -> pl.DataFrame:
+        if not self._parts:
+            return pl.DataFrame(
+                schema={ROW: pl.Int64, MESSAGE: pl.String, POSITION: pl.Int64, COLUMN: pl.String}
+            )
+        return pl.concat(self._parts).sort(ROW, POSITION, maintain_order=True)
+
+    def count(self) -> int:
+        return sum(part.height for part in self._parts)
+
+    def rows(self) -> pl.Series:
+        """The rows with a problem."""
+        return self.frame().get_column(ROW).unique()
+
+    def as_list(self) -> list[Problem]:
+        return [
+            Problem(row=row, column=column, message=message)
+            for row, message, _position, column in self.frame().iter_rows()
+        ]
+
+
+@dataclass
+class Counts:
+    """Created / updated / unchanged per kind of record, as ImportRun.counts stores them."""
+
+    by_noun: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def add(self, noun: str, *, created: int = 0, updated: int = 0, unchanged: int = 0) -> None:
+        entry = self.by_noun.setdefault(noun, {"created": 0, "updated": 0, "unchanged": 0})
+        entry["created"] += created
+        entry["updated"] += updated
+        entry["unchanged"] += unchanged
+
+
+@dataclass
+class ImportContext:
+    columns: ColumnMap
+    problems: Problems
+    counts: Counts
+    imported_by: User | None
+    file_name: str
+    today: date
+    progress: Progress
+
+
+def text_length_check(
+    frame: pl.DataFrame, problems: Problems, limits: dict[str, int], columns: ColumnMap
+) -> None:
+    for name, limit in limits.items():
+        if columns.has(name):
+            problems.add(
+                frame,
+                where=pl.col(name).str.len_chars() > limit,
+                field=name,
+                message=_("longer than {limit} characters").format(limit=limit),
+            )
+
+
+Parser = Callable[[pl.DataFrame], pl.DataFrame]
+
+
+def parsed_by_value(frame: pl.DataFrame, name: str, parser: Parser) -> pl.DataFrame:
+    """Parse column ``name`` into itself and ``<name>__problem``, once per distinct value.
+
+    Dates, ИНН and flags repeat on most rows of a big file: parsing the distinct values and
+    joining them back is many times cheaper than parsing every cell.
+    """
+    lookup = parser(frame.select(pl.col(name).unique().alias(CELL))).rename(
+        {VALUE: f"{name}__value", PROBLEM: f"{name}__problem"}
+    )
+    return (
+        frame.join(
+            lookup, left_on=name, right_on=CELL, how="left", nulls_equal=True, maintain_order="left"
+        )
+        .drop(name)
+        .rename({f"{name}__value": name})
+    )
+
+
+def parsed_in_place(frame: pl.DataFrame, name: str, parser: Parser) -> pl.DataFrame:
+    """Parse column ``name`` into itself and ``<name>__problem``, cell by cell."""
+    parsed = parser(frame.select(pl.col(name).alias(CELL)))
+    return frame.with_columns(
+        parsed.get_column(VALUE).alias(name), parsed.get_column(PROBLEM).alias(f"{name}__problem")
+    )
+
+
+class Importer(ABC):
+    kind: ClassVar[str]
+    # Fields of text and the longest value the database takes for each.
+    text_limits: ClassVar[dict[str, int]] = {}
+    # Fields a trailing totals row ("Итого") may sum up, with their decimal places.
+    totals_fields: ClassVar[dict[str, int]] = {}
+
+    def __init__(self, context: ImportContext) -> None:
+        self.context = context
+        self.columns = context.columns
+        self.problems = context.problems
+        self.counts = context.counts
+
+    def rows_frame(self, table: RawTable) -> pl.DataFrame:
+        """The cells of the known columns by field name, as written, with the row number;
+        a row longer than the header is a problem, a trailing totals row is settled."""
+        frame = table.frame.select(
+            pl.col(ROW),
+            pl.col(OVERFLOW),
+            *(
+                pl.col(cell_column(position)).alias(name)
+                for name, position in self.columns.positions.items()
+            ),
+        )
+        self.problems.add(
+            frame,
+            where=pl.col(OVERFLOW),
+            field=None,
+            message=_("the row has more values than the header has columns"),
+        )
+        frame = frame.drop(OVERFLOW)
+        totals = self._totals_rows(table)
+        if totals.height:
+            frame = frame.filter(~pl.col(ROW).is_in(totals.get_column(ROW).implode()))
+            self._totals_check(totals, frame, table)
+        return frame
+
+    def cleaned(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Every cell without surrounding spaces (null when blank); required values present,
+        text within the lengths the database takes."""
+        frame = frame.with_columns(
+            text_clean(pl.col(name)).alias(name) for name in self.columns.positions
+        )
+        for name in self._required():
+            self.problems.add(
+                frame, where=pl.col(name).is_null(), field=name, message=_("a value is required")
+            )
+        text_length_check(frame, self.problems, self.text_limits, self.columns)
+        return frame
+
+    def _required(self) -> Iterable[str]:
+        return (
+            spec.field
+            for spec in KIND_COLUMNS[self.kind]
+            if spec.required and self.columns.has(spec.field)
+        )
+
+    def _totals_rows(self, table: RawTable) -> pl.DataFrame:
+        """Rows whose first non-empty cell says "Итого" (or "Всего", "Total"), and where it is."""
+        width = len(table.headers)
+        # Only a row with an empty first cell, or a totals word in it, can be one: a cheap
+        # first pass keeps the per-cell work off the data rows.
+        first = pl.col(cell_column(0))
+        candidates = table.frame.filter(
+            first.is_null() | first.str.contains(_TOTALS_PATTERN) | pl.col(OVERFLOW)
+        )
+        cleaned = [text_clean(pl.col(cell_column(position))) for position in range(width)]
+        word = pl.coalesce(cleaned).str.to_lowercase().str.strip_chars_end(":").str.strip_chars()
+        first_position = pl.coalesce(
+            pl.when(cell.is_not_null()).then(position) for position, cell in enumerate(cleaned)
+        )
+        return candidates.filter(word.is_in(TOTALS_WORDS)).with_columns(
+            first_position.alias(POSITION)
+        )
+
+    def _totals_check(self, totals: pl.DataFrame, data: pl.DataFrame, table: RawTable) -> None:
+        """A totals row is skipped only when it is last and its sums match the rows above it.
+
+        1C puts "Итого" under a report; taken for data it would be a client, a product or a
+        document named "Итого". Recognised safely it is dropped; anything else is an error.
+        """
+        last_data_row = data.get_column(ROW).max()
+        for total in totals.iter_rows(named=True):
+            if last_data_row is not None and total[ROW] < last_data_row:
+                message = _("a totals row in the middle of the data: only data rows belong here")
+            else:
+                checked, mismatches = self._totals_compare(total, data)
+                if checked and not mismatches:
+                    continue
+                message = (
+                    _("the totals row does not add up: {mismatches}").format(
+                        mismatches="; ".join(mismatches)
+                    )
+                    if mismatches
+                    else _("a totals row is not data: remove it from the file")
+                )
+            self.problems.add_one(
+                row=total[ROW],
+                position=total[POSITION],
+                column=table.headers[total[POSITION]],
+                message=message,
+            )
+
+    def _totals_compare(
+        self, total: dict[str, object], data: pl.DataFrame
+    ) -> tuple[int, list[str]]:
+        """How many sums the totals row states, and those that differ from the rows' sums."""
+        checked = 0
+        mismatches = []
+        for name, places in self.totals_fields.items():
+            if not self.columns.has(name):
+                continue
+            cell = total[cell_column(self.columns.position(name))]
+            if cell is None:
+                continue
+            checked += 1
+            stated = decimal_parse(
+                pl.DataFrame({CELL: [cell]}, schema={CELL: pl.String}), places=places, max_digits=18
+            ).item(0, VALUE)
+            rows_sum = (
+                decimal_parse(
+                    data.select(text_clean(pl.col(name)).alias(CELL)), places=places, max_digits=18
+                )
+                .get_column(VALUE)
+                .sum()
+            )
+            if stated != rows_sum:
+                mismatches.append(
+                    _("{column} is {stated}, the rows sum to {sum}").format(
+                        column=self.columns.header(name),
+                        stated=cell,
+                        sum=_number_text(rows_sum, places),
+                    )
+                )
+        return checked, mismatches
+
+    @abstractmethod
+    def check(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Parse and validate the rows on their own; the parsed frame for the next steps."""
+
+    def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Look up what the rows name in the database; may find more problems."""
+        return frame
+
+    def rejected_with(self, frame: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
+        """Rows that must be rejected along with ``rejected`` ones, as ROW and MESSAGE."""
+        del frame, rejected
+        return pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})
+
+    @abstractmethod
+    def write(self, frame: pl.DataFrame) -> None:
+        """Write the rows that passed, counting what was created, updated, left unchanged."""
+
+
+def _number_text(value: object, places: int) -> str:
+    """``-1 234,56``: the way the file writes a number."""
+    text = f"{Decimal(str(value)):,.{places}f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def repeats_check(
+    frame: pl.DataFrame, problems: Problems, *, key: str, field: str, among: pl.Expr
+) -> None:
+    """A key that must be unique in the file: every later row repeating it is a problem."""
+    keyed = frame.filter(among & pl.col(key).is_not_null()).with_columns(
+        pl.col(ROW).first().over(key).alias("_first_row")
+    )
+    problems.add(
+        keyed,
+        where=pl.col(ROW) != pl.col("_first_row"),
+        field=field,
+        message=pl.format(_("repeats row {}"), pl.col("_first_row")),
+    )
+
+
+TEXT = "text"
+
+
+@dataclass
+class Factor:
+    """A column of a big file as keys into its distinct values.
+
+    Whatever is worked out per value — cleaning, parsing, checking, looking up — is done once
+    per distinct value and taken back to the rows by key, so the rows only ever carry small
+    integers. Cells that differ only by surrounding spaces share a key; a blank cell has none.
+    """
+
+    # Per row: the key of the cell's cleaned text, null when the cell is blank.
+    keys: pl.Series
+    # Row k describes key k: its TEXT and whatever is added per value.
+    values: pl.DataFrame
+
+    @classmethod
+    def of(cls, column: pl.Series) -> "Factor":
+        raw = column.unique().drop_nulls()
+        codes = column.cast(pl.Enum(raw)).to_physical()
+        cleaned = raw.to_frame(CELL).select(text_clean(pl.col(CELL))).to_series()
+        distinct = cleaned.drop_nulls().unique(maintain_order=True)
+        key_of_code = cleaned.cast(pl.Enum(distinct)).to_physical().cast(pl.UInt32)
+        return cls(keys=key_of_code.gather(codes), values=distinct.to_frame(TEXT))
+
+    @classmethod
+    def empty(cls, height: int) -> "Factor":
+        return cls(
+            keys=pl.repeat(None, height, dtype=pl.UInt32, eager=True),
+            values=pl.DataFrame(schema={TEXT: pl.String}),
+        )
+
+    def parse(self, parser: Parser) -> None:
+        """Add the parsed VALUE and PROBLEM of every value."""
+        parsed = parser(self.values.select(pl.col(TEXT).alias(CELL)))
+        self.values = self.values.with_columns(parsed.get_column(VALUE), parsed.get_column(PROBLEM))
+
+    def take(self, name: str) -> pl.Series:
+        """Column ``name`` of the values, row by row."""
+        return self.values.get_column(name).gather(self.keys)

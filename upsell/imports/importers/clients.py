@@ -1,0 +1,242 @@
+"""Clients: the client base, with manager, region, segment, partner flag and purchase budget.
+
+A client is matched by ИНН, else by exact name. The file updates only the fields it has
+columns for (an empty cell in such a column clears the field; an ИНН is only ever added),
+and adds the clients not stored yet. A manager named but unknown gets an account; a change
+of a client's manager leaves a row in the client's assignment history.
+"""
+
+from functools import partial
+
+import polars as pl
+from django.utils.translation import gettext as _
+from polars._typing import PolarsDataType
+
+from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange
+from upsell.imports.bulk import LOOKUP_CHUNK, rows_update, values_frame
+from upsell.imports.formats.values import (
+    bool_parse,
+    decimal_parse,
+    integer_parse,
+    tax_id_parse,
+)
+from upsell.imports.importers.base import (
+    Importer,
+    parsed_by_value,
+    parsed_in_place,
+    repeats_check,
+)
+from upsell.imports.importers.references import (
+    CANDIDATES,
+    clients_create,
+    clients_find,
+    managers_complete,
+    managers_find,
+)
+from upsell.imports.models import ImportKind
+
+# File field → Client field, for the fields stored as the file states them.
+_STORED = {
+    "client": "name",
+    "manager_id": "manager_id",
+    "region": "region",
+    "segment": "segment",
+    "partner": "is_partner",
+    "plans_budget": "plans_budget",
+    "annual_budget": "annual_budget",
+    "budget_year": "budget_year",
+}
+
+
+class ClientsImporter(Importer):
+    kind = ImportKind.CLIENTS
+    text_limits = {"client": 300, "manager": 200, "region": 200, "segment": 200}
+
+    def check(self, frame: pl.DataFrame) -> pl.DataFrame:
+        frame = self.cleaned(frame)
+        columns = self.columns
+        if not columns.has("tax_id"):
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("tax_id"))
+        frame = parsed_by_value(frame, "tax_id", tax_id_parse)
+        for flag in ("partner", "plans_budget"):
+            if columns.has(flag):
+                frame = parsed_by_value(frame, flag, bool_parse)
+        if columns.has("annual_budget"):
+            frame = parsed_in_place(
+                frame, "annual_budget", partial(decimal_parse, places=2, max_digits=16)
+            )
+        if columns.has("budget_year"):
+            frame = parsed_by_value(
+                frame,
+                "budget_year",
+                partial(
+                    integer_parse, low=1900, high=2199, problem=_("not a year: {} (write 2025)")
+                ),
+            )
+        for name in ("tax_id", "partner", "plans_budget", "annual_budget", "budget_year"):
+            if columns.has(name):
+                self.problems.add_parsed(frame, name)
+        if columns.has("annual_budget"):
+            self.problems.add(
+                frame,
+                where=pl.col("annual_budget") < 0,
+                field="annual_budget",
+                message=_("a budget cannot be negative"),
+            )
+            frame = frame.with_columns(
+                pl.when(pl.col("annual_budget").is_not_null())
+                .then(pl.coalesce("budget_year", pl.lit(self.context.today.year, pl.Int64))
+                      if columns.has("budget_year") else pl.lit(self.context.today.year, pl.Int64))
+                .alias("budget_year")
+            )  # fmt: skip
+        if columns.has("budget_year"):
+            budget = pl.col("annual_budget") if columns.has("annual_budget") else pl.lit(None)
+            self.problems.add(
+                frame,
+                where=pl.col("budget_year").is_not_null() & budget.is_null(),
+                field="budget_year",
+                message=_("a budget year without an annual budget"),
+            )
+        with_tax_id = pl.col("tax_id").is_not_null()
+        repeats_check(frame, self.problems, key="tax_id", field="tax_id", among=with_tax_id)
+        repeats_check(frame, self.problems, key="client", field="client", among=~with_tax_id)
+        return frame.drop(f"{name}__problem" for name in self._problem_columns(frame))
+
+    @staticmethod
+    def _problem_columns(frame: pl.DataFrame) -> list[str]:
+        return [
+            name.removesuffix("__problem") for name in frame.columns if name.endswith("__problem")
+        ]
+
+    def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
+        clients = clients_find(frame.select("client", "tax_id"))
+        frame = frame.join(
+            clients, on=["client", "tax_id"], how="left", nulls_equal=True, maintain_order="left"
+        )
+        self.problems.add(
+            frame,
+            where=pl.col(CANDIDATES) > 1,
+            field="client",
+            message=pl.format(
+                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
+            ),
+        )
+        repeats_check(
+            frame,
+            self.problems,
+            key="client_id",
+            field="client",
+            among=pl.col("client_id").is_not_null(),
+        )
+        frame = frame.drop(CANDIDATES)
+        if self.columns.has("manager"):
+            frame = frame.join(
+                managers_find(frame.get_column("manager")),
+                on="manager",
+                how="left",
+                maintain_order="left",
+            )
+            self.problems.add(
+                frame,
+                where=pl.col(CANDIDATES) > 1,
+                field="manager",
+                message=pl.format(
+                    _("{} users have this full name: give each a distinct one in the staff file"),
+                    pl.col(CANDIDATES),
+                ),
+            )
+            frame = frame.drop(CANDIDATES)
+        return frame
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if self.columns.has("manager"):
+            frame = managers_complete(frame, self.counts)
+        present = {
+            name: stored
+            for name, stored in _STORED.items()
+            if name in frame.columns
+            and (name != "budget_year" or self.columns.has("annual_budget"))
+        }
+        frame = frame.with_columns(
+            pl.col(name).fill_null("") for name in ("region", "segment") if name in present
+        )
+        if "annual_budget" in present:
+            frame = frame.with_columns(pl.col("annual_budget").cast(pl.String))
+        known = frame.filter(pl.col("client_id").is_not_null())
+        self._known_update(known, present)
+        new = frame.filter(pl.col("client_id").is_null()).select(
+            *(pl.col(name).alias(stored) for name, stored in present.items()),
+            pl.col("tax_id").fill_null(""),
+        )
+        clients_create(new)
+        self.counts.add("clients", created=new.height)
+        self.context.progress(frame.height, frame.height)
+
+    def _known_update(self, known: pl.DataFrame, present: dict[str, str]) -> None:
+        stored_fields = ("id", "tax_id", *present.values())
+        schema: dict[str, PolarsDataType] = {
+            "id": pl.Int64,
+            "tax_id": pl.String,
+            "name": pl.String,
+            "manager_id": pl.Int64,
+            "region": pl.String,
+            "segment": pl.String,
+            "is_partner": pl.Boolean,
+            "plans_budget": pl.Boolean,
+            "annual_budget": pl.Decimal(16, 2),
+            "budget_year": pl.Int64,
+        }
+        ids = known.get_column("client_id").to_list()
+        stored = pl.concat(
+            [
+                values_frame(
+                    Client.objects.filter(id__in=ids[start : start + LOOKUP_CHUNK]),
+                    fields=stored_fields,
+                    schema={name: schema[name] for name in stored_fields},
+                )
+                for start in range(0, len(ids), LOOKUP_CHUNK)
+            ]
+            or [pl.DataFrame(schema={name: schema[name] for name in stored_fields})]
+        ).with_columns(pl.col(pl.Decimal).cast(pl.String))
+        stored = stored.rename({name: f"stored_{name}" for name in stored.columns if name != "id"})
+        compared = known.join(
+            stored, left_on="client_id", right_on="id", how="left", maintain_order="left"
+        ).with_columns(
+            # An ИНН is identity: the file adds a missing one, never clears or changes one.
+            pl.when(pl.col("stored_tax_id") == "")
+            .then(pl.col("tax_id").fill_null(""))
+            .otherwise(pl.col("stored_tax_id"))
+            .alias("tax_id")
+        )
+        targets = {**present, "tax_id": "tax_id"}
+        changed = compared.filter(
+            pl.any_horizontal(
+                pl.col(name).ne_missing(pl.col(f"stored_{stored}"))
+                for name, stored in targets.items()
+            )
+        )
+        rows_update(
+            model=Client,
+            frame=changed.select(
+                pl.col("client_id").alias("id"),
+                *(pl.col(name).alias(stored) for name, stored in targets.items()),
+            ),
+        )
+        if "manager_id" in present:
+            reassigned = changed.filter(
+                pl.col("manager_id").ne_missing(pl.col("stored_manager_id"))
+            )
+            ClientAssignmentChange.objects.bulk_create(
+                ClientAssignmentChange(
+                    client_id=client_id,
+                    role=AssignmentRole.MANAGER,
+                    previous_id=previous,
+                    new_id=new,
+                    changed_by=self.context.imported_by,
+                    reason=_("Imported from {file}").format(file=self.context.file_name)[:500],
+                )
+                for client_id, previous, new in reassigned.select(
+                    "client_id", "stored_manager_id", "manager_id"
+                ).iter_rows()
+            )
+        self.counts.add("clients", updated=changed.height, unchanged=known.height - changed.height)

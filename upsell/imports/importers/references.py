@@ -1,0 +1,148 @@
+"""Finding the clients, managers and products a file names among those stored; adding new ones.
+
+Clients are matched by ИНН, else by exact name; managers by ФИО (User.full_name); products
+by SKU. Each lookup takes the distinct names of a file and gives back a frame to join to the
+rows: the id found (null when none) and how many stored records matched (more than one is
+ambiguous, and the rows naming it are rejected).
+"""
+
+import polars as pl
+
+from upsell.accounts.models import User
+from upsell.accounts.services import managers_create
+from upsell.clients.models import Client
+from upsell.imports.bulk import ids_reserve, rows_insert, rows_where_in
+from upsell.imports.importers.base import Counts
+from upsell.products.models import Product
+
+CANDIDATES = "_candidates"
+
+
+def managers_find(names: pl.Series) -> pl.DataFrame:
+    """``manager`` (a ФИО) → ``manager_id`` and the number of users with that ФИО."""
+    names = names.drop_nulls().unique()
+    users = rows_where_in(
+        model=User,
+        lookup="full_name",
+        values=names.to_list(),
+        fields=("full_name", "id"),
+        schema={"manager": pl.String, "manager_id": pl.Int64},
+    )
+    found = users.group_by("manager").agg(
+        pl.col("manager_id").min(), pl.len().cast(pl.Int64).alias(CANDIDATES)
+    )
+    return (
+        names.rename("manager")
+        .to_frame()
+        .join(found, on="manager", how="left")
+        .with_columns(pl.col(CANDIDATES).fill_null(0))
+    )
+
+
+def products_find(skus: pl.Series) -> pl.DataFrame:
+    """``sku`` → ``product_id``."""
+    skus = skus.drop_nulls().unique()
+    products = rows_where_in(
+        model=Product,
+        lookup="sku",
+        values=skus.to_list(),
+        fields=("sku", "id"),
+        schema={"sku": pl.String, "product_id": pl.Int64},
+    )
+    return skus.rename("sku").to_frame().join(products, on="sku", how="left")
+
+
+def clients_find(pairs: pl.DataFrame) -> pl.DataFrame:
+    """(``client``, ``tax_id``) → ``client_id`` and the number of stored clients that matched.
+
+    A pair with an ИНН takes the client with that ИНН, else the one client of that name
+    that has no ИНН yet (a client of the same name with another ИНН is another company).
+    A pair without an ИНН takes the one client of that name.
+    """
+    pairs = pairs.select("client", "tax_id").unique()
+    by_tax_id = rows_where_in(
+        model=Client,
+        lookup="tax_id",
+        values=pairs.get_column("tax_id").drop_nulls().to_list(),
+        fields=("tax_id", "id"),
+        schema={"tax_id": pl.String, "by_tax_id": pl.Int64},
+    )
+    by_name = rows_where_in(
+        model=Client,
+        lookup="name",
+        values=pairs.get_column("client").unique().to_list(),
+        fields=("name", "id", "tax_id"),
+        schema={"client": pl.String, "by_name": pl.Int64, "stored_tax_id": pl.String},
+    )
+    any_name = by_name.group_by("client").agg(
+        pl.col("by_name").min().alias("any_id"), pl.len().cast(pl.Int64).alias("any_count")
+    )
+    blank_name = (
+        by_name.filter(pl.col("stored_tax_id") == "")
+        .group_by("client")
+        .agg(
+            pl.col("by_name").min().alias("blank_id"), pl.len().cast(pl.Int64).alias("blank_count")
+        )
+    )
+    joined = (
+        pairs.join(by_tax_id, on="tax_id", how="left")
+        .join(any_name, on="client", how="left")
+        .join(blank_name, on="client", how="left")
+    )
+    with_tax_id = pl.col("tax_id").is_not_null()
+    return joined.select(
+        "client",
+        "tax_id",
+        pl.when(pl.col("by_tax_id").is_not_null())
+        .then(pl.col("by_tax_id"))
+        .when(with_tax_id & (pl.col("blank_count") == 1))
+        .then(pl.col("blank_id"))
+        .when(~with_tax_id & (pl.col("any_count") == 1))
+        .then(pl.col("any_id"))
+        .alias("client_id"),
+        pl.when(pl.col("by_tax_id").is_not_null())
+        .then(1)
+        .when(with_tax_id)
+        .then(pl.col("blank_count").fill_null(0))
+        .otherwise(pl.col("any_count").fill_null(0))
+        .cast(pl.Int64)
+        .alias(CANDIDATES),
+    )
+
+
+def clients_create(new: pl.DataFrame) -> pl.DataFrame:
+    """Insert the clients of ``new`` (``name`` and any of Client's other fields); ``new`` with ids.
+
+    Fields ``new`` lacks take their defaults: no manager, no ИНН, not a partner, no budget.
+    """
+    new = new.with_columns(ids_reserve(model=Client, count=new.height))
+    rows_insert(model=Client, frame=new)
+    return new
+
+
+def products_create(new: pl.DataFrame) -> pl.DataFrame:
+    """Insert the products of ``new`` (``sku``, ``name``, maybe ``group`` and ``unit``)."""
+    new = new.with_columns(ids_reserve(model=Product, count=new.height))
+    rows_insert(model=Product, frame=new)
+    return new
+
+
+def managers_complete(frame: pl.DataFrame, counts: Counts) -> pl.DataFrame:
+    """Give every ``manager`` no user matched an account; ``frame`` with all ``manager_id``."""
+    named = frame.filter(pl.col("manager").is_not_null())
+    missing = named.filter(pl.col("manager_id").is_null()).get_column("manager")
+    created = managers_create(full_names=missing.unique(maintain_order=True).to_list())
+    counts.add(
+        "managers",
+        created=len(created),
+        unchanged=named.get_column("manager").n_unique() - len(created),
+    )
+    new_ids = pl.DataFrame(
+        {"manager": list(created), "new_manager_id": [user.pk for user in created.values()]},
+        schema={"manager": pl.String, "new_manager_id": pl.Int64},
+    )
+    return (
+        frame.join(new_ids, on="manager", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("manager_id", "new_manager_id").alias("manager_id"))
+        .drop("new_manager_id")
+    )

@@ -1,0 +1,373 @@
+"""Importing a company's files: the one use-case behind the import screen, the API, the task
+and the ``upsell import`` command.
+
+A file is read, its kind told from its headers, every row checked column by column, and
+then written in one transaction. By default any problem rejects the whole file and nothing
+is written; with ``keep_valid_rows`` the good rows are written and the bad ones go to a
+``<name>.rejected.csv`` with the reason. Each file leaves an ImportRun: who, when, what it
+changed, and its problems.
+"""
+
+import csv
+import io
+import logging
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path, PurePath
+
+import polars as pl
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from upsell.accounts.models import User
+from upsell.imports.formats.columns import columns_map
+from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
+from upsell.imports.importers.base import (
+    COLUMN,
+    MESSAGE,
+    Counts,
+    ImportContext,
+    Importer,
+    Problems,
+)
+from upsell.imports.importers.clients import ClientsImporter
+from upsell.imports.importers.payments import PaymentsImporter
+from upsell.imports.importers.products import ProductsImporter
+from upsell.imports.importers.shipments import ShipmentsImporter
+from upsell.imports.importers.staff import StaffImporter
+from upsell.imports.models import (
+    IMPORT_ORDER,
+    MAX_STORED_ERRORS,
+    ImportKind,
+    ImportRun,
+    ImportStage,
+    ImportStatus,
+)
+from upsell.imports.problems import FileRejected, Problem
+
+logger = logging.getLogger(__name__)
+
+IMPORTERS: dict[str, type[Importer]] = {
+    ImportKind.STAFF: StaffImporter,
+    ImportKind.PRODUCTS: ProductsImporter,
+    ImportKind.CLIENTS: ClientsImporter,
+    ImportKind.SHIPMENTS: ShipmentsImporter,
+    ImportKind.PAYMENTS: PaymentsImporter,
+}
+
+Progress = Callable[[int, int], None]
+# Saves the rejected rows file's content; gives where it went.
+RejectedSave = Callable[[bytes], str]
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    run: ImportRun
+    # Every problem of the file; the run stores only the first MAX_STORED_ERRORS.
+    problems: tuple[Problem, ...]
+
+
+class _Rejected(Exception):  # noqa: N818 - raised to roll the transaction back, never seen outside
+    pass
+
+
+def _kind_check(kind: str) -> None:
+    if kind and kind not in ImportKind.values:
+        raise ValueError(f"unknown import kind {kind!r}; one of {', '.join(ImportKind.values)}")
+
+
+def import_path(
+    *,
+    path: Path,
+    imported_by: User | None = None,
+    kind: str = "",
+    keep_valid_rows: bool = False,
+    rejected_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Import one file read in place; its run, succeeded, partial or failed."""
+    return import_path_outcome(
+        path=path,
+        imported_by=imported_by,
+        kind=kind,
+        keep_valid_rows=keep_valid_rows,
+        rejected_dir=rejected_dir,
+        progress=progress,
+    ).run
+
+
+def import_path_outcome(
+    *,
+    path: Path,
+    imported_by: User | None = None,
+    kind: str = "",
+    keep_valid_rows: bool = False,
+    rejected_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """As ``import_path``, with every problem of the file (the run keeps the first ones)."""
+    _kind_check(kind)
+    run = ImportRun.objects.create(
+        file_name=path.name,
+        kind=kind,
+        keep_valid_rows=keep_valid_rows,
+        imported_by=imported_by,
+        status=ImportStatus.RUNNING,
+        stage=ImportStage.READING,
+        started_at=timezone.now(),
+    )
+    rejected_path = (rejected_dir or path.parent) / f"{path.stem}.rejected.csv"
+
+    def rejected_save(content: bytes) -> str:
+        rejected_path.write_bytes(content)
+        return str(rejected_path)
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems = [
+            Problem(
+                row=None,
+                column="",
+                message=_("cannot open the file: {error}").format(error=error.strerror),
+            )
+        ]
+        _finish_failed(run, problems)
+        return ImportOutcome(run=run, problems=tuple(problems))
+    problems = _run(run, data=data, rejected_save=rejected_save, progress=progress)
+    return ImportOutcome(run=run, problems=tuple(problems))
+
+
+def import_paths(
+    *,
+    paths: list[Path],
+    imported_by: User | None = None,
+    kind: str = "",
+    keep_valid_rows: bool = False,
+    rejected_dir: Path | None = None,
+    progress_for: Callable[[Path], Progress | None] | None = None,
+) -> list[tuple[Path, ImportOutcome]]:
+    """Import several files in dependency order (staff, products, clients, shipments,
+    payments) whatever order they come in; every file is tried, each on its own."""
+    _kind_check(kind)
+    ordered = sorted(paths, key=lambda path: _order_of(path, kind))
+    return [
+        (
+            path,
+            import_path_outcome(
+                path=path,
+                imported_by=imported_by,
+                kind=kind,
+                keep_valid_rows=keep_valid_rows,
+                rejected_dir=rejected_dir,
+                progress=progress_for(path) if progress_for else None,
+            ),
+        )
+        for path in ordered
+    ]
+
+
+def _order_of(path: Path, kind: str) -> int:
+    """The place of the file's kind in IMPORT_ORDER; unreadable files go last and fail there."""
+    if not kind:
+        try:
+            kind = kind_sniff(path=path)
+        except (OSError, FileRejected):
+            return len(IMPORT_ORDER)
+    return IMPORT_ORDER.index(kind)
+
+
+def import_run_create(
+    *,
+    upload: File[bytes],
+    file_name: str,
+    imported_by: User,
+    kind: str = "",
+    keep_valid_rows: bool = False,
+) -> ImportRun:
+    """Keep an uploaded file on a queued run; the worker imports it once this commits."""
+    from upsell.imports.tasks import execute_import_run
+
+    _kind_check(kind)
+    name = PurePath(file_name).name
+    run = ImportRun(
+        file_name=name,
+        kind=kind,
+        keep_valid_rows=keep_valid_rows,
+        imported_by=imported_by,
+        status=ImportStatus.QUEUED,
+    )
+    run.stored_file.save(name, upload, save=False)
+    run.save()
+    transaction.on_commit(partial(execute_import_run.enqueue, run.pk))
+    return run
+
+
+def import_run_execute(*, run: ImportRun) -> ImportRun:
+    """Import a queued run's stored file. A run that is not queued (already taken by another
+    worker, or done) is left as it is, so the task is safe to run twice."""
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, stage=ImportStage.READING, started_at=timezone.now()
+    )
+    run.refresh_from_db()
+    if not claimed:
+        return run
+    with run.stored_file.open("rb") as stored:
+        data = stored.read()
+    storage = run.stored_file.storage
+    rejected_name = posixpath.join(
+        posixpath.dirname(run.stored_file.name or ""),
+        f"{PurePath(run.file_name).stem}.rejected.csv",
+    )
+
+    def rejected_save(content: bytes) -> str:
+        return storage.save(rejected_name, ContentFile(content))
+
+    _run(run, data=data, rejected_save=rejected_save, progress=None)
+    return run
+
+
+def _run(
+    run: ImportRun, *, data: bytes, rejected_save: RejectedSave, progress: Progress | None
+) -> list[Problem]:
+    """Import ``data`` as the file of ``run``; the problems found (none when it succeeded)."""
+    try:
+        return _import(run, data=data, rejected_save=rejected_save, progress=progress)
+    except Exception as error:
+        # The run must not stay "running" forever: it failed, and the error is kept.
+        logger.exception("Import of %s (run %s) stopped", run.file_name, run.pk)
+        problems = [
+            Problem(
+                row=None,
+                column="",
+                message=_("the import stopped on an unexpected error: {error}").format(error=error),
+            )
+        ]
+        _finish_failed(run, problems)
+        if isinstance(error, DatabaseError):
+            return problems
+        raise
+
+
+def _import(
+    run: ImportRun, *, data: bytes, rejected_save: RejectedSave, progress: Progress | None
+) -> list[Problem]:
+    try:
+        table = table_read(data=data, file_name=run.file_name)
+        columns = columns_map(headers=table.headers, kind=run.kind)
+    except FileRejected as rejected:
+        _finish_failed(run, rejected.problems)
+        return rejected.problems
+    run.kind = columns.kind
+    run.rows_total = table.frame.height
+    _stage_save(run, ImportStage.VALIDATING)
+    problems = Problems(columns)
+    counts = Counts()
+
+    def progress_record(done: int, total: int) -> None:
+        if progress:
+            progress(done, total)
+
+    context = ImportContext(
+        columns=columns,
+        problems=problems,
+        counts=counts,
+        imported_by=run.imported_by,
+        file_name=run.file_name,
+        today=timezone.localdate(),
+        progress=progress_record,
+    )
+    importer = IMPORTERS[columns.kind](context)
+    parsed = importer.check(importer.rows_frame(table))
+    if problems.count() and not run.keep_valid_rows:
+        found = problems.as_list()
+        _finish_failed(run, found)
+        return found
+    _stage_save(run, ImportStage.WRITING)
+    reasons = pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})
+    try:
+        with transaction.atomic():
+            resolved = importer.resolve(parsed)
+            if problems.count() and not run.keep_valid_rows:
+                raise _Rejected
+            along = importer.rejected_with(resolved, problems.rows())
+            reasons = pl.concat([_reasons(problems), along])
+            importer.write(resolved.filter(~pl.col(ROW).is_in(reasons.get_column(ROW).implode())))
+    except _Rejected:
+        found = problems.as_list()
+        _finish_failed(run, found)
+        return found
+    found = problems.as_list()
+    if reasons.height:
+        run.rejected_file = rejected_save(_rejected_content(table, reasons))
+    written = table.frame.height - reasons.get_column(ROW).n_unique()
+    run.status = (
+        ImportStatus.SUCCEEDED
+        if not reasons.height
+        else ImportStatus.PARTIAL
+        if written
+        else ImportStatus.FAILED
+    )
+    run.stage = ImportStage.DONE
+    run.rows_done = run.rows_total
+    run.counts = counts.by_noun
+    run.error_count = len(found)
+    run.errors = [problem.as_json() for problem in found[:MAX_STORED_ERRORS]]
+    run.finished_at = timezone.now()
+    run.save()
+    return found
+
+
+def _reasons(problems: Problems) -> pl.DataFrame:
+    """One reason per rejected row: its problems, each after the column it is in."""
+    return (
+        problems.frame()
+        .with_columns(
+            pl.when(pl.col(COLUMN) != "")
+            .then(pl.concat_str(COLUMN, pl.lit(": "), MESSAGE))
+            .otherwise(pl.col(MESSAGE))
+            .alias(MESSAGE)
+        )
+        .group_by(ROW, maintain_order=True)
+        .agg(pl.col(MESSAGE).str.join("; "))
+    )
+
+
+def _rejected_content(table: RawTable, reasons: pl.DataFrame) -> bytes:
+    """The rejected rows as the file had them, with ``row`` and ``reason`` columns after them:
+    UTF-8 with a BOM (which Excel needs to read it), in the file's own delimiter."""
+    header = io.StringIO()
+    csv.writer(header, delimiter=table.delimiter, lineterminator="\r\n").writerow(
+        [*table.headers, "row", "reason"]
+    )
+    rows = (
+        table.frame.join(reasons, on=ROW, how="inner")
+        .sort(ROW)
+        .select(
+            *(cell_column(position) for position in range(len(table.headers))),
+            ROW,
+            MESSAGE,
+        )
+    )
+    body = rows.write_csv(include_header=False, separator=table.delimiter, line_terminator="\r\n")
+    return b"\xef\xbb\xbf" + header.getvalue().encode() + body.encode()
+
+
+def _stage_save(run: ImportRun, stage: str) -> None:
+    run.stage = stage
+    run.save(update_fields=["kind", "rows_total", "rows_done", "stage"])
+
+
+def _finish_failed(run: ImportRun, problems: list[Problem]) -> None:
+    run.status = ImportStatus.FAILED
+    run.stage = ImportStage.DONE
+    run.error_count = len(problems)
+    run.errors = [problem.as_json() for problem in problems[:MAX_STORED_ERRORS]]
+    run.counts = {}
+    run.finished_at = timezone.now()
+    run.save()
