@@ -1,0 +1,225 @@
+"""The statistical baseline of the forecast grid: fit a BTYD model on the order history and
+store each motivated client's expected orders and amount for each of the next 12 months.
+
+The model (``upsell.analytics.btyd``) gives each client's expected orders and spend over the
+whole horizon; months take their share of it by their length and, where the history covers
+two full years, by the season (each calendar month's share of the company's sales). The
+range is the 80 % band of a Poisson count around the expected orders. For a client that plans
+a purchase budget, the months of its budget year never add up to more than the budget it has
+left (the budget is all it means to buy, from us and from the competitors together).
+"""
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db.models import Sum
+from django.db.models.functions import ExtractYear
+
+from upsell.analytics.btyd.forecast import ModelName, forecast_make
+from upsell.analytics.btyd.summary import transactions_from_table
+from upsell.analytics.btyd.types import FloatArray
+from upsell.clients.models import Client
+from upsell.clients.selectors import motivated_q
+from upsell.forecasts.months import month_add, month_start
+from upsell.forecasts.services import BaselineRow, forecast_baselines_replace
+from upsell.reporting.snapshots import orders_snapshot
+from upsell.shipments.models import Shipment
+
+HORIZON_MONTHS = 12
+# Seasonality is trusted only from this many full years of history.
+SEASON_MIN_YEARS = 2
+# The two-sided 80 % band of a normal approximation to the Poisson count of orders.
+Z_80 = 1.2816
+KOPECK = Decimal("0.01")
+ORDERS = Decimal("0.001")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BaselineRefresh:
+    as_of: dt.date
+    months: list[dt.date]
+    model: str
+    fallback_reason: str
+    clients: int
+    cells: int
+    seasonal: bool
+
+
+def horizon_months(as_of: dt.date) -> list[dt.date]:
+    """The 12 months after the month of ``as_of``."""
+    first = month_add(month_start(as_of), 1)
+    return [month_add(first, index) for index in range(HORIZON_MONTHS)]
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return month_add(month, 1) - dt.timedelta(days=1)
+
+
+def seasonal_profile(*, orders: pa.Table, as_of: dt.date) -> FloatArray | None:
+    """Each calendar month's sales relative to an average month (12 values, mean 1), from the
+    last full years before ``as_of``; None when there are fewer than two of them or a month
+    sold nothing (a profile with a zero would forecast nothing in that month forever)."""
+    # Full months only: the month of as_of counts once as_of is its last day.
+    end = month_add(month_start(as_of), 1) if as_of == _month_end(as_of) else month_start(as_of)
+    dates = orders.column("date")
+    first_order = pc.min(dates).as_py()
+    if first_order is None:
+        return None
+    years = (end.year * 12 + end.month - (first_order.year * 12 + first_order.month)) // 12
+    if years < SEASON_MIN_YEARS:
+        return None
+    start = dt.date(end.year - years, end.month, 1)
+    window = orders.filter(
+        pc.and_(pc.greater_equal(dates, pa.scalar(start)), pc.less(dates, pa.scalar(end)))
+    )
+    months = pc.month(window.column("date")).to_numpy(zero_copy_only=False)
+    amounts = pc.cast(window.column("amount"), pa.float64()).to_numpy(zero_copy_only=False)
+    totals = np.bincount(months - 1, weights=amounts, minlength=12)
+    if (totals <= 0).any():
+        return None
+    profile: FloatArray = totals / totals.mean()
+    return profile
+
+
+def _month_weights(
+    *, as_of: dt.date, months: list[dt.date], profile: FloatArray | None
+) -> FloatArray:
+    """Each month's share of the model's horizon (as_of, last month's end]: its length over
+    the horizon's, bent by the season. The days left in the current month belong to no cell."""
+    horizon_days = (_month_end(months[-1]) - as_of).days
+    days = np.array([(month_add(month, 1) - month).days for month in months], dtype=np.float64)
+    weights = days / horizon_days
+    if profile is not None:
+        season = profile[[month.month - 1 for month in months]]
+        # Reshaping by season keeps the 12 months' total as the model has it.
+        weights = weights * season * (weights.sum() / (weights * season).sum())
+    return weights
+
+
+def _range(amount: float, orders: float) -> tuple[float, float]:
+    if orders <= 0 or amount <= 0:
+        return 0.0, 0.0
+    spread = Z_80 / math.sqrt(orders)
+    return amount * max(0.0, 1 - spread), amount * (1 + spread)
+
+
+def _decimal(value: float, quantum: Decimal) -> Decimal:
+    return Decimal(max(float(value), 0.0)).quantize(quantum)
+
+
+def _budget_room(*, as_of: dt.date) -> dict[int, tuple[int, Decimal]]:
+    """For each motivated client that plans a budget: its budget year and what is left of the
+    budget after its purchases of that year up to ``as_of``."""
+    budgets = {
+        client_id: (year, budget)
+        for client_id, year, budget in Client.objects.filter(
+            motivated_q(), plans_budget=True, annual_budget__isnull=False
+        ).values_list("id", "budget_year", "annual_budget")
+        if year is not None and budget is not None
+    }
+    spent = {
+        (client_id, year): total
+        for client_id, year, total in Shipment.objects.filter(
+            client_id__in=list(budgets), date__lte=as_of
+        )
+        .annotate(year=ExtractYear("date"))
+        .values_list("client_id", "year")
+        .annotate(total=Sum("total"))
+        .values_list("client_id", "year", "total")
+    }
+    return {
+        client_id: (year, max(budget - spent.get((client_id, year), Decimal(0)), Decimal(0)))
+        for client_id, (year, budget) in budgets.items()
+    }
+
+
+def baseline_rows(
+    *,
+    as_of: dt.date,
+    months: list[dt.date],
+    clients: np.ndarray,
+    expected_orders: FloatArray,
+    expected_amount: FloatArray,
+    weights: FloatArray,
+    budget_room: dict[int, tuple[int, Decimal]],
+) -> Iterator[BaselineRow]:
+    """One row per client and month, the budget bound applied."""
+    for client_id, orders, amount in zip(clients, expected_orders, expected_amount, strict=True):
+        month_orders = orders * weights
+        month_amounts = amount * weights
+        scale = np.ones(len(months))
+        if client_id in budget_room:
+            year, left = budget_room[client_id]
+            in_year = np.array([month.year == year for month in months])
+            planned = month_amounts[in_year].sum()
+            if planned > float(left):
+                scale[in_year] = float(left) / planned if planned > 0 else 0.0
+        for index, month in enumerate(months):
+            low, high = _range(month_amounts[index], month_orders[index])
+            yield BaselineRow(
+                client_id=int(client_id),
+                month=month,
+                expected_orders=_decimal(month_orders[index], ORDERS),
+                amount=_decimal(month_amounts[index] * scale[index], KOPECK),
+                low=_decimal(low * scale[index], KOPECK),
+                high=_decimal(high * scale[index], KOPECK),
+            )
+
+
+def forecast_baselines_refresh(*, as_of: dt.date, model: ModelName = "bgnbd") -> BaselineRefresh:
+    """Refit on the history up to ``as_of`` and replace the baselines of the next 12 months."""
+    months = horizon_months(as_of)
+    motivated = np.array(
+        list(Client.objects.filter(motivated_q()).values_list("id", flat=True)), dtype=np.int64
+    )
+    orders = orders_snapshot()
+    orders = orders.filter(pc.less_equal(orders.column("date"), pa.scalar(as_of)))
+    if orders.num_rows == 0 or motivated.size == 0:
+        cells = forecast_baselines_replace(rows=[], months=months, model="")
+        return BaselineRefresh(as_of=as_of, months=months, model="", fallback_reason="",
+                               clients=0, cells=cells, seasonal=False)  # fmt: skip
+    history = pa.table(
+        {
+            "client_id": orders.column("client_id"),
+            "date": orders.column("date"),
+            "amount": pc.cast(orders.column("amount"), pa.float64()),
+        }
+    )
+    transactions = transactions_from_table(
+        table=history, customer_column="client_id", date_column="date", amount_column="amount"
+    )
+    forecast = forecast_make(
+        model=model,
+        transactions=transactions,
+        calibration_end=as_of,
+        horizon_end=_month_end(months[-1]),
+        freq="W",
+    )
+    customers = forecast.summary.customer.astype(np.int64)
+    keep = np.isin(customers, motivated)
+    profile = seasonal_profile(orders=orders, as_of=as_of)
+    rows = baseline_rows(
+        as_of=as_of,
+        months=months,
+        clients=customers[keep],
+        expected_orders=forecast.prediction.expected_transactions[keep],
+        expected_amount=forecast.prediction.expected_spend[keep],
+        weights=_month_weights(as_of=as_of, months=months, profile=profile),
+        budget_room=_budget_room(as_of=as_of),
+    )
+    cells = forecast_baselines_replace(rows=rows, months=months, model=forecast.model)
+    return BaselineRefresh(
+        as_of=as_of,
+        months=months,
+        model=forecast.model,
+        fallback_reason=forecast.fallback_reason,
+        clients=int(keep.sum()),
+        cells=cells,
+        seasonal=profile is not None,
+    )
