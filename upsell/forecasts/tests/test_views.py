@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.test import Client as HttpClient
 from django.urls import reverse
 
@@ -256,6 +257,7 @@ def test_accuracy_compares_locked_snapshots_with_shipments(manager_anna, anna_re
 
 def _exported(user, manager) -> openpyxl.Workbook:
     response = _as(user).get(reverse("forecasts:export"), {"manager": manager.pk, "year": 2026})
+    assert isinstance(response, FileResponse)
     content = b"".join(response.streaming_content)
     return openpyxl.load_workbook(io.BytesIO(content))
 
@@ -284,7 +286,7 @@ def test_the_workbook_round_trip_saves_changed_cells_only(manager_anna, anna_reg
         user=manager_anna,
     )
     workbook = _exported(manager_anna, manager_anna)
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     assert [cell.value for cell in sheet[6]][:3] == [anna_regular.pk, 'ООО "Гамма"', "Прогноз"]
     assert sheet["F6"].value == 300
     sheet["G6"] = 4500  # April
@@ -308,7 +310,7 @@ def test_an_invalid_workbook_writes_nothing_and_names_the_cells(
 ):
     forecast_snapshot_take(month=MARCH)
     workbook = _exported(manager_anna, manager_anna)
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet["F6"] = 10  # March: locked
     sheet["G6"] = "много"  # April: not a number
     sheet["H6"] = 700  # May: fine, but not saved with the others wrong
