@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from upsell.forecasts.models import Confidence, ForecastCell, ForecastLock, ForecastSnapshot
 from upsell.forecasts.services import (
@@ -213,3 +214,16 @@ def test_a_plan_is_set_replaced_and_removed(manager_anna, head_of_sales):
     sales_plan_set(manager=manager_anna, month=MARCH, amount=None, set_by=head_of_sales)
 
     assert manager_anna.sales_plans.count() == 0
+
+
+def test_the_lock_command_locks_what_is_due(annas_client, settings, capsys):
+    settings.UPSELL_FORECAST_LOCK_DAY = 20
+    ForecastCell.objects.create(client=annas_client, month=APRIL)
+
+    call_command("forecast_lock", "--today", "2026-03-25")
+    call_command("forecast_lock", "--today", "2026-03-26")
+
+    assert (
+        capsys.readouterr().out
+        == "Locked 04.2026: 1 cells\nNothing due (the lock day is the 20th)\n"
+    )
