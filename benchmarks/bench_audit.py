@@ -177,7 +177,8 @@ def company_lines_generate(
 
 
 def cents_of(orders: pa.Table) -> np.ndarray:
-    return cents_from_money(column=orders.column("amount")).to_numpy()
+    cents: np.ndarray = cents_from_money(column=orders.column("amount")).to_numpy()
+    return cents
 
 
 def timed(label: str, action: Callable[[], Any]) -> tuple[float, Any]:

@@ -1,6 +1,7 @@
 """Small hand-built inputs for the audit tests: dates relative to the audit date D."""
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pyarrow as pa
@@ -16,7 +17,7 @@ def days_before(days: int) -> dt.date:
     return D - dt.timedelta(days=days)
 
 
-def orders_table(rows: list[tuple[int, dt.date, str]]) -> pa.Table:
+def orders_table(rows: Sequence[tuple[int, dt.date, str]]) -> pa.Table:
     """(client_id, date, amount) rows; document ids follow the row order."""
     return pa.Table.from_pylist(
         [
@@ -27,7 +28,7 @@ def orders_table(rows: list[tuple[int, dt.date, str]]) -> pa.Table:
     )
 
 
-def clients_table(rows: list[dict[str, object]]) -> pa.Table:
+def clients_table(rows: Sequence[dict[str, object]]) -> pa.Table:
     defaults = {
         "is_partner": False,
         "plans_budget": False,
@@ -37,7 +38,7 @@ def clients_table(rows: list[dict[str, object]]) -> pa.Table:
     return pa.Table.from_pylist([defaults | row for row in rows], schema=CLIENTS_SCHEMA)
 
 
-def payments_table(rows: list[tuple[int, dt.date, str, dt.date | None]]) -> pa.Table:
+def payments_table(rows: Sequence[tuple[int, dt.date, str, dt.date | None]]) -> pa.Table:
     return pa.Table.from_pylist(
         [
             {"client_id": client_id, "date": date, "amount": Decimal(amount), "due_date": due}
@@ -48,10 +49,10 @@ def payments_table(rows: list[tuple[int, dt.date, str, dt.date | None]]) -> pa.T
 
 
 def audit_rows(
-    orders: list[tuple[int, dt.date, str]],
+    orders: Sequence[tuple[int, dt.date, str]],
     *,
-    clients: list[dict[str, object]] | None = None,
-    payments: list[tuple[int, dt.date, str, dt.date | None]] | None = None,
+    clients: Sequence[dict[str, object]] | None = None,
+    payments: Sequence[tuple[int, dt.date, str, dt.date | None]] | None = None,
     as_of: dt.date = D,
     settings: AuditSettings | None = None,
 ) -> dict[int, dict[str, object]]:

@@ -28,7 +28,7 @@ def history_2024():
 def test_history_gives_the_status_at_every_month_end_from_the_first_order():
     history = history_2024()
 
-    statuses = {}
+    statuses: dict[int, list[str | None]] = {}
     for row in history.to_pylist():
         statuses.setdefault(row["client_id"], []).append(row["status"])
     assert statuses == {
@@ -80,7 +80,7 @@ def test_history_matches_the_audit_as_of_each_month_end():
 
     history = audit_history(orders, clients, months=months, settings=AuditSettings())
 
-    by_month = {}
+    by_month: dict[dt.date, dict[int, tuple[str | None, str, Decimal]]] = {}
     for row in history.to_pylist():
         by_month.setdefault(row["month"], {})[row["client_id"]] = (
             row["status"],

@@ -176,8 +176,10 @@ def test_payment_discipline_and_debt():
 
 def test_payments_after_the_audit_date_are_not_seen():
     orders = [(1, days_before(100), "1000.00")]
-    payments = [(1, days_before(80), "600.00", days_before(90))]
-    payments += [(1, days_before(-1), "400.00", None)]
+    payments = [
+        (1, days_before(80), "600.00", days_before(90)),
+        (1, days_before(-1), "400.00", None),
+    ]
 
     row = audit_rows(orders, payments=payments)[1]
 
