@@ -22,6 +22,7 @@ from upsell.forecasts.api import router as forecasts_router
 from upsell.imports.api import router as imports_router
 from upsell.payments.api import router as payments_router
 from upsell.products.api import router as products_router
+from upsell.requests.api import router as requests_router
 from upsell.shipments.api import router as shipments_router
 
 SchemaKey = tuple[str | None, tuple[tuple[str, Any], ...]]
@@ -66,6 +67,7 @@ api.add_router("/products", products_router)
 api.add_router("/shipments", shipments_router)
 api.add_router("/payments", payments_router)
 api.add_router("/imports", imports_router)
+api.add_router("/requests", requests_router)
 api.add_router("/forecasts", forecasts_router)
 
 

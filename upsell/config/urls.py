@@ -9,6 +9,8 @@ urlpatterns = [
     path("imports/", include("upsell.imports.urls")),
     path("audit/", include("upsell.reporting.urls")),
     path("forecasts/", include("upsell.forecasts.urls")),
+    path("requests/", include("upsell.requests.urls")),
+    path("workload/", include("upsell.portfolios.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -31,6 +31,12 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     if user.sees_all_sales or user.is_manager:
         url = reverse("forecasts:grid")
         items.append(NavItem(label=_("Forecast"), url=url, active=section == "forecasts"))
+    if user.sees_all_sales or user.is_manager or user.is_assistant:
+        url = reverse("requests:queues")
+        items.append(NavItem(label=_("Requests"), url=url, active=section == "requests"))
+    if user.sees_all_sales:
+        url = reverse("portfolios:workload")
+        items.append(NavItem(label=_("Workload"), url=url, active=section == "portfolios"))
     # The core layer sits below accounts, so the role is compared by its stored value.
     if user.role == "head_of_sales" or user.is_admin_role:
         items.append(

@@ -26,6 +26,7 @@ from upsell.clients.services import (
     client_statuses_refresh,
     portfolio_rules_update,
 )
+from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.models import AuditEngine, AuditRules, AuditRun, AuditRunStatus
 from upsell.reporting.rules import audit_settings_current, thresholds_changed_from_defaults
 from upsell.reporting.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
@@ -94,6 +95,7 @@ def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> Audit
             stored = client_audits_replace(as_of=run.as_of, rows=_audit_rows(clients))
             history_rows = client_status_months_replace(rows=_history_rows(history))
             client_statuses_refresh(today=timezone.localdate())
+            portfolio_routing_apply()
     except Exception as error:
         AuditRun.objects.filter(pk=run.pk).update(
             status=AuditRunStatus.FAILED, finished_at=timezone.now(), error=repr(error)

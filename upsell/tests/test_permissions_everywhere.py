@@ -48,6 +48,7 @@ from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
 from upsell.reporting.models import AuditRun
+from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.shipments.models import Shipment, ShipmentLine
 
 
@@ -162,6 +163,23 @@ PAGE_RULES: dict[str, Rule] = {
     "forecasts:accuracy": FORECAST_SCREEN,
     "forecasts:export": FORECAST_SCREEN,
     "forecasts:import": rule(vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN),
+    "requests:queues": rule(adam=FORBIDDEN),
+    "requests:create": rule(tom=FORBIDDEN, adam=FORBIDDEN),
+    "requests:rules": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN, unsafe={"tom": FORBIDDEN}
+    ),
+    "requests:notifications": SIGNED_IN,
+    "requests:detail": SEES_BORIS_CLIENT,
+    # The head of sales and the client's manager hand a request over; its assignee works on it.
+    "requests:reassign": CHANGES_BORIS_CLIENT,
+    "requests:status": CHANGES_BORIS_CLIENT,
+    "portfolios:workload": SEES_AUDIT,
+    "portfolios:settings": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+    ),
+    "portfolios:rebalance": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+    ),
     # The API's machine-readable description and its docs page hold no data.
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
@@ -187,6 +205,10 @@ API_RULES: dict[str, Rule] = {
     "list_import_runs": SIGNED_IN,
     "get_import_run": SEES_IMPORT_RUN,
     "create_import_run": IMPORTS_FILES,
+    "list_order_requests": SIGNED_IN,
+    "get_order_request": SEES_BORIS_CLIENT,
+    "create_order_request": CHANGES_BORIS_CLIENT,
+    "reassign_order_request": CHANGES_BORIS_CLIENT,
     "list_forecast_cells": SIGNED_IN,
     "get_client_forecast": SEES_BORIS_CLIENT,
     "save_forecast_cell": CHANGES_BORIS_CLIENT,
@@ -199,6 +221,7 @@ THING_FOR_PARAMETER = {
     "payment_id": "payment",
     "product_id": "product",
     "run_id": "import_run",
+    "request_id": "order_request",
 }
 
 
@@ -365,6 +388,13 @@ def world(
         ),
     )
     audit_run = AuditRun.objects.create(as_of=dt.date(2026, 3, 1), started_by=head_of_sales)
+    order_request = OrderRequest.objects.create(
+        client=boris_client,
+        description="Болты М8, 100 шт.",
+        source=RequestSource.API,
+        assignee=manager_boris,
+        routed_by_rule=RoutingRule.NO_ASSISTANT,
+    )
     return World(
         things={
             "client": boris_client,
@@ -373,6 +403,7 @@ def world(
             "product": product,
             "import_run": import_run,
             "audit_run": audit_run,
+            "order_request": order_request,
         },
         users={
             "anonymous": None,

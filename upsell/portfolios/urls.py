@@ -1,0 +1,10 @@
+from django.urls import path
+
+from upsell.portfolios import views
+
+app_name = "portfolios"
+urlpatterns = [
+    path("", views.workload, name="workload"),
+    path("settings/", views.workload_settings, name="settings"),
+    path("rebalance/", views.rebalance, name="rebalance"),
+]

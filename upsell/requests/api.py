@@ -1,0 +1,90 @@
+"""Order requests over the REST API: the same services and access funnel as the screens."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
+
+from upsell.accounts.http import authenticated_user
+from upsell.accounts.models import User
+from upsell.accounts.schemas import ObjectId, PageParams, error_responses
+from upsell.clients.access import get_client_for_user
+from upsell.requests.access import can_create_requests, can_reassign_request, get_request_for_user
+from upsell.requests.models import OrderRequest
+from upsell.requests.schemas import (
+    OrderRequestIn,
+    OrderRequestOut,
+    OrderRequestPage,
+    QueueQuery,
+    RequestReassignIn,
+)
+from upsell.requests.selectors import request_queue
+from upsell.requests.services import RequestDetails, order_request_create, order_request_reassign
+
+router = Router(tags=["requests"])
+
+
+@router.get("", response={200: OrderRequestPage, **error_responses(401, 422)})
+def list_order_requests(
+    request: HttpRequest, query: Query[QueueQuery], page: Query[PageParams]
+) -> dict[str, Any]:
+    """The waiting requests the caller may see, oldest first: its queue, or one person's."""
+    user = authenticated_user(request)
+    requests = request_queue(user=user)
+    if query.assignee_id is not None:
+        requests = requests.filter(assignee_id=query.assignee_id)
+    return page.page_of(requests)
+
+
+@router.get("/{request_id}", response={200: OrderRequestOut, **error_responses(401, 404, 422)})
+def get_order_request(request: HttpRequest, request_id: Path[ObjectId]) -> OrderRequest:
+    return get_request_for_user(authenticated_user(request), request_id)
+
+
+@router.post(
+    "/client/{client_id}",
+    response={201: OrderRequestOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def create_order_request(
+    request: HttpRequest, client_id: Path[ObjectId], payload: OrderRequestIn
+) -> Status[OrderRequest]:
+    """Take a request of the client (the website, a mail robot); it is routed at once."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    if not can_create_requests(user):
+        raise PermissionDenied(_("Your role does not take requests."))
+    data = payload.model_dump()
+    source = data.pop("source")
+    created = order_request_create(
+        client=client,
+        details=RequestDetails(**data | {"product_groups": tuple(data["product_groups"])}),
+        source=source,
+        created_by=user,
+    )
+    return Status(201, created)
+
+
+@router.post(
+    "/{request_id}/reassign",
+    response={200: OrderRequestOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def reassign_order_request(
+    request: HttpRequest, request_id: Path[ObjectId], payload: RequestReassignIn
+) -> OrderRequest:
+    """Hand the request to the client's assistant, or back to its manager."""
+    user = authenticated_user(request)
+    order_request = get_request_for_user(user, request_id)
+    if not can_reassign_request(user, order_request):
+        raise PermissionDenied(_("Only the head of sales or the client's manager hands it over."))
+    assignee = None
+    if payload.assignee is not None:
+        assignee = User.objects.filter(pk=payload.assignee).first()
+        if assignee is None:
+            raise ValidationError(
+                {"assignee": _("No user has id %(id)s.") % {"id": payload.assignee}}
+            )
+    return order_request_reassign(
+        request=order_request, assignee=assignee, changed_by=user, reason=payload.reason
+    )

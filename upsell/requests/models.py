@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from upsell.core.models import money_field
+
+
+class RequestSource(models.TextChoices):
+    UI = "ui", _("Screen")
+    API = "api", _("API")
+    FILE = "file", _("File")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_WORK = "in_work", _("In work")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A request in one of these still waits for someone: it sits in a queue and follows its client.
+WAITING_STATUSES = (RequestStatus.OPEN, RequestStatus.IN_WORK)
+
+
+class RoutingRule(models.TextChoices):
+    """The rule that put a request (or a client) where it is."""
+
+    MOTIVATED = "motivated", _("Motivated client: its manager")
+    SPONTANEOUS = "spontaneous", _("Spontaneous client: its assistant")
+    NO_ASSISTANT = "no_assistant", _("Spontaneous client without an assistant: its manager")
+    NO_MANAGER = "no_manager", _("Client without a manager: the head of sales decides")
+    AMOUNT = "amount", _("Complex: amount above the threshold")
+    LINES = "lines", _("Complex: too many lines")
+    PRODUCT_GROUPS = "product_groups", _("Complex: products from chosen groups")
+    DISCOUNT = "discount", _("Complex: discount beyond the standard")
+    PAYMENT_DELAY = "payment_delay", _("Complex: payment delay beyond the standard")
+    OVERDUE_DEBT = "overdue_debt", _("Complex: the client has overdue debt")
+    MANUAL = "manual", _("Reassigned by hand")
+    REBALANCING = "rebalancing", _("Moved with its client by the rebalancing")
+
+
+COMPLEX_RULES = frozenset(
+    {
+        RoutingRule.AMOUNT,
+        RoutingRule.LINES,
+        RoutingRule.PRODUCT_GROUPS,
+        RoutingRule.DISCOUNT,
+        RoutingRule.PAYMENT_DELAY,
+        RoutingRule.OVERDUE_DEBT,
+    }
+)
+
+
+class ComplexOrderRules(models.Model):
+    """What makes a spontaneous client's request complex, so that its manager takes it.
+
+    An empty threshold switches its rule off. Every change is a new row; the latest is in force.
+    """
+
+    amount_above = money_field(_("amount above"), null=True, blank=True)
+    lines_above = models.PositiveIntegerField(_("more lines than"), null=True, blank=True)
+    product_groups = models.JSONField(_("product groups"), default=list, blank=True)
+    standard_discount_percent = models.DecimalField(
+        _("standard discount, %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    standard_payment_delay_days = models.PositiveIntegerField(
+        _("standard payment delay, days"), null=True, blank=True
+    )
+    overdue_debt = models.BooleanField(_("client with overdue debt"), default=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complex order rules")
+        verbose_name_plural = _("complex order rules")
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_above__isnull=True) | models.Q(amount_above__gte=0),
+                name="order_requests_rules_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(standard_discount_percent__isnull=True)
+                | models.Q(standard_discount_percent__gte=0, standard_discount_percent__lte=100),
+                name="order_requests_rules_discount_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class OrderRequest(models.Model):
+    """An incoming order request (заявка), routed to the person who serves it."""
+
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        related_name="order_requests",
+        verbose_name=_("client"),
+    )
+    description = models.TextField(_("what the client asks"), blank=True)
+    amount = money_field(_("amount"), default=0)
+    line_count = models.PositiveIntegerField(_("lines"), default=0)
+    product_groups = models.JSONField(_("product groups"), default=list, blank=True)
+    discount_percent = models.DecimalField(
+        _("discount, %"), max_digits=5, decimal_places=2, default=0
+    )
+    payment_delay_days = models.PositiveIntegerField(_("payment delay, days"), default=0)
+    source = models.CharField(_("source"), max_length=10, choices=RequestSource.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_order_requests",
+        verbose_name=_("assignee"),
+    )
+    routed_by_rule = models.CharField(_("routed by"), max_length=20, choices=RoutingRule.choices)
+    # The rule in words with the facts that decided it ("amount 812 000 ₽ above 500 000 ₽").
+    routing_reason = models.CharField(_("why here"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order request")
+        verbose_name_plural = _("order requests")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source__in=RequestSource.values),
+                name="order_requests_request_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=RequestStatus.values),
+                name="order_requests_request_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(routed_by_rule__in=RoutingRule.values),
+                name="order_requests_request_rule_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="order_requests_request_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="order_requests_request_discount_percent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "status"], name="order_requests_queue_idx"),
+            models.Index(fields=["client", "status"], name="order_requests_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.pk} {self.client}"
+
+    @property
+    def is_complex(self) -> bool:
+        return self.routed_by_rule in COMPLEX_RULES
+
+
+class OrderRequestChange(models.Model):
+    """Who held a request before and after a change, who made it and why."""
+
+    request = models.ForeignKey(
+        OrderRequest, on_delete=models.CASCADE, related_name="changes", verbose_name=_("request")
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous"),
+    )
+    new = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new"),
+    )
+    rule = models.CharField(_("rule"), max_length=20, choices=RoutingRule.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request assignment change")
+        verbose_name_plural = _("request assignment changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.previous} → {self.new}"
+
+
+class Notification(models.Model):
+    """A message to one user inside the application (a copy also goes by e-mail).
+
+    It lives here, the lowest of the apps that notify (requests and portfolios), so both reach it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="order_requests_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.text

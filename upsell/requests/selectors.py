@@ -1,0 +1,67 @@
+"""Reads of order requests: the complex rules in force, queues with waiting times, history."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from upsell.accounts.models import User
+from upsell.clients.models import Client, ClientAudit
+from upsell.requests.access import requests_visible_to
+from upsell.requests.models import (
+    WAITING_STATUSES,
+    ComplexOrderRules,
+    Notification,
+    OrderRequest,
+    OrderRequestChange,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComplexRules:
+    """What makes a spontaneous client's request complex; None switches a threshold off."""
+
+    amount_above: Decimal | None = Decimal(500_000)
+    lines_above: int | None = 20
+    product_groups: tuple[str, ...] = field(default_factory=tuple)
+    standard_discount_percent: Decimal | None = Decimal(5)
+    standard_payment_delay_days: int | None = 30
+    overdue_debt: bool = True
+
+
+def complex_rules_current() -> ComplexRules:
+    """The rules as the head of sales last set them, else the defaults."""
+    rules = ComplexOrderRules.objects.order_by("-changed_at", "-id").first()
+    if rules is None:
+        return ComplexRules()
+    return ComplexRules(
+        amount_above=rules.amount_above,
+        lines_above=rules.lines_above,
+        product_groups=tuple(rules.product_groups),
+        standard_discount_percent=rules.standard_discount_percent,
+        standard_payment_delay_days=rules.standard_payment_delay_days,
+        overdue_debt=rules.overdue_debt,
+    )
+
+
+def client_overdue_debt(*, client: Client) -> Decimal:
+    """The client's debt past its payment terms, as the latest audit measured it."""
+    audit = ClientAudit.objects.filter(client=client).values_list("metrics", flat=True).first()
+    value = (audit or {}).get("overdue_debt")
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def request_queue(*, user: User, assignee: User | None = None) -> QuerySet[OrderRequest]:
+    """The waiting requests ``user`` may see, oldest first (``assignee``'s alone if given)."""
+    requests = requests_visible_to(user).filter(status__in=WAITING_STATUSES)
+    if assignee is not None:
+        requests = requests.filter(assignee=assignee)
+    return requests.select_related("client", "assignee").order_by("created_at", "id")
+
+
+def request_history(*, request: OrderRequest) -> QuerySet[OrderRequestChange]:
+    return request.changes.select_related("previous", "new", "changed_by")
+
+
+def notifications_of(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")

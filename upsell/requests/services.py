@@ -1,0 +1,351 @@
+"""Use-cases of order requests and notifications. Pages, the API and the portfolio routing call
+these; a request is routed the moment it is created."""
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from upsell.accounts.models import Role, User
+from upsell.clients.models import Client
+from upsell.clients.selectors import managed_statuses_current
+from upsell.core.templatetags.formatting import format_money
+from upsell.requests.models import (
+    COMPLEX_RULES,
+    WAITING_STATUSES,
+    ComplexOrderRules,
+    Notification,
+    OrderRequest,
+    OrderRequestChange,
+    RequestSource,
+    RequestStatus,
+    RoutingRule,
+)
+from upsell.requests.selectors import ComplexRules, client_overdue_debt, complex_rules_current
+
+
+def notification_send(*, user: User, text: str, url: str = "") -> Notification:
+    """Tell ``user`` in the application and, once the change is committed, by e-mail."""
+    notification = Notification.objects.create(user=user, text=text[:500], url=url)
+    if user.email:
+        # robust: a mail server that is down must not undo or fail what was decided.
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=text[:120], message=text, from_email=None, recipient_list=[user.email]
+            ),
+            robust=True,
+        )
+    return notification
+
+
+def notifications_mark_read(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def client_is_motivated(*, client: Client, managed_statuses: Iterable[str]) -> bool:
+    return client.plans_budget or client.status in managed_statuses
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestDetails:
+    """What a request asks for, as the form, the API or a file gives it."""
+
+    description: str = ""
+    amount: Decimal = Decimal(0)
+    line_count: int = 0
+    product_groups: tuple[str, ...] = field(default_factory=tuple)
+    discount_percent: Decimal = Decimal(0)
+    payment_delay_days: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Routing:
+    assignee: User | None
+    rule: RoutingRule
+    reason: str
+
+
+def _complex_reason(
+    *, client: Client, details: RequestDetails, rules: ComplexRules
+) -> Routing | None:
+    """The first complex rule the request meets, in words with the fact that decided it."""
+    manager = client.manager
+    if rules.amount_above is not None and details.amount > rules.amount_above:
+        reason = _("Amount %(amount)s is above %(limit)s") % {
+            "amount": format_money(details.amount),
+            "limit": format_money(rules.amount_above),
+        }
+        return Routing(assignee=manager, rule=RoutingRule.AMOUNT, reason=reason)
+    if rules.lines_above is not None and details.line_count > rules.lines_above:
+        reason = _("%(lines)s lines, more than %(limit)s") % {
+            "lines": details.line_count,
+            "limit": rules.lines_above,
+        }
+        return Routing(assignee=manager, rule=RoutingRule.LINES, reason=reason)
+    chosen = sorted(set(details.product_groups) & set(rules.product_groups))
+    if chosen:
+        reason = _("Products from groups the manager handles: %(groups)s") % {
+            "groups": ", ".join(chosen)
+        }
+        return Routing(assignee=manager, rule=RoutingRule.PRODUCT_GROUPS, reason=reason)
+    if (
+        rules.standard_discount_percent is not None
+        and details.discount_percent > rules.standard_discount_percent
+    ):
+        reason = _("Discount %(asked)s %% beyond the standard %(limit)s %%") % {
+            "asked": details.discount_percent,
+            "limit": rules.standard_discount_percent,
+        }
+        return Routing(assignee=manager, rule=RoutingRule.DISCOUNT, reason=reason)
+    if (
+        rules.standard_payment_delay_days is not None
+        and details.payment_delay_days > rules.standard_payment_delay_days
+    ):
+        reason = _("Payment delay of %(asked)s days beyond the standard %(limit)s") % {
+            "asked": details.payment_delay_days,
+            "limit": rules.standard_payment_delay_days,
+        }
+        return Routing(assignee=manager, rule=RoutingRule.PAYMENT_DELAY, reason=reason)
+    if rules.overdue_debt:
+        debt = client_overdue_debt(client=client)
+        if debt > 0:
+            reason = _("The client owes %(debt)s past its terms") % {"debt": format_money(debt)}
+            return Routing(assignee=manager, rule=RoutingRule.OVERDUE_DEBT, reason=reason)
+    return None
+
+
+def order_request_route(
+    *,
+    client: Client,
+    details: RequestDetails,
+    rules: ComplexRules,
+    managed_statuses: Iterable[str],
+) -> Routing:
+    """Who takes a request of ``client``: the manager of a motivated client; the assistant of a
+    spontaneous one unless the request is complex; the manager when there is no assistant."""
+    if client.manager is None:
+        return Routing(
+            assignee=None,
+            rule=RoutingRule.NO_MANAGER,
+            reason=_("The client has no manager yet"),
+        )
+    if client_is_motivated(client=client, managed_statuses=managed_statuses):
+        return Routing(
+            assignee=client.manager,
+            rule=RoutingRule.MOTIVATED,
+            reason=_("Motivated client: served by its manager"),
+        )
+    complex_routing = _complex_reason(client=client, details=details, rules=rules)
+    if complex_routing is not None:
+        return complex_routing
+    if client.assistant is None:
+        return Routing(
+            assignee=client.manager,
+            rule=RoutingRule.NO_ASSISTANT,
+            reason=_("Spontaneous client with no assistant: its manager takes it"),
+        )
+    return Routing(
+        assignee=client.assistant,
+        rule=RoutingRule.SPONTANEOUS,
+        reason=_("Spontaneous client, simple order: its assistant"),
+    )
+
+
+def _validate_details(details: RequestDetails) -> None:
+    errors: dict[str, str] = {}
+    if details.amount < 0:
+        errors["amount"] = _("An amount cannot be negative.")
+    if details.line_count < 0:
+        errors["line_count"] = _("The number of lines cannot be negative.")
+    if not Decimal(0) <= details.discount_percent <= Decimal(100):
+        errors["discount_percent"] = _("A discount is between 0 and 100 %.")
+    if details.payment_delay_days < 0:
+        errors["payment_delay_days"] = _("A payment delay cannot be negative.")
+    if not details.description.strip() and details.amount == 0 and details.line_count == 0:
+        errors["description"] = _("Say what the client asks for, or give its amount or lines.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _notify_assignee(request: OrderRequest, assignee: User | None) -> None:
+    if assignee is None:
+        return
+    notification_send(
+        user=assignee,
+        text=_("Request № %(number)s of %(client)s is yours: %(reason)s")
+        % {
+            "number": request.pk,
+            "client": request.client.name,
+            "reason": request.routing_reason,
+        },
+        url=reverse("requests:detail", kwargs={"request_id": request.pk}),
+    )
+
+
+def order_request_create(
+    *, client: Client, details: RequestDetails, source: RequestSource, created_by: User | None
+) -> OrderRequest:
+    """Take a request and route it at once; its assignee is told."""
+    _validate_details(details)
+    routing = order_request_route(
+        client=client,
+        details=details,
+        rules=complex_rules_current(),
+        managed_statuses=managed_statuses_current(),
+    )
+    with transaction.atomic():
+        request = OrderRequest.objects.create(
+            client=client,
+            description=details.description.strip(),
+            amount=details.amount,
+            line_count=details.line_count,
+            product_groups=sorted(set(details.product_groups)),
+            discount_percent=details.discount_percent,
+            payment_delay_days=details.payment_delay_days,
+            source=source,
+            assignee=routing.assignee,
+            routed_by_rule=routing.rule,
+            routing_reason=routing.reason[:500],
+            created_by=created_by,
+        )
+        OrderRequestChange.objects.create(
+            request=request,
+            previous=None,
+            new=routing.assignee,
+            rule=routing.rule,
+            reason=routing.reason[:500],
+            changed_by=created_by,
+        )
+        _notify_assignee(request, routing.assignee)
+    return request
+
+
+def _move(
+    request: OrderRequest, *, assignee: User | None, rule: RoutingRule, reason: str,
+    changed_by: User | None,
+) -> None:  # fmt: skip
+    OrderRequestChange.objects.create(
+        request=request,
+        previous=request.assignee,
+        new=assignee,
+        rule=rule,
+        reason=reason[:500],
+        changed_by=changed_by,
+    )
+    request.assignee = assignee
+    request.routed_by_rule = rule
+    request.routing_reason = reason[:500]
+    request.save(update_fields=["assignee", "routed_by_rule", "routing_reason", "updated_at"])
+    _notify_assignee(request, assignee)
+
+
+def order_request_reassign(
+    *, request: OrderRequest, assignee: User | None, changed_by: User, reason: str
+) -> OrderRequest:
+    """Hand a waiting request to the client's manager (``assignee`` None) or its assistant.
+
+    Nobody else may hold it: only they see the client, and an assistant only a spontaneous one.
+    """
+    client = request.client
+    target = assignee or client.manager
+    errors: dict[str, str] = {}
+    if request.status not in WAITING_STATUSES:
+        errors["status"] = _("A request that is done or cancelled stays where it is.")
+    if target is None:
+        errors["assignee"] = _("The client has no manager to hand the request to.")
+    elif target.pk not in {client.manager_id, client.assistant_id} or not target.is_active:
+        errors["assignee"] = _("Only the client's manager or assistant can take its requests.")
+    elif target.role == Role.ASSISTANT and client_is_motivated(
+        client=client, managed_statuses=managed_statuses_current()
+    ):
+        errors["assignee"] = _("A motivated client's requests stay with its manager.")
+    if errors:
+        raise ValidationError(errors)
+    if target == request.assignee:
+        return request
+    with transaction.atomic():
+        _move(
+            request,
+            assignee=target,
+            rule=RoutingRule.MANUAL,
+            reason=reason.strip() or _("Reassigned by %(user)s") % {"user": changed_by},
+            changed_by=changed_by,
+        )
+    return request
+
+
+ALLOWED_TRANSITIONS = {
+    RequestStatus.OPEN: {RequestStatus.IN_WORK, RequestStatus.DONE, RequestStatus.CANCELLED},
+    RequestStatus.IN_WORK: {RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.OPEN},
+    RequestStatus.DONE: set(),
+    RequestStatus.CANCELLED: set(),
+}
+
+
+def order_request_status_set(*, request: OrderRequest, status: str) -> OrderRequest:
+    if status not in ALLOWED_TRANSITIONS.get(RequestStatus(request.status), set()):
+        raise ValidationError(
+            {
+                "status": _("A request cannot go from %(old)s to %(new)s.")
+                % {
+                    "old": request.get_status_display(),
+                    "new": status,
+                }
+            }
+        )
+    request.status = status
+    request.save(update_fields=["status", "updated_at"])
+    return request
+
+
+def order_requests_follow_clients(
+    *, client_ids: Iterable[int], rule: RoutingRule, reason: str, changed_by: User | None
+) -> int:
+    """Move the waiting requests of these clients to whoever serves them now; the count moved.
+
+    Complex requests and those of motivated clients go to the manager, the others to the
+    assistant if the client has one.
+    """
+    managed = managed_statuses_current()
+    moved = 0
+    waiting = (
+        OrderRequest.objects.filter(client_id__in=list(client_ids), status__in=WAITING_STATUSES)
+        .select_related("client", "client__manager", "client__assistant", "assignee")
+        .order_by("id")
+    )
+    for request in waiting:
+        client = request.client
+        if client.manager is None:
+            continue
+        simple = request.routed_by_rule not in COMPLEX_RULES
+        spontaneous = not client_is_motivated(client=client, managed_statuses=managed)
+        target = client.assistant if simple and spontaneous and client.assistant else client.manager
+        if target != request.assignee:
+            _move(request, assignee=target, rule=rule, reason=reason, changed_by=changed_by)
+            moved += 1
+    return moved
+
+
+def complex_rules_update(*, rules: ComplexRules, changed_by: User) -> ComplexOrderRules:
+    """Put new complex rules in force; earlier ones stay as history."""
+    errors: dict[str, str] = {}
+    if rules.amount_above is not None and rules.amount_above < 0:
+        errors["amount_above"] = _("A threshold cannot be negative.")
+    if rules.standard_discount_percent is not None and not (
+        Decimal(0) <= rules.standard_discount_percent <= Decimal(100)
+    ):
+        errors["standard_discount_percent"] = _("A discount is between 0 and 100 %.")
+    if errors:
+        raise ValidationError(errors)
+    values = asdict(rules) | {
+        "product_groups": sorted({group.strip() for group in rules.product_groups if group.strip()})
+    }
+    return ComplexOrderRules.objects.create(**values, changed_by=changed_by)

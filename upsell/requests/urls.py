@@ -1,0 +1,14 @@
+from django.urls import path
+
+from upsell.requests import views
+
+app_name = "requests"
+urlpatterns = [
+    path("", views.request_queues, name="queues"),
+    path("new/", views.request_create, name="create"),
+    path("rules/", views.complex_rules, name="rules"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("<int:request_id>/", views.request_detail, name="detail"),
+    path("<int:request_id>/reassign/", views.request_reassign, name="reassign"),
+    path("<int:request_id>/status/", views.request_status, name="status"),
+]

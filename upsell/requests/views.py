@@ -1,0 +1,191 @@
+"""The request screens: queues with waiting times, the request form and card, the complex
+rules, and the user's notifications. Every request is reached through the access funnel."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from upsell.accounts.http import authenticated_user
+from upsell.accounts.models import Role, User
+from upsell.requests.access import (
+    can_change_complex_rules,
+    can_create_requests,
+    can_reassign_request,
+    can_use_requests,
+    can_view_complex_rules,
+    can_work_on_request,
+    clients_for_requests,
+    get_request_for_user,
+    require,
+)
+from upsell.requests.forms import (
+    ComplexRulesForm,
+    OrderRequestForm,
+    RequestReassignForm,
+    RequestStatusForm,
+)
+from upsell.requests.models import OrderRequest, RequestSource
+from upsell.requests.selectors import (
+    complex_rules_current,
+    notifications_of,
+    request_history,
+    request_queue,
+)
+from upsell.requests.services import (
+    complex_rules_update,
+    notifications_mark_read,
+    order_request_create,
+    order_request_reassign,
+    order_request_status_set,
+)
+
+QUEUE_LIMIT = 500
+
+
+@require_GET
+@login_required
+def request_queues(request: HttpRequest) -> HttpResponse:
+    """The user's own queue; the head of sales and top management see every queue."""
+    user = authenticated_user(request)
+    require(can_use_requests(user))
+    waiting = list(request_queue(user=user)[:QUEUE_LIMIT])
+    queues: dict[User | None, list[OrderRequest]] = {}
+    for item in waiting:
+        queues.setdefault(item.assignee, []).append(item)
+    if user.role in (Role.MANAGER, Role.ASSISTANT):
+        own: dict[User | None, list[OrderRequest]] = {user: queues.get(user, [])}
+        queues = own | {person: items for person, items in queues.items() if person != user}
+    context = {
+        "queues": list(queues.items()),
+        "can_create": can_create_requests(user),
+        "can_see_rules": can_view_complex_rules(user),
+    }
+    return render(request, "requests/queues.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def request_create(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    require(can_create_requests(user))
+    form = OrderRequestForm(request.POST or None, clients=clients_for_requests(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = order_request_create(
+                client=form.cleaned_data["client"],
+                details=form.details(),
+                source=RequestSource.UI,
+                created_by=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Request № %(number)s taken: %(reason)s")
+                % {"number": created.pk, "reason": created.routing_reason},
+            )
+            return redirect("requests:detail", request_id=created.pk)
+    return render(request, "requests/request_form.html", {"form": form})
+
+
+def _render_card(
+    request: HttpRequest,
+    user: User,
+    order_request: OrderRequest,
+    *,
+    reassign_form: RequestReassignForm | None = None,
+) -> HttpResponse:
+    can_reassign = can_reassign_request(user, order_request)
+    if reassign_form is None and can_reassign:
+        reassign_form = RequestReassignForm(
+            request=order_request, initial={"assignee": order_request.assignee}
+        )
+    context = {
+        "order_request": order_request,
+        "history": request_history(request=order_request),
+        "reassign_form": reassign_form if can_reassign else None,
+        "can_work": can_work_on_request(user, order_request),
+    }
+    return render(request, "requests/request_detail.html", context)
+
+
+@require_GET
+@login_required
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    return _render_card(request, user, get_request_for_user(user, request_id))
+
+
+@require_POST
+@login_required
+def request_reassign(request: HttpRequest, request_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    order_request = get_request_for_user(user, request_id)
+    require(can_reassign_request(user, order_request))
+    form = RequestReassignForm(request.POST, request=order_request)
+    if form.is_valid():
+        try:
+            order_request_reassign(
+                request=order_request,
+                assignee=form.cleaned_data["assignee"],
+                changed_by=user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The request is handed over."))
+            return redirect("requests:detail", request_id=order_request.pk)
+    return _render_card(request, user, order_request, reassign_form=form)
+
+
+@require_POST
+@login_required
+def request_status(request: HttpRequest, request_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    order_request = get_request_for_user(user, request_id)
+    require(can_work_on_request(user, order_request))
+    form = RequestStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            order_request_status_set(request=order_request, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("requests:detail", request_id=order_request.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def complex_rules(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    require(can_view_complex_rules(user))
+    form = ComplexRulesForm(
+        request.POST if request.method == "POST" else None,
+        initial=ComplexRulesForm.initial_from(complex_rules_current()),
+    )
+    if request.method == "POST":
+        require(can_change_complex_rules(user))
+        if form.is_valid():
+            try:
+                complex_rules_update(rules=form.rules(), changed_by=user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The rules are saved. They route the next requests."))
+                return redirect("requests:rules")
+    context = {"form": form, "can_change": can_change_complex_rules(user)}
+    return render(request, "requests/rules.html", context)
+
+
+@require_GET
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    shown = list(notifications_of(user=user)[:100])
+    notifications_mark_read(user=user)
+    return render(request, "requests/notifications.html", {"notifications": shown})
