@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,59 +137,98 @@ def forecast_baselines_replace(
     open_months = sorted(set(months) - set(_locked_months(months)))
     computed_at = timezone.now()
     managers = dict(Client.objects.filter(manager__isnull=False).values_list("id", "manager_id"))
+    # One transaction: pages never see half a run, and SQLite writes it in one go.
+    with transaction.atomic():
+        written = _baselines_write(rows, open_months, managers, computed_at, model)
+        ForecastCell.objects.filter(month__in=open_months).exclude(baseline_at=computed_at).update(
+            expected_orders=0,
+            baseline=0,
+            baseline_low=0,
+            baseline_high=0,
+            baseline_model="",
+            baseline_at=computed_at,
+        )
+    return written
+
+
+def _baselines_write(
+    rows: Iterable[BaselineRow],
+    open_months: Sequence[dt.date],
+    managers: dict[int, int],
+    computed_at: dt.datetime,
+    model: str,
+) -> int:
+    ops = connection.ops
+    months = {month: ops.adapt_datefield_value(month) for month in open_months}
+    stamp = ops.adapt_datetimefield_value(computed_at)
     written = 0
-    batch: list[ForecastCell] = []
+    batch: list[tuple[Any, ...]] = []
     for row in rows:
-        if row.month not in open_months:
+        if row.month not in months:
             continue
         batch.append(
-            ForecastCell(
-                client_id=row.client_id,
-                month=row.month,
-                manager_id=managers.get(row.client_id),
-                expected_orders=row.expected_orders,
-                baseline=row.amount,
-                baseline_low=row.low,
-                baseline_high=row.high,
-                baseline_model=model,
-                baseline_at=computed_at,
+            (
+                row.client_id,
+                months[row.month],
+                managers.get(row.client_id),
+                ops.adapt_decimalfield_value(row.expected_orders, 10, 3),
+                ops.adapt_decimalfield_value(row.amount, 16, 2),
+                ops.adapt_decimalfield_value(row.low, 16, 2),
+                ops.adapt_decimalfield_value(row.high, 16, 2),
+                model,
+                stamp,
+                None,
+                "",
+                "",
+                0,
             )
         )
         if len(batch) >= BULK_BATCH:
             written += _baselines_upsert(batch)
             batch = []
-    written += _baselines_upsert(batch)
-    ForecastCell.objects.filter(month__in=open_months).exclude(baseline_at=computed_at).update(
-        expected_orders=0,
-        baseline=0,
-        baseline_low=0,
-        baseline_high=0,
-        baseline_model="",
-        baseline_at=computed_at,
-    )
-    return written
+    return written + _baselines_upsert(batch)
 
 
 def _locked_months(months: Sequence[dt.date]) -> list[dt.date]:
     return list(ForecastLock.objects.filter(month__in=months).values_list("month", flat=True))
 
 
-def _baselines_upsert(batch: list[ForecastCell]) -> int:
+_BASELINE_COLUMNS = (
+    "expected_orders",
+    "baseline",
+    "baseline_low",
+    "baseline_high",
+    "baseline_model",
+    "baseline_at",
+)
+_NEW_CELL_DEFAULTS = ("amount", "confidence", "comment", "version")
+
+
+def _baselines_upsert(batch: list[tuple[Any, ...]]) -> int:
+    """Insert or update the baseline columns of a batch of rows.
+
+    Written as SQL because the ORM builds each row in Python: for the 720 000 cells of a large
+    company that costs minutes, the plain statement seconds. ``ON CONFLICT … DO UPDATE`` reads
+    the same on SQLite and PostgreSQL; a new cell starts without the manager's figures.
+    """
     if not batch:
         return 0
-    ForecastCell.objects.bulk_create(
-        batch,
-        update_conflicts=True,
-        unique_fields=["client", "month"],
-        update_fields=[
-            "expected_orders",
-            "baseline",
-            "baseline_low",
-            "baseline_high",
-            "baseline_model",
-            "baseline_at",
-        ],
+    ops = connection.ops
+    table = ops.quote_name(ForecastCell._meta.db_table)
+    columns = ["client_id", "month", "manager_id", *_BASELINE_COLUMNS, *_NEW_CELL_DEFAULTS]
+    quoted = ", ".join(ops.quote_name(column) for column in columns)
+    updates = ", ".join(
+        f"{ops.quote_name(column)} = excluded.{ops.quote_name(column)}"
+        for column in _BASELINE_COLUMNS
     )
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {table} ({quoted}) VALUES ({placeholders}) "  # noqa: S608 - model's own names
+        f"ON CONFLICT ({ops.quote_name('client_id')}, {ops.quote_name('month')}) "
+        f"DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, batch)
     return len(batch)
 
 
