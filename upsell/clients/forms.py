@@ -142,6 +142,9 @@ class ClientReassignForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The card holds other apps' forms too (a status override has its own reason field):
+        # ids of its own keep the labels pointing at the right inputs.
+        kwargs.setdefault("auto_id", "reassign_%s")
         super().__init__(*args, **kwargs)
         for name, role in (("manager", Role.MANAGER), ("assistant", Role.ASSISTANT)):
             cast(forms.ModelChoiceField[User], self.fields[name]).queryset = _active(role)

@@ -167,6 +167,7 @@ def _render_card(
         "history": client_assignment_history(client=client),
         "months": months,
         "chart": _chart_data(months),
+        "shipped_in_chart": any(total for _, total in months),
         "shipped_last_year": sum((total for _, total in months[-12:]), Decimal(0)),
         "shipped_year_before": sum((total for _, total in months[-24:-12]), Decimal(0)),
         "paid_last_year": paid_last_year or Decimal(0),

@@ -86,10 +86,10 @@ def payments(annas_client):
 
 def chart(response):
     html = response.content.decode()
-    data = re.search(
+    [data] = re.findall(
         r'<script id="monthly-shipments-data" type="application/json">(.*?)</script>', html
     )
-    return json.loads(data.group(1))
+    return json.loads(data)
 
 
 def test_a_manager_opens_the_card_of_its_client(
@@ -147,7 +147,7 @@ def test_the_chart_speaks_russian_to_a_russian_reader(client, manager_anna, anna
     assert data["separators"] == ",\xa0"
 
 
-def test_the_card_has_no_inline_script(client, manager_anna, annas_client):
+def test_the_card_has_no_inline_script(client, manager_anna, annas_client, history):
     client.force_login(manager_anna)
 
     html = client.get(f"/clients/{annas_client.pk}/").content.decode()
@@ -157,6 +157,16 @@ def test_the_card_has_no_inline_script(client, manager_anna, annas_client):
         ' id="monthly-shipments-data" type="application/json"'
     ]
     assert ' style="' not in html
+
+
+def test_a_client_without_recent_shipments_gets_no_empty_chart(client, manager_anna, annas_client):
+    shipment(annas_client, number="OLD", date=dt.date(2022, 5, 1), lines=[("S", "Клей", "1", "9")])
+    client.force_login(manager_anna)
+
+    html = client.get(f"/clients/{annas_client.pk}/").content.decode()
+
+    assert "monthly-shipments-data" not in html
+    assert "No shipments in these 36 months." in html
 
 
 def test_another_managers_client_does_not_exist_for_a_manager(client, manager_anna, boris_client):
@@ -300,6 +310,16 @@ def test_a_document_of_another_client_is_not_found(
     assert (
         client.get(f"/clients/{annas_client.pk}/shipments/{annas_document.pk}/").status_code == 404
     )
+
+
+def test_the_budget_year_is_a_year_not_a_number(client, manager_anna, annas_client):
+    annas_client.annual_budget, annas_client.budget_year = Decimal(5_000_000), 2026
+    annas_client.save(update_fields=["annual_budget", "budget_year"])
+    client.force_login(manager_anna)
+
+    html = client.get(f"/clients/{annas_client.pk}/", headers={"Accept-Language": "ru"})
+
+    assert '<div class="kpi-note">на 2026 год</div>' in html.content.decode()
 
 
 def test_html_ids_stay_whole_when_numbers_are_grouped(client, manager_anna, annas_client):

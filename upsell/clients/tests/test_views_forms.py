@@ -113,9 +113,9 @@ def test_a_manager_creates_a_client_and_becomes_its_manager(client, manager_anna
     created = Client.objects.get(name='ООО "Новый"')
     assert response["Location"] == f"/clients/{created.pk}/"
     assert (created.tax_id, created.manager, created.assistant) == (NEW_TAX_ID, manager_anna, None)
-    assert list(created.assignment_changes.values_list("role", "previous", "new")) == [
-        ("manager", None, manager_anna.pk)
-    ]
+    assert [
+        (change.role, change.previous, change.new) for change in created.assignment_changes.all()
+    ] == [("manager", None, manager_anna)]
 
 
 def test_the_head_of_sales_creates_a_client_without_a_manager(client, head_of_sales):

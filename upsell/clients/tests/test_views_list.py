@@ -283,7 +283,7 @@ def test_the_xlsx_export_holds_exactly_the_visible_clients(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert response["Content-Disposition"].startswith('attachment; filename="clients-')
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     rows = [
         [Decimal(str(value)) if isinstance(value, float) else value for value in row]
         for row in sheet.iter_rows(values_only=True)
@@ -296,7 +296,7 @@ def test_the_export_follows_the_filters_and_the_sort(client, head_of_sales, port
 
     response = client.get("/clients/export.xlsx", {"segment": "Опт", "sort": "-name"})
 
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
         'ООО "Гамма"',
         'ООО "Бета"',
