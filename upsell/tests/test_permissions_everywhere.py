@@ -559,19 +559,24 @@ FORM = {
     "annual_budget": "1000",
     "budget_year": "2026",
     "reason": "Взлом",
+    "description": "Взлом",
     "kind": "clients",
     "keep_valid_rows": "on",
 }
 CLIENTS_FILE = "Контрагент;ИНН\nВзлом;7707083893\n".encode()
 
 
-def send_form(client: HttpClient, method: str, url: str) -> HttpResponseBase:
+def send_form(client: HttpClient, world: World, method: str, url: str) -> HttpResponseBase:
+    # Fields that name a thing ("client", "client_id") name Boris's.
+    form = FORM | {
+        field: thing.pk for name, thing in world.things.items() for field in (name, f"{name}_id")
+    }
     if method == "GET":
         return client.get(url)
     if method == "POST":
-        return client.post(url, FORM | {"file": SimpleUploadedFile("clients.csv", CLIENTS_FILE)})
+        return client.post(url, form | {"file": SimpleUploadedFile("clients.csv", CLIENTS_FILE)})
     return client.generic(
-        method, url, urlencode(FORM), content_type="application/x-www-form-urlencoded"
+        method, url, urlencode(form), content_type="application/x-www-form-urlencoded"
     )
 
 
@@ -615,7 +620,7 @@ def test_page(world, page, persona):
                     rule_.expected(persona, method),
                     method=method,
                     is_api=False,
-                    send=partial(send_form, client, method, url),
+                    send=partial(send_form, client, world, method, url),
                 )
             ]
     assert problems == []
@@ -630,9 +635,12 @@ def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def example_of(schema: dict[str, Any]) -> Any:
-    """A valid, hostile value for ``schema``: what someone allowed could send, so that a refusal
-    is the rule at work and not bad input."""
+def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
+    """A valid, hostile value for ``schema`` (of the field ``name``): what someone allowed could
+    send, with the ids of Boris's things, so that a refusal is the rule at work and not bad
+    input."""
+    if name in THING_FOR_PARAMETER:
+        return world.things[THING_FOR_PARAMETER[name]].pk
     schema = _resolve(schema)
     if "default" in schema:
         return schema["default"]
@@ -640,12 +648,15 @@ def example_of(schema: dict[str, Any]) -> Any:
         options = [_resolve(option) for option in schema["anyOf"]]
         if {"type": "null"} in options:
             return None
-        return example_of(options[0])
+        return example_of(options[0], world)
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")
     if kind == "object":
-        return {name: example_of(part) for name, part in schema.get("properties", {}).items()}
+        return {
+            name: example_of(part, world, name)
+            for name, part in schema.get("properties", {}).items()
+        }
     if kind == "array":
         return []
     if kind == "boolean":
@@ -693,7 +704,7 @@ def test_api_operation(world, operation, persona):
         if operation.body is None:
             return client.generic(operation.method, path)
         [(content_type, media)] = operation.body["content"].items()
-        payload = example_of(media["schema"])
+        payload = example_of(media["schema"], world)
         if content_type == "multipart/form-data":
             return client.generic(
                 operation.method,
