@@ -1,0 +1,86 @@
+"""The workload board as the head of sales and as top management."""
+
+import re
+from html import unescape
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from upsell.accounts.models import Role
+from upsell.accounts.tests.factories import UserFactory
+from upsell.clients.models import ClientAssignmentChange, ClientStatus
+from upsell.clients.tests.factories import ClientFactory
+from upsell.portfolios.models import WorkloadSettings
+from upsell.portfolios.selectors import workload_settings_current
+
+
+def signed_in(user):
+    client = HttpClient()
+    client.force_login(user)
+    return client
+
+
+def text(response):
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+@pytest.fixture
+def once(manager_anna, assistant_vera):
+    return ClientFactory.create(
+        name='ООО "Разовый"', manager=manager_anna, status=ClientStatus.ONE_TIME
+    )
+
+
+def test_the_head_of_sales_sees_the_board_and_the_proposal(once, head_of_sales):
+    response = signed_in(head_of_sales).get(reverse("portfolios:workload"))
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "Иванова Анна Manager 0 1 0 % 0.00 0 —" in page
+    assert (
+        'ООО "Разовый" Москва Розница Assistant — Смирнова Вера Spontaneous client: to the least '
+        "loaded assistant of its manager's team" in page
+    )
+
+
+def test_applying_the_proposal_from_the_board(once, head_of_sales, assistant_vera):
+    key = f"{once.pk}:assistant:{assistant_vera.pk}"
+
+    response = signed_in(head_of_sales).post(reverse("portfolios:rebalance"), {"move": [key]})
+
+    assert response.status_code == 302
+    once.refresh_from_db()
+    assert once.assistant == assistant_vera
+    assert ClientAssignmentChange.objects.get(client=once).changed_by == head_of_sales
+
+
+def test_the_head_of_sales_sets_capacity_and_pool(head_of_sales):
+    pool = UserFactory.create(username="polina", role=Role.ASSISTANT)
+
+    response = signed_in(head_of_sales).post(
+        reverse("portfolios:settings"),
+        {"max_motivated_per_manager": "45", "pool_assistant": pool.pk},
+    )
+
+    assert response.status_code == 302
+    config = workload_settings_current()
+    assert (config.max_motivated_per_manager, config.pool_assistant) == (45, pool)
+
+
+def test_top_management_sees_the_board_but_neither_proposal_nor_changes(
+    once, top_manager, assistant_vera
+):
+    browser = signed_in(top_manager)
+
+    page = text(browser.get(reverse("portfolios:workload")))
+    refused = browser.post(
+        reverse("portfolios:rebalance"), {"move": [f"{once.pk}:assistant:{assistant_vera.pk}"]}
+    )
+
+    assert "Rebalancing proposal" not in page
+    assert refused.status_code == 403
+    once.refresh_from_db()
+    assert once.assistant is None
+    assert ClientAssignmentChange.objects.count() == 0
+    assert WorkloadSettings.objects.count() == 0
