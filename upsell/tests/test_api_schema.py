@@ -167,7 +167,7 @@ def bearer(request, company, connections_kept_open):
 @pytest.mark.django_db
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     database=None,
