@@ -175,8 +175,9 @@ def _validate_details(details: RequestDetails) -> None:
         raise ValidationError(errors)
 
 
-def _notify_assignee(request: OrderRequest, assignee: User | None) -> None:
-    if assignee is None:
+def _notify_assignee(request: OrderRequest, assignee: User | None, actor: User | None) -> None:
+    # Whoever hands a request to itself knows already.
+    if assignee is None or assignee == actor:
         return
     notification_send(
         user=assignee,
@@ -224,7 +225,7 @@ def order_request_create(
             reason=routing.reason[:500],
             changed_by=created_by,
         )
-        _notify_assignee(request, routing.assignee)
+        _notify_assignee(request, routing.assignee, created_by)
     return request
 
 
@@ -244,7 +245,7 @@ def _move(
     request.routed_by_rule = rule
     request.routing_reason = reason[:500]
     request.save(update_fields=["assignee", "routed_by_rule", "routing_reason", "updated_at"])
-    _notify_assignee(request, assignee)
+    _notify_assignee(request, assignee, changed_by)
 
 
 def order_request_reassign(

@@ -66,13 +66,13 @@ def test_a_motivated_client_s_request_goes_to_its_manager(regular, manager_anna)
 
 
 def test_a_simple_request_of_a_spontaneous_client_goes_to_its_assistant_who_is_told(
-    one_time, assistant_vera, django_capture_on_commit_callbacks
+    one_time, manager_anna, assistant_vera, django_capture_on_commit_callbacks
 ):
     assistant_vera.email = "vera@example.com"
     assistant_vera.save(update_fields=["email"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        request = take(one_time, assistant_vera, amount=Decimal("12000.00"), line_count=3)
+        request = take(one_time, manager_anna, amount=Decimal("12000.00"), line_count=3)
 
     assert placed(request) == (
         "vera", RoutingRule.SPONTANEOUS, "Spontaneous client, simple order: its assistant"

@@ -43,7 +43,7 @@ def regular(manager_anna):
     )
 
 
-def test_a_request_taken_on_the_form_goes_to_the_assistant(one_time, manager_anna):
+def test_a_request_taken_on_the_form_goes_to_the_assistant(one_time, manager_anna, assistant_vera):
     response = signed_in(manager_anna).post(
         reverse("requests:create"),
         {"client": one_time.pk, "description": "Болты", "amount": "1200", "line_count": "2",
@@ -53,8 +53,8 @@ def test_a_request_taken_on_the_form_goes_to_the_assistant(one_time, manager_ann
     request = OrderRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("requests:detail", kwargs={"request_id": request.pk})
-    assert (request.assignee.username, request.source, request.product_groups) == (
-        "vera", RequestSource.UI, ["Крепёж", "Метизы"]
+    assert (request.assignee, request.source, request.product_groups) == (
+        assistant_vera, RequestSource.UI, ["Крепёж", "Метизы"]
     )  # fmt: skip
 
 
@@ -130,3 +130,32 @@ def test_top_management_reads_the_rules_but_does_not_change_them(top_manager):
     assert browser.get(reverse("requests:rules")).status_code == 200
     assert browser.post(reverse("requests:rules"), {"amount_above": "1"}).status_code == 403
     assert ComplexOrderRules.objects.count() == 0
+
+
+def test_the_assignee_takes_a_request_into_work_and_finishes_it(one_time, assistant_vera):
+    request = OrderRequest.objects.create(
+        client=one_time, description="Болты", source=RequestSource.UI, assignee=assistant_vera,
+        routed_by_rule=RoutingRule.SPONTANEOUS,
+    )  # fmt: skip
+    url = reverse("requests:status", kwargs={"request_id": request.pk})
+    vera = signed_in(assistant_vera)
+
+    statuses = []
+    for status in ("in_work", "done", "open"):
+        vera.post(url, {"status": status})
+        request.refresh_from_db()
+        statuses.append(request.status)
+
+    # A finished request does not reopen.
+    assert statuses == ["in_work", "done", "done"]
+
+
+def test_nobody_is_told_of_a_request_it_takes_itself(regular, manager_anna):
+    signed_in(manager_anna).post(
+        reverse("requests:create"),
+        {"client": regular.pk, "description": "Болты", "amount": "0", "line_count": "0",
+         "discount_percent": "0", "payment_delay_days": "0"},
+    )  # fmt: skip
+
+    assert OrderRequest.objects.get().assignee == manager_anna
+    assert manager_anna.notifications.count() == 0
