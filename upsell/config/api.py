@@ -53,6 +53,11 @@ class UpsellAPI(NinjaAPI):
 api = UpsellAPI(
     title="Upsell API",
     version="1",
+    description=(
+        "Clients, products, shipments, payments and imports of Upsell, with the same access "
+        "rules as its pages. Integrations send `Authorization: Bearer <token>`; an "
+        "administrator makes a token with `upsell token USERNAME`. Amounts are decimal strings."
+    ),
     urls_namespace="api",
     auth=[BearerTokenAuth(), BrowserSessionAuth()],
     # Ninja's docs page takes Swagger UI from the ninja wheel's static files when ninja is an
