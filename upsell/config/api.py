@@ -54,9 +54,9 @@ api = UpsellAPI(
     title="Upsell API",
     version="1",
     description=(
-        "Clients, products, shipments, payments and imports of Upsell, with the same access "
-        "rules as its pages. Integrations send `Authorization: Bearer <token>`; an "
-        "administrator makes a token with `upsell token USERNAME`. Amounts are decimal strings."
+        "Upsell's data, under the same access rules as its pages. Integrations send "
+        "`Authorization: Bearer <token>`; an administrator makes a token with "
+        "`upsell token USERNAME`. Amounts are decimal strings."
     ),
     urls_namespace="api",
     auth=[BearerTokenAuth(), BrowserSessionAuth()],
