@@ -35,6 +35,15 @@ class GridCell:
     editable: bool
 
     @property
+    def key(self) -> str:
+        """The cell's address under the cells URL: ``<client id>/<YYYY-MM>``."""
+        return f"{self.client.pk}/{self.month:%Y-%m}"
+
+    @property
+    def dom_id(self) -> str:
+        return f"cell-{self.client.pk}-{self.month:%Y-%m}"
+
+    @property
     def version(self) -> int:
         return 0 if self.cell is None else self.cell.version
 

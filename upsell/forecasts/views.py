@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -76,6 +77,7 @@ def forecast_grid_page(request: HttpRequest) -> HttpResponse:
             can_edit=can_edit_grid(user, manager),
         )
         context["can_set_plans"] = can_set_plans(user)
+        context["cells_url"] = _cells_url()
     return render(request, "forecasts/grid.html", context)
 
 
@@ -86,9 +88,19 @@ def _month_or_404(text: str) -> dt.date:
         raise Http404("No such month") from None
 
 
+def _cells_url() -> str:
+    """Where the cells live: a cell's URL is this followed by ``GridCell.key``; reversed once
+    per page rather than once for each of its thousands of cells."""
+    return reverse("forecasts:cell", kwargs={"client_id": 1, "month": "2000-01"}).removesuffix(
+        "1/2000-01/"
+    )
+
+
 def _render_cell(request: HttpRequest, gc: GridCell, **context: Any) -> HttpResponse:
     part = "editor" if "form" in context else "cell"
-    return render(request, f"forecasts/grid.html#{part}", {"gc": gc, **context})
+    return render(
+        request, f"forecasts/grid.html#{part}", {"gc": gc, "cells_url": _cells_url(), **context}
+    )
 
 
 @require_http_methods(["GET", "POST"])
