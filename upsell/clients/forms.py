@@ -1,5 +1,6 @@
 """Forms of the client screens: they read input; the services decide and write."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
@@ -13,6 +14,16 @@ from upsell.clients.selectors import CLIENT_SORTS, ClientFilters
 from upsell.clients.services import ClientDetails
 
 SORT_CHOICES = [(key, key) for name in CLIENT_SORTS for key in (name, f"-{name}")]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilterMenu:
+    """A select of the client list's filters: its field, its options, the option chosen."""
+
+    name: str
+    label: str
+    choices: list[tuple[str, str]]
+    selected: str
 
 
 class ClientFilterForm(forms.Form):
@@ -37,24 +48,33 @@ class ClientFilterForm(forms.Form):
             }
         ),
     )
-    manager = forms.IntegerField(label=_("Manager"), required=False, widget=forms.Select)
-    segment = forms.CharField(label=_("Segment"), required=False, widget=forms.Select)
-    region = forms.CharField(label=_("Region"), required=False, widget=forms.Select)
+    manager = forms.IntegerField(label=_("Manager"), required=False)
+    segment = forms.CharField(label=_("Segment"), required=False)
+    region = forms.CharField(label=_("Region"), required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
-    shows_managers = False
+    menus: list["FilterMenu"] = []
 
     def offer_choices(
         self, *, managers: list[User], segments: list[str], regions: list[str]
     ) -> None:
-        everyone = ("", _("All"))
-        choices = {
-            "manager": [(str(manager.pk), str(manager)) for manager in managers],
-            "segment": [(segment, segment) for segment in segments],
-            "region": [(region, region) for region in regions],
-        }
-        for name, values in choices.items():
-            cast(forms.Select, self.fields[name].widget).choices = [everyone, *values]
-        self.shows_managers = len(managers) > 1
+        """The filter menus, drawn by the template itself: a page of the list stays cheap to
+        render with a hundred regions (form widgets render each option through a template)."""
+        everyone = ("", str(_("All")))
+        menus = [
+            ("manager", [(str(manager.pk), str(manager)) for manager in managers]),
+            ("segment", [(segment, segment) for segment in segments]),
+            ("region", [(region, region) for region in regions]),
+        ]
+        self.menus = [
+            FilterMenu(
+                name=name,
+                label=str(self.fields[name].label),
+                choices=[everyone, *choices],
+                selected=str(self.data.get(name, "")),
+            )
+            for name, choices in menus
+            if name != "manager" or len(choices) > 1
+        ]
 
     def filters(self) -> ClientFilters:
         self.is_valid()
