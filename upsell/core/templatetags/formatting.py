@@ -6,7 +6,7 @@ table cell is never blank by accident.
 """
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.conf import settings
@@ -62,10 +62,16 @@ def amount(value: Number | None) -> str:
     return EMPTY if value is None else format_amount(value)
 
 
+def _whole(value: Number) -> int:
+    """Rounded half up, as people round (Python's round() goes to the even neighbour)."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 @register.filter
 def number(value: Number | None) -> str:
     """A whole number with the thousands grouped."""
-    return EMPTY if value is None else formats.number_format(round(value), force_grouping=True)
+    return EMPTY if value is None else formats.number_format(_whole(value), force_grouping=True)
 
 
 @register.filter
@@ -81,7 +87,7 @@ def quantity(value: Decimal | None) -> str:
 @register.filter
 def percent(value: Number | None) -> str:
     """A share from 0 to 100 as a whole percent."""
-    return EMPTY if value is None else f"{formats.number_format(round(value))}\xa0%"
+    return EMPTY if value is None else f"{formats.number_format(_whole(value))}\xa0%"
 
 
 @register.filter
