@@ -30,6 +30,7 @@ demo: install
 	test -f $(DEMO_DIR)/shipments.csv || $(UPSELL) demodata --out $(DEMO_DIR)
 	$(UPSELL) import $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
 	$(UPSELL) audit
+	$(UPSELL) forecast
 	$(UPSELL) collectstatic --no-input -v 0
 	@echo
 	@echo "Upsell is at http://127.0.0.1:$(PORT)/ — log in as:"

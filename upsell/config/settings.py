@@ -142,6 +142,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
+# The day of each month on which the forecast of the coming months is locked as a snapshot.
+UPSELL_FORECAST_LOCK_DAY = env_int("UPSELL_FORECAST_LOCK_DAY", 25)
+
 # The master URL of a Spark cluster for `upsell audit --engine spark`; empty runs Spark locally.
 SPARK_MASTER = env_str("SPARK_MASTER", "")
 

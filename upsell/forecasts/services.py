@@ -33,7 +33,6 @@ from upsell.forecasts.months import month_add, month_start
 KOPECK = Decimal("0.01")
 MAX_AMOUNT = Decimal("99999999999999.99")
 BULK_BATCH = 2000
-DEFAULT_LOCK_DAY = 25
 
 
 class ForecastConflictError(Exception):
@@ -270,7 +269,7 @@ def forecast_snapshot_take(*, month: dt.date, locked_by: User | None = None) -> 
 
 def lock_day() -> int:
     """The day of each month on which the next month's forecast is locked."""
-    day = int(getattr(settings, "UPSELL_FORECAST_LOCK_DAY", DEFAULT_LOCK_DAY))
+    day = settings.UPSELL_FORECAST_LOCK_DAY
     return min(max(day, 1), 28)
 
 
