@@ -81,31 +81,45 @@ def kind_sniff(*, path: Path) -> str:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def _text_decode(data: bytes) -> tuple[str, bool]:
-    """The text of the file, and whether ``data`` itself is already UTF-8 without a BOM."""
+_UNREADABLE = (
+    "cannot read the file: it is neither a workbook nor text in UTF-8, UTF-16 or "
+    "Windows-1251 with a header row the import knows"
+)
+
+
+def _utf8_of(data: bytes, *, trust_utf8: bool) -> bytes:
+    """The file as UTF-8 without a BOM, whatever it was written in.
+
+    With ``trust_utf8``, a file whose start reads as UTF-8 is taken as UTF-8 without decoding
+    the rest here: polars checks it while parsing, and a file that fails comes back here
+    with ``trust_utf8`` off.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    else:
+        return data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-8"), True
+            return data.decode("utf-16").encode()
         except UnicodeDecodeError:
-            encoding = "cp1251"
+            raise FileRejected.whole_file(
+                _("the file is damaged: it is not valid UTF-16 text")
+            ) from None
     try:
-        text = data.decode(encoding)
+        if trust_utf8:
+            codecs.getincrementaldecoder("utf-8")().decode(data[:_SNIFF_BYTES], final=False)
+        else:
+            data.decode("utf-8")
     except UnicodeDecodeError:
-        text = ""
-    if encoding == "cp1251" and not _header_known(text):
-        raise FileRejected.whole_file(
-            _(
-                "cannot read the file: it is neither a workbook nor text in UTF-8, UTF-16 "
-                "or Windows-1251 with a header row the import knows"
-            )
-        )
-    if encoding == "utf-16" and not text:
-        raise FileRejected.whole_file(_("the file is damaged: it is not valid UTF-16 text"))
-    return text, False
+        pass
+    else:
+        return data
+    # Windows-1251 decodes almost any bytes: only a header the import knows tells it is right.
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        raise FileRejected.whole_file(_(_UNREADABLE)) from None
+    if not _header_known(text[:_SNIFF_BYTES]):
+        raise FileRejected.whole_file(_(_UNREADABLE))
+    return text.encode()
 
 
 def _header_known(text: str) -> bool:
@@ -143,29 +157,36 @@ def _line_split(line: str, delimiter: str) -> list[str]:
 def _csv_read(data: bytes) -> RawTable:
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRejected.whole_file(_("the file is not text: it holds binary data"))
-    text, data_is_utf8 = _text_decode(data)
-    if not text or text.isspace():
+    utf8 = _utf8_of(data, trust_utf8=True)
+    try:
+        return _csv_parse(utf8)
+    except _NotUtf8:
+        return _csv_parse(_utf8_of(data, trust_utf8=False))
+
+
+class _NotUtf8(Exception):  # noqa: N818 - a signal between two functions here
+    pass
+
+
+def _csv_parse(utf8: bytes) -> RawTable:
+    head = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(
+        utf8[:_SNIFF_BYTES], final=False
+    )
+    if not head or head.isspace():
         raise FileRejected.whole_file(_("the file is empty"))
-    line, header_row, offset = _header_line(text)
+    line, header_row, offset = _header_line(head)
     delimiter = _delimiter_sniff(line)
     headers = tuple(cell.strip() for cell in _line_split(line, delimiter))
     width = len(headers)
-    # One column more than the header has catches rows longer than it, which polars would
-    # otherwise cut silently.
-    names = [cell_column(i) for i in range(width)] + [OVERFLOW]
-    body = data[len(text[:offset].encode()) :] if data_is_utf8 else text[offset:].encode()
+    body = utf8[len(head[:offset].encode()) :] if offset else utf8
     try:
-        frame = pl.read_csv(
-            io.BytesIO(delimiter.join(names).encode() + b"\n" + body),
-            separator=delimiter,
-            has_header=True,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
-        )
+        frame = _polars_read(body, delimiter, width)
     except pl.exceptions.PolarsError as error:
+        message = str(error).splitlines()[0]
+        if "utf-8" in message.lower():
+            raise _NotUtf8 from None
         raise FileRejected.whole_file(
-            _("cannot read the file as CSV: {error}").format(error=str(error).splitlines()[0])
+            _("cannot read the file as CSV: {error}").format(error=message)
         ) from None
     # Polars gives a blank line a row of nulls, so row i of the frame is line i of the body
     # unless a quoted value spans lines: then each such value pushes the later rows down.
@@ -173,11 +194,35 @@ def _csv_read(data: bytes) -> RawTable:
     row_numbers = pl.int_range(pl.len(), dtype=pl.Int64) + header_row
     if body_lines != frame.height:
         lines_in_row = pl.sum_horizontal(
-            pl.col(name).str.count_matches("\n", literal=True).fill_null(0) for name in names[:-1]
+            pl.col(cell_column(i)).str.count_matches("\n", literal=True).fill_null(0)
+            for i in range(width)
         )
         row_numbers = row_numbers + lines_in_row.cum_sum().shift(1, fill_value=0)
-    frame = frame.with_columns(row_numbers.alias(ROW), pl.col(OVERFLOW).is_not_null()).slice(1)
+    frame = frame.with_columns(row_numbers.alias(ROW)).slice(1)
     return RawTable(headers=headers, frame=_blank_rows_drop(frame, width), delimiter=delimiter)
+
+
+def _polars_read(body: bytes, delimiter: str, width: int) -> pl.DataFrame:
+    """The rows of ``body`` (header row first) as text columns c0.., and OVERFLOW.
+
+    Polars refuses a row longer than the first; only then is the file read again with one
+    extra column, to find those rows (copying the whole file for it is not worth it before).
+    """
+    options = {"separator": delimiter, "infer_schema": False, "raise_if_empty": False}
+    names = [cell_column(i) for i in range(width)]
+    try:
+        frame = pl.read_csv(body, has_header=False, new_columns=names, **options)  # type: ignore[arg-type]
+        return frame.with_columns(pl.lit(value=False).alias(OVERFLOW))
+    except pl.exceptions.ComputeError as error:
+        if "more fields" not in str(error):
+            raise
+    frame = pl.read_csv(
+        delimiter.join([*names, OVERFLOW]).encode() + b"\n" + body,
+        has_header=True,
+        truncate_ragged_lines=True,
+        **options,  # type: ignore[arg-type]
+    )
+    return frame.with_columns(pl.col(OVERFLOW).is_not_null())
 
 
 def _blank_rows_drop(frame: pl.DataFrame, width: int) -> pl.DataFrame:

@@ -80,7 +80,7 @@ class PaymentsImporter(Importer):
             pl.concat_str(
                 pl.col("client_id").cast(pl.String),
                 pl.col("date").cast(pl.String),
-                pl.col("amount").cast(pl.String),
+                "amount",
                 pl.col("due_date").cast(pl.String).fill_null(""),
                 "number",
                 pl.col("occurrence").cast(pl.String),
@@ -107,7 +107,7 @@ class PaymentsImporter(Importer):
             frame=new.select(
                 "date",
                 "client_id",
-                pl.col("amount").cast(pl.String),
+                "amount",
                 "due_date",
                 "number",
                 "natural_key",

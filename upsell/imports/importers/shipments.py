@@ -431,7 +431,7 @@ class ShipmentsImporter(Importer):
             "id", "number", "date", "client_id", "manager_id",
             "total", "line_count", "content_hash",
         )  # fmt: skip
-        money = pl.col("total").cast(pl.String)
+        money = pl.col("total").cast(pl.Decimal(16, 2))
         rows_update(
             model=Shipment,
             frame=changed.select(
@@ -447,9 +447,9 @@ class ShipmentsImporter(Importer):
             pl.col("id").alias("shipment_id"),
             "line_no",
             "product_id",
-            pl.col("quantity").cast(pl.String),
-            pl.col("price").cast(pl.String),
-            pl.col("amount").cast(pl.String),
+            pl.col("quantity").cast(pl.Decimal(15, 3)),
+            pl.col("price").cast(pl.Decimal(16, 2)),
+            pl.col("amount").cast(pl.Decimal(16, 2)),
         )
 
         def advance(rows: int) -> None:
@@ -490,7 +490,7 @@ class ShipmentsImporter(Importer):
         )
 
 
-# Two lanes of 64 bits, each its own seed: a 128-bit digest.
+# The seed of the lines' chain, and of the second 64-bit lane of the 128-bit digest.
 _SEEDS = (0x9E3779B97F4A7C15, 0xD1B54A32D192ED03)
 
 
@@ -508,8 +508,8 @@ def _content_hashes(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.Series:
     from a corrected one without reading its lines back.
 
     Computed a million lines at a time with numpy: each line's fields are chained through
-    SplitMix64, the lines of a document summed (order counts through the line number), and
-    the sum mixed with the document's client, manager and line count. Not cryptographic,
+    SplitMix64, the lines of a document summed in two differently mixed lanes (order counts
+    through the line number), and each sum mixed with the client, manager and line count. Not cryptographic,
     and needing not be: it only ever compares a document with its own earlier version.
     """
     with np.errstate(over="ignore"):
@@ -531,13 +531,12 @@ def _content_hashes(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.Series:
         starts = np.concatenate(
             ([0], np.cumsum(documents.get_column("line_count").to_numpy())[:-1])
         ).astype(np.int64)
+        line = np.full(lines.height, _SEEDS[0], dtype=np.uint64)
+        for field in fields:
+            line = _mix(line ^ field)
         lanes = []
-        for seed in _SEEDS:
-            line = np.full(lines.height, seed, dtype=np.uint64)
-            for field in fields:
-                line = _mix(line ^ field)
-            summed = np.add.reduceat(line, starts) if lines.height else line
-            document = summed
+        for per_line in (line, _mix(line ^ np.uint64(_SEEDS[1]))):
+            document = np.add.reduceat(per_line, starts) if lines.height else per_line
             for field in header:
                 document = _mix(document ^ field)
             lanes.append(document.tolist())
