@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves the API docs page's Swagger UI from the ninja wheel's static files, not a CDN.
+    "ninja",
     "django_tasks_db",
     "axes",
     "upsell.core",
