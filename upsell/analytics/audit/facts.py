@@ -305,26 +305,39 @@ def _abc_classify(*, facts: "Table", settings: AuditSettings) -> "Table":
     above it hold less than `abc_a_percent` of the total, so the client that crosses the line is
     still A. Clients with no positive revenue in the window are C; without orders, no class.
     """
-    revenue = facts.revenue_365
+    ranked = facts.select(*GRID_KEY, "revenue_365", "orders_total")
+    revenue = ranked.revenue_365
     positive = revenue > 0
     total = revenue.sum(where=positive).over(ibis.window(group_by="as_of_day"))
     running = revenue.sum().over(
-        ibis.cumulative_window(group_by="as_of_day", order_by=[revenue.desc(), facts.client_id])
+        ibis.cumulative_window(group_by="as_of_day", order_by=[revenue.desc(), ranked.client_id])
     )
     above = running - revenue
-    abc = ibis.cases(
-        (facts.orders_total == 0, ibis.literal(None, type="string")),
-        (~positive, "C"),
-        (above * 100 < total * settings.abc_a_percent, "A"),
-        (above * 100 < total * settings.abc_b_percent, "B"),
-        else_="C",
+    classes = ranked.select(
+        *GRID_KEY,
+        abc_class=ibis.cases(
+            (ranked.orders_total == 0, ibis.literal(None, type="string")),
+            (~positive, "C"),
+            (above * 100 < total * settings.abc_a_percent, "A"),
+            (above * 100 < total * settings.abc_b_percent, "B"),
+            else_="C",
+        ),
+        revenue_share_365=ibis.ifelse(
+            positive & (ranked.orders_total > 0),
+            _rounded(revenue.cast("float64") / total.cast("float64"), 6),
+            ibis.null("float64"),
+        ),
     )
-    share = ibis.ifelse(
-        positive & (facts.orders_total > 0),
-        _rounded(revenue.cast("float64") / total.cast("float64"), 6),
-        ibis.null("float64"),
-    )
-    return facts.mutate(abc_class=abc, revenue_share_365=share)
+    return _joined(facts=facts, columns=classes)
+
+
+def _joined(*, facts: "Table", columns: "Table") -> "Table":
+    """The facts with the columns computed for their grid rows.
+
+    Window functions run on a narrow table and join back: DuckDB copies every column of its
+    input through a window, which costs more than the window itself on wide rows.
+    """
+    return facts.join(columns, list(GRID_KEY))
 
 
 def _score(
@@ -345,11 +358,25 @@ def _score(
 
 
 def _details_add(*, facts: "Table", settings: AuditSettings) -> "Table":
-    has_orders = facts.orders_total > 0
+    facts = facts.mutate(has_orders=facts.orders_total > 0)
     ranked = ["as_of_day", "has_orders"]
-    facts = facts.mutate(has_orders=has_orders)
-    facts = facts.mutate(ranked_clients=facts.client_id.count().over(ibis.window(group_by=ranked)))
-    scoring = {"bins": settings.rfm_bins, "group_by": ranked, "count": facts.ranked_clients}
+    scores = facts.select(
+        *GRID_KEY, "has_orders", "days_since_last_order", "orders_365", "revenue_365"
+    )
+    scores = scores.mutate(
+        ranked_clients=scores.client_id.count().over(ibis.window(group_by=ranked))
+    )
+    scoring = {"bins": settings.rfm_bins, "group_by": ranked, "count": scores.ranked_clients}
+    scores = scores.select(
+        *GRID_KEY,
+        "ranked_clients",
+        r_score=_score(value=scores.days_since_last_order, ascending=False, **scoring),
+        f_score=_score(value=scores.orders_365, ascending=True, **scoring),
+        m_score=_score(value=scores.revenue_365, ascending=True, **scoring),
+        revenue_rank=ibis.rank().over(ibis.window(group_by=ranked, order_by=scores.revenue_365)),
+    )
+    facts = _joined(facts=facts, columns=scores)
+    has_orders = facts.has_orders
     months = facts.xyz_months
     mean = facts.xyz_total.cast("float64") / months
     squares = sum(
@@ -380,10 +407,6 @@ def _details_add(*, facts: "Table", settings: AuditSettings) -> "Table":
             _rounded(facts.revenue_365 / facts.revenue_prev_365, 4),
             ibis.null("float64"),
         ),
-        r_score=_score(value=facts.days_since_last_order, ascending=False, **scoring),
-        f_score=_score(value=facts.orders_365, ascending=True, **scoring),
-        m_score=_score(value=facts.revenue_365, ascending=True, **scoring),
-        revenue_rank=ibis.rank().over(ibis.window(group_by=ranked, order_by=facts.revenue_365)),
     )
     budgeting = facts.plans_budget & facts.budget_cents.notnull()
     facts = facts.mutate(
