@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
@@ -48,10 +49,11 @@ def client_list(*, user: User, filters: ClientFilters | None = None) -> QuerySet
     clients = clients_visible_to(user).select_related("manager", "assistant")
     search = filters.search.strip()
     if search:
-        condition = Q(name__icontains=search)
+        # Lower() on both sides folds Cyrillic on SQLite too (see upsell.core.sqlite).
+        condition = Q(name_folded__contains=search.lower())
         if search.isdigit():
             condition |= Q(tax_id__startswith=search)
-        clients = clients.filter(condition)
+        clients = clients.alias(name_folded=Lower("name")).filter(condition)
     if filters.manager_id is not None:
         clients = clients.filter(manager_id=filters.manager_id)
     if filters.segment:
