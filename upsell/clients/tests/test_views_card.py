@@ -330,3 +330,18 @@ def test_html_ids_stay_whole_when_numbers_are_grouped(client, manager_anna, anna
 
     assert '<tbody id="shipment-12345" class="document">' in html.content.decode()
     assert 'hx-target="#shipment-12345"' in html.content.decode()
+
+
+@pytest.mark.parametrize(("persona", "status"), [
+    ("manager_anna", 200), ("assistant_vera", 200), ("head_of_sales", 200), ("top_manager", 200),
+    ("manager_boris", 404), ("admin_adam", 404),
+])  # fmt: skip
+def test_a_document_is_seen_by_who_sees_its_client(
+    client, request, persona, status, annas_client, history
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(f"/clients/{annas_client.pk}/shipments/{history[0].pk}/")
+
+    assert response.status_code == status
+    assert ("SKU-1" in response.content.decode()) == (status == 200)

@@ -347,3 +347,18 @@ def test_the_new_client_button_is_shown_to_who_may_create(client, portfolio):
         client.force_login(user)
         html = client.get("/clients/").content.decode()
         assert ('href="/clients/new/"' in html) == (role in creators), role
+
+
+def test_an_administrator_exports_an_empty_list(client, admin_adam, portfolio):
+    client.force_login(admin_adam)
+
+    body = b"".join(client.get("/clients/export.csv").streaming_content).decode("utf-8-sig")
+
+    assert len(body.splitlines()) == 1  # the header alone
+
+
+def test_anonymous_cannot_export(client, portfolio):
+    response = client.get("/clients/export.xlsx")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/clients/export.xlsx"
