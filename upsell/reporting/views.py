@@ -16,7 +16,6 @@ from upsell.accounts.http import authenticated_user
 from upsell.clients.access import get_client_for_user
 from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.selectors import managed_statuses_current
-from upsell.clients.services import client_status_override_lift, client_status_override_set
 from upsell.reporting import selectors
 from upsell.reporting.access import (
     can_change_rules,
@@ -29,7 +28,12 @@ from upsell.reporting.forms import AuditRulesForm, AuditStartForm, MigrationForm
 from upsell.reporting.models import AuditRun
 from upsell.reporting.reasons import status_reason
 from upsell.reporting.rules import audit_settings_current
-from upsell.reporting.services import audit_run_create, status_rules_update
+from upsell.reporting.services import (
+    audit_run_create,
+    status_override_lift,
+    status_override_set,
+    status_rules_update,
+)
 
 ABC = ("A", "B", "C")
 XYZ = ("X", "Y", "Z")
@@ -192,7 +196,7 @@ def client_status_override(request: HttpRequest, client_id: int) -> HttpResponse
     form = StatusOverrideForm(request.POST)
     if form.is_valid():
         try:
-            client_status_override_set(
+            status_override_set(
                 client=client,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
@@ -215,5 +219,5 @@ def client_status_lift(request: HttpRequest, client_id: int) -> HttpResponse:
     user = authenticated_user(request)
     client = get_client_for_user(user, client_id)
     require(can_override_status(user))
-    client_status_override_lift(client=client, lifted_by=user, today=timezone.localdate())
+    status_override_lift(client=client, lifted_by=user, today=timezone.localdate())
     return render(request, "audit/client_status.html", _client_status_context(request, client_id))
