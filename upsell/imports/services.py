@@ -284,14 +284,11 @@ def _import(
     )
     importer = IMPORTERS[columns.kind](context)
     parsed = importer.check(importer.rows_frame(table))
-    if problems.count() and not run.keep_valid_rows:
-        found = problems.as_list()
-        _finish_failed(run, found)
-        return found
     _stage_save(run, ImportStage.WRITING)
     reasons = pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})
     try:
         with transaction.atomic():
+            # Looked up even when the file already failed, so every error is reported at once.
             resolved = importer.resolve(parsed)
             if problems.count() and not run.keep_valid_rows:
                 raise _Rejected

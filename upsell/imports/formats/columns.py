@@ -131,17 +131,18 @@ def _kinds_described() -> str:
 def kind_detect(headers: tuple[str, ...]) -> str:
     """The one kind these headers describe.
 
-    A kind whose required columns are all present beats one missing some; among those, the
-    kind recognising the most columns wins. A tie is ambiguous: the person chooses the kind.
+    The kind recognising the most of the file's columns wins, so a shipments file that lacks
+    a quantity is still a shipments file (with an error), never a payments file; on a tie a
+    kind with all its required columns beats one without. Still tied: the person chooses.
     """
     scored = []
     for kind in KIND_COLUMNS:
         found = _fields_by_position(kind, headers)
         fields = {spec.field for spec in found.values()}
         complete = all(spec.field in fields for spec in KIND_COLUMNS[kind] if spec.required)
-        scored.append((complete, len(fields), kind))
+        scored.append((len(fields), complete, kind))
     scored.sort(reverse=True)
-    best_complete, best_count, best_kind = scored[0]
+    best_count, best_complete, best_kind = scored[0]
     if best_count == 0:
         raise FileRejected.whole_file(
             _(
@@ -150,7 +151,7 @@ def kind_detect(headers: tuple[str, ...]) -> str:
             ).format(headers=", ".join(h for h in headers if h) or "—", kinds=_kinds_described())
         )
     tied = [
-        kind for complete, count, kind in scored if (complete, count) == (best_complete, best_count)
+        kind for count, complete, kind in scored if (count, complete) == (best_count, best_complete)
     ]
     if len(tied) > 1:
         raise FileRejected.whole_file(

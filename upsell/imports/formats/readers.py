@@ -252,10 +252,8 @@ def _workbook_read(data: bytes) -> RawTable:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as error:  # calamine raises its own errors, zip's and plain ones alike
-        raise FileRejected.whole_file(
-            _("the workbook is damaged or truncated ({error})").format(error=error)
-        ) from None
+    except Exception:  # calamine raises its own errors, zip's and plain ones alike
+        raise FileRejected.whole_file(_("the workbook is damaged or truncated")) from None
     texts = [[_cell_text(value) for value in row] for row in rows]
     header_index = next((i for i, row in enumerate(texts) if any(row)), None)
     if header_index is None:

@@ -83,12 +83,15 @@ class ClientsImporter(Importer):
                 field="annual_budget",
                 message=_("a budget cannot be negative"),
             )
+            # A budget without a year is this year's budget.
+            this_year = pl.lit(self.context.today.year, pl.Int64)
+            year = pl.col("budget_year") if columns.has("budget_year") else pl.lit(None, pl.Int64)
             frame = frame.with_columns(
                 pl.when(pl.col("annual_budget").is_not_null())
-                .then(pl.coalesce("budget_year", pl.lit(self.context.today.year, pl.Int64))
-                      if columns.has("budget_year") else pl.lit(self.context.today.year, pl.Int64))
+                .then(pl.coalesce(year, this_year))
+                .otherwise(year)
                 .alias("budget_year")
-            )  # fmt: skip
+            )
         if columns.has("budget_year"):
             budget = pl.col("annual_budget") if columns.has("annual_budget") else pl.lit(None)
             self.problems.add(

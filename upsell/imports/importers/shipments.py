@@ -509,8 +509,9 @@ def _content_hashes(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.Series:
 
     Computed a million lines at a time with numpy: each line's fields are chained through
     SplitMix64, the lines of a document summed in two differently mixed lanes (order counts
-    through the line number), and each sum mixed with the client, manager and line count. Not cryptographic,
-    and needing not be: it only ever compares a document with its own earlier version.
+    through the line number), and each sum mixed with the client, manager and line count.
+    Not cryptographic, and needing not be: it only compares a document with its own earlier
+    version.
     """
     with np.errstate(over="ignore"):
         fields = [
