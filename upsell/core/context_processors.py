@@ -28,6 +28,9 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         label = _("Clients") if user.sees_all_sales else _("My clients")
         items.append(NavItem(label=label, url=reverse("clients:list"), active=section == "clients"))
+    if user.sees_all_sales:
+        url = reverse("audit:overview")
+        items.append(NavItem(label=_("Audit"), url=url, active=section == "audit"))
     if user.sees_all_sales or user.is_manager:
         url = reverse("forecasts:grid")
         items.append(NavItem(label=_("Forecast"), url=url, active=section == "forecasts"))
