@@ -9,20 +9,15 @@ from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
 from upsell.accounts.http import authenticated_user
-from upsell.accounts.models import Role, User
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
+from upsell.imports.access import can_import, import_runs_visible_to
 from upsell.imports.models import ImportKind, ImportRun
 from upsell.imports.schemas import ImportRunOut, ImportRunPage
-from upsell.imports.selectors import import_runs_visible_to
 from upsell.imports.services import import_run_create
 
 router = Router(tags=["imports"])
 
 FILE_NAME_MAX_LENGTH = 255
-
-
-def _may_import(user: User) -> bool:
-    return user.is_active and (user.is_admin_role or user.role == Role.HEAD_OF_SALES)
 
 
 @router.post("", response={202: ImportRunOut, **error_responses(400, 401, 403, 422)})
@@ -38,7 +33,7 @@ def create_import_run(
     rows are imported and the rest rejected; otherwise any error imports nothing.
     """
     user = authenticated_user(request)
-    if not _may_import(user):
+    if not can_import(user):
         raise PermissionDenied(_("Your role does not import files."))
     file_name = file.name or ""
     if not file_name or len(file_name) > FILE_NAME_MAX_LENGTH:

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from upsell.accounts.http import authenticated_user
-from upsell.accounts.models import Role, User
+from upsell.accounts.models import User
+from upsell.imports.access import can_import, import_runs_visible_to
 from upsell.imports.forms import ImportUploadForm
 from upsell.imports.models import ImportRun, ImportStatus
-from upsell.imports.selectors import import_runs_visible_to
 from upsell.imports.services import import_run_create
 
 RUNS_PER_PAGE = 25
@@ -38,14 +38,9 @@ def _wants_part(request: HtmxHttpRequest, part: str) -> bool:
     )
 
 
-def may_import(user: User) -> bool:
-    """The roles that bring the company's files in, as ``import_runs_visible_to`` shows runs."""
-    return user.is_active and (user.is_admin_role or user.role == Role.HEAD_OF_SALES)
-
-
 def _importer(request: HttpRequest) -> User:
     user = authenticated_user(request)
-    if not may_import(user):
+    if not can_import(user):
         raise Http404("No such page")
     return user
 
