@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import Role, User
-from upsell.clients.models import Client
+from upsell.clients.models import Client, ClientStatus
 from upsell.clients.selectors import CLIENT_SORTS, ClientFilters
 from upsell.clients.services import ClientDetails
 
@@ -51,6 +51,7 @@ class ClientFilterForm(forms.Form):
     manager = forms.IntegerField(label=_("Manager"), required=False)
     segment = forms.CharField(label=_("Segment"), required=False)
     region = forms.CharField(label=_("Region"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=ClientStatus.choices, required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
     menus: list["FilterMenu"] = []
 
@@ -64,6 +65,7 @@ class ClientFilterForm(forms.Form):
             ("manager", [(str(manager.pk), str(manager)) for manager in managers]),
             ("segment", [(segment, segment) for segment in segments]),
             ("region", [(region, region) for region in regions]),
+            ("status", [(code, str(label)) for code, label in ClientStatus.choices]),
         ]
         self.menus = [
             FilterMenu(
@@ -84,6 +86,7 @@ class ClientFilterForm(forms.Form):
             manager_id=valid.get("manager"),
             segment=valid.get("segment") or "",
             region=valid.get("region") or "",
+            status=valid.get("status") or "",
             sort=valid.get("sort") or "name",
         )
 

@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
 
 from upsell.accounts.models import User
@@ -12,7 +13,7 @@ from upsell.clients.models import Client, ClientAssignmentChange, ClientStatus, 
 
 ClientSort = Literal[
     "name", "-name", "tax_id", "-tax_id", "region", "-region", "segment", "-segment",
-    "manager", "-manager",
+    "manager", "-manager", "status", "-status", "perspective", "-perspective",
 ]  # fmt: skip
 CLIENT_SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name", "id"),
@@ -20,6 +21,8 @@ CLIENT_SORTS: dict[str, tuple[str, ...]] = {
     "region": ("region", "name", "id"),
     "segment": ("segment", "name", "id"),
     "manager": ("manager__full_name", "name", "id"),
+    "status": ("status", "name", "id"),
+    "perspective": ("audit__perspective", "name", "id"),
 }
 
 
@@ -31,13 +34,18 @@ class ClientFilters:
     manager_id: int | None = None
     segment: str = ""
     region: str = ""
+    status: str = ""
     sort: str = "name"
 
 
-def _ordering(sort: str) -> list[str]:
+def _ordering(sort: str) -> list[OrderBy]:
     descending = sort.startswith("-")
     columns = CLIENT_SORTS.get(sort.removeprefix("-"), CLIENT_SORTS["name"])
-    return [f"-{column}" if descending else column for column in columns]
+    # Clients the audit has not reached sort after the others either way.
+    return [
+        (F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True))
+        for column in columns
+    ]
 
 
 def client_list(*, user: User, filters: ClientFilters | None = None) -> QuerySet[Client]:
@@ -46,7 +54,11 @@ def client_list(*, user: User, filters: ClientFilters | None = None) -> QuerySet
     A search of digits matches the start of the tax id; any search matches within the name.
     """
     filters = filters or ClientFilters()
-    clients = clients_visible_to(user).select_related("manager", "assistant")
+    clients = (
+        clients_visible_to(user)
+        .select_related("manager", "assistant")
+        .annotate(perspective=F("audit__perspective"))
+    )
     search = filters.search.strip()
     if search:
         # Lower() on both sides folds Cyrillic on SQLite too (see upsell.core.sqlite).
@@ -60,6 +72,8 @@ def client_list(*, user: User, filters: ClientFilters | None = None) -> QuerySet
         clients = clients.filter(segment=filters.segment)
     if filters.region:
         clients = clients.filter(region=filters.region)
+    if filters.status:
+        clients = clients.filter(status=filters.status)
     return clients.order_by(*_ordering(filters.sort))
 
 
