@@ -135,6 +135,9 @@ USE_THOUSAND_SEPARATOR = True
 UPSELL_CURRENCY = env_str("UPSELL_CURRENCY", "RUB")
 
 STATIC_URL = "/static/"
+# The apps' static files, and plotly.js from inside the plotly wheel.
+from upsell.core.staticfiles import STATICFILES_FINDERS as STATICFILES_FINDERS  # noqa: E402
+
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

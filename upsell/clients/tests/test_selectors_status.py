@@ -25,7 +25,8 @@ def test_the_list_filters_by_status_and_sorts_by_perspective(head_of_sales):
     regular = client_list(user=head_of_sales, filters=ClientFilters(status="regular"))
     best_first = client_list(user=head_of_sales, filters=ClientFilters(sort="-perspective"))
 
-    assert [(c.name, c.perspective) for c in regular] == [("Альфа", 40), ("Бета", 85)]
+    perspectives = [(c.name, c.perspective) for c in regular]  # type: ignore[attr-defined]
+    assert perspectives == [("Альфа", 40), ("Бета", 85)]
     assert [c.name for c in best_first] == ["Бета", "Альфа", "Гамма", "Дельта"]
 
 
