@@ -379,6 +379,6 @@ class Factor:
         parsed = parser(self.values.select(pl.col(TEXT).alias(CELL)))
         self.values = self.values.with_columns(parsed.get_column(VALUE), parsed.get_column(PROBLEM))
 
-    def take(self, name: str) -> pl.Series:
-        """Column ``name`` of the values, row by row."""
-        return self.values.get_column(name).gather(self.keys)
+    def take(self, name: str, keys: pl.Series | None = None) -> pl.Series:
+        """Column ``name`` of the values, for each of ``keys`` (by default every row's)."""
+        return self.values.get_column(name).gather(self.keys if keys is None else keys)

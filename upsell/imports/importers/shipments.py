@@ -239,8 +239,8 @@ class ShipmentsImporter(Importer):
             maintain_order="left",
         )
         frame = frame.with_columns(
-            managers.take("manager_id").alias("manager_id"),
-            products.take("product_id").alias("product_id"),
+            managers.take("manager_id", frame.get_column("manager_key")).alias("manager_id"),
+            products.take("product_id", frame.get_column("sku_key")).alias("product_id"),
         )
         return self._clients_resolve(frame)
 
@@ -325,7 +325,8 @@ class ShipmentsImporter(Importer):
             .with_columns(pl.coalesce("manager_id", "completed_id").alias("manager_id"))
             .drop("manager_key", "completed_id")
         )
-        return frame.with_columns(managers.take("manager_id").alias("manager_id"))
+        keys = frame.get_column("manager_key")
+        return frame.with_columns(managers.take("manager_id", keys).alias("manager_id"))
 
     def _clients_complete(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Create the clients no stored one matched: one per ИНН, or per name without one,
@@ -389,7 +390,8 @@ class ShipmentsImporter(Importer):
             .with_columns(pl.coalesce("product_id", "new_product_id").alias("product_id"))
             .drop("new_product_id")
         )
-        return frame.with_columns(products.take("product_id").alias("product_id"))
+        keys = frame.get_column("sku_key")
+        return frame.with_columns(products.take("product_id", keys).alias("product_id"))
 
     def _documents_write(self, frame: pl.DataFrame) -> None:
         total_rows = frame.height

@@ -142,7 +142,7 @@ def test_every_row_error_of_a_shipments_file_is_reported(db: None, tmp_path: Pat
                 "Количество",
                 "Цена",
                 "Сумма",
-            ),  # noqa: E501
+            ),
             ("01.03.2025", "РТ-1", "ООО Альфа", "7707083893", *good),
             ("", "РТ-2", "ООО Альфа", "7707083893", *good),
             ("31.02.2025", "РТ-3", "ООО Альфа", "7707083893", *good),
@@ -156,7 +156,7 @@ def test_every_row_error_of_a_shipments_file_is_reported(db: None, tmp_path: Pat
                 "два",
                 "10,00",
                 "20,00",
-            ),  # noqa: E501
+            ),
             (
                 "01.03.2025",
                 "РТ-5",
@@ -167,7 +167,7 @@ def test_every_row_error_of_a_shipments_file_is_reported(db: None, tmp_path: Pat
                 "2",
                 "10,00",
                 "20,005",
-            ),  # noqa: E501
+            ),
             ("01.03.2025", "РТ-6", "ООО Альфа", "7707083894", *good),
             ("01.03.2025", "РТ-7", "ООО Альфа", "77070", *good),
             (
@@ -180,7 +180,7 @@ def test_every_row_error_of_a_shipments_file_is_reported(db: None, tmp_path: Pat
                 "2",
                 "10,00",
                 "-20,00",
-            ),  # noqa: E501
+            ),
             (
                 "01.03.2025",
                 "РТ-9",
@@ -191,7 +191,7 @@ def test_every_row_error_of_a_shipments_file_is_reported(db: None, tmp_path: Pat
                 "2",
                 "-10,00",
                 "20,00",
-            ),  # noqa: E501
+            ),
             ("01.03.2025", "РТ-10", "ООО Альфа", "7707083893", *good),
             ("01.03.2025", "РТ-10", "ООО Бета", "", *good),
             ("01.03.2025", "РТ-11", "ООО Альфа", "7707083893", *good, "лишнее"),
@@ -205,7 +205,7 @@ def test_every_row_error_of_a_shipments_file_is_reported(db: None, tmp_path: Pat
                 "2",
                 "10,00",
                 "20,00",
-            ),  # noqa: E501
+            ),
         ],
     )
 

@@ -1,0 +1,303 @@
+"""The reference files: clients, products and staff, created and updated from the file."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+
+from upsell.accounts.models import Role, Team, User
+from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange
+from upsell.clients.tests.factories import ClientFactory
+from upsell.imports.models import ImportStatus
+from upsell.imports.services import import_path
+from upsell.imports.tests.files import csv_write, table_counts, xlsx_write
+from upsell.products.models import Product
+from upsell.products.tests.factories import ProductFactory
+
+ANNA = "Иванова Анна Сергеевна"
+BORIS = "Петров Борис Николаевич"
+
+
+def _clients() -> list[tuple[object, ...]]:
+    return list(
+        Client.objects.order_by("name").values_list(
+            "name",
+            "tax_id",
+            "manager__full_name",
+            "region",
+            "segment",
+            "is_partner",
+            "plans_budget",
+            "annual_budget",
+            "budget_year",
+        )
+    )
+
+
+def test_a_clients_file_creates_clients_and_the_managers_it_names(db: None, tmp_path: Path) -> None:
+    # Given a clients file as the demo company writes it (UTF-8 with a BOM, semicolons)
+    path = csv_write(
+        tmp_path / "clients.csv",
+        [
+            (
+                "Контрагент",
+                "ИНН",
+                "Менеджер",
+                "Регион",
+                "Сегмент",
+                "Партнёр",
+                "Бюджетирование",
+                "Годовой бюджет",
+                "Год бюджета",
+            ),
+            ('ООО "Альфа"', "7707083893", ANNA, "Москва", "Дилер", "Да", "Нет", "", ""),
+            (
+                "ИП Сидоров",
+                "500100732259",
+                BORIS,
+                "Пермский край",
+                "Розница",
+                "нет",
+                "да",
+                "1 500 000",
+                "2024",
+            ),
+            ("АО Гамма", "", "", "", "", "", "Да", "250 000,50", ""),
+        ],
+        encoding="utf-8-sig",
+    )
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then every client is stored as the file says; a budget without a year is this year's
+    assert run.status == ImportStatus.SUCCEEDED
+    this_year = timezone.localdate().year
+    assert _clients() == [
+        ("АО Гамма", "", None, "", "", False, True, Decimal("250000.50"), this_year),
+        (
+            "ИП Сидоров",
+            "500100732259",
+            BORIS,
+            "Пермский край",
+            "Розница",
+            False,
+            True,
+            Decimal("1500000.00"),
+            2024,
+        ),
+        ('ООО "Альфа"', "7707083893", ANNA, "Москва", "Дилер", True, False, None, None),
+    ]
+    assert sorted(User.objects.values_list("full_name", "role")) == [
+        (ANNA, Role.MANAGER),
+        (BORIS, Role.MANAGER),
+    ]
+    assert run.counts == {
+        "managers": {"created": 2, "updated": 0, "unchanged": 0},
+        "clients": {"created": 3, "updated": 0, "unchanged": 0},
+    }
+
+
+def test_a_clients_file_updates_only_the_columns_it_has(
+    db: None, tmp_path: Path, manager_anna: User, manager_boris: User, admin_adam: User
+) -> None:
+    # Given a client stored with a manager, a region and a segment
+    client = ClientFactory.create(
+        name="Альфа", tax_id="7707083893", manager=manager_anna, region="Москва", segment="Дилер"
+    )
+    unchanged = ClientFactory.create(name="Бета", tax_id="", manager=manager_boris)
+
+    # When a file with only the name, ИНН and manager columns moves it to Boris
+    path = csv_write(
+        tmp_path / "clients.csv",
+        [
+            ("Контрагент", "ИНН", "Менеджер"),
+            ('ООО "Альфа"', "7707083893", manager_boris.full_name),
+            ("Бета", "", manager_boris.full_name),
+        ],
+    )
+    run = import_path(path=path, imported_by=admin_adam)
+
+    # Then the name and manager change, region and segment stay, Beta is unchanged
+    client.refresh_from_db()
+    assert (client.name, client.manager, client.region, client.segment) == (
+        'ООО "Альфа"',
+        manager_boris,
+        "Москва",
+        "Дилер",
+    )
+    assert run.counts["clients"] == {"created": 0, "updated": 1, "unchanged": 1}
+    # and the move is in the client's assignment history, by whom and why
+    assert list(
+        ClientAssignmentChange.objects.values_list(
+            "client", "role", "previous", "new", "changed_by", "reason"
+        )
+    ) == [
+        (
+            client.pk,
+            AssignmentRole.MANAGER,
+            manager_anna.pk,
+            manager_boris.pk,
+            admin_adam.pk,
+            "Imported from clients.csv",
+        )
+    ]
+    assert not unchanged.assignment_changes.exists()
+
+
+def test_a_client_without_an_inn_is_matched_by_name_and_given_the_inn(
+    db: None, tmp_path: Path
+) -> None:
+    # Given a client stored by name only
+    client = ClientFactory.create(name="ИП Сидоров", tax_id="")
+
+    # When the clients file gives its ИНН
+    path = csv_write(
+        tmp_path / "clients.csv", [("Контрагент", "ИНН"), ("ИП Сидоров", "500100732259")]
+    )
+    run = import_path(path=path)
+
+    # Then that client gets the ИНН, and no other client is made
+    client.refresh_from_db()
+    assert (Client.objects.count(), client.tax_id) == (1, "500100732259")
+    assert run.counts["clients"] == {"created": 0, "updated": 1, "unchanged": 0}
+
+
+def test_the_same_clients_file_twice_changes_nothing(db: None, tmp_path: Path) -> None:
+    path = csv_write(
+        tmp_path / "clients.csv",
+        [("Контрагент", "ИНН", "Менеджер", "Годовой бюджет"), ("Альфа", "7707083893", ANNA, "10")],
+    )
+    import_path(path=path)
+    stored = _clients()
+
+    run = import_path(path=path)
+
+    assert _clients() == stored
+    assert run.counts == {
+        "managers": {"created": 0, "updated": 0, "unchanged": 1},
+        "clients": {"created": 0, "updated": 0, "unchanged": 1},
+    }
+
+
+def test_products_are_created_and_updated_by_sku(db: None, tmp_path: Path) -> None:
+    # Given a product stored under one of the file's SKUs
+    ProductFactory.create(sku="A-1", name="Болт", group="Разное", unit="шт")
+    ProductFactory.create(sku="Z-9", name="Не в файле", group="Разное", unit="шт")
+
+    # When the products workbook is imported
+    path = xlsx_write(
+        tmp_path / "products.xlsx",
+        [
+            ("Артикул", "Номенклатура", "Группа", "Единица"),
+            ("A-1", "Болт М8", "Крепёж", "шт"),
+            ("B-2", "Кабель", "Электрика", "м"),
+        ],
+    )
+    run = import_path(path=path)
+
+    # Then the stored one takes the file's fields and the new one is added
+    assert list(Product.objects.order_by("sku").values_list("sku", "name", "group", "unit")) == [
+        ("A-1", "Болт М8", "Крепёж", "шт"),
+        ("B-2", "Кабель", "Электрика", "м"),
+        ("Z-9", "Не в файле", "Разное", "шт"),
+    ]
+    assert run.counts == {"products": {"created": 1, "updated": 1, "unchanged": 0}}
+
+
+STAFF = [
+    ("ФИО", "Логин", "Роль", "Руководитель", "E-mail"),
+    ("Орлова Тамара Ивановна", "orlova.t", "ТОП-менеджмент", "", "orlova@example.com"),
+    (
+        "Кузнецова Елена Петровна",
+        "kuznetsova.e",
+        "Руководитель отдела продаж",
+        "Орлова Тамара Ивановна",
+        "",
+    ),
+    (ANNA, "ivanova.a", "Менеджер", "Кузнецова Елена Петровна", "ivanova@example.com"),
+    (BORIS, "petrov.b", "менеджер", "Кузнецова Елена Петровна", ""),
+    ("Смирнова Вера Олеговна", "smirnova.v", "Ассистент", f"{ANNA}; {BORIS}", ""),
+    ("Админов Адам Адамович", "", "Администратор", "", ""),
+]
+
+
+def test_a_staff_file_creates_the_team(db: None, tmp_path: Path) -> None:
+    # Given the staff file (UTF-8, commas)
+    path = csv_write(tmp_path / "staff.csv", STAFF, delimiter=",")
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then every person has an account with the role, and the assistant serves both managers
+    assert run.status == ImportStatus.SUCCEEDED
+    assert list(
+        User.objects.order_by("username").values_list("username", "full_name", "role", "email")
+    ) == [
+        ("adminov.aa", "Админов Адам Адамович", Role.ADMIN, ""),
+        ("ivanova.a", ANNA, Role.MANAGER, "ivanova@example.com"),
+        ("kuznetsova.e", "Кузнецова Елена Петровна", Role.HEAD_OF_SALES, ""),
+        ("orlova.t", "Орлова Тамара Ивановна", Role.TOP_MANAGEMENT, "orlova@example.com"),
+        ("petrov.b", BORIS, Role.MANAGER, ""),
+        ("smirnova.v", "Смирнова Вера Олеговна", Role.ASSISTANT, ""),
+    ]
+    assert not any(user.has_usable_password() for user in User.objects.all())
+    assert sorted(Team.objects.values_list("manager__username", "assistants__username")) == [
+        ("ivanova.a", "smirnova.v"),
+        ("petrov.b", "smirnova.v"),
+    ]
+    assert run.counts == {"users": {"created": 6, "updated": 0, "unchanged": 0}}
+
+
+def test_the_staff_file_again_changes_nothing_and_a_change_is_an_update(
+    db: None, tmp_path: Path
+) -> None:
+    # Given the staff imported once
+    import_path(path=csv_write(tmp_path / "staff.csv", STAFF, delimiter=","))
+
+    # When the same file comes again, then one where the assistant serves Boris only
+    again = import_path(path=csv_write(tmp_path / "staff.csv", STAFF, delimiter=","))
+    moved = [*STAFF[:5], ("Смирнова Вера Олеговна", "smirnova.v", "Ассистент", BORIS, ""), STAFF[6]]
+    changed = import_path(path=csv_write(tmp_path / "staff2.csv", moved, delimiter=","))
+
+    # Then the first changes nothing and the second moves her off Anna's team
+    assert again.counts == {"users": {"created": 0, "updated": 0, "unchanged": 6}}
+    assert changed.counts == {"users": {"created": 0, "updated": 1, "unchanged": 5}}
+    assert list(
+        Team.objects.filter(assistants__isnull=False).values_list("manager__username", flat=True)
+    ) == ["petrov.b"]
+
+
+def test_a_staff_file_without_logins_matches_people_by_full_name(
+    db: None, tmp_path: Path, manager_anna: User
+) -> None:
+    # Given Anna stored (as the personas spell her) and a staff file without logins
+    path = csv_write(
+        tmp_path / "staff.csv",
+        [("ФИО", "Роль"), (manager_anna.full_name, "Руководитель отдела продаж")],
+    )
+    before = table_counts()
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then Anna is found by her full name and takes the new role
+    manager_anna.refresh_from_db()
+    assert (manager_anna.username, manager_anna.role) == ("anna", Role.HEAD_OF_SALES)
+    assert table_counts() == before
+    assert run.counts == {"users": {"created": 0, "updated": 1, "unchanged": 0}}
+
+
+def test_clients_created_are_dated_now(db: None, tmp_path: Path) -> None:
+    # Given a moment before the import
+    started = timezone.now()
+
+    # When a client is created by a file
+    import_path(path=csv_write(tmp_path / "clients.csv", [("Контрагент",), ("ИП Сидоров",)]))
+
+    # Then its creation and update times are the import's, not empty
+    client = Client.objects.get()
+    assert started <= client.created_at == client.updated_at <= timezone.now()
+    assert client.created_at.tzinfo is not None
+    assert client.created_at.date() >= datetime.date(2025, 1, 1)
