@@ -194,7 +194,8 @@ def import_run_create(
     from upsell.imports.tasks import execute_import_run
 
     _kind_check(kind)
-    name = PurePath(file_name).name
+    # Only the name: a browser on Windows may send the whole path.
+    name = PurePath(file_name.replace("\\", "/")).name
     run = ImportRun(
         file_name=name,
         kind=kind,
