@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 import ibis.expr.operations as ops
 import pyarrow as pa
+import pyarrow.parquet as pq
 from ibis.backends.sql.compilers.duckdb import DuckDBCompiler
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class EngineSession:
     """
 
     def __init__(
-        self, *, engine: Engine, backend: Any, spark: Any = None, scratch_dir: str | None = None
+        self, *, engine: Engine, backend: Any, spark: Any = None, scratch_dir: str = ""
     ) -> None:
         self.engine = engine
         self.backend = backend
@@ -75,7 +76,11 @@ class EngineSession:
             # DuckDB scans the Arrow buffers in place.
             self.backend.con.register(name, table)
         else:
-            self._spark.createDataFrame(table).createOrReplaceTempView(name)
+            # Spark reads a Parquet file itself; a frame made from local rows would carry them in
+            # every plan built on it.
+            path = os.path.join(self._scratch_dir, f"{name}.parquet")
+            pq.write_table(table, path)
+            self._spark.read.parquet(path).createOrReplaceTempView(name)
         self._uploaded.add(name)
         return self.backend.table(name)
 
@@ -92,7 +97,9 @@ class EngineSession:
             self.backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
             self._materialized[name] = None
         else:
-            frame = self._spark.sql(sql).cache()
+            # A local checkpoint stores the rows and cuts the lineage, so that later plans stay
+            # small instead of repeating every earlier step.
+            frame = self._spark.sql(sql).localCheckpoint(eager=True)
             frame.createOrReplaceTempView(name)
             self._materialized[name] = frame
         return self.backend.table(name)
@@ -137,7 +144,7 @@ class EngineSession:
             self.backend.disconnect()
         else:
             self._spark.stop()
-        if self._scratch_dir is not None:
+        if self._scratch_dir:
             shutil.rmtree(self._scratch_dir, ignore_errors=True)
 
 
@@ -148,11 +155,15 @@ def engine_connect(
     spark_driver_memory: str = "4g",
     spark_shuffle_partitions: int = 8,
     spark_conf: Mapping[str, str] | None = None,
+    spark_scratch_dir: str | None = None,
 ) -> EngineSession:
     """Open a session of the engine; close it with `EngineSession.close()`.
 
     `spark_master` is the master URL of a cluster; without it Spark runs in local mode on this
-    machine's cores. `spark_conf` adds or overrides Spark settings.
+    machine's cores. Spark reads the tables handed to it from Parquet files in a scratch folder,
+    removed when the session closes: a new temporary folder by default, on a cluster a folder
+    that the driver and the executors share (`spark_scratch_dir`). `spark_conf` adds or
+    overrides Spark settings.
     """
     if engine is Engine.DUCKDB:
         backend = ibis.duckdb.connect()
@@ -163,11 +174,11 @@ def engine_connect(
     master = spark_master or SPARK_LOCAL_MASTER
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    warehouse_dir = tempfile.mkdtemp(prefix="upsell-spark-")
+    scratch_dir = tempfile.mkdtemp(prefix="upsell-spark-", dir=spark_scratch_dir)
     builder = (
         SparkSession.builder.master(master)
         .appName("upsell-analytics")
-        .config("spark.sql.warehouse.dir", warehouse_dir)
+        .config("spark.sql.warehouse.dir", os.path.join(scratch_dir, "warehouse"))
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
@@ -183,7 +194,7 @@ def engine_connect(
         engine=engine,
         backend=ibis.pyspark.connect(session),
         spark=session,
-        scratch_dir=warehouse_dir,
+        scratch_dir=scratch_dir,
     )
 
 
