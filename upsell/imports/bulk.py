@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import NOT_PROVIDED, DateTimeField, Field, Model, QuerySet
 from django.utils import timezone
 from polars._typing import PolarsDataType
+from psycopg.copy import QueuedLibpqWriter
 
 CHUNK_ROWS = 100_000
 # Bound on the values of one ``IN (...)``: within SQLite's limit on parameters.
@@ -158,8 +159,12 @@ def rows_insert(
     columns = ", ".join(_column(model, name) for name in frame.columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # A writer thread sends each chunk while the next one is being formatted.
             # Non-numeric values are quoted, so an empty string stays apart from NULL.
-            with cursor.copy(f"COPY {_table(model)} ({columns}) FROM STDIN (FORMAT csv)") as copy:
+            with cursor.cursor.copy(
+                f"COPY {_table(model)} ({columns}) FROM STDIN (FORMAT csv)",
+                writer=QueuedLibpqWriter(cursor.cursor),
+            ) as copy:
                 for chunk in frame.iter_slices(CHUNK_ROWS):
                     copy.write(chunk.write_csv(include_header=False, quote_style="non_numeric"))
                     if progress:

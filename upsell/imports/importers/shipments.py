@@ -70,11 +70,9 @@ class ShipmentsImporter(Importer):
     totals_fields = {"quantity": 3, "amount": 2}
 
     def check(self, frame: pl.DataFrame) -> pl.DataFrame:
-        self.factors = {
-            name: Factor.of(frame.get_column(name))
-            if self.columns.has(name)
-            else Factor.empty(frame.height)
-            for name in (*_TEXTS, *_PARSED)
+        present = [name for name in (*_TEXTS, *_PARSED) if self.columns.has(name)]
+        self.factors = Factor.of_columns(frame, present) | {
+            name: Factor.empty(frame.height) for name in (*_TEXTS, *_PARSED) if name not in present
         }
         for name, parser in _PARSED.items():
             self.factors[name].parse(parser)
