@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from lifetimes.utils import summary_data_from_transaction_data
 
 from upsell.analytics.arrow import EPOCH, cents_from_money, money_from_cents
-from upsell.analytics.audit import audit_clients
+from upsell.analytics.audit import audit_clients, audit_history
 from upsell.analytics.contracts import CLIENTS_SCHEMA, MONEY, ORDERS_SCHEMA, PAYMENTS_SCHEMA
 from upsell.analytics.engines import Engine, engine_connect
 from upsell.analytics.settings import AuditSettings
@@ -264,6 +264,16 @@ def main() -> None:
         "speed-up over lifetimes with its pandas conversion, warm DuckDB: "
         f"{(convert + summary) / duck_warm:6.2f}x"
     )
+    _, history = timed(
+        "duckdb: audit_history, 24 month ends (one expression)",
+        lambda: audit_history(
+            orders,
+            clients,
+            months=(dt.date(AS_OF.year - 1, 1, 1), AS_OF),
+            settings=AuditSettings(),
+        ),
+    )
+    print(f"duckdb: {history.num_rows} client-months of history")
     if not arguments.no_spark:
         spark_cold, spark_warm = engine_audit(
             engine=Engine.SPARK, orders=orders, clients=clients, payments=payments

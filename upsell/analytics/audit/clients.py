@@ -9,8 +9,6 @@ import pyarrow.compute as pc
 from upsell.analytics.arrow import day_number, month_number, table_from_engine
 from upsell.analytics.audit.facts import (
     clients_arrow_prepare,
-    documents_cancel,
-    documents_seen,
     facts_compute,
     orders_arrow_prepare,
     payments_arrow_prepare,
@@ -94,44 +92,13 @@ def audit_clients(
     payment_rows = payments_arrow_prepare(payments=payments)
     with_payments = payment_rows.num_rows > 0
     with engine_session_use(engine=engine) as session:
-        documents_table = session.table_upload(name="upsell_audit_documents", table=documents)
-        clients_table = session.table_upload(name="upsell_audit_clients", table=client_rows)
-        calendar = session.table_upload(
-            name="upsell_audit_calendar", table=calendar_arrow(days=[as_of])
-        )
-        payments_table = (
-            session.table_upload(name="upsell_audit_payments", table=payment_rows)
-            if with_payments
-            else None
-        )
-
-        cancelled = session.table_materialize(
-            name="upsell_audit_cancelled",
-            key=("documents_cancel",),
-            build=lambda: documents_cancel(documents=documents_table),
-        )
-
-        def grid_expression() -> "Table":
-            client_ids = clients_table.select("client_id").union(
-                cancelled.select("client_id"), distinct=True
-            )
-            grid = client_attributes(client_ids=client_ids, clients=clients_table)
-            return grid.cross_join(calendar)
-
-        grid = session.table_materialize(
-            name="upsell_audit_grid", key=("audit_clients_grid",), build=grid_expression
-        )
-        seen = session.table_materialize(
-            name="upsell_audit_seen",
-            key=("documents_seen",),
-            build=lambda: documents_seen(documents=cancelled, grid=grid),
-        )
-
         facts = facts_compute(
             session=session,
-            seen=seen,
-            grid=grid,
-            payments=payments_table,
+            documents=documents,
+            clients=client_rows,
+            calendar=calendar_arrow(days=[as_of]),
+            payments=payment_rows if with_payments else None,
+            grid_build=("every client", _every_client_grid),
             settings=settings,
             detailed=True,
         )
@@ -149,6 +116,12 @@ def audit_clients(
         cents_columns=AUDIT_CENTS_COLUMNS,
         sort_keys=("client_id",),
     )
+
+
+def _every_client_grid(cancelled: "Table", clients: "Table", calendar: "Table") -> "Table":
+    """Every known client, from the clients table or from its documents, at the audit date."""
+    client_ids = clients.select("client_id").union(cancelled.select("client_id"), distinct=True)
+    return client_attributes(client_ids=client_ids, clients=clients).cross_join(calendar)
 
 
 # Output columns whose engine column has another name.

@@ -16,6 +16,7 @@ Definitions:
   are two orders but make no interval of 0 days).
 """
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import ibis
@@ -154,24 +155,55 @@ def documents_seen(*, documents: "Table", grid: "Table") -> "Table":
     )
 
 
+GridBuild = Callable[["Table", "Table", "Table"], "Table"]
+
+
 def facts_compute(
     *,
     session: EngineSession,
-    seen: "Table",
-    grid: "Table",
-    payments: "Table | None",
+    documents: pa.Table,
+    clients: pa.Table,
+    calendar: pa.Table,
+    payments: pa.Table | None,
+    grid_build: tuple[str, GridBuild],
     settings: AuditSettings,
     detailed: bool,
 ) -> "Table":
     """One row per grid row (client_id, as_of_day, …) with the client's facts and status.
 
-    `seen` comes from `documents_seen`. The grid carries the client's attributes
-    (is_partner, plans_budget, budget_cents, budget_year) and the audit date's as_of_day,
-    as_of_month and xyz_last_month (the last complete month as of that day). `detailed` adds what
-    only the audit of one date shows: monthly variability, budget, payments, RFM and perspective.
-    The steps are stored in the session one by one: each reads the stored rows of the one before
-    instead of an ever larger expression.
+    The inputs are the Arrow tables of `orders_arrow_prepare`, `clients_arrow_prepare`,
+    `calendar_arrow` and `payments_arrow_prepare`. `grid_build` names and makes the grid from the
+    cancelled documents, the clients and the calendar: each grid row carries the client's
+    attributes (is_partner, plans_budget, budget_cents, budget_year) and an audit date's
+    as_of_day, as_of_month, xyz_last_month (the last complete month as of that day) and
+    month_day. `detailed` adds what only the audit of one date shows: monthly variability,
+    budget, payments, RFM and perspective. The steps are stored in the session one by one: each
+    reads the stored rows of the one before instead of an ever larger expression.
     """
+    documents_table = session.table_upload(name="upsell_audit_documents", table=documents)
+    clients_table = session.table_upload(name="upsell_audit_clients", table=clients)
+    calendar_table = session.table_upload(name="upsell_audit_calendar", table=calendar)
+    payments_table = (
+        None
+        if payments is None
+        else session.table_upload(name="upsell_audit_payments", table=payments)
+    )
+    cancelled = session.table_materialize(
+        name="upsell_audit_cancelled",
+        key=("documents_cancel",),
+        build=lambda: documents_cancel(documents=documents_table),
+    )
+    grid_name, build_grid = grid_build
+    grid = session.table_materialize(
+        name="upsell_audit_grid",
+        key=("grid", grid_name),
+        build=lambda: build_grid(cancelled, clients_table, calendar_table),
+    )
+    seen = session.table_materialize(
+        name="upsell_audit_seen",
+        key=("documents_seen",),
+        build=lambda: documents_seen(documents=cancelled, grid=grid),
+    )
     totals = session.table_materialize(
         name="upsell_audit_totals",
         key=("totals", settings, detailed),
@@ -194,14 +226,20 @@ def facts_compute(
 
     def details() -> "Table":
         with_details = _details_add(facts=facts, settings=settings)
-        if payments is None:
+        if payments_table is None:
             return with_details
-        return _payments_add(facts=with_details, payments=payments, grid=grid, settings=settings)
+        return _payments_add(
+            facts=with_details, payments=payments_table, grid=grid, settings=settings
+        )
 
     facts = session.table_materialize(
-        name="upsell_audit_details", key=("details", settings, payments is None), build=details
+        name="upsell_audit_details",
+        key=("details", settings, payments_table is None),
+        build=details,
     )
-    return _perspective_add(facts=facts, settings=settings, with_payments=payments is not None)
+    return _perspective_add(
+        facts=facts, settings=settings, with_payments=payments_table is not None
+    )
 
 
 def _totals(*, seen: "Table", settings: AuditSettings, detailed: bool) -> "Table":

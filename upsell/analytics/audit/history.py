@@ -24,8 +24,6 @@ from upsell.analytics.arrow import (
 from upsell.analytics.audit.clients import calendar_arrow, client_attributes
 from upsell.analytics.audit.facts import (
     clients_arrow_prepare,
-    documents_cancel,
-    documents_seen,
     facts_compute,
     orders_arrow_prepare,
 )
@@ -71,33 +69,15 @@ def audit_history(
     client_rows = clients_arrow_prepare(clients=clients)
     calendar_rows = calendar_arrow(days=[month_last_day(month=number) for number in numbers])
     with engine_session_use(engine=engine) as session:
-        documents_table = session.table_upload(name="upsell_audit_documents", table=documents)
-        clients_table = session.table_upload(name="upsell_audit_clients", table=client_rows)
-        calendar = session.table_upload(name="upsell_audit_calendar", table=calendar_rows)
-
-        cancelled = session.table_materialize(
-            name="upsell_audit_cancelled",
-            key=("documents_cancel",),
-            build=lambda: documents_cancel(documents=documents_table),
-        )
-
-        def grid_expression() -> "Table":
-            placed = cancelled.filter(cancelled.cents > 0)
-            first_months = placed.group_by("client_id").aggregate(first_month=placed.month.min())
-            grid = client_attributes(client_ids=first_months, clients=clients_table)
-            return grid.join(calendar, grid.first_month <= calendar.as_of_month).drop("first_month")
-
-        grid = session.table_materialize(
-            name="upsell_audit_grid", key=("audit_history_grid",), build=grid_expression
-        )
-        seen = session.table_materialize(
-            name="upsell_audit_seen",
-            key=("documents_seen",),
-            build=lambda: documents_seen(documents=cancelled, grid=grid),
-        )
-
         facts = facts_compute(
-            session=session, seen=seen, grid=grid, payments=None, settings=settings, detailed=False
+            session=session,
+            documents=documents,
+            clients=client_rows,
+            calendar=calendar_rows,
+            payments=None,
+            grid_build=("months since the first order", _months_since_first_order_grid),
+            settings=settings,
+            detailed=False,
         )
         result = session.query_fetch(
             key=("audit_history", settings),
@@ -112,6 +92,16 @@ def audit_history(
         cents_columns=("revenue_365",),
         sort_keys=("client_id", "month"),
     )
+
+
+def _months_since_first_order_grid(
+    cancelled: "Table", clients: "Table", calendar: "Table"
+) -> "Table":
+    """Each client that ever placed an order, at every month end from its first order's month."""
+    placed = cancelled.filter(cancelled.cents > 0)
+    first_months = placed.group_by("client_id").aggregate(first_month=placed.month.min())
+    grid = client_attributes(client_ids=first_months, clients=clients)
+    return grid.join(calendar, grid.first_month <= calendar.as_of_month).drop("first_month")
 
 
 def status_changes(

@@ -128,7 +128,7 @@ def test_an_open_session_serves_several_audits_and_keeps_no_tables():
     assert tables_left == []
 
 
-def test_audit_as_of_a_date_before_every_order_has_no_status():
+def test_client_known_only_from_later_documents_is_not_audited_yet():
     result = audit_clients(
         orders_table(client_orders(1, 10)),
         clients_table([]),
