@@ -82,8 +82,10 @@ def audit_clients(
     with a null status and the rule `no_orders` (or Partner when it is one); its order
     measures are 0 or null. Documents dated after `as_of` are not seen, so an earlier audit
     date gives the audit as it was then. Payment columns stay null when `payments` is empty.
-    Definitions: `audit.facts` (orders, returns, windows), `audit.statuses` (rules and
-    precedence), `AuditSettings` (thresholds).
+    Definitions: `audit.facts` (orders, returns, windows; ABC in `_abc_classify`, payments in
+    `_payments_add`, the perspective and its components in `_perspective_add`),
+    `audit.statuses` (rules, precedence and the columns each rule's explanation needs),
+    `AuditSettings` (thresholds, XYZ).
     """
     as_of_day = day_number(day=as_of)
     documents = orders_arrow_prepare(orders=orders)
