@@ -4,7 +4,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
-from upsell.core.models import money_field
+from upsell.core.models import ChangeRecord, money_field
 
 
 class ClientStatus(models.TextChoices):
@@ -262,7 +262,7 @@ class ClientStatusOverride(models.Model):
         return f"{self.client}: {self.status}"
 
 
-class PortfolioRules(models.Model):
+class PortfolioRules(ChangeRecord):
     """Which statuses make a client motivated: in its manager's portfolio and forecast.
 
     Clients that plan a purchase budget are motivated whatever their status. Every change is a
@@ -270,15 +270,6 @@ class PortfolioRules(models.Model):
     """
 
     managed_statuses = models.JSONField(_("managed statuses"), default=list)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("portfolio rules")

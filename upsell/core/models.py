@@ -3,7 +3,9 @@
 from decimal import Decimal
 from typing import Any, Literal, overload
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 
@@ -18,3 +20,22 @@ def money_field(
 def money_field(verbose_name: StrOrPromise, *, null: bool = False, **options: Any) -> Any:
     """An amount in the system currency: fourteen digits before the point, kopecks after it."""
     return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, null=null, **options)
+
+
+class ChangeRecord(models.Model):
+    """Who made a change and when: for settings kept as a new row per change, and for history
+    rows. The person may leave the company; the record of the change stays."""
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-changed_at", "-id"]

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from upsell.core.models import ChangeRecord
 
-class WorkloadSettings(models.Model):
+
+class WorkloadSettings(ChangeRecord):
     """The head of sales's capacity setting and the pool of spontaneous clients.
 
     Every change is a new row; the latest is in force and the earlier ones are its history.
@@ -21,15 +23,6 @@ class WorkloadSettings(models.Model):
         related_name="+",
         verbose_name=_("pool assistant"),
     )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("workload settings")

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from upsell.core.models import ChangeRecord
 
-class AuditRules(models.Model):
+
+class AuditRules(ChangeRecord):
     """The thresholds of the status rules as the head of sales set them.
 
     Every change is a new row, so the rules in force are the latest row and the earlier rows
@@ -12,15 +14,6 @@ class AuditRules(models.Model):
     """
 
     thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("status rules")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from upsell.core.models import money_field
+from upsell.core.models import ChangeRecord, money_field
 
 
 class RequestSource(models.TextChoices):
@@ -51,7 +51,7 @@ COMPLEX_RULES = frozenset(
 )
 
 
-class ComplexOrderRules(models.Model):
+class ComplexOrderRules(ChangeRecord):
     """What makes a spontaneous client's request complex, so that its manager takes it.
 
     An empty threshold switches its rule off. Every change is a new row; the latest is in force.
@@ -67,15 +67,6 @@ class ComplexOrderRules(models.Model):
         _("standard payment delay, days"), null=True, blank=True
     )
     overdue_debt = models.BooleanField(_("client with overdue debt"), default=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("complex order rules")
@@ -178,7 +169,7 @@ class OrderRequest(models.Model):
         return self.routed_by_rule in COMPLEX_RULES
 
 
-class OrderRequestChange(models.Model):
+class OrderRequestChange(ChangeRecord):
     """Who held a request before and after a change, who made it and why."""
 
     request = models.ForeignKey(
@@ -202,15 +193,6 @@ class OrderRequestChange(models.Model):
     )
     rule = models.CharField(_("rule"), max_length=20, choices=RoutingRule.choices)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("request assignment change")
