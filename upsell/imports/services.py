@@ -269,11 +269,6 @@ def _import(
     _stage_save(run, ImportStage.VALIDATING)
     problems = Problems(columns)
     counts = Counts()
-
-    def progress_record(done: int, total: int) -> None:
-        if progress:
-            progress(done, total)
-
     context = ImportContext(
         columns=columns,
         problems=problems,
@@ -281,12 +276,13 @@ def _import(
         imported_by=run.imported_by,
         file_name=run.file_name,
         today=timezone.localdate(),
-        progress=progress_record,
+        progress=progress or _progress_ignored,
     )
     importer = IMPORTERS[columns.kind](context)
     parsed = importer.check(importer.rows_frame(table))
     _stage_save(run, ImportStage.WRITING)
     reasons = pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})
+    written = 0
     try:
         with transaction.atomic():
             # Looked up even when the file already failed, so every error is reported at once.
@@ -295,7 +291,9 @@ def _import(
                 raise _Rejected
             along = importer.rejected_with(resolved, problems.rows())
             reasons = pl.concat([_reasons(problems), along])
-            importer.write(resolved.filter(~pl.col(ROW).is_in(reasons.get_column(ROW).implode())))
+            valid = resolved.filter(~pl.col(ROW).is_in(reasons.get_column(ROW).implode()))
+            importer.write(valid)
+            written = valid.height
     except _Rejected:
         found = problems.as_list()
         _finish_failed(run, found)
@@ -303,7 +301,6 @@ def _import(
     found = problems.as_list()
     if reasons.height:
         run.rejected_file = rejected_save(_rejected_content(table, reasons))
-    written = table.frame.height - reasons.get_column(ROW).n_unique()
     run.status = (
         ImportStatus.SUCCEEDED
         if not reasons.height
@@ -319,6 +316,10 @@ def _import(
     run.finished_at = timezone.now()
     run.save()
     return found
+
+
+def _progress_ignored(done: int, total: int) -> None:
+    del done, total
 
 
 def _reasons(problems: Problems) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 import polars as pl
 import python_calamine
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from upsell.imports.formats.columns import KNOWN_HEADERS, header_normalise, kind_detect
 from upsell.imports.problems import FileRejected
@@ -81,7 +82,7 @@ def kind_sniff(*, path: Path) -> str:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-_UNREADABLE = (
+_UNREADABLE = gettext_noop(
     "cannot read the file: it is neither a workbook nor text in UTF-8, UTF-16 or "
     "Windows-1251 with a header row the import knows"
 )

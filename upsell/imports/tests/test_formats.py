@@ -192,3 +192,18 @@ def test_blank_lines_are_skipped_and_rows_keep_their_file_numbers(db: None, tmp_
     # Then the blank lines are no rows, and the bad row is named by its own line
     assert run.rows_total == 2
     assert run.errors == [{"row": 6, "column": "Номенклатура", "message": "a value is required"}]
+
+
+def test_windows_1251_text_after_a_plain_ascii_start_is_still_read(
+    db: None, tmp_path: Path
+) -> None:
+    # Given a Windows-1251 file whose first 64 KB happen to be plain ASCII
+    rows = [("sku", "product"), *[(f"A-{i}", "bolt") for i in range(7000)], ("Я-1", "Шайба")]
+    path = csv_write(tmp_path / "products.csv", rows, encoding="cp1251", delimiter=",")
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then the Cyrillic at its end is read as Windows-1251, not refused as broken UTF-8
+    assert (run.status, run.rows_total) == (ImportStatus.SUCCEEDED, 7001)
+    assert Product.objects.get(sku="Я-1").name == "Шайба"
