@@ -150,6 +150,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # The day of each month on which the forecast of the coming months is locked as a snapshot.
 UPSELL_FORECAST_LOCK_DAY = env_int("UPSELL_FORECAST_LOCK_DAY", 25)
 
+# An import of at least this many rows drops a table's secondary indexes and rebuilds them
+# after loading, which is faster than updating them row by row.
+UPSELL_IMPORT_REBUILD_MIN_ROWS = env_int("UPSELL_IMPORT_REBUILD_MIN_ROWS", 50_000)
+
 # The master URL of a Spark cluster for `upsell audit --engine spark`; empty runs Spark locally.
 SPARK_MASTER = env_str("SPARK_MASTER", "")
 

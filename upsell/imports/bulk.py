@@ -325,7 +325,7 @@ def bulk_load(*, model: type[Model], rows: int) -> Iterator[None]:
     """
     if not connection.in_atomic_block:
         raise RuntimeError("a bulk load runs inside the import's transaction")
-    threshold = getattr(settings, "UPSELL_IMPORT_REBUILD_MIN_ROWS", 50_000)
+    threshold = settings.UPSELL_IMPORT_REBUILD_MIN_ROWS
     if rows < threshold or rows < _rows_estimate(model) // 2:
         yield
         return

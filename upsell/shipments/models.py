@@ -47,8 +47,14 @@ class Shipment(models.Model):
 
 
 class ShipmentLine(models.Model):
+    # The unique (shipment, line_no) index serves every lookup by shipment; a second index
+    # on the key alone would only slow the import of large files.
     shipment = models.ForeignKey(
-        Shipment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("shipment")
+        Shipment,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("shipment"),
+        db_index=False,
     )
     line_no = models.PositiveIntegerField(_("line"))
     product = models.ForeignKey(
