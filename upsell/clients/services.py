@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -163,43 +164,54 @@ class ClientAuditRow:
 
 def client_audits_replace(*, as_of: dt.date, rows: Iterable[ClientAuditRow]) -> int:
     """Store a whole audit as of ``as_of`` in place of the previous one; the clients stored."""
-    fields = [
-        "client_id", "as_of", "computed_status", "status_rule", "perspective", "abc_class",
-        "xyz_class", "revenue_365", "last_order_date", "metrics",
-    ]  # fmt: skip
+    frame = pl.DataFrame(
+        [
+            {
+                "client_id": row.client_id,
+                "as_of": as_of,
+                "computed_status": row.computed_status,
+                "status_rule": row.status_rule,
+                "perspective": row.perspective,
+                "abc_class": row.abc_class,
+                "xyz_class": row.xyz_class,
+                "revenue_365": str(row.revenue_365),
+                "last_order_date": row.last_order_date,
+                "metrics": json.dumps(row.metrics, cls=DjangoJSONEncoder, ensure_ascii=False),
+            }
+            for row in rows
+        ],
+        schema=_AUDIT_FRAME_SCHEMA,
+    )
     with transaction.atomic():
         ClientAudit.objects.all().delete()
-        return rows_insert(
-            model=ClientAudit,
-            fields=fields,
-            rows=(
-                (
-                    row.client_id,
-                    as_of,
-                    row.computed_status,
-                    row.status_rule,
-                    row.perspective,
-                    row.abc_class,
-                    row.xyz_class,
-                    row.revenue_365,
-                    row.last_order_date,
-                    json.dumps(row.metrics, cls=DjangoJSONEncoder, ensure_ascii=False),
-                )
-                for row in rows
-            ),
-        )
+        rows_insert(model=ClientAudit, frame=frame)
+    return frame.height
 
 
-def client_status_months_replace(*, rows: Iterable[tuple[int, dt.date, str, str, Decimal]]) -> int:
-    """Store the month-end status history (client id, month, status, rule, revenue over 365
-    days) in place of the previous one; the rows stored."""
+_AUDIT_FRAME_SCHEMA = {
+    "client_id": pl.Int64,
+    "as_of": pl.Date,
+    "computed_status": pl.String,
+    "status_rule": pl.String,
+    "perspective": pl.Int32,
+    "abc_class": pl.String,
+    "xyz_class": pl.String,
+    "revenue_365": pl.String,
+    "last_order_date": pl.Date,
+    "metrics": pl.String,
+}
+
+
+def client_status_months_replace(*, history: pl.DataFrame) -> int:
+    """Store the month-end status history in place of the previous one; the rows stored.
+
+    ``history`` has the columns client_id, month (the month's first day), status, status_rule
+    and revenue_365 (as decimal text).
+    """
     with transaction.atomic():
         ClientStatusMonth.objects.all().delete()
-        return rows_insert(
-            model=ClientStatusMonth,
-            fields=["client_id", "month", "status", "status_rule", "revenue_365"],
-            rows=rows,
-        )
+        rows_insert(model=ClientStatusMonth, frame=history)
+    return history.height
 
 
 def _active_override_status(*, today: dt.date) -> Subquery:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from decimal import Decimal
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings as django_settings
@@ -127,7 +128,7 @@ def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> Audit
         _stage(run, _("Storing the results"), 80, report)
         with transaction.atomic():
             stored = client_audits_replace(as_of=run.as_of, rows=_audit_rows(clients))
-            history_rows = client_status_months_replace(rows=_history_rows(history))
+            history_rows = client_status_months_replace(history=_history_frame(history))
             client_statuses_refresh(today=timezone.localdate())
             portfolio_routing_apply()
     except Exception as error:
@@ -212,8 +213,14 @@ def _audit_rows(audit: pa.Table) -> Iterator[ClientAuditRow]:
         )
 
 
-def _history_rows(history: pa.Table) -> Iterator[tuple[int, dt.date, str, str, Decimal]]:
-    columns = [history.column(name).to_pylist() for name in
-               ("client_id", "month", "status", "status_rule", "revenue_365")]  # fmt: skip
-    for client_id, month, status, rule, revenue in zip(*columns, strict=True):
-        yield client_id, month, status or "", rule, revenue
+def _history_frame(history: pa.Table) -> pl.DataFrame:
+    """The history table in the form the status-month rows are stored in."""
+    frame = pl.from_arrow(history)
+    assert isinstance(frame, pl.DataFrame)  # noqa: S101 - a table converts to a frame
+    return frame.select(
+        "client_id",
+        "month",
+        pl.col("status").fill_null(""),
+        "status_rule",
+        pl.col("revenue_365").cast(pl.String),
+    )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from polars._typing import PolarsDataType
 
 from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange
-from upsell.imports.bulk import LOOKUP_CHUNK, rows_update, values_frame
+from upsell.core.bulk import LOOKUP_CHUNK, rows_update, values_frame
 from upsell.imports.formats.values import (
     bool_parse,
     decimal_parse,

@@ -12,7 +12,7 @@ from functools import partial
 import polars as pl
 from django.utils.translation import gettext as _
 
-from upsell.imports.bulk import rows_insert, rows_where_in
+from upsell.core.bulk import rows_insert, rows_where_in
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import date_parse, decimal_parse, tax_id_parse
 from upsell.imports.importers.base import Importer, parsed_by_value, parsed_in_place

@@ -6,7 +6,7 @@ the products not stored yet.
 
 import polars as pl
 
-from upsell.imports.bulk import rows_update, rows_where_in
+from upsell.core.bulk import rows_update, rows_where_in
 from upsell.imports.formats.readers import ROW
 from upsell.imports.importers.base import Importer, repeats_check
 from upsell.imports.importers.references import products_create

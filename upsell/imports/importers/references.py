@@ -11,7 +11,7 @@ import polars as pl
 from upsell.accounts.models import User
 from upsell.accounts.services import managers_create
 from upsell.clients.models import Client
-from upsell.imports.bulk import ids_reserve, rows_insert, rows_where_in
+from upsell.core.bulk import ids_reserve, rows_insert, rows_where_in
 from upsell.imports.importers.base import Counts
 from upsell.products.models import Product
 

@@ -19,7 +19,7 @@ import polars as pl
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from upsell.imports.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
+from upsell.core.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import (
     PROBLEM,
