@@ -396,6 +396,13 @@ def _score(
 
 
 def _details_add(*, facts: "Table", settings: AuditSettings) -> "Table":
+    """RFM scores, XYZ, trend, average order value and the budget measures.
+
+    RFM ranks the clients with orders within each audit date: recency by days since the last
+    order, frequency by orders within 365 days, money by revenue over 365 days; a score is the
+    share of clients whose value is no better, in `rfm_bins` steps, so ties share the higher
+    score. The budget measures count revenue in the calendar year `budget_year` up to D.
+    """
     facts = facts.mutate(has_orders=facts.orders_total > 0)
     ranked = ["as_of_day", "has_orders"]
     scores = facts.select(
