@@ -2,12 +2,24 @@
 see each other's; Vera assists Anna; Helen is the head of sales; Tom is top management;
 Adam administers users and imports."""
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from upsell.accounts.models import Role, User
 from upsell.accounts.tests.factories import TeamFactory, UserFactory
 from upsell.clients.models import Client
 from upsell.clients.tests.factories import ClientFactory
+
+
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Every test starts in the site's language: a request in Russian (LocaleMiddleware)
+    leaves its language active in the thread, which would leak into the next test."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
