@@ -67,7 +67,9 @@ class Command(BaseCommand):
             + _("{rows} rows").format(rows=run.rows_total)
         )
         if run.counts:
-            self.stdout.write(f"  {'':<16}{_('created'):>10}{_('updated'):>10}{_('unchanged'):>10}")
+            # Outside the f-string, where makemessages finds them.
+            created, updated, unchanged = _("created"), _("updated"), _("unchanged")
+            self.stdout.write(f"  {'':<16}{created:>10}{updated:>10}{unchanged:>10}")
             for noun, counts in run.counts.items():
                 self.stdout.write(
                     f"  {noun:<16}{counts['created']:>10}{counts['updated']:>10}"
