@@ -23,7 +23,6 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
-from django_htmx.middleware import HtmxDetails
 
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import User
@@ -42,6 +41,7 @@ from upsell.clients.selectors import client_list as select_clients
 from upsell.clients.services import client_create as create_client
 from upsell.clients.services import client_reassign as reassign_client
 from upsell.clients.services import client_update as update_client
+from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.core.templatetags.formatting import format_money
 from upsell.payments.models import Payment
 from upsell.payments.selectors import PaymentFilters, payment_list
@@ -52,19 +52,6 @@ from upsell.shipments.selectors import ShipmentFilters, client_monthly_shipments
 CLIENTS_PER_PAGE = 50
 DOCUMENTS_PER_PAGE = 20
 CHART_MONTHS = 36
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _wants_part(request: HtmxHttpRequest, part: str) -> bool:
-    """Whether htmx asked for the element ``#part`` alone (not a whole page, not a reload)."""
-    return (
-        bool(request.htmx)
-        and not request.htmx.history_restore_request
-        and (request.htmx.target == part)
-    )
 
 
 def _managers_with_clients_visible_to(user: User) -> list[User]:
@@ -89,7 +76,7 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
         "shows_manager_column": not user.is_manager,
         "query": _canonical_query(request),
     }
-    if _wants_part(request, "rows"):
+    if wants_part(request, "rows"):
         response = render(request, "clients/client_list.html#rows", context)
         push_url(response, f"{request.path}{context['query']}")
     else:
@@ -130,10 +117,10 @@ def client_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
 def client_detail(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
     user = authenticated_user(request)
     client = get_client_for_user(user, client_id)
-    if _wants_part(request, "shipments"):
+    if wants_part(request, "shipments"):
         context = {"client": client, "shipments": _shipments_page(request, user, client)}
         return render(request, "clients/client_detail.html#shipments", context)
-    if _wants_part(request, "payments"):
+    if wants_part(request, "payments"):
         context = {"client": client, "payments": _payments_page(request, user, client)}
         return render(request, "clients/client_detail.html#payments", context)
     reassign_form = (
@@ -222,7 +209,7 @@ def client_shipment(request: HtmxHttpRequest, client_id: int, shipment_id: int) 
         "expanded": expanded,
         "lines": shipment.lines.select_related("product").order_by("line_no") if expanded else [],
     }
-    if _wants_part(request, f"shipment-{shipment.pk}"):
+    if wants_part(request, f"shipment-{shipment.pk}"):
         return render(request, "clients/client_detail.html#document", context)
     return render(request, "clients/client_shipment.html", context)
 

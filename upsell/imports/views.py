@@ -12,10 +12,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import User
+from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.imports.access import can_import, import_runs_visible_to
 from upsell.imports.forms import ImportUploadForm
 from upsell.imports.models import ImportRun, ImportStatus
@@ -23,19 +23,6 @@ from upsell.imports.services import import_run_create
 
 RUNS_PER_PAGE = 25
 FINISHED = frozenset({ImportStatus.SUCCEEDED, ImportStatus.PARTIAL, ImportStatus.FAILED})
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def _wants_part(request: HtmxHttpRequest, part: str) -> bool:
-    """Whether htmx asked for the element ``#part`` alone (not a whole page, not a reload)."""
-    return (
-        bool(request.htmx)
-        and not request.htmx.history_restore_request
-        and (request.htmx.target == part)
-    )
 
 
 def _importer(request: HttpRequest) -> User:
@@ -71,7 +58,7 @@ def import_list(request: HtmxHttpRequest) -> HttpResponse:
     runs = import_runs_visible_to(user).select_related("imported_by")
     page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "runs": page}
-    if _wants_part(request, "history"):
+    if wants_part(request, "history"):
         return render(request, "imports/import_list.html#history", context)
     return render(request, "imports/import_list.html", context)
 
@@ -87,7 +74,7 @@ def import_detail(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
         "counts": _counts_table(run),
         "percent": round(100 * run.rows_done / run.rows_total) if run.rows_total else 0,
     }
-    if _wants_part(request, "run"):
+    if wants_part(request, "run"):
         return render(request, "imports/import_detail.html#run", context)
     return render(request, "imports/import_detail.html", context)
 
