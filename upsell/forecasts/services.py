@@ -290,12 +290,16 @@ def forecast_locks_due(*, today: dt.date) -> list[ForecastLock]:
 
 
 def forecast_cells_reassign(*, client_ids: Iterable[int], manager: User | None) -> int:
-    """Move the future cells (from next month on) of these clients to ``manager``; the past
-    and the current month stay with whoever forecast them. Returns the cells moved."""
+    """Move the future cells (from next month on) of these clients to ``manager``; the past,
+    the current month and a locked month stay with whoever forecast them: a locked month is
+    final, and its accuracy is measured against the manager who forecast it. Returns the cells
+    moved."""
     next_month = month_add(month_start(timezone.localdate()), 1)
-    return ForecastCell.objects.filter(
-        client_id__in=list(client_ids), month__gte=next_month
-    ).update(manager=manager)
+    return (
+        ForecastCell.objects.filter(client_id__in=list(client_ids), month__gte=next_month)
+        .exclude(month__in=ForecastLock.objects.values("month"))
+        .update(manager=manager)
+    )
 
 
 def sales_plan_set(

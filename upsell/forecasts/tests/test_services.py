@@ -203,6 +203,23 @@ def test_reassign_moves_only_future_cells(annas_client, manager_anna, manager_bo
     ]
 
 
+@time_machine.travel(dt.datetime(2026, 3, 20, 12, tzinfo=dt.UTC), tick=False)
+def test_reassign_leaves_a_locked_future_month_with_its_forecaster(
+    annas_client, manager_anna, manager_boris
+):
+    # Past the lock day April is locked already: its forecast is final and stays Anna's.
+    for month in (APRIL, dt.date(2026, 5, 1)):
+        ForecastCell.objects.create(client=annas_client, month=month, manager=manager_anna)
+    ForecastLock.objects.create(month=APRIL)
+
+    moved = forecast_cells_reassign(client_ids=[annas_client.pk], manager=manager_boris)
+
+    assert moved == 1
+    assert list(
+        ForecastCell.objects.order_by("month").values_list("month", "manager__username")
+    ) == [(APRIL, "anna"), (dt.date(2026, 5, 1), "boris")]
+
+
 def test_a_plan_is_set_replaced_and_removed(manager_anna, head_of_sales):
     sales_plan_set(manager=manager_anna, month=MARCH, amount=Decimal(100), set_by=head_of_sales)
     plan = sales_plan_set(
