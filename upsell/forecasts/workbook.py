@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
+from django.utils import translation
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -117,10 +120,14 @@ class _Change:
     column: str
 
 
-_CONFIDENCES = {
-    **{value: value for value in Confidence.values},
-    **{str(label).lower(): value for value, label in Confidence.choices},
-}
+def _confidences() -> dict[str, str]:
+    """Each confidence by its value and by its label in every language of the site: the file
+    may say "commit" or "Точно", whichever language the page or the server started in."""
+    confidences = {value: value for value in Confidence.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            confidences |= {str(label).lower(): value for value, label in Confidence.choices}
+    return confidences
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -165,12 +172,12 @@ def grid_xlsx_import(*, file: IO[bytes], user: User) -> ImportResult:
         rows = _rows(file)
     # openpyxl raises many kinds of error for a file that is not a workbook.
     except Exception:
-        result.problems.append(ImportProblem(row=1, column="A", message="Not an XLSX workbook."))
+        result.problems.append(ImportProblem(row=1, column="A", message=_("Not an XLSX workbook.")))
         return result
     months = _months(rows[HEADER_ROW - 1]) if len(rows) >= HEADER_ROW else {}
     if not months:
         result.problems.append(
-            ImportProblem(row=HEADER_ROW, column="D", message="No month columns (MM.YYYY).")
+            ImportProblem(row=HEADER_ROW, column="D", message=_("No month columns (MM.YYYY)."))
         )
         return result
     changes = _changes(rows, months, user, result)
@@ -204,7 +211,7 @@ def _comment(change: _Change) -> str:
 
 def _message(error: Exception) -> str:
     if isinstance(error, ForecastConflictError):
-        return "Changed in Upsell since the export."
+        return _("Changed in Upsell since the export.")
     assert isinstance(error, ValidationError)  # noqa: S101 - the only other kind caught
     return " ".join(error.messages)
 
@@ -227,6 +234,7 @@ def _changes(
     locked = set(
         ForecastLock.objects.filter(month__in=months.values()).values_list("month", flat=True)
     )
+    confidences = _confidences()
     changes = []
     for client_key, block in blocks.items():
         client = clients.get(client_key)
@@ -243,13 +251,14 @@ def _changes(
                 existing=existing.get((client.pk, month)),
                 row=number,
                 column=column,
+                confidences=confidences,
                 result=result,
             )
             if change is None:
                 continue
             if month in locked:
                 result.problems.append(
-                    ImportProblem(row=number, column=column, message="The month is locked.")
+                    ImportProblem(row=number, column=column, message=_("The month is locked."))
                 )
                 continue
             changes.append(change)
@@ -266,7 +275,11 @@ def _clients(
             clients[key] = get_forecast_client_for_user(user, int(key), write=True)
         except (TypeError, ValueError, Http404, PermissionDenied):
             result.problems.append(
-                ImportProblem(row=number, column="A", message=f"Unknown client: {key}.")
+                ImportProblem(
+                    row=number,
+                    column="A",
+                    message=_("Unknown client: %(client)s.") % {"client": key},
+                )
             )
     return clients
 
@@ -287,25 +300,26 @@ def _change(
     existing: ForecastCell | None,
     row: int,
     column: str,
+    confidences: dict[str, str],
     result: ImportResult,
 ) -> _Change | None:
     """What the file asks to change in one cell, or None when it matches Upsell."""
     try:
         amount = _amount(_cell_value(block, FORECAST, index))
     except ValueError:
-        result.problems.append(ImportProblem(row=row, column=column, message="Not a number."))
+        result.problems.append(ImportProblem(row=row, column=column, message=_("Not a number.")))
         return None
     if amount is not None and amount < 0:
         result.problems.append(
-            ImportProblem(row=row, column=column, message="An amount cannot be negative.")
+            ImportProblem(row=row, column=column, message=_("An amount cannot be negative."))
         )
         return None
     raw_confidence = str(_cell_value(block, CONFIDENCE, index) or "").strip().lower()
-    confidence = _CONFIDENCES.get(raw_confidence, "")
+    confidence = confidences.get(raw_confidence, "")
     if raw_confidence and not confidence:
         confidence_row = block[CONFIDENCE][0]
         result.problems.append(
-            ImportProblem(row=confidence_row, column=column, message="Unknown confidence.")
+            ImportProblem(row=confidence_row, column=column, message=_("Unknown confidence."))
         )
         return None
     current_amount = None if existing is None else existing.amount
