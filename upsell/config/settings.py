@@ -150,6 +150,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # The day of each month on which the forecast of the coming months is locked as a snapshot.
 UPSELL_FORECAST_LOCK_DAY = env_int("UPSELL_FORECAST_LOCK_DAY", 25)
 
+# The local time (HH:MM) of the nightly work the task worker runs: the audit, then the forecast
+# baselines, then the forecast locks that are due (scheduled by `upsell nightly --schedule`).
+UPSELL_NIGHTLY_AT = env_str("UPSELL_NIGHTLY_AT", "02:30")
+
 # An import of at least this many rows drops a table's secondary indexes and rebuilds them
 # after loading, which is faster than updating them row by row.
 UPSELL_IMPORT_REBUILD_MIN_ROWS = env_int("UPSELL_IMPORT_REBUILD_MIN_ROWS", 50_000)

@@ -1,6 +1,13 @@
 """The statistical baseline of the forecast grid: fit a BTYD model on the order history and
 store each motivated client's expected orders and amount for each of the next 12 months.
 
+By default the model is chosen by a rolling backtest on the company's own history
+(``upsell.analytics.btyd.backtest``): each candidate (BG/NBD, Pareto/NBD, the historic rate,
+last year's same months) forecasts the year after each of the last origins that leave a year
+of history before them, and the eligible one with the lowest error on what was then shipped
+wins. A BTYD fit that is not identifiable is never used: the backtest rules it out, and a
+forecast asked for it falls back to the historic rate and says why.
+
 The model (``upsell.analytics.btyd``) gives each client's expected orders and spend over the
 whole horizon; months take their share of it by their length and, where the history covers
 two full years, by the season (each calendar month's share of the company's sales). The
@@ -14,6 +21,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
 import pyarrow as pa
@@ -21,7 +29,8 @@ import pyarrow.compute as pc
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
-from upsell.analytics.btyd.forecast import ModelName, forecast_make
+from upsell.analytics.btyd.backtest import BacktestScore, model_choose, models_backtest
+from upsell.analytics.btyd.forecast import MODEL_NAMES, ModelName, forecast_make
 from upsell.analytics.btyd.summary import transactions_from_table
 from upsell.analytics.btyd.types import FloatArray
 from upsell.clients.models import Client
@@ -39,16 +48,22 @@ Z_80 = 1.2816
 KOPECK = Decimal("0.01")
 ORDERS = Decimal("0.001")
 
+BaselineModel = ModelName | Literal["auto"]
+BASELINE_MODELS: tuple[BaselineModel, ...] = ("auto", *MODEL_NAMES)
+
 
 @dataclass(frozen=True, kw_only=True)
 class BaselineRefresh:
     as_of: dt.date
     months: list[dt.date]
+    requested: BaselineModel
     model: str
     fallback_reason: str
     clients: int
     cells: int
     seasonal: bool
+    # The candidates' backtest errors when the model was chosen by backtest, else empty.
+    backtest: tuple[BacktestScore, ...] = ()
 
 
 def horizon_months(as_of: dt.date) -> list[dt.date]:
@@ -172,8 +187,9 @@ def baseline_rows(
             )
 
 
-def forecast_baselines_refresh(*, as_of: dt.date, model: ModelName = "bgnbd") -> BaselineRefresh:
-    """Refit on the history up to ``as_of`` and replace the baselines of the next 12 months."""
+def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto") -> BaselineRefresh:
+    """Refit on the history up to ``as_of`` and replace the baselines of the next 12 months;
+    ``model="auto"`` chooses the model by backtest first."""
     months = horizon_months(as_of)
     motivated = np.array(
         list(Client.objects.filter(motivated_q()).values_list("id", flat=True)), dtype=np.int64
@@ -182,8 +198,16 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: ModelName = "bgnbd") ->
     orders = orders.filter(pc.less_equal(orders.column("date"), pa.scalar(as_of)))
     if orders.num_rows == 0 or motivated.size == 0:
         cells = forecast_baselines_replace(rows=[], months=months, model="")
-        return BaselineRefresh(as_of=as_of, months=months, model="", fallback_reason="",
-                               clients=0, cells=cells, seasonal=False)  # fmt: skip
+        return BaselineRefresh(
+            as_of=as_of,
+            months=months,
+            requested=model,
+            model="",
+            fallback_reason="",
+            clients=0,
+            cells=cells,
+            seasonal=False,
+        )
     history = pa.table(
         {
             "client_id": orders.column("client_id"),
@@ -194,11 +218,24 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: ModelName = "bgnbd") ->
     transactions = transactions_from_table(
         table=history, customer_column="client_id", date_column="date", amount_column="amount"
     )
+    horizon_end = _month_end(months[-1])
+    scores: tuple[BacktestScore, ...] = ()
+    chosen: ModelName
+    if model == "auto":
+        scores = models_backtest(
+            transactions=transactions,
+            calibration_end=as_of,
+            horizon=horizon_end - as_of,
+            freq="W",
+        )
+        chosen = model_choose(scores=scores)
+    else:
+        chosen = model
     forecast = forecast_make(
-        model=model,
+        model=chosen,
         transactions=transactions,
         calibration_end=as_of,
-        horizon_end=_month_end(months[-1]),
+        horizon_end=horizon_end,
         freq="W",
     )
     customers = forecast.summary.customer.astype(np.int64)
@@ -217,9 +254,11 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: ModelName = "bgnbd") ->
     return BaselineRefresh(
         as_of=as_of,
         months=months,
+        requested=model,
         model=forecast.model,
         fallback_reason=forecast.fallback_reason,
         clients=int(keep.sum()),
         cells=cells,
         seasonal=profile is not None,
+        backtest=scores,
     )

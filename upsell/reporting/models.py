@@ -29,7 +29,7 @@ class AuditEngine(models.TextChoices):
     SPARK = "spark", "Spark"
 
 
-class AuditRunStatus(models.TextChoices):
+class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
@@ -44,7 +44,7 @@ class AuditRun(models.Model):
         _("engine"), max_length=10, choices=AuditEngine.choices, default=AuditEngine.DUCKDB
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=AuditRunStatus.choices, default=AuditRunStatus.QUEUED
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     stage = models.CharField(_("stage"), max_length=100, blank=True)
     progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
@@ -71,7 +71,7 @@ class AuditRun(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=AuditRunStatus.values),
+                condition=models.Q(status__in=RunStatus.values),
                 name="audit_run_status_valid",
             ),
             models.CheckConstraint(
@@ -84,3 +84,64 @@ class AuditRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of} ({self.get_status_display()})"
+
+
+class ForecastRun(models.Model):
+    """One refit of the forecast model and refresh of the baselines as of a date, with the
+    model it used and why, so the grid's grey figures can always be explained."""
+
+    as_of = models.DateField(_("as of"))
+    requested_model = models.CharField(_("model asked for"), max_length=20, default="auto")
+    model = models.CharField(_("model used"), max_length=20, blank=True)
+    fallback_reason = models.CharField(_("why the model fell back"), max_length=500, blank=True)
+    # Each candidate's backtest errors (mean absolute error per client of orders and amount
+    # over a year), when the model was chosen by backtest.
+    backtest = models.JSONField(_("backtest"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    clients = models.PositiveIntegerField(_("clients"), default=0)
+    cells = models.PositiveIntegerField(_("cells"), default=0)
+    seasonal = models.BooleanField(_("seasonal profile"), default=False)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("forecast run")
+        verbose_name_plural = _("forecast runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=RunStatus.values),
+                name="forecast_run_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} ({self.get_status_display()})"
+
+
+class ScheduledTask(models.Model):
+    """The next queued run of a recurring background task (the nightly work), so scheduling
+    it again finds the one already waiting instead of queuing a second."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    result_id = models.CharField(_("task result"), max_length=64)
+    run_after = models.DateTimeField(_("runs after"))
+
+    class Meta:
+        verbose_name = _("scheduled task")
+        verbose_name_plural = _("scheduled tasks")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.run_after:%Y-%m-%d %H:%M}"

@@ -12,7 +12,7 @@ from upsell.analytics.contracts import AUDIT_SCHEMA
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientAudit, ClientStatus, ClientStatusMonth
 from upsell.reporting.definitions import METRIC_DEFINITIONS, MetricDefinition
-from upsell.reporting.models import AuditRun, AuditRunStatus
+from upsell.reporting.models import AuditRun, RunStatus
 from upsell.reporting.reasons import status_reason
 
 # The metrics an export carries, in the analytics package's order.
@@ -24,7 +24,7 @@ EXPORTED_METRICS = tuple(
 
 
 def audit_run_latest() -> AuditRun | None:
-    return AuditRun.objects.filter(status=AuditRunStatus.SUCCEEDED).order_by("-finished_at").first()
+    return AuditRun.objects.filter(status=RunStatus.SUCCEEDED).order_by("-finished_at").first()
 
 
 def audit_thresholds_latest() -> dict[str, object]:

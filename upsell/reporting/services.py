@@ -1,10 +1,12 @@
-"""Use-cases of the client audit: its rules, and running it (page, command, nightly task)."""
+"""Use-cases of the client audit (its rules, and running it) and of the forecast baselines'
+refresh: from a page, a command or the nightly task."""
 
 import datetime as dt
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from decimal import Decimal
+from typing import cast
 
 import polars as pl
 import pyarrow as pa
@@ -31,7 +33,8 @@ from upsell.clients.services import (
     portfolio_rules_update,
 )
 from upsell.portfolios.services import portfolio_routing_apply
-from upsell.reporting.models import AuditEngine, AuditRules, AuditRun, AuditRunStatus
+from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh
+from upsell.reporting.models import AuditEngine, AuditRules, AuditRun, ForecastRun, RunStatus
 from upsell.reporting.rules import audit_settings_current, thresholds_changed_from_defaults
 from upsell.reporting.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
 
@@ -115,8 +118,8 @@ def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> Audit
 
     Safe to run twice: a run that is no longer queued is left as it is.
     """
-    claimed = AuditRun.objects.filter(pk=run.pk, status=AuditRunStatus.QUEUED).update(
-        status=AuditRunStatus.RUNNING, started_at=timezone.now()
+    claimed = AuditRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
     )
     if not claimed:
         run.refresh_from_db()
@@ -133,11 +136,11 @@ def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> Audit
             portfolio_routing_apply()
     except Exception as error:
         AuditRun.objects.filter(pk=run.pk).update(
-            status=AuditRunStatus.FAILED, finished_at=timezone.now(), error=repr(error)
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(error)
         )
         raise
     AuditRun.objects.filter(pk=run.pk).update(
-        status=AuditRunStatus.SUCCEEDED,
+        status=RunStatus.SUCCEEDED,
         stage="",
         progress=100,
         finished_at=timezone.now(),
@@ -224,3 +227,52 @@ def _history_frame(history: pa.Table) -> pl.DataFrame:
         "status_rule",
         pl.col("revenue_365").cast(pl.String),
     )
+
+
+def forecast_run_create(
+    *, as_of: dt.date, model: str, started_by: User | None, enqueue: bool = True
+) -> ForecastRun:
+    """A queued refresh of the forecast baselines as of ``as_of``. With ``enqueue`` the task
+    worker runs it after the commit; without, the caller runs it (the ``forecast`` command)."""
+    from upsell.reporting.tasks import execute_forecast_run  # the task module imports this one
+
+    if model not in BASELINE_MODELS:
+        raise ValidationError({"model": _("Unknown model %(model)s.") % {"model": model}})
+    run = ForecastRun.objects.create(as_of=as_of, requested_model=model, started_by=started_by)
+    if enqueue:
+        transaction.on_commit(lambda: execute_forecast_run.enqueue(run.pk))
+    return run
+
+
+def forecast_run_execute(*, run: ForecastRun) -> ForecastRun:
+    """Run a queued refresh: refit, choose the model, replace the baselines, and record how.
+
+    Safe to run twice: a run that is no longer queued is left as it is.
+    """
+    claimed = ForecastRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        run.refresh_from_db()
+        return run
+    try:
+        refresh = forecast_baselines_refresh(
+            as_of=run.as_of, model=cast(BaselineModel, run.requested_model)
+        )
+    except Exception as error:
+        ForecastRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(error)
+        )
+        raise
+    ForecastRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.SUCCEEDED,
+        finished_at=timezone.now(),
+        model=refresh.model,
+        fallback_reason=refresh.fallback_reason[:500],
+        backtest={score.model: score.as_dict() for score in refresh.backtest},
+        clients=refresh.clients,
+        cells=refresh.cells,
+        seasonal=refresh.seasonal,
+    )
+    run.refresh_from_db()
+    return run

@@ -5,7 +5,7 @@ import pytest
 
 from upsell.clients.models import ClientAudit, ClientStatusMonth
 from upsell.clients.tests.factories import ClientFactory
-from upsell.reporting.models import AuditRun, AuditRunStatus
+from upsell.reporting.models import AuditRun, RunStatus
 from upsell.reporting.services import audit_run_create, audit_run_execute
 from upsell.shipments.tests.factories import shipment_with_line
 
@@ -47,7 +47,7 @@ def test_audit_stores_each_clients_status_rule_and_history(company):
 
     run = audit_run_execute(run=run)
 
-    assert (run.status, run.clients, run.progress) == (AuditRunStatus.SUCCEEDED, 6, 100)
+    assert (run.status, run.clients, run.progress) == (RunStatus.SUCCEEDED, 6, 100)
     audits = {a.client.name: a for a in ClientAudit.objects.select_related("client")}
     assert {name: (a.computed_status, a.status_rule) for name, a in audits.items()} == {
         "Постоянный": ("regular", "enough_orders_in_window"),
@@ -81,5 +81,5 @@ def test_running_a_finished_audit_again_changes_nothing(company):
 
     again = audit_run_execute(run=AuditRun.objects.get(pk=run.pk))
 
-    assert (again.status, again.finished_at) == (AuditRunStatus.SUCCEEDED, finished_at)
+    assert (again.status, again.finished_at) == (RunStatus.SUCCEEDED, finished_at)
     assert ClientAudit.objects.count() == 6

@@ -14,7 +14,7 @@ from upsell.clients.models import Client
 from upsell.demo.company import generate
 from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_paths
-from upsell.reporting.models import AuditRunStatus
+from upsell.reporting.models import RunStatus
 from upsell.reporting.services import audit_run_create, audit_run_execute
 
 TODAY = dt.date(2026, 6, 30)
@@ -45,7 +45,7 @@ def test_statuses_agree_with_the_demo_truth(tmp_path):
         run=audit_run_create(as_of=TODAY, engine="duckdb", started_by=None, enqueue=False)
     )
 
-    assert (run.status, run.clients) == (AuditRunStatus.SUCCEEDED, 2000)
+    assert (run.status, run.clients) == (RunStatus.SUCCEEDED, 2000)
     with demo.files.truth.open(encoding="utf-8") as file:
         truth = {row["tax_id"]: row["behaviour"] for row in csv.DictReader(file)}
     status = dict(Client.objects.values_list("tax_id", "status"))

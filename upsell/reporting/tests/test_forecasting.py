@@ -8,6 +8,7 @@ from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import ForecastCell
 from upsell.reporting.forecasting import forecast_baselines_refresh, horizon_months
+from upsell.reporting.models import ForecastRun, RunStatus
 from upsell.shipments.tests.factories import shipment_with_line
 
 AS_OF = dt.date(2025, 12, 31)
@@ -99,3 +100,79 @@ def test_the_command_refreshes_and_reports(regular, capsys):
     assert out.startswith("Baselines as of 2025-12-31 for 01.2026–12.2026: model historic_rate,")
     assert "1 clients, 12 cells, seasonal" in out
     assert ForecastCell.objects.filter(client=regular).count() == 12
+
+
+@pytest.fixture
+def growing(manager_anna):
+    """Three clients that order monthly and double their order every year."""
+    clients = ClientFactory.create_batch(3, manager=manager_anna, status=ClientStatus.REGULAR)
+    for client in clients:
+        for year, amount in ((2023, 1000), (2024, 2000), (2025, 4000)):
+            _monthly_orders(client, years=(year,), amount=amount)
+    return clients
+
+
+def test_the_backtest_chooses_last_years_months_for_growing_clients(growing):
+    refresh = forecast_baselines_refresh(as_of=AS_OF)
+
+    scores = {score.model: score for score in refresh.backtest}
+    # One fold fits in three years: fitted up to 2024-12-31, scored on 2025. Last year's
+    # months forecast 12 orders of 2000 where 12 of 4000 came: 24 000 short per client.
+    assert (scores["last_year"].folds, scores["last_year"].mae_transactions) == (1, 0.0)
+    assert scores["last_year"].mae_spend == 24_000
+    # The historic rate averages 2023 and 2024 (1500 an order): further off.
+    assert scores["historic_rate"].mae_spend > 30_000
+    # On three identical clients neither BTYD model is identifiable; both are ruled out.
+    assert not scores["bgnbd"].eligible
+    assert scores["bgnbd"].reason.startswith("fold 2024-12-31–2025-12-31: the fit ran to")
+    assert not scores["pnbd"].eligible
+    assert (refresh.requested, refresh.model, refresh.fallback_reason) == ("auto", "last_year", "")
+    # 2025's 48 000 spread over 2026 by the months' length (the season is flat).
+    january = ForecastCell.objects.get(client=growing[0], month=dt.date(2026, 1, 1))
+    assert (january.baseline, january.baseline_model) == (Decimal("4076.71"), "last_year")
+    assert float(48_000 * 31 / 365) == pytest.approx(4076.71, abs=0.005)
+
+
+def test_a_model_asked_for_is_used_without_a_backtest(growing):
+    refresh = forecast_baselines_refresh(as_of=AS_OF, model="historic_rate")
+
+    assert (refresh.model, refresh.backtest) == ("historic_rate", ())
+
+
+def test_an_unidentifiable_model_asked_for_falls_back_and_says_why(growing):
+    refresh = forecast_baselines_refresh(as_of=AS_OF, model="bgnbd")
+
+    assert refresh.model == "historic_rate"
+    assert refresh.fallback_reason.startswith("bgnbd: the fit ran to the boundary")
+
+
+def test_the_command_records_the_run_and_prints_the_backtest(growing, capsys):
+    call_command("forecast", "--as-of", "2025-12-31")
+
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "Backtest bgnbd: not eligible: fold 2024-12-31–2025-12-31: the fit ran to the "
+        "boundary: r → ∞, a → 0, b → ∞",
+        "Backtest pnbd: not eligible: fold 2024-12-31–2025-12-31: the fit ran to the "
+        "boundary: r → ∞, s → 0, beta → ∞",
+    ]
+    assert out[3] == "Backtest last_year: MAE orders 0.000, amount 24000.00"
+    assert out[4].startswith(
+        "Baselines as of 2025-12-31 for 01.2026–12.2026: model last_year, 3 clients, 36 cells"
+    )
+    run = ForecastRun.objects.get()
+    assert (run.status, run.requested_model, run.model, run.clients, run.cells) == (
+        RunStatus.SUCCEEDED,
+        "auto",
+        "last_year",
+        3,
+        36,
+    )
+    assert run.backtest["last_year"] == {
+        "folds": 1,
+        "mae_transactions": 0.0,
+        "mae_spend": 24000.0,
+        "eligible": True,
+        "reason": "scored",
+    }
+    assert run.backtest["bgnbd"]["mae_spend"] is None

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.forecasts.models import ForecastCell
-from upsell.reporting.models import AuditRun, AuditRunStatus
+from upsell.reporting.models import AuditRun, RunStatus
 from upsell.reporting.services import audit_run_create, audit_run_execute
 from upsell.requests.models import OrderRequest, RequestSource
 from upsell.requests.services import RequestDetails, order_request_create
@@ -70,7 +70,7 @@ def test_the_head_of_sales_walks_through_the_audited_company(
     assert isinstance(clients, list)
     anna, helen = people["anna"], people["helen"]
     run = audited(company)
-    assert run.status == AuditRunStatus.SUCCEEDED
+    assert run.status == RunStatus.SUCCEEDED
     assert run.clients == 30
     stroymarket = clients[0]
     request = waiting_request(stroymarket, amount="84500", created_by=helen)

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from upsell.reporting.models import AuditEngine, AuditRunStatus
+from upsell.reporting.models import AuditEngine, RunStatus
 from upsell.reporting.services import audit_run_create, audit_run_execute
 
 
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         run = audit_run_execute(
             run=run, report=lambda stage, percent: self.stderr.write(f"{percent:3d}% {stage}")
         )
-        if run.status != AuditRunStatus.SUCCEEDED:
+        if run.status != RunStatus.SUCCEEDED:
             raise CommandError(f"The audit failed: {run.error}")
         seconds = (run.finished_at - run.started_at).total_seconds()  # type: ignore[operator]
         self.stdout.write(

@@ -1,11 +1,12 @@
 import datetime as dt
-import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from upsell.reporting.forecasting import forecast_baselines_refresh
+from upsell.reporting.forecasting import BASELINE_MODELS, horizon_months
+from upsell.reporting.models import RunStatus
+from upsell.reporting.services import forecast_run_create, forecast_run_execute
 
 
 class Command(BaseCommand):
@@ -18,20 +19,34 @@ class Command(BaseCommand):
             "--as-of", type=dt.date.fromisoformat, help="history up to YYYY-MM-DD (default: today)"
         )
         parser.add_argument(
-            "--model", choices=["bgnbd", "pnbd", "historic_rate", "last_year"], default="bgnbd",
-            help="the model to fit; an unidentifiable fit falls back to the historic rate",
+            "--model", choices=BASELINE_MODELS, default="auto",
+            help="the model to fit (default: auto, chosen by a backtest on the company's own "
+            "history); an unidentifiable fit falls back to the historic rate",
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        started = time.perf_counter()
-        refresh = forecast_baselines_refresh(
-            as_of=options["as_of"] or timezone.localdate(), model=options["model"]
+        run = forecast_run_create(
+            as_of=options["as_of"] or timezone.localdate(),
+            model=options["model"],
+            started_by=None,
+            enqueue=False,
         )
-        seconds = time.perf_counter() - started
-        fallback = f" ({refresh.fallback_reason})" if refresh.fallback_reason else ""
+        run = forecast_run_execute(run=run)
+        if run.status != RunStatus.SUCCEEDED:
+            raise CommandError(f"The forecast failed: {run.error}")
+        for model, score in run.backtest.items():
+            errors = (
+                f"MAE orders {score['mae_transactions']:.3f}, amount {score['mae_spend']:.2f}"
+                if score["eligible"]
+                else f"not eligible: {score['reason']}"
+            )
+            self.stdout.write(f"Backtest {model}: {errors}")
+        months = horizon_months(run.as_of)
+        seconds = (run.finished_at - run.started_at).total_seconds()  # type: ignore[operator]
+        fallback = f" ({run.fallback_reason})" if run.fallback_reason else ""
         self.stdout.write(
-            f"Baselines as of {refresh.as_of:%Y-%m-%d} for {refresh.months[0]:%m.%Y}–"
-            f"{refresh.months[-1]:%m.%Y}: model {refresh.model or '—'}{fallback}, "
-            f"{refresh.clients} clients, {refresh.cells} cells, "
-            f"{'seasonal' if refresh.seasonal else 'no seasonal profile'}, {seconds:.1f} s"
+            f"Baselines as of {run.as_of:%Y-%m-%d} for {months[0]:%m.%Y}–"
+            f"{months[-1]:%m.%Y}: model {run.model or '—'}{fallback}, "
+            f"{run.clients} clients, {run.cells} cells, "
+            f"{'seasonal' if run.seasonal else 'no seasonal profile'}, {seconds:.1f} s"
         )

@@ -1,0 +1,98 @@
+"""The nightly work: the audit (statuses, then who serves each client), the forecast months
+that are due locked, and the forecast baselines refit on the fresh statuses.
+
+The task worker runs it every night at ``UPSELL_NIGHTLY_AT`` once ``upsell nightly
+--schedule`` has queued the first run: each run queues the next before it ends. Where a task
+backend cannot run tasks later, cron runs ``upsell nightly`` instead.
+
+Locks come before the refit: a month is locked with the baseline its manager saw, not with
+one computed minutes before.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.tasks import Task, TaskResultStatus
+from django.tasks.exceptions import TaskResultDoesNotExist
+from django.utils import timezone
+
+from upsell.forecasts.models import ForecastLock
+from upsell.forecasts.services import forecast_locks_due
+from upsell.reporting.models import AuditEngine, AuditRun, ForecastRun, ScheduledTask
+from upsell.reporting.services import (
+    audit_run_create,
+    audit_run_execute,
+    forecast_run_create,
+    forecast_run_execute,
+)
+
+NIGHTLY = "nightly"
+
+
+@dataclass(frozen=True, kw_only=True)
+class NightlyOutcome:
+    audit: AuditRun
+    locks: list[ForecastLock]
+    forecast: ForecastRun
+
+
+def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
+    """Audit, lock what is due and refit the forecast, as of ``today`` (default: today)."""
+    today = today or timezone.localdate()
+    audit = audit_run_execute(
+        run=audit_run_create(as_of=today, engine=AuditEngine.DUCKDB, started_by=None, enqueue=False)
+    )
+    locks = forecast_locks_due(today=today)
+    forecast = forecast_run_execute(
+        run=forecast_run_create(as_of=today, model="auto", started_by=None, enqueue=False)
+    )
+    return NightlyOutcome(audit=audit, locks=locks, forecast=forecast)
+
+
+def nightly_time() -> dt.time:
+    try:
+        return dt.time.fromisoformat(settings.UPSELL_NIGHTLY_AT)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"UPSELL_NIGHTLY_AT must be a time of day like 02:30, not "
+            f"{settings.UPSELL_NIGHTLY_AT!r}"
+        ) from None
+
+
+def nightly_next(*, now: dt.datetime) -> dt.datetime:
+    """The first nightly time after ``now``, in the site's time zone."""
+    local = timezone.localtime(now)
+    at = nightly_time()
+    day = local.date()
+    if local.time().replace(tzinfo=None) >= at:
+        day += dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, at))
+
+
+def _waiting(task: Task[[], None], result_id: str) -> bool:
+    try:
+        return task.get_result(result_id).status == TaskResultStatus.READY
+    except TaskResultDoesNotExist:
+        return False
+
+
+def nightly_schedule(*, task: Task[[], None], now: dt.datetime | None = None) -> ScheduledTask:
+    """Queue ``task`` for the next nightly time, unless a run of it is already waiting."""
+    if not task.get_backend().supports_defer:
+        raise ImproperlyConfigured(
+            f"The task backend {task.backend!r} cannot run tasks later; run `upsell nightly` "
+            "from cron instead."
+        )
+    run_after = nightly_next(now=now or timezone.now())
+    with transaction.atomic():
+        scheduled = ScheduledTask.objects.select_for_update().filter(name=NIGHTLY).first()
+        if scheduled is not None and _waiting(task, scheduled.result_id):
+            return scheduled
+        result = task.using(run_after=run_after).enqueue()
+        scheduled, _created = ScheduledTask.objects.update_or_create(
+            name=NIGHTLY, defaults={"result_id": str(result.id), "run_after": run_after}
+        )
+    return scheduled
