@@ -151,7 +151,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 UPSELL_FORECAST_LOCK_DAY = env_int("UPSELL_FORECAST_LOCK_DAY", 25)
 
 # The local time (HH:MM) of the nightly work the task worker runs: the audit, then the forecast
-# baselines, then the forecast locks that are due (scheduled by `upsell nightly --schedule`).
+# locks that are due, then the forecast baselines (scheduled by `upsell nightly --schedule`).
 UPSELL_NIGHTLY_AT = env_str("UPSELL_NIGHTLY_AT", "02:30")
 
 # An import of at least this many rows drops a table's secondary indexes and rebuilds them
