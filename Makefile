@@ -1,5 +1,6 @@
 # Upsell: `make demo` to try it, `make test` to check everything, `make bench` to measure.
-# Each target sets up what it needs on a fresh machine (virtual environment, packages, browser).
+# Each target sets up what it needs on a fresh machine (virtual environment, packages, browser,
+# office).
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
@@ -14,7 +15,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/upsell
 PYTEST_WORKERS ?= 2
 
 .PHONY: install demo test lint typecheck importlint migrations-check \
-	test-sqlite test-postgres test-spark browser bench messages clean
+	test-sqlite test-postgres test-spark browser office bench messages clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +45,11 @@ demo: install
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# LibreOffice Calc for the forecast workbook's round trip: Debian's, driven by Debian's own
+# Python through its UNO bridge (python3-uno is not for the project's virtual environment).
+office:
+	@{ test -x /usr/bin/soffice && /usr/bin/python3 -c "import uno" 2>/dev/null; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui python3-uno >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,10 +63,10 @@ importlint: install
 migrations-check: install
 	$(UPSELL) makemigrations --check --dry-run
 
-test-sqlite: install browser
+test-sqlite: install browser office
 	env -u DATABASE_URL $(BIN)/pytest -m "not spark" -n $(PYTEST_WORKERS) -p no:cacheprovider
 
-test-postgres: install browser
+test-postgres: install browser office
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not spark" -n $(PYTEST_WORKERS) -p no:cacheprovider --create-db
 
 test-spark: install
