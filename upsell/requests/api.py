@@ -14,6 +14,7 @@ from upsell.clients.access import get_client_for_user
 from upsell.requests.access import can_create_requests, can_reassign_request, get_request_for_user
 from upsell.requests.models import OrderRequest
 from upsell.requests.schemas import (
+    OrderRequestDetailOut,
     OrderRequestIn,
     OrderRequestOut,
     OrderRequestPage,
@@ -21,7 +22,12 @@ from upsell.requests.schemas import (
     RequestReassignIn,
 )
 from upsell.requests.selectors import request_queue
-from upsell.requests.services import RequestDetails, order_request_create, order_request_reassign
+from upsell.requests.services import (
+    RequestDetails,
+    RequestLineDetails,
+    order_request_create,
+    order_request_reassign,
+)
 
 router = Router(tags=["requests"])
 
@@ -38,30 +44,40 @@ def list_order_requests(
     return page.page_of(requests)
 
 
-@router.get("/{request_id}", response={200: OrderRequestOut, **error_responses(401, 404, 422)})
+@router.get(
+    "/{request_id}", response={200: OrderRequestDetailOut, **error_responses(401, 404, 422)}
+)
 def get_order_request(request: HttpRequest, request_id: Path[ObjectId]) -> OrderRequest:
     return get_request_for_user(authenticated_user(request), request_id)
 
 
 @router.post(
     "/client/{client_id}",
-    response={201: OrderRequestOut, **error_responses(400, 401, 403, 404, 422)},
+    response={201: OrderRequestDetailOut, **error_responses(400, 401, 403, 404, 422)},
 )
 def create_order_request(
     request: HttpRequest, client_id: Path[ObjectId], payload: OrderRequestIn
 ) -> Status[OrderRequest]:
-    """Take a request of the client (the website, a mail robot); it is routed at once."""
+    """Take a request of the client (the website, a mail robot), with its lines if it has
+    them; it is routed at once. A client's order number is taken once: sent again, it is
+    refused (422), not doubled."""
     user = authenticated_user(request)
     client = get_client_for_user(user, client_id)
     if not can_create_requests(user):
         raise PermissionDenied(_("Your role does not take requests."))
-    data = payload.model_dump()
-    source = data.pop("source")
+    details = RequestDetails(
+        number=payload.number,
+        ordered_on=payload.ordered_on,
+        description=payload.description,
+        amount=payload.amount,
+        line_count=payload.line_count,
+        product_groups=tuple(payload.product_groups),
+        discount_percent=payload.discount_percent,
+        payment_delay_days=payload.payment_delay_days,
+        lines=tuple(RequestLineDetails(**line.model_dump()) for line in payload.lines),
+    )
     created = order_request_create(
-        client=client,
-        details=RequestDetails(**data | {"product_groups": tuple(data["product_groups"])}),
-        source=source,
-        created_by=user,
+        client=client, details=details, source=payload.source, created_by=user
     )
     return Status(201, created)
 

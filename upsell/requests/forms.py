@@ -11,7 +11,11 @@ from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.requests.models import OrderRequest, RequestStatus
 from upsell.requests.selectors import ComplexRules
-from upsell.requests.services import RequestDetails
+from upsell.requests.services import RequestDetails, RequestLineDetails
+
+# Blank line rows the form offers, and how many more "More lines" adds.
+LINE_ROWS = 5
+MAX_LINES = 200
 
 
 def _groups(text: str) -> tuple[str, ...]:
@@ -32,11 +36,25 @@ def _decimal(label: Any, **options: Any) -> forms.DecimalField:
 
 class OrderRequestForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    number = forms.CharField(
+        label=_("Client's order number"),
+        required=False,
+        max_length=64,
+        help_text=_("Taken once: the same order cannot become two requests."),
+    )
+    ordered_on = forms.DateField(
+        label=_("Ordered on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     description = forms.CharField(
         label=_("What the client asks"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    amount = _decimal(_("Amount"), max_digits=16, decimal_places=2, initial=Decimal(0))
-    line_count = forms.IntegerField(label=_("Lines"), min_value=0, initial=0)
+    amount = _decimal(
+        _("Amount"), max_digits=16, decimal_places=2, initial=Decimal(0),
+        help_text=_("With lines, 0 takes their total."),
+    )  # fmt: skip
+    line_count = forms.IntegerField(
+        label=_("Lines"), min_value=0, initial=0, help_text=_("Without lines: how many.")
+    )
     product_groups = forms.CharField(
         label=_("Product groups"),
         required=False,
@@ -56,9 +74,12 @@ class OrderRequestForm(forms.Form):
             "name", "id"
         )
 
-    def details(self) -> RequestDetails:
+    def details(self, lines: tuple[RequestLineDetails, ...]) -> RequestDetails:
         data = self.cleaned_data
         return RequestDetails(
+            number=data["number"],
+            ordered_on=data["ordered_on"],
+            lines=lines,
             description=data["description"],
             amount=data["amount"],
             line_count=data["line_count"],
@@ -66,6 +87,77 @@ class OrderRequestForm(forms.Form):
             discount_percent=data["discount_percent"],
             payment_delay_days=data["payment_delay_days"],
         )
+
+
+class RequestLineForm(forms.Form):
+    """One row of the lines table; a row left blank is no line."""
+
+    product_code = forms.CharField(label=_("Product code"), required=False, max_length=64)
+    product_name = forms.CharField(label=_("Product as written"), required=False, max_length=300)
+    quantity = _decimal(_("Quantity"), max_digits=15, decimal_places=3)
+    price = _decimal(_("Price"), max_digits=16, decimal_places=2)
+    discount_percent = _decimal(
+        _("Discount, %"), max_digits=5, decimal_places=2, max_value=Decimal(100), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("product_code") and not data.get("product_name"):
+            self.add_error(None, _("Give the product's code or describe the product."))
+        if data.get("quantity") is not None and data["quantity"] <= 0:
+            self.add_error("quantity", _("The quantity must be more than zero."))
+        return data
+
+    def line(self) -> RequestLineDetails:
+        data = self.cleaned_data
+        return RequestLineDetails(
+            product_code=data["product_code"],
+            product_name=data["product_name"],
+            quantity=data["quantity"],
+            price=data["price"],
+            discount_percent=data["discount_percent"] or Decimal(0),
+        )
+
+
+class BaseRequestLineFormSet(forms.BaseFormSet[RequestLineForm]):
+    def initial_form_count(self) -> int:
+        # Rows offered again after "More lines" are new rows, free to be left blank.
+        return super().initial_form_count() if self.is_bound else 0
+
+    def lines(self) -> tuple[RequestLineDetails, ...]:
+        """The rows filled in, in their order on the form."""
+        return tuple(form.line() for form in self.forms if form.has_changed())
+
+    def typed(self) -> list[dict[str, Any]]:
+        """What was typed in each row, as it was typed."""
+        return [{name: form[name].data for name in form.fields} for form in self.forms]
+
+
+RequestLineFormSet = cast(
+    type[BaseRequestLineFormSet],
+    forms.formset_factory(
+        RequestLineForm,
+        formset=BaseRequestLineFormSet,
+        extra=LINE_ROWS,
+        max_num=MAX_LINES,
+        absolute_max=MAX_LINES,
+        validate_max=True,
+    ),
+)
+
+
+def line_formset(data: Any = None) -> BaseRequestLineFormSet:
+    return RequestLineFormSet(data, prefix="lines")
+
+
+def line_formset_grown(data: Any) -> BaseRequestLineFormSet:
+    """The rows posted so far as they were typed, unchecked (the form was not sent yet), and
+    LINE_ROWS blank ones under them: the form works without scripts, so rows are added by a
+    round trip."""
+    typed = line_formset(data).typed()
+    grown = RequestLineFormSet(initial=typed, prefix="lines")
+    grown.extra = len(typed) + LINE_ROWS
+    return grown
 
 
 class RequestReassignForm(forms.Form):

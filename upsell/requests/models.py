@@ -97,6 +97,10 @@ class OrderRequest(models.Model):
         related_name="order_requests",
         verbose_name=_("client"),
     )
+    # The client's own number of its order: a file of orders names each request by it, so the
+    # same file imported again finds the requests it made.
+    number = models.CharField(_("client's order number"), max_length=64, blank=True)
+    ordered_on = models.DateField(_("ordered on"), null=True, blank=True)
     description = models.TextField(_("what the client asks"), blank=True)
     amount = money_field(_("amount"), default=0)
     line_count = models.PositiveIntegerField(_("lines"), default=0)
@@ -155,6 +159,11 @@ class OrderRequest(models.Model):
                 condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
                 name="order_requests_request_discount_percent",
             ),
+            models.UniqueConstraint(
+                fields=["client", "number"],
+                condition=~models.Q(number=""),
+                name="order_requests_request_number_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["assignee", "status"], name="order_requests_queue_idx"),
@@ -167,6 +176,68 @@ class OrderRequest(models.Model):
     @property
     def is_complex(self) -> bool:
         return self.routed_by_rule in COMPLEX_RULES
+
+
+class OrderRequestLine(models.Model):
+    """One line of a request: a product of the catalogue, or one the client describes in its own
+    words, with the quantity, price and discount it asks for."""
+
+    request = models.ForeignKey(
+        OrderRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("request")
+    )
+    line_number = models.PositiveIntegerField(_("line"))
+    # Empty when the client asks for something the catalogue does not hold.
+    product = models.ForeignKey(
+        "products.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    # As the client wrote them, kept even when the product is found.
+    product_code = models.CharField(_("product code"), max_length=64, blank=True)
+    product_name = models.CharField(_("product as written"), max_length=300, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    price = money_field(_("price"))
+    discount_percent = models.DecimalField(
+        _("discount, %"), max_digits=5, decimal_places=2, default=0
+    )
+    # Quantity × price less the discount, in kopecks rounded half up.
+    amount = money_field(_("amount"))
+
+    class Meta:
+        verbose_name = _("request line")
+        verbose_name_plural = _("request lines")
+        ordering = ["request", "line_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "line_number"], name="order_requests_line_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(line_number__gte=1), name="order_requests_line_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="order_requests_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0, amount__gte=0),
+                name="order_requests_line_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="order_requests_line_discount_percent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(product__isnull=False)
+                | ~models.Q(product_code="")
+                | ~models.Q(product_name=""),
+                name="order_requests_line_names_a_product",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} #{self.line_number}"
 
 
 class OrderRequestChange(ChangeRecord):

@@ -2,11 +2,20 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
+from django.db.models import QuerySet
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
-from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, UserRef, text
+from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, Quantity, UserRef, text
 from upsell.clients.schemas import ClientRef
-from upsell.requests.models import RequestSource, RequestStatus, RoutingRule
+from upsell.products.schemas import ProductRef
+from upsell.requests.models import (
+    OrderRequest,
+    OrderRequestLine,
+    RequestSource,
+    RequestStatus,
+    RoutingRule,
+)
 
 Percent = Annotated[
     Decimal,
@@ -14,11 +23,39 @@ Percent = Annotated[
 ]
 
 
+QuantityIn = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=15, decimal_places=3),
+    WithJsonSchema(
+        {"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,3})?$"}
+    ),
+]
+
+
+class OrderRequestLineIn(Schema):
+    """A product of the catalogue by its code, or one the client describes in words."""
+
+    product_code: Annotated[str, text(64)] = Field("", description="the catalogue's SKU")
+    product_name: Annotated[str, text(300)] = Field("", description="the product as written")
+    quantity: QuantityIn
+    price: MoneyIn
+    discount_percent: Percent = Decimal(0)
+
+
 class OrderRequestIn(Schema):
     """A request as a website form, a mail robot or a person sends it."""
 
-    description: Annotated[str, text(5000)] = Field(description="what the client asks for")
-    amount: MoneyIn = Decimal(0)
+    number: Annotated[str, text(64)] = Field(
+        "", description="the client's order number; a number is taken once per client"
+    )
+    ordered_on: dt.date | None = Field(None, description="when the client placed the order")
+    description: Annotated[str, text(5000)] = Field("", description="what the client asks for")
+    lines: list[OrderRequestLineIn] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="with lines, the line count, product groups and amount are theirs",
+    )
+    amount: MoneyIn = Field(Decimal(0), description="0: the lines' total")
     line_count: int = Field(0, ge=0, le=100_000)
     product_groups: list[Annotated[str, text(200)]] = Field(default_factory=list, max_length=100)
     discount_percent: Percent = Decimal(0)
@@ -26,9 +63,22 @@ class OrderRequestIn(Schema):
     source: RequestSource = Field(RequestSource.API, description="where the request came from")
 
 
+class OrderRequestLineOut(Schema):
+    line_number: int
+    product: ProductRef | None = Field(description="empty when the catalogue lacks it")
+    product_code: str
+    product_name: str
+    quantity: Quantity
+    price: Money
+    discount_percent: Decimal
+    amount: Money = Field(description="quantity × price less the discount")
+
+
 class OrderRequestOut(Schema):
     id: int
     client: ClientRef
+    number: str
+    ordered_on: dt.date | None
     description: str
     amount: Money
     line_count: int
@@ -41,6 +91,14 @@ class OrderRequestOut(Schema):
     routed_by_rule: RoutingRule
     routing_reason: str = Field(description="why it went where it is, in words")
     created_at: dt.datetime
+
+
+class OrderRequestDetailOut(OrderRequestOut):
+    lines: list[OrderRequestLineOut]
+
+    @staticmethod
+    def resolve_lines(request: OrderRequest) -> QuerySet[OrderRequestLine]:
+        return request.lines.select_related("product")
 
 
 class OrderRequestPage(PageOut):

@@ -14,6 +14,7 @@ from upsell.requests.models import (
     Notification,
     OrderRequest,
     OrderRequestChange,
+    OrderRequestLine,
 )
 
 
@@ -57,6 +58,10 @@ def request_queue(*, user: User, assignee: User | None = None) -> QuerySet[Order
     if assignee is not None:
         requests = requests.filter(assignee=assignee)
     return requests.select_related("client", "assignee").order_by("created_at", "id")
+
+
+def request_lines(*, request: OrderRequest) -> QuerySet[OrderRequestLine]:
+    return request.lines.select_related("product").order_by("line_number")
 
 
 def request_history(*, request: OrderRequest) -> QuerySet[OrderRequestChange]:

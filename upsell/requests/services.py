@@ -1,13 +1,14 @@
 """Use-cases of order requests and notifications. Pages, the API and the portfolio routing call
 these; a request is routed the moment it is created."""
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
 from upsell.clients.selectors import managed_statuses_current
 from upsell.core.templatetags.formatting import format_money
+from upsell.products.models import Product
 from upsell.requests.models import (
     COMPLEX_RULES,
     WAITING_STATUSES,
@@ -23,6 +25,7 @@ from upsell.requests.models import (
     Notification,
     OrderRequest,
     OrderRequestChange,
+    OrderRequestLine,
     RequestSource,
     RequestStatus,
     RoutingRule,
@@ -54,16 +57,48 @@ def client_is_motivated(*, client: Client, managed_statuses: Iterable[str]) -> b
     return client.plans_budget or client.status in managed_statuses
 
 
+# The widest numbers the columns hold: money 14 digits before the point, a quantity 12.
+MONEY_LIMIT = Decimal(10) ** 14
+QUANTITY_LIMIT = Decimal(10) ** 12
+KOPECK = Decimal("0.01")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestLineDetails:
+    """One line as the client wrote it: a product code of the catalogue, or a product it
+    describes in words, with the quantity, the price and the discount it asks for."""
+
+    product_code: str = ""
+    product_name: str = ""
+    quantity: Decimal
+    price: Decimal
+    discount_percent: Decimal = Decimal(0)
+
+    @property
+    def amount(self) -> Decimal:
+        """Quantity × price less the discount, rounded half up to the kopeck."""
+        return (self.quantity * self.price * (100 - self.discount_percent) / 100).quantize(
+            KOPECK, rounding=ROUND_HALF_UP
+        )
+
+
 @dataclass(frozen=True, kw_only=True)
 class RequestDetails:
-    """What a request asks for, as the form, the API or a file gives it."""
+    """What a request asks for, as the form, the API or a file gives it.
 
+    With ``lines``, the line count, the product groups and (unless given) the amount are theirs,
+    and the discount is the deepest one asked, so the complex rules judge what was ordered.
+    """
+
+    number: str = ""
+    ordered_on: dt.date | None = None
     description: str = ""
     amount: Decimal = Decimal(0)
     line_count: int = 0
     product_groups: tuple[str, ...] = field(default_factory=tuple)
     discount_percent: Decimal = Decimal(0)
     payment_delay_days: int = 0
+    lines: tuple[RequestLineDetails, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,19 +195,100 @@ def order_request_route(
 
 
 def _validate_details(details: RequestDetails) -> None:
-    errors: dict[str, str] = {}
+    errors: dict[str, str | list[str]] = {}
+    if len(details.number.strip()) > 64:
+        errors["number"] = _("An order number has at most 64 characters.")
     if details.amount < 0:
         errors["amount"] = _("An amount cannot be negative.")
+    elif details.amount >= MONEY_LIMIT:
+        errors["amount"] = _("The amount is too large.")
     if details.line_count < 0:
         errors["line_count"] = _("The number of lines cannot be negative.")
+    elif details.lines and details.line_count not in (0, len(details.lines)):
+        errors["line_count"] = _(
+            "%(given)s lines are given, the line count says %(count)s: leave it out."
+        ) % {"given": len(details.lines), "count": details.line_count}
     if not Decimal(0) <= details.discount_percent <= Decimal(100):
         errors["discount_percent"] = _("A discount is between 0 and 100 %.")
     if details.payment_delay_days < 0:
         errors["payment_delay_days"] = _("A payment delay cannot be negative.")
-    if not details.description.strip() and details.amount == 0 and details.line_count == 0:
+    if (
+        not details.description.strip()
+        and details.amount == 0
+        and details.line_count == 0
+        and not details.lines
+    ):
         errors["description"] = _("Say what the client asks for, or give its amount or lines.")
+    line_errors = [
+        _("Line %(number)s: %(problem)s") % {"number": number, "problem": problem}
+        for number, line in enumerate(details.lines, start=1)
+        for problem in _line_problems(line)
+    ]
+    if line_errors:
+        errors["lines"] = line_errors
     if errors:
         raise ValidationError(errors)
+
+
+def _line_problems(line: RequestLineDetails) -> list[str]:
+    problems = []
+    if not line.product_code.strip() and not line.product_name.strip():
+        problems.append(_("give the product's code or describe the product."))
+    if len(line.product_code.strip()) > 64:
+        problems.append(_("a product code has at most 64 characters."))
+    if len(line.product_name.strip()) > 300:
+        problems.append(_("a product's name has at most 300 characters."))
+    if line.quantity <= 0:
+        problems.append(_("the quantity must be more than zero."))
+    elif line.quantity >= QUANTITY_LIMIT or line.quantity != line.quantity.quantize(
+        Decimal("0.001")
+    ):
+        problems.append(_("a quantity has at most 12 digits and 3 decimals."))
+    if line.price < 0:
+        problems.append(_("a price cannot be negative."))
+    elif line.price >= MONEY_LIMIT or line.price != line.price.quantize(KOPECK):
+        problems.append(_("a price has at most 14 digits and 2 decimals."))
+    if not Decimal(0) <= line.discount_percent <= Decimal(100):
+        problems.append(_("a discount is between 0 and 100 %."))
+    elif not problems and line.amount >= MONEY_LIMIT:
+        problems.append(_("the line's amount is too large."))
+    return problems
+
+
+def _catalogue_products(lines: Iterable[RequestLineDetails]) -> dict[str, Product]:
+    """The catalogue's products the lines name by code; a code it does not hold is an error."""
+    codes = {line.product_code.strip() for line in lines} - {""}
+    found = {product.sku: product for product in Product.objects.filter(sku__in=codes)}
+    unknown = [
+        _("Line %(number)s: no product has the code «%(code)s».")
+        % {"number": number, "code": line.product_code.strip()}
+        for number, line in enumerate(lines, start=1)
+        if line.product_code.strip() and line.product_code.strip() not in found
+    ]
+    if unknown:
+        raise ValidationError({"lines": unknown})
+    return found
+
+
+def _with_lines(details: RequestDetails, products: Mapping[str, Product]) -> RequestDetails:
+    """The details as the lines make them: their count, the groups of their products, their
+    total when no amount was given, and the deepest discount of the request and its lines."""
+    if not details.lines:
+        return details
+    codes = (line.product_code.strip() for line in details.lines)
+    groups = {products[code].group for code in codes if code}
+    total = sum((line.amount for line in details.lines), Decimal(0))
+    if details.amount == 0 and total >= MONEY_LIMIT:
+        raise ValidationError({"lines": [_("The lines add up to more than an amount can hold.")]})
+    return replace(
+        details,
+        line_count=len(details.lines),
+        product_groups=tuple(sorted((groups | set(details.product_groups)) - {""})),
+        amount=details.amount or total,
+        discount_percent=max(
+            details.discount_percent, *(line.discount_percent for line in details.lines)
+        ).quantize(KOPECK),
+    )
 
 
 def _notify_assignee(request: OrderRequest, assignee: User | None, actor: User | None) -> None:
@@ -194,8 +310,14 @@ def _notify_assignee(request: OrderRequest, assignee: User | None, actor: User |
 def order_request_create(
     *, client: Client, details: RequestDetails, source: RequestSource, created_by: User | None
 ) -> OrderRequest:
-    """Take a request and route it at once; its assignee is told."""
+    """Take a request with its lines and route it at once; its assignee is told.
+
+    A client's order number is taken once: the same order again is refused, not doubled.
+    """
     _validate_details(details)
+    products = _catalogue_products(details.lines)
+    details = _with_lines(details, products)
+    number = details.number.strip()
     routing = order_request_route(
         client=client,
         details=details,
@@ -203,19 +325,48 @@ def order_request_create(
         managed_statuses=managed_statuses_current(),
     )
     with transaction.atomic():
-        request = OrderRequest.objects.create(
-            client=client,
-            description=details.description.strip(),
-            amount=details.amount,
-            line_count=details.line_count,
-            product_groups=sorted(set(details.product_groups)),
-            discount_percent=details.discount_percent,
-            payment_delay_days=details.payment_delay_days,
-            source=source,
-            assignee=routing.assignee,
-            routed_by_rule=routing.rule,
-            routing_reason=routing.reason[:500],
-            created_by=created_by,
+        try:
+            with transaction.atomic():
+                request = OrderRequest.objects.create(
+                    client=client,
+                    number=number,
+                    ordered_on=details.ordered_on,
+                    description=details.description.strip(),
+                    amount=details.amount,
+                    line_count=details.line_count,
+                    product_groups=sorted(set(details.product_groups)),
+                    discount_percent=details.discount_percent,
+                    payment_delay_days=details.payment_delay_days,
+                    source=source,
+                    assignee=routing.assignee,
+                    routed_by_rule=routing.rule,
+                    routing_reason=routing.reason[:500],
+                    created_by=created_by,
+                )
+        except IntegrityError:
+            # The unique (client, number) constraint: the one this check could lose a race to.
+            taken = OrderRequest.objects.filter(client=client, number=number).first()
+            if not number or taken is None:
+                raise
+            raise ValidationError(
+                {
+                    "number": _("The client's order %(number)s is request № %(request)s already.")
+                    % {"number": number, "request": taken.pk}
+                }
+            ) from None
+        OrderRequestLine.objects.bulk_create(
+            OrderRequestLine(
+                request=request,
+                line_number=line_number,
+                product=products.get(line.product_code.strip()),
+                product_code=line.product_code.strip(),
+                product_name=line.product_name.strip(),
+                quantity=line.quantity,
+                price=line.price,
+                discount_percent=line.discount_percent,
+                amount=line.amount,
+            )
+            for line_number, line in enumerate(details.lines, start=1)
         )
         OrderRequestChange.objects.create(
             request=request,

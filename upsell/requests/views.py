@@ -23,16 +23,20 @@ from upsell.requests.access import (
     require,
 )
 from upsell.requests.forms import (
+    BaseRequestLineFormSet,
     ComplexRulesForm,
     OrderRequestForm,
     RequestReassignForm,
     RequestStatusForm,
+    line_formset,
+    line_formset_grown,
 )
 from upsell.requests.models import OrderRequest, RequestSource
 from upsell.requests.selectors import (
     complex_rules_current,
     notifications_of,
     request_history,
+    request_lines,
     request_queue,
 )
 from upsell.requests.services import (
@@ -70,19 +74,29 @@ def request_queues(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def request_create(request: HttpRequest) -> HttpResponse:
+    """The request form with a table of lines; "More lines" posts the form back with more
+    blank rows and takes nothing yet."""
     user = authenticated_user(request)
     require(can_create_requests(user))
-    form = OrderRequestForm(request.POST or None, clients=clients_for_requests(user))
-    if request.method == "POST" and form.is_valid():
+    clients = clients_for_requests(user)
+    if "more_lines" in request.POST:
+        # Not submitted yet: what was typed comes back, without errors for what is still blank.
+        form = OrderRequestForm(initial=request.POST.dict(), clients=clients)
+        lines = line_formset_grown(request.POST)
+        return _render_form(request, form, lines)
+    form = OrderRequestForm(request.POST or None, clients=clients)
+    lines = line_formset(request.POST or None)
+    if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):
         try:
             created = order_request_create(
                 client=form.cleaned_data["client"],
-                details=form.details(),
+                details=form.details(lines.lines()),
                 source=RequestSource.UI,
                 created_by=user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
         else:
             messages.success(
                 request,
@@ -90,7 +104,13 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 % {"number": created.pk, "reason": created.routing_reason},
             )
             return redirect("requests:detail", request_id=created.pk)
-    return render(request, "requests/request_form.html", {"form": form})
+    return _render_form(request, form, lines)
+
+
+def _render_form(
+    request: HttpRequest, form: OrderRequestForm, lines: BaseRequestLineFormSet
+) -> HttpResponse:
+    return render(request, "requests/request_form.html", {"form": form, "lines": lines})
 
 
 def _render_card(
@@ -107,6 +127,7 @@ def _render_card(
         )
     context = {
         "order_request": order_request,
+        "lines": request_lines(request=order_request),
         "history": request_history(request=order_request),
         "reassign_form": reassign_form if can_reassign else None,
         "can_work": can_work_on_request(user, order_request),

@@ -24,6 +24,10 @@ def signed_in(user):
     return client
 
 
+# The lines table's management form, as the page sends it with no line filled in.
+NO_LINES = {"lines-TOTAL_FORMS": "5", "lines-INITIAL_FORMS": "0"}
+
+
 def text(response):
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
 
@@ -47,7 +51,8 @@ def test_a_request_taken_on_the_form_goes_to_the_assistant(one_time, manager_ann
     response = signed_in(manager_anna).post(
         reverse("requests:create"),
         {"client": one_time.pk, "description": "Болты", "amount": "1200", "line_count": "2",
-         "product_groups": "Крепёж, Метизы", "discount_percent": "0", "payment_delay_days": "0"},
+         "product_groups": "Крепёж, Метизы", "discount_percent": "0", "payment_delay_days": "0",
+         **NO_LINES},
     )  # fmt: skip
 
     request = OrderRequest.objects.get()
@@ -61,7 +66,8 @@ def test_a_request_taken_on_the_form_goes_to_the_assistant(one_time, manager_ann
 def test_a_manager_cannot_take_a_request_for_another_manager_s_client(manager_boris, one_time):
     response = signed_in(manager_boris).post(
         reverse("requests:create"), {"client": one_time.pk, "description": "Болты",
-        "amount": "0", "line_count": "0", "discount_percent": "0", "payment_delay_days": "0"},
+        "amount": "0", "line_count": "0", "discount_percent": "0", "payment_delay_days": "0",
+        **NO_LINES},
     )  # fmt: skip
 
     assert response.status_code == 200
@@ -88,7 +94,7 @@ def test_queues_show_the_rule_and_the_waiting_time(
             response = vera.get(reverse("requests:queues"))
 
     page = text(response)
-    assert 'ООО "Разовый" 700.00 Open Spontaneous client: its assistant 2 days' in page
+    assert 'ООО "Разовый" 700.00 — Open Spontaneous client: its assistant 2 days' in page
     assert "Постоянный" not in page
 
 
@@ -154,7 +160,7 @@ def test_nobody_is_told_of_a_request_it_takes_itself(regular, manager_anna):
     signed_in(manager_anna).post(
         reverse("requests:create"),
         {"client": regular.pk, "description": "Болты", "amount": "0", "line_count": "0",
-         "discount_percent": "0", "payment_delay_days": "0"},
+         "discount_percent": "0", "payment_delay_days": "0", **NO_LINES},
     )  # fmt: skip
 
     assert OrderRequest.objects.get().assignee == manager_anna
