@@ -1,20 +1,22 @@
-"""Clients over the REST API: the same selectors, services and access funnel as the pages."""
+"""Clients over the REST API: the same selectors, services and access funnel as the pages.
+
+Reassigning a client moves its requests and forecast too: that operation is portfolios'
+(``upsell.portfolios.api``), mounted under the same ``/clients`` path."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from upsell.accounts.http import authenticated_user
-from upsell.accounts.models import User
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
-from upsell.clients.access import can_create_clients, can_reassign_clients, get_client_for_user
+from upsell.clients.access import can_create_clients, get_client_for_user
 from upsell.clients.models import Client
-from upsell.clients.schemas import ClientIn, ClientOut, ClientPage, ClientQuery, ReassignIn
+from upsell.clients.schemas import ClientIn, ClientOut, ClientPage, ClientQuery
 from upsell.clients.selectors import ClientFilters, client_list
-from upsell.clients.services import ClientDetails, client_create, client_reassign, client_update
+from upsell.clients.services import ClientDetails, client_create, client_update
 
 router = Router(tags=["clients"])
 
@@ -50,36 +52,3 @@ def update_client(request: HttpRequest, client_id: Path[ObjectId], payload: Clie
     """Replace the client's details (every field; those left out take their defaults)."""
     client = get_client_for_user(authenticated_user(request), client_id, write=True)
     return client_update(client=client, details=ClientDetails(**payload.model_dump()))
-
-
-@router.post(
-    "/{client_id}/reassign", response={200: ClientOut, **error_responses(400, 401, 403, 404, 422)}
-)
-def reassign_client(request: HttpRequest, client_id: Path[ObjectId], payload: ReassignIn) -> Client:
-    """Give the client a new manager and assistant (the head of sales only)."""
-    user = authenticated_user(request)
-    client = get_client_for_user(user, client_id)
-    if not can_reassign_clients(user):
-        raise PermissionDenied(_("Only the head of sales reassigns clients."))
-    people = _users_by_id(manager=payload.manager, assistant=payload.assistant)
-    return client_reassign(
-        client=client,
-        manager=people["manager"],
-        assistant=people["assistant"],
-        changed_by=user,
-        reason=payload.reason,
-    )
-
-
-def _users_by_id(**user_ids: int | None) -> dict[str, User | None]:
-    found = User.objects.in_bulk([user_id for user_id in user_ids.values() if user_id is not None])
-    missing = {
-        field: _("No user has id %(id)s.") % {"id": user_id}
-        for field, user_id in user_ids.items()
-        if user_id is not None and user_id not in found
-    }
-    if missing:
-        raise ValidationError(missing)
-    return {
-        field: None if user_id is None else found[user_id] for field, user_id in user_ids.items()
-    }

@@ -3,6 +3,7 @@
 Every view reaches clients through the access funnel (``upsell.clients.access``): a client the
 user may not see answers 404, one it may see but not change answers 403. A view that serves a
 page also serves its htmx partial (``template.html#partial``) when htmx asks for that part.
+Handing a client to other people moves what is attached to it, so that form posts to portfolios.
 """
 
 import datetime as dt
@@ -21,7 +22,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import push_url
 
 from upsell.accounts.http import authenticated_user
@@ -39,7 +40,6 @@ from upsell.clients.models import Client
 from upsell.clients.selectors import client_assignment_history, client_filter_choices
 from upsell.clients.selectors import client_list as select_clients
 from upsell.clients.services import client_create as create_client
-from upsell.clients.services import client_reassign as reassign_client
 from upsell.clients.services import client_update as update_client
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.core.templatetags.formatting import format_money
@@ -128,16 +128,17 @@ def client_detail(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
         if can_reassign_clients(user)
         else None
     )
-    return _render_card(request, user, client, reassign_form=reassign_form)
+    return client_card_render(request, user=user, client=client, reassign_form=reassign_form)
 
 
-def _render_card(
+def client_card_render(
     request: HttpRequest,
+    *,
     user: User,
     client: Client,
-    *,
     reassign_form: ClientReassignForm | None,
 ) -> HttpResponse:
+    """The whole card; the reassign view of portfolios shows it with its refused form."""
     today = timezone.localdate()
     months = client_monthly_shipments(
         client=client, first_month=_months_before(today, CHART_MONTHS - 1), last_month=today
@@ -246,28 +247,3 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("clients:detail", client_id=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
-
-
-@require_POST
-@login_required
-def client_reassign(request: HttpRequest, client_id: int) -> HttpResponse:
-    user = authenticated_user(request)
-    client = get_client_for_user(user, client_id)
-    if not can_reassign_clients(user):
-        raise PermissionDenied("Only the head of sales reassigns clients")
-    form = ClientReassignForm(request.POST)
-    if form.is_valid():
-        try:
-            reassign_client(
-                client=client,
-                manager=form.cleaned_data["manager"],
-                assistant=form.cleaned_data["assistant"],
-                changed_by=user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Responsible people changed."))
-            return redirect("clients:detail", client_id=client.pk)
-    return _render_card(request, user, client, reassign_form=form)

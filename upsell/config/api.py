@@ -21,6 +21,7 @@ from upsell.clients.api import router as clients_router
 from upsell.forecasts.api import router as forecasts_router
 from upsell.imports.api import router as imports_router
 from upsell.payments.api import router as payments_router
+from upsell.portfolios.api import router as portfolios_router
 from upsell.products.api import router as products_router
 from upsell.requests.api import router as requests_router
 from upsell.shipments.api import router as shipments_router
@@ -68,6 +69,9 @@ api = UpsellAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("/clients", clients_router)
+# Reassigning a client is portfolios' (it moves the client's requests and forecast too), under
+# the client's path all the same.
+api.add_router("/clients", portfolios_router)
 api.add_router("/products", products_router)
 api.add_router("/shipments", shipments_router)
 api.add_router("/payments", payments_router)

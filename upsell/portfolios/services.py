@@ -1,5 +1,7 @@
 """Use-cases of portfolios: who serves each client after an audit, the capacity and pool
-settings, and the rebalancing the head of sales applies from the workload board."""
+settings, the rebalancing the head of sales applies from the workload board, and the hand-over
+of one client by hand. Whichever way a client changes hands, what is attached to it (its
+waiting requests, its future forecast) goes with it in the same transaction."""
 
 from collections import Counter, defaultdict
 from collections.abc import Collection
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange, ClientStatus
+from upsell.clients.services import client_reassign
 from upsell.forecasts.services import forecast_cells_reassign
 from upsell.portfolios.models import WorkloadSettings
 from upsell.portfolios.selectors import (
@@ -212,3 +215,79 @@ def portfolio_rebalance_apply(*, keys: Collection[str], applied_by: User) -> int
         for manager, client_ids in by_manager.items():
             forecast_cells_reassign(client_ids=client_ids, manager=manager)
     return len(chosen)
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandOver:
+    client: Client
+    requests_moved: int
+    cells_moved: int
+
+
+def client_hand_over(
+    *,
+    client: Client,
+    manager: User | None,
+    assistant: User | None,
+    changed_by: User,
+    reason: str = "",
+) -> HandOver:
+    """Give ``client`` a new manager and/or assistant by hand, with everything attached.
+
+    As a rebalancing does, in one transaction: each change of the client is recorded with the
+    reason; its waiting requests follow the routing rules (the manager takes a motivated
+    client's and complex ones, the assistant the others), recorded under the rule "manual"; a
+    new manager takes the forecast of the months after the current one, while past and locked
+    months stay with whoever forecast them. The new manager and assistant are told. Handing a
+    client to the people who serve it already changes nothing.
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        before = Client.objects.select_for_update().get(pk=client.pk)
+        handed = client_reassign(
+            client=before,
+            manager=manager,
+            assistant=assistant,
+            changed_by=changed_by,
+            reason=reason,
+        )
+        manager_changed = handed.manager_id != before.manager_id
+        assistant_changed = handed.assistant_id != before.assistant_id
+        if not (manager_changed or assistant_changed):
+            return HandOver(client=handed, requests_moved=0, cells_moved=0)
+        newcomers = [
+            person
+            for person, changed in (
+                (handed.manager, manager_changed),
+                (handed.assistant, assistant_changed),
+            )
+            # Whoever hands a client to itself knows already.
+            if changed and person is not None and person != changed_by
+        ]
+        values = {"user": changed_by, "client": handed.name, "reason": reason}
+        for person in newcomers:
+            notification_send(
+                user=person,
+                text=(
+                    _("%(user)s hands %(client)s over to you: %(reason)s") % values
+                    if reason
+                    else _("%(user)s hands %(client)s over to you") % values
+                ),
+                url=reverse("clients:detail", kwargs={"client_id": handed.pk}),
+            )
+        requests_moved = order_requests_follow_clients(
+            client_ids=[handed.pk],
+            rule=RoutingRule.MANUAL,
+            reason=(
+                _("Moved with its client: %(reason)s") % {"reason": reason}
+                if reason
+                else _("Moved with its client, reassigned by %(user)s") % {"user": changed_by}
+            ),
+            changed_by=changed_by,
+        )
+        cells_moved = (
+            forecast_cells_reassign(client_ids=[handed.pk], manager=handed.manager)
+            if manager_changed
+            else 0
+        )
+    return HandOver(client=handed, requests_moved=requests_moved, cells_moved=cells_moved)

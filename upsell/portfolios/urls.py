@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.workload, name="workload"),
     path("settings/", views.workload_settings, name="settings"),
     path("rebalance/", views.rebalance, name="rebalance"),
+    path("clients/<int:client_id>/reassign/", views.client_reassign, name="client_reassign"),
 ]

@@ -1,19 +1,30 @@
 """The workload board: each manager's and assistant's load against the capacity, the
-settings of the head of sales, and the rebalancing proposal applied in one step."""
+settings of the head of sales, and the rebalancing proposal applied in one step; and the client
+card's reassign form, which hands one client over with its requests and forecast."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from upsell.accounts.http import authenticated_user
+from upsell.clients.access import can_reassign_clients, get_client_for_user
+from upsell.clients.forms import ClientReassignForm
+from upsell.clients.views import client_card_render
+from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.portfolios.access import can_manage_workload, can_view_workload, require
 from upsell.portfolios.forms import WorkloadSettingsForm
 from upsell.portfolios.selectors import rebalance_propose, workload_board, workload_settings_current
-from upsell.portfolios.services import portfolio_rebalance_apply, workload_settings_update
+from upsell.portfolios.services import (
+    client_hand_over,
+    portfolio_rebalance_apply,
+    workload_settings_update,
+)
 
 
 def _render_board(
@@ -75,3 +86,36 @@ def rebalance(request: HttpRequest) -> HttpResponse:
     applied = portfolio_rebalance_apply(keys=request.POST.getlist("move"), applied_by=user)
     messages.success(request, _("%(count)s changes applied.") % {"count": applied})
     return redirect("portfolios:workload")
+
+
+@require_POST
+@login_required
+def client_reassign(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
+    """The card's reassign form. Refused, it comes back on the card with its errors: htmx swaps
+    the Responsible panel alone, a plain post gets the whole card. Done, the card is reloaded
+    with its new history."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    if not can_reassign_clients(user):
+        raise PermissionDenied("Only the head of sales reassigns clients")
+    form = ClientReassignForm(request.POST)
+    if form.is_valid():
+        try:
+            client_hand_over(
+                client=client,
+                manager=form.cleaned_data["manager"],
+                assistant=form.cleaned_data["assistant"],
+                changed_by=user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Responsible people changed."))
+            card = reverse("clients:detail", kwargs={"client_id": client.pk})
+            return HttpResponseClientRedirect(card) if request.htmx else redirect(card)
+    if wants_part(request, "responsible"):
+        context = {"client": client, "reassign_form": form}
+        return render(request, "clients/client_detail.html#responsible", context)
+    return client_card_render(request, user=user, client=client, reassign_form=form)

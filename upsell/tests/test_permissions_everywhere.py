@@ -133,7 +133,6 @@ PAGE_RULES: dict[str, Rule] = {
     "clients:create": CREATES_CLIENTS,
     "clients:detail": SEES_BORIS_CLIENT,
     "clients:edit": CHANGES_BORIS_CLIENT,
-    "clients:reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "clients:shipment": SEES_BORIS_CLIENT,
     "imports:list": IMPORT_SCREEN,
     "imports:detail": IMPORT_SCREEN,
@@ -180,6 +179,8 @@ PAGE_RULES: dict[str, Rule] = {
     "portfolios:rebalance": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
     ),
+    # The card's reassign form: the client changes hands with its requests and forecast.
+    "portfolios:client_reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     # The API's machine-readable description and its docs page hold no data.
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,

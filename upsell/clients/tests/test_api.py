@@ -4,8 +4,6 @@ import pytest
 import time_machine
 from django.test import Client as HttpClient
 
-from upsell.accounts.models import Role
-from upsell.accounts.tests.factories import UserFactory
 from upsell.accounts.tokens import api_token_create
 from upsell.clients.models import Client, ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
@@ -373,77 +371,3 @@ def test_a_refused_update_changes_nothing(alpha, manager_anna):
         }
     ]
     assert client_fields(alpha) == before
-
-
-def test_the_head_of_sales_reassigns_a_client(
-    boris_client, manager_anna, assistant_vera, head_of_sales
-):
-    response = api_client(head_of_sales).post(
-        f"/api/clients/{boris_client.pk}/reassign",
-        {"manager": manager_anna.pk, "assistant": assistant_vera.pk, "reason": "Отпуск"},
-        content_type="application/json",
-    )
-
-    assert response.status_code == 200
-    assert (response.json()["manager"]["username"], response.json()["assistant"]["username"]) == (
-        "anna",
-        "vera",
-    )
-    changes = ClientAssignmentChange.objects.filter(client=boris_client).order_by("role")
-    assert [(c.role, c.new, c.changed_by, c.reason) for c in changes] == [
-        ("assistant", assistant_vera, head_of_sales, "Отпуск"),
-        ("manager", manager_anna, head_of_sales, "Отпуск"),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("persona", "status"),
-    [
-        ("manager_anna", 404),
-        ("assistant_vera", 404),
-        ("admin_adam", 404),
-        ("manager_boris", 403),
-        ("top_manager", 403),
-    ],
-)
-def test_only_the_head_of_sales_reassigns(boris_client, manager_anna, persona, status, request):
-    user = request.getfixturevalue(persona)
-    before = client_fields(boris_client)
-
-    response = api_client(user).post(
-        f"/api/clients/{boris_client.pk}/reassign",
-        {"manager": manager_anna.pk, "assistant": None},
-        content_type="application/json",
-    )
-
-    assert response.status_code == status
-    assert client_fields(boris_client) == before
-    assert ClientAssignmentChange.objects.count() == 0
-
-
-def test_reassigning_to_someone_unknown_or_unfit_is_refused(
-    boris_client, head_of_sales, manager_boris
-):
-    inactive = UserFactory.create(username="ivan", role=Role.ASSISTANT, is_active=False)
-    before = client_fields(boris_client)
-
-    response = api_client(head_of_sales).post(
-        f"/api/clients/{boris_client.pk}/reassign",
-        {"manager": 987654, "assistant": inactive.pk},
-        content_type="application/json",
-    )
-    unfit = api_client(head_of_sales).post(
-        f"/api/clients/{boris_client.pk}/reassign",
-        {"manager": manager_boris.pk, "assistant": inactive.pk},
-        content_type="application/json",
-    )
-
-    assert response.status_code == 422
-    assert response.json()["detail"] == [
-        {"loc": ["body", "manager"], "msg": "No user has id 987654.", "type": "invalid"}
-    ]
-    assert unfit.json()["detail"] == [
-        {"loc": ["body", "assistant"], "msg": "Ivan is not an active assistant.", "type": "invalid"}
-    ]
-    assert client_fields(boris_client) == before
-    assert ClientAssignmentChange.objects.count() == 0

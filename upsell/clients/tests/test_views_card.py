@@ -105,7 +105,7 @@ def test_a_manager_opens_the_card_of_its_client(
     assert re.findall(r'<td class="mono">(РН-\d)</td>', html) == ["РН-3", "РН-2", "РН-1", "РН-0"]
     assert re.findall(r'<td class="mono">(ПП-\d|—)</td>', html) == ["ПП-7", "—"]
     assert f'href="/clients/{annas_client.pk}/edit/"' in html
-    assert f'action="/clients/{annas_client.pk}/reassign/"' not in html
+    assert f'action="/workload/clients/{annas_client.pk}/reassign/"' not in html
 
 
 def test_the_card_sums_the_last_twelve_months(
@@ -208,7 +208,7 @@ def test_the_head_of_sales_gets_the_reassign_form(client, head_of_sales, annas_c
 
     html = client.get(f"/clients/{annas_client.pk}/").content.decode()
 
-    assert f'action="/clients/{annas_client.pk}/reassign/"' in html
+    assert f'action="/workload/clients/{annas_client.pk}/reassign/"' in html
     assert f'<option value="{annas_client.manager_id}" selected>Иванова Анна</option>' in html
 
 

@@ -1,4 +1,5 @@
-"""The forms that change clients (new, edit, reassign), allowed and denied, as each persona."""
+"""The forms that change clients (new, edit), allowed and denied, as each persona. Reassigning
+a client is portfolios' (``upsell/portfolios/tests/test_hand_over.py``)."""
 
 from decimal import Decimal
 
@@ -6,7 +7,7 @@ import pytest
 
 from upsell.accounts.models import Role
 from upsell.accounts.tests.factories import UserFactory
-from upsell.clients.models import Client, ClientAssignmentChange
+from upsell.clients.models import Client
 from upsell.clients.tests.factories import tax_id_with_checksum
 
 NEW_TAX_ID = tax_id_with_checksum("500100001")
@@ -151,78 +152,3 @@ def test_roles_that_do_not_create_clients_are_refused(client, db, role):
     assert response.status_code == 403
     assert "Not allowed" in response.content.decode()
     assert Client.objects.count() == 0
-
-
-@pytest.fixture
-def manager_gleb(db):
-    return UserFactory.create(username="gleb", full_name="Соколов Глеб", role=Role.MANAGER)
-
-
-def test_the_head_of_sales_reassigns_and_the_card_shows_the_history(
-    client, head_of_sales, annas_client, manager_anna, manager_gleb, assistant_vera
-):
-    client.force_login(head_of_sales)
-
-    response = client.post(
-        f"/clients/{annas_client.pk}/reassign/",
-        {"manager": manager_gleb.pk, "assistant": "", "reason": "Anna is on leave"},
-    )
-
-    assert response.status_code == 302
-    annas_client.refresh_from_db()
-    assert (annas_client.manager, annas_client.assistant) == (manager_gleb, None)
-    assert sorted(
-        ClientAssignmentChange.objects.filter(client=annas_client).values_list(
-            "role", "previous", "new", "changed_by", "reason"
-        )
-    ) == [
-        ("assistant", assistant_vera.pk, None, head_of_sales.pk, "Anna is on leave"),
-        ("manager", manager_anna.pk, manager_gleb.pk, head_of_sales.pk, "Anna is on leave"),
-    ]
-    card = client.get(f"/clients/{annas_client.pk}/").content.decode()
-    assert "Responsible people changed." in card
-    assert "<strong>Manager</strong>: Иванова Анна → Соколов Глеб" in card
-    assert "<strong>Assistant</strong>: Смирнова Вера → —" in card
-    assert '<div class="reason">Anna is on leave</div>' in card
-
-
-def test_a_reassignment_to_someone_who_is_not_a_manager_is_refused(
-    client, head_of_sales, annas_client, assistant_vera
-):
-    before = stored(annas_client)
-    client.force_login(head_of_sales)
-
-    response = client.post(
-        f"/clients/{annas_client.pk}/reassign/",
-        {"manager": assistant_vera.pk, "assistant": assistant_vera.pk},
-    )
-
-    assert response.status_code == 200
-    assert response.context["reassign_form"].errors == {
-        "manager": ["Select a valid choice. That choice is not one of the available choices."]
-    }
-    assert stored(annas_client) == before
-    assert not ClientAssignmentChange.objects.filter(client=annas_client).exists()
-
-
-@pytest.mark.parametrize(("persona", "status"), [
-    ("manager_anna", 403), ("assistant_vera", 403), ("top_manager", 403),
-    ("manager_boris", 404), ("admin_adam", 404),
-])  # fmt: skip
-def test_only_the_head_of_sales_reassigns(
-    client, request, persona, status, annas_client, manager_gleb
-):
-    before = stored(annas_client)
-    client.force_login(request.getfixturevalue(persona))
-
-    response = client.post(f"/clients/{annas_client.pk}/reassign/", {"manager": manager_gleb.pk})
-
-    assert response.status_code == status
-    assert stored(annas_client) == before
-    assert not ClientAssignmentChange.objects.filter(client=annas_client).exists()
-
-
-def test_reassigning_is_a_post_only(client, head_of_sales, annas_client):
-    client.force_login(head_of_sales)
-
-    assert client.get(f"/clients/{annas_client.pk}/reassign/").status_code == 405
