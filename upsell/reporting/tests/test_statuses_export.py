@@ -2,9 +2,14 @@ import csv
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from upsell.accounts.models import Role
+from upsell.accounts.tests.factories import UserFactory
+from upsell.clients.models import Client
 from upsell.clients.services import client_status_override_set
 from upsell.clients.tests.factories import ClientFactory
 from upsell.reporting.exports import STATUS_EXPORT_HEADER
@@ -79,3 +84,69 @@ def test_export_writes_xlsx_in_russian(head_of_sales, tmp_path):
         ("7707083893", "Альфа", "regular", "regular"),
         ("7830002293", "Бета", "partner", "vip"),
     ]
+
+
+def _tax_ids(path):
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return [row["tax_id"] for row in csv.DictReader(file)]
+
+
+def test_the_export_reads_as_the_first_active_head_of_sales_by_default(
+    head_of_sales, tmp_path, capsys
+):
+    UserFactory.create(username="hanna", role=Role.HEAD_OF_SALES)
+    UserFactory.create(username="ex_head", role=Role.HEAD_OF_SALES, is_active=False)
+    _audited_company(head_of_sales)
+    out = tmp_path / "statuses.csv"
+
+    call_command("export", "statuses", "--out", str(out))
+
+    assert _tax_ids(out) == ["7707083893", "7830002293"]
+    assert capsys.readouterr().out == f"2 clients written to {out} as helen\n"
+
+
+def test_a_manager_exports_its_own_clients_only(
+    head_of_sales, manager_anna, manager_boris, tmp_path
+):
+    _audited_company(head_of_sales)
+    Client.objects.filter(tax_id="7707083893").update(manager=manager_anna)
+    Client.objects.filter(tax_id="7830002293").update(manager=manager_boris)
+    out = tmp_path / "statuses.csv"
+
+    call_command("export", "statuses", "--out", str(out), "--as", "anna")
+
+    assert _tax_ids(out) == ["7707083893"]
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("nobody", "No user has the login nobody."),
+        ("adam", "adam (Administrator) may not see clients' statuses."),
+        ("olga", "olga (inactive) may not see clients' statuses."),
+    ],
+)
+def test_the_export_refuses_whoever_may_not_read_sales(
+    head_of_sales, admin_adam, tmp_path, username, message
+):
+    UserFactory.create(username="olga", role=Role.HEAD_OF_SALES, is_active=False)
+    out = tmp_path / "statuses.csv"
+
+    with pytest.raises(CommandError) as refused:
+        call_command("export", "statuses", "--out", str(out), "--as", username)
+
+    assert str(refused.value) == message
+    assert not out.exists()
+
+
+def test_without_an_active_head_of_sales_the_export_asks_whom_to_read_as(db, tmp_path):
+    UserFactory.create(username="olga", role=Role.HEAD_OF_SALES, is_active=False)
+    out = tmp_path / "statuses.csv"
+
+    with pytest.raises(CommandError) as refused:
+        call_command("export", "statuses", "--out", str(out))
+
+    assert str(refused.value) == (
+        "No active head of sales to export as: name a user with --as USERNAME."
+    )
+    assert not out.exists()
