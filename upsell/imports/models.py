@@ -9,6 +9,7 @@ class ImportKind(models.TextChoices):
     CLIENTS = "clients", _("Clients")
     SHIPMENTS = "shipments", _("Shipments")
     PAYMENTS = "payments", _("Payments")
+    ORDERS = "orders", _("Customer orders")
 
 
 # Files of several kinds are imported in this order: each kind names what the earlier ones hold.

@@ -36,6 +36,7 @@ from upsell.imports.importers.base import (
     Problems,
 )
 from upsell.imports.importers.clients import ClientsImporter
+from upsell.imports.importers.orders import OrdersImporter
 from upsell.imports.importers.payments import PaymentsImporter
 from upsell.imports.importers.products import ProductsImporter
 from upsell.imports.importers.shipments import ShipmentsImporter
@@ -58,6 +59,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.CLIENTS: ClientsImporter,
     ImportKind.SHIPMENTS: ShipmentsImporter,
     ImportKind.PAYMENTS: PaymentsImporter,
+    ImportKind.ORDERS: OrdersImporter,
 }
 
 Progress = Callable[[int, int], None]
@@ -153,7 +155,8 @@ def import_paths(
     progress_for: Callable[[Path], Progress | None] | None = None,
 ) -> list[tuple[Path, ImportOutcome]]:
     """Import several files in dependency order (staff, products, clients, shipments,
-    payments) whatever order they come in; every file is tried, each on its own."""
+    payments, customer orders) whatever order they come in; every file is tried, each on its
+    own."""
     _kind_check(kind)
     ordered = sorted(paths, key=lambda path: _order_of(path, kind))
     return [
@@ -279,6 +282,11 @@ def _import(
         progress=progress or _progress_ignored,
     )
     importer = IMPORTERS[columns.kind](context)
+    refusal = importer.refusal()
+    if refusal:
+        refused = [Problem(row=None, column="", message=refusal)]
+        _finish_failed(run, refused)
+        return refused
     parsed = importer.check(importer.rows_frame(table))
     _stage_save(run, ImportStage.WRITING)
     reasons = pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})

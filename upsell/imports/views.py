@@ -104,6 +104,8 @@ def _counts_table(run: ImportRun) -> list[tuple[str, int, int, int]]:
         "shipments": _("Shipment documents"),
         "shipment_lines": _("Shipment lines"),
         "payments": _("Payments"),
+        "requests": _("Order requests"),
+        "request_lines": _("Request lines"),
     }
     order = {noun: position for position, noun in enumerate(labels)}
     rows = []

@@ -74,10 +74,35 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("amount", "Сумма", "amount", required=True),
         ColumnSpec("due_date", "Срок оплаты", "due_date"),
     ),
+    # One row per line of a customer's order; the rows of one order make one request. The
+    # client is named by Контрагент or ИНН, at least one of them.
+    ImportKind.ORDERS: (
+        ColumnSpec("number", "Номер заявки", "request", required=True),
+        ColumnSpec("date", "Дата", "date", required=True),
+        ColumnSpec("client", "Контрагент", "client"),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("sku", "Артикул", "sku", required=True),
+        ColumnSpec("product", "Номенклатура", "product"),
+        ColumnSpec("quantity", "Количество", "quantity", required=True),
+        ColumnSpec("price", "Цена", "price", required=True),
+        ColumnSpec("discount_percent", "Скидка, %", "discount_percent"),
+        ColumnSpec("payment_delay_days", "Отсрочка, дней", "payment_delay_days"),
+        ColumnSpec("comment", "Комментарий", "comment"),
+    ),
 }
 
 # "e-mail" and "email" are both written in the wild.
-_EXTRA_NAMES = {("staff", "email"): frozenset({"email", "e-mail", "e mail"})}
+_EXTRA_NAMES = {
+    ("staff", "email"): frozenset({"email", "e-mail", "e mail"}),
+    ("orders", "number"): frozenset(
+        {"номер заказа", "заказ покупателя", "order", "order number", "request number"}
+    ),
+    ("orders", "discount_percent"): frozenset({"скидка", "скидка %", "discount", "discount, %"}),
+    ("orders", "payment_delay_days"): frozenset(
+        {"отсрочка", "отсрочка платежа", "отсрочка, дн.", "payment delay", "payment delay, days"}
+    ),
+    ("orders", "comment"): frozenset({"комментарий", "примечание", "comment", "note"}),
+}
 
 
 def header_normalise(header: str) -> str:

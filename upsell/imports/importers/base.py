@@ -302,6 +302,10 @@ class Importer(ABC):
                 )
         return checked, mismatches
 
+    def refusal(self) -> str:
+        """Why the importing user may not bring this kind of file in; empty when it may."""
+        return ""
+
     @abstractmethod
     def check(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Parse and validate the rows on their own; the parsed frame for the next steps."""

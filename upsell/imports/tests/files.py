@@ -9,6 +9,7 @@ from upsell.accounts.models import Team, User
 from upsell.clients.models import Client, ClientAssignmentChange
 from upsell.payments.models import Payment
 from upsell.products.models import Product
+from upsell.requests.models import OrderRequest, OrderRequestLine
 from upsell.shipments.models import Shipment, ShipmentLine
 
 Cell = str | int | float | None
@@ -55,4 +56,6 @@ def table_counts() -> dict[str, int]:
         "shipments": Shipment.objects.count(),
         "shipment_lines": ShipmentLine.objects.count(),
         "payments": Payment.objects.count(),
+        "requests": OrderRequest.objects.count(),
+        "request_lines": OrderRequestLine.objects.count(),
     }

@@ -23,7 +23,10 @@ KINDS_DESCRIBED = (
     "Менеджер/manager, Артикул/sku*, Номенклатура/product, Количество/quantity*, "
     "Цена/price, Сумма/amount*; "
     "payments: Дата/date*, Номер/document, Контрагент/client*, ИНН/tax_id, Сумма/amount*, "
-    "Срок оплаты/due_date"
+    "Срок оплаты/due_date; "
+    "orders: Номер заявки/request*, Дата/date*, Контрагент/client, ИНН/tax_id, Артикул/sku*, "
+    "Номенклатура/product, Количество/quantity*, Цена/price*, Скидка, %/discount_percent, "
+    "Отсрочка, дней/payment_delay_days, Комментарий/comment"
 )
 
 

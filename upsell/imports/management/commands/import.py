@@ -17,8 +17,8 @@ PROGRESS_BAR_ROWS = 10_000
 
 class Command(BaseCommand):
     help = (
-        "Import a company's files (staff, products, clients, shipments, payments: CSV or "
-        "XLSX) in dependency order; exits with 1 if any file failed."
+        "Import a company's files (staff, products, clients, shipments, payments, customer "
+        "orders: CSV or XLSX) in dependency order; exits with 1 if any file failed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -1,0 +1,376 @@
+"""Customer orders: each row one line of a client's order, the rows of one order one request.
+
+An order is identified by the client's own order number (Номер заявки) and the client, named by
+its ИНН or its exact name as the other files name it; clients and products must be known
+already (this file does not create them). Every request is taken by the same use-case as one
+typed on the screen or sent over the API (``order_request_create``), one call per order, so it
+is routed at once with its reason and its assignee is told.
+
+An order taken before, by an earlier file or over the API, is left as it is: the same file
+imported again creates nothing. An order whose lines differ from the request it became is an
+error, not a silent change: that request is in somebody's hands already.
+"""
+
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from upsell.clients.models import Client
+from upsell.imports.formats.readers import ROW
+from upsell.imports.formats.values import (
+    date_parse,
+    decimal_parse,
+    integer_parse,
+    quoted,
+    tax_id_parse,
+)
+from upsell.imports.importers.base import MESSAGE, Importer, parsed_by_value, parsed_in_place
+from upsell.imports.importers.references import CANDIDATES, clients_find, products_find
+from upsell.imports.models import ImportKind
+from upsell.requests.access import can_create_requests, clients_for_requests
+from upsell.requests.models import OrderRequest, OrderRequestLine, RequestSource
+from upsell.requests.services import (
+    MONEY_LIMIT,
+    RequestDetails,
+    RequestLineDetails,
+    order_request_create,
+)
+
+_OPTIONAL = ("client", "tax_id", "product", "discount_percent", "payment_delay_days", "comment")
+_ORDER = ("number", "client_id")
+# The rows of one order as the file spells its client, before the client is looked up.
+_FILE_ORDER = "_file_order"
+
+
+class OrdersImporter(Importer):
+    kind = ImportKind.ORDERS
+    text_limits = {"number": 64, "client": 300, "sku": 64, "product": 300, "comment": 2000}
+
+    def refusal(self) -> str:
+        user = self.context.imported_by
+        if user is None or can_create_requests(user):
+            return ""
+        return _(
+            "your role does not take requests: the head of sales, a manager or an assistant "
+            "imports customer orders"
+        )
+
+    def check(self, frame: pl.DataFrame) -> pl.DataFrame:
+        frame = self.cleaned(frame)
+        frame = frame.with_columns(
+            pl.lit(None, dtype=pl.String).alias(name)
+            for name in _OPTIONAL
+            if not self.columns.has(name)
+        )
+        frame = parsed_by_value(frame, "date", date_parse)
+        frame = parsed_by_value(frame, "tax_id", tax_id_parse)
+        frame = parsed_in_place(frame, "quantity", partial(decimal_parse, places=3, max_digits=15))
+        frame = parsed_in_place(frame, "price", partial(decimal_parse, places=2, max_digits=16))
+        frame = parsed_by_value(
+            frame, "discount_percent", partial(decimal_parse, places=2, max_digits=5)
+        )
+        frame = parsed_by_value(
+            frame,
+            "payment_delay_days",
+            partial(
+                integer_parse, low=0, high=3650, problem=_("not a number of days: {} (write 30)")
+            ),
+        )
+        for name in ("date", "tax_id", "quantity", "price", "discount_percent"):
+            if self.columns.has(name):
+                self.problems.add_parsed(frame, name)
+        if self.columns.has("payment_delay_days"):
+            self.problems.add_parsed(frame, "payment_delay_days")
+        self._values_check(frame)
+        return frame.select(
+            ROW,
+            "number",
+            "date",
+            "client",
+            "tax_id",
+            "sku",
+            "product",
+            "quantity",
+            "price",
+            "discount_percent",
+            "payment_delay_days",
+            "comment",
+            pl.concat_str(
+                "number",
+                pl.coalesce("tax_id", pl.lit("name:") + pl.col("client")),
+                separator="\x1f",
+            ).alias(_FILE_ORDER),
+        )
+
+    def _values_check(self, frame: pl.DataFrame) -> None:
+        """A client named somehow, and numbers a line can have."""
+        has_client, has_tax_id = self.columns.has("client"), self.columns.has("tax_id")
+        if not has_client and not has_tax_id:
+            self.problems.add_one(
+                row=1,
+                position=-1,
+                column="",
+                message=_("the file names no client: give a Контрагент or an ИНН column"),
+            )
+        else:
+            self.problems.add(
+                frame,
+                where=pl.col("client").is_null() & pl.col("tax_id__problem").is_null()
+                & pl.col("tax_id").is_null(),
+                field="client" if has_client else "tax_id",
+                message=_("a value is required: the client's name or its ИНН"),
+            )  # fmt: skip
+        self.problems.add(
+            frame,
+            where=pl.col("quantity") <= 0,
+            field="quantity",
+            message=_("a quantity is more than zero"),
+        )
+        self.problems.add(
+            frame, where=pl.col("price") < 0, field="price", message=_("a price cannot be negative")
+        )
+        if self.columns.has("discount_percent"):
+            self.problems.add(
+                frame,
+                where=(pl.col("discount_percent") < 0) | (pl.col("discount_percent") > 100),
+                field="discount_percent",
+                message=_("a discount is between 0 and 100"),
+            )
+        line_amount = pl.col("quantity").cast(pl.Float64) * pl.col("price").cast(pl.Float64)
+        self.problems.add(
+            frame,
+            where=line_amount >= float(MONEY_LIMIT),
+            field="price",
+            message=_("the line's amount (quantity × price) is too large"),
+        )
+
+    def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
+        frame = self._clients_resolve(frame)
+        frame = frame.join(
+            products_find(frame.get_column("sku")), on="sku", how="left", maintain_order="left"
+        )
+        self.problems.add(
+            frame,
+            where=pl.col("sku").is_not_null() & pl.col("product_id").is_null(),
+            field="sku",
+            message=pl.format(
+                _("no product has the code {}: import it with the products file first"),
+                quoted(pl.col("sku")),
+            ),
+        )
+        self._orders_check(frame)
+        return self._taken_check(frame)
+
+    def _clients_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
+        field = "client" if self.columns.has("client") else "tax_id"
+        named = pl.col("client").is_not_null() | pl.col("tax_id").is_not_null()
+        found = clients_find(frame.filter(named).select("client", "tax_id"))
+        frame = frame.join(
+            found, on=["client", "tax_id"], how="left", nulls_equal=True, maintain_order="left"
+        )
+        self.problems.add(
+            frame,
+            where=pl.col(CANDIDATES) > 1,
+            field=field,
+            message=pl.format(
+                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
+            ),
+        )
+        self.problems.add(
+            frame,
+            where=named & (pl.col(CANDIDATES) == 0),
+            field=field,
+            message=_("no such client: import it with the clients or shipments file first"),
+        )
+        user = self.context.imported_by
+        if user is not None:
+            ids = frame.get_column("client_id").drop_nulls().unique().to_list()
+            allowed = set(
+                clients_for_requests(user).filter(pk__in=ids).values_list("pk", flat=True)
+            )
+            self.problems.add(
+                frame,
+                where=pl.col("client_id").is_not_null() & ~pl.col("client_id").is_in(list(allowed)),
+                field=field,
+                message=_("you do not take requests for this client"),
+            )
+        return frame.drop(CANDIDATES)
+
+    def _orders_check(self, frame: pl.DataFrame) -> None:
+        """The rows of one order agree on its date and payment delay."""
+        rows = frame.filter(pl.col("client_id").is_not_null() & pl.col("number").is_not_null())
+        for name in ("date", "payment_delay_days"):
+            if not self.columns.has(name):
+                continue
+            first = rows.with_columns(
+                pl.col(ROW).first().over(_ORDER).alias("first_row"),
+                pl.col(name).first().over(_ORDER).alias("first_value"),
+            )
+            self.problems.add(
+                first,
+                where=pl.col(name).ne_missing(pl.col("first_value")),
+                field=name,
+                message=pl.format(
+                    _("row {} of this order gives {}"),
+                    pl.col("first_row"),
+                    quoted(
+                        pl.col("first_value").dt.strftime("%d.%m.%Y")
+                        if name == "date"
+                        else pl.col("first_value").cast(pl.String).fill_null("—")
+                    ),
+                ),
+            )
+
+    def _taken_check(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Mark the orders taken as requests before; one taken with other lines is an error."""
+        orders = (
+            frame.filter(pl.col("client_id").is_not_null() & pl.col("number").is_not_null())
+            .select(_ORDER)
+            .unique()
+        )
+        taken: dict[tuple[str, int], OrderRequest] = {}
+        for client_ids, numbers in _chunks(orders):
+            for request in OrderRequest.objects.filter(
+                client_id__in=client_ids, number__in=numbers
+            ).prefetch_related("lines"):
+                taken[(request.number, request.client_id)] = request
+        ids = pl.DataFrame(
+            [(number, client_id, request.pk) for (number, client_id), request in taken.items()],
+            schema={"number": pl.String, "client_id": pl.Int64, "taken_id": pl.Int64},
+            orient="row",
+        )
+        frame = frame.join(ids, on=list(_ORDER), how="left", maintain_order="left")
+        if not taken:
+            return frame
+        differing = []
+        for (number, client_id), rows in frame.filter(pl.col("taken_id").is_not_null()).group_by(
+            _ORDER, maintain_order=True
+        ):
+            request = taken[(str(number), int(str(client_id)))]
+            if _content(rows) != _stored_content(request):
+                differing.append(
+                    rows.select(
+                        ROW,
+                        pl.lit(
+                            _(
+                                "the order was taken as request № {number} with other lines: "
+                                "a taken request is not changed by a file"
+                            ).format(number=request.pk)
+                        ).alias(MESSAGE),
+                    )
+                )
+        if differing:
+            self.problems.add_rows(pl.concat(differing), field="number")
+        return frame
+
+    def rejected_with(self, frame: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
+        """An order is taken whole or not at all: a bad line rejects its order."""
+        is_rejected = pl.col(ROW).is_in(rejected.implode())
+        bad = frame.filter(is_rejected)
+        bad_keys = bad.get_column(_FILE_ORDER).drop_nulls().implode()
+        bad_orders = bad.filter(pl.col("client_id").is_not_null()).select(_ORDER).unique()
+        siblings = frame.filter(~is_rejected).join(
+            bad_orders.with_columns(pl.lit(value=True).alias("_bad")),
+            on=list(_ORDER),
+            how="left",
+            maintain_order="left",
+        )
+        along = siblings.filter(
+            pl.col("_bad").fill_null(value=False) | pl.col(_FILE_ORDER).is_in(bad_keys)
+        )
+        return along.select(ROW, pl.lit(_("another line of this order is rejected")).alias(MESSAGE))
+
+    def write(self, frame: pl.DataFrame) -> None:
+        fresh = frame.filter(pl.col("taken_id").is_null())
+        clients = Client.objects.select_related("manager", "assistant").in_bulk(
+            fresh.get_column("client_id").unique().to_list()
+        )
+        done = frame.height - fresh.height
+        created = lines = 0
+        for (number, client_id), rows in fresh.group_by(_ORDER, maintain_order=True):
+            order_request_create(
+                client=clients[int(str(client_id))],
+                details=_details(str(number), rows),
+                source=RequestSource.FILE,
+                created_by=self.context.imported_by,
+            )
+            created += 1
+            lines += rows.height
+            done += rows.height
+            self.context.progress(done, frame.height)
+        taken = frame.filter(pl.col("taken_id").is_not_null())
+        self.counts.add(
+            "requests", created=created, unchanged=taken.get_column("taken_id").n_unique()
+        )
+        self.counts.add("request_lines", created=lines, unchanged=taken.height)
+        self.context.progress(frame.height, frame.height)
+
+
+def _chunks(orders: pl.DataFrame, size: int = 5000) -> Iterator[tuple[list[int], list[str]]]:
+    for start in range(0, orders.height, size):
+        part = orders.slice(start, size)
+        yield part.get_column("client_id").to_list(), part.get_column("number").to_list()
+
+
+def _lines(rows: pl.DataFrame) -> list[RequestLineDetails]:
+    return [
+        RequestLineDetails(
+            product_code=row["sku"],
+            product_name=row["product"] or "",
+            quantity=row["quantity"],
+            price=row["price"],
+            discount_percent=row["discount_percent"] or Decimal(0),
+        )
+        for row in rows.sort(ROW).iter_rows(named=True)
+    ]
+
+
+def _details(number: str, rows: pl.DataFrame) -> RequestDetails:
+    first: dict[str, Any] = rows.sort(ROW).row(0, named=True)
+    comments = rows.sort(ROW).get_column("comment").drop_nulls().unique(maintain_order=True)
+    return RequestDetails(
+        number=number,
+        ordered_on=first["date"],
+        description="\n".join(comments.to_list()),
+        payment_delay_days=first["payment_delay_days"] or 0,
+        lines=tuple(_lines(rows)),
+    )
+
+
+def _content(rows: pl.DataFrame) -> tuple[object, ...]:
+    """What an order asks for, to compare with the request it became."""
+    details = _details("", rows)
+    return (
+        details.ordered_on,
+        details.payment_delay_days,
+        tuple(_line_content(line.product_code, line.quantity, line.price, line.discount_percent)
+              for line in details.lines),
+    )  # fmt: skip
+
+
+def _stored_content(request: OrderRequest) -> tuple[object, ...]:
+    lines: list[OrderRequestLine] = sorted(request.lines.all(), key=lambda line: line.line_number)
+    return (
+        request.ordered_on,
+        request.payment_delay_days,
+        tuple(_line_content(line.product_code, line.quantity, line.price, line.discount_percent)
+              for line in lines),
+    )  # fmt: skip
+
+
+def _line_content(
+    code: str | None, quantity: Decimal | None, price: Decimal | None, discount: Decimal
+) -> tuple[object, ...]:
+    # Decimals compare by value: 10 and 10.000 are the same quantity. A value the file got wrong
+    # is None, which differs from any stored one.
+    return (
+        code,
+        *(
+            value.normalize() if value is not None else None
+            for value in (quantity, price, discount)
+        ),
+    )

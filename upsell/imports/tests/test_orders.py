@@ -1,0 +1,328 @@
+"""Customer orders: each order of the file becomes one request with its lines, routed at once by
+the same rules as a request typed on the screen; the same file again creates nothing."""
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from upsell.clients.models import ClientStatus
+from upsell.clients.tests.factories import ClientFactory
+from upsell.imports.models import ImportKind, ImportRun, ImportStatus
+from upsell.imports.problems import Problem
+from upsell.imports.services import import_path
+from upsell.imports.tests.files import csv_write, table_counts, xlsx_write
+from upsell.products.tests.factories import ProductFactory
+from upsell.requests.models import Notification, OrderRequest, RequestSource, RoutingRule
+from upsell.requests.selectors import ComplexRules
+from upsell.requests.services import complex_rules_update
+
+HEADER = (
+    "Номер заявки", "Дата", "Контрагент", "ИНН", "Артикул", "Номенклатура", "Количество", "Цена",
+    "Скидка, %", "Отсрочка, дней", "Комментарий",
+)  # fmt: skip
+ONE_TIME_INN = "7707083893"
+REGULAR_INN = "7728168971"
+
+
+@pytest.fixture
+def company(manager_anna, manager_boris, assistant_vera, head_of_sales):
+    """Anna's one-time client served by Vera, Anna's regular client, Boris's client without
+    an assistant; twelve fasteners and a drill; requests over ten lines are complex."""
+    clients = {
+        "one_time": ClientFactory.create(
+            name='ООО "Разовый"', tax_id=ONE_TIME_INN, manager=manager_anna,
+            assistant=assistant_vera, status=ClientStatus.ONE_TIME,
+        ),
+        "regular": ClientFactory.create(
+            name='ООО "Постоянный"', tax_id=REGULAR_INN, manager=manager_anna,
+            status=ClientStatus.REGULAR,
+        ),
+        "boris": ClientFactory.create(
+            name='ООО "Бета"', tax_id="", manager=manager_boris, status=ClientStatus.IRREGULAR
+        ),
+    }  # fmt: skip
+    for number in range(1, 13):
+        ProductFactory.create(sku=f"КР-{number:03d}", name=f"Болт {number}", group="Крепёж")
+    ProductFactory.create(sku="ЭИ-001", name="Перфоратор", group="Электроинструмент")
+    complex_rules_update(rules=ComplexRules(lines_above=10), changed_by=head_of_sales)
+    return clients
+
+
+def good_rows():
+    return [
+        HEADER,
+        ("З-101", "14.03.2026", 'ООО "Разовый"', ONE_TIME_INN, "КР-001", "Болт М8 оцинк.", "10",
+         "12,50", "", "", "Срочно"),
+        ("З-101", "14.03.2026", 'ООО "Разовый"', ONE_TIME_INN, "КР-002", "", "2", "1\xa0000,00",
+         "", "", ""),
+        ("З-102", "15.03.2026", "", REGULAR_INN, "ЭИ-001", "Перфоратор", "1", "9\xa0990,00", "3",
+         "14", "До пятницы"),
+        *[("З-103", "15.03.2026", 'ООО "Бета"', "", f"КР-{n:03d}", "", "1,5", "100", "", "", "")
+          for n in range(1, 13)],
+    ]  # fmt: skip
+
+
+def orders_csv(tmp_path, rows=None, name="orders.csv"):
+    return csv_write(tmp_path / name, rows or good_rows(), encoding="cp1251", newline="\r\n")
+
+
+def placed(number):
+    request = OrderRequest.objects.get(number=number)
+    assert request.assignee is not None
+    return (
+        request.client.name, request.assignee.username, request.routed_by_rule,
+        request.routing_reason, request.amount, request.line_count, request.source,
+    )  # fmt: skip
+
+
+def errors(run):
+    return [Problem(**error).format(run.file_name) for error in run.errors]
+
+
+def test_a_file_of_orders_becomes_requests_routed_by_the_request_rules(
+    company, tmp_path, head_of_sales, assistant_vera
+):
+    run = import_path(path=orders_csv(tmp_path), imported_by=head_of_sales)
+
+    assert (run.kind, run.status, errors(run)) == (ImportKind.ORDERS, ImportStatus.SUCCEEDED, [])
+    assert run.counts == {
+        "requests": {"created": 3, "updated": 0, "unchanged": 0},
+        "request_lines": {"created": 15, "updated": 0, "unchanged": 0},
+    }
+    assert placed("З-101") == (
+        'ООО "Разовый"', "vera", RoutingRule.SPONTANEOUS,
+        "Spontaneous client, simple order: its assistant", Decimal("2125.00"), 2,
+        RequestSource.FILE,
+    )  # fmt: skip
+    assert placed("З-102") == (
+        'ООО "Постоянный"', "anna", RoutingRule.MOTIVATED,
+        "Motivated client: served by its manager", Decimal("9690.30"), 1, RequestSource.FILE,
+    )  # fmt: skip
+    assert placed("З-103") == (
+        'ООО "Бета"', "boris", RoutingRule.LINES, "12 lines, more than 10", Decimal("1800.00"),
+        12, RequestSource.FILE,
+    )  # fmt: skip
+    first = OrderRequest.objects.get(number="З-101")
+    assert (first.ordered_on, first.description, first.created_by) == (
+        dt.date(2026, 3, 14), "Срочно", head_of_sales,
+    )  # fmt: skip
+    assert list(
+        first.lines.values_list(
+            "line_number", "product__sku", "product_name", "quantity", "price", "amount"
+        )
+    ) == [
+        (1, "КР-001", "Болт М8 оцинк.", Decimal("10.000"), Decimal("12.50"), Decimal("125.00")),
+        (2, "КР-002", "", Decimal("2.000"), Decimal("1000.00"), Decimal("2000.00")),
+    ]
+    second = OrderRequest.objects.get(number="З-102")
+    assert (second.discount_percent, second.payment_delay_days, second.product_groups) == (
+        Decimal("3.00"), 14, ["Электроинструмент"],
+    )  # fmt: skip
+    told = Notification.objects.filter(user=assistant_vera).values_list("text", flat=True)
+    assert told.get() == (
+        f'Request № {first.pk} of ООО "Разовый" is yours: '
+        "Spontaneous client, simple order: its assistant"
+    )  # fmt: skip
+
+
+def test_the_same_file_again_creates_nothing(company, tmp_path, head_of_sales):
+    path = orders_csv(tmp_path)
+    import_path(path=path, imported_by=head_of_sales)
+    before = table_counts()
+
+    again = import_path(path=path, imported_by=head_of_sales)
+
+    assert (again.status, again.counts) == (
+        ImportStatus.SUCCEEDED,
+        {
+            "requests": {"created": 0, "updated": 0, "unchanged": 3},
+            "request_lines": {"created": 0, "updated": 0, "unchanged": 15},
+        },
+    )
+    assert table_counts() == before
+    assert Notification.objects.count() == 3
+
+
+def test_an_order_taken_before_with_other_lines_is_an_error_not_a_change(
+    company, tmp_path, head_of_sales
+):
+    import_path(path=orders_csv(tmp_path), imported_by=head_of_sales)
+    taken = OrderRequest.objects.get(number="З-101")
+    rows = good_rows()
+    rows[2] = (*rows[2][:6], "3", *rows[2][7:])
+    before = table_counts()
+
+    run = import_path(path=orders_csv(tmp_path, rows), imported_by=head_of_sales)
+
+    message = (
+        f"the order was taken as request № {taken.pk} with other lines: "
+        "a taken request is not changed by a file"
+    )
+    assert (run.status, errors(run)) == (
+        ImportStatus.FAILED,
+        [f"orders.csv:2:Номер заявки: {message}", f"orders.csv:3:Номер заявки: {message}"],
+    )
+    assert table_counts() == before
+    assert taken.lines.get(line_number=2).quantity == Decimal(2)
+
+
+def test_a_taken_order_with_a_wrong_line_is_reported_not_compared_blindly(
+    company, tmp_path, head_of_sales
+):
+    import_path(path=orders_csv(tmp_path), imported_by=head_of_sales)
+    rows = good_rows()
+    rows[2] = (*rows[2][:6], "два", *rows[2][7:])
+
+    run = import_path(path=orders_csv(tmp_path, rows), imported_by=head_of_sales)
+
+    assert run.status == ImportStatus.FAILED
+    assert errors(run)[1:3] == [
+        f"orders.csv:3:Номер заявки: the order was taken as request № "
+        f"{OrderRequest.objects.get(number='З-101').pk} with other lines: a taken request is "
+        "not changed by a file",
+        "orders.csv:3:Количество: not a number: «два» (write 1 234,56)",
+    ]
+
+
+def test_a_bad_file_names_every_error_by_row_and_column_and_writes_nothing(
+    company, tmp_path, head_of_sales
+):
+    rows = [
+        HEADER,
+        ("З-201", "14.03.2026", 'ООО "Нет такого"', "", "КР-001", "", "1", "10", "", "", ""),
+        ("З-202", "14.03.2026", 'ООО "Разовый"', "", "НЕТ-1", "", "1", "10", "", "", ""),
+        ("З-202", "14.03.2026", 'ООО "Разовый"', "", "КР-001", "", "много", "10", "", "", ""),
+        ("З-202", "15.03.2026", 'ООО "Разовый"', "", "КР-002", "", "0", "10", "150", "", ""),
+        ("", "14.03.2026", "", "", "КР-001", "", "1", "-5", "", "abc", ""),
+    ]
+    before = table_counts()
+
+    run = import_path(path=orders_csv(tmp_path, rows), imported_by=head_of_sales)
+
+    assert (run.status, run.counts) == (ImportStatus.FAILED, {})
+    assert errors(run) == [
+        "orders.csv:2:Контрагент: no such client: import it with the clients or shipments "
+        "file first",
+        "orders.csv:3:Артикул: no product has the code «НЕТ-1»: import it with the products "
+        "file first",
+        "orders.csv:4:Количество: not a number: «много» (write 1 234,56)",
+        "orders.csv:5:Дата: row 3 of this order gives «14.03.2026»",
+        "orders.csv:5:Количество: a quantity is more than zero",
+        "orders.csv:5:Скидка, %: a discount is between 0 and 100",
+        "orders.csv:6:Номер заявки: a value is required",
+        "orders.csv:6:Контрагент: a value is required: the client's name or its ИНН",
+        "orders.csv:6:Цена: a price cannot be negative",
+        "orders.csv:6:Отсрочка, дней: not a number of days: «abc» (write 30)",
+    ]
+    assert table_counts() == before
+    assert Notification.objects.count() == 0
+
+
+def test_keeping_the_valid_rows_takes_the_good_orders_and_rejects_a_bad_one_whole(
+    company, tmp_path, head_of_sales
+):
+    rows = good_rows()[:4]
+    rows[2] = (*rows[2][:4], "НЕТ-1", *rows[2][5:])
+
+    run = import_path(
+        path=orders_csv(tmp_path, rows), imported_by=head_of_sales, keep_valid_rows=True
+    )
+
+    assert run.status == ImportStatus.PARTIAL
+    assert list(OrderRequest.objects.values_list("number", flat=True)) == ["З-102"]
+    rejected = (tmp_path / "orders.rejected.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert [line.rsplit(";", 2)[1:] for line in rejected[1:]] == [
+        ["2", "another line of this order is rejected"],
+        ["3", "Артикул: no product has the code «НЕТ-1»: import it with the products file first"],
+    ]
+
+
+def test_an_xlsx_with_english_headers_and_typed_cells_is_read(company, tmp_path, head_of_sales):
+    path = xlsx_write(
+        tmp_path / "orders.xlsx",
+        [
+            ("request", "date", "tax_id", "sku", "quantity", "price", "discount"),
+            ("W-1", dt.date(2026, 3, 14), int(ONE_TIME_INN), "КР-001", 4, 12.5, 2.5),
+            ("W-1", dt.date(2026, 3, 14), int(ONE_TIME_INN), "КР-002", 1.5, 99.99, None),
+        ],
+    )
+
+    run = import_path(path=path, imported_by=head_of_sales)
+
+    assert (run.kind, run.status, errors(run)) == (ImportKind.ORDERS, ImportStatus.SUCCEEDED, [])
+    request = OrderRequest.objects.get()
+    assert (
+        request.client.tax_id, request.ordered_on, request.amount, request.discount_percent,
+    ) == (
+        ONE_TIME_INN, dt.date(2026, 3, 14), Decimal("198.74"), Decimal("2.50"),
+    )  # fmt: skip
+
+
+def test_an_administrator_who_takes_no_requests_imports_no_orders(company, tmp_path, admin_adam):
+    before = table_counts()
+
+    run = import_path(path=orders_csv(tmp_path), imported_by=admin_adam)
+
+    assert (run.status, errors(run)) == (
+        ImportStatus.FAILED,
+        [
+            "orders.csv: your role does not take requests: the head of sales, a manager or an "
+            "assistant imports customer orders"
+        ],
+    )
+    assert table_counts() == before
+
+
+def test_a_manager_takes_orders_of_its_own_clients_only(company, tmp_path, manager_boris):
+    before = table_counts()
+
+    run = import_path(path=orders_csv(tmp_path), imported_by=manager_boris)
+
+    assert run.status == ImportStatus.FAILED
+    assert errors(run)[:3] == [
+        "orders.csv:2:Контрагент: you do not take requests for this client",
+        "orders.csv:3:Контрагент: you do not take requests for this client",
+        "orders.csv:4:Контрагент: you do not take requests for this client",
+    ]
+    assert table_counts() == before
+
+
+def test_the_import_command_recognises_an_orders_file(company, tmp_path):
+    out = io.StringIO()
+
+    call_command("import", str(orders_csv(tmp_path)), stdout=out, stderr=io.StringIO())
+
+    assert out.getvalue().splitlines()[:4] == [
+        f"{tmp_path / 'orders.csv'}: orders, Succeeded, 15 rows",
+        "                     created   updated unchanged",
+        "  requests                 3         0         0",
+        "  request_lines           15         0         0",
+    ]
+    assert OrderRequest.objects.filter(created_by=None).count() == 3
+
+
+def test_the_head_of_sales_uploads_orders_on_the_import_screen(
+    client, company, head_of_sales, django_capture_on_commit_callbacks
+):
+    client.force_login(head_of_sales)
+    content = "\r\n".join(";".join(row) for row in good_rows()).encode("cp1251")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/imports/", {"file": SimpleUploadedFile("orders.csv", content, "text/csv")}
+        )
+
+    run = ImportRun.objects.get()
+    assert (run.kind, run.status) == (ImportKind.ORDERS, ImportStatus.SUCCEEDED)
+    page = client.get(response["Location"]).content.decode()
+    counts = r"<tr><td>([^<]+)</td>" + r'<td class="num">(\d+)</td>' * 3 + "</tr>"
+    assert re.findall(counts, page) == [
+        ("Order requests", "3", "0", "0"),
+        ("Request lines", "15", "0", "0"),
+    ]
+    assert OrderRequest.objects.filter(created_by=head_of_sales).count() == 3
