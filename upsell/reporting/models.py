@@ -86,13 +86,30 @@ class AuditRun(models.Model):
         return f"{self.as_of} ({self.get_status_display()})"
 
 
+class ForecastModel(models.TextChoices):
+    """The models a forecast run can ask for (``auto``: the backtest's choice) or use."""
+
+    AUTO = "auto", _("Chosen by backtest")
+    BGNBD = "bgnbd", _("BG/NBD")
+    PNBD = "pnbd", _("Pareto/NBD")
+    HISTORIC_RATE = "historic_rate", _("The client's historic rate")
+    LAST_YEAR = "last_year", _("Last year's same period")
+
+
 class ForecastRun(models.Model):
     """One refit of the forecast model and refresh of the baselines as of a date, with the
     model it used and why, so the grid's grey figures can always be explained."""
 
     as_of = models.DateField(_("as of"))
-    requested_model = models.CharField(_("model asked for"), max_length=20, default="auto")
-    model = models.CharField(_("model used"), max_length=20, blank=True)
+    requested_model = models.CharField(
+        _("model asked for"),
+        max_length=20,
+        choices=ForecastModel.choices,
+        default=ForecastModel.AUTO,
+    )
+    model = models.CharField(
+        _("model used"), max_length=20, choices=ForecastModel.choices, blank=True
+    )
     fallback_reason = models.CharField(_("why the model fell back"), max_length=500, blank=True)
     # Each candidate's backtest errors (mean absolute error per client of orders and amount
     # over a year), when the model was chosen by backtest.

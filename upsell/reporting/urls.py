@@ -8,6 +8,7 @@ urlpatterns = [
     path("runs/", views.audit_start, name="start"),
     path("runs/<int:run_id>/", views.audit_run_detail, name="run"),
     path("rules/", views.audit_rules, name="rules"),
+    path("forecast/", views.forecast_refresh, name="forecast_refresh"),
     path("clients/<int:client_id>/status/", views.client_status, name="client_status"),
     path(
         "clients/<int:client_id>/status/override/",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upsell.accounts.http import authenticated_user
+from upsell.analytics.btyd.backtest import SHORT_HISTORY
 from upsell.clients.access import get_client_for_user
 from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.selectors import managed_statuses_current
@@ -25,11 +26,12 @@ from upsell.reporting.access import (
     require,
 )
 from upsell.reporting.forms import AuditRulesForm, AuditStartForm, MigrationForm, StatusOverrideForm
-from upsell.reporting.models import AuditRun
+from upsell.reporting.models import AuditRun, ForecastModel, ForecastRun, RunStatus
 from upsell.reporting.reasons import status_reason
 from upsell.reporting.rules import audit_settings_current
 from upsell.reporting.services import (
     audit_run_create,
+    forecast_run_create,
     status_override_lift,
     status_override_set,
     status_rules_update,
@@ -76,6 +78,7 @@ def audit_overview(request: HttpRequest) -> HttpResponse:
     from_statuses = sorted({m.from_status for m in migrations}, key=_status_order)
     to_statuses = sorted({m.to_status for m in migrations}, key=_status_order)
     cells = {(m.from_status, m.to_status): m for m in migrations}
+    forecast_run = ForecastRun.objects.filter(status=RunStatus.SUCCEEDED).first()
     context = {
         "run": selectors.audit_run_latest(),
         "runs": AuditRun.objects.select_related("started_by")[:5],
@@ -93,8 +96,29 @@ def audit_overview(request: HttpRequest) -> HttpResponse:
         "budgets": selectors.budget_captures(user=user)[:20],
         "start_form": AuditStartForm() if can_run_audit(user) else None,
         "can_change_rules": can_change_rules(user),
+        "forecast_runs": ForecastRun.objects.select_related("started_by")[:5],
+        "forecast_run": forecast_run,
+        "backtest": _backtest_rows(forecast_run),
+        "can_refresh_forecast": can_run_audit(user),
     }
     return render(request, "audit/overview.html", context)
+
+
+def _backtest_rows(run: ForecastRun | None) -> list[dict[str, object]]:
+    """The run's backtest, one row per candidate model, in the page's language where the
+    reason a model was not scored is a common one."""
+    if run is None:
+        return []
+    labels = dict(ForecastModel.choices)
+    rows = []
+    for model, score in run.backtest.items():
+        reason = score["reason"]
+        if reason == SHORT_HISTORY:
+            reason = _("not scored: the history is shorter than two years")
+        elif not score["eligible"]:
+            reason = _("not used: %(reason)s") % {"reason": reason}
+        rows.append({**score, "model": model, "label": labels.get(model, model), "reason": reason})
+    return rows
 
 
 def _status_order(status: str) -> int:
@@ -115,6 +139,20 @@ def audit_start(request: HttpRequest) -> HttpResponse:
         as_of=form.cleaned_data["as_of"], engine=form.cleaned_data["engine"], started_by=user
     )
     return redirect("audit:run", run_id=run.pk)
+
+
+@require_POST
+@login_required
+def forecast_refresh(request: HttpRequest) -> HttpResponse:
+    """Queue a refit of the forecast baselines as of today, the model chosen by backtest."""
+    user = authenticated_user(request)
+    require(can_run_audit(user))
+    forecast_run_create(as_of=timezone.localdate(), model=ForecastModel.AUTO, started_by=user)
+    messages.success(
+        request,
+        _("The forecast baselines are being refreshed; the table below shows when it is done."),
+    )
+    return redirect("audit:overview")
 
 
 @require_GET

@@ -139,6 +139,7 @@ PAGE_RULES: dict[str, Rule] = {
     "imports:rejected": IMPORT_SCREEN,
     "audit:overview": SEES_AUDIT,
     "audit:start": RUNS_AUDIT,
+    "audit:forecast_refresh": RUNS_AUDIT,
     "audit:run": rule(
         things={"run_id": "audit_run"}, anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN
     ),

@@ -26,6 +26,7 @@ from upsell.analytics.btyd.summary import (
 )
 
 DEFAULT_FOLDS = 3
+SHORT_HISTORY = "the history before the calibration end is shorter than two horizons"
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,7 @@ def models_backtest(
         transactions=transactions, calibration_end=calibration_end, horizon=horizon, folds=folds
     )
     if not origins:
-        reason = "the history before the calibration end is shorter than two horizons"
-        return tuple(BacktestScore(m, 0, np.nan, np.nan, False, reason) for m in models)
+        return tuple(BacktestScore(m, 0, np.nan, np.nan, False, SHORT_HISTORY) for m in models)
     errors: dict[ModelName, list[tuple[float, float]]] = {m: [] for m in models}
     failures: dict[ModelName, str] = {}
     for origin in origins:

@@ -15,7 +15,11 @@ from upsell.analytics.btyd.bgnbd import (
     bgnbd_fit,
     bgnbd_probability_alive,
 )
-from upsell.analytics.btyd.fallbacks import historic_rate_expected_transactions, last_year_window
+from upsell.analytics.btyd.fallbacks import (
+    historic_rate_expected_transactions,
+    last_year_window,
+    years_shift,
+)
 from upsell.analytics.btyd.gamma_gamma import gamma_gamma_expected_spend, gamma_gamma_fit
 from upsell.analytics.btyd.pnbd import (
     pnbd_expected_transactions,
@@ -109,14 +113,19 @@ def model_predict(
     horizon = period_length(start=calibration_end, end=horizon_end, freq=summary.freq)
     x, t_x, t = summary.frequency, summary.recency, summary.age
     if model == "last_year":
+        # A horizon longer than a year (the forecast grid's runs to the end of a month) takes
+        # the year's purchases at the same pace for the days beyond it: the window a year
+        # earlier must not reach into the period being forecast.
+        year_end = min(horizon_end, years_shift(calibration_end, 1))
         counts, spend = last_year_window(
             transactions=transactions,
             customer_code=summary.customer_code,
             start=calibration_end,
-            end=horizon_end,
+            end=year_end,
             freq=summary.freq,
         )
-        return Prediction(counts, spend, None, None, None)
+        pace = (horizon_end - calibration_end).days / (year_end - calibration_end).days
+        return Prediction(counts * pace, spend * pace, None, None, None)
     if model == "historic_rate":
         expected = historic_rate_expected_transactions(frequency=x, age=t, horizon=horizon)
         return Prediction(expected, expected * summary.average_spend, None, None, None)

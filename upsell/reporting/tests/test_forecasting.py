@@ -7,8 +7,12 @@ from django.core.management import call_command
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import ForecastCell
-from upsell.reporting.forecasting import forecast_baselines_refresh, horizon_months
-from upsell.reporting.models import ForecastRun, RunStatus
+from upsell.reporting.forecasting import (
+    BASELINE_MODELS,
+    forecast_baselines_refresh,
+    horizon_months,
+)
+from upsell.reporting.models import ForecastModel, ForecastRun, RunStatus
 from upsell.shipments.tests.factories import shipment_with_line
 
 AS_OF = dt.date(2025, 12, 31)
@@ -176,3 +180,7 @@ def test_the_command_records_the_run_and_prints_the_backtest(growing, capsys):
         "reason": "scored",
     }
     assert run.backtest["bgnbd"]["mae_spend"] is None
+
+
+def test_every_model_a_run_can_name_has_a_label():
+    assert set(ForecastModel.values) == set(BASELINE_MODELS)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from upsell.clients.models import ClientStatusOverride, PortfolioRules
-from upsell.reporting.models import AuditRules, AuditRun
+from upsell.reporting.models import AuditRules, AuditRun, ForecastRun, RunStatus
 from upsell.reporting.services import audit_run_create, audit_run_execute
 from upsell.shipments.tests.factories import shipment_with_line
 
@@ -132,3 +132,41 @@ def test_a_manager_cannot_override_even_its_own_client(client, manager_anna, ann
 
     assert response.status_code == 403
     assert ClientStatusOverride.objects.count() == 0
+
+
+def test_head_of_sales_refreshes_the_forecast_and_sees_how_it_was_made(
+    client, head_of_sales, audited, django_capture_on_commit_callbacks, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(head_of_sales)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audit:forecast_refresh"))
+
+    assert response.status_code == 302
+    run = ForecastRun.objects.get()
+    assert (run.status, run.requested_model, run.started_by) == (
+        RunStatus.SUCCEEDED,
+        "auto",
+        head_of_sales,
+    )
+    # Both clients are motivated (a VIP and a New one); under two years of history leave no
+    # year-long fold, so BG/NBD is tried and found not identifiable on two clients.
+    assert (run.model, run.clients) == ("historic_rate", 2)
+    page = client.get(reverse("audit:overview"))
+    rows = page.context["backtest"]
+    assert [(row["label"], row["reason"]) for row in rows] == [
+        ("BG/NBD", "not scored: the history is shorter than two years"),
+        ("Pareto/NBD", "not scored: the history is shorter than two years"),
+        ("The client's historic rate", "not scored: the history is shorter than two years"),
+        ("Last year's same period", "not scored: the history is shorter than two years"),
+    ]
+    assert "As of " in page.content.decode()
+    assert "The client&#x27;s historic rate, for 2 motivated clients." in page.content.decode()
+
+
+def test_a_manager_cannot_refresh_the_forecast(client, manager_anna):
+    client.force_login(manager_anna)
+
+    assert client.post(reverse("audit:forecast_refresh")).status_code == 403
+    assert not ForecastRun.objects.exists()

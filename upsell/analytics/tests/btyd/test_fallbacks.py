@@ -9,6 +9,7 @@ from upsell.analytics.btyd.fallbacks import (
     last_year_window,
     years_shift,
 )
+from upsell.analytics.btyd.forecast import model_predict
 from upsell.analytics.btyd.summary import transactions_from_table, transactions_summarize
 
 
@@ -73,3 +74,34 @@ def test_last_year_does_not_reach_into_the_forecast_period():
             end=dt.date(2025, 7, 31),
             freq="D",
         )
+
+
+def test_last_year_runs_past_a_year_at_the_years_pace():
+    # given Alfa's two orders of the year before a calibration end, none of Beta's
+    table = pa.table(
+        {
+            "customer": ["alfa", "alfa", "beta"],
+            "date": ["2024-12-10", "2025-06-10", "2023-01-15"],
+            "amount": [100.0, 300.0, 60.0],
+        }
+    )
+    transactions = transactions_from_table(
+        table=table, customer_column="customer", date_column="date", amount_column="amount"
+    )
+    summary = transactions_summarize(
+        transactions=transactions, calibration_end=dt.date(2025, 11, 28), freq="D"
+    )
+
+    # when the forecast runs a year and 33 days, to the end of December 2026
+    prediction = model_predict(
+        model="last_year",
+        transactions=transactions,
+        summary=summary,
+        calibration_end=dt.date(2025, 11, 28),
+        horizon_end=dt.date(2026, 12, 31),
+    )
+
+    # then the year repeats, and the 33 days beyond it come at the year's pace
+    pace = (365 + 33) / 365
+    assert prediction.expected_transactions.tolist() == [2 * pace, 0.0]
+    assert prediction.expected_spend.tolist() == [400 * pace, 0.0]
