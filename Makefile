@@ -32,11 +32,12 @@ demo: install
 	$(UPSELL) import $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
 	$(UPSELL) audit
 	$(UPSELL) forecast
+	$(UPSELL) nightly --schedule
 	$(UPSELL) collectstatic --no-input -v 0
 	@echo
 	@echo "Upsell is at http://127.0.0.1:$(PORT)/ — log in as:"
 	@$(UPSELL) demo_logins
-	@echo "(the task worker runs beside the web server; Ctrl-C stops both)"
+	@echo "(the task worker runs beside the web server and does the nightly work; Ctrl-C stops both)"
 	@echo
 	$(UPSELL) db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(UPSELL) runserver 127.0.0.1:$(PORT) --noreload
