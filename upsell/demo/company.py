@@ -1,4 +1,5 @@
-"""Generate the demo company: its staff, catalogue, clients, shipments and payments as files.
+"""Generate the demo company: its staff, catalogue, clients, shipments and payments as files,
+and the customer orders of its last days.
 
 Clients are processed in chunks so that memory stays bounded however many there are. A first
 pass plans every chunk's documents only to count them per day (document numbers run in date
@@ -26,6 +27,7 @@ from upsell.demo.calendar import Calendar, calendar_build
 from upsell.demo.catalogue import SEGMENTS, Catalogue, catalogue_build, price_table
 from upsell.demo.lines import Lines, lines_build
 from upsell.demo.names import REGIONS
+from upsell.demo.orders import OpenOrders, open_orders_build
 from upsell.demo.plan import VIP_REVENUE_SHARE, YEAR, OrderPlan, orders_plan
 from upsell.demo.roster import Roster, client_names, client_tax_ids, roster_build
 from upsell.demo.staff import ROLE_TITLES, Staff, staff_build
@@ -61,6 +63,19 @@ SHIPMENTS_HEADER = (
     "Сумма",
 )
 PAYMENTS_HEADER = ("Дата", "Номер", "Контрагент", "ИНН", "Сумма", "Срок оплаты")
+ORDERS_HEADER = (
+    "Номер заявки",
+    "Дата",
+    "Контрагент",
+    "ИНН",
+    "Артикул",
+    "Номенклатура",
+    "Количество",
+    "Цена",
+    "Скидка, %",
+    "Отсрочка, дней",
+    "Комментарий",
+)
 TRUTH_HEADER = ("tax_id", "client", "behaviour")
 
 SHIPMENT_PREFIX = "РТ"  # реализация товаров
@@ -69,7 +84,7 @@ PAYMENT_PREFIX = "ПП"  # платёжное поручение
 ENCODING_1C = "cp1251"
 
 # Independent random streams, so that one part can change without reshuffling the others.
-CATALOGUE_STREAM, STAFF_STREAM, ROSTER_STREAM, PLAN_STREAM, LINES_STREAM = range(5)
+CATALOGUE_STREAM, STAFF_STREAM, ROSTER_STREAM, PLAN_STREAM, LINES_STREAM, ORDERS_STREAM = range(6)
 
 
 @dataclass(frozen=True)
@@ -79,9 +94,13 @@ class DemoFiles:
     clients: Path
     shipments: Path
     payments: Path
+    # The open customer orders: imported after the audit, as a company's new orders come in
+    # once its clients have their statuses (which decide who takes a request).
+    orders: Path
     truth: Path
 
     def in_import_order(self) -> tuple[Path, ...]:
+        """The history, in dependency order: what the audit reads."""
         return (self.staff, self.products, self.clients, self.shipments, self.payments)
 
 
@@ -99,6 +118,8 @@ class DemoSummary:
     returns: int  # return documents
     lines: int  # rows of the shipments file, returns included
     payments: int
+    requests: int  # open customer orders
+    request_lines: int
     behaviours: dict[Behaviour, int]
     vip_revenue_share: float  # of the last 365 days' net revenue
 
@@ -166,6 +187,7 @@ def generate(
         clients=out_dir / "clients.csv",
         shipments=out_dir / "shipments.csv",
         payments=out_dir / "payments.csv",
+        orders=out_dir / "orders.csv",
         truth=out_dir / "truth.csv",
     )
     calendar = calendar_build(today=today, years=years)
@@ -236,6 +258,13 @@ def generate(
             )
             writer.write(plan=plan, lines=lines)
 
+    orders = open_orders_build(
+        roster=roster, catalogue=catalogue, prices=prices, rng=_rng(seed, ORDERS_STREAM)
+    )
+    _orders_write(
+        path=files.orders, orders=orders, roster=roster, catalogue=catalogue, calendar=calendar
+    )
+
     revenue = writer.revenue
     total_revenue = float(revenue.sum())
     return DemoSummary(
@@ -251,6 +280,8 @@ def generate(
         returns=writer.returns,
         lines=writer.rows,
         payments=writer.payments,
+        requests=orders.client.size,
+        request_lines=orders.order.size,
         behaviours={
             behaviour: int(np.count_nonzero(roster.behaviour == code))
             for code, behaviour in enumerate(BEHAVIOURS)
@@ -293,6 +324,41 @@ def _products_write(*, path: Path, catalogue: Catalogue, today: date) -> None:
             data = core if entry.filename == "docProps/core.xml" else source.read(entry)
             fixed = ZipInfo(entry.filename, date_time=stamp.timetuple()[:6])
             target.writestr(fixed, data, compress_type=ZIP_DEFLATED)
+
+
+def _orders_write(
+    *, path: Path, orders: OpenOrders, roster: Roster, catalogue: Catalogue, calendar: Calendar
+) -> None:
+    """As a website or an ERP exports orders: 1C's encoding and number formats, a row a line."""
+    clients = orders.client.tolist()
+    names = [client_names(roster=roster, start=c, stop=c + 1)[0] for c in clients]
+    tax_ids = [client_tax_ids(roster=roster, start=c, stop=c + 1)[0] for c in clients]
+    dates = calendar.date_text(orders.day)
+    quantities = quantity_bytes(orders.quantity, catalogue.decimals[orders.product])
+    prices = money_bytes(orders.price)
+    numbers = orders.numbers
+    with path.open("w", encoding=ENCODING_1C, newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(ORDERS_HEADER)
+        for line, order in enumerate(orders.order.tolist()):
+            product = int(orders.product[line])
+            discount = int(orders.discount[line])
+            delay = int(orders.payment_delay[order])
+            writer.writerow(
+                (
+                    numbers[order],
+                    dates[order].decode("ascii"),
+                    names[order],
+                    tax_ids[order],
+                    catalogue.skus[product],
+                    catalogue.names[product],
+                    quantities[line].decode(ENCODING_1C),
+                    prices[line].decode(ENCODING_1C),
+                    str(discount) if discount else "",
+                    str(delay) if delay else "",
+                    orders.comment[order],
+                )
+            )
 
 
 class _ChunkWriter:

@@ -54,9 +54,10 @@ def test_demodata_writes_the_company_and_says_what_it_wrote(tmp_path):
         f"  clients.csv    40 clients\n"
         f"  shipments.csv  {same.documents} shipments, {same.returns} returns, {same.lines} lines\n"
         f"  payments.csv   {same.payments} payments\n"
+        f"  orders.csv     {same.requests} open customer orders, {same.request_lines} lines\n"
         f"  truth.csv      40 client behaviours (not for import)\n"
     )
-    for path in (*same.files.in_import_order(), same.files.truth):
+    for path in (*same.files.in_import_order(), same.files.orders, same.files.truth):
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
 
 

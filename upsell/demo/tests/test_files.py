@@ -238,7 +238,7 @@ def test_payments_cover_most_shipments_some_in_two_parts(demo):
 def test_the_same_seed_and_day_write_byte_identical_files(demo, tmp_path):
     again = generate(tmp_path, clients=DEMO_CLIENTS, seed=1, today=DEMO_TODAY)
 
-    for name in ("staff", "products", "clients", "shipments", "payments", "truth"):
+    for name in ("staff", "products", "clients", "shipments", "payments", "orders", "truth"):
         first: Path = getattr(demo.summary.files, name)
         second: Path = getattr(again.files, name)
         assert second.read_bytes() == first.read_bytes(), name
@@ -249,6 +249,7 @@ def test_another_seed_writes_another_company(demo, tmp_path):
 
     assert other.files.shipments.read_bytes() != demo.summary.files.shipments.read_bytes()
     assert other.files.truth.read_bytes() != demo.summary.files.truth.read_bytes()
+    assert other.files.orders.read_bytes() != demo.summary.files.orders.read_bytes()
 
 
 @pytest.mark.parametrize(("clients", "years"), [(0, 3), (10, 1)])

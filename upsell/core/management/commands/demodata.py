@@ -18,8 +18,9 @@ def _iso_date(text: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Write a demo distributor's files (staff, products, clients, shipments, payments) "
-        "to import, with truth.csv naming each client's purchase behaviour."
+        "Write a demo distributor's files (staff, products, clients, shipments, payments, and "
+        "the open customer orders) to import, with truth.csv naming each client's purchase "
+        "behaviour."
     )
     # It only writes files: the project's checks (database, URLs…) have no bearing on it.
     requires_system_checks: list[str] = []
@@ -61,6 +62,10 @@ class Command(BaseCommand):
                 f"{summary.documents} shipments, {summary.returns} returns, {summary.lines} lines",
             ),
             (files.payments, f"{summary.payments} payments"),
+            (
+                files.orders,
+                f"{summary.requests} open customer orders, {summary.request_lines} lines",
+            ),
             (files.truth, f"{summary.clients} client behaviours (not for import)"),
         )
         width = max(len(path.name) for path, _ in rows)
