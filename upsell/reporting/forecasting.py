@@ -10,7 +10,9 @@ forecast asked for it falls back to the historic rate and says why.
 
 The model (``upsell.analytics.btyd``) gives each client's expected orders and spend over the
 whole horizon; months take their share of it by their length and, where the history covers
-two full years, by the season (each calendar month's share of the company's sales). The
+two full years, by the season (each calendar month's share of the sales of the client's
+segment where the segment has enough clients and history to show one, else of the
+company's). The
 range is the 80 % band of a Poisson count around the expected orders. For a client that plans
 a purchase budget, the months of its budget year never add up to more than the budget it has
 left (the budget is all it means to buy, from us and from the competitors together).
@@ -43,6 +45,9 @@ from upsell.shipments.models import Shipment
 HORIZON_MONTHS = 12
 # Seasonality is trusted only from this many full years of history.
 SEASON_MIN_YEARS = 2
+# A segment gets a season of its own from this many clients with orders; a smaller one would
+# read its few clients' habits as a season.
+SEGMENT_SEASON_MIN_CLIENTS = 20
 # The two-sided 80 % band of a normal approximation to the Poisson count of orders.
 Z_80 = 1.2816
 KOPECK = Decimal("0.01")
@@ -62,6 +67,8 @@ class BaselineRefresh:
     clients: int
     cells: int
     seasonal: bool
+    # The segments whose own seasonal profile was used (the others follow the company's).
+    seasonal_segments: tuple[str, ...] = ()
     # The candidates' backtest errors when the model was chosen by backtest, else empty.
     backtest: tuple[BacktestScore, ...] = ()
 
@@ -100,6 +107,28 @@ def seasonal_profile(*, orders: pa.Table, as_of: dt.date) -> FloatArray | None:
         return None
     profile: FloatArray = totals / totals.mean()
     return profile
+
+
+def segment_profiles(
+    *, orders: pa.Table, as_of: dt.date, segments: dict[int, str]
+) -> dict[str, FloatArray]:
+    """The seasonal profile of every segment that has enough clients and history for one."""
+    members: dict[str, list[int]] = {}
+    for client_id in np.unique(orders.column("client_id").to_numpy()).tolist():
+        segment = segments.get(client_id, "")
+        if segment:
+            members.setdefault(segment, []).append(client_id)
+    profiles = {}
+    for segment, ids in sorted(members.items()):
+        if len(ids) < SEGMENT_SEASON_MIN_CLIENTS:
+            continue
+        profile = seasonal_profile(
+            orders=orders.filter(pc.is_in(orders.column("client_id"), pa.array(ids))),
+            as_of=as_of,
+        )
+        if profile is not None:
+            profiles[segment] = profile
+    return profiles
 
 
 def _month_weights(
@@ -164,10 +193,13 @@ def baseline_rows(
     weights: FloatArray,
     budget_room: dict[int, tuple[int, Decimal]],
 ) -> Iterator[BaselineRow]:
-    """One row per client and month, the budget bound applied."""
-    for client_id, orders, amount in zip(clients, expected_orders, expected_amount, strict=True):
-        month_orders = orders * weights
-        month_amounts = amount * weights
+    """One row per client and month, the budget bound applied; ``weights`` holds each
+    client's months' shares of its horizon, one row per client."""
+    for client_id, orders, amount, month_weights in zip(
+        clients, expected_orders, expected_amount, weights, strict=True
+    ):
+        month_orders = orders * month_weights
+        month_amounts = amount * month_weights
         scale = np.ones(len(months))
         if client_id in budget_room:
             year, left = budget_room[client_id]
@@ -241,13 +273,31 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto")
     customers = forecast.summary.customer.astype(np.int64)
     keep = np.isin(customers, motivated)
     profile = seasonal_profile(orders=orders, as_of=as_of)
+    segments = dict(Client.objects.exclude(segment="").values_list("id", "segment"))
+    by_segment = (
+        segment_profiles(orders=orders, as_of=as_of, segments=segments)
+        if profile is not None
+        else {}
+    )
+    company_weights = _month_weights(as_of=as_of, months=months, profile=profile)
+    segment_weights = {
+        segment: _month_weights(as_of=as_of, months=months, profile=segment_profile)
+        for segment, segment_profile in by_segment.items()
+    }
+    clients = customers[keep]
+    weights = np.array(
+        [
+            segment_weights.get(segments.get(int(client_id), ""), company_weights)
+            for client_id in clients
+        ]
+    ).reshape(len(clients), len(months))
     rows = baseline_rows(
         as_of=as_of,
         months=months,
-        clients=customers[keep],
+        clients=clients,
         expected_orders=forecast.prediction.expected_transactions[keep],
         expected_amount=forecast.prediction.expected_spend[keep],
-        weights=_month_weights(as_of=as_of, months=months, profile=profile),
+        weights=weights,
         budget_room=_budget_room(as_of=as_of),
     )
     cells = forecast_baselines_replace(rows=rows, months=months, model=forecast.model)
@@ -260,5 +310,6 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto")
         clients=int(keep.sum()),
         cells=cells,
         seasonal=profile is not None,
+        seasonal_segments=tuple(by_segment),
         backtest=scores,
     )

@@ -131,6 +131,8 @@ class ForecastRun(models.Model):
     clients = models.PositiveIntegerField(_("clients"), default=0)
     cells = models.PositiveIntegerField(_("cells"), default=0)
     seasonal = models.BooleanField(_("seasonal profile"), default=False)
+    # The segments with a season of their own; the other clients follow the company's.
+    seasonal_segments = models.JSONField(_("segments with their own season"), default=list)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

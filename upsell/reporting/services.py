@@ -273,6 +273,7 @@ def forecast_run_execute(*, run: ForecastRun) -> ForecastRun:
         clients=refresh.clients,
         cells=refresh.cells,
         seasonal=refresh.seasonal,
+        seasonal_segments=list(refresh.seasonal_segments),
     )
     run.refresh_from_db()
     return run

@@ -13,7 +13,8 @@ from upsell.reporting.forecasting import (
     horizon_months,
 )
 from upsell.reporting.models import ForecastModel, ForecastRun, RunStatus
-from upsell.shipments.tests.factories import shipment_with_line
+from upsell.shipments.models import Shipment
+from upsell.shipments.tests.factories import ShipmentFactory, shipment_with_line
 
 AS_OF = dt.date(2025, 12, 31)
 
@@ -184,3 +185,45 @@ def test_the_command_records_the_run_and_prints_the_backtest(growing, capsys):
 
 def test_every_model_a_run_can_name_has_a_label():
     assert set(ForecastModel.values) == set(BASELINE_MODELS)
+
+
+def _segment_with_orders(manager, *, segment, clients, summer):
+    """``clients`` of ``segment`` ordering 1000 a month through 2024 and 2025, ``summer`` a
+    month in June to August."""
+    members = ClientFactory.create_batch(
+        clients, manager=manager, status=ClientStatus.REGULAR, segment=segment
+    )
+    Shipment.objects.bulk_create(
+        ShipmentFactory.build(
+            client=client,
+            date=dt.date(year, month, 10),
+            total=Decimal(summer if month in (6, 7, 8) else 1000),
+        )
+        for client in members
+        for year in (2024, 2025)
+        for month in range(1, 13)
+    )
+    return members
+
+
+def test_a_segment_with_enough_clients_follows_its_own_season(manager_anna):
+    building = _segment_with_orders(manager_anna, segment="Стройка", clients=20, summer=3000)
+    retail = _segment_with_orders(manager_anna, segment="Розница", clients=20, summer=1000)
+    small = _segment_with_orders(manager_anna, segment="Мелкий опт", clients=3, summer=9000)
+
+    refresh = forecast_baselines_refresh(as_of=AS_OF, model="historic_rate")
+
+    def june_to_may(client):
+        cells = dict(
+            ForecastCell.objects.filter(client=client).values_list("month__month", "baseline")
+        )
+        return float(cells[6] / cells[5])
+
+    assert refresh.seasonal_segments == ("Розница", "Стройка")
+    # Building sells 40 000 a normal month and 120 000 a summer one: its profile is 2/3 and 2,
+    # and June has 30 days to May's 31.
+    assert june_to_may(building[0]) == pytest.approx(2 / (2 / 3) * 30 / 31, rel=1e-3)
+    assert june_to_may(retail[0]) == pytest.approx(30 / 31, rel=1e-3)
+    # Three clients are too few for a season of their own: the company's (43 clients).
+    normal, summer = 43 * 2 * 1000, (20 * 3000 + 20 * 1000 + 3 * 9000) * 2
+    assert june_to_may(small[0]) == pytest.approx(summer / normal * 30 / 31, rel=1e-3)

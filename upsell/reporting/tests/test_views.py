@@ -170,3 +170,21 @@ def test_a_manager_cannot_refresh_the_forecast(client, manager_anna):
 
     assert client.post(reverse("audit:forecast_refresh")).status_code == 403
     assert not ForecastRun.objects.exists()
+
+
+def test_the_overview_names_the_segments_with_their_own_season(client, head_of_sales):
+    ForecastRun.objects.create(
+        as_of=dt.date(2026, 6, 30),
+        status=RunStatus.SUCCEEDED,
+        model="pnbd",
+        seasonal=True,
+        seasonal_segments=["Розница", "Стройка"],
+    )
+    client.force_login(head_of_sales)
+
+    page = client.get(reverse("audit:overview")).content.decode()
+
+    assert (
+        "Months follow the season: the company's, and their own for the segments "
+        "Розница, Стройка." in page
+    )
