@@ -49,7 +49,9 @@ class OrderRequestIn(Schema):
         "", description="the client's order number; a number is taken once per client"
     )
     ordered_on: dt.date | None = Field(None, description="when the client placed the order")
-    description: Annotated[str, text(5000)] = Field("", description="what the client asks for")
+    description: Annotated[str, text(5000)] = Field(
+        description="what the client asks for; may be empty when the lines say it"
+    )
     lines: list[OrderRequestLineIn] = Field(
         default_factory=list,
         max_length=1000,

@@ -395,6 +395,7 @@ def test_the_api_takes_a_request_with_lines_and_gives_them_back(
     one_time, head_of_sales, head_of_sales_rules_ten_lines, catalogue
 ):
     payload = {
+        "description": "",
         "number": "WEB-101",
         "ordered_on": "2026-03-15",
         "lines": [{"product_code": "КР-00001", "quantity": "4", "price": "25.00"}]
@@ -432,7 +433,8 @@ def test_the_api_takes_a_request_with_lines_and_gives_them_back(
 def test_the_api_names_the_line_it_refuses_and_writes_nothing(one_time, head_of_sales, catalogue):
     response = api_client(head_of_sales).post(
         f"/api/requests/client/{one_time.pk}",
-        {"lines": [{"product_code": "КР-00001", "quantity": "1", "price": "1"},
+        {"description": "",
+         "lines": [{"product_code": "КР-00001", "quantity": "1", "price": "1"},
                    {"product_code": "КР-404", "quantity": "1", "price": "1"}]},
         content_type="application/json",
     )  # fmt: skip
