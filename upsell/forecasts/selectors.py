@@ -24,11 +24,44 @@ from upsell.shipments.models import Shipment
 ZERO = Decimal("0.00")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CellFigures:
+    """What the grid shows of a stored cell.
+
+    A grid reads thousands of cells; building a model instance for each cost more than the
+    whole query, so the grid reads these few fields alone.
+    """
+
+    baseline: Decimal
+    amount: Decimal | None
+    confidence: str
+    comment: str
+    version: int
+
+    @classmethod
+    def of(cls, cell: ForecastCell) -> "CellFigures":
+        return cls(
+            baseline=cell.baseline,
+            amount=cell.amount,
+            confidence=cell.confidence,
+            comment=cell.comment,
+            version=cell.version,
+        )
+
+    @property
+    def forecast(self) -> Decimal:
+        """The amount the cell counts with: the manager's when set, else the baseline."""
+        return self.baseline if self.amount is None else self.amount
+
+
+CELL_FIGURES = ("baseline", "amount", "confidence", "comment", "version")
+
+
 @dataclass(kw_only=True)
 class GridCell:
     client: Client
     month: dt.date
-    cell: ForecastCell | None
+    cell: CellFigures | None
     actual: Decimal | None  # shipped, for months that have begun
     is_past: bool
     locked: bool
@@ -148,6 +181,11 @@ def _cells_of(manager: User) -> Q:
     return Q(manager=manager) | Q(manager__isnull=True)
 
 
+def _shipped_until(*, year: int, current: dt.date) -> dt.date:
+    """The end of the months of ``year`` whose shipments count: those begun by ``current``."""
+    return month_add(min(current, dt.date(year, 12, 1)), 1)
+
+
 def monthly_actuals(
     *, client_ids: list[int], first: dt.date, end: dt.date
 ) -> dict[tuple[int, dt.date], Decimal]:
@@ -171,13 +209,23 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
     clients = list(motivated_clients_of(user=user, manager=manager))
     client_ids = [client.pk for client in clients]
     cells = {
-        (cell.client_id, cell.month): cell
-        for cell in ForecastCell.objects.filter(
-            _cells_of(manager), client_id__in=client_ids, month__year=year
+        (client_id, month): CellFigures(
+            baseline=baseline,
+            amount=amount,
+            confidence=confidence,
+            comment=comment,
+            version=version,
+        )
+        for client_id, month, baseline, amount, confidence, comment, version in (
+            ForecastCell.objects.filter(
+                _cells_of(manager), client_id__in=client_ids, month__year=year
+            )
+            .order_by()
+            .values_list("client_id", "month", *CELL_FIGURES)
         )
     }
     actuals = monthly_actuals(
-        client_ids=client_ids, first=months[0], end=month_add(min(current, months[-1]), 1)
+        client_ids=client_ids, first=months[0], end=_shipped_until(year=year, current=current)
     )
     plans = dict(
         SalesPlan.objects.filter(manager=manager, month__year=year).values_list("month", "amount")
@@ -219,6 +267,15 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
     return Grid(
         manager=manager, year=year, rows=rows, totals=totals, can_edit=can_edit, months=months
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowTotal:
+    """One client's figures over the year, as its row's last column shows them."""
+
+    client_id: int
+    forecast: Decimal
+    actual: Decimal
 
 
 @dataclass(kw_only=True)
@@ -309,7 +366,7 @@ def forecast_grid_cell(
     return GridCell(
         client=client,
         month=month,
-        cell=cell,
+        cell=None if cell is None else CellFigures.of(cell),
         actual=actual,
         is_past=month < current,
         locked=locked,

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +34,9 @@ from upsell.forecasts.forms import (
     SalesPlanForm,
 )
 from upsell.forecasts.months import month_parse
+from upsell.forecasts.presenters import GridPresenter, cells_url
 from upsell.forecasts.selectors import (
+    CellFigures,
     GridCell,
     forecast_accuracy,
     forecast_grid,
@@ -69,15 +70,17 @@ def forecast_grid_page(request: HttpRequest) -> HttpResponse:
     if manager is None:
         context["team"] = team_rollup(year=year, today=today)
     else:
-        context["grid"] = forecast_grid(
+        grid = forecast_grid(
             user=user,
             manager=manager,
             year=year,
             today=today,
             can_edit=can_edit_grid(user, manager),
         )
+        presenter = GridPresenter()
+        context["grid"] = grid
+        context["rows"] = [presenter.row(row) for row in grid.rows]
         context["can_set_plans"] = can_set_plans(user)
-        context["cells_url"] = _cells_url()
     return render(request, "forecasts/grid.html", context)
 
 
@@ -88,19 +91,13 @@ def _month_or_404(text: str) -> dt.date:
         raise Http404("No such month") from None
 
 
-def _cells_url() -> str:
-    """Where the cells live: a cell's URL is this followed by ``GridCell.key``; reversed once
-    per page rather than once for each of its thousands of cells."""
-    return reverse("forecasts:cell", kwargs={"client_id": 1, "month": "2000-01"}).removesuffix(
-        "1/2000-01/"
-    )
-
-
 def _render_cell(request: HttpRequest, gc: GridCell, **context: Any) -> HttpResponse:
-    part = "editor" if "form" in context else "cell"
-    return render(
-        request, f"forecasts/grid.html#{part}", {"gc": gc, "cells_url": _cells_url(), **context}
-    )
+    if "form" in context:
+        return render(
+            request, "forecasts/grid.html#editor", {"gc": gc, "cells_url": cells_url(), **context}
+        )
+    cell = GridPresenter().cell(gc, saved=context.get("saved", False))
+    return render(request, "forecasts/grid.html#cell", {"cell": cell})
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,13 +143,13 @@ def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -
         # again replaces the other edit knowingly; the other edit is shown beside it.
         data = request.POST.copy()
         data["version"] = str(conflict.current.version)
-        gc.cell = conflict.current
+        gc.cell = CellFigures.of(conflict.current)
         return _render_cell(request, gc, form=ForecastCellForm(data), conflict=conflict.current)
     except ValidationError as error:
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
         return _render_cell(request, gc, form=form)
-    gc.cell = cell
+    gc.cell = CellFigures.of(cell)
     return _render_cell(request, gc, saved=True)
 
 
