@@ -41,6 +41,7 @@ from upsell.forecasts.selectors import (
     forecast_accuracy,
     forecast_grid,
     forecast_grid_cell,
+    forecast_grid_totals,
     team_rollup,
 )
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save, sales_plan_set
@@ -96,8 +97,31 @@ def _render_cell(request: HttpRequest, gc: GridCell, **context: Any) -> HttpResp
         return render(
             request, "forecasts/grid.html#editor", {"gc": gc, "cells_url": cells_url(), **context}
         )
-    cell = GridPresenter().cell(gc, saved=context.get("saved", False))
+    cell = GridPresenter().cell(gc)
     return render(request, "forecasts/grid.html#cell", {"cell": cell})
+
+
+def _render_saved_cell(
+    request: HttpRequest, user: User, client: Client, gc: GridCell
+) -> HttpResponse:
+    """The saved cell, and out of band its row's total and its month's and the year's totals
+    at the foot of the grid, so that the page's sums follow the save."""
+    presenter = GridPresenter()
+    context: dict[str, Any] = {"cell": presenter.cell(gc, saved=True)}
+    if client.manager is not None:
+        totals = forecast_grid_totals(
+            user=user,
+            manager=client.manager,
+            year=gc.month.year,
+            today=timezone.localdate(),
+            client=client,
+        )
+        context |= {
+            "row_total": None if totals.row is None else presenter.row_total(totals.row),
+            "month_total": totals.month(gc.month),
+            "year_total": totals.year,
+        }
+    return render(request, "forecasts/grid.html#saved_cell", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,7 +174,7 @@ def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -
             form.add_error(field if field in form.fields else None, messages)
         return _render_cell(request, gc, form=form)
     gc.cell = CellFigures.of(cell)
-    return _render_cell(request, gc, saved=True)
+    return _render_saved_cell(request, user, client, gc)
 
 
 @require_POST
@@ -162,21 +186,20 @@ def sales_plan(request: HttpRequest) -> HttpResponse:
     form = SalesPlanForm(request.POST)
     if not form.is_valid():
         return render(request, "forecasts/grid.html#plan_errors", {"form": form}, status=200)
-    plan = sales_plan_set(
-        manager=form.cleaned_data["manager"],
-        month=form.cleaned_data["month"],
-        amount=form.plan_amount(),
-        set_by=user,
+    manager: User = form.cleaned_data["manager"]
+    month: dt.date = form.cleaned_data["month"]
+    sales_plan_set(manager=manager, month=month, amount=form.plan_amount(), set_by=user)
+    # The plan's cell, and out of band the month's forecast − plan and the year's plan.
+    totals = forecast_grid_totals(
+        user=user, manager=manager, year=month.year, today=timezone.localdate()
     )
     context = {
-        "manager": form.cleaned_data["manager"],
-        "total": {
-            "month": form.cleaned_data["month"],
-            "plan": None if plan is None else plan.amount,
-        },
+        "manager": manager,
+        "total": totals.month(month),
+        "year_total": totals.year,
         "can_set_plans": True,
     }
-    return render(request, "forecasts/grid.html#plan", context)
+    return render(request, "forecasts/grid.html#saved_plan", context)
 
 
 @require_GET
