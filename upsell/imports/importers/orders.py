@@ -80,11 +80,16 @@ class OrdersImporter(Importer):
                 integer_parse, low=0, high=3650, problem=_("not a number of days: {} (write 30)")
             ),
         )
-        for name in ("date", "tax_id", "quantity", "price", "discount_percent"):
+        for name in (
+            "date",
+            "tax_id",
+            "quantity",
+            "price",
+            "discount_percent",
+            "payment_delay_days",
+        ):
             if self.columns.has(name):
                 self.problems.add_parsed(frame, name)
-        if self.columns.has("payment_delay_days"):
-            self.problems.add_parsed(frame, "payment_delay_days")
         self._values_check(frame)
         return frame.select(
             ROW,
@@ -201,8 +206,16 @@ class OrdersImporter(Importer):
         return frame.drop(CANDIDATES)
 
     def _orders_check(self, frame: pl.DataFrame) -> None:
-        """The rows of one order agree on its date and payment delay."""
+        """The rows of one order agree on its date and payment delay, and its lines add up to
+        an amount a request holds."""
         rows = frame.filter(pl.col("client_id").is_not_null() & pl.col("number").is_not_null())
+        line_amount = pl.col("quantity").cast(pl.Float64) * pl.col("price").cast(pl.Float64)
+        self.problems.add(
+            rows,
+            where=line_amount.sum().over(_ORDER) >= float(MONEY_LIMIT),
+            field="price",
+            message=_("the order's lines add up to more than an amount can hold"),
+        )
         for name in ("date", "payment_delay_days"):
             if not self.columns.has(name):
                 continue

@@ -223,6 +223,33 @@ def test_a_bad_file_names_every_error_by_row_and_column_and_writes_nothing(
     assert Notification.objects.count() == 0
 
 
+def test_an_order_adding_up_beyond_any_amount_is_an_error(company, tmp_path):
+    big = ("З-9", "14.03.2026", 'ООО "Разовый"', "", "КР-001", "", "1 000 000", "90 000 000",
+           "", "", "")  # fmt: skip
+
+    run = import_path(path=orders_csv(tmp_path, [HEADER, big, big]))
+
+    message = "Цена: the order's lines add up to more than an amount can hold"
+    assert (run.status, errors(run)) == (
+        ImportStatus.FAILED,
+        [f"orders.csv:2:{message}", f"orders.csv:3:{message}"],
+    )
+
+
+def test_a_file_that_names_no_client_is_refused_at_its_header(company, tmp_path):
+    rows = [("Номер заявки", "Дата", "Артикул", "Количество", "Цена"),
+            ("З-1", "14.03.2026", "КР-001", "1", "10")]  # fmt: skip
+
+    run = import_path(path=orders_csv(tmp_path, rows))
+
+    assert (run.kind, run.status, errors(run)) == (
+        ImportKind.ORDERS,
+        ImportStatus.FAILED,
+        ["orders.csv:1: the file names no client: give a Контрагент or an ИНН column"],
+    )
+    assert OrderRequest.objects.count() == 0
+
+
 def test_keeping_the_valid_rows_takes_the_good_orders_and_rejects_a_bad_one_whole(
     company, tmp_path, head_of_sales
 ):
