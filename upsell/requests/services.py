@@ -291,7 +291,9 @@ def _with_lines(details: RequestDetails, products: Mapping[str, Product]) -> Req
     )
 
 
-def _notify_assignee(request: OrderRequest, assignee: User | None, actor: User | None) -> None:
+def _notify_assignee(
+    request: OrderRequest, assignee: User | None, actor: User | None, *, reason: str
+) -> None:
     # Whoever hands a request to itself knows already.
     if assignee is None or assignee == actor:
         return
@@ -301,7 +303,7 @@ def _notify_assignee(request: OrderRequest, assignee: User | None, actor: User |
         % {
             "number": request.pk,
             "client": request.client.name,
-            "reason": request.routing_reason,
+            "reason": reason,
         },
         url=reverse("requests:detail", kwargs={"request_id": request.pk}),
     )
@@ -376,14 +378,20 @@ def order_request_create(
             reason=routing.reason[:500],
             changed_by=created_by,
         )
-        _notify_assignee(request, routing.assignee, created_by)
+        _notify_assignee(request, routing.assignee, created_by, reason=routing.reason)
     return request
 
 
 def _move(
     request: OrderRequest, *, assignee: User | None, rule: RoutingRule, reason: str,
-    changed_by: User | None,
+    changed_by: User | None, keep_complex: bool = False,
 ) -> None:  # fmt: skip
+    """Hand ``request`` to ``assignee`` with a history row saying why.
+
+    With ``keep_complex`` (a request following its client) a complex request keeps the rule
+    and reason that made it complex, so that every later move still sends it to a manager;
+    the move itself is in the history.
+    """
     OrderRequestChange.objects.create(
         request=request,
         previous=request.assignee,
@@ -393,10 +401,11 @@ def _move(
         changed_by=changed_by,
     )
     request.assignee = assignee
-    request.routed_by_rule = rule
-    request.routing_reason = reason[:500]
+    if not (keep_complex and request.routed_by_rule in COMPLEX_RULES):
+        request.routed_by_rule = rule
+        request.routing_reason = reason[:500]
     request.save(update_fields=["assignee", "routed_by_rule", "routing_reason", "updated_at"])
-    _notify_assignee(request, assignee, changed_by)
+    _notify_assignee(request, assignee, changed_by, reason=reason)
 
 
 def order_request_reassign(
@@ -481,7 +490,14 @@ def order_requests_follow_clients(
         spontaneous = not client_is_motivated(client=client, managed_statuses=managed)
         target = client.assistant if simple and spontaneous and client.assistant else client.manager
         if target != request.assignee:
-            _move(request, assignee=target, rule=rule, reason=reason, changed_by=changed_by)
+            _move(
+                request,
+                assignee=target,
+                rule=rule,
+                reason=reason,
+                changed_by=changed_by,
+                keep_complex=True,
+            )
             moved += 1
     return moved
 

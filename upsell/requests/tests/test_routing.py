@@ -23,6 +23,7 @@ from upsell.requests.services import (
     complex_rules_update,
     order_request_create,
     order_request_reassign,
+    order_requests_follow_clients,
 )
 
 
@@ -213,3 +214,56 @@ def test_a_request_goes_to_nobody_outside_the_client_s_people(
     }
     request.refresh_from_db()
     assert request.assignee == assistant_vera
+
+
+def test_a_complex_request_stays_complex_when_it_follows_its_client(
+    one_time, assistant_vera, manager_boris, head_of_sales
+):
+    request = take(one_time, assistant_vera, amount=Decimal("600000"))
+    one_time.manager = manager_boris
+    one_time.save()
+
+    moved = order_requests_follow_clients(
+        client_ids=[one_time.pk],
+        rule=RoutingRule.MANUAL,
+        reason="Moved with its client",
+        changed_by=head_of_sales,
+    )
+    # The assistant stays; following again changes nothing: it is still the manager's.
+    again = order_requests_follow_clients(
+        client_ids=[one_time.pk], rule=RoutingRule.REBALANCING, reason="", changed_by=None
+    )
+
+    request.refresh_from_db()
+    assert (moved, again) == (1, 0)
+    assert placed(request) == (
+        "boris",
+        RoutingRule.AMOUNT,
+        "Amount ₽600,000.00 is above ₽500,000.00",
+    )
+    assert list(
+        OrderRequestChange.objects.filter(request=request)
+        .order_by("id")
+        .values_list("previous__username", "new__username", "rule", "reason")
+    ) == [
+        (None, "anna", RoutingRule.AMOUNT, "Amount ₽600,000.00 is above ₽500,000.00"),
+        ("anna", "boris", RoutingRule.MANUAL, "Moved with its client"),
+    ]
+
+
+def test_a_simple_request_that_follows_its_client_says_why(
+    one_time, assistant_vera, manager_boris, head_of_sales
+):
+    request = take(one_time, assistant_vera, amount=Decimal(100))
+    one_time.assistant = None
+    one_time.save()
+
+    order_requests_follow_clients(
+        client_ids=[one_time.pk],
+        rule=RoutingRule.MANUAL,
+        reason="Moved with its client",
+        changed_by=head_of_sales,
+    )
+
+    request.refresh_from_db()
+    assert placed(request) == ("anna", RoutingRule.MANUAL, "Moved with its client")
