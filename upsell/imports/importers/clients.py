@@ -12,8 +12,10 @@ import polars as pl
 from django.utils.translation import gettext as _
 from polars._typing import PolarsDataType
 
+from upsell.accounts.models import User
 from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange
 from upsell.core.bulk import LOOKUP_CHUNK, rows_update, values_frame
+from upsell.forecasts.services import forecast_cells_reassign
 from upsell.imports.formats.values import (
     bool_parse,
     decimal_parse,
@@ -34,6 +36,8 @@ from upsell.imports.importers.references import (
     managers_find,
 )
 from upsell.imports.models import ImportKind
+from upsell.requests.models import RoutingRule
+from upsell.requests.services import order_requests_follow_clients
 
 # File field → Client field, for the fields stored as the file states them.
 _STORED = {
@@ -242,4 +246,26 @@ class ClientsImporter(Importer):
                     "client_id", "stored_manager_id", "manager_id"
                 ).iter_rows()
             )
+            self._attached_follow(reassigned)
         self.counts.add("clients", updated=changed.height, unchanged=known.height - changed.height)
+
+    def _attached_follow(self, reassigned: pl.DataFrame) -> None:
+        """What is attached to a client with a new manager goes along, as on the client's
+        card: its future forecast cells to the new manager, its waiting requests to whoever
+        now serves it."""
+        if reassigned.is_empty():
+            return
+        managers = User.objects.in_bulk(
+            reassigned.get_column("manager_id").drop_nulls().unique().to_list()
+        )
+        for (manager_id,), group in reassigned.group_by("manager_id"):
+            forecast_cells_reassign(
+                client_ids=group.get_column("client_id").to_list(),
+                manager=managers.get(manager_id) if manager_id is not None else None,
+            )
+        order_requests_follow_clients(
+            client_ids=reassigned.get_column("client_id").to_list(),
+            rule=RoutingRule.MANUAL,
+            reason=_("Imported from {file}").format(file=self.context.file_name),
+            changed_by=self.context.imported_by,
+        )

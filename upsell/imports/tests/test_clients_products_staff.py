@@ -7,13 +7,22 @@ from pathlib import Path
 from django.utils import timezone
 
 from upsell.accounts.models import Role, Team, User
-from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange
+from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
+from upsell.forecasts.models import ForecastCell, ForecastLock
+from upsell.forecasts.months import month_add
 from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, table_counts, xlsx_write
 from upsell.products.models import Product
 from upsell.products.tests.factories import ProductFactory
+from upsell.requests.models import (
+    OrderRequest,
+    OrderRequestChange,
+    RequestSource,
+    RequestStatus,
+    RoutingRule,
+)
 
 ANNA = "Иванова Анна Сергеевна"
 BORIS = "Петров Борис Николаевич"
@@ -301,3 +310,43 @@ def test_clients_created_are_dated_now(db: None, tmp_path: Path) -> None:
     assert started <= client.created_at == client.updated_at <= timezone.now()
     assert client.created_at.tzinfo is not None
     assert client.created_at.date() >= datetime.date(2025, 1, 1)
+
+
+def test_a_client_moved_by_a_file_takes_its_waiting_requests_and_future_forecast(
+    db: None, tmp_path: Path, manager_anna: User, manager_boris: User, head_of_sales: User
+) -> None:
+    # Given Anna's regular client with a waiting request, a finished one, and forecast cells
+    # for the last, the next and a later month, the next one locked
+    client = ClientFactory.create(
+        name="Альфа", tax_id="7707083893", manager=manager_anna, status=ClientStatus.REGULAR
+    )
+    for description, status in (("waiting", RequestStatus.OPEN), ("done", RequestStatus.DONE)):
+        OrderRequest.objects.create(
+            client=client, description=description, source=RequestSource.UI, status=status,
+            assignee=manager_anna, routed_by_rule=RoutingRule.MOTIVATED,
+        )  # fmt: skip
+    this_month = timezone.localdate().replace(day=1)
+    last, following, later = (month_add(this_month, n) for n in (-1, 1, 2))
+    for month in (last, following, later):
+        ForecastCell.objects.create(client=client, month=month, manager=manager_anna)
+    ForecastLock.objects.create(month=following)
+
+    # When a clients file names Boris as its manager
+    path = csv_write(
+        tmp_path / "clients.csv",
+        [("Контрагент", "ИНН", "Менеджер"), ("Альфа", "7707083893", manager_boris.full_name)],
+    )
+    import_path(path=path, imported_by=head_of_sales)
+
+    # Then the waiting request and the open future month go with it; the rest stays
+    assert dict(
+        OrderRequest.objects.filter(client=client).values_list("description", "assignee")
+    ) == {"waiting": manager_boris.pk, "done": manager_anna.pk}
+    assert OrderRequestChange.objects.filter(new=manager_boris).values_list(
+        "rule", "reason", "changed_by"
+    ).get() == (RoutingRule.MANUAL, "Imported from clients.csv", head_of_sales.pk)
+    assert dict(ForecastCell.objects.filter(client=client).values_list("month", "manager")) == {
+        last: manager_anna.pk,
+        following: manager_anna.pk,
+        later: manager_boris.pk,
+    }
