@@ -24,6 +24,16 @@ class ForecastCellForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The editor sits inside a grid cell with no room for labels: each field is named
+        # for screen readers and shows its name as a placeholder.
+        for name in ("amount", "confidence", "comment"):
+            field = self.fields[name]
+            field.widget.attrs["aria-label"] = field.label
+            if name != "confidence":
+                field.widget.attrs["placeholder"] = field.label
+
 
 class GridFilterForm(forms.Form):
     manager = forms.ModelChoiceField(

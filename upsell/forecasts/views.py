@@ -56,8 +56,12 @@ def can_edit_grid(user: User, manager: User) -> bool:
 def _grid_choice(request: HttpRequest, user: User) -> tuple[User | None, int, GridFilterForm]:
     if not uses_forecasts(user):
         raise PermissionDenied(_("Forecasts are kept by managers and the heads of sales."))
-    form = GridFilterForm(request.GET)
-    manager_id, year = form.chosen(default_year=timezone.localdate().year)
+    default_year = timezone.localdate().year
+    data = request.GET.copy()
+    # The form shows the year the page shows, also when the address names none.
+    data.setdefault("year", str(default_year))
+    form = GridFilterForm(data)
+    manager_id, year = form.chosen(default_year=default_year)
     return forecast_manager_for_user(user, manager_id), year, form
 
 

@@ -356,3 +356,19 @@ def test_the_api_hides_annas_cells_from_boris(manager_boris, anna_regular):
     assert write.status_code == 404
     assert listed.json()["count"] == 0
     assert ForecastCell.objects.count() == 0
+
+
+def test_the_year_field_shows_the_year_the_page_shows(manager_anna, anna_regular):
+    response = _as(manager_anna).get(reverse("forecasts:grid"))
+
+    assert response.context["year"] == 2026
+    assert response.context["form"]["year"].value() == "2026"
+
+
+def test_the_cell_editor_names_its_fields(manager_anna, anna_regular):
+    response = _as(manager_anna).get(_cell_url(anna_regular, "2026-04"), {"edit": "1"})
+
+    page = response.content.decode()
+    assert 'aria-label="Amount" placeholder="Amount"' in page
+    assert 'aria-label="Confidence"' in page
+    assert 'aria-label="Comment" placeholder="Comment"' in page
