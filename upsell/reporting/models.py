@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +150,11 @@ class ForecastRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.as_of} ({self.get_status_display()})"
+
+    def backtest_scores(self) -> list[tuple[str, dict[str, Any]]]:
+        """Each candidate's backtest, in the models' order (a JSON column on PostgreSQL does
+        not keep the order its keys were written in)."""
+        return [(model, self.backtest[model]) for model in ForecastModel if model in self.backtest]
 
 
 class ScheduledTask(models.Model):

@@ -111,7 +111,7 @@ def _backtest_rows(run: ForecastRun | None) -> list[dict[str, object]]:
         return []
     labels = dict(ForecastModel.choices)
     rows = []
-    for model, score in run.backtest.items():
+    for model, score in run.backtest_scores():
         reason = score["reason"]
         if reason == SHORT_HISTORY:
             reason = _("not scored: the history is shorter than two years")

@@ -227,3 +227,13 @@ def test_a_segment_with_enough_clients_follows_its_own_season(manager_anna):
     # Three clients are too few for a season of their own: the company's (43 clients).
     normal, summer = 43 * 2 * 1000, (20 * 3000 + 20 * 1000 + 3 * 9000) * 2
     assert june_to_may(small[0]) == pytest.approx(summer / normal * 30 / 31, rel=1e-3)
+
+
+def test_a_runs_backtest_reads_in_the_models_order_whatever_the_database_kept(db):
+    score = {"folds": 1, "mae_transactions": 1.0, "mae_spend": 2.0, "eligible": True}
+    run = ForecastRun.objects.create(
+        as_of=AS_OF, backtest={"last_year": score, "pnbd": score, "bgnbd": score}
+    )
+    run.refresh_from_db()
+
+    assert [model for model, _ in run.backtest_scores()] == ["bgnbd", "pnbd", "last_year"]

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         run = forecast_run_execute(run=run)
         if run.status != RunStatus.SUCCEEDED:
             raise CommandError(f"The forecast failed: {run.error}")
-        for model, score in run.backtest.items():
+        for model, score in run.backtest_scores():
             errors = (
                 f"MAE orders {score['mae_transactions']:.3f}, amount {score['mae_spend']:.2f}"
                 if score["eligible"]
