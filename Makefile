@@ -36,6 +36,7 @@ demo: install
 	$(UPSELL) audit
 	MAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
 		$(UPSELL) import $(DEMO_DIR)/$(DEMO_ORDERS)
+	$(UPSELL) forecast_backfill --months 6
 	$(UPSELL) forecast
 	$(UPSELL) nightly --schedule
 	$(UPSELL) collectstatic --no-input -v 0

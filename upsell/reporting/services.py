@@ -4,7 +4,7 @@ refresh: from a page, a command or the nightly task."""
 import datetime as dt
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import cast
 
@@ -32,6 +32,9 @@ from upsell.clients.services import (
     client_statuses_refresh,
     portfolio_rules_update,
 )
+from upsell.forecasts.models import ForecastLock
+from upsell.forecasts.months import month_add, month_start
+from upsell.forecasts.services import forecast_snapshot_take, lock_day
 from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh
 from upsell.reporting.models import AuditEngine, AuditRules, AuditRun, ForecastRun, RunStatus
@@ -277,3 +280,29 @@ def forecast_run_execute(*, run: ForecastRun) -> ForecastRun:
     )
     run.refresh_from_db()
     return run
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackfilledMonth:
+    month: dt.date
+    run: ForecastRun
+    lock: ForecastLock
+
+
+def forecast_backfill(*, months: int, today: dt.date, model: str = "auto") -> list[BackfilledMonth]:
+    """Replay the forecast of the last ``months`` months as it would have run: on each month's
+    lock day, refit on the history up to that day and lock the month ahead. The accuracy page
+    then compares the statistical baseline with what was shipped from the first day Upsell is
+    installed. Months already locked are left as they are."""
+    current = month_start(today)
+    done = []
+    for month in (month_add(current, offset) for offset in range(1 - months, 1)):
+        if ForecastLock.objects.filter(month=month).exists():
+            continue
+        day = month_add(month, -1).replace(day=lock_day())
+        run = forecast_run_execute(
+            run=forecast_run_create(as_of=day, model=model, started_by=None, enqueue=False)
+        )
+        lock = forecast_snapshot_take(month=month)
+        done.append(BackfilledMonth(month=month, run=run, lock=lock))
+    return done

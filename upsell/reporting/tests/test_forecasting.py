@@ -6,13 +6,15 @@ from django.core.management import call_command
 
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
-from upsell.forecasts.models import ForecastCell
+from upsell.forecasts.models import ForecastCell, ForecastSnapshot
+from upsell.forecasts.selectors import forecast_accuracy
 from upsell.reporting.forecasting import (
     BASELINE_MODELS,
     forecast_baselines_refresh,
     horizon_months,
 )
 from upsell.reporting.models import ForecastModel, ForecastRun, RunStatus
+from upsell.reporting.services import forecast_backfill
 from upsell.shipments.models import Shipment
 from upsell.shipments.tests.factories import ShipmentFactory, shipment_with_line
 
@@ -237,3 +239,38 @@ def test_a_runs_backtest_reads_in_the_models_order_whatever_the_database_kept(db
     run.refresh_from_db()
 
     assert [model for model, _ in run.backtest_scores()] == ["bgnbd", "pnbd", "last_year"]
+
+
+def test_backfill_replays_the_last_months_so_accuracy_shows_at_once(regular, manager_anna):
+    for month in range(1, 6):
+        shipment_with_line(client=regular, date=dt.date(2026, month, 10), amount=Decimal(1000))
+
+    done = forecast_backfill(months=3, today=dt.date(2026, 6, 10), model="historic_rate")
+    again = forecast_backfill(months=3, today=dt.date(2026, 6, 10), model="historic_rate")
+
+    assert [(m.month, m.run.as_of, m.run.model, m.lock.cells) for m in done] == [
+        (dt.date(2026, 4, 1), dt.date(2026, 3, 25), "historic_rate", 1),
+        (dt.date(2026, 5, 1), dt.date(2026, 4, 25), "historic_rate", 1),
+        (dt.date(2026, 6, 1), dt.date(2026, 5, 25), "historic_rate", 1),
+    ]
+    assert again == []
+    # April was locked with the baseline fitted on 25 March; its 1000 shipped are the fact.
+    april = ForecastSnapshot.objects.get(month=dt.date(2026, 4, 1))
+    assert april.forecast == april.baseline > 0
+    accuracy = forecast_accuracy(manager=manager_anna, year=2026, today=dt.date(2026, 6, 10))
+    assert [(line.label, line.actual) for line in accuracy.by_month] == [
+        ("04.2026", Decimal("1000.00")),
+        ("05.2026", Decimal("1000.00")),
+    ]
+    may = ForecastSnapshot.objects.get(month=dt.date(2026, 5, 1))
+    assert accuracy.total.absolute_error == abs(april.forecast - 1000) + abs(may.forecast - 1000)
+
+
+def test_the_backfill_command_says_what_it_locked(regular, capsys):
+    call_command(
+        "forecast_backfill", "--months", "1", "--today", "2026-01-10", "--model", "historic_rate"
+    )
+
+    assert capsys.readouterr().out == (
+        "01.2026: fitted as of 2025-12-25 with historic_rate, locked 1 cells\n"
+    )
