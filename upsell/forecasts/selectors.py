@@ -272,7 +272,7 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
                     actual=actuals.get((client.pk, month), ZERO) if month <= current else None,
                     is_past=month < current,
                     locked=month in locked,
-                    editable=can_edit and month not in locked,
+                    editable=can_edit and month not in locked and month >= current,
                 )
                 for month in months
             ],
@@ -481,7 +481,7 @@ def forecast_grid_cell(
         actual=actual,
         is_past=month < current,
         locked=locked,
-        editable=can_edit and not locked,
+        editable=can_edit and not locked and month >= current,
     )
 
 

@@ -97,6 +97,8 @@ def forecast_cell_save(
         ForecastCell.objects.select_for_update().filter(pk=cell.pk).exists()
         if month_locked(month):
             raise ValidationError({"month": _("This month is locked; its forecast is final.")})
+        if month < month_start(timezone.localdate()):
+            raise ValidationError({"month": _("This month is over; its forecast is final.")})
         updated = ForecastCell.objects.filter(pk=cell.pk, version=expected_version).update(
             amount=amount,
             confidence=confidence,

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -28,6 +28,7 @@ from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.forecasts.access import get_forecast_client_for_user
 from upsell.forecasts.models import Confidence, ForecastCell, ForecastLock
+from upsell.forecasts.months import month_start
 from upsell.forecasts.selectors import Grid
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
 
@@ -235,6 +236,7 @@ def _changes(
         ForecastLock.objects.filter(month__in=months.values()).values_list("month", flat=True)
     )
     confidences = _confidences()
+    current = month_start(timezone.localdate())
     changes = []
     for client_key, block in blocks.items():
         client = clients.get(client_key)
@@ -259,6 +261,11 @@ def _changes(
             if month in locked:
                 result.problems.append(
                     ImportProblem(row=number, column=column, message=_("The month is locked."))
+                )
+                continue
+            if month < current:
+                result.problems.append(
+                    ImportProblem(row=number, column=column, message=_("The month is over."))
                 )
                 continue
             changes.append(change)

@@ -41,9 +41,11 @@ from django.shortcuts import resolve_url
 from django.test import Client as HttpClient
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from upsell.accounts.tokens import api_token_create
 from upsell.config.api import api
+from upsell.forecasts.months import month_add, month_start
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
@@ -667,6 +669,9 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
         return max(1, schema.get("minimum", 1))
     if kind == "string" and schema.get("format") == "binary":
         return SimpleUploadedFile("clients.csv", CLIENTS_FILE)
+    if kind == "string" and schema.get("format") == "date" and name == "month":
+        # A forecast month that is still open: the coming one.
+        return month_add(month_start(timezone.localdate()), 1).isoformat()
     if kind == "string" and schema.get("format") == "date":
         return "2026-01-01"
     if kind == "string" and schema.get("format") == "decimal":

@@ -22,6 +22,13 @@ MARCH = dt.date(2026, 3, 1)
 APRIL = dt.date(2026, 4, 1)
 
 
+@pytest.fixture(autouse=True)
+def in_february():
+    """The months these tests forecast are still ahead."""
+    with time_machine.travel(dt.datetime(2026, 2, 10, 12, tzinfo=dt.UTC), tick=False):
+        yield
+
+
 def _save(client, user, *, amount="1500", version=0, month=MARCH, confidence=Confidence.COMMIT):
     return forecast_cell_save(
         client=client,

@@ -27,6 +27,16 @@ def frozen_today():
         yield
 
 
+def in_january():
+    """Back when February was still ahead."""
+    return time_machine.travel(dt.datetime(2026, 1, 20, 12, tzinfo=dt.UTC), tick=False)
+
+
+def in_december():
+    """Back when January and February were still ahead."""
+    return time_machine.travel(dt.datetime(2025, 12, 20, 12, tzinfo=dt.UTC), tick=False)
+
+
 def _as(user) -> HttpClient:
     client = HttpClient()
     client.force_login(user)
@@ -62,15 +72,16 @@ def test_the_grid_shows_baseline_amount_actuals_deviation_and_plan(
         baseline=Decimal(1000),
         baseline_high=Decimal(1500),
     )
-    forecast_cell_save(
-        client=anna_regular,
-        month=FEB,
-        amount=Decimal(1200),
-        confidence=Confidence.COMMIT,
-        comment="акция",
-        expected_version=0,
-        user=manager_anna,
-    )
+    with in_january():
+        forecast_cell_save(
+            client=anna_regular,
+            month=FEB,
+            amount=Decimal(1200),
+            confidence=Confidence.COMMIT,
+            comment="акция",
+            expected_version=0,
+            user=manager_anna,
+        )
     shipment_with_line(client=anna_regular, date=dt.date(2026, 2, 14), amount=Decimal(900))
     SalesPlan.objects.create(manager=manager_anna, month=FEB, amount=Decimal(5000))
 
@@ -226,15 +237,16 @@ def test_accuracy_compares_locked_snapshots_with_shipments(manager_anna, anna_re
         (other, JAN, 500),
         (anna_regular, FEB, 800),
     ):
-        forecast_cell_save(
-            client=client,
-            month=month,
-            amount=Decimal(amount),
-            confidence=Confidence.COMMIT,
-            comment="",
-            expected_version=0,
-            user=manager_anna,
-        )
+        with in_december():
+            forecast_cell_save(
+                client=client,
+                month=month,
+                amount=Decimal(amount),
+                confidence=Confidence.COMMIT,
+                comment="",
+                expected_version=0,
+                user=manager_anna,
+            )
     for month in (JAN, FEB):
         forecast_snapshot_take(month=month)
     shipment_with_line(client=anna_regular, date=dt.date(2026, 1, 20), amount=Decimal(1200))
@@ -372,3 +384,14 @@ def test_the_cell_editor_names_its_fields(manager_anna, anna_regular):
     assert 'aria-label="Amount" placeholder="Amount"' in page
     assert 'aria-label="Confidence"' in page
     assert 'aria-label="Comment" placeholder="Comment"' in page
+
+
+def test_a_month_that_is_over_takes_no_new_forecast(manager_anna, anna_regular):
+    response = _as(manager_anna).post(
+        _cell_url(anna_regular, "2026-02"),
+        {"amount": "2500", "confidence": "probable", "comment": "", "version": "0"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert "This month is over; its forecast is final." in response.content.decode()
+    assert not ForecastCell.objects.exists()

@@ -139,3 +139,17 @@ def test_a_workbook_stored_by_a_spreadsheet_program_imports_the_same(manager_ann
         APRIL: (Decimal("1200.50"), Confidence.PROBABLE, 1),
         MAY: (Decimal("2300.75"), Confidence.PROBABLE, 1),
     }
+
+
+def test_a_month_that_is_over_is_named_and_nothing_is_written(manager_anna, anna_regular):
+    sheet = (workbook := _exported(manager_anna)).worksheets[0]
+    sheet[f"E{FORECAST_ROW}"] = 700  # February: over on 10 March
+    sheet[f"F{FORECAST_ROW}"] = 800  # March: still open
+    sheet[f"G{FORECAST_ROW}"] = 900  # April
+
+    result = grid_xlsx_import(file=_bytes(workbook), user=manager_anna)
+
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (FORECAST_ROW, "E", "The month is over.")
+    ]
+    assert (result.updated, ForecastCell.objects.count()) == (0, 0)
