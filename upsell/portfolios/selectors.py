@@ -246,3 +246,18 @@ def rebalance_propose(*, today: dt.date | None = None) -> list[ProposedMove]:
                 )
             )
     return moves
+
+
+def spontaneous_left_with_managers(*, proposal: list[ProposedMove]) -> int:
+    """Spontaneous clients that stay with their managers even after ``proposal``: their
+    managers have no assistant and no pool assistant is chosen."""
+    portfolios = portfolios_current()
+    moving = {move.client.pk for move in proposal if move.role == "assistant"}
+    return sum(
+        1
+        for client in portfolios.clients
+        if not portfolios.is_motivated(client)
+        and client.assistant_id is None
+        and client.manager_id is not None
+        and client.pk not in moving
+    )

@@ -19,7 +19,12 @@ from upsell.clients.views import client_card_render
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.portfolios.access import can_manage_workload, can_view_workload, require
 from upsell.portfolios.forms import WorkloadSettingsForm
-from upsell.portfolios.selectors import rebalance_propose, workload_board, workload_settings_current
+from upsell.portfolios.selectors import (
+    rebalance_propose,
+    spontaneous_left_with_managers,
+    workload_board,
+    workload_settings_current,
+)
 from upsell.portfolios.services import (
     client_hand_over,
     portfolio_rebalance_apply,
@@ -40,10 +45,14 @@ def _render_board(
                 "pool_assistant": config.pool_assistant,
             }
         )
+    proposal = rebalance_propose() if can_manage else []
     context = {
         "board": workload_board(),
         "config": config,
-        "proposal": rebalance_propose() if can_manage else [],
+        "proposal": proposal,
+        "left_with_managers": spontaneous_left_with_managers(proposal=proposal)
+        if can_manage
+        else 0,
         "settings_form": settings_form if can_manage else None,
         "can_manage": can_manage,
     }

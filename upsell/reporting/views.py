@@ -105,19 +105,29 @@ def audit_overview(request: HttpRequest) -> HttpResponse:
 
 
 def _backtest_rows(run: ForecastRun | None) -> list[dict[str, object]]:
-    """The run's backtest, one row per candidate model, in the page's language where the
-    reason a model was not scored is a common one."""
+    """The run's backtest, one row per candidate model: why a model was not scored or not
+    used in the page's language, the analytics' own words as the detail."""
     if run is None:
         return []
     labels = dict(ForecastModel.choices)
     rows = []
     for model, score in run.backtest_scores():
-        reason = score["reason"]
-        if reason == SHORT_HISTORY:
+        detail = score["reason"]
+        if detail == SHORT_HISTORY:
             reason = _("not scored: the history is shorter than two years")
         elif not score["eligible"]:
-            reason = _("not used: %(reason)s") % {"reason": reason}
-        rows.append({**score, "model": model, "label": labels.get(model, model), "reason": reason})
+            reason = _("not used: its fit cannot be trusted on this history")
+        else:
+            reason = ""
+        rows.append(
+            {
+                **score,
+                "model": model,
+                "label": labels.get(model, model),
+                "reason": reason,
+                "detail": detail,
+            }
+        )
     return rows
 
 

@@ -84,3 +84,32 @@ def test_top_management_sees_the_board_but_neither_proposal_nor_changes(
     assert once.assistant is None
     assert ClientAssignmentChange.objects.count() == 0
     assert WorkloadSettings.objects.count() == 0
+
+
+def test_spontaneous_clients_no_assistant_can_take_are_counted_on_the_board(
+    manager_boris, head_of_sales
+):
+    # Boris has no assistant, and no pool assistant is chosen.
+    ClientFactory.create_batch(2, manager=manager_boris, status=ClientStatus.ONE_TIME)
+
+    response = signed_in(head_of_sales).get(reverse("portfolios:workload"))
+
+    assert response.context["left_with_managers"] == 2
+    assert (
+        "2 spontaneous clients stay with their managers: the managers have no assistant, and no "
+        "pool assistant is chosen below." in text(response)
+    )
+    assert "every spontaneous client has an assistant" not in text(response)
+
+
+def test_a_pool_assistant_leaves_no_spontaneous_client_with_its_manager(
+    manager_boris, assistant_vera, head_of_sales
+):
+    ClientFactory.create_batch(2, manager=manager_boris, status=ClientStatus.ONE_TIME)
+    WorkloadSettings.objects.create(pool_assistant=assistant_vera, changed_by=head_of_sales)
+
+    response = signed_in(head_of_sales).get(reverse("portfolios:workload"))
+
+    # The proposal hands both to the pool assistant; none is left over.
+    assert [move.new for move in response.context["proposal"]] == [assistant_vera] * 2
+    assert response.context["left_with_managers"] == 0

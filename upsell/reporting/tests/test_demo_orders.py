@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from upsell.clients.models import Client
+from upsell.clients.selectors import motivated_q
 from upsell.demo import generate
 from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_path, import_paths
@@ -29,6 +31,12 @@ def test_the_demo_orders_become_requests_routed_every_way_and_once_only(tmp_path
         run=audit_run_create(as_of=TODAY, engine="duckdb", started_by=None, enqueue=False)
     )
     assert audit.status == RunStatus.SUCCEEDED
+    # and, after it, managers keep the motivated clients, assistants the spontaneous ones
+    motivated = Client.objects.filter(motivated_q())
+    spontaneous = Client.objects.exclude(pk__in=motivated.values("pk"))
+    assert motivated.exists() and spontaneous.exists()
+    assert not motivated.filter(assistant__isnull=False).exists()
+    assert not spontaneous.filter(assistant__isnull=True).exists()
 
     # When its open orders are imported, twice
     first = import_path(path=demo.files.orders)
@@ -45,9 +53,9 @@ def test_the_demo_orders_become_requests_routed_every_way_and_once_only(tmp_path
     )
     assert set(OrderRequest.objects.values_list("source", flat=True)) == {RequestSource.FILE}
     rules = Counter(OrderRequest.objects.values_list("routed_by_rule", flat=True))
-    # (Five spontaneous clients belong to the two managers without an assistant.)
+    # Every manager has an assistant: every simple order of a spontaneous client goes to one.
     assert rules == {
-        "motivated": 10, "spontaneous": 6, "no_assistant": 5, "lines": 2, "amount": 2,
+        "motivated": 10, "spontaneous": 11, "lines": 2, "amount": 2,
         "discount": 2, "payment_delay": 2, "overdue_debt": 1,
     }  # fmt: skip
     assert all(OrderRequest.objects.values_list("routing_reason", flat=True))

@@ -188,3 +188,31 @@ def test_the_overview_names_the_segments_with_their_own_season(client, head_of_s
         "Months follow the season: the company's, and their own for the segments "
         "Розница, Стройка." in page
     )
+
+
+def test_a_model_whose_fit_failed_is_explained_in_words_with_the_detail_beside(
+    client, head_of_sales
+):
+    ForecastRun.objects.create(
+        as_of=dt.date(2026, 6, 30),
+        status=RunStatus.SUCCEEDED,
+        model="historic_rate",
+        backtest={
+            "pnbd": {"folds": 0, "mae_transactions": None, "mae_spend": None, "eligible": False,
+                     "reason": "fold 2025-06-30–2026-06-30: the fit ran to the boundary"},
+            "historic_rate": {"folds": 1, "mae_transactions": 1.5, "mae_spend": 2500.0,
+                              "eligible": True, "reason": "scored"},
+        },
+    )  # fmt: skip
+    client.force_login(head_of_sales)
+
+    page = client.get(reverse("audit:overview"))
+
+    assert [(row["label"], row["reason"]) for row in page.context["backtest"]] == [
+        ("Pareto/NBD", "not used: its fit cannot be trusted on this history"),
+        ("The client's historic rate", ""),
+    ]
+    assert (
+        'title="fold 2025-06-30–2026-06-30: the fit ran to the boundary">not used: its fit '
+        "cannot be trusted on this history</td>" in page.content.decode()
+    )
