@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Min, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, Team, User
 from upsell.clients.models import Client
 from upsell.clients.selectors import motivated_q
+from upsell.forecasts.models import ForecastCell
+from upsell.forecasts.months import month_add, month_start
 from upsell.portfolios.models import WorkloadSettings
 from upsell.requests.models import WAITING_STATUSES, OrderRequest
 from upsell.shipments.models import Shipment
@@ -72,6 +75,8 @@ class PersonLoad:
     motivated: int
     spontaneous: int
     revenue_12m: Decimal
+    # A manager's forecast for this month and the eleven after it; assistants forecast nothing.
+    forecast_12m: Decimal | None
     open_requests: int
     oldest_request_at: dt.datetime | None
     capacity: int | None
@@ -99,7 +104,8 @@ def _revenue_by_client(*, since: dt.date) -> dict[int, Decimal]:
 
 def workload_board(*, today: dt.date | None = None) -> list[PersonLoad]:
     """Per active manager and assistant: motivated and spontaneous clients it serves, their
-    shipments over the last 12 months, its waiting requests and the oldest one's time."""
+    shipments over the last 12 months, a manager's forecast for the next 12 months, its
+    waiting requests and the oldest one's time."""
     today = today or timezone.localdate()
     capacity = workload_settings_current().max_motivated_per_manager
     revenue = _revenue_by_client(since=today - dt.timedelta(days=365))
@@ -114,6 +120,15 @@ def workload_board(*, today: dt.date | None = None) -> list[PersonLoad]:
             continue
         served[holder][kind] += 1
         served_revenue[holder] += revenue.get(client.pk, Decimal(0))
+    first = month_start(today)
+    forecast = dict(
+        ForecastCell.objects.filter(
+            manager__isnull=False, month__gte=first, month__lt=month_add(first, 12)
+        )
+        .values("manager_id")
+        .annotate(total=Sum(Coalesce("amount", "baseline")))
+        .values_list("manager_id", "total")
+    )
     waiting = {
         row["assignee_id"]: (row["count"], row["oldest"])
         for row in OrderRequest.objects.filter(status__in=WAITING_STATUSES, assignee__isnull=False)
@@ -132,6 +147,9 @@ def workload_board(*, today: dt.date | None = None) -> list[PersonLoad]:
                 motivated=served[person.pk]["motivated"],
                 spontaneous=served[person.pk]["spontaneous"],
                 revenue_12m=served_revenue[person.pk],
+                forecast_12m=forecast.get(person.pk, Decimal(0))
+                if person.role == Role.MANAGER
+                else None,
                 open_requests=count,
                 oldest_request_at=oldest,
                 capacity=capacity if person.role == Role.MANAGER else None,

@@ -37,7 +37,7 @@ def test_the_head_of_sales_sees_the_board_and_the_proposal(once, head_of_sales):
 
     page = text(response)
     assert response.status_code == 200
-    assert "Иванова Анна Manager 0 1 0 % 0.00 0 —" in page
+    assert "Иванова Анна Manager 0 1 0 % 0.00 0.00 0 —" in page
     assert (
         'ООО "Разовый" Москва Розница Assistant — Смирнова Вера Spontaneous client: to the least '
         "loaded assistant of its manager's team" in page

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 
 from upsell.clients.models import ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
-from upsell.forecasts.models import ForecastCell
+from upsell.forecasts.models import Confidence, ForecastCell
+from upsell.forecasts.months import month_add
 from upsell.portfolios.models import WorkloadSettings
 from upsell.portfolios.selectors import rebalance_propose, workload_board
 from upsell.portfolios.services import portfolio_rebalance_apply, workload_settings_update
@@ -70,16 +71,29 @@ def test_the_board_shows_each_person_s_load_against_the_capacity(
             assignee=manager_anna, routed_by_rule=RoutingRule.MOTIVATED, status=RequestStatus.DONE,
         )  # fmt: skip
 
+    # Anna's forecast: her amount where she set one, else the baseline, this month and the
+    # eleven after it; last month and the thirteenth do not count.
+    this_month = TODAY.replace(day=1)
+    for months_on, baseline, amount in ((-1, 900, None), (0, 1000, 1500), (5, 2000, None),
+                                        (12, 7000, None)):  # fmt: skip
+        ForecastCell.objects.create(
+            client=company["mid"], month=month_add(this_month, months_on), manager=manager_anna,
+            baseline=Decimal(baseline), baseline_high=Decimal(baseline),
+            amount=None if amount is None else Decimal(amount),
+            confidence="" if amount is None else Confidence.PROBABLE,
+        )  # fmt: skip
+
     board = workload_board(today=TODAY)
 
     assert [
-        (row.user.username, row.motivated, row.spontaneous, row.revenue_12m, row.open_requests,
-         row.oldest_request_at, row.capacity, row.load_percent, row.overloaded)
+        (row.user.username, row.motivated, row.spontaneous, row.revenue_12m, row.forecast_12m,
+         row.open_requests, row.oldest_request_at, row.capacity, row.load_percent, row.overloaded)
         for row in board
     ] == [
-        ("vera", 0, 0, Decimal(0), 0, None, None, None, False),
-        ("anna", 3, 1, Decimal("1251000.00"), 2, NOW - dt.timedelta(days=3), 2, Decimal(150), True),
-        ("boris", 1, 0, Decimal(0), 0, None, 2, Decimal(50), False),
+        ("vera", 0, 0, Decimal(0), None, 0, None, None, None, False),
+        ("anna", 3, 1, Decimal("1251000.00"), Decimal("3500.00"), 2, NOW - dt.timedelta(days=3), 2,
+         Decimal(150), True),
+        ("boris", 1, 0, Decimal(0), Decimal(0), 0, None, 2, Decimal(50), False),
     ]  # fmt: skip
 
 
