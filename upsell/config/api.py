@@ -22,6 +22,7 @@ from upsell.forecasts.api import router as forecasts_router
 from upsell.imports.api import router as imports_router
 from upsell.payments.api import router as payments_router
 from upsell.portfolios.api import router as portfolios_router
+from upsell.portfolios.api import workload_router
 from upsell.products.api import router as products_router
 from upsell.requests.api import router as requests_router
 from upsell.shipments.api import router as shipments_router
@@ -78,6 +79,7 @@ api.add_router("/payments", payments_router)
 api.add_router("/imports", imports_router)
 api.add_router("/requests", requests_router)
 api.add_router("/forecasts", forecasts_router)
+api.add_router("/workload", workload_router)
 
 
 @api.exception_handler(ValidationError)

@@ -1,5 +1,9 @@
 """Portfolios over the REST API: handing a client to other people, mounted under ``/clients``
-so the operation keeps its path, ``POST /api/clients/{client_id}/reassign``."""
+so the operation keeps its path, ``POST /api/clients/{client_id}/reassign``; and the workload
+board under ``/workload``, with its settings and the rebalancing proposal, under the same access
+rules and through the same selectors and services as the board's page."""
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -12,9 +16,32 @@ from upsell.accounts.schemas import ObjectId, error_responses
 from upsell.clients.access import can_reassign_clients, get_client_for_user
 from upsell.clients.models import Client
 from upsell.clients.schemas import ClientOut, ReassignIn
-from upsell.portfolios.services import client_hand_over
+from upsell.portfolios.access import can_manage_workload, can_view_workload
+from upsell.portfolios.models import WorkloadSettings
+from upsell.portfolios.schemas import (
+    PersonLoadOut,
+    ProposalAppliedOut,
+    ProposalApplyIn,
+    ProposalOut,
+    WorkloadSettingsIn,
+    WorkloadSettingsOut,
+)
+from upsell.portfolios.selectors import (
+    PersonLoad,
+    WorkloadConfig,
+    rebalance_propose,
+    spontaneous_left_with_managers,
+    workload_board,
+    workload_settings_current,
+)
+from upsell.portfolios.services import (
+    client_hand_over,
+    portfolio_rebalance_apply,
+    workload_settings_update,
+)
 
 router = Router(tags=["clients"])
+workload_router = Router(tags=["workload"])
 
 
 @router.post(
@@ -50,3 +77,69 @@ def _users_by_id(**user_ids: int | None) -> dict[str, User | None]:
     return {
         field: None if user_id is None else found[user_id] for field, user_id in user_ids.items()
     }
+
+
+def _require_viewer(user: User) -> None:
+    if not can_view_workload(user):
+        raise PermissionDenied(_("Only the head of sales and top management see the workload."))
+
+
+def _require_manager(user: User) -> None:
+    if not can_manage_workload(user):
+        raise PermissionDenied(_("Only the head of sales manages the workload."))
+
+
+@workload_router.get("", response={200: list[PersonLoadOut], **error_responses(401, 403)})
+def get_workload(request: HttpRequest) -> list[PersonLoad]:
+    """Each active manager and assistant: the motivated and spontaneous clients it serves
+    against the capacity, their shipments over 12 months, its waiting requests."""
+    _require_viewer(authenticated_user(request))
+    return workload_board()
+
+
+@workload_router.get("/settings", response={200: WorkloadSettingsOut, **error_responses(401, 403)})
+def get_workload_settings(request: HttpRequest) -> WorkloadConfig:
+    """The capacity and the pool assistant in force."""
+    _require_viewer(authenticated_user(request))
+    return workload_settings_current()
+
+
+@workload_router.put(
+    "/settings", response={200: WorkloadSettingsOut, **error_responses(400, 401, 403, 422)}
+)
+def update_workload_settings(request: HttpRequest, payload: WorkloadSettingsIn) -> WorkloadSettings:
+    """Put a new capacity and pool assistant in force (the head of sales only). The next
+    routing and rebalancing proposal follow them; clients do not move until then."""
+    user = authenticated_user(request)
+    _require_manager(user)
+    pool = _users_by_id(pool_assistant=payload.pool_assistant)["pool_assistant"]
+    return workload_settings_update(
+        max_motivated_per_manager=payload.max_motivated_per_manager,
+        pool_assistant=pool,
+        changed_by=user,
+    )
+
+
+@workload_router.get("/proposal", response={200: ProposalOut, **error_responses(401, 403)})
+def get_rebalance_proposal(request: HttpRequest) -> dict[str, Any]:
+    """The moves the rebalancing proposes (the head of sales only): spontaneous clients to
+    assistants, the excess of overloaded managers to managers with room."""
+    _require_manager(authenticated_user(request))
+    moves = rebalance_propose()
+    return {
+        "moves": moves,
+        "spontaneous_left_with_managers": spontaneous_left_with_managers(proposal=moves),
+    }
+
+
+@workload_router.post(
+    "/proposal/apply",
+    response={200: ProposalAppliedOut, **error_responses(400, 401, 403, 422)},
+)
+def apply_rebalance_proposal(request: HttpRequest, payload: ProposalApplyIn) -> dict[str, int]:
+    """Apply the moves of the current proposal named by their keys, in one transaction: each
+    client's waiting requests and, for a new manager, its future forecast go with it. A key the
+    proposal no longer holds is skipped, so the count applied may be smaller than sent."""
+    user = authenticated_user(request)
+    _require_manager(user)
+    return {"applied": portfolio_rebalance_apply(keys=payload.keys, applied_by=user)}

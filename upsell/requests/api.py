@@ -11,9 +11,17 @@ from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import User
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
 from upsell.clients.access import get_client_for_user
-from upsell.requests.access import can_create_requests, can_reassign_request, get_request_for_user
-from upsell.requests.models import OrderRequest
+from upsell.requests.access import (
+    can_change_complex_rules,
+    can_create_requests,
+    can_reassign_request,
+    can_view_complex_rules,
+    get_request_for_user,
+)
+from upsell.requests.models import ComplexOrderRules, OrderRequest
 from upsell.requests.schemas import (
+    ComplexRulesIn,
+    ComplexRulesOut,
     OrderRequestDetailOut,
     OrderRequestIn,
     OrderRequestOut,
@@ -21,10 +29,11 @@ from upsell.requests.schemas import (
     QueueQuery,
     RequestReassignIn,
 )
-from upsell.requests.selectors import request_queue
+from upsell.requests.selectors import ComplexRules, complex_rules_current, request_queue
 from upsell.requests.services import (
     RequestDetails,
     RequestLineDetails,
+    complex_rules_update,
     order_request_create,
     order_request_reassign,
 )
@@ -42,6 +51,33 @@ def list_order_requests(
     if query.assignee_id is not None:
         requests = requests.filter(assignee_id=query.assignee_id)
     return page.page_of(requests)
+
+
+# Before "/{request_id}", which would otherwise take "rules" for an id.
+@router.get("/rules", response={200: ComplexRulesOut, **error_responses(401, 403)})
+def get_complex_rules(request: HttpRequest) -> ComplexRules:
+    """The complex-order rules in force (the head of sales and top management)."""
+    if not can_view_complex_rules(authenticated_user(request)):
+        raise PermissionDenied(_("Only the head of sales and top management see the rules."))
+    return complex_rules_current()
+
+
+@router.put("/rules", response={200: ComplexRulesOut, **error_responses(400, 401, 403, 422)})
+def update_complex_rules(request: HttpRequest, payload: ComplexRulesIn) -> ComplexOrderRules:
+    """Put new complex-order rules in force (the head of sales only); they route the next
+    requests, those already routed stay where they are."""
+    user = authenticated_user(request)
+    if not can_change_complex_rules(user):
+        raise PermissionDenied(_("Only the head of sales changes the rules."))
+    rules = ComplexRules(
+        amount_above=payload.amount_above,
+        lines_above=payload.lines_above,
+        product_groups=tuple(payload.product_groups),
+        standard_discount_percent=payload.standard_discount_percent,
+        standard_payment_delay_days=payload.standard_payment_delay_days,
+        overdue_debt=payload.overdue_debt,
+    )
+    return complex_rules_update(rules=rules, changed_by=user)
 
 
 @router.get(

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import WithJsonSchema
+from pydantic import PlainSerializer, WithJsonSchema
 
 from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, Quantity, UserRef, text
 from upsell.clients.schemas import ClientRef
@@ -20,6 +20,12 @@ from upsell.requests.models import (
 Percent = Annotated[
     Decimal,
     Field(ge=0, le=100, max_digits=5, decimal_places=2),
+]
+# A percentage as the database keeps it, "5.00", whether read from a row or a default.
+PercentOut = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: str(value.quantize(Decimal("0.01"))), return_type=str),
+    WithJsonSchema({"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,3}\.[0-9]{2}$"}),
 ]
 
 
@@ -116,3 +122,27 @@ class RequestReassignIn(Schema):
         None, ge=1, le=MAX_ID, description="the client's assistant; empty: its manager"
     )
     reason: Annotated[str, text(500)] = ""
+
+
+class ComplexRulesOut(Schema):
+    """What makes a spontaneous client's request complex, so that its manager takes it; a
+    null threshold is switched off."""
+
+    amount_above: Money | None = Field(description="a request of a larger amount")
+    lines_above: int | None = Field(description="a request of more lines")
+    product_groups: list[str] = Field(description="a request for a product of these groups")
+    standard_discount_percent: PercentOut | None = Field(description="a deeper discount asked")
+    standard_payment_delay_days: int | None = Field(description="a longer payment delay asked")
+    overdue_debt: bool = Field(description="a request of a client with overdue debt")
+
+
+class ComplexRulesIn(Schema):
+    """The rules put in force, every one of them (null switches a threshold off); earlier rules
+    stay as history and the requests already routed keep their place."""
+
+    amount_above: MoneyIn | None
+    lines_above: int | None = Field(ge=0, le=100_000)
+    product_groups: list[Annotated[str, text(200)]] = Field(max_length=100)
+    standard_discount_percent: Percent | None
+    standard_payment_delay_days: int | None = Field(ge=0, le=3650)
+    overdue_debt: bool

@@ -191,6 +191,11 @@ PAGE_RULES: dict[str, Rule] = {
     "api:api-root": NOTHING_THERE,
 }
 
+# The workload's settings and rebalancing, the complex-order rules: the head of sales's calls.
+HEAD_OF_SALES_ONLY = rule(
+    anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+)
+
 API_RULES: dict[str, Rule] = {
     "get_me": SIGNED_IN,
     "list_clients": SIGNED_IN,
@@ -213,9 +218,19 @@ API_RULES: dict[str, Rule] = {
     "get_order_request": SEES_BORIS_CLIENT,
     "create_order_request": CHANGES_BORIS_CLIENT,
     "reassign_order_request": CHANGES_BORIS_CLIENT,
+    # The complex-order rules, as on their page: top management reads, the head of sales sets.
+    "get_complex_rules": SEES_AUDIT,
+    "update_complex_rules": HEAD_OF_SALES_ONLY,
     "list_forecast_cells": SIGNED_IN,
     "get_client_forecast": SEES_BORIS_CLIENT,
     "save_forecast_cell": CHANGES_BORIS_CLIENT,
+    # The workload board, as its page: top management reads the board and its settings, the
+    # head of sales alone changes them and sees and applies the rebalancing.
+    "get_workload": SEES_AUDIT,
+    "get_workload_settings": SEES_AUDIT,
+    "update_workload_settings": HEAD_OF_SALES_ONLY,
+    "get_rebalance_proposal": HEAD_OF_SALES_ONLY,
+    "apply_rebalance_proposal": HEAD_OF_SALES_ONLY,
 }
 
 # A path parameter named like this takes the id of that restricted thing.
