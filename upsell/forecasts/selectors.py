@@ -547,3 +547,33 @@ def forecast_accuracy(*, manager: User, year: int, today: dt.date) -> Accuracy:
         by_month=[_line(f"{month:%m.%Y}", by_month[month]) for month in sorted(by_month)],
         by_client=[_line(client.name, by_client[client]) for client in clients],
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientMonth:
+    """One month of a client's forecast as its card shows it."""
+
+    month: dt.date
+    cell: ForecastCell | None
+    locked: bool
+
+    @property
+    def forecast(self) -> Decimal | None:
+        return None if self.cell is None else self.cell.forecast
+
+
+def client_forecast_months(*, client: Client, today: dt.date, count: int) -> list[ClientMonth]:
+    """``client``'s forecast for the current month and the ones after it (the caller checked
+    access), in two queries."""
+    first = month_start(today)
+    months = [month_add(first, index) for index in range(count)]
+    cells = {
+        cell.month: cell
+        for cell in ForecastCell.objects.filter(client=client, month__in=months).select_related(
+            "manager"
+        )
+    }
+    locked = set(ForecastLock.objects.filter(month__in=months).values_list("month", flat=True))
+    return [
+        ClientMonth(month=month, cell=cells.get(month), locked=month in locked) for month in months
+    ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("accuracy/", views.forecast_accuracy_page, name="accuracy"),
     path("export.xlsx", views.forecast_export, name="export"),
     path("import/", views.forecast_import, name="import"),
+    path("clients/<int:client_id>/", views.client_forecast, name="client_forecast"),
 ]

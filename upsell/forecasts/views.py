@@ -6,6 +6,7 @@ cells (another's answer 404); top management reads every grid and changes none (
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role, User
-from upsell.clients.access import can_change_client
+from upsell.clients.access import can_change_client, get_client_for_user
 from upsell.clients.models import Client
+from upsell.clients.selectors import motivated_q
 from upsell.forecasts import workbook
 from upsell.forecasts.access import (
     can_set_plans,
@@ -38,6 +40,7 @@ from upsell.forecasts.presenters import GridPresenter, cells_url
 from upsell.forecasts.selectors import (
     CellFigures,
     GridCell,
+    client_forecast_months,
     forecast_accuracy,
     forecast_grid,
     forecast_grid_cell,
@@ -250,3 +253,27 @@ def forecast_import(request: HttpRequest) -> HttpResponse:
         result = workbook.grid_xlsx_import(file=form.cleaned_data["file"], user=user)
         context["result"] = result
     return render(request, "forecasts/import.html", context)
+
+
+CLIENT_MONTHS_SHOWN = 6
+
+
+@require_GET
+@login_required
+def client_forecast(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The client card's forecast section: this month and the next five as the grid has them.
+    A role that keeps no forecast gets nothing, and the section leaves the card."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    if not uses_forecasts(user):
+        return HttpResponse("")
+    today = timezone.localdate()
+    months = client_forecast_months(client=client, today=today, count=CLIENT_MONTHS_SHOWN)
+    context = {
+        "client": client,
+        "months": months,
+        "motivated": Client.objects.filter(pk=client.pk).filter(motivated_q()).exists(),
+        "total": sum((month.forecast or 0 for month in months), Decimal(0)),
+        "year": today.year,
+    }
+    return render(request, "forecasts/client_forecast.html", context)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role, User
+from upsell.clients.access import get_client_for_user
 from upsell.requests.access import (
     can_change_complex_rules,
     can_create_requests,
@@ -20,6 +21,7 @@ from upsell.requests.access import (
     can_work_on_request,
     clients_for_requests,
     get_request_for_user,
+    requests_visible_to,
     require,
 )
 from upsell.requests.forms import (
@@ -31,7 +33,7 @@ from upsell.requests.forms import (
     line_formset,
     line_formset_grown,
 )
-from upsell.requests.models import OrderRequest, RequestSource
+from upsell.requests.models import WAITING_STATUSES, OrderRequest, RequestSource
 from upsell.requests.selectors import (
     complex_rules_current,
     notifications_of,
@@ -48,6 +50,7 @@ from upsell.requests.services import (
 )
 
 QUEUE_LIMIT = 500
+CLIENT_REQUESTS_SHOWN = 10
 
 
 @require_GET
@@ -84,7 +87,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
         form = OrderRequestForm(initial=request.POST.dict(), clients=clients)
         lines = line_formset_grown(request.POST)
         return _render_form(request, form, lines)
-    form = OrderRequestForm(request.POST or None, clients=clients)
+    # The client card's "New request" names its client.
+    form = OrderRequestForm(
+        request.POST or None, clients=clients, initial={"client": request.GET.get("client")}
+    )
     lines = line_formset(request.POST or None)
     if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):
         try:
@@ -210,3 +216,27 @@ def notifications(request: HttpRequest) -> HttpResponse:
     shown = list(notifications_of(user=user)[:100])
     notifications_mark_read(user=user)
     return render(request, "requests/notifications.html", {"notifications": shown})
+
+
+@require_GET
+@login_required
+def client_requests(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The client card's section of the client's waiting requests, oldest first. A role that
+    works on no requests gets nothing, and the section leaves the card."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    if not can_use_requests(user):
+        return HttpResponse("")
+    waiting = (
+        requests_visible_to(user)
+        .filter(client=client, status__in=WAITING_STATUSES)
+        .select_related("assignee")
+        .order_by("created_at", "id")
+    )
+    context = {
+        "client": client,
+        "waiting": waiting[:CLIENT_REQUESTS_SHOWN],
+        "more": max(waiting.count() - CLIENT_REQUESTS_SHOWN, 0),
+        "can_create": can_create_requests(user),
+    }
+    return render(request, "requests/client_requests.html", context)

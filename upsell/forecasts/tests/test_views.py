@@ -395,3 +395,53 @@ def test_a_month_that_is_over_takes_no_new_forecast(manager_anna, anna_regular):
 
     assert "This month is over; its forecast is final." in response.content.decode()
     assert not ForecastCell.objects.exists()
+
+
+def test_the_client_card_shows_the_months_ahead(manager_anna, anna_regular):
+    for month, baseline in ((dt.date(2026, 3, 1), 1000), (dt.date(2026, 5, 1), 2000)):
+        ForecastCell.objects.create(
+            client=anna_regular, month=month, manager=manager_anna,
+            baseline=Decimal(baseline), baseline_high=Decimal(baseline),
+        )  # fmt: skip
+    forecast_cell_save(
+        client=anna_regular, month=dt.date(2026, 5, 1), amount=Decimal(2500),
+        confidence=Confidence.PROBABLE, comment="склад", expected_version=0, user=manager_anna,
+    )  # fmt: skip
+
+    response = _as(manager_anna).get(
+        reverse("forecasts:client_forecast", kwargs={"client_id": anna_regular.pk})
+    )
+
+    assert [(m.month, m.forecast) for m in response.context["months"]] == [
+        (dt.date(2026, 3, 1), Decimal("1000.00")),
+        (dt.date(2026, 4, 1), None),
+        (dt.date(2026, 5, 1), Decimal("2500.00")),
+        (dt.date(2026, 6, 1), None),
+        (dt.date(2026, 7, 1), None),
+        (dt.date(2026, 8, 1), None),
+    ]
+    assert response.context["total"] == Decimal("3500.00")
+    assert "склад" in response.content.decode()
+
+
+def test_a_spontaneous_clients_card_says_it_is_in_no_forecast(manager_anna):
+    once = ClientFactory.create(manager=manager_anna, status=ClientStatus.ONE_TIME)
+
+    response = _as(manager_anna).get(
+        reverse("forecasts:client_forecast", kwargs={"client_id": once.pk})
+    )
+
+    assert response.context["motivated"] is False
+    assert "A spontaneous client: in no forecast" in response.content.decode()
+
+
+def test_the_forecast_section_leaves_an_assistants_card_and_hides_from_others(
+    manager_anna, assistant_vera, manager_boris
+):
+    once = ClientFactory.create(
+        manager=manager_anna, assistant=assistant_vera, status=ClientStatus.ONE_TIME
+    )
+    url = reverse("forecasts:client_forecast", kwargs={"client_id": once.pk})
+
+    assert _as(assistant_vera).get(url).content == b""
+    assert _as(manager_boris).get(url).status_code == 404

@@ -12,7 +12,13 @@ from django.urls import reverse
 
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
-from upsell.requests.models import ComplexOrderRules, OrderRequest, RequestSource, RoutingRule
+from upsell.requests.models import (
+    ComplexOrderRules,
+    OrderRequest,
+    RequestSource,
+    RequestStatus,
+    RoutingRule,
+)
 from upsell.requests.selectors import complex_rules_current
 
 NOW = dt.datetime(2026, 3, 16, 12, 0, tzinfo=dt.UTC)
@@ -165,3 +171,35 @@ def test_nobody_is_told_of_a_request_it_takes_itself(regular, manager_anna):
 
     assert OrderRequest.objects.get().assignee == manager_anna
     assert manager_anna.notifications.count() == 0
+
+
+def test_the_client_card_lists_the_clients_waiting_requests(manager_anna, annas_client):
+    OrderRequest.objects.bulk_create(
+        OrderRequest(
+            client=annas_client, description=description, source=RequestSource.UI,
+            status=status, assignee=manager_anna, routed_by_rule=RoutingRule.MOTIVATED,
+        )
+        for description, status in (
+            ("Саморезы", RequestStatus.OPEN), ("Дюбели", RequestStatus.IN_WORK),
+            ("Отгружено", RequestStatus.DONE),
+        )
+    )  # fmt: skip
+    http = HttpClient()
+    http.force_login(manager_anna)
+
+    response = http.get(reverse("requests:client_requests", kwargs={"client_id": annas_client.pk}))
+
+    assert [item.description for item in response.context["waiting"]] == ["Саморезы", "Дюбели"]
+    assert f'href="/requests/new/?client={annas_client.pk}"' in response.content.decode()
+    form = http.get(f"/requests/new/?client={annas_client.pk}").context["form"]
+    assert str(form["client"].value()) == str(annas_client.pk)
+
+
+def test_the_requests_section_is_not_for_an_administrator_or_another_manager(
+    admin_adam, manager_boris, annas_client
+):
+    url = reverse("requests:client_requests", kwargs={"client_id": annas_client.pk})
+    for user in (admin_adam, manager_boris):
+        http = HttpClient()
+        http.force_login(user)
+        assert http.get(url).status_code == 404
