@@ -149,6 +149,8 @@ PAGE_RULES: dict[str, Rule] = {
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN, unsafe={"tom": FORBIDDEN}
     ),
     "audit:client_status": SEES_BORIS_CLIENT,
+    "forecasts:client_forecast": SEES_BORIS_CLIENT,
+    "requests:client_requests": SEES_BORIS_CLIENT,
     "audit:client_status_override": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "audit:client_status_lift": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "forecasts:grid": FORECAST_SCREEN,
