@@ -1,7 +1,7 @@
 """Test settings: the real database of DATABASE_URL, fast hashing, tasks run at once."""
 
 from upsell.config.settings import *  # noqa: F403
-from upsell.config.settings import DATABASES
+from upsell.config.settings import DATA_DIR, DATABASES
 
 SECRET_KEY = "upsell-test-key"  # noqa: S105
 DEBUG = False
@@ -15,4 +15,8 @@ STORAGES = {
 LANGUAGE_CODE = "en"
 AXES_ENABLED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": ""}
+    # A file, not memory: the browser tests' live server answers the page's parallel htmx
+    # requests on several threads, and an in-memory database would make them share one
+    # connection. Each test worker gets its own file (pytest-xdist adds its name).
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}

@@ -34,7 +34,8 @@ def test_the_demo_orders_become_requests_routed_every_way_and_once_only(tmp_path
     # and, after it, managers keep the motivated clients, assistants the spontaneous ones
     motivated = Client.objects.filter(motivated_q())
     spontaneous = Client.objects.exclude(pk__in=motivated.values("pk"))
-    assert motivated.exists() and spontaneous.exists()
+    assert motivated.exists()
+    assert spontaneous.exists()
     assert not motivated.filter(assistant__isnull=False).exists()
     assert not spontaneous.filter(assistant__isnull=True).exists()
 

@@ -60,4 +60,4 @@ def test_the_head_of_sales_hands_a_client_over_on_its_card(page, live_server, co
     assert dict(
         ForecastCell.objects.filter(client=client).values_list("month", "manager__username")
     ) == {this_month: "anna", next_month: "gleb"}
-    assert page_errors == []
+    assert page_errors == [], page_errors
