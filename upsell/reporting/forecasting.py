@@ -8,14 +8,15 @@ of history before them, and the eligible one with the lowest error on what was t
 wins. A BTYD fit that is not identifiable is never used: the backtest rules it out, and a
 forecast asked for it falls back to the historic rate and says why.
 
-The model (``upsell.analytics.btyd``) gives each client's expected orders and spend over the
-whole horizon; months take their share of it by their length and, where the history covers
-two full years, by the season (each calendar month's share of the sales of the client's
-segment where the segment has enough clients and history to show one, else of the
-company's). The
-range is the 80 % band of a Poisson count around the expected orders. For a client that plans
-a purchase budget, the months of its budget year never add up to more than the budget it has
-left (the budget is all it means to buy, from us and from the competitors together).
+A BTYD model or the historic rate (``upsell.analytics.btyd``) gives each client's expected
+orders and spend over the whole horizon; months take their share of it by their length and,
+where the history covers two full years, by the season (each calendar month's share of the
+sales of the client's segment where the segment has enough clients and history to show one,
+else of the company's). Last year's same months need no season: each month repeats what the
+client bought in that month a year before. The range is the 80 % band of a Poisson count
+around the expected orders. For a client that plans a purchase budget, the months of its
+budget year never add up to more than the budget it has left (the budget is all it means to
+buy, from us and from the competitors together).
 """
 
 import datetime as dt
@@ -183,37 +184,71 @@ def _budget_room(*, as_of: dt.date) -> dict[int, tuple[int, Decimal]]:
     }
 
 
+def last_year_months(
+    *, orders: pa.Table, clients: np.ndarray, months: list[dt.date]
+) -> tuple[FloatArray, FloatArray]:
+    """Each client's orders and amount in the same month a year before each of ``months``
+    (one row per client, one column per month): the "last year's same month" forecast."""
+    index = {int(client_id): row for row, client_id in enumerate(clients)}
+    counts = np.zeros((len(clients), len(months)))
+    amounts = np.zeros((len(clients), len(months)))
+    column_of = {
+        (month.year - 1) * 12 + month.month - 1: column for column, month in enumerate(months)
+    }
+    dates = orders.column("date")
+    keys = pc.add(pc.multiply(pc.year(dates), 12), pc.subtract(pc.month(dates), 1))
+    grouped = (
+        pa.table(
+            {
+                "client_id": orders.column("client_id"),
+                "key": keys,
+                "amount": pc.cast(orders.column("amount"), pa.float64()),
+            }
+        )
+        .group_by(["client_id", "key"])
+        .aggregate([("amount", "sum"), ("amount", "count")])
+    )
+    for client_id, key, total, count in zip(
+        grouped.column("client_id").to_pylist(),
+        grouped.column("key").to_pylist(),
+        grouped.column("amount_sum").to_pylist(),
+        grouped.column("amount_count").to_pylist(),
+        strict=True,
+    ):
+        row, column = index.get(client_id), column_of.get(key)
+        if row is not None and column is not None:
+            counts[row, column] = count
+            amounts[row, column] = max(total, 0.0)
+    return counts, amounts
+
+
 def baseline_rows(
     *,
-    as_of: dt.date,
     months: list[dt.date],
     clients: np.ndarray,
-    expected_orders: FloatArray,
-    expected_amount: FloatArray,
-    weights: FloatArray,
+    month_orders: FloatArray,
+    month_amounts: FloatArray,
     budget_room: dict[int, tuple[int, Decimal]],
 ) -> Iterator[BaselineRow]:
-    """One row per client and month, the budget bound applied; ``weights`` holds each
-    client's months' shares of its horizon, one row per client."""
-    for client_id, orders, amount, month_weights in zip(
-        clients, expected_orders, expected_amount, weights, strict=True
+    """One row per client and month from each client's expected orders and amount per month
+    (one row per client, one column per month), the budget bound applied."""
+    for client_id, orders_row, amounts_row in zip(
+        clients, month_orders, month_amounts, strict=True
     ):
-        month_orders = orders * month_weights
-        month_amounts = amount * month_weights
         scale = np.ones(len(months))
         if client_id in budget_room:
             year, left = budget_room[client_id]
             in_year = np.array([month.year == year for month in months])
-            planned = month_amounts[in_year].sum()
+            planned = amounts_row[in_year].sum()
             if planned > float(left):
                 scale[in_year] = float(left) / planned if planned > 0 else 0.0
         for index, month in enumerate(months):
-            low, high = _range(month_amounts[index], month_orders[index])
+            low, high = _range(amounts_row[index], orders_row[index])
             yield BaselineRow(
                 client_id=int(client_id),
                 month=month,
-                expected_orders=_decimal(month_orders[index], ORDERS),
-                amount=_decimal(month_amounts[index] * scale[index], KOPECK),
+                expected_orders=_decimal(orders_row[index], ORDERS),
+                amount=_decimal(amounts_row[index] * scale[index], KOPECK),
                 low=_decimal(low * scale[index], KOPECK),
                 high=_decimal(high * scale[index], KOPECK),
             )
@@ -272,6 +307,34 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto")
     )
     customers = forecast.summary.customer.astype(np.int64)
     keep = np.isin(customers, motivated)
+    clients = customers[keep]
+    if forecast.model == "last_year":
+        # Each month repeats the client's own month a year before: no season to apply.
+        month_orders, month_amounts = last_year_months(
+            orders=orders, clients=clients, months=months
+        )
+        cells = forecast_baselines_replace(
+            rows=baseline_rows(
+                months=months,
+                clients=clients,
+                month_orders=month_orders,
+                month_amounts=month_amounts,
+                budget_room=_budget_room(as_of=as_of),
+            ),
+            months=months,
+            model=forecast.model,
+        )
+        return BaselineRefresh(
+            as_of=as_of,
+            months=months,
+            requested=model,
+            model=forecast.model,
+            fallback_reason=forecast.fallback_reason,
+            clients=int(keep.sum()),
+            cells=cells,
+            seasonal=False,
+            backtest=scores,
+        )
     profile = seasonal_profile(orders=orders, as_of=as_of)
     segments = dict(Client.objects.exclude(segment="").values_list("id", "segment"))
     by_segment = (
@@ -284,7 +347,6 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto")
         segment: _month_weights(as_of=as_of, months=months, profile=segment_profile)
         for segment, segment_profile in by_segment.items()
     }
-    clients = customers[keep]
     weights = np.array(
         [
             segment_weights.get(segments.get(int(client_id), ""), company_weights)
@@ -292,12 +354,10 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto")
         ]
     ).reshape(len(clients), len(months))
     rows = baseline_rows(
-        as_of=as_of,
         months=months,
         clients=clients,
-        expected_orders=forecast.prediction.expected_transactions[keep],
-        expected_amount=forecast.prediction.expected_spend[keep],
-        weights=weights,
+        month_orders=forecast.prediction.expected_transactions[keep][:, None] * weights,
+        month_amounts=forecast.prediction.expected_spend[keep][:, None] * weights,
         budget_room=_budget_room(as_of=as_of),
     )
     cells = forecast_baselines_replace(rows=rows, months=months, model=forecast.model)

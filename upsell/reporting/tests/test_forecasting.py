@@ -134,10 +134,11 @@ def test_the_backtest_chooses_last_years_months_for_growing_clients(growing):
     assert scores["bgnbd"].reason.startswith("fold 2024-12-31–2025-12-31: the fit ran to")
     assert not scores["pnbd"].eligible
     assert (refresh.requested, refresh.model, refresh.fallback_reason) == ("auto", "last_year", "")
-    # 2025's 48 000 spread over 2026 by the months' length (the season is flat).
-    january = ForecastCell.objects.get(client=growing[0], month=dt.date(2026, 1, 1))
-    assert (january.baseline, january.baseline_model) == (Decimal("4076.71"), "last_year")
-    assert float(48_000 * 31 / 365) == pytest.approx(4076.71, abs=0.005)
+    # Each month of 2026 repeats the client's same month of 2025: one order of 4000.
+    cells = ForecastCell.objects.filter(client=growing[0]).order_by("month")
+    assert [(cell.expected_orders, cell.baseline, cell.baseline_model) for cell in cells] == [
+        (Decimal("1.000"), Decimal("4000.00"), "last_year")
+    ] * 12
 
 
 def test_a_model_asked_for_is_used_without_a_backtest(growing):
@@ -274,3 +275,24 @@ def test_the_backfill_command_says_what_it_locked(regular, capsys):
     assert capsys.readouterr().out == (
         "01.2026: fitted as of 2025-12-25 with historic_rate, locked 1 cells\n"
     )
+
+
+def test_last_years_same_month_repeats_each_clients_own_months(manager_anna):
+    client = ClientFactory.create(manager=manager_anna, status=ClientStatus.REGULAR)
+    for date, amount in ((dt.date(2025, 3, 5), 700), (dt.date(2025, 3, 20), 300),
+                         (dt.date(2025, 9, 9), 2500), (dt.date(2024, 6, 1), 900)):  # fmt: skip
+        shipment_with_line(client=client, date=date, amount=Decimal(amount))
+
+    refresh = forecast_baselines_refresh(as_of=AS_OF, model="last_year")
+
+    cells = {
+        cell.month.month: (cell.expected_orders, cell.baseline)
+        for cell in ForecastCell.objects.filter(client=client)
+    }
+    assert (refresh.model, refresh.seasonal) == ("last_year", False)
+    assert cells[3] == (Decimal("2.000"), Decimal("1000.00"))
+    assert cells[9] == (Decimal("1.000"), Decimal("2500.00"))
+    # June 2024 is two years back; every other month of 2025 bought nothing.
+    assert {month: cell for month, cell in cells.items() if month not in (3, 9)} == {
+        month: (Decimal("0.000"), Decimal("0.00")) for month in (1, 2, 4, 5, 6, 7, 8, 10, 11, 12)
+    }
