@@ -1,9 +1,9 @@
 """The one permission funnel for clients and everything hanging off them.
 
-A manager sees and changes only the clients it manages; an assistant sees only the clients
-assigned to it; the head of sales sees and changes every client; top management sees every
-client and changes none; an administrator manages users and imports, not sales. Every page,
-API endpoint, export and task reaches a client through here.
+A manager sees and changes only the clients it manages; an assistant sees only the
+spontaneous clients assigned to it; the head of sales sees and changes every client; top
+management sees every client and changes none; an administrator manages users and imports,
+not sales. Every page, API endpoint, export and task reaches a client through here.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +12,7 @@ from django.http import Http404
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
+from upsell.clients.motivation import motivated_q
 
 
 def clients_visible_to(user: User) -> QuerySet[Client]:
@@ -23,7 +24,8 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     if user.role == Role.MANAGER:
         return clients.filter(manager=user)
     if user.role == Role.ASSISTANT:
-        return clients.filter(assistant=user)
+        # A motivated client is its manager's alone, even while it still names an assistant.
+        return clients.filter(assistant=user).exclude(motivated_q())
     return clients.none()
 
 

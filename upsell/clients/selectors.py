@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
-from upsell.clients.models import Client, ClientAssignmentChange, ClientStatus, PortfolioRules
+from upsell.clients.models import Client, ClientAssignmentChange
 
 ClientSort = Literal[
     "name", "-name", "tax_id", "-tax_id", "region", "-region", "segment", "-segment",
@@ -98,25 +98,3 @@ def client_filter_choices(*, user: User) -> dict[str, list[str]]:
 
 def client_assignment_history(*, client: Client) -> QuerySet[ClientAssignmentChange]:
     return client.assignment_changes.select_related("previous", "new", "changed_by")
-
-
-DEFAULT_MANAGED_STATUSES = (
-    ClientStatus.REGULAR,
-    ClientStatus.VIP,
-    ClientStatus.PARTNER,
-    ClientStatus.REANIMATED,
-    ClientStatus.NEW,
-)
-
-
-def managed_statuses_current() -> tuple[str, ...]:
-    """The statuses whose clients are motivated, as the head of sales last set them."""
-    rules = PortfolioRules.objects.order_by("-changed_at", "-id").first()
-    if rules is None:
-        return tuple(DEFAULT_MANAGED_STATUSES)
-    return tuple(rules.managed_statuses)
-
-
-def motivated_q() -> Q:
-    """The condition of a motivated client: a managed status, or a purchase budget planned."""
-    return Q(status__in=managed_statuses_current()) | Q(plans_budget=True)

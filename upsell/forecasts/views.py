@@ -21,7 +21,7 @@ from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role, User
 from upsell.clients.access import can_change_client, get_client_for_user
 from upsell.clients.models import Client
-from upsell.clients.selectors import motivated_q
+from upsell.clients.motivation import motivated_q
 from upsell.forecasts import workbook
 from upsell.forecasts.access import (
     can_set_plans,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, Team, User
 from upsell.clients.models import Client
-from upsell.clients.selectors import motivated_q
+from upsell.clients.motivation import motivated_q
 from upsell.forecasts.models import ForecastCell
 from upsell.forecasts.months import month_add, month_start
 from upsell.portfolios.models import WorkloadSettings

@@ -37,7 +37,7 @@ from upsell.analytics.btyd.forecast import MODEL_NAMES, ModelName, forecast_make
 from upsell.analytics.btyd.summary import transactions_from_table
 from upsell.analytics.btyd.types import FloatArray
 from upsell.clients.models import Client
-from upsell.clients.selectors import motivated_q
+from upsell.clients.motivation import motivated_q
 from upsell.forecasts.months import month_add, month_start
 from upsell.forecasts.services import BaselineRow, forecast_baselines_replace
 from upsell.reporting.snapshots import orders_snapshot

@@ -16,7 +16,7 @@ from upsell.accounts.http import authenticated_user
 from upsell.analytics.btyd.backtest import SHORT_HISTORY
 from upsell.clients.access import get_client_for_user
 from upsell.clients.models import ClientAudit, ClientStatus
-from upsell.clients.selectors import managed_statuses_current
+from upsell.clients.motivation import managed_statuses_current
 from upsell.reporting import selectors
 from upsell.reporting.access import (
     can_change_rules,

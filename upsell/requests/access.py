@@ -13,7 +13,7 @@ from django.http import Http404
 from upsell.accounts.models import Role, User
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client
-from upsell.clients.selectors import motivated_q
+from upsell.clients.motivation import motivated_q
 from upsell.requests.models import OrderRequest
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
-from upsell.clients.selectors import managed_statuses_current
+from upsell.clients.motivation import managed_statuses_current
 from upsell.core.templatetags.formatting import format_money
 from upsell.products.models import Product
 from upsell.requests.models import (

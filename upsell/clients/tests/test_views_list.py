@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from upsell.accounts.models import Role
 from upsell.accounts.tests.factories import UserFactory
+from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 
 HTMX_ROWS = {"HX-Request": "true", "HX-Target": "rows"}
@@ -80,12 +81,20 @@ def test_a_manager_lists_only_its_own_clients(client, manager_anna, portfolio):
     assert "Дельта" not in response.content.decode()
 
 
-def test_an_assistant_lists_only_the_clients_it_serves(client, assistant_vera, portfolio):
+def test_an_assistant_lists_only_the_spontaneous_clients_it_serves(
+    client, assistant_vera, manager_anna, portfolio
+):
+    ClientFactory.create(
+        name='ООО "Разовый"', manager=manager_anna, assistant=assistant_vera,
+        status=ClientStatus.ONE_TIME,
+    )  # fmt: skip
     client.force_login(assistant_vera)
 
     response = client.get("/clients/")
 
-    assert listed(response) == ['ООО "Гамма"']
+    # Гамма names Vera too, but plans a purchase budget: a motivated client is its manager's.
+    assert listed(response) == ['ООО "Разовый"']
+    assert client.get(f"/clients/{portfolio['ООО "Гамма"'].pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("persona", ["head_of_sales", "top_manager"])

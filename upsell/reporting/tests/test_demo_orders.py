@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from upsell.clients.models import Client
-from upsell.clients.selectors import motivated_q
+from upsell.clients.motivation import motivated_q
 from upsell.demo import generate
 from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_path, import_paths

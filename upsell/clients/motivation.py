@@ -1,0 +1,27 @@
+"""Which clients are motivated: the statuses the head of sales marks as managed, and every
+client that plans a purchase budget. The access funnel and the selectors both ask it."""
+
+from django.db.models import Q
+
+from upsell.clients.models import ClientStatus, PortfolioRules
+
+DEFAULT_MANAGED_STATUSES = (
+    ClientStatus.REGULAR,
+    ClientStatus.VIP,
+    ClientStatus.PARTNER,
+    ClientStatus.REANIMATED,
+    ClientStatus.NEW,
+)
+
+
+def managed_statuses_current() -> tuple[str, ...]:
+    """The statuses whose clients are motivated, as the head of sales last set them."""
+    rules = PortfolioRules.objects.order_by("-changed_at", "-id").first()
+    if rules is None:
+        return tuple(DEFAULT_MANAGED_STATUSES)
+    return tuple(rules.managed_statuses)
+
+
+def motivated_q() -> Q:
+    """The condition of a motivated client: a managed status, or a purchase budget planned."""
+    return Q(status__in=managed_statuses_current()) | Q(plans_budget=True)
