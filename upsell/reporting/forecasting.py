@@ -147,6 +147,41 @@ def _month_weights(
     return weights
 
 
+@dataclass(frozen=True, kw_only=True)
+class Seasons:
+    """Each client's months' shares of the horizon, and which seasons made them."""
+
+    weights: FloatArray  # one row per client, one column per month
+    company: bool  # the company's season applies (else the months' length alone)
+    segments: tuple[str, ...]  # the segments with a season of their own
+
+
+def client_seasons(
+    *, orders: pa.Table, as_of: dt.date, months: list[dt.date], clients: np.ndarray
+) -> Seasons:
+    """The months' shares for each client: its segment's season where the segment has one,
+    else the company's, else the months' length alone."""
+    profile = seasonal_profile(orders=orders, as_of=as_of)
+    segments = dict(Client.objects.exclude(segment="").values_list("id", "segment"))
+    by_segment = (
+        segment_profiles(orders=orders, as_of=as_of, segments=segments)
+        if profile is not None
+        else {}
+    )
+    company_weights = _month_weights(as_of=as_of, months=months, profile=profile)
+    segment_weights = {
+        segment: _month_weights(as_of=as_of, months=months, profile=segment_profile)
+        for segment, segment_profile in by_segment.items()
+    }
+    weights = np.array(
+        [
+            segment_weights.get(segments.get(int(client_id), ""), company_weights)
+            for client_id in clients
+        ]
+    ).reshape(len(clients), len(months))
+    return Seasons(weights=weights, company=profile is not None, segments=tuple(by_segment))
+
+
 def _range(amount: float, orders: float) -> tuple[float, float]:
     if orders <= 0 or amount <= 0:
         return 0.0, 0.0
@@ -308,56 +343,21 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto")
     customers = forecast.summary.customer.astype(np.int64)
     keep = np.isin(customers, motivated)
     clients = customers[keep]
+    seasons: Seasons | None = None
     if forecast.model == "last_year":
         # Each month repeats the client's own month a year before: no season to apply.
         month_orders, month_amounts = last_year_months(
             orders=orders, clients=clients, months=months
         )
-        cells = forecast_baselines_replace(
-            rows=baseline_rows(
-                months=months,
-                clients=clients,
-                month_orders=month_orders,
-                month_amounts=month_amounts,
-                budget_room=_budget_room(as_of=as_of),
-            ),
-            months=months,
-            model=forecast.model,
-        )
-        return BaselineRefresh(
-            as_of=as_of,
-            months=months,
-            requested=model,
-            model=forecast.model,
-            fallback_reason=forecast.fallback_reason,
-            clients=int(keep.sum()),
-            cells=cells,
-            seasonal=False,
-            backtest=scores,
-        )
-    profile = seasonal_profile(orders=orders, as_of=as_of)
-    segments = dict(Client.objects.exclude(segment="").values_list("id", "segment"))
-    by_segment = (
-        segment_profiles(orders=orders, as_of=as_of, segments=segments)
-        if profile is not None
-        else {}
-    )
-    company_weights = _month_weights(as_of=as_of, months=months, profile=profile)
-    segment_weights = {
-        segment: _month_weights(as_of=as_of, months=months, profile=segment_profile)
-        for segment, segment_profile in by_segment.items()
-    }
-    weights = np.array(
-        [
-            segment_weights.get(segments.get(int(client_id), ""), company_weights)
-            for client_id in clients
-        ]
-    ).reshape(len(clients), len(months))
+    else:
+        seasons = client_seasons(orders=orders, as_of=as_of, months=months, clients=clients)
+        month_orders = forecast.prediction.expected_transactions[keep][:, None] * seasons.weights
+        month_amounts = forecast.prediction.expected_spend[keep][:, None] * seasons.weights
     rows = baseline_rows(
         months=months,
         clients=clients,
-        month_orders=forecast.prediction.expected_transactions[keep][:, None] * weights,
-        month_amounts=forecast.prediction.expected_spend[keep][:, None] * weights,
+        month_orders=month_orders,
+        month_amounts=month_amounts,
         budget_room=_budget_room(as_of=as_of),
     )
     cells = forecast_baselines_replace(rows=rows, months=months, model=forecast.model)
@@ -369,7 +369,7 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto")
         fallback_reason=forecast.fallback_reason,
         clients=int(keep.sum()),
         cells=cells,
-        seasonal=profile is not None,
-        seasonal_segments=tuple(by_segment),
+        seasonal=seasons is not None and seasons.company,
+        seasonal_segments=() if seasons is None else seasons.segments,
         backtest=scores,
     )
