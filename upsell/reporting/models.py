@@ -38,18 +38,13 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class AuditRun(models.Model):
-    """One recomputation of every client's status, metrics and history as of a date."""
+class Run(models.Model):
+    """A piece of background work as it goes: queued, running, then succeeded or failed, by
+    whom (nobody: a command or the schedule) and when."""
 
-    as_of = models.DateField(_("as of"))
-    engine = models.CharField(
-        _("engine"), max_length=10, choices=AuditEngine.choices, default=AuditEngine.DUCKDB
-    )
     status = models.CharField(
         _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    stage = models.CharField(_("stage"), max_length=100, blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -61,16 +56,30 @@ class AuditRun(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class AuditRun(Run):
+    """One recomputation of every client's status, metrics and history as of a date."""
+
+    as_of = models.DateField(_("as of"))
+    engine = models.CharField(
+        _("engine"), max_length=10, choices=AuditEngine.choices, default=AuditEngine.DUCKDB
+    )
+    stage = models.CharField(_("stage"), max_length=100, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
     clients = models.PositiveIntegerField(_("clients"), default=0)
     history_rows = models.PositiveIntegerField(_("history rows"), default=0)
     # The thresholds the run used, so its results can be explained later.
     thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
+    class Meta(Run.Meta):
         verbose_name = _("audit run")
         verbose_name_plural = _("audit runs")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=RunStatus.values),
@@ -98,7 +107,7 @@ class ForecastModel(models.TextChoices):
     LAST_YEAR = "last_year", _("Last year's same period")
 
 
-class ForecastRun(models.Model):
+class ForecastRun(Run):
     """One refit of the forecast model and refresh of the baselines as of a date, with the
     model it used and why, so the grid's grey figures can always be explained."""
 
@@ -116,31 +125,15 @@ class ForecastRun(models.Model):
     # Each candidate's backtest errors (mean absolute error per client of orders and amount
     # over a year), when the model was chosen by backtest.
     backtest = models.JSONField(_("backtest"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
-    )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     clients = models.PositiveIntegerField(_("clients"), default=0)
     cells = models.PositiveIntegerField(_("cells"), default=0)
     seasonal = models.BooleanField(_("seasonal profile"), default=False)
     # The segments with a season of their own; the other clients follow the company's.
     seasonal_segments = models.JSONField(_("segments with their own season"), default=list)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
+    class Meta(Run.Meta):
         verbose_name = _("forecast run")
         verbose_name_plural = _("forecast runs")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=RunStatus.values),
