@@ -37,7 +37,14 @@ from upsell.forecasts.months import month_add, month_start
 from upsell.forecasts.services import forecast_snapshot_take, lock_day
 from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh
-from upsell.reporting.models import AuditEngine, AuditRules, AuditRun, ForecastRun, RunStatus
+from upsell.reporting.models import (
+    AuditEngine,
+    AuditRules,
+    AuditRun,
+    ForecastRun,
+    Run,
+    RunStatus,
+)
 from upsell.reporting.rules import audit_settings_current, thresholds_changed_from_defaults
 from upsell.reporting.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
 
@@ -95,6 +102,27 @@ def status_override_lift(*, client: Client, lifted_by: User, today: dt.date) -> 
     return lifted
 
 
+def _run_claim(run: Run) -> bool:
+    """Take a queued run for this worker: False when it is running or over already (a task
+    delivered twice, a command run twice)."""
+    runs = type(run)._default_manager.filter(pk=run.pk, status=RunStatus.QUEUED)
+    return bool(runs.update(status=RunStatus.RUNNING, started_at=timezone.now()))
+
+
+def _run_failed(run: Run, error: Exception) -> None:
+    type(run)._default_manager.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(error)
+    )
+
+
+def _run_succeeded[RunT: Run](run: RunT, **results: object) -> RunT:
+    type(run)._default_manager.filter(pk=run.pk).update(
+        status=RunStatus.SUCCEEDED, finished_at=timezone.now(), **results
+    )
+    run.refresh_from_db()
+    return run
+
+
 def audit_run_create(
     *, as_of: dt.date, engine: str, started_by: User | None, enqueue: bool = True
 ) -> AuditRun:
@@ -121,10 +149,7 @@ def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> Audit
 
     Safe to run twice: a run that is no longer queued is left as it is.
     """
-    claimed = AuditRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    if not _run_claim(run):
         run.refresh_from_db()
         return run
     settings = audit_settings_current()
@@ -138,20 +163,9 @@ def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> Audit
             client_statuses_refresh(today=timezone.localdate())
             portfolio_routing_apply()
     except Exception as error:
-        AuditRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(error)
-        )
+        _run_failed(run, error)
         raise
-    AuditRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.SUCCEEDED,
-        stage="",
-        progress=100,
-        finished_at=timezone.now(),
-        clients=stored,
-        history_rows=history_rows,
-    )
-    run.refresh_from_db()
-    return run
+    return _run_succeeded(run, stage="", progress=100, clients=stored, history_rows=history_rows)
 
 
 def _audit_compute(
@@ -252,10 +266,7 @@ def forecast_run_execute(*, run: ForecastRun) -> ForecastRun:
 
     Safe to run twice: a run that is no longer queued is left as it is.
     """
-    claimed = ForecastRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, started_at=timezone.now()
-    )
-    if not claimed:
+    if not _run_claim(run):
         run.refresh_from_db()
         return run
     try:
@@ -263,13 +274,10 @@ def forecast_run_execute(*, run: ForecastRun) -> ForecastRun:
             as_of=run.as_of, model=cast(BaselineModel, run.requested_model)
         )
     except Exception as error:
-        ForecastRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(error)
-        )
+        _run_failed(run, error)
         raise
-    ForecastRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.SUCCEEDED,
-        finished_at=timezone.now(),
+    return _run_succeeded(
+        run,
         model=refresh.model,
         fallback_reason=refresh.fallback_reason[:500],
         backtest={score.model: score.as_dict() for score in refresh.backtest},
@@ -278,8 +286,6 @@ def forecast_run_execute(*, run: ForecastRun) -> ForecastRun:
         seasonal=refresh.seasonal,
         seasonal_segments=list(refresh.seasonal_segments),
     )
-    run.refresh_from_db()
-    return run
 
 
 @dataclass(frozen=True, kw_only=True)
