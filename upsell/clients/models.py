@@ -4,7 +4,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 
-from upsell.core.models import ChangeRecord, money_field
+from upsell.core.models import ChangeRecord, HandOver, money_field
 
 
 class ClientStatus(models.TextChoices):
@@ -97,7 +97,7 @@ class AssignmentRole(models.TextChoices):
     ASSISTANT = "assistant", _("Assistant")
 
 
-class ClientAssignmentChange(models.Model):
+class ClientAssignmentChange(HandOver):
     """Who served a client before and after a change, who changed it and why."""
 
     client = models.ForeignKey(
@@ -107,32 +107,6 @@ class ClientAssignmentChange(models.Model):
         verbose_name=_("client"),
     )
     role = models.CharField(_("role"), max_length=20, choices=AssignmentRole.choices)
-    previous = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("previous"),
-    )
-    new = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("new"),
-    )
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("changed by"),
-    )
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
-    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("assignment change")

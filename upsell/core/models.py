@@ -39,3 +39,29 @@ class ChangeRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["-changed_at", "-id"]
+
+
+class HandOver(ChangeRecord):
+    """A change of who holds something (a client, a request): who before and after, who made
+    the change, when and why."""
+
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous"),
+    )
+    new = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new"),
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta(ChangeRecord.Meta):
+        abstract = True

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from upsell.core.models import ChangeRecord, money_field
+from upsell.core.models import ChangeRecord, HandOver, money_field
 
 
 class RequestSource(models.TextChoices):
@@ -240,30 +240,13 @@ class OrderRequestLine(models.Model):
         return f"{self.request} #{self.line_number}"
 
 
-class OrderRequestChange(ChangeRecord):
+class OrderRequestChange(HandOver):
     """Who held a request before and after a change, who made it and why."""
 
     request = models.ForeignKey(
         OrderRequest, on_delete=models.CASCADE, related_name="changes", verbose_name=_("request")
     )
-    previous = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("previous"),
-    )
-    new = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("new"),
-    )
     rule = models.CharField(_("rule"), max_length=20, choices=RoutingRule.choices)
-    reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("request assignment change")
