@@ -21,7 +21,7 @@ from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role, User
 from upsell.clients.access import can_change_client, get_client_for_user
 from upsell.clients.models import Client
-from upsell.clients.motivation import motivated_q
+from upsell.clients.motivation import client_is_motivated, managed_statuses_current
 from upsell.forecasts import workbook
 from upsell.forecasts.access import (
     can_set_plans,
@@ -272,7 +272,9 @@ def client_forecast(request: HttpRequest, client_id: int) -> HttpResponse:
     context = {
         "client": client,
         "months": months,
-        "motivated": Client.objects.filter(pk=client.pk).filter(motivated_q()).exists(),
+        "motivated": client_is_motivated(
+            client=client, managed_statuses=managed_statuses_current()
+        ),
         "total": sum((month.forecast or 0 for month in months), Decimal(0)),
         "year": today.year,
     }

@@ -5,12 +5,12 @@ rules and through the same selectors and services as the board's page."""
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Router
 
-from upsell.accounts.http import authenticated_user
+from upsell.accounts.http import authenticated_user, users_by_id
 from upsell.accounts.models import User
 from upsell.accounts.schemas import ObjectId, error_responses
 from upsell.clients.access import can_reassign_clients, get_client_for_user
@@ -55,7 +55,7 @@ def reassign_client(request: HttpRequest, client_id: Path[ObjectId], payload: Re
     client = get_client_for_user(user, client_id)
     if not can_reassign_clients(user):
         raise PermissionDenied(_("Only the head of sales reassigns clients."))
-    people = _users_by_id(manager=payload.manager, assistant=payload.assistant)
+    people = users_by_id(manager=payload.manager, assistant=payload.assistant)
     return client_hand_over(
         client=client,
         manager=people["manager"],
@@ -63,20 +63,6 @@ def reassign_client(request: HttpRequest, client_id: Path[ObjectId], payload: Re
         changed_by=user,
         reason=payload.reason,
     ).client
-
-
-def _users_by_id(**user_ids: int | None) -> dict[str, User | None]:
-    found = User.objects.in_bulk([user_id for user_id in user_ids.values() if user_id is not None])
-    missing = {
-        field: _("No user has id %(id)s.") % {"id": user_id}
-        for field, user_id in user_ids.items()
-        if user_id is not None and user_id not in found
-    }
-    if missing:
-        raise ValidationError(missing)
-    return {
-        field: None if user_id is None else found[user_id] for field, user_id in user_ids.items()
-    }
 
 
 def _require_viewer(user: User) -> None:
@@ -112,7 +98,7 @@ def update_workload_settings(request: HttpRequest, payload: WorkloadSettingsIn) 
     routing and rebalancing proposal follow them; clients do not move until then."""
     user = authenticated_user(request)
     _require_manager(user)
-    pool = _users_by_id(pool_assistant=payload.pool_assistant)["pool_assistant"]
+    pool = users_by_id(pool_assistant=payload.pool_assistant)["pool_assistant"]
     return workload_settings_update(
         max_motivated_per_manager=payload.max_motivated_per_manager,
         pool_assistant=pool,

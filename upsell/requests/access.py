@@ -13,7 +13,6 @@ from django.http import Http404
 from upsell.accounts.models import Role, User
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client
-from upsell.clients.motivation import motivated_q
 from upsell.requests.models import OrderRequest
 
 
@@ -26,8 +25,8 @@ def requests_visible_to(user: User) -> QuerySet[OrderRequest]:
     if user.role == Role.MANAGER:
         return requests.filter(client__manager=user)
     if user.role == Role.ASSISTANT:
-        motivated = Client.objects.filter(motivated_q()).values("pk")
-        return requests.filter(assignee=user, client__assistant=user).exclude(client__in=motivated)
+        # Only what it holds, of the clients it may see: its spontaneous ones.
+        return requests.filter(assignee=user, client__in=clients_visible_to(user))
     return requests.none()
 
 

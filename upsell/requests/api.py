@@ -2,13 +2,12 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from upsell.accounts.http import authenticated_user
-from upsell.accounts.models import User
+from upsell.accounts.http import authenticated_user, users_by_id
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
 from upsell.clients.access import get_client_for_user
 from upsell.requests.access import (
@@ -47,10 +46,7 @@ def list_order_requests(
 ) -> dict[str, Any]:
     """The waiting requests the caller may see, oldest first: its queue, or one person's."""
     user = authenticated_user(request)
-    requests = request_queue(user=user)
-    if query.assignee_id is not None:
-        requests = requests.filter(assignee_id=query.assignee_id)
-    return page.page_of(requests)
+    return page.page_of(request_queue(user=user, assignee_id=query.assignee_id))
 
 
 # Before "/{request_id}", which would otherwise take "rules" for an id.
@@ -130,13 +126,7 @@ def reassign_order_request(
     order_request = get_request_for_user(user, request_id)
     if not can_reassign_request(user, order_request):
         raise PermissionDenied(_("Only the head of sales or the client's manager hands it over."))
-    assignee = None
-    if payload.assignee is not None:
-        assignee = User.objects.filter(pk=payload.assignee).first()
-        if assignee is None:
-            raise ValidationError(
-                {"assignee": _("No user has id %(id)s.") % {"id": payload.assignee}}
-            )
+    assignee = users_by_id(assignee=payload.assignee)["assignee"]
     return order_request_reassign(
         request=order_request, assignee=assignee, changed_by=user, reason=payload.reason
     )

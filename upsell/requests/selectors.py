@@ -52,11 +52,16 @@ def client_overdue_debt(*, client: Client) -> Decimal:
     return Decimal(str(value)) if value is not None else Decimal(0)
 
 
-def request_queue(*, user: User, assignee: User | None = None) -> QuerySet[OrderRequest]:
-    """The waiting requests ``user`` may see, oldest first (``assignee``'s alone if given)."""
+def request_queue(
+    *, user: User, assignee_id: int | None = None, client: Client | None = None
+) -> QuerySet[OrderRequest]:
+    """The waiting requests ``user`` may see, oldest first (``assignee_id``'s alone, or
+    ``client``'s alone, if given)."""
     requests = requests_visible_to(user).filter(status__in=WAITING_STATUSES)
-    if assignee is not None:
-        requests = requests.filter(assignee=assignee)
+    if assignee_id is not None:
+        requests = requests.filter(assignee_id=assignee_id)
+    if client is not None:
+        requests = requests.filter(client=client)
     return requests.select_related("client", "assignee").order_by("created_at", "id")
 
 

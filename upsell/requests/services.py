@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
-from upsell.clients.motivation import managed_statuses_current
+from upsell.clients.motivation import client_is_motivated, managed_statuses_current
 from upsell.core.templatetags.formatting import format_money
 from upsell.products.models import Product
 from upsell.requests.models import (
@@ -51,10 +51,6 @@ def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-
-
-def client_is_motivated(*, client: Client, managed_statuses: Iterable[str]) -> bool:
-    return client.plans_budget or client.status in managed_statuses
 
 
 # The widest numbers the columns hold: money 14 digits before the point, a quantity 12.

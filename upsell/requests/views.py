@@ -21,7 +21,6 @@ from upsell.requests.access import (
     can_work_on_request,
     clients_for_requests,
     get_request_for_user,
-    requests_visible_to,
     require,
 )
 from upsell.requests.forms import (
@@ -33,7 +32,7 @@ from upsell.requests.forms import (
     line_formset,
     line_formset_grown,
 )
-from upsell.requests.models import WAITING_STATUSES, OrderRequest, RequestSource
+from upsell.requests.models import OrderRequest, RequestSource
 from upsell.requests.selectors import (
     complex_rules_current,
     notifications_of,
@@ -227,12 +226,7 @@ def client_requests(request: HttpRequest, client_id: int) -> HttpResponse:
     client = get_client_for_user(user, client_id)
     if not can_use_requests(user):
         return HttpResponse("")
-    waiting = (
-        requests_visible_to(user)
-        .filter(client=client, status__in=WAITING_STATUSES)
-        .select_related("assignee")
-        .order_by("created_at", "id")
-    )
+    waiting = request_queue(user=user, client=client)
     context = {
         "client": client,
         "waiting": waiting[:CLIENT_REQUESTS_SHOWN],
