@@ -32,8 +32,8 @@ import pyarrow.compute as pc
 from django.db.models import Sum
 from django.db.models.functions import ExtractYear
 
-from upsell.analytics.btyd.backtest import BacktestScore, model_choose, models_backtest
-from upsell.analytics.btyd.forecast import MODEL_NAMES, ModelName, forecast_make
+from upsell.analytics.btyd.backtest import BacktestScore, forecast_chosen
+from upsell.analytics.btyd.forecast import MODEL_NAMES, ModelName
 from upsell.analytics.btyd.summary import transactions_from_table
 from upsell.analytics.btyd.types import FloatArray
 from upsell.clients.models import Client
@@ -321,20 +321,8 @@ def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto")
         table=history, customer_column="client_id", date_column="date", amount_column="amount"
     )
     horizon_end = _month_end(months[-1])
-    scores: tuple[BacktestScore, ...] = ()
-    chosen: ModelName
-    if model == "auto":
-        scores = models_backtest(
-            transactions=transactions,
-            calibration_end=as_of,
-            horizon=horizon_end - as_of,
-            freq="W",
-        )
-        chosen = model_choose(scores=scores)
-    else:
-        chosen = model
-    forecast = forecast_make(
-        model=chosen,
+    forecast, scores = forecast_chosen(
+        model=model,
         transactions=transactions,
         calibration_end=as_of,
         horizon_end=horizon_end,

@@ -8,13 +8,16 @@ identifiable in every fold; the eligible model with the lowest spend error wins.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from upsell.analytics.btyd.forecast import (
     MODEL_NAMES,
+    Forecast,
     ModelName,
     NotIdentifiableError,
+    forecast_make,
     model_predict,
 )
 from upsell.analytics.btyd.summary import (
@@ -139,3 +142,36 @@ def model_choose(*, scores: tuple[BacktestScore, ...]) -> ModelName:
         return "bgnbd"
     best = min(eligible, key=lambda score: (score.mae_spend, score.mae_transactions))
     return best.model
+
+
+def forecast_chosen(
+    *,
+    model: ModelName | Literal["auto"],
+    transactions: Transactions,
+    calibration_end: dt.date,
+    horizon_end: dt.date,
+    freq: Freq,
+) -> tuple[Forecast, tuple[BacktestScore, ...]]:
+    """The forecast of ``model``, or with ``model="auto"`` of the one the backtest chooses
+    over horizons as long as this one; the candidates' scores come along (none when a model
+    was named)."""
+    scores: tuple[BacktestScore, ...] = ()
+    chosen: ModelName
+    if model == "auto":
+        scores = models_backtest(
+            transactions=transactions,
+            calibration_end=calibration_end,
+            horizon=horizon_end - calibration_end,
+            freq=freq,
+        )
+        chosen = model_choose(scores=scores)
+    else:
+        chosen = model
+    forecast = forecast_make(
+        model=chosen,
+        transactions=transactions,
+        calibration_end=calibration_end,
+        horizon_end=horizon_end,
+        freq=freq,
+    )
+    return forecast, scores

@@ -13,9 +13,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from upsell.analytics.btyd.backtest import BacktestScore, model_choose, models_backtest
+from upsell.analytics.btyd.backtest import forecast_chosen
 from upsell.analytics.btyd.fallbacks import years_shift
-from upsell.analytics.btyd.forecast import Forecast, ModelName, forecast_make
+from upsell.analytics.btyd.forecast import Forecast
 from upsell.analytics.btyd.summary import (
     Freq,
     date_to_day,
@@ -110,18 +110,8 @@ def btyd_command_run(
     if horizon_end <= calibration_end:
         raise ValueError("the holdout end must come after the calibration end")
 
-    scores: tuple[BacktestScore, ...] = ()
-    chosen: ModelName = "bgnbd" if model == "auto" else model
-    if model == "auto":
-        scores = models_backtest(
-            transactions=transactions,
-            calibration_end=calibration_end,
-            horizon=horizon_end - calibration_end,
-            freq=freq,
-        )
-        chosen = model_choose(scores=scores)
-    forecast = forecast_make(
-        model=chosen,
+    forecast, scores = forecast_chosen(
+        model=model,
         transactions=transactions,
         calibration_end=calibration_end,
         horizon_end=horizon_end,
