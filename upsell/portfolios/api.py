@@ -32,6 +32,7 @@ from upsell.portfolios.selectors import (
     rebalance_propose,
     spontaneous_left_with_managers,
     workload_board,
+    workload_current,
     workload_settings_current,
 )
 from upsell.portfolios.services import (
@@ -111,10 +112,13 @@ def get_rebalance_proposal(request: HttpRequest) -> dict[str, Any]:
     """The moves the rebalancing proposes (the head of sales only): spontaneous clients to
     assistants, the excess of overloaded managers to managers with room."""
     _require_manager(authenticated_user(request))
-    moves = rebalance_propose()
+    workload = workload_current()
+    moves = rebalance_propose(workload=workload)
     return {
         "moves": moves,
-        "spontaneous_left_with_managers": spontaneous_left_with_managers(proposal=moves),
+        "spontaneous_left_with_managers": spontaneous_left_with_managers(
+            proposal=moves, workload=workload
+        ),
     }
 
 

@@ -102,16 +102,39 @@ def _revenue_by_client(*, since: dt.date) -> dict[int, Decimal]:
     return dict(rows)
 
 
-def workload_board(*, today: dt.date | None = None) -> list[PersonLoad]:
+@dataclass(frozen=True, kw_only=True)
+class Workload:
+    """What the board, the proposal and its leftovers read, read once for all three."""
+
+    today: dt.date
+    config: WorkloadConfig
+    portfolios: Portfolios
+    revenue_12m: dict[int, Decimal]  # shipped per client over the last 365 days
+
+
+def workload_current(*, today: dt.date | None = None) -> Workload:
+    today = today or timezone.localdate()
+    return Workload(
+        today=today,
+        config=workload_settings_current(),
+        portfolios=portfolios_current(),
+        revenue_12m=_revenue_by_client(since=today - dt.timedelta(days=365)),
+    )
+
+
+def workload_board(
+    *, today: dt.date | None = None, workload: Workload | None = None
+) -> list[PersonLoad]:
     """Per active manager and assistant: motivated and spontaneous clients it serves, their
     shipments over the last 12 months, a manager's forecast for the next 12 months, its
     waiting requests and the oldest one's time."""
-    today = today or timezone.localdate()
-    capacity = workload_settings_current().max_motivated_per_manager
-    revenue = _revenue_by_client(since=today - dt.timedelta(days=365))
+    workload = workload or workload_current(today=today)
+    today = workload.today
+    capacity = workload.config.max_motivated_per_manager
+    revenue = workload.revenue_12m
     served: dict[int, Counter[str]] = defaultdict(Counter)
     served_revenue: dict[int, Decimal] = defaultdict(Decimal)
-    portfolios = portfolios_current()
+    portfolios = workload.portfolios
     for client in portfolios.clients:
         motivated = portfolios.is_motivated(client)
         kind = "motivated" if motivated else "spontaneous"
@@ -173,14 +196,16 @@ class ProposedMove:
         return f"{self.client.pk}:{self.role}:{self.new.pk}"
 
 
-def rebalance_propose(*, today: dt.date | None = None) -> list[ProposedMove]:
+def rebalance_propose(
+    *, today: dt.date | None = None, workload: Workload | None = None
+) -> list[ProposedMove]:
     """Spontaneous clients still with their managers go to the least loaded assistant of the
     manager's team (or the pool); motivated clients beyond an overloaded manager's capacity,
     the smallest first, go to managers with room, of the same region and segment if possible."""
-    today = today or timezone.localdate()
-    config = workload_settings_current()
+    workload = workload or workload_current(today=today)
+    config = workload.config
     teams = team_assistants()
-    portfolios = portfolios_current()
+    portfolios = workload.portfolios
     clients = portfolios.clients
     users = User.objects.in_bulk(
         {user_id for ids in teams.values() for user_id in ids}
@@ -229,7 +254,7 @@ def rebalance_propose(*, today: dt.date | None = None) -> list[ProposedMove]:
         manager_id: Counter((c.region, c.segment) for c in motivated_by_manager[manager_id])
         for manager_id in managers
     }
-    revenue = _revenue_by_client(since=today - dt.timedelta(days=365))
+    revenue = workload.revenue_12m
     for manager_id in sorted(managers, key=lambda m: (-count[m], m)):
         excess = count[manager_id] - capacity
         if excess <= 0:
@@ -266,10 +291,12 @@ def rebalance_propose(*, today: dt.date | None = None) -> list[ProposedMove]:
     return moves
 
 
-def spontaneous_left_with_managers(*, proposal: list[ProposedMove]) -> int:
+def spontaneous_left_with_managers(
+    *, proposal: list[ProposedMove], workload: Workload | None = None
+) -> int:
     """Spontaneous clients that stay with their managers even after ``proposal``: their
     managers have no assistant and no pool assistant is chosen."""
-    portfolios = portfolios_current()
+    portfolios = (workload or workload_current()).portfolios
     moving = {move.client.pk for move in proposal if move.role == "assistant"}
     return sum(
         1

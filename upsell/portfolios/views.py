@@ -23,7 +23,7 @@ from upsell.portfolios.selectors import (
     rebalance_propose,
     spontaneous_left_with_managers,
     workload_board,
-    workload_settings_current,
+    workload_current,
 )
 from upsell.portfolios.services import (
     client_hand_over,
@@ -36,7 +36,8 @@ def _render_board(
     request: HttpRequest, *, settings_form: WorkloadSettingsForm | None = None
 ) -> HttpResponse:
     user = authenticated_user(request)
-    config = workload_settings_current()
+    workload = workload_current()
+    config = workload.config
     can_manage = can_manage_workload(user)
     if settings_form is None:
         settings_form = WorkloadSettingsForm(
@@ -45,12 +46,12 @@ def _render_board(
                 "pool_assistant": config.pool_assistant,
             }
         )
-    proposal = rebalance_propose() if can_manage else []
+    proposal = rebalance_propose(workload=workload) if can_manage else []
     context = {
-        "board": workload_board(),
+        "board": workload_board(workload=workload),
         "config": config,
         "proposal": proposal,
-        "left_with_managers": spontaneous_left_with_managers(proposal=proposal)
+        "left_with_managers": spontaneous_left_with_managers(proposal=proposal, workload=workload)
         if can_manage
         else 0,
         "settings_form": settings_form if can_manage else None,
