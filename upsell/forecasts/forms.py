@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import Role, User
+from upsell.core.months import month_parse
 from upsell.forecasts.models import Confidence
-from upsell.forecasts.months import month_parse
 
 
 def _amount_field(label: Any) -> forms.DecimalField:

@@ -17,9 +17,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
+from upsell.core.months import month_add, month_start, year_months
 from upsell.forecasts.access import forecast_clients_visible_to
 from upsell.forecasts.models import ForecastCell, ForecastLock, ForecastSnapshot, SalesPlan
-from upsell.forecasts.months import month_add, month_start, year_months
 from upsell.shipments.models import Shipment
 
 ZERO = Decimal("0.00")

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
+from upsell.core.money import KOPECK, MONEY_MAX
+from upsell.core.months import month_add, month_start
 from upsell.forecasts.models import (
     Confidence,
     ForecastCell,
@@ -28,10 +30,7 @@ from upsell.forecasts.models import (
     ForecastSnapshot,
     SalesPlan,
 )
-from upsell.forecasts.months import month_add, month_start
 
-KOPECK = Decimal("0.01")
-MAX_AMOUNT = Decimal("99999999999999.99")
 BULK_BATCH = 2000
 
 
@@ -50,7 +49,7 @@ def _money(value: Decimal, field: str) -> Decimal:
         raise ValidationError({field: _("Enter an amount.")}) from None
     if amount < 0:
         raise ValidationError({field: _("An amount cannot be negative.")})
-    if amount > MAX_AMOUNT:
+    if amount > MONEY_MAX:
         raise ValidationError({field: _("The amount is too large.")})
     return amount
 

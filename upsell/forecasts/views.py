@@ -22,6 +22,7 @@ from upsell.accounts.models import Role, User
 from upsell.clients.access import can_change_client, get_client_for_user
 from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
+from upsell.core.months import month_parse
 from upsell.forecasts import workbook
 from upsell.forecasts.access import (
     can_set_plans,
@@ -35,7 +36,6 @@ from upsell.forecasts.forms import (
     GridFilterForm,
     SalesPlanForm,
 )
-from upsell.forecasts.months import month_parse
 from upsell.forecasts.presenters import GridPresenter, cells_url
 from upsell.forecasts.selectors import (
     CellFigures,

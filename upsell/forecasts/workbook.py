@@ -26,9 +26,9 @@ from openpyxl.utils import get_column_letter
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
+from upsell.core.months import month_start
 from upsell.forecasts.access import get_forecast_client_for_user
 from upsell.forecasts.models import Confidence, ForecastCell, ForecastLock
-from upsell.forecasts.months import month_start
 from upsell.forecasts.selectors import Grid
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import Role, Team, User
 from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
+from upsell.core.months import month_add, month_start
 from upsell.forecasts.models import ForecastCell
-from upsell.forecasts.months import month_add, month_start
 from upsell.portfolios.models import WorkloadSettings
 from upsell.requests.models import WAITING_STATUSES, OrderRequest
 from upsell.shipments.models import Shipment

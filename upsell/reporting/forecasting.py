@@ -38,7 +38,8 @@ from upsell.analytics.btyd.summary import transactions_from_table
 from upsell.analytics.btyd.types import FloatArray
 from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
-from upsell.forecasts.months import month_add, month_start
+from upsell.core.money import KOPECK
+from upsell.core.months import month_add, month_start
 from upsell.forecasts.services import BaselineRow, forecast_baselines_replace
 from upsell.reporting.snapshots import orders_snapshot
 from upsell.shipments.models import Shipment
@@ -51,7 +52,6 @@ SEASON_MIN_YEARS = 2
 SEGMENT_SEASON_MIN_CLIENTS = 20
 # The two-sided 80 % band of a normal approximation to the Poisson count of orders.
 Z_80 = 1.2816
-KOPECK = Decimal("0.01")
 ORDERS = Decimal("0.001")
 
 BaselineModel = ModelName | Literal["auto"]

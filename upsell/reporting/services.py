@@ -32,8 +32,8 @@ from upsell.clients.services import (
     client_statuses_refresh,
     portfolio_rules_update,
 )
+from upsell.core.months import month_add, month_start
 from upsell.forecasts.models import ForecastLock
-from upsell.forecasts.months import month_add, month_start
 from upsell.forecasts.services import forecast_snapshot_take, lock_day
 from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh

@@ -4,7 +4,7 @@ these; a request is routed the moment it is created."""
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
+from upsell.core.money import KOPECK, MONEY_LIMIT, QUANTITY_LIMIT, QUANTITY_QUANTUM, money_round
 from upsell.core.templatetags.formatting import format_money
 from upsell.products.models import Product
 from upsell.requests.models import (
@@ -53,12 +54,6 @@ def notifications_mark_read(*, user: User) -> int:
     )
 
 
-# The widest numbers the columns hold: money 14 digits before the point, a quantity 12.
-MONEY_LIMIT = Decimal(10) ** 14
-QUANTITY_LIMIT = Decimal(10) ** 12
-KOPECK = Decimal("0.01")
-
-
 @dataclass(frozen=True, kw_only=True)
 class RequestLineDetails:
     """One line as the client wrote it: a product code of the catalogue, or a product it
@@ -73,9 +68,7 @@ class RequestLineDetails:
     @property
     def amount(self) -> Decimal:
         """Quantity × price less the discount, rounded half up to the kopeck."""
-        return (self.quantity * self.price * (100 - self.discount_percent) / 100).quantize(
-            KOPECK, rounding=ROUND_HALF_UP
-        )
+        return money_round(self.quantity * self.price * (100 - self.discount_percent) / 100)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -237,7 +230,7 @@ def _line_problems(line: RequestLineDetails) -> list[str]:
     if line.quantity <= 0:
         problems.append(_("the quantity must be more than zero."))
     elif line.quantity >= QUANTITY_LIMIT or line.quantity != line.quantity.quantize(
-        Decimal("0.001")
+        QUANTITY_QUANTUM
     ):
         problems.append(_("a quantity has at most 12 digits and 3 decimals."))
     if line.price < 0:

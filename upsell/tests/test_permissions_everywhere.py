@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from upsell.accounts.tokens import api_token_create
 from upsell.config.api import api
-from upsell.forecasts.months import month_add, month_start
+from upsell.core.months import month_add, month_start
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory

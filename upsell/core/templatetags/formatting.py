@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 
+from upsell.core.money import KOPECK
+
 register = template.Library()
 
 EMPTY = "—"
@@ -41,7 +43,6 @@ def format_amount(value: Number) -> str:
     return formats.number_format(value, decimal_pos=2, force_grouping=True)
 
 
-CENT = Decimal("0.01")
 # Past this many digits before the point, Decimal's default context could not hold the amount
 # with its cents; such values go through Django's own formatting.
 FAST_AMOUNT_DIGITS = 20
@@ -85,7 +86,7 @@ class AmountFormatter:
         if exact.adjusted() >= FAST_AMOUNT_DIGITS:
             return format_amount(exact)
         # number_format writes an amount under a cent as zero, without its sign.
-        cents = Decimal(0) if abs(exact) < CENT else exact.quantize(CENT, rounding=ROUND_DOWN)
+        cents = Decimal(0) if abs(exact) < KOPECK else exact.quantize(KOPECK, rounding=ROUND_DOWN)
         written = f"{cents:,.2f}"  # "-1,234.50": the last three characters are the point and cents
         return (
             written[:-3].replace(",", self._thousand_separator)

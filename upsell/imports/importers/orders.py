@@ -20,6 +20,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from upsell.clients.models import Client
+from upsell.core.money import MONEY_LIMIT
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import (
     date_parse,
@@ -34,7 +35,6 @@ from upsell.imports.models import ImportKind
 from upsell.requests.access import can_create_requests, clients_for_requests
 from upsell.requests.models import OrderRequest, OrderRequestLine, RequestSource
 from upsell.requests.services import (
-    MONEY_LIMIT,
     RequestDetails,
     RequestLineDetails,
     order_request_create,

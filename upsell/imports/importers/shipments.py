@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from upsell.core.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
+from upsell.core.money import MONEY_LIMIT
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import (
     PROBLEM,
@@ -105,7 +106,7 @@ class ShipmentsImporter(Importer):
         )
         self.problems.add(
             rows,
-            where=pl.col("price") >= 10**14,
+            where=pl.col("price") >= float(MONEY_LIMIT),
             field="amount",
             message=_("the price this amount and quantity make is too large"),
         )

@@ -9,8 +9,8 @@ from django.utils import timezone
 from upsell.accounts.models import Role, Team, User
 from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
+from upsell.core.months import month_add
 from upsell.forecasts.models import ForecastCell, ForecastLock
-from upsell.forecasts.months import month_add
 from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, table_counts, xlsx_write

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from upsell.clients.models import ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
+from upsell.core.months import month_add
 from upsell.forecasts.models import Confidence, ForecastCell
-from upsell.forecasts.months import month_add
 from upsell.portfolios.models import WorkloadSettings
 from upsell.portfolios.selectors import rebalance_propose, workload_board
 from upsell.portfolios.services import portfolio_rebalance_apply, workload_settings_update

@@ -17,9 +17,9 @@ from playwright.sync_api import Page, expect
 from upsell.accounts.demo import DEMO_PASSWORD, demo_logins_prepare
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client, ClientStatus
+from upsell.core.months import month_add, month_start
 from upsell.demo import generate
 from upsell.forecasts.models import ForecastCell, ForecastLock
-from upsell.forecasts.months import month_add, month_start
 from upsell.forecasts.services import sales_plan_set
 from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_path, import_paths

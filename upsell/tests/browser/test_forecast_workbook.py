@@ -27,8 +27,8 @@ from playwright.sync_api import Page, expect
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
+from upsell.core.months import year_months
 from upsell.forecasts.models import Confidence, ForecastCell
-from upsell.forecasts.months import year_months
 from upsell.forecasts.services import (
     BaselineRow,
     forecast_baselines_replace,

@@ -7,8 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from upsell.clients.models import ClientAssignmentChange
+from upsell.core.months import month_add, month_start
 from upsell.forecasts.models import ForecastCell
-from upsell.forecasts.months import month_add, month_start
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.tests.browser.conftest import log_in
 
