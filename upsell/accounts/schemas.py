@@ -12,6 +12,7 @@ from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
 from upsell.accounts.models import Role, User
+from upsell.core.money import MONEY_DIGITS, MONEY_PLACES, QUANTITY_PLACES
 
 # The largest 64-bit primary key: no row has a larger id, and databases reject larger numbers
 # outright instead of finding nothing.
@@ -45,11 +46,11 @@ def _decimal_schema(places: int) -> WithJsonSchema:
 
 
 # Amounts travel as decimal strings ("1234.50"): a JSON number would pass through floats.
-Money = Annotated[Decimal, _decimal_text(2), _decimal_schema(2)]
-Quantity = Annotated[Decimal, _decimal_text(3), _decimal_schema(3)]
+Money = Annotated[Decimal, _decimal_text(MONEY_PLACES), _decimal_schema(MONEY_PLACES)]
+Quantity = Annotated[Decimal, _decimal_text(QUANTITY_PLACES), _decimal_schema(QUANTITY_PLACES)]
 MoneyIn = Annotated[
     Decimal,
-    Field(ge=0, max_digits=16, decimal_places=2),
+    Field(ge=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES),
     WithJsonSchema(
         {"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,14}(\.[0-9]{1,2})?$"}
     ),

@@ -12,6 +12,7 @@ from upsell.accounts.models import Role, User
 from upsell.clients.models import Client, ClientStatus
 from upsell.clients.selectors import CLIENT_SORTS, ClientFilters
 from upsell.clients.services import ClientDetails
+from upsell.core.money import MONEY_DIGITS, MONEY_PLACES
 
 SORT_CHOICES = [(key, key) for name in CLIENT_SORTS for key in (name, f"-{name}")]
 
@@ -110,8 +111,8 @@ class ClientForm(forms.Form):
         label=_("Annual budget"),
         required=False,
         min_value=Decimal(0),
-        max_digits=16,
-        decimal_places=2,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from upsell.core.templatetags.formatting import currency_symbol
+from upsell.core.money import currency_symbol
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from upsell.core.money import MONEY_DIGITS, MONEY_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES
+
 
 @overload
 def money_field(
@@ -19,7 +21,16 @@ def money_field(
 ) -> "models.DecimalField[Decimal, Decimal]": ...
 def money_field(verbose_name: StrOrPromise, *, null: bool = False, **options: Any) -> Any:
     """An amount in the system currency: fourteen digits before the point, kopecks after it."""
-    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, null=null, **options)
+    return models.DecimalField(
+        verbose_name, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, null=null, **options
+    )
+
+
+def quantity_field(verbose_name: StrOrPromise) -> "models.DecimalField[Decimal, Decimal]":
+    """A quantity of goods: twelve digits before the point, thousandths after it."""
+    return models.DecimalField(
+        verbose_name, max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES
+    )
 
 
 class ChangeRecord(models.Model):

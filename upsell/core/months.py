@@ -1,10 +1,15 @@
-"""Forecast months: a month is the date of its first day."""
+"""Month arithmetic, for every app: a month is the date of its first day."""
 
 import datetime as dt
 
 
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month."""
+    return month_add(month_start(day), 1) - dt.timedelta(days=1)
 
 
 def month_add(month: dt.date, months: int) -> dt.date:

@@ -6,13 +6,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import Role, User
+from upsell.core.money import MONEY_DIGITS, MONEY_PLACES
 from upsell.core.months import month_parse
 from upsell.forecasts.models import Confidence
 
 
 def _amount_field(label: Any) -> forms.DecimalField:
     return forms.DecimalField(
-        label=label, required=False, min_value=0, max_digits=16, decimal_places=2, localize=True
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=MONEY_DIGITS,
+        decimal_places=MONEY_PLACES,
+        localize=True,
     )
 
 

@@ -18,7 +18,8 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from upsell.clients.models import Client
-from upsell.core.templatetags.formatting import AmountFormatter, percent
+from upsell.core.money import AmountFormatter
+from upsell.core.templatetags.formatting import percent
 from upsell.forecasts.models import Confidence
 from upsell.forecasts.selectors import GridCell, GridRow, RowTotal
 

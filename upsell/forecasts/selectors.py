@@ -12,15 +12,16 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
 from upsell.core.months import month_add, month_start, year_months
 from upsell.forecasts.access import forecast_clients_visible_to
-from upsell.forecasts.models import ForecastCell, ForecastLock, ForecastSnapshot, SalesPlan
-from upsell.shipments.models import Shipment
+from upsell.forecasts.locks import cell_editable, months_locked
+from upsell.forecasts.models import ForecastCell, ForecastSnapshot, SalesPlan
+from upsell.shipments.selectors import shipped_per_month
 
 ZERO = Decimal("0.00")
 
@@ -216,22 +217,6 @@ def _shipped_until(*, year: int, current: dt.date) -> dt.date:
     return month_add(min(current, dt.date(year, 12, 1)), 1)
 
 
-def monthly_actuals(
-    *, client_ids: list[int], first: dt.date, end: dt.date
-) -> dict[tuple[int, dt.date], Decimal]:
-    """Net shipped amount per (client, month) in [first, end)."""
-    return {
-        (client_id, month): total
-        for client_id, month, total in Shipment.objects.filter(
-            client_id__in=client_ids, date__gte=first, date__lt=end
-        )
-        .annotate(month=TruncMonth("date"))
-        .values_list("client_id", "month")
-        .annotate(total=Sum("total"))
-        .values_list("client_id", "month", "total")
-    }
-
-
 def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_edit: bool) -> Grid:
     """``manager``'s grid for ``year`` as ``user`` sees it."""
     months = year_months(year)
@@ -254,13 +239,13 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
             .values_list("client_id", "month", *CELL_FIGURES)
         )
     }
-    actuals = monthly_actuals(
-        client_ids=client_ids, first=months[0], end=_shipped_until(year=year, current=current)
+    actuals = shipped_per_month(
+        clients=client_ids, first=months[0], end=_shipped_until(year=year, current=current)
     )
     plans = dict(
         SalesPlan.objects.filter(manager=manager, month__year=year).values_list("month", "amount")
     )
-    locked = set(ForecastLock.objects.filter(month__year=year).values_list("month", flat=True))
+    locked = months_locked(months)
     rows = [
         GridRow(
             client=client,
@@ -272,7 +257,8 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
                     actual=actuals.get((client.pk, month), ZERO) if month <= current else None,
                     is_past=month < current,
                     locked=month in locked,
-                    editable=can_edit and month not in locked and month >= current,
+                    editable=can_edit
+                    and cell_editable(month=month, today=today, locked=month in locked),
                 )
                 for month in months
             ],
@@ -352,19 +338,15 @@ def forecast_grid_totals(
         )
         .values_list("month", "baseline_total", "forecast_total", "row_forecast")
     }
-    shipped = {
-        month: (shipped_total, row_total or ZERO)
-        for month, shipped_total, row_total in Shipment.objects.filter(
-            client__in=clients.values("pk"),
-            date__gte=months[0],
-            date__lt=_shipped_until(year=year, current=current),
-        )
-        .annotate(month=TruncMonth("date"))
-        .order_by()
-        .values_list("month")
-        .annotate(shipped_total=Sum("total"), row_total=Sum("total", filter=in_row))
-        .values_list("month", "shipped_total", "row_total")
-    }
+    shipped: dict[dt.date, tuple[Decimal, Decimal]] = {}
+    for (client_id, month), total in shipped_per_month(
+        clients=clients,
+        first=months[0],
+        end=_shipped_until(year=year, current=current),
+    ).items():
+        month_total, row_total = shipped.get(month, (ZERO, ZERO))
+        in_this_row = client is not None and client_id == client.pk
+        shipped[month] = (month_total + total, row_total + (total if in_this_row else ZERO))
     plans = dict(
         SalesPlan.objects.filter(manager=manager, month__year=year).values_list("month", "amount")
     )
@@ -430,20 +412,13 @@ def team_rollup(*, year: int, today: dt.date) -> list[TeamRow]:
             "manager_id", "month", "amount"
         )
     }
-    shipped = {
-        (manager_id, month): total
-        for manager_id, month, total in Shipment.objects.filter(
-            Q(client__in=Client.objects.filter(motivated_q())),
-            client__manager__isnull=False,
-            date__gte=months[0],
-            date__lt=month_add(min(current, months[-1]), 1),
-        )
-        .annotate(month=TruncMonth("date"))
-        .values_list("client__manager", "month")
-        .annotate(total=Sum("total"))
-        .values_list("client__manager", "month", "total")
-    }
-    locked = set(ForecastLock.objects.filter(month__year=year).values_list("month", flat=True))
+    shipped = shipped_per_month(
+        clients=Client.objects.filter(motivated_q()),
+        first=months[0],
+        end=_shipped_until(year=year, current=current),
+        per="manager",
+    )
+    locked = months_locked(months)
     return [
         TeamRow(
             manager=manager,
@@ -470,10 +445,10 @@ def forecast_grid_cell(
     cell = ForecastCell.objects.filter(client=client, month=month).first()
     actual = None
     if month <= current:
-        actual = monthly_actuals(client_ids=[client.pk], first=month, end=month_add(month, 1)).get(
+        actual = shipped_per_month(clients=[client.pk], first=month, end=month_add(month, 1)).get(
             (client.pk, month), ZERO
         )
-    locked = ForecastLock.objects.filter(month=month).exists()
+    locked = bool(months_locked([month]))
     return GridCell(
         client=client,
         month=month,
@@ -481,7 +456,7 @@ def forecast_grid_cell(
         actual=actual,
         is_past=month < current,
         locked=locked,
-        editable=can_edit and not locked and month >= current,
+        editable=can_edit and cell_editable(month=month, today=today, locked=locked),
     )
 
 
@@ -534,7 +509,7 @@ def forecast_accuracy(*, manager: User, year: int, today: dt.date) -> Accuracy:
         .order_by("month", "client__name", "client_id")
     )
     client_ids = sorted({snapshot.client_id for snapshot in snapshots})
-    actuals = monthly_actuals(client_ids=client_ids, first=dt.date(year, 1, 1), end=current)
+    actuals = shipped_per_month(clients=client_ids, first=dt.date(year, 1, 1), end=current)
     by_month: dict[dt.date, list[tuple[Decimal, Decimal]]] = defaultdict(list)
     by_client: dict[Client, list[tuple[Decimal, Decimal]]] = defaultdict(list)
     for snapshot in snapshots:
@@ -573,7 +548,7 @@ def client_forecast_months(*, client: Client, today: dt.date, count: int) -> lis
             "manager"
         )
     }
-    locked = set(ForecastLock.objects.filter(month__in=months).values_list("month", flat=True))
+    locked = months_locked(months)
     return [
         ClientMonth(month=month, cell=cells.get(month), locked=month in locked) for month in months
     ]

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
@@ -21,8 +20,14 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
-from upsell.core.money import KOPECK, MONEY_MAX
+from upsell.core.money import money_problem, money_round
 from upsell.core.months import month_add, month_start
+from upsell.forecasts.locks import (
+    locked_months_query,
+    month_closed_problem,
+    month_lock_due,
+    months_locked,
+)
 from upsell.forecasts.models import (
     Confidence,
     ForecastCell,
@@ -43,19 +48,15 @@ class ForecastConflictError(Exception):
 
 
 def _money(value: Decimal, field: str) -> Decimal:
+    """``value`` to the kopeck, refused (by ``field``) where money cannot be it."""
     try:
-        amount = value.quantize(KOPECK)
+        amount = money_round(value)
     except InvalidOperation:
         raise ValidationError({field: _("Enter an amount.")}) from None
-    if amount < 0:
-        raise ValidationError({field: _("An amount cannot be negative.")})
-    if amount > MONEY_MAX:
-        raise ValidationError({field: _("The amount is too large.")})
+    problem = money_problem(amount)
+    if problem is not None:
+        raise ValidationError({field: problem})
     return amount
-
-
-def month_locked(month: dt.date) -> bool:
-    return ForecastLock.objects.filter(month=month).exists()
 
 
 def _month_check(month: dt.date) -> None:
@@ -94,10 +95,11 @@ def forecast_cell_save(
         # Holding the row while the lock is checked: a snapshot taken at the same moment
         # either copies this save or makes it fail, never copies the value before it.
         ForecastCell.objects.select_for_update().filter(pk=cell.pk).exists()
-        if month_locked(month):
-            raise ValidationError({"month": _("This month is locked; its forecast is final.")})
-        if month < month_start(timezone.localdate()):
-            raise ValidationError({"month": _("This month is over; its forecast is final.")})
+        closed = month_closed_problem(
+            month=month, today=timezone.localdate(), locked=bool(months_locked([month]))
+        )
+        if closed is not None:
+            raise ValidationError({"month": closed})
         updated = ForecastCell.objects.filter(pk=cell.pk, version=expected_version).update(
             amount=amount,
             confidence=confidence,
@@ -134,7 +136,7 @@ def forecast_baselines_replace(
 
     Safe to run twice: the same rows give the same cells.
     """
-    open_months = sorted(set(months) - set(_locked_months(months)))
+    open_months = sorted(set(months) - months_locked(months))
     computed_at = timezone.now()
     managers = dict(Client.objects.filter(manager__isnull=False).values_list("id", "manager_id"))
     # One transaction: pages never see half a run, and SQLite writes it in one go.
@@ -187,10 +189,6 @@ def _baselines_write(
             written += _baselines_upsert(batch)
             batch = []
     return written + _baselines_upsert(batch)
-
-
-def _locked_months(months: Sequence[dt.date]) -> list[dt.date]:
-    return list(ForecastLock.objects.filter(month__in=months).values_list("month", flat=True))
 
 
 _BASELINE_COLUMNS = (
@@ -268,25 +266,18 @@ def forecast_snapshot_take(*, month: dt.date, locked_by: User | None = None) -> 
     return lock
 
 
-def lock_day() -> int:
-    """The day of each month on which the next month's forecast is locked."""
-    day = settings.UPSELL_FORECAST_LOCK_DAY
-    return min(max(day, 1), 28)
-
-
 def forecast_locks_due(*, today: dt.date) -> list[ForecastLock]:
     """Lock every month due by ``today``: from the lock day on, the next month; before it, the
     current one. Earlier months with cells that were never locked are locked too (late), so
     that no past month stays editable. Safe to run twice."""
-    current = month_start(today)
-    last_due = month_add(current, 1) if today.day >= lock_day() else current
+    last_due = month_lock_due(today)
     pending = (
         ForecastCell.objects.filter(month__lte=last_due)
-        .exclude(month__in=ForecastLock.objects.values("month"))
+        .exclude(month__in=locked_months_query())
         .values_list("month", flat=True)
         .distinct()
     )
-    months = sorted({*pending, last_due} - set(_locked_months([last_due])))
+    months = sorted({*pending, last_due} - months_locked([last_due]))
     return [forecast_snapshot_take(month=month) for month in months]
 
 
@@ -298,7 +289,7 @@ def forecast_cells_reassign(*, client_ids: Iterable[int], manager: User | None) 
     next_month = month_add(month_start(timezone.localdate()), 1)
     return (
         ForecastCell.objects.filter(client_id__in=list(client_ids), month__gte=next_month)
-        .exclude(month__in=ForecastLock.objects.values("month"))
+        .exclude(month__in=locked_months_query())
         .update(manager=manager)
     )
 

@@ -11,7 +11,7 @@ and then nothing is written.
 import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
@@ -26,9 +26,10 @@ from openpyxl.utils import get_column_letter
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
-from upsell.core.months import month_start
+from upsell.core.money import money_parse, money_round
 from upsell.forecasts.access import get_forecast_client_for_user
-from upsell.forecasts.models import Confidence, ForecastCell, ForecastLock
+from upsell.forecasts.locks import month_closed_problem, months_locked
+from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.forecasts.selectors import Grid
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
 
@@ -135,15 +136,7 @@ def _amount(value: Any) -> Decimal | None:
     """A cell's amount; raises ``ValueError`` for anything that is not a number."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
-    text = str(value).replace("\xa0", "").replace(" ", "").replace(",", ".")
-    try:
-        return Decimal(text).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        raise ValueError(value) from None
+    return money_round(money_parse(value))
 
 
 def _months(header: tuple[Any, ...]) -> dict[int, dt.date]:
@@ -232,11 +225,9 @@ def _changes(
             client__in=clients.values(), month__in=months.values()
         )
     }
-    locked = set(
-        ForecastLock.objects.filter(month__in=months.values()).values_list("month", flat=True)
-    )
+    locked = months_locked(months.values())
     confidences = _confidences()
-    current = month_start(timezone.localdate())
+    today = timezone.localdate()
     changes = []
     for client_key, block in blocks.items():
         client = clients.get(client_key)
@@ -258,15 +249,9 @@ def _changes(
             )
             if change is None:
                 continue
-            if month in locked:
-                result.problems.append(
-                    ImportProblem(row=number, column=column, message=_("The month is locked."))
-                )
-                continue
-            if month < current:
-                result.problems.append(
-                    ImportProblem(row=number, column=column, message=_("The month is over."))
-                )
+            closed = month_closed_problem(month=month, today=today, locked=month in locked)
+            if closed is not None:
+                result.problems.append(ImportProblem(row=number, column=column, message=closed))
                 continue
             changes.append(change)
     return changes

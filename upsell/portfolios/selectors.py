@@ -17,7 +17,7 @@ from upsell.core.months import month_add, month_start
 from upsell.forecasts.models import ForecastCell
 from upsell.portfolios.models import WorkloadSettings
 from upsell.requests.models import WAITING_STATUSES, OrderRequest
-from upsell.shipments.models import Shipment
+from upsell.shipments.selectors import shipped_per_client
 
 DEFAULT_CAPACITY = 60
 
@@ -92,16 +92,6 @@ class PersonLoad:
         return (Decimal(self.motivated) * 100 / self.capacity).quantize(Decimal(1))
 
 
-def _revenue_by_client(*, since: dt.date) -> dict[int, Decimal]:
-    rows = (
-        Shipment.objects.filter(date__gte=since)
-        .values("client_id")
-        .annotate(total=Sum("total"))
-        .values_list("client_id", "total")
-    )
-    return dict(rows)
-
-
 @dataclass(frozen=True, kw_only=True)
 class Workload:
     """What the board, the proposal and its leftovers read, read once for all three."""
@@ -118,7 +108,7 @@ def workload_current(*, today: dt.date | None = None) -> Workload:
         today=today,
         config=workload_settings_current(),
         portfolios=portfolios_current(),
-        revenue_12m=_revenue_by_client(since=today - dt.timedelta(days=365)),
+        revenue_12m=shipped_per_client(end=None, first=today - dt.timedelta(days=365)),
     )
 
 

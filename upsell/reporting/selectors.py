@@ -11,6 +11,7 @@ from upsell.accounts.models import User
 from upsell.analytics.contracts import AUDIT_SCHEMA
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientAudit, ClientStatus, ClientStatusMonth
+from upsell.core.months import month_start
 from upsell.reporting.definitions import METRIC_DEFINITIONS, MetricDefinition
 from upsell.reporting.models import AuditRun, RunStatus
 from upsell.reporting.reasons import status_reason
@@ -132,7 +133,7 @@ def status_migration_matrix(
     """How many clients moved from each status at the end of ``month_from`` to each status at
     the end of ``month_to``, with the revenue over 365 days they carried at each end. A client
     not yet buying at ``month_from`` counts as coming from no status."""
-    month_from, month_to = month_from.replace(day=1), month_to.replace(day=1)
+    month_from, month_to = month_start(month_from), month_start(month_to)
     earlier = ClientStatusMonth.objects.filter(client=OuterRef("client"), month=month_from)
     rows = (
         ClientStatusMonth.objects.filter(client__in=clients_visible_to(user), month=month_to)

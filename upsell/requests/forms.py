@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
+from upsell.core.money import MONEY_DIGITS, MONEY_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES
 from upsell.requests.models import OrderRequest, RequestStatus
 from upsell.requests.selectors import ComplexRules
 from upsell.requests.services import RequestDetails, RequestLineDetails
@@ -49,7 +50,7 @@ class OrderRequestForm(forms.Form):
         label=_("What the client asks"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     amount = _decimal(
-        _("Amount"), max_digits=16, decimal_places=2, initial=Decimal(0),
+        _("Amount"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, initial=Decimal(0),
         help_text=_("With lines, 0 takes their total."),
     )  # fmt: skip
     line_count = forms.IntegerField(
@@ -94,8 +95,8 @@ class RequestLineForm(forms.Form):
 
     product_code = forms.CharField(label=_("Product code"), required=False, max_length=64)
     product_name = forms.CharField(label=_("Product as written"), required=False, max_length=300)
-    quantity = _decimal(_("Quantity"), max_digits=15, decimal_places=3)
-    price = _decimal(_("Price"), max_digits=16, decimal_places=2)
+    quantity = _decimal(_("Quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
+    price = _decimal(_("Price"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
     discount_percent = _decimal(
         _("Discount, %"), max_digits=5, decimal_places=2, max_value=Decimal(100), required=False
     )
@@ -181,7 +182,7 @@ class RequestStatusForm(forms.Form):
 
 class ComplexRulesForm(forms.Form):
     amount_above = _decimal(
-        _("Amount above"), max_digits=16, decimal_places=2, required=False,
+        _("Amount above"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, required=False,
         help_text=_("Empty: no limit."),
     )  # fmt: skip
     lines_above = forms.IntegerField(label=_("More lines than"), min_value=0, required=False)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from upsell.core.models import money_field
+from upsell.core.models import money_field, quantity_field
 
 
 class Shipment(models.Model):
@@ -60,7 +60,7 @@ class ShipmentLine(models.Model):
     product = models.ForeignKey(
         "products.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
     )
-    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    quantity = quantity_field(_("quantity"))
     price = money_field(_("price"))
     amount = money_field(_("amount"))
 

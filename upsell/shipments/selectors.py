@@ -1,14 +1,17 @@
 """Reads of shipments for the client card, exports and the API."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
+from upsell.core.months import month_add, month_start
 from upsell.shipments.access import shipments_visible_to
 from upsell.shipments.models import Shipment
 
@@ -33,25 +36,75 @@ def shipment_list(*, user: User, filters: ShipmentFilters | None = None) -> Quer
     return shipments.order_by("-date", "-id")
 
 
+# What a client was shipped in a period is one question with one answer: the net amount of its
+# shipment documents (a return is a document with negative lines) dated within [first, end).
+# The grid, its totals, the team's figures, accuracy, the workload and the card all ask here.
+
+Clients = QuerySet[Client] | Collection[int]
+ShippedPer = Literal["client", "manager"]
+_PER_FIELD: dict[ShippedPer, str] = {"client": "client_id", "manager": "client__manager_id"}
+
+
+def _shipped(
+    *, clients: Clients | None, first: dt.date | None, end: dt.date | None
+) -> QuerySet[Shipment]:
+    shipments = Shipment.objects.all()
+    if end is not None:
+        shipments = shipments.filter(date__lt=end)
+    if first is not None:
+        shipments = shipments.filter(date__gte=first)
+    if clients is not None:
+        shipments = shipments.filter(
+            client__in=clients if isinstance(clients, QuerySet) else list(clients)
+        )
+    return shipments
+
+
+def shipped_per_client(
+    *, first: dt.date | None, end: dt.date | None, clients: Clients | None = None
+) -> dict[int, Decimal]:
+    """Net shipped amount per client in [first, end) (None: no bound on that side)."""
+    return dict(
+        _shipped(clients=clients, first=first, end=end)
+        .order_by()
+        .values_list("client_id")
+        .annotate(total=Sum("total"))
+        .values_list("client_id", "total")
+    )
+
+
+def shipped_per_month(
+    *,
+    first: dt.date,
+    end: dt.date,
+    clients: Clients | None = None,
+    per: ShippedPer = "client",
+) -> dict[tuple[int, dt.date], Decimal]:
+    """Net shipped amount per (client, month) in [first, end); with ``per="manager"``, per the
+    manager who serves the client now (clients without one are left out)."""
+    shipments = _shipped(clients=clients, first=first, end=end)
+    key = _PER_FIELD[per]
+    if per == "manager":
+        shipments = shipments.filter(client__manager__isnull=False)
+    return {
+        (owner, month): total
+        for owner, month, total in shipments.annotate(month=TruncMonth("date"))
+        .order_by()
+        .values_list(key, "month")
+        .annotate(total=Sum("total"))
+        .values_list(key, "month", "total")
+    }
+
+
 def client_monthly_shipments(
     *, client: Client, first_month: dt.date, last_month: dt.date
 ) -> list[tuple[dt.date, Decimal]]:
     """Net shipped amount per calendar month, every month from first to last (zero when none)."""
-    totals = dict(
-        Shipment.objects.filter(client=client, date__gte=first_month)
-        .filter(date__lt=_next_month(last_month))
-        .annotate(month=TruncMonth("date"))
-        .values_list("month")
-        .annotate(total=Sum("total"))
-        .values_list("month", "total")
-    )
+    first, end = month_start(first_month), month_add(month_start(last_month), 1)
+    totals = shipped_per_month(first=first, end=end, clients=[client.pk])
     months = []
-    month = first_month.replace(day=1)
-    while month <= last_month:
-        months.append((month, totals.get(month, Decimal("0.00"))))
-        month = _next_month(month)
+    month = first
+    while month < end:
+        months.append((month, totals.get((client.pk, month), Decimal("0.00"))))
+        month = month_add(month, 1)
     return months
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)

@@ -7,7 +7,8 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from upsell.core.templatetags.formatting import AmountFormatter, amount
+from upsell.core.money import AmountFormatter
+from upsell.core.templatetags.formatting import amount
 
 LANGUAGES = ["ru", "en"]
 AMOUNTS = st.one_of(

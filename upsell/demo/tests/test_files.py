@@ -5,12 +5,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from stdnum.ru import inn
 
 from upsell.demo import Behaviour, company, generate
 from upsell.demo.behaviours import behaviour_counts
 from upsell.demo.catalogue import SEGMENTS
 from upsell.demo.names import REGIONS
-from upsell.demo.tax_ids import tax_id_is_valid
 from upsell.demo.tests.conftest import DEMO_CLIENTS, DEMO_TODAY
 from upsell.demo.tests.recount import csv_rows, day, documents_read
 
@@ -113,7 +113,7 @@ def test_every_tax_id_is_valid_and_unique_and_every_client_has_a_truth(demo):
     tax_ids = list(demo.clients)
 
     assert len(tax_ids) == DEMO_CLIENTS
-    assert all(tax_id_is_valid(tax_id) for tax_id in tax_ids)
+    assert all(inn.is_valid(tax_id) for tax_id in tax_ids)
     assert {len(tax_id) for tax_id in tax_ids} == {10, 12}
     assert all(
         (len(tax_id) == 12) == demo.clients[tax_id]["Контрагент"].startswith("ИП ")

@@ -332,7 +332,7 @@ def test_an_invalid_workbook_writes_nothing_and_names_the_cells(
 
     assert [(p.row, p.column, p.message) for p in result.problems] == [
         (11, "A", f"Unknown client: {boris_client.pk}."),
-        (6, "F", "The month is locked."),
+        (6, "F", "This month is locked; its forecast is final."),
         (6, "G", "Not a number."),
     ]
     assert ForecastCell.objects.count() == 0

@@ -150,6 +150,6 @@ def test_a_month_that_is_over_is_named_and_nothing_is_written(manager_anna, anna
     result = grid_xlsx_import(file=_bytes(workbook), user=manager_anna)
 
     assert [(p.row, p.column, p.message) for p in result.problems] == [
-        (FORECAST_ROW, "E", "The month is over.")
+        (FORECAST_ROW, "E", "This month is over; its forecast is final.")
     ]
     assert (result.updated, ForecastCell.objects.count()) == (0, 0)

@@ -382,7 +382,7 @@ def test_a_manager_fills_the_grid_and_round_trips_it_through_libreoffice(
         [
             str(layout.rows[arsenal.pk, FORECAST]),
             layout.columns[locked],
-            _russian("The month is locked."),
+            _russian("This month is locked; its forecast is final."),
         ],
         [
             str(layout.rows[resurs.pk, FORECAST]),

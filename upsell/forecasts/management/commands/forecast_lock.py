@@ -4,7 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from upsell.forecasts.services import forecast_locks_due, lock_day
+from upsell.forecasts.locks import lock_day
+from upsell.forecasts.services import forecast_locks_due
 
 
 class Command(BaseCommand):
