@@ -12,6 +12,7 @@ from upsell.accounts.models import Role, User
 from upsell.accounts.tests.factories import TeamFactory, UserFactory
 from upsell.clients.models import Client
 from upsell.clients.tests.factories import ClientFactory
+from upsell.tests import hand_over_guard
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +21,22 @@ def site_language() -> Iterator[None]:
     leaves its language active in the thread, which would leak into the next test."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def clients_handed_over_by_one_service() -> Iterator[None]:
+    """Only ``portfolios`` hand-over service writes who serves a client, on every path a test
+    walks (``upsell.tests.hand_over_guard``)."""
+    with hand_over_guard.clients_hand_over_guarded():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_foreign_hand_over() -> Iterator[None]:
+    """A write the guard refused fails its test, even where the code under test caught it."""
+    hand_over_guard.refused.clear()
+    yield
+    assert not hand_over_guard.refused, hand_over_guard.refused
 
 
 @pytest.fixture

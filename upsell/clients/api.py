@@ -1,6 +1,7 @@
 """Clients over the REST API: the same selectors, services and access funnel as the pages.
 
-Reassigning a client moves its requests and forecast too: that operation is portfolios'
+Who serves a client is portfolios' to write: a new client is created through its service, and
+reassigning a client (which moves its requests and forecast too) is its operation
 (``upsell.portfolios.api``), mounted under the same ``/clients`` path."""
 
 from typing import Any
@@ -16,7 +17,8 @@ from upsell.clients.access import can_create_clients, get_client_for_user
 from upsell.clients.models import Client
 from upsell.clients.schemas import ClientIn, ClientOut, ClientPage, ClientQuery
 from upsell.clients.selectors import ClientFilters, client_list
-from upsell.clients.services import ClientDetails, client_create, client_update
+from upsell.clients.services import ClientDetails, client_update
+from upsell.portfolios.services import client_create
 
 router = Router(tags=["clients"])
 

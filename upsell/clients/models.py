@@ -97,6 +97,16 @@ class AssignmentRole(models.TextChoices):
     ASSISTANT = "assistant", _("Assistant")
 
 
+class HandOverRule(models.TextChoices):
+    """Why a client changed hands."""
+
+    CREATED = "created", _("New client")
+    MANUAL = "manual", _("By hand")
+    IMPORT = "import", _("From a file")
+    ROUTING = "routing", _("By status, after the audit")
+    REBALANCING = "rebalancing", _("Rebalancing")
+
+
 class ClientAssignmentChange(HandOver):
     """Who served a client before and after a change, who changed it and why."""
 
@@ -107,6 +117,8 @@ class ClientAssignmentChange(HandOver):
         verbose_name=_("client"),
     )
     role = models.CharField(_("role"), max_length=20, choices=AssignmentRole.choices)
+    # Blank on the changes recorded before the rule was kept.
+    rule = models.CharField(_("rule"), max_length=20, choices=HandOverRule.choices, blank=True)
 
     class Meta:
         verbose_name = _("assignment change")
@@ -116,6 +128,10 @@ class ClientAssignmentChange(HandOver):
             models.CheckConstraint(
                 condition=models.Q(role__in=AssignmentRole.values),
                 name="clients_assignmentchange_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rule="") | models.Q(rule__in=HandOverRule.values),
+                name="clients_assignmentchange_rule_valid",
             ),
         ]
 

@@ -15,11 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from upsell.accounts.models import Role, User
+from upsell.accounts.models import User
 from upsell.clients.models import (
-    AssignmentRole,
     Client,
-    ClientAssignmentChange,
     ClientAudit,
     ClientStatus,
     ClientStatusMonth,
@@ -71,25 +69,12 @@ def _validate_details(details: ClientDetails, *, client: Client | None) -> None:
         raise ValidationError(errors)
 
 
-def client_create(*, details: ClientDetails, created_by: User) -> Client:
-    """A new client; a manager who creates one becomes its manager."""
+def client_insert(*, details: ClientDetails) -> Client:
+    """A new client that nobody serves yet: ``portfolios`` gives it its people."""
     _validate_details(details, client=None)
-    manager = created_by if created_by.role == Role.MANAGER else None
-    with transaction.atomic():
-        client = Client.objects.create(
-            **{field.name: getattr(details, field.name) for field in fields(details)},
-            manager=manager,
-        )
-        if manager is not None:
-            ClientAssignmentChange.objects.create(
-                client=client,
-                role=AssignmentRole.MANAGER,
-                previous=None,
-                new=manager,
-                changed_by=created_by,
-                reason=_("Created by its manager"),
-            )
-    return client
+    return Client.objects.create(
+        **{field.name: getattr(details, field.name) for field in fields(details)}
+    )
 
 
 def client_update(*, client: Client, details: ClientDetails) -> Client:
@@ -104,47 +89,6 @@ def client_update(*, client: Client, details: ClientDetails) -> Client:
     if changed:
         client.save(update_fields=[*changed, "updated_at"])
     return client
-
-
-def client_reassign(
-    *,
-    client: Client,
-    manager: User | None,
-    assistant: User | None,
-    changed_by: User,
-    reason: str = "",
-) -> Client:
-    """Give ``client`` a new manager and/or assistant, recording each change with its reason."""
-    errors: dict[str, str] = {}
-    if manager is not None and (manager.role != Role.MANAGER or not manager.is_active):
-        errors["manager"] = _("%(user)s is not an active manager.") % {"user": manager}
-    if assistant is not None and (assistant.role != Role.ASSISTANT or not assistant.is_active):
-        errors["assistant"] = _("%(user)s is not an active assistant.") % {"user": assistant}
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        locked = Client.objects.select_for_update().get(pk=client.pk)
-        changes = [
-            (AssignmentRole.MANAGER, "manager", locked.manager, manager),
-            (AssignmentRole.ASSISTANT, "assistant", locked.assistant, assistant),
-        ]
-        changed_fields = []
-        for role, field, previous, new in changes:
-            if previous == new:
-                continue
-            setattr(locked, field, new)
-            changed_fields.append(field)
-            ClientAssignmentChange.objects.create(
-                client=locked,
-                role=role,
-                previous=previous,
-                new=new,
-                changed_by=changed_by,
-                reason=reason,
-            )
-        if changed_fields:
-            locked.save(update_fields=[*changed_fields, "updated_at"])
-    return locked
 
 
 @dataclass(frozen=True, kw_only=True)

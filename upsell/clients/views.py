@@ -39,12 +39,12 @@ from upsell.clients.forms import ClientFilterForm, ClientForm, ClientReassignFor
 from upsell.clients.models import Client
 from upsell.clients.selectors import client_assignment_history, client_filter_choices
 from upsell.clients.selectors import client_list as select_clients
-from upsell.clients.services import client_create as create_client
 from upsell.clients.services import client_update as update_client
 from upsell.core.htmx import HtmxHttpRequest, wants_part
-from upsell.core.templatetags.formatting import format_money
+from upsell.core.money import format_money
 from upsell.payments.models import Payment
 from upsell.payments.selectors import PaymentFilters, payment_list
+from upsell.portfolios.services import client_create as create_client
 from upsell.shipments.access import get_shipment_for_user
 from upsell.shipments.models import Shipment
 from upsell.shipments.selectors import ShipmentFilters, client_monthly_shipments, shipment_list

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "axes",
     "upsell.core",
     "upsell.accounts",
+    "upsell.notifications",
     "upsell.clients",
     "upsell.products",
     "upsell.shipments",

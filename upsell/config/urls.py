@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("upsell.reporting.urls")),
     path("forecasts/", include("upsell.forecasts.urls")),
     path("requests/", include("upsell.requests.urls")),
+    path("notifications/", include("upsell.notifications.urls")),
     path("workload/", include("upsell.portfolios.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -131,8 +131,13 @@ def _defaults_complete(model: type[Model], frame: pl.DataFrame) -> pl.DataFrame:
             continue
         # The ORM's own default: the declared one, else "" for text, else NULL.
         default = field.get_default()
-        if default is None and not field.null:
-            raise ValueError(f"{model.__name__}.{field.name} has no default: the rows must give it")
+        if default is None:
+            if not field.null:
+                raise ValueError(
+                    f"{model.__name__}.{field.name} has no default: the rows must give it"
+                )
+            # The column is NULL without being named: a row names only what it gives.
+            continue
         missing[field.attname] = _literal(default)
     return frame.with_columns(value.alias(name) for name, value in missing.items())
 

@@ -32,9 +32,10 @@ from upsell.clients.services import (
     client_statuses_refresh,
     portfolio_rules_update,
 )
-from upsell.core.months import month_add, month_start
+from upsell.core.months import month_add, month_end, month_start
+from upsell.forecasts.locks import lock_day_before, months_locked
 from upsell.forecasts.models import ForecastLock
-from upsell.forecasts.services import forecast_snapshot_take, lock_day
+from upsell.forecasts.services import forecast_snapshot_take
 from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh
 from upsell.reporting.models import (
@@ -202,7 +203,7 @@ def _history(
     session: EngineSession,
 ) -> pa.Table:
     """Month-end statuses for every complete month before the audit date's month."""
-    last_complete = run.as_of.replace(day=1) - dt.timedelta(days=1)
+    last_complete = month_end(month_add(month_start(run.as_of), -1))
     first = pc.min(orders.column("date")).as_py() if orders.num_rows else None
     months: list[dt.date] | tuple[dt.date, dt.date] = (
         (first, last_complete) if first is not None and first <= last_complete else []
@@ -301,11 +302,13 @@ def forecast_backfill(*, months: int, today: dt.date, model: str = "auto") -> li
     then compares the statistical baseline with what was shipped from the first day Upsell is
     installed. Months already locked are left as they are."""
     current = month_start(today)
+    replayed = [month_add(current, offset) for offset in range(1 - months, 1)]
+    locked = months_locked(replayed)
     done = []
-    for month in (month_add(current, offset) for offset in range(1 - months, 1)):
-        if ForecastLock.objects.filter(month=month).exists():
+    for month in replayed:
+        if month in locked:
             continue
-        day = month_add(month, -1).replace(day=lock_day())
+        day = lock_day_before(month)
         run = forecast_run_execute(
             run=forecast_run_create(as_of=day, model=model, started_by=None, enqueue=False)
         )

@@ -1,4 +1,4 @@
-"""The one permission funnel for order requests and notifications.
+"""The one permission funnel for order requests.
 
 The head of sales and top management see every request; a manager sees the requests of the
 clients it manages; an assistant sees the requests assigned to it, and never one of a

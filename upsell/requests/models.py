@@ -2,7 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from upsell.core.models import ChangeRecord, HandOver, money_field
+from upsell.core.models import ChangeRecord, HandOver, money_field, quantity_field
+from upsell.requests.reasons import routing_reason, rule_sentence
+
+# The rules are the models' vocabulary; the rest of the code reads them from here too.
+from upsell.requests.rules import COMPLEX_RULES as COMPLEX_RULES
+from upsell.requests.rules import RoutingRule as RoutingRule
 
 
 class RequestSource(models.TextChoices):
@@ -20,35 +25,6 @@ class RequestStatus(models.TextChoices):
 
 # A request in one of these still waits for someone: it sits in a queue and follows its client.
 WAITING_STATUSES = (RequestStatus.OPEN, RequestStatus.IN_WORK)
-
-
-class RoutingRule(models.TextChoices):
-    """The rule that put a request (or a client) where it is."""
-
-    MOTIVATED = "motivated", _("Motivated client: its manager")
-    SPONTANEOUS = "spontaneous", _("Spontaneous client: its assistant")
-    NO_ASSISTANT = "no_assistant", _("Spontaneous client without an assistant: its manager")
-    NO_MANAGER = "no_manager", _("Client without a manager: the head of sales decides")
-    AMOUNT = "amount", _("Complex: amount above the threshold")
-    LINES = "lines", _("Complex: too many lines")
-    PRODUCT_GROUPS = "product_groups", _("Complex: products from chosen groups")
-    DISCOUNT = "discount", _("Complex: discount beyond the standard")
-    PAYMENT_DELAY = "payment_delay", _("Complex: payment delay beyond the standard")
-    OVERDUE_DEBT = "overdue_debt", _("Complex: the client has overdue debt")
-    MANUAL = "manual", _("Reassigned by hand")
-    REBALANCING = "rebalancing", _("Moved with its client by the rebalancing")
-
-
-COMPLEX_RULES = frozenset(
-    {
-        RoutingRule.AMOUNT,
-        RoutingRule.LINES,
-        RoutingRule.PRODUCT_GROUPS,
-        RoutingRule.DISCOUNT,
-        RoutingRule.PAYMENT_DELAY,
-        RoutingRule.OVERDUE_DEBT,
-    }
-)
 
 
 class ComplexOrderRules(ChangeRecord):
@@ -121,9 +97,17 @@ class OrderRequest(models.Model):
         related_name="assigned_order_requests",
         verbose_name=_("assignee"),
     )
+    # Where it is now and why: the rule, the figures that decided it (JSON: amounts as
+    # decimal text), and the words of the person or move that put it here, if any.
     routed_by_rule = models.CharField(_("routed by"), max_length=20, choices=RoutingRule.choices)
-    # The rule in words with the facts that decided it ("amount 812 000 ₽ above 500 000 ₽").
-    routing_reason = models.CharField(_("why here"), max_length=500, blank=True)
+    routing_facts = models.JSONField(_("routing figures"), default=dict, blank=True)
+    routing_note = models.CharField(_("why here"), max_length=500, blank=True)
+    # Complex or not is decided once, when the request is taken, and kept through every move:
+    # a complex request always goes to a manager. Blank for a simple request.
+    complex_rule = models.CharField(
+        _("complex by"), max_length=20, choices=RoutingRule.choices, blank=True
+    )
+    complex_facts = models.JSONField(_("complexity figures"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -153,6 +137,11 @@ class OrderRequest(models.Model):
                 name="order_requests_request_rule_valid",
             ),
             models.CheckConstraint(
+                condition=models.Q(complex_rule="")
+                | models.Q(complex_rule__in=sorted(COMPLEX_RULES)),
+                name="order_requests_request_complex_rule_valid",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="order_requests_request_amount_not_negative"
             ),
             models.CheckConstraint(
@@ -175,7 +164,17 @@ class OrderRequest(models.Model):
 
     @property
     def is_complex(self) -> bool:
-        return self.routed_by_rule in COMPLEX_RULES
+        return bool(self.complex_rule)
+
+    @property
+    def routing_reason(self) -> str:
+        """Why it is where it is, in the reader's language."""
+        return routing_reason(self.routed_by_rule, self.routing_facts, self.routing_note)
+
+    @property
+    def complex_reason(self) -> str:
+        """Why it is complex, in the reader's language; blank for a simple request."""
+        return rule_sentence(self.complex_rule, self.complex_facts) if self.complex_rule else ""
 
 
 class OrderRequestLine(models.Model):
@@ -198,7 +197,7 @@ class OrderRequestLine(models.Model):
     # As the client wrote them, kept even when the product is found.
     product_code = models.CharField(_("product code"), max_length=64, blank=True)
     product_name = models.CharField(_("product as written"), max_length=300, blank=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=15, decimal_places=3)
+    quantity = quantity_field(_("quantity"))
     price = money_field(_("price"))
     discount_percent = models.DecimalField(
         _("discount, %"), max_digits=5, decimal_places=2, default=0
@@ -247,6 +246,8 @@ class OrderRequestChange(HandOver):
         OrderRequest, on_delete=models.CASCADE, related_name="changes", verbose_name=_("request")
     )
     rule = models.CharField(_("rule"), max_length=20, choices=RoutingRule.choices)
+    # The figures of an automatic decision; ``reason`` holds a person's or a move's own words.
+    facts = models.JSONField(_("figures"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("request assignment change")
@@ -256,29 +257,6 @@ class OrderRequestChange(HandOver):
     def __str__(self) -> str:
         return f"{self.request}: {self.previous} → {self.new}"
 
-
-class Notification(models.Model):
-    """A message to one user inside the application (a copy also goes by e-mail).
-
-    It lives here, the lowest of the apps that notify (requests and portfolios), so both reach it.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("user"),
-    )
-    text = models.CharField(_("text"), max_length=500)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="order_requests_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.text
+    @property
+    def reason_text(self) -> str:
+        return routing_reason(self.rule, self.facts, self.reason)

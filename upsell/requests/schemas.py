@@ -8,6 +8,7 @@ from pydantic import PlainSerializer, WithJsonSchema
 
 from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, Quantity, UserRef, text
 from upsell.clients.schemas import ClientRef
+from upsell.core.money import QUANTITY_DIGITS, QUANTITY_PLACES
 from upsell.products.schemas import ProductRef
 from upsell.requests.models import (
     OrderRequest,
@@ -31,7 +32,7 @@ PercentOut = Annotated[
 
 QuantityIn = Annotated[
     Decimal,
-    Field(gt=0, max_digits=15, decimal_places=3),
+    Field(gt=0, max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES),
     WithJsonSchema(
         {"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,3})?$"}
     ),
@@ -98,7 +99,16 @@ class OrderRequestOut(Schema):
     assignee: UserRef | None
     routed_by_rule: RoutingRule
     routing_reason: str = Field(description="why it went where it is, in words")
+    complex_rule: RoutingRule | None = Field(
+        description="the rule that made it complex when it was taken (it then always goes to a "
+        "manager); null for a simple request"
+    )
+    complex_reason: str = Field(description="why it is complex, in words; empty when simple")
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_complex_rule(request: OrderRequest) -> str | None:
+        return request.complex_rule or None
 
 
 class OrderRequestDetailOut(OrderRequestOut):

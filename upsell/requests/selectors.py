@@ -11,7 +11,6 @@ from upsell.requests.access import requests_visible_to
 from upsell.requests.models import (
     WAITING_STATUSES,
     ComplexOrderRules,
-    Notification,
     OrderRequest,
     OrderRequestChange,
     OrderRequestLine,
@@ -71,7 +70,3 @@ def request_lines(*, request: OrderRequest) -> QuerySet[OrderRequestLine]:
 
 def request_history(*, request: OrderRequest) -> QuerySet[OrderRequestChange]:
     return request.changes.select_related("previous", "new", "changed_by")
-
-
-def notifications_of(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")

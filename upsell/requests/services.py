@@ -1,29 +1,33 @@
-"""Use-cases of order requests and notifications. Pages, the API and the portfolio routing call
+"""Use-cases of order requests. Pages, the API and the portfolio routing call
 these; a request is routed the moment it is created."""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
-from upsell.core.money import KOPECK, MONEY_LIMIT, QUANTITY_LIMIT, QUANTITY_QUANTUM, money_round
-from upsell.core.templatetags.formatting import format_money
+from upsell.core.money import (
+    KOPECK,
+    MONEY_LIMIT,
+    QUANTITY_LIMIT,
+    QUANTITY_QUANTUM,
+    money_problem,
+    money_round,
+)
+from upsell.notifications.services import notification_send
 from upsell.products.models import Product
 from upsell.requests.models import (
-    COMPLEX_RULES,
     WAITING_STATUSES,
     ComplexOrderRules,
-    Notification,
     OrderRequest,
     OrderRequestChange,
     OrderRequestLine,
@@ -31,27 +35,8 @@ from upsell.requests.models import (
     RequestStatus,
     RoutingRule,
 )
+from upsell.requests.reasons import rule_sentence
 from upsell.requests.selectors import ComplexRules, client_overdue_debt, complex_rules_current
-
-
-def notification_send(*, user: User, text: str, url: str = "") -> Notification:
-    """Tell ``user`` in the application and, once the change is committed, by e-mail."""
-    notification = Notification.objects.create(user=user, text=text[:500], url=url)
-    if user.email:
-        # robust: a mail server that is down must not undo or fail what was decided.
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=text[:120], message=text, from_email=None, recipient_list=[user.email]
-            ),
-            robust=True,
-        )
-    return notification
-
-
-def notifications_mark_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,106 +76,93 @@ class RequestDetails:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Complexity:
+    """The complex rule a request meets, with the figures that decided it."""
+
+    rule: RoutingRule
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Routing:
     assignee: User | None
     rule: RoutingRule
-    reason: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return rule_sentence(self.rule, self.facts)
 
 
-def _complex_reason(
+def order_request_complexity(
     *, client: Client, details: RequestDetails, rules: ComplexRules
-) -> Routing | None:
-    """The first complex rule the request meets, in words with the fact that decided it."""
-    manager = client.manager
+) -> Complexity | None:
+    """The first complex rule the request meets, whoever the client is; None when simple.
+
+    Decided once, when the request is taken: every later move reads it.
+    """
     if rules.amount_above is not None and details.amount > rules.amount_above:
-        reason = _("Amount %(amount)s is above %(limit)s") % {
-            "amount": format_money(details.amount),
-            "limit": format_money(rules.amount_above),
-        }
-        return Routing(assignee=manager, rule=RoutingRule.AMOUNT, reason=reason)
+        return Complexity(
+            rule=RoutingRule.AMOUNT,
+            facts={"amount": str(details.amount), "limit": str(rules.amount_above)},
+        )
     if rules.lines_above is not None and details.line_count > rules.lines_above:
-        reason = _("%(lines)s lines, more than %(limit)s") % {
-            "lines": details.line_count,
-            "limit": rules.lines_above,
-        }
-        return Routing(assignee=manager, rule=RoutingRule.LINES, reason=reason)
+        return Complexity(
+            rule=RoutingRule.LINES,
+            facts={"lines": details.line_count, "limit": rules.lines_above},
+        )
     chosen = sorted(set(details.product_groups) & set(rules.product_groups))
     if chosen:
-        reason = _("Products from groups the manager handles: %(groups)s") % {
-            "groups": ", ".join(chosen)
-        }
-        return Routing(assignee=manager, rule=RoutingRule.PRODUCT_GROUPS, reason=reason)
+        return Complexity(rule=RoutingRule.PRODUCT_GROUPS, facts={"groups": chosen})
     if (
         rules.standard_discount_percent is not None
         and details.discount_percent > rules.standard_discount_percent
     ):
-        reason = _("Discount %(asked)s %% beyond the standard %(limit)s %%") % {
-            "asked": details.discount_percent,
-            "limit": rules.standard_discount_percent,
-        }
-        return Routing(assignee=manager, rule=RoutingRule.DISCOUNT, reason=reason)
+        return Complexity(
+            rule=RoutingRule.DISCOUNT,
+            facts={
+                "discount": str(details.discount_percent),
+                "limit": str(rules.standard_discount_percent),
+            },
+        )
     if (
         rules.standard_payment_delay_days is not None
         and details.payment_delay_days > rules.standard_payment_delay_days
     ):
-        reason = _("Payment delay of %(asked)s days beyond the standard %(limit)s") % {
-            "asked": details.payment_delay_days,
-            "limit": rules.standard_payment_delay_days,
-        }
-        return Routing(assignee=manager, rule=RoutingRule.PAYMENT_DELAY, reason=reason)
+        return Complexity(
+            rule=RoutingRule.PAYMENT_DELAY,
+            facts={"days": details.payment_delay_days, "limit": rules.standard_payment_delay_days},
+        )
     if rules.overdue_debt:
         debt = client_overdue_debt(client=client)
         if debt > 0:
-            reason = _("The client owes %(debt)s past its terms") % {"debt": format_money(debt)}
-            return Routing(assignee=manager, rule=RoutingRule.OVERDUE_DEBT, reason=reason)
+            return Complexity(rule=RoutingRule.OVERDUE_DEBT, facts={"debt": str(debt)})
     return None
 
 
 def order_request_route(
-    *,
-    client: Client,
-    details: RequestDetails,
-    rules: ComplexRules,
-    managed_statuses: Iterable[str],
+    *, client: Client, complexity: Complexity | None, managed_statuses: Iterable[str]
 ) -> Routing:
     """Who takes a request of ``client``: the manager of a motivated client; the assistant of a
     spontaneous one unless the request is complex; the manager when there is no assistant."""
     if client.manager is None:
-        return Routing(
-            assignee=None,
-            rule=RoutingRule.NO_MANAGER,
-            reason=_("The client has no manager yet"),
-        )
+        return Routing(assignee=None, rule=RoutingRule.NO_MANAGER)
     if client_is_motivated(client=client, managed_statuses=managed_statuses):
-        return Routing(
-            assignee=client.manager,
-            rule=RoutingRule.MOTIVATED,
-            reason=_("Motivated client: served by its manager"),
-        )
-    complex_routing = _complex_reason(client=client, details=details, rules=rules)
-    if complex_routing is not None:
-        return complex_routing
+        return Routing(assignee=client.manager, rule=RoutingRule.MOTIVATED)
+    if complexity is not None:
+        return Routing(assignee=client.manager, rule=complexity.rule, facts=complexity.facts)
     if client.assistant is None:
-        return Routing(
-            assignee=client.manager,
-            rule=RoutingRule.NO_ASSISTANT,
-            reason=_("Spontaneous client with no assistant: its manager takes it"),
-        )
-    return Routing(
-        assignee=client.assistant,
-        rule=RoutingRule.SPONTANEOUS,
-        reason=_("Spontaneous client, simple order: its assistant"),
-    )
+        return Routing(assignee=client.manager, rule=RoutingRule.NO_ASSISTANT)
+    return Routing(assignee=client.assistant, rule=RoutingRule.SPONTANEOUS)
 
 
 def _validate_details(details: RequestDetails) -> None:
     errors: dict[str, str | list[str]] = {}
     if len(details.number.strip()) > 64:
         errors["number"] = _("An order number has at most 64 characters.")
-    if details.amount < 0:
-        errors["amount"] = _("An amount cannot be negative.")
-    elif details.amount >= MONEY_LIMIT:
-        errors["amount"] = _("The amount is too large.")
+    amount_problem = money_problem(details.amount)
+    if amount_problem is not None:
+        errors["amount"] = amount_problem
     if details.line_count < 0:
         errors["line_count"] = _("The number of lines cannot be negative.")
     elif details.lines and details.line_count not in (0, len(details.lines)):
@@ -309,11 +281,11 @@ def order_request_create(
     products = _catalogue_products(details.lines)
     details = _with_lines(details, products)
     number = details.number.strip()
+    complexity = order_request_complexity(
+        client=client, details=details, rules=complex_rules_current()
+    )
     routing = order_request_route(
-        client=client,
-        details=details,
-        rules=complex_rules_current(),
-        managed_statuses=managed_statuses_current(),
+        client=client, complexity=complexity, managed_statuses=managed_statuses_current()
     )
     with transaction.atomic():
         try:
@@ -331,7 +303,9 @@ def order_request_create(
                     source=source,
                     assignee=routing.assignee,
                     routed_by_rule=routing.rule,
-                    routing_reason=routing.reason[:500],
+                    routing_facts=routing.facts,
+                    complex_rule=complexity.rule if complexity else "",
+                    complex_facts=complexity.facts if complexity else {},
                     created_by=created_by,
                 )
         except IntegrityError:
@@ -364,7 +338,7 @@ def order_request_create(
             previous=None,
             new=routing.assignee,
             rule=routing.rule,
-            reason=routing.reason[:500],
+            facts=routing.facts,
             changed_by=created_by,
         )
         _notify_assignee(request, routing.assignee, created_by, reason=routing.reason)
@@ -373,14 +347,10 @@ def order_request_create(
 
 def _move(
     request: OrderRequest, *, assignee: User | None, rule: RoutingRule, reason: str,
-    changed_by: User | None, keep_complex: bool = False,
+    changed_by: User | None,
 ) -> None:  # fmt: skip
-    """Hand ``request`` to ``assignee`` with a history row saying why.
-
-    With ``keep_complex`` (a request following its client) a complex request keeps the rule
-    and reason that made it complex, so that every later move still sends it to a manager;
-    the move itself is in the history.
-    """
+    """Hand ``request`` to ``assignee`` with a history row saying why. Whether it is complex
+    stays as it was decided when it was taken."""
     OrderRequestChange.objects.create(
         request=request,
         previous=request.assignee,
@@ -390,11 +360,13 @@ def _move(
         changed_by=changed_by,
     )
     request.assignee = assignee
-    if not (keep_complex and request.routed_by_rule in COMPLEX_RULES):
-        request.routed_by_rule = rule
-        request.routing_reason = reason[:500]
-    request.save(update_fields=["assignee", "routed_by_rule", "routing_reason", "updated_at"])
-    _notify_assignee(request, assignee, changed_by, reason=reason)
+    request.routed_by_rule = rule
+    request.routing_facts = {}
+    request.routing_note = reason[:500]
+    request.save(
+        update_fields=["assignee", "routed_by_rule", "routing_facts", "routing_note", "updated_at"]
+    )
+    _notify_assignee(request, assignee, changed_by, reason=request.routing_reason)
 
 
 def order_request_reassign(
@@ -475,7 +447,7 @@ def order_requests_follow_clients(
         client = request.client
         if client.manager is None:
             continue
-        simple = request.routed_by_rule not in COMPLEX_RULES
+        simple = not request.is_complex
         spontaneous = not client_is_motivated(client=client, managed_statuses=managed)
         target = client.assistant if simple and spontaneous and client.assistant else client.manager
         if target != request.assignee:
@@ -485,7 +457,6 @@ def order_requests_follow_clients(
                 rule=rule,
                 reason=reason,
                 changed_by=changed_by,
-                keep_complex=True,
             )
             moved += 1
     return moved

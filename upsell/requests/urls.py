@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.request_queues, name="queues"),
     path("new/", views.request_create, name="create"),
     path("rules/", views.complex_rules, name="rules"),
-    path("notifications/", views.notifications, name="notifications"),
     path("clients/<int:client_id>/", views.client_requests, name="client_requests"),
     path("<int:request_id>/", views.request_detail, name="detail"),
     path("<int:request_id>/reassign/", views.request_reassign, name="reassign"),

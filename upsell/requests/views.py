@@ -1,5 +1,5 @@
 """The request screens: queues with waiting times, the request form and card, the complex
-rules, and the user's notifications. Every request is reached through the access funnel."""
+rules. Every request is reached through the access funnel."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,14 +35,12 @@ from upsell.requests.forms import (
 from upsell.requests.models import OrderRequest, RequestSource
 from upsell.requests.selectors import (
     complex_rules_current,
-    notifications_of,
     request_history,
     request_lines,
     request_queue,
 )
 from upsell.requests.services import (
     complex_rules_update,
-    notifications_mark_read,
     order_request_create,
     order_request_reassign,
     order_request_status_set,
@@ -206,15 +204,6 @@ def complex_rules(request: HttpRequest) -> HttpResponse:
                 return redirect("requests:rules")
     context = {"form": form, "can_change": can_change_complex_rules(user)}
     return render(request, "requests/rules.html", context)
-
-
-@require_GET
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    user = authenticated_user(request)
-    shown = list(notifications_of(user=user)[:100])
-    notifications_mark_read(user=user)
-    return render(request, "requests/notifications.html", {"notifications": shown})
 
 
 @require_GET

@@ -172,7 +172,7 @@ PAGE_RULES: dict[str, Rule] = {
     "requests:rules": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN, unsafe={"tom": FORBIDDEN}
     ),
-    "requests:notifications": SIGNED_IN,
+    "notifications:list": SIGNED_IN,
     "requests:detail": SEES_BORIS_CLIENT,
     # The head of sales and the client's manager hand a request over; its assignee works on it.
     "requests:reassign": CHANGES_BORIS_CLIENT,

@@ -2,8 +2,11 @@
 
 A client is matched by ИНН, else by exact name. The file updates only the fields it has
 columns for (an empty cell in such a column clears the field; an ИНН is only ever added),
-and adds the clients not stored yet. A manager named but unknown gets an account; a change
-of a client's manager leaves a row in the client's assignment history.
+and adds the clients not stored yet. A manager is named by full name and must be an active
+manager (the staff file adds people; this one never does). Who serves a client is written by
+``portfolios.clients_hand_over``, as on the client's card: the change is recorded in the
+client's assignment history (a new client's first manager too), and its waiting requests and
+future forecast go with it.
 """
 
 from functools import partial
@@ -13,9 +16,8 @@ from django.utils.translation import gettext as _
 from polars._typing import PolarsDataType
 
 from upsell.accounts.models import User
-from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange
+from upsell.clients.models import Client, HandOverRule
 from upsell.core.bulk import LOOKUP_CHUNK, rows_update, values_frame
-from upsell.forecasts.services import forecast_cells_reassign
 from upsell.imports.formats.values import (
     bool_parse,
     decimal_parse,
@@ -30,19 +32,17 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.references import (
     CANDIDATES,
+    active_managers_find,
     clients_create,
     clients_find,
-    managers_complete,
-    managers_find,
 )
 from upsell.imports.models import ImportKind
-from upsell.requests.models import RoutingRule
-from upsell.requests.services import order_requests_follow_clients
+from upsell.portfolios.services import ClientChange, clients_hand_over
 
-# File field → Client field, for the fields stored as the file states them.
+# File field → Client field, for the fields stored as the file states them (who serves a client
+# is handed over, not stored).
 _STORED = {
     "client": "name",
-    "manager_id": "manager_id",
     "region": "region",
     "segment": "segment",
     "partner": "is_partner",
@@ -138,7 +138,7 @@ class ClientsImporter(Importer):
         frame = frame.drop(CANDIDATES)
         if self.columns.has("manager"):
             frame = frame.join(
-                managers_find(frame.get_column("manager")),
+                active_managers_find(frame.get_column("manager")),
                 on="manager",
                 how="left",
                 maintain_order="left",
@@ -152,12 +152,19 @@ class ClientsImporter(Importer):
                     pl.col(CANDIDATES),
                 ),
             )
+            self.problems.add(
+                frame,
+                where=pl.col("manager").is_not_null() & (pl.col(CANDIDATES) == 0),
+                field="manager",
+                message=pl.format(
+                    _("no active manager has the full name «{}»: add them with the staff file"),
+                    pl.col("manager"),
+                ),
+            )
             frame = frame.drop(CANDIDATES)
         return frame
 
     def write(self, frame: pl.DataFrame) -> None:
-        if self.columns.has("manager"):
-            frame = managers_complete(frame, self.counts)
         present = {
             name: stored
             for name, stored in _STORED.items()
@@ -170,16 +177,51 @@ class ClientsImporter(Importer):
         if "annual_budget" in present:
             frame = frame.with_columns(pl.col("annual_budget").cast(pl.String))
         known = frame.filter(pl.col("client_id").is_not_null())
-        self._known_update(known, present)
+        updated = self._known_update(known, present)
         new = frame.filter(pl.col("client_id").is_null()).select(
             *(pl.col(name).alias(stored) for name, stored in present.items()),
             pl.col("tax_id").fill_null(""),
         )
-        clients_create(new)
-        self.counts.add("clients", created=new.height)
+        created = clients_create(new)
+        if self.columns.has("manager"):
+            updated |= self._managers_hand_over(known, created.get_column("id"), frame)
+        self.counts.add(
+            "clients",
+            created=new.height,
+            updated=len(updated),
+            unchanged=known.height - len(updated),
+        )
         self.context.progress(frame.height, frame.height)
 
-    def _known_update(self, known: pl.DataFrame, present: dict[str, str]) -> None:
+    def _managers_hand_over(
+        self, known: pl.DataFrame, created_ids: pl.Series, frame: pl.DataFrame
+    ) -> set[int]:
+        """Each client to the manager the file names (an empty cell: to nobody); the ids of the
+        stored clients that changed hands."""
+        new = frame.filter(pl.col("client_id").is_null()).select(
+            created_ids.alias("client_id"), "manager_id"
+        )
+        wanted = pl.concat([known.select("client_id", "manager_id"), new])
+        managers = User.objects.in_bulk(
+            wanted.get_column("manager_id").drop_nulls().unique().to_list()
+        )
+        outcome = clients_hand_over(
+            changes=[
+                ClientChange(
+                    client_id=client_id,
+                    manager=None if manager_id is None else managers[manager_id],
+                )
+                for client_id, manager_id in wanted.iter_rows()
+            ],
+            rule=HandOverRule.IMPORT,
+            reason=_("Imported from {file}").format(file=self.context.file_name),
+            by=self.context.imported_by,
+        )
+        known_ids = set(known.get_column("client_id").to_list())
+        return {change.client_id for change in outcome.handed} & known_ids
+
+    def _known_update(self, known: pl.DataFrame, present: dict[str, str]) -> set[int]:
+        """Store the fields the file changes on the clients it has already; their ids."""
         stored_fields = ("id", "tax_id", *present.values())
         schema: dict[str, PolarsDataType] = {
             "id": pl.Int64,
@@ -229,43 +271,4 @@ class ClientsImporter(Importer):
                 *(pl.col(name).alias(stored) for name, stored in targets.items()),
             ),
         )
-        if "manager_id" in present:
-            reassigned = changed.filter(
-                pl.col("manager_id").ne_missing(pl.col("stored_manager_id"))
-            )
-            ClientAssignmentChange.objects.bulk_create(
-                ClientAssignmentChange(
-                    client_id=client_id,
-                    role=AssignmentRole.MANAGER,
-                    previous_id=previous,
-                    new_id=new,
-                    changed_by=self.context.imported_by,
-                    reason=_("Imported from {file}").format(file=self.context.file_name)[:500],
-                )
-                for client_id, previous, new in reassigned.select(
-                    "client_id", "stored_manager_id", "manager_id"
-                ).iter_rows()
-            )
-            self._attached_follow(reassigned)
-        self.counts.add("clients", updated=changed.height, unchanged=known.height - changed.height)
-
-    def _attached_follow(self, reassigned: pl.DataFrame) -> None:
-        """What is attached to a client with a new manager goes along, as on the client's
-        card: its future forecast cells to the new manager, its waiting requests to whoever
-        now serves it."""
-        if reassigned.is_empty():
-            return
-        managers = User.objects.in_bulk(
-            reassigned.get_column("manager_id").drop_nulls().unique().to_list()
-        )
-        for (manager_id,), group in reassigned.group_by("manager_id"):
-            forecast_cells_reassign(
-                client_ids=group.get_column("client_id").to_list(),
-                manager=managers.get(manager_id) if manager_id is not None else None,
-            )
-        order_requests_follow_clients(
-            client_ids=reassigned.get_column("client_id").to_list(),
-            rule=RoutingRule.MANUAL,
-            reason=_("Imported from {file}").format(file=self.context.file_name),
-            changed_by=self.context.imported_by,
-        )
+        return set(changed.get_column("client_id").to_list())

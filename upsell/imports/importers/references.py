@@ -8,10 +8,10 @@ ambiguous, and the rows naming it are rejected).
 
 import polars as pl
 
-from upsell.accounts.models import User
+from upsell.accounts.models import Role, User
 from upsell.accounts.services import managers_create
 from upsell.clients.models import Client
-from upsell.core.bulk import ids_reserve, rows_insert, rows_where_in
+from upsell.core.bulk import LOOKUP_CHUNK, ids_reserve, rows_insert, rows_where_in
 from upsell.imports.importers.base import Counts
 from upsell.products.models import Product
 
@@ -145,4 +145,32 @@ def managers_complete(frame: pl.DataFrame, counts: Counts) -> pl.DataFrame:
         frame.join(new_ids, on="manager", how="left", maintain_order="left")
         .with_columns(pl.coalesce("manager_id", "new_manager_id").alias("manager_id"))
         .drop("new_manager_id")
+    )
+
+
+def active_managers_find(names: pl.Series) -> pl.DataFrame:
+    """``manager`` (a ФИО) → ``manager_id`` among the active managers, with how many of them
+    have that ФИО. Nobody else of that name is taken (an assistant, a manager who has left): a
+    client goes to an active manager or the file is refused."""
+    names = names.drop_nulls().unique()
+    values = names.to_list()
+    found = [
+        row
+        for start in range(0, len(values), LOOKUP_CHUNK)
+        for row in User.objects.filter(
+            full_name__in=values[start : start + LOOKUP_CHUNK],
+            role=Role.MANAGER,
+            is_active=True,
+        ).values_list("full_name", "id")
+    ]
+    managers = (
+        pl.DataFrame(found, schema={"manager": pl.String, "manager_id": pl.Int64}, orient="row")
+        .group_by("manager")
+        .agg(pl.col("manager_id").min(), pl.len().cast(pl.Int64).alias(CANDIDATES))
+    )
+    return (
+        names.rename("manager")
+        .to_frame()
+        .join(managers, on="manager", how="left")
+        .with_columns(pl.col(CANDIDATES).fill_null(0))
     )

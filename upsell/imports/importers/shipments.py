@@ -19,6 +19,8 @@ import polars as pl
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from upsell.accounts.models import Role, User
+from upsell.clients.models import HandOverRule
 from upsell.core.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
 from upsell.core.money import MONEY_LIMIT
 from upsell.imports.formats.readers import ROW
@@ -47,6 +49,7 @@ from upsell.imports.importers.references import (
     products_find,
 )
 from upsell.imports.models import ImportKind
+from upsell.portfolios.services import ClientChange, clients_hand_over
 from upsell.shipments.models import Shipment, ShipmentLine
 
 _TEXTS = ("number", "client", "manager", "sku", "product")
@@ -349,7 +352,10 @@ class ShipmentsImporter(Importer):
             )
             .sort("identity")
         )
-        created = clients_create(new.drop("identity")).with_columns(new.get_column("identity"))
+        created = clients_create(new.drop("identity", "manager_id")).with_columns(
+            new.get_column("identity"), new.get_column("manager_id")
+        )
+        self._new_clients_hand_over(created)
         known = frame.get_column("client_id").drop_nulls().n_unique()
         self.counts.add("clients", created=created.height, unchanged=known)
         new_ids = new_pairs.join(
@@ -359,6 +365,26 @@ class ShipmentsImporter(Importer):
             frame.join(new_ids, on="client_pair", how="left", maintain_order="left")
             .with_columns(pl.coalesce("client_id", "new_client_id").alias("client_id"))
             .drop("new_client_id")
+        )
+
+    def _new_clients_hand_over(self, created: pl.DataFrame) -> None:
+        """A new client goes to the manager of its latest document when that person is an
+        active manager; else nobody serves it until the head of sales decides."""
+        named = created.filter(pl.col("manager_id").is_not_null())
+        managers = User.objects.filter(
+            pk__in=named.get_column("manager_id").unique().to_list(),
+            role=Role.MANAGER,
+            is_active=True,
+        ).in_bulk()
+        clients_hand_over(
+            changes=[
+                ClientChange(client_id=client_id, manager=managers[manager_id])
+                for client_id, manager_id in named.select("id", "manager_id").iter_rows()
+                if manager_id in managers
+            ],
+            rule=HandOverRule.IMPORT,
+            reason=_("Imported from {file}").format(file=self.context.file_name),
+            by=self.context.imported_by,
         )
 
     def _products_complete(self, frame: pl.DataFrame) -> pl.DataFrame:

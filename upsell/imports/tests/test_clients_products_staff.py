@@ -7,11 +7,19 @@ from pathlib import Path
 from django.utils import timezone
 
 from upsell.accounts.models import Role, Team, User
-from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange, ClientStatus
+from upsell.accounts.tests.factories import UserFactory
+from upsell.clients.models import (
+    AssignmentRole,
+    Client,
+    ClientAssignmentChange,
+    ClientStatus,
+    HandOverRule,
+)
 from upsell.clients.tests.factories import ClientFactory
 from upsell.core.months import month_add
 from upsell.forecasts.models import ForecastCell, ForecastLock
 from upsell.imports.models import ImportStatus
+from upsell.imports.problems import Problem
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, table_counts, xlsx_write
 from upsell.products.models import Product
@@ -44,8 +52,13 @@ def _clients() -> list[tuple[object, ...]]:
     )
 
 
-def test_a_clients_file_creates_clients_and_the_managers_it_names(db: None, tmp_path: Path) -> None:
-    # Given a clients file as the demo company writes it (UTF-8 with a BOM, semicolons)
+def test_a_clients_file_creates_clients_and_gives_them_to_the_managers_it_names(
+    db: None, tmp_path: Path
+) -> None:
+    # Given two active managers, and a clients file as the demo company writes it (UTF-8 with
+    # a BOM, semicolons)
+    anna = UserFactory.create(username="anna", full_name=ANNA, role=Role.MANAGER)
+    boris = UserFactory.create(username="boris", full_name=BORIS, role=Role.MANAGER)
     path = csv_write(
         tmp_path / "clients.csv",
         [
@@ -98,14 +111,56 @@ def test_a_clients_file_creates_clients_and_the_managers_it_names(db: None, tmp_
         ),
         ('ООО "Альфа"', "7707083893", ANNA, "Москва", "Дилер", True, False, None, None),
     ]
-    assert sorted(User.objects.values_list("full_name", "role")) == [
-        (ANNA, Role.MANAGER),
-        (BORIS, Role.MANAGER),
+    assert User.objects.count() == 2
+    assert run.counts == {"clients": {"created": 3, "updated": 0, "unchanged": 0}}
+    # and each new client's first manager is in its assignment history
+    history: list[tuple[object, ...]] = sorted(
+        ClientAssignmentChange.objects.values_list(
+            "client__name", "role", "rule", "previous", "new", "reason"
+        )
+    )
+    assert history == [
+        ("ИП Сидоров", AssignmentRole.MANAGER, HandOverRule.IMPORT, None, boris.pk,
+         "Imported from clients.csv"),
+        ('ООО "Альфа"', AssignmentRole.MANAGER, HandOverRule.IMPORT, None, anna.pk,
+         "Imported from clients.csv"),
+    ]  # fmt: skip
+
+
+def test_a_clients_file_gives_clients_to_active_managers_only(
+    db: None, tmp_path: Path, manager_anna: User, assistant_vera: User
+) -> None:
+    # Given a manager who has left, and a clients file naming him, an assistant, a name nobody
+    # has and an active manager
+    UserFactory.create(username="ilya", full_name="Ушедший Илья", role=Role.MANAGER,
+                       is_active=False)  # fmt: skip
+    path = csv_write(
+        tmp_path / "clients.csv",
+        [
+            ("Контрагент", "Менеджер"),
+            ("Альфа", "Ушедший Илья"),
+            ("Бета", assistant_vera.full_name),
+            ("Гамма", "Ивнова Анна"),
+            ("Дельта", manager_anna.full_name),
+        ],
+    )
+    before = table_counts()
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then nobody but an active manager is taken, each refusal names its row and column, and
+    # nothing is written
+    assert run.status == ImportStatus.FAILED
+    assert [Problem(**error).format(run.file_name) for error in run.errors] == [
+        "clients.csv:2:Менеджер: no active manager has the full name «Ушедший Илья»: "
+        "add them with the staff file",
+        f"clients.csv:3:Менеджер: no active manager has the full name "
+        f"«{assistant_vera.full_name}»: add them with the staff file",
+        "clients.csv:4:Менеджер: no active manager has the full name «Ивнова Анна»: "
+        "add them with the staff file",
     ]
-    assert run.counts == {
-        "managers": {"created": 2, "updated": 0, "unchanged": 0},
-        "clients": {"created": 3, "updated": 0, "unchanged": 0},
-    }
+    assert table_counts() == before
 
 
 def test_a_clients_file_updates_only_the_columns_it_has(
@@ -174,6 +229,7 @@ def test_a_client_without_an_inn_is_matched_by_name_and_given_the_inn(
 
 
 def test_the_same_clients_file_twice_changes_nothing(db: None, tmp_path: Path) -> None:
+    UserFactory.create(username="anna", full_name=ANNA, role=Role.MANAGER)
     path = csv_write(
         tmp_path / "clients.csv",
         [("Контрагент", "ИНН", "Менеджер", "Годовой бюджет"), ("Альфа", "7707083893", ANNA, "10")],
@@ -184,10 +240,8 @@ def test_the_same_clients_file_twice_changes_nothing(db: None, tmp_path: Path) -
     run = import_path(path=path)
 
     assert _clients() == stored
-    assert run.counts == {
-        "managers": {"created": 0, "updated": 0, "unchanged": 1},
-        "clients": {"created": 0, "updated": 0, "unchanged": 1},
-    }
+    assert run.counts == {"clients": {"created": 0, "updated": 0, "unchanged": 1}}
+    assert ClientAssignmentChange.objects.count() == 1
 
 
 def test_products_are_created_and_updated_by_sku(db: None, tmp_path: Path) -> None:
@@ -344,7 +398,11 @@ def test_a_client_moved_by_a_file_takes_its_waiting_requests_and_future_forecast
     ) == {"waiting": manager_boris.pk, "done": manager_anna.pk}
     assert OrderRequestChange.objects.filter(new=manager_boris).values_list(
         "rule", "reason", "changed_by"
-    ).get() == (RoutingRule.MANUAL, "Imported from clients.csv", head_of_sales.pk)
+    ).get() == (
+        RoutingRule.MANUAL,
+        "Moved with its client: Imported from clients.csv",
+        head_of_sales.pk,
+    )
     assert dict(ForecastCell.objects.filter(client=client).values_list("month", "manager")) == {
         last: manager_anna.pk,
         following: manager_anna.pk,

@@ -16,8 +16,9 @@ from upsell.imports.models import ImportKind, ImportRun, ImportStatus
 from upsell.imports.problems import Problem
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, table_counts, xlsx_write
+from upsell.notifications.models import Notification
 from upsell.products.tests.factories import ProductFactory
-from upsell.requests.models import Notification, OrderRequest, RequestSource, RoutingRule
+from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.requests.selectors import ComplexRules
 from upsell.requests.services import complex_rules_update
 

@@ -16,9 +16,9 @@ from upsell.accounts.tokens import api_token_create
 from upsell.clients.models import Client, ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import Confidence, ForecastCell, ForecastLock
+from upsell.notifications.models import Notification
 from upsell.portfolios.services import client_hand_over
 from upsell.requests.models import (
-    Notification,
     OrderRequest,
     OrderRequestChange,
     RequestSource,
@@ -61,7 +61,8 @@ def alpha(manager_anna, assistant_vera):
     for description, (status, assignee, rule) in requests.items():
         OrderRequest.objects.create(
             client=client, description=description, source=RequestSource.UI, status=status,
-            assignee=assignee, routed_by_rule=rule, routing_reason="routed at creation",
+            assignee=assignee, routed_by_rule=rule, routing_note="routed at creation",
+            complex_rule=rule if rule == RoutingRule.AMOUNT else "",
         )  # fmt: skip
     for month in (FEBRUARY, MARCH, APRIL, MAY, JUNE, JULY):
         ForecastCell.objects.create(

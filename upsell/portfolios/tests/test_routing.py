@@ -9,12 +9,13 @@ from upsell.accounts.tests.factories import UserFactory
 from upsell.clients.models import Client, ClientAssignmentChange, ClientStatus
 from upsell.clients.services import portfolio_rules_update
 from upsell.clients.tests.factories import ClientFactory
+from upsell.notifications.models import Notification
 from upsell.portfolios.services import (
     RoutingOutcome,
     portfolio_routing_apply,
     workload_settings_update,
 )
-from upsell.requests.models import Notification, OrderRequest, RequestSource, RoutingRule
+from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 
 
 @pytest.fixture
@@ -72,12 +73,13 @@ def test_motivated_clients_return_to_their_manager_and_it_is_told(
     assert (request.assignee, request.routed_by_rule) == (manager_anna, RoutingRule.MOTIVATED)
     texts = list(Notification.objects.filter(user=manager_anna).values_list("text", flat=True))
     assert 'Back in your portfolio as motivated clients: ООО "Бюджет", ООО "Постоянный"' in texts
+    # The manager hears of its clients before it hears of their requests.
     assert [(message.to, message.body) for message in mail.outbox] == [
+        (["anna@example.com"],
+         'Back in your portfolio as motivated clients: ООО "Бюджет", ООО "Постоянный"'),
         (["anna@example.com"],
          f'Request № {request.pk} of ООО "Постоянный" is yours: The client is motivated again: '
          "back to its manager"),
-        (["anna@example.com"],
-         'Back in your portfolio as motivated clients: ООО "Бюджет", ООО "Постоянный"'),
     ]  # fmt: skip
 
 

@@ -59,4 +59,4 @@ def test_the_demo_orders_become_requests_routed_every_way_and_once_only(tmp_path
         "motivated": 10, "spontaneous": 11, "lines": 2, "amount": 2,
         "discount": 2, "payment_delay": 2, "overdue_debt": 1,
     }  # fmt: skip
-    assert all(OrderRequest.objects.values_list("routing_reason", flat=True))
+    assert all(request.routing_reason for request in OrderRequest.objects.all())

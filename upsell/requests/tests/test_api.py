@@ -130,3 +130,51 @@ def test_another_manager_s_client_is_not_found(one_time, manager_boris):
 
     assert response.status_code == 404
     assert OrderRequest.objects.count() == 0
+
+
+def test_a_complex_request_stays_with_a_manager_through_every_hand_over(
+    one_time, head_of_sales, manager_anna, manager_boris, assistant_vera
+):
+    # Given a spontaneous client's order above the amount threshold, taken over the API
+    body = create(head_of_sales, one_time, amount="812000.00").json()
+    request_url = f"/api/requests/{body['id']}/reassign"
+    hos = api_client(head_of_sales)
+
+    # When the head of sales hands it to the assistant and back, then hands the client (its
+    # assistant kept) to another manager
+    to_vera = hos.post(request_url, {"assignee": assistant_vera.pk, "reason": "Вера справится"},
+                       content_type="application/json")  # fmt: skip
+    back = hos.post(request_url, {"assignee": None}, content_type="application/json")
+    handed = hos.post(
+        f"/api/clients/{one_time.pk}/reassign",
+        {"manager": manager_boris.pk, "assistant": assistant_vera.pk, "reason": "Отпуск Анны"},
+        content_type="application/json",
+    )
+
+    # Then it went where it was sent by hand, and with its client it went to the new manager,
+    # not to the assistant: it is complex for the reason it was complex when taken
+    assert [to_vera.status_code, back.status_code, handed.status_code] == [200, 200, 200]
+    assert [to_vera.json()["assignee"]["username"], back.json()["assignee"]["username"]] == [
+        "vera",
+        "anna",
+    ]
+    request = hos.get(f"/api/requests/{body['id']}").json()
+    assert {key: request[key] for key in (
+        "assignee", "routed_by_rule", "routing_reason", "complex_rule", "complex_reason",
+    )} == {
+        "assignee": {"id": manager_boris.pk, "username": "boris", "full_name": "Петров Борис"},
+        "routed_by_rule": "manual",
+        "routing_reason": "Moved with its client: Отпуск Анны",
+        "complex_rule": "amount",
+        "complex_reason": "Amount ₽812,000.00 is above ₽500,000.00",
+    }  # fmt: skip
+    assert list(
+        OrderRequestChange.objects.filter(request_id=body["id"])
+        .order_by("id")
+        .values_list("previous__username", "new__username", "rule")
+    ) == [
+        (None, "anna", RoutingRule.AMOUNT),
+        ("anna", "vera", RoutingRule.MANUAL),
+        ("vera", "anna", RoutingRule.MANUAL),
+        ("anna", "boris", RoutingRule.MANUAL),
+    ]

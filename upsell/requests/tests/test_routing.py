@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
+from upsell.notifications.models import Notification
 from upsell.requests.models import (
-    Notification,
     OrderRequest,
     OrderRequestChange,
     RequestSource,
@@ -236,19 +236,19 @@ def test_a_complex_request_stays_complex_when_it_follows_its_client(
 
     request.refresh_from_db()
     assert (moved, again) == (1, 0)
-    assert placed(request) == (
-        "boris",
+    assert placed(request) == ("boris", RoutingRule.MANUAL, "Moved with its client")
+    assert (request.complex_rule, request.complex_reason) == (
         RoutingRule.AMOUNT,
         "Amount ₽600,000.00 is above ₽500,000.00",
     )
-    assert list(
-        OrderRequestChange.objects.filter(request=request)
-        .order_by("id")
-        .values_list("previous__username", "new__username", "rule", "reason")
-    ) == [
+    assert [
+        (change.previous and change.previous.username, change.new and change.new.username,
+         change.rule, change.reason_text)
+        for change in OrderRequestChange.objects.filter(request=request).order_by("id")
+    ] == [
         (None, "anna", RoutingRule.AMOUNT, "Amount ₽600,000.00 is above ₽500,000.00"),
         ("anna", "boris", RoutingRule.MANUAL, "Moved with its client"),
-    ]
+    ]  # fmt: skip
 
 
 def test_a_simple_request_that_follows_its_client_says_why(

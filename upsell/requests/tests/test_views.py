@@ -107,8 +107,8 @@ def test_queues_show_the_rule_and_the_waiting_time(
 def test_the_card_shows_which_rule_routed_the_request(one_time, manager_anna):
     request = OrderRequest.objects.create(
         client=one_time, description="Станок", source=RequestSource.API, assignee=manager_anna,
-        routed_by_rule=RoutingRule.PRODUCT_GROUPS,
-        routing_reason="Products from groups the manager handles: Станки",
+        routed_by_rule=RoutingRule.PRODUCT_GROUPS, routing_facts={"groups": ["Станки"]},
+        complex_rule=RoutingRule.PRODUCT_GROUPS, complex_facts={"groups": ["Станки"]},
     )  # fmt: skip
 
     response = signed_in(manager_anna).get(
