@@ -12,8 +12,11 @@ DATA_DIR ?= var
 DEMO_DIR := $(DATA_DIR)/demo
 DEMO_FILES := staff.csv products.xlsx clients.csv shipments.csv payments.csv
 # The open customer orders come in after the audit, as a company's new orders do: a client's
-# status decides who takes its request. Their notification mails go nowhere in the demo.
+# status decides who takes its request.
 DEMO_ORDERS := orders.csv
+# Building the demo hands thousands of clients and requests to the staff, and each person is
+# told by e-mail too: while it is built, those mails go nowhere.
+DEMO_BUILD := MAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(UPSELL)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/upsell
 PYTEST_WORKERS ?= 2
 
@@ -32,12 +35,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 demo: install
 	$(UPSELL) migrate --no-input -v 0
 	test -f $(DEMO_DIR)/$(DEMO_ORDERS) || $(UPSELL) demodata --out $(DEMO_DIR)
-	$(UPSELL) import $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
-	$(UPSELL) audit
-	MAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
-		$(UPSELL) import $(DEMO_DIR)/$(DEMO_ORDERS)
-	$(UPSELL) forecast_backfill --months 6
-	$(UPSELL) forecast
+	$(DEMO_BUILD) import $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
+	$(DEMO_BUILD) audit
+	$(DEMO_BUILD) import $(DEMO_DIR)/$(DEMO_ORDERS)
+	$(DEMO_BUILD) forecast_backfill --months 6
+	$(DEMO_BUILD) forecast
 	$(UPSELL) nightly --schedule
 	$(UPSELL) collectstatic --no-input -v 0
 	@echo
