@@ -9,7 +9,6 @@ and then nothing is written.
 """
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -27,13 +26,13 @@ from openpyxl.utils import get_column_letter
 from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.core.money import money_parse, money_round
+from upsell.core.spreadsheets import xlsx_response, xlsx_rows_append
 from upsell.forecasts.access import get_forecast_client_for_user
 from upsell.forecasts.locks import month_closed_problem, months_locked
 from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.forecasts.selectors import Grid
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The file is the Russian working file of the method; its row names are part of its format.
 FORECAST, CONFIDENCE, BASELINE, FACT, VERSION = (
     "Прогноз",
@@ -57,28 +56,41 @@ def grid_xlsx_response(*, grid: Grid) -> FileResponse:
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook always has its first sheet
     sheet.title = "Прогноз"
-    sheet.append([f"Прогноз продаж по мотивированным клиентам: {grid.manager}, {grid.year}"])
-    sheet.append(["ID", "Клиент", "Строка", *map(_month_title, grid.months), "Итого"])
+    xlsx_rows_append(
+        sheet,
+        [
+            [f"Прогноз продаж по мотивированным клиентам: {grid.manager}, {grid.year}"],
+            ["ID", "Клиент", "Строка", *map(_month_title, grid.months), "Итого"],
+        ],
+    )
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
-    sheet.append(["", PLAN_TOTAL, "", *(total.plan for total in grid.totals), grid.plan])
-    sheet.append(["", FORECAST_TOTAL, "", *(t.forecast for t in grid.totals), grid.forecast])
-    sheet.append(["", FACT_TOTAL, "", *(t.actual for t in grid.totals), grid.actual])
+    xlsx_rows_append(
+        sheet,
+        [
+            ["", PLAN_TOTAL, "", *(total.plan for total in grid.totals), grid.plan],
+            ["", FORECAST_TOTAL, "", *(t.forecast for t in grid.totals), grid.forecast],
+            ["", FACT_TOTAL, "", *(t.actual for t in grid.totals), grid.actual],
+        ],
+    )
     for row in grid.rows:
         client = row.client
         amounts = [None if gc.cell is None else gc.cell.amount for gc in row.cells]
-        sheet.append([client.pk, client.name, FORECAST, *amounts, row.forecast])
-        sheet.append(
+        xlsx_rows_append(
+            sheet,
             [
-                client.pk,
-                "",
-                CONFIDENCE,
-                *(gc.cell.confidence if gc.cell else "" for gc in row.cells),
-            ]
+                [client.pk, client.name, FORECAST, *amounts, row.forecast],
+                [
+                    client.pk,
+                    "",
+                    CONFIDENCE,
+                    *(gc.cell.confidence if gc.cell else "" for gc in row.cells),
+                ],
+                [client.pk, "", BASELINE, *(gc.baseline for gc in row.cells), row.baseline],
+                [client.pk, "", FACT, *(gc.actual for gc in row.cells), row.actual],
+                [client.pk, "", VERSION, *(gc.version for gc in row.cells)],
+            ],
         )
-        sheet.append([client.pk, "", BASELINE, *(gc.baseline for gc in row.cells), row.baseline])
-        sheet.append([client.pk, "", FACT, *(gc.actual for gc in row.cells), row.actual])
-        sheet.append([client.pk, "", VERSION, *(gc.version for gc in row.cells)])
         sheet.row_dimensions[sheet.max_row].hidden = True
     for cells in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=FIRST_MONTH_COLUMN):
         for cell in cells:
@@ -86,14 +98,8 @@ def grid_xlsx_response(*, grid: Grid) -> FileResponse:
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 16
     sheet.freeze_panes = f"{get_column_letter(FIRST_MONTH_COLUMN)}{HEADER_ROW + 1}"
-    spreadsheet = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    workbook.save(spreadsheet)
-    spreadsheet.seek(0)
-    return FileResponse(
-        spreadsheet,
-        as_attachment=True,
-        filename=f"forecast-{grid.manager.username}-{grid.year}.xlsx",
-        content_type=XLSX_CONTENT_TYPE,
+    return xlsx_response(
+        workbook=workbook, filename=f"forecast-{grid.manager.username}-{grid.year}.xlsx"
     )
 
 

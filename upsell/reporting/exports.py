@@ -1,12 +1,12 @@
 """The statuses of the clients a user may see, as a CSV or XLSX file."""
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from upsell.accounts.models import User
+from upsell.core.spreadsheets import Cell, CsvWriter, xlsx_cells
 from upsell.reporting.selectors import EXPORTED_METRICS, StatusExportRow, status_export_rows
 
 STATUS_EXPORT_HEADER = (
@@ -14,14 +14,19 @@ STATUS_EXPORT_HEADER = (
 )  # fmt: skip
 
 
-def _cells(row: StatusExportRow) -> list[object]:
+def _cells(row: StatusExportRow) -> list[Cell]:
     return [
         row.tax_id, row.client, row.status, row.computed_status, row.reason, row.perspective,
-        *(row.metrics.get(name) for name in EXPORTED_METRICS),
+        *(_metric(row.metrics.get(name)) for name in EXPORTED_METRICS),
     ]  # fmt: skip
 
 
-def status_export_lines(*, user: User) -> Iterator[list[object]]:
+def _metric(value: object) -> Cell:
+    """A metric as the audit stored it (JSON: a number, text or nothing)."""
+    return value if isinstance(value, str | int | float) or value is None else str(value)
+
+
+def status_export_lines(*, user: User) -> Iterator[list[Cell]]:
     yield list(STATUS_EXPORT_HEADER)
     for row in status_export_rows(user=user):
         yield _cells(row)
@@ -36,15 +41,15 @@ def statuses_export_write(*, user: User, path: Path) -> int:
     count = -1
     if suffix == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as file:
-            writer = csv.writer(file)
+            writer = CsvWriter(file)
             for line in lines:
-                writer.writerow(["" if cell is None else cell for cell in line])
+                writer.row(line)
                 count += 1
         return count
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("statuses")
     for line in lines:
-        sheet.append(line)
+        sheet.append(xlsx_cells(sheet, line))
         count += 1
     workbook.save(path)
     return count

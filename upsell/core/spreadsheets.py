@@ -1,0 +1,145 @@
+"""Every CSV and XLSX file the product writes goes through here.
+
+A client named ``=HYPERLINK("http://x","y")`` or ``=cmd|' /C calc'!A0`` must reach a
+spreadsheet as text, never as a formula it runs. OWASP's rule for CSV injection is applied to
+every text cell, in CSV and XLSX alike: a cell that begins with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return is written with a leading apostrophe. Numbers, dates and empty cells
+are written as they are (a negative amount is a number, not text).
+
+A download is written whole to a temporary file first and sent with its length, so that a
+browser knows a download cut short (a server restart) from a complete one.
+"""
+
+import csv
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import IO, Any, Protocol
+
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell as SheetCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+UTF8_BOM = "\ufeff"
+# Kept in memory up to this size, then on disk: a list of a million clients is not held.
+SPOOL_BYTES = 4 * 1024 * 1024
+
+Cell = str | int | float | Decimal | bool | dt.date | None
+
+
+def text_neutralised(text: str) -> str:
+    """``text`` as a spreadsheet shows it and never runs it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell_safe(value: Cell) -> Cell:
+    """A cell's value for a spreadsheet: text neutralised, anything else as it is."""
+    return text_neutralised(value) if isinstance(value, str) else value
+
+
+class TextFile(Protocol):
+    def write(self, text: str, /) -> int: ...
+
+
+class CsvWriter:
+    """Rows of a CSV, every text cell neutralised; numbers written with ``decimal_separator``
+    (a Russian Excel reads ``1234,50`` as a number, ``1234.50`` as text)."""
+
+    def __init__(
+        self, file: TextFile, *, delimiter: str = ",", decimal_separator: str = "."
+    ) -> None:
+        self._writer = csv.writer(file, delimiter=delimiter, lineterminator="\r\n")
+        self._decimal_separator = decimal_separator
+
+    def _cell(self, value: Cell) -> str | int:
+        match value:
+            case None:
+                return ""
+            case str():
+                return text_neutralised(value)
+            case bool() | int():
+                return int(value)
+            case Decimal() | float():
+                return str(value).replace(".", self._decimal_separator)
+            case dt.date():
+                return value.isoformat()
+        raise TypeError(f"no CSV cell for {value!r}")
+
+    def row(self, values: Sequence[Cell]) -> None:
+        self._writer.writerow([self._cell(value) for value in values])
+
+
+def xlsx_cells(
+    sheet: WriteOnlyWorksheet,
+    values: Sequence[Cell],
+    *,
+    bold: bool = False,
+    number_format: str | None = None,
+) -> list[SheetCell]:
+    """A row of a write-only sheet, every text cell neutralised."""
+    font = Font(bold=True) if bold else None
+    cells = []
+    for value in values:
+        # openpyxl writes a Decimal's digits as they are (its stubs admit only float).
+        cell = WriteOnlyCell(sheet, value=cell_safe(value))  # type: ignore[arg-type]
+        if font is not None:
+            cell.font = font
+        if number_format is not None and isinstance(value, Decimal | int | float):
+            cell.number_format = number_format
+        cells.append(cell)
+    return cells
+
+
+def xlsx_rows_append(sheet: Any, rows: Iterable[Sequence[Cell]]) -> None:
+    """Append ``rows`` to a sheet of an ordinary (not write-only) workbook, neutralised."""
+    for values in rows:
+        sheet.append([cell_safe(value) for value in values])
+
+
+def csv_response(
+    *,
+    rows: Iterable[Sequence[Cell]],
+    filename: str,
+    delimiter: str = ",",
+    decimal_separator: str = ".",
+    bom: bool = True,
+) -> FileResponse:
+    """A CSV download of ``rows``, written whole before it is sent, with its length."""
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - sent and closed by FileResponse
+    text = _TextSink(spooled)
+    if bom:
+        text.write(UTF8_BOM)
+    writer = CsvWriter(text, delimiter=delimiter, decimal_separator=decimal_separator)
+    for values in rows:
+        writer.row(values)
+    spooled.seek(0)
+    return FileResponse(
+        spooled, as_attachment=True, filename=filename, content_type=CSV_CONTENT_TYPE
+    )
+
+
+def xlsx_response(*, workbook: Workbook, filename: str) -> FileResponse:
+    """An XLSX download of ``workbook`` (a ZIP is complete only once written), with its length."""
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - sent and closed by FileResponse
+    workbook.save(spooled)
+    spooled.seek(0)
+    return FileResponse(
+        spooled, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+class _TextSink:
+    """Text written as UTF-8 into a binary file (csv.writer writes text)."""
+
+    def __init__(self, binary: IO[bytes]) -> None:
+        self._binary = binary
+
+    def write(self, text: str) -> int:
+        return self._binary.write(text.encode("utf-8"))
