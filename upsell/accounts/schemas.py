@@ -12,7 +12,13 @@ from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
 from upsell.accounts.models import Role, User
-from upsell.core.money import MONEY_DIGITS, MONEY_PLACES, QUANTITY_PLACES
+from upsell.core.money import (
+    MONEY_DIGITS,
+    MONEY_LIMIT,
+    MONEY_PLACES,
+    MONEY_WHOLE_DIGITS,
+    QUANTITY_PLACES,
+)
 
 # The largest 64-bit primary key: no row has a larger id, and databases reject larger numbers
 # outright instead of finding nothing.
@@ -50,9 +56,13 @@ Money = Annotated[Decimal, _decimal_text(MONEY_PLACES), _decimal_schema(MONEY_PL
 Quantity = Annotated[Decimal, _decimal_text(QUANTITY_PLACES), _decimal_schema(QUANTITY_PLACES)]
 MoneyIn = Annotated[
     Decimal,
-    Field(ge=0, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES),
+    Field(ge=0, lt=MONEY_LIMIT, max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES),
     WithJsonSchema(
-        {"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,14}(\.[0-9]{1,2})?$"}
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": rf"^[0-9]{{1,{MONEY_WHOLE_DIGITS}}}(\.[0-9]{{1,{MONEY_PLACES}}})?$",
+        }
     ),
 ]
 

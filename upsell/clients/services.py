@@ -25,6 +25,7 @@ from upsell.clients.models import (
     PortfolioRules,
 )
 from upsell.core.bulk import rows_insert
+from upsell.core.money import money_problem
 from upsell.core.tax_ids import tax_id_problem
 
 
@@ -63,6 +64,8 @@ def _validate_details(details: ClientDetails, *, client: Client | None) -> None:
                 }
     if details.annual_budget is not None and details.annual_budget < 0:
         errors["annual_budget"] = _("A budget cannot be negative.")
+    elif details.annual_budget is not None and (problem := money_problem(details.annual_budget)):
+        errors["annual_budget"] = problem
     if (details.annual_budget is None) != (details.budget_year is None):
         errors["budget_year"] = _("A budget needs its year, and a year needs a budget.")
     if errors:

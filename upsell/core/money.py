@@ -1,9 +1,10 @@
 """Money and quantities, in one place: their quantum, the widest values the columns hold,
 reading one from a person's text, checking it, and writing it as the reader's language does.
 
-Every amount is a ``Decimal`` of kopecks (two decimals) with at most fourteen digits before the
-point (``money_field``); a quantity has three decimals and at most twelve digits before the
-point. A file import reads whole columns at once with the same limits
+Every amount is a ``Decimal`` of kopecks (two decimals) with at most thirteen digits before the
+point; a quantity has three decimals and at most twelve digits before the point. The columns
+are wider (``money_field``); these bounds, checked wherever a figure comes in, keep every value
+exact on both databases. A file import reads whole columns at once with the same limits
 (``upsell.imports.formats.values``).
 
 Russian writes ``1 234 567,89 ₽``, English ``₽1,234,567.89``. The currency is the system's
@@ -20,13 +21,16 @@ from django.utils.translation import gettext as _
 
 KOPECK = Decimal("0.01")
 QUANTITY_QUANTUM = Decimal("0.001")
-# The first value a column can no longer hold: money 14 digits before the point, quantities 12.
-MONEY_LIMIT = Decimal(10) ** 14
-QUANTITY_LIMIT = Decimal(10) ** 12
+# The first value the product no longer takes: money 13 digits before the point, quantities 12.
+# SQLite keeps a decimal column as a float, exact to 15 significant digits: 13 + 2 and 12 + 3
+# read back as the very Decimal written, on SQLite as on PostgreSQL (whose columns are wider).
+MONEY_WHOLE_DIGITS, QUANTITY_WHOLE_DIGITS = 13, 12
+MONEY_LIMIT = Decimal(10) ** MONEY_WHOLE_DIGITS
+QUANTITY_LIMIT = Decimal(10) ** QUANTITY_WHOLE_DIGITS
 MONEY_MAX = MONEY_LIMIT - KOPECK
 # What a table shows for an empty value, so that a cell is never blank by accident.
 EMPTY = "—"
-# As the columns declare them: digits in all and after the point.
+# As the columns declare them: digits in all and after the point (wider than the bounds above).
 MONEY_DIGITS, MONEY_PLACES = 16, 2
 QUANTITY_DIGITS, QUANTITY_PLACES = 15, 3
 

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
-from upsell.core.money import money_parse, money_round
+from upsell.core.money import MONEY_LIMIT, money_parse, money_problem, money_round
 from upsell.core.spreadsheets import xlsx_response, xlsx_rows_append
 from upsell.forecasts.access import get_forecast_client_for_user
 from upsell.forecasts.locks import month_closed_problem, months_locked
@@ -139,10 +139,10 @@ def _confidences() -> dict[str, str]:
 
 
 def _amount(value: Any) -> Decimal | None:
-    """A cell's amount; raises ``ValueError`` for anything that is not a number."""
+    """A cell's amount as written; raises ``ValueError`` for anything that is not a number."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    return money_round(money_parse(value))
+    return money_parse(value)
 
 
 def _months(header: tuple[Any, ...]) -> dict[int, dt.date]:
@@ -307,11 +307,13 @@ def _change(
     except ValueError:
         result.problems.append(ImportProblem(row=row, column=column, message=_("Not a number.")))
         return None
-    if amount is not None and amount < 0:
-        result.problems.append(
-            ImportProblem(row=row, column=column, message=_("An amount cannot be negative."))
-        )
-        return None
+    if amount is not None:
+        # A spreadsheet keeps floats: 1234.5 may come as 1234.4999999999998.
+        problem = money_problem(amount if abs(amount) >= MONEY_LIMIT else money_round(amount))
+        if problem is not None:
+            result.problems.append(ImportProblem(row=row, column=column, message=problem))
+            return None
+        amount = money_round(amount)
     raw_confidence = str(_cell_value(block, CONFIDENCE, index) or "").strip().lower()
     confidence = confidences.get(raw_confidence, "")
     if raw_confidence and not confidence:

@@ -8,7 +8,12 @@ from pydantic import PlainSerializer, WithJsonSchema
 
 from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, Quantity, UserRef, text
 from upsell.clients.schemas import ClientRef
-from upsell.core.money import QUANTITY_DIGITS, QUANTITY_PLACES
+from upsell.core.money import (
+    QUANTITY_DIGITS,
+    QUANTITY_LIMIT,
+    QUANTITY_PLACES,
+    QUANTITY_WHOLE_DIGITS,
+)
 from upsell.products.schemas import ProductRef
 from upsell.requests.models import (
     OrderRequest,
@@ -32,9 +37,13 @@ PercentOut = Annotated[
 
 QuantityIn = Annotated[
     Decimal,
-    Field(gt=0, max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES),
+    Field(gt=0, lt=QUANTITY_LIMIT, max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES),
     WithJsonSchema(
-        {"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,3})?$"}
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": rf"^[0-9]{{1,{QUANTITY_WHOLE_DIGITS}}}(\.[0-9]{{1,{QUANTITY_PLACES}}})?$",
+        }
     ),
 ]
 

@@ -467,6 +467,8 @@ def complex_rules_update(*, rules: ComplexRules, changed_by: User) -> ComplexOrd
     errors: dict[str, str] = {}
     if rules.amount_above is not None and rules.amount_above < 0:
         errors["amount_above"] = _("A threshold cannot be negative.")
+    elif rules.amount_above is not None and (problem := money_problem(rules.amount_above)):
+        errors["amount_above"] = problem
     if rules.standard_discount_percent is not None and not (
         Decimal(0) <= rules.standard_discount_percent <= Decimal(100)
     ):

@@ -338,6 +338,24 @@ def test_an_invalid_workbook_writes_nothing_and_names_the_cells(
     assert ForecastCell.objects.count() == 0
 
 
+def test_amounts_money_cannot_be_are_named_and_nothing_is_written(manager_anna, anna_regular):
+    workbook = _exported(manager_anna, manager_anna)
+    sheet = workbook.worksheets[0]
+    sheet["G6"] = 1e300  # April
+    sheet["H6"] = -5  # May
+    sheet["I6"] = "10 000 000 000 000"  # June: one past the largest amount
+    sheet["J6"] = 1234.5  # July: fine
+
+    result = _upload(manager_anna, workbook)
+
+    assert [(p.row, p.column, p.message) for p in result.problems] == [
+        (6, "G", "The amount is too large."),
+        (6, "H", "An amount cannot be negative."),
+        (6, "I", "The amount is too large."),
+    ]
+    assert ForecastCell.objects.count() == 0
+
+
 def test_the_api_saves_with_the_same_service_and_reports_conflicts(manager_anna, anna_regular):
     http = _as(manager_anna)
     url = f"/api/forecasts/clients/{anna_regular.pk}/cells"
