@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from upsell.accounts.models import Role, Team, User
@@ -90,9 +91,19 @@ def managers_create(*, full_names: Iterable[str]) -> dict[str, User]:
     return {user.full_name: user for user in users}
 
 
+def can_change_users(by: User | None) -> bool:
+    """Whether ``by`` may add people or change them, their roles first of all: the
+    administrator alone (``None`` is the operator at the server's command line)."""
+    return by is None or (by.is_active and by.is_admin_role)
+
+
 @transaction.atomic
-def staff_member_save(*, member: StaffMember, user: User | None) -> tuple[User, SaveOutcome]:
+def staff_member_save(
+    *, member: StaffMember, user: User | None, by: User | None
+) -> tuple[User, SaveOutcome]:
     """Create the person's account, or bring ``user`` in line with what the file states."""
+    if not can_change_users(by):
+        raise PermissionDenied("Only the administrator adds people or changes them")
     if user is None:
         user = User(
             username=member.username or username_unique(full_name=member.full_name, taken=set()),

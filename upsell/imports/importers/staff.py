@@ -10,7 +10,12 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
-from upsell.accounts.services import SaveOutcome, StaffMember, staff_member_save
+from upsell.accounts.services import (
+    SaveOutcome,
+    StaffMember,
+    can_change_users,
+    staff_member_save,
+)
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import quoted
 from upsell.imports.importers.base import MESSAGE, Importer, repeats_check
@@ -40,6 +45,11 @@ _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 class StaffImporter(Importer):
     kind = ImportKind.STAFF
     text_limits = {"full_name": 200, "username": 150, "email": 254}
+
+    def refusal(self) -> str:
+        if can_change_users(self.context.imported_by):
+            return ""
+        return _("only the administrator imports staff files: they add people and set their roles")
 
     def check(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = self.cleaned(frame)
@@ -185,7 +195,9 @@ class StaffImporter(Importer):
                 email=(row["email"] or "") if self.columns.has("email") else None,
                 assists=assists,
             )
-            user, outcome = staff_member_save(member=member, user=users.get(row["user_id"]))
+            user, outcome = staff_member_save(
+                member=member, user=users.get(row["user_id"]), by=self.context.imported_by
+            )
             saved[user.full_name] = user
             outcomes.append(outcome)
         self.context.progress(len(rows), len(rows))
