@@ -26,7 +26,12 @@ from upsell.clients.models import (
 )
 from upsell.core.bulk import rows_insert
 from upsell.core.money import money_problem
+from upsell.core.months import EARLIEST, date_problem, years_after
 from upsell.core.tax_ids import tax_id_problem
+
+# A purchase budget is planned for this year or a few ahead; an override lasts at most so long.
+BUDGET_YEARS_AHEAD = 5
+OVERRIDE_YEARS_AHEAD = 10
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +73,13 @@ def _validate_details(details: ClientDetails, *, client: Client | None) -> None:
         errors["annual_budget"] = problem
     if (details.annual_budget is None) != (details.budget_year is None):
         errors["budget_year"] = _("A budget needs its year, and a year needs a budget.")
+    elif details.budget_year is not None and not (
+        EARLIEST.year <= details.budget_year <= timezone.localdate().year + BUDGET_YEARS_AHEAD
+    ):
+        errors["budget_year"] = _("Give a year from %(first)s to %(last)s.") % {
+            "first": EARLIEST.year,
+            "last": timezone.localdate().year + BUDGET_YEARS_AHEAD,
+        }
     if errors:
         raise ValidationError(errors)
 
@@ -196,6 +208,10 @@ def client_status_override_set(
         errors["reason"] = _("Say why the status is set by hand.")
     if expires_on is not None and expires_on < today:
         errors["expires_on"] = _("The end date has passed already.")
+    elif expires_on is not None and (
+        problem := date_problem(expires_on, latest=years_after(today, OVERRIDE_YEARS_AHEAD))
+    ):
+        errors["expires_on"] = problem
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -1,6 +1,36 @@
-"""Month arithmetic, for every app: a month is the date of its first day."""
+"""The calendar, for every app: month arithmetic (a month is the date of its first day) and
+the span of dates the product takes.
+
+A date outside a sensible span is a typing error or an attack, never business: an audit as
+of 1900 empties every status, one as of 9999 cannot compute, a forecast for 2100 is noise. Every
+entry that takes a date asks ``date_problem`` with the latest date that makes sense for it.
+"""
 
 import datetime as dt
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+# No business history is older than this; nothing the product keeps starts before it.
+EARLIEST = dt.date(2000, 1, 1)
+
+
+def date_problem(value: dt.date, *, latest: dt.date, earliest: dt.date = EARLIEST) -> str | None:
+    """Why ``value`` is outside [``earliest``, ``latest``], or None when it is inside."""
+    if earliest <= value <= latest:
+        return None
+    return _("Give a date from %(earliest)s to %(latest)s.") % {
+        "earliest": date_format(earliest, "SHORT_DATE_FORMAT"),
+        "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+    }
+
+
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (28 February for a 29th that the year lacks)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def month_start(day: dt.date) -> dt.date:

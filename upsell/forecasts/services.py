@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.core.money import money_problem, money_round
-from upsell.core.months import month_add, month_start
+from upsell.core.months import date_problem, month_add, month_start, years_after
 from upsell.forecasts.locks import (
     locked_months_query,
     month_closed_problem,
@@ -59,9 +59,16 @@ def _money(value: Decimal, field: str) -> Decimal:
     return amount
 
 
+# How far ahead a forecast or a plan may be written: the grid shows this year and the next.
+YEARS_AHEAD = 2
+
+
 def _month_check(month: dt.date) -> None:
     if month.day != 1:
         raise ValidationError({"month": _("A forecast month is the first day of a month.")})
+    problem = date_problem(month, latest=years_after(timezone.localdate(), YEARS_AHEAD))
+    if problem is not None:
+        raise ValidationError({"month": problem})
 
 
 def forecast_cell_save(

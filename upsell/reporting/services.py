@@ -32,7 +32,7 @@ from upsell.clients.services import (
     client_statuses_refresh,
     portfolio_rules_update,
 )
-from upsell.core.months import month_add, month_end, month_start
+from upsell.core.months import date_problem, month_add, month_end, month_start
 from upsell.forecasts.locks import lock_day_before, months_locked
 from upsell.forecasts.models import ForecastLock
 from upsell.forecasts.services import forecast_snapshot_take
@@ -124,6 +124,14 @@ def _run_succeeded[RunT: Run](run: RunT, **results: object) -> RunT:
     return run
 
 
+def _as_of_check(as_of: dt.date) -> None:
+    """An audit or a forecast looks back from a day that has come: not from the future, not from
+    before any business history."""
+    problem = date_problem(as_of, latest=timezone.localdate())
+    if problem is not None:
+        raise ValidationError({"as_of": problem})
+
+
 def audit_run_create(
     *, as_of: dt.date, engine: str, started_by: User | None, enqueue: bool = True
 ) -> AuditRun:
@@ -133,6 +141,7 @@ def audit_run_create(
 
     if engine not in AuditEngine.values:
         raise ValidationError({"engine": _("Unknown engine %(engine)s.") % {"engine": engine}})
+    _as_of_check(as_of)
     run = AuditRun.objects.create(as_of=as_of, engine=engine, started_by=started_by)
     if enqueue:
         transaction.on_commit(lambda: execute_audit_run.enqueue(run.pk))
@@ -256,6 +265,7 @@ def forecast_run_create(
 
     if model not in BASELINE_MODELS:
         raise ValidationError({"model": _("Unknown model %(model)s.") % {"model": model}})
+    _as_of_check(as_of)
     run = ForecastRun.objects.create(as_of=as_of, requested_model=model, started_by=started_by)
     if enqueue:
         transaction.on_commit(lambda: execute_forecast_run.enqueue(run.pk))

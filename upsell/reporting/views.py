@@ -145,9 +145,13 @@ def audit_start(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a date and an engine."))
         return redirect("audit:overview")
-    run = audit_run_create(
-        as_of=form.cleaned_data["as_of"], engine=form.cleaned_data["engine"], started_by=user
-    )
+    try:
+        run = audit_run_create(
+            as_of=form.cleaned_data["as_of"], engine=form.cleaned_data["engine"], started_by=user
+        )
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("audit:overview")
     return redirect("audit:run", run_id=run.pk)
 
 

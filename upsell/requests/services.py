@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
@@ -23,6 +24,7 @@ from upsell.core.money import (
     money_problem,
     money_round,
 )
+from upsell.core.months import date_problem, years_after
 from upsell.notifications.services import notification_send
 from upsell.products.models import Product
 from upsell.requests.models import (
@@ -160,6 +162,10 @@ def _validate_details(details: RequestDetails) -> None:
     errors: dict[str, str | list[str]] = {}
     if len(details.number.strip()) > 64:
         errors["number"] = _("An order number has at most 64 characters.")
+    if details.ordered_on is not None and (
+        problem := date_problem(details.ordered_on, latest=years_after(timezone.localdate(), 1))
+    ):
+        errors["ordered_on"] = problem
     amount_problem = money_problem(details.amount)
     if amount_problem is not None:
         errors["amount"] = amount_problem

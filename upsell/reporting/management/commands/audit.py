@@ -1,6 +1,7 @@
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -22,9 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = options["as_of"] or timezone.localdate()
-        run = audit_run_create(
-            as_of=as_of, engine=options["engine"], started_by=None, enqueue=False
-        )
+        try:
+            run = audit_run_create(
+                as_of=as_of, engine=options["engine"], started_by=None, enqueue=False
+            )
+        except ValidationError as refused:
+            raise CommandError(" ".join(refused.messages)) from None
         run = audit_run_execute(
             run=run, report=lambda stage, percent: self.stderr.write(f"{percent:3d}% {stage}")
         )

@@ -1,6 +1,7 @@
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -25,12 +26,15 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        run = forecast_run_create(
-            as_of=options["as_of"] or timezone.localdate(),
-            model=options["model"],
-            started_by=None,
-            enqueue=False,
-        )
+        try:
+            run = forecast_run_create(
+                as_of=options["as_of"] or timezone.localdate(),
+                model=options["model"],
+                started_by=None,
+                enqueue=False,
+            )
+        except ValidationError as refused:
+            raise CommandError(" ".join(refused.messages)) from None
         run = forecast_run_execute(run=run)
         if run.status != RunStatus.SUCCEEDED:
             raise CommandError(f"The forecast failed: {run.error}")
