@@ -42,8 +42,7 @@ def test_only_the_administrator_changes_people_through_a_staff_file(
 
     assert run.status == ImportStatus.FAILED
     assert [Problem(**error).format(run.file_name) for error in run.errors] == [
-        "staff.csv: only the administrator imports staff files: they add people and set their "
-        "roles"
+        "staff.csv: only the administrator imports staff files: they add people and set their roles"
     ]
     assert (_roles(), table_counts()) == (roles, before)
 
