@@ -33,12 +33,9 @@ from upsell.imports.importers.base import MESSAGE, Importer, parsed_by_value, pa
 from upsell.imports.importers.references import CANDIDATES, clients_find, products_find
 from upsell.imports.models import ImportKind
 from upsell.requests.access import can_create_requests, clients_for_requests
+from upsell.requests.lines import RequestLineDetails
 from upsell.requests.models import OrderRequest, OrderRequestLine, RequestSource
-from upsell.requests.services import (
-    RequestDetails,
-    RequestLineDetails,
-    order_request_create,
-)
+from upsell.requests.services import RequestDetails, order_request_create
 
 _OPTIONAL = ("client", "tax_id", "product", "discount_percent", "payment_delay_days", "comment")
 _ORDER = ("number", "client_id")
