@@ -2,9 +2,10 @@
 
 An order is identified by the client's own order number (Номер заявки) and the client, named by
 its ИНН or its exact name as the other files name it; clients and products must be known
-already (this file does not create them). Every request is taken by the same use-case as one
-typed on the screen or sent over the API (``order_request_create``), one call per order, so it
-is routed at once with its reason and its assignee is told.
+already (this file does not create them). Every line is held to the rule of a request's line on
+the screen and over the API (``request_line_problems``), and every request is taken by the same
+use-case as one typed on the screen or sent over the API (``order_request_create``), one call
+per order, so it is routed at once with its reason and its assignee is told.
 
 An order taken before, by an earlier file or over the API, is left as it is: the same file
 imported again creates nothing. An order whose lines differ from the request it became is an
@@ -29,11 +30,17 @@ from upsell.imports.formats.values import (
     quoted,
     tax_id_parse,
 )
-from upsell.imports.importers.base import MESSAGE, Importer, parsed_by_value, parsed_in_place
+from upsell.imports.importers.base import (
+    COLUMN,
+    MESSAGE,
+    Importer,
+    parsed_by_value,
+    parsed_in_place,
+)
 from upsell.imports.importers.references import CANDIDATES, clients_find, products_find
 from upsell.imports.models import ImportKind
 from upsell.requests.access import can_create_requests, clients_for_requests
-from upsell.requests.lines import RequestLineDetails
+from upsell.requests.lines import RequestLineDetails, request_line_problems_by_field
 from upsell.requests.models import OrderRequest, OrderRequestLine, RequestSource
 from upsell.requests.services import RequestDetails, order_request_create
 
@@ -41,6 +48,17 @@ _OPTIONAL = ("client", "tax_id", "product", "discount_percent", "payment_delay_d
 _ORDER = ("number", "client_id")
 # The rows of one order as the file spells its client, before the client is looked up.
 _FILE_ORDER = "_file_order"
+# The column of each field of a request's line (a line's amount is its price's doing).
+_LINE_COLUMNS = {
+    "product_code": "sku",
+    "product_name": "product",
+    "quantity": "quantity",
+    "price": "price",
+    "discount_percent": "discount_percent",
+    "amount": "price",
+}
+# A line's amount, exact to the kopeck.
+_MONEY = pl.Decimal(38, 2)
 
 
 class OrdersImporter(Importer):
@@ -87,7 +105,8 @@ class OrdersImporter(Importer):
         ):
             if self.columns.has(name):
                 self.problems.add_parsed(frame, name)
-        self._values_check(frame)
+        self._client_check(frame)
+        frame = self._lines_check(frame)
         return frame.select(
             ROW,
             "number",
@@ -101,6 +120,7 @@ class OrdersImporter(Importer):
             "discount_percent",
             "payment_delay_days",
             "comment",
+            "amount",
             pl.concat_str(
                 "number",
                 pl.coalesce("tax_id", pl.lit("name:") + pl.col("client")),
@@ -108,8 +128,8 @@ class OrdersImporter(Importer):
             ).alias(_FILE_ORDER),
         )
 
-    def _values_check(self, frame: pl.DataFrame) -> None:
-        """A client named somehow, and numbers a line can have."""
+    def _client_check(self, frame: pl.DataFrame) -> None:
+        """A client named somehow."""
         has_client, has_tax_id = self.columns.has("client"), self.columns.has("tax_id")
         if not has_client and not has_tax_id:
             self.problems.add_one(
@@ -126,29 +146,46 @@ class OrdersImporter(Importer):
                 field="client" if has_client else "tax_id",
                 message=_("a value is required: the client's name or its ИНН"),
             )  # fmt: skip
-        self.problems.add(
-            frame,
-            where=pl.col("quantity") <= 0,
-            field="quantity",
-            message=_("a quantity is more than zero"),
-        )
-        self.problems.add(
-            frame, where=pl.col("price") < 0, field="price", message=_("a price cannot be negative")
-        )
-        if self.columns.has("discount_percent"):
-            self.problems.add(
-                frame,
-                where=(pl.col("discount_percent") < 0) | (pl.col("discount_percent") > 100),
-                field="discount_percent",
-                message=_("a discount is between 0 and 100"),
+
+    def _lines_check(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Every line held to the rule of a request's line on the screen and over the API, in
+        its Decimal arithmetic; ``frame`` with the ``amount`` of each line the rule takes.
+
+        One Decimal check per row is cheap for a file of orders (a week's, not a history's). A
+        cell the parsing or the required check faulted already is not faulted again.
+        """
+        faulted = set(self.problems.frame().select(ROW, COLUMN).iter_rows())
+        amounts: list[Decimal | None] = []
+        for row, sku, product, quantity, price, discount, discount_problem in frame.select(
+            ROW, "sku", "product", "quantity", "price", "discount_percent",
+            "discount_percent__problem",
+        ).iter_rows():  # fmt: skip
+            if quantity is None or price is None or discount_problem is not None:
+                amounts.append(None)
+                continue
+            line = RequestLineDetails(
+                product_code=sku or "",
+                product_name=product or "",
+                quantity=quantity,
+                price=price,
+                discount_percent=Decimal(0) if discount is None else discount,
             )
-        line_amount = pl.col("quantity").cast(pl.Float64) * pl.col("price").cast(pl.Float64)
-        self.problems.add(
-            frame,
-            where=line_amount >= float(MONEY_LIMIT),
-            field="price",
-            message=_("the line's amount (quantity × price) is too large"),
-        )
+            problems = request_line_problems_by_field(line)
+            amounts.append(None if problems else line.amount)
+            for problem in problems:
+                name = _LINE_COLUMNS[problem.field]
+                has = self.columns.has(name)
+                column = self.columns.header(name) if has else ""
+                if (row, column) in faulted:
+                    continue
+                self.problems.add_one(
+                    row=row,
+                    position=self.columns.position(name) if has else -1,
+                    column=column,
+                    # The rule's sentences end with a full stop; a file's problems do not.
+                    message=problem.message.removesuffix("."),
+                )
+        return frame.with_columns(pl.Series("amount", amounts, dtype=_MONEY))
 
     def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = self._clients_resolve(frame)
@@ -204,12 +241,11 @@ class OrdersImporter(Importer):
 
     def _orders_check(self, frame: pl.DataFrame) -> None:
         """The rows of one order agree on its date and payment delay, and its lines add up to
-        an amount a request holds."""
+        an amount a request holds (their Decimal amounts, as a request adds them)."""
         rows = frame.filter(pl.col("client_id").is_not_null() & pl.col("number").is_not_null())
-        line_amount = pl.col("quantity").cast(pl.Float64) * pl.col("price").cast(pl.Float64)
         self.problems.add(
             rows,
-            where=line_amount.sum().over(_ORDER) >= float(MONEY_LIMIT),
+            where=pl.col("amount").sum().over(_ORDER) >= MONEY_LIMIT,
             field="price",
             message=_("the order's lines add up to more than an amount can hold"),
         )
