@@ -46,6 +46,9 @@ class ImportRun(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=ImportStage.choices, blank=True)
     keep_valid_rows = models.BooleanField(_("import valid rows, reject the rest"), default=False)
+    create_products = models.BooleanField(
+        _("create the products the catalogue lacks"), default=False
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -25,6 +25,7 @@ class ImportRunOut(Schema):
     status: ImportStatus
     stage: ImportStage | None
     keep_valid_rows: bool
+    create_products: bool
     imported_by: UserRef | None
     created_at: dt.datetime
     started_at: dt.datetime | None

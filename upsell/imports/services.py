@@ -4,8 +4,9 @@ and the ``upsell import`` command.
 A file is read, its kind told from its headers, every row checked column by column, and
 then written in one transaction. By default any problem rejects the whole file and nothing
 is written; with ``keep_valid_rows`` the good rows are written and the bad ones go to a
-``<name>.rejected.csv`` with the reason. Each file leaves an ImportRun: who, when, what it
-changed, and its problems.
+``<name>.rejected.csv`` with the reason. A product code the catalogue lacks is an error unless
+``create_products`` asks to add it. Each file leaves an ImportRun: who, when, what it changed,
+and its problems.
 """
 
 import csv
@@ -89,6 +90,7 @@ def import_path(
     imported_by: User | None = None,
     kind: str = "",
     keep_valid_rows: bool = False,
+    create_products: bool = False,
     rejected_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportRun:
@@ -98,6 +100,7 @@ def import_path(
         imported_by=imported_by,
         kind=kind,
         keep_valid_rows=keep_valid_rows,
+        create_products=create_products,
         rejected_dir=rejected_dir,
         progress=progress,
     ).run
@@ -109,6 +112,7 @@ def import_path_outcome(
     imported_by: User | None = None,
     kind: str = "",
     keep_valid_rows: bool = False,
+    create_products: bool = False,
     rejected_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
@@ -118,6 +122,7 @@ def import_path_outcome(
         file_name=path.name,
         kind=kind,
         keep_valid_rows=keep_valid_rows,
+        create_products=create_products,
         imported_by=imported_by,
         status=ImportStatus.RUNNING,
         stage=ImportStage.READING,
@@ -151,6 +156,7 @@ def import_paths(
     imported_by: User | None = None,
     kind: str = "",
     keep_valid_rows: bool = False,
+    create_products: bool = False,
     rejected_dir: Path | None = None,
     progress_for: Callable[[Path], Progress | None] | None = None,
 ) -> list[tuple[Path, ImportOutcome]]:
@@ -167,6 +173,7 @@ def import_paths(
                 imported_by=imported_by,
                 kind=kind,
                 keep_valid_rows=keep_valid_rows,
+                create_products=create_products,
                 rejected_dir=rejected_dir,
                 progress=progress_for(path) if progress_for else None,
             ),
@@ -192,6 +199,7 @@ def import_run_create(
     imported_by: User,
     kind: str = "",
     keep_valid_rows: bool = False,
+    create_products: bool = False,
 ) -> ImportRun:
     """Keep an uploaded file on a queued run; the worker imports it once this commits."""
     from upsell.imports.tasks import execute_import_run
@@ -203,6 +211,7 @@ def import_run_create(
         file_name=name,
         kind=kind,
         keep_valid_rows=keep_valid_rows,
+        create_products=create_products,
         imported_by=imported_by,
         status=ImportStatus.QUEUED,
     )
@@ -280,6 +289,7 @@ def _import(
         file_name=run.file_name,
         today=timezone.localdate(),
         progress=progress or _progress_ignored,
+        create_products=run.create_products,
     )
     importer = IMPORTERS[columns.kind](context)
     refusal = importer.refusal()

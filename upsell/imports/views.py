@@ -53,6 +53,7 @@ def import_list(request: HtmxHttpRequest) -> HttpResponse:
             imported_by=user,
             kind=form.cleaned_data["kind"],
             keep_valid_rows=form.cleaned_data["keep_valid_rows"],
+            create_products=form.cleaned_data["create_products"],
         )
         return redirect("imports:detail", run_id=run.pk)
     runs = import_runs_visible_to(user).select_related("imported_by")

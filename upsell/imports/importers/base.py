@@ -122,6 +122,8 @@ class ImportContext:
     file_name: str
     today: date
     progress: Progress
+    # Whether a product code the catalogue lacks is added to it (else it is an error).
+    create_products: bool = False
 
 
 def text_length_check(

@@ -1,11 +1,12 @@
 """Customer orders: each row one line of a client's order, the rows of one order one request.
 
 An order is identified by the client's own order number (Номер заявки) and the client, named by
-its ИНН or its exact name as the other files name it; clients and products must be known
-already (this file does not create them). Every line is held to the rule of a request's line on
-the screen and over the API (``request_line_problems``), and every request is taken by the same
-use-case as one typed on the screen or sent over the API (``order_request_create``), one call
-per order, so it is routed at once with its reason and its assignee is told.
+its ИНН or its exact name as the other files name it; clients must be known already, and so
+must products, unless the import is asked to create missing products. Every line is held to
+the rule of a request's line on the screen and over the API (``request_line_problems``), and
+every request is taken by the same use-case as one typed on the screen or sent over the API
+(``order_request_create``), one call per order, so it is routed at once with its reason and its
+assignee is told.
 
 An order taken before, by an earlier file or over the API, is left as it is: the same file
 imported again creates nothing. An order whose lines differ from the request it became is an
@@ -37,7 +38,12 @@ from upsell.imports.importers.base import (
     parsed_by_value,
     parsed_in_place,
 )
-from upsell.imports.importers.references import CANDIDATES, clients_find, products_find
+from upsell.imports.importers.references import (
+    CANDIDATES,
+    clients_find,
+    products_create,
+    products_find,
+)
 from upsell.imports.models import ImportKind
 from upsell.requests.access import can_create_requests, clients_for_requests
 from upsell.requests.lines import RequestLineDetails, request_line_problems_by_field
@@ -192,15 +198,16 @@ class OrdersImporter(Importer):
         frame = frame.join(
             products_find(frame.get_column("sku")), on="sku", how="left", maintain_order="left"
         )
-        self.problems.add(
-            frame,
-            where=pl.col("sku").is_not_null() & pl.col("product_id").is_null(),
-            field="sku",
-            message=pl.format(
-                _("no product has the code {}: import it with the products file first"),
-                quoted(pl.col("sku")),
-            ),
-        )
+        if not self.context.create_products:
+            self.problems.add(
+                frame,
+                where=pl.col("sku").is_not_null() & pl.col("product_id").is_null(),
+                field="sku",
+                message=pl.format(
+                    _("no product has the code {}: import it with the products file first"),
+                    quoted(pl.col("sku")),
+                ),
+            )
         self._orders_check(frame)
         return self._taken_check(frame)
 
@@ -332,6 +339,8 @@ class OrdersImporter(Importer):
 
     def write(self, frame: pl.DataFrame) -> None:
         fresh = frame.filter(pl.col("taken_id").is_null())
+        if self.context.create_products:
+            self._products_create(fresh)
         clients = Client.objects.select_related("manager", "assistant").in_bulk(
             fresh.get_column("client_id").unique().to_list()
         )
@@ -354,6 +363,20 @@ class OrdersImporter(Importer):
         )
         self.counts.add("request_lines", created=lines, unchanged=taken.height)
         self.context.progress(frame.height, frame.height)
+
+    def _products_create(self, frame: pl.DataFrame) -> None:
+        """Add to the catalogue the product codes it lacks, named as the file first names
+        each (by its code where it does not); the requests find them there by code."""
+        missing = (
+            frame.filter(pl.col("product_id").is_null())
+            .sort(ROW)
+            .group_by("sku", maintain_order=True)
+            .agg(pl.col("product").drop_nulls().first())
+            .select("sku", pl.coalesce("product", "sku").alias("name"))
+        )
+        created = products_create(missing)
+        known = frame.get_column("sku").n_unique() - created.height
+        self.counts.add("products", created=created.height, unchanged=known)
 
 
 def _chunks(orders: pl.DataFrame, size: int = 5000) -> Iterator[tuple[list[int], list[str]]]:

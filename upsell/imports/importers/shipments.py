@@ -2,9 +2,10 @@
 
 A document is identified by (Номер, Дата); its lines are the rows with that pair, in file
 order. A document seen before is left alone when its content hash is the same, replaced
-(lines deleted and inserted again) when it differs. Clients, managers and products the file
-names but the database does not know yet are created; a new client is given the manager of
-its latest document. Clients that exist are not changed here: the clients file owns them.
+(lines deleted and inserted again) when it differs. Clients and managers the file names but
+the database does not know yet are created; a new client is given the manager of its latest
+document. Clients that exist are not changed here: the clients file owns them. A product code
+the catalogue lacks is an error, unless the import is asked to create missing products.
 
 This is the file that runs to millions of rows, so every column is factorised (see Factor):
 texts are cleaned, parsed, checked and looked up once per distinct value, and the rows carry
@@ -241,6 +242,16 @@ class ShipmentsImporter(Importer):
             managers.take("manager_id", frame.get_column("manager_key")).alias("manager_id"),
             products.take("product_id", frame.get_column("sku_key")).alias("product_id"),
         )
+        if not self.context.create_products:
+            self._values_problems(
+                frame,
+                "sku",
+                products.values.get_column("product_id").is_null(),
+                pl.format(
+                    _("no product has the code {}: import it with the products file first"),
+                    quoted(pl.col(TEXT)),
+                ),
+            )
         return self._clients_resolve(frame)
 
     def _clients_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:

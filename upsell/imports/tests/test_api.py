@@ -47,6 +47,7 @@ def test_an_upload_is_queued_and_then_imported(
         "status": "queued",
         "stage": None,
         "keep_valid_rows": False,
+        "create_products": False,
         "imported_by": {"id": user.pk, "username": user.username, "full_name": user.full_name},
         "created_at": "2026-03-02T09:30:00Z",
         "started_at": None,
@@ -88,12 +89,21 @@ def test_a_bad_file_fails_with_every_error(head_of_sales, django_capture_on_comm
 
 def test_an_upload_keeps_the_options_it_was_given(head_of_sales):
     response = upload(
-        api_client(head_of_sales), PRODUCTS_FILE, kind="products", keep_valid_rows="true"
+        api_client(head_of_sales),
+        PRODUCTS_FILE,
+        kind="products",
+        keep_valid_rows="true",
+        create_products="true",
     )
 
     assert response.status_code == 202
     run = ImportRun.objects.get()
-    assert (run.kind, run.keep_valid_rows, run.status) == ("products", True, "queued")
+    assert (run.kind, run.keep_valid_rows, run.create_products, run.status) == (
+        "products",
+        True,
+        True,
+        "queued",
+    )
 
 
 def test_an_unknown_kind_is_refused(head_of_sales):

@@ -11,6 +11,7 @@ from django.test import override_settings
 from upsell.accounts.models import User
 from upsell.imports.models import ImportKind, ImportRun, ImportStatus
 from upsell.imports.tests.files import csv_write, table_counts
+from upsell.products.models import Product
 from upsell.shipments.models import Shipment
 
 
@@ -20,12 +21,13 @@ def _import(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def _files(tmp_path: Path) -> tuple[Path, Path, Path]:
+def _files(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
     staff = csv_write(
         tmp_path / "staff.csv",
         [("ФИО", "Логин", "Роль"), ("Иванова Анна Сергеевна", "ivanova.a", "Менеджер")],
         delimiter=",",
     )
+    products = csv_write(tmp_path / "products.csv", [("Артикул", "Номенклатура"), ("A-1", "Болт")])
     clients = csv_write(
         tmp_path / "clients.csv",
         [
@@ -41,24 +43,27 @@ def _files(tmp_path: Path) -> tuple[Path, Path, Path]:
         ],
         encoding="cp1251",
     )
-    return staff, clients, shipments
+    return staff, products, clients, shipments
 
 
 @override_settings(LANGUAGE_CODE="en")
 def test_files_are_imported_in_dependency_order_with_a_summary(
     db: None, tmp_path: Path, admin_adam: User
 ) -> None:
-    # Given staff, clients and shipments files, named on the command line backwards
-    staff, clients, shipments = _files(tmp_path)
+    # Given staff, products, clients and shipments files, named on the command line backwards
+    staff, products, clients, shipments = _files(tmp_path)
 
     # When they are imported as Adam
-    out, err = _import(str(shipments), str(clients), str(staff), "--as", "adam")
+    out, err = _import(str(shipments), str(clients), str(products), str(staff), "--as", "adam")
 
-    # Then staff comes first, then clients, then shipments, each with its summary
+    # Then staff comes first, then products, clients, shipments, each with its summary
     assert out == (
         f"{staff}: staff, Succeeded, 1 rows\n"
         "                     created   updated unchanged\n"
         "  users                    1         0         0\n"
+        f"{products}: products, Succeeded, 1 rows\n"
+        "                     created   updated unchanged\n"
+        "  products                 1         0         0\n"
         f"{clients}: clients, Succeeded, 1 rows\n"
         "                     created   updated unchanged\n"
         "  managers                 0         0         1\n"
@@ -67,13 +72,14 @@ def test_files_are_imported_in_dependency_order_with_a_summary(
         "                     created   updated unchanged\n"
         "  managers                 0         0         0\n"
         "  clients                  0         0         1\n"
-        "  products                 1         0         0\n"
+        "  products                 0         0         1\n"
         "  shipments                1         0         0\n"
         "  shipment_lines           1         0         0\n"
     )
     assert err == ""
     assert list(ImportRun.objects.order_by("pk").values_list("kind", "imported_by")) == [
         (ImportKind.STAFF, admin_adam.pk),
+        (ImportKind.PRODUCTS, admin_adam.pk),
         (ImportKind.CLIENTS, admin_adam.pk),
         (ImportKind.SHIPMENTS, admin_adam.pk),
     ]
@@ -86,7 +92,7 @@ def test_files_are_imported_in_dependency_order_with_a_summary(
 @override_settings(LANGUAGE_CODE="en")
 def test_a_failed_file_prints_its_errors_and_exits_non_zero(db: None, tmp_path: Path) -> None:
     # Given a good staff file and a bad products file
-    staff, _clients, _shipments = _files(tmp_path)
+    staff, _products, _clients, _shipments = _files(tmp_path)
     products = csv_write(
         tmp_path / "products.csv", [("Артикул", "Номенклатура"), ("A-1", ""), ("", "Болт")]
     )
@@ -133,7 +139,7 @@ def test_keep_valid_writes_the_rejected_rows_where_asked(db: None, tmp_path: Pat
 
 
 def test_an_unknown_user_is_refused_before_anything_is_imported(db: None, tmp_path: Path) -> None:
-    staff, _clients, _shipments = _files(tmp_path)
+    staff, _products, _clients, _shipments = _files(tmp_path)
     before = table_counts()
 
     with pytest.raises(CommandError, match="no user has the login nobody"):
@@ -149,3 +155,19 @@ def test_a_forced_kind_applies_to_every_file(db: None, tmp_path: Path) -> None:
         _import(str(names), "--kind", "payments")
 
     assert ImportRun.objects.get().kind == ImportKind.PAYMENTS
+
+
+@override_settings(LANGUAGE_CODE="en")
+def test_create_products_adds_the_codes_the_catalogue_lacks(db: None, tmp_path: Path) -> None:
+    # Given a shipments file naming a product the catalogue lacks
+    _staff, _products, _clients, shipments = _files(tmp_path)
+
+    # When it is imported, then imported asked to create missing products
+    with pytest.raises(CommandError):
+        _import(str(shipments))
+    out, err = _import(str(shipments), "--create-products")
+
+    # Then the first is refused and the second adds the product
+    assert "  products                 1         0         0" in out.splitlines()
+    assert err == ""
+    assert Product.objects.get().sku == "A-1"

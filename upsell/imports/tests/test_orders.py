@@ -353,3 +353,39 @@ def test_the_head_of_sales_uploads_orders_on_the_import_screen(
         ("Request lines", "15", "0", "0"),
     ]
     assert OrderRequest.objects.filter(created_by=head_of_sales).count() == 3
+
+
+def test_a_product_code_the_catalogue_lacks_is_created_only_when_asked(
+    company, tmp_path, head_of_sales
+):
+    rows = [
+        HEADER,
+        ("З-301", "14.03.2026", 'ООО "Разовый"', "", "КР-001", "", "1", "10", "", "", ""),
+        ("З-301", "14.03.2026", 'ООО "Разовый"', "", "КР-999", "Саморез 4,2x16", "2", "3,50",
+         "", "", ""),
+    ]  # fmt: skip
+    path = orders_csv(tmp_path, rows)
+    before = table_counts()
+
+    refused = import_path(path=path, imported_by=head_of_sales)
+
+    assert (refused.status, errors(refused)) == (
+        ImportStatus.FAILED,
+        [
+            "orders.csv:3:Артикул: no product has the code «КР-999»: import it with the "
+            "products file first"
+        ],
+    )
+    assert table_counts() == before
+
+    run = import_path(path=path, imported_by=head_of_sales, create_products=True)
+
+    assert run.status == ImportStatus.SUCCEEDED
+    assert run.counts["products"] == {"created": 1, "updated": 0, "unchanged": 1}
+    line = (
+        OrderRequest.objects.get(number="З-301").lines.select_related("product").get(line_number=2)
+    )
+    assert line.product is not None
+    assert (line.product.sku, line.product.name, line.amount) == (
+        "КР-999", "Саморез 4,2x16", Decimal("7.00"),
+    )  # fmt: skip

@@ -193,3 +193,23 @@ def test_a_run_does_not_exist_for_other_roles(client, db, head_of_sales, role):
         response = client.get(url)
         assert response.status_code == 404
         assert "clients.csv" not in response.content.decode()
+
+
+def test_an_upload_may_ask_to_create_missing_products(
+    client, head_of_sales, django_capture_on_commit_callbacks
+):
+    client.force_login(head_of_sales)
+    shipments = "Дата;Номер;Контрагент;Артикул;Номенклатура;Количество;Сумма\n" + (
+        "01.03.2025;РТ-1;ИП Сидоров;SKU-9;Анкер 10x100;2;20,00\n"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/imports/", {"file": upload(shipments, "shipments.csv"), "create_products": "on"}
+        )
+    run = ImportRun.objects.get()
+    html = client.get(f"/imports/{run.pk}/").content.decode()
+
+    assert (run.status, run.create_products) == (ImportStatus.SUCCEEDED, True)
+    assert "products the catalogue lacked added to it" in html
+    assert Product.objects.get().name == "Анкер 10x100"

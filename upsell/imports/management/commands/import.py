@@ -32,6 +32,12 @@ class Command(BaseCommand):
             help="import the valid rows and write the others to <file>.rejected.csv",
         )
         parser.add_argument(
+            "--create-products",
+            action="store_true",
+            help="add the product codes of shipments and orders files that the catalogue lacks "
+            "(without it they are errors)",
+        )
+        parser.add_argument(
             "--rejected-dir", type=Path, help="where rejected rows files go (beside each file)"
         )
         parser.add_argument(
@@ -49,6 +55,7 @@ class Command(BaseCommand):
             imported_by=imported_by,
             kind=options["kind"],
             keep_valid_rows=options["keep_valid"],
+            create_products=options["create_products"],
             rejected_dir=options["rejected_dir"],
             progress_for=_progress_bar,
         )
