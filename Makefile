@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 demo: install
 	$(UPSELL) migrate --no-input -v 0
 	test -f $(DEMO_DIR)/$(DEMO_ORDERS) || $(UPSELL) demodata --out $(DEMO_DIR)
-	$(UPSELL) import $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
+	$(UPSELL) import -v 0 $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
 	$(UPSELL) audit
 	MAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend \
 		$(UPSELL) import $(DEMO_DIR)/$(DEMO_ORDERS)

@@ -2,8 +2,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from upsell.accounts.schemas import PageOut, UserRef
-from upsell.imports.models import ImportRun, ImportStage, ImportStatus
+from upsell.accounts.schemas import Money, PageOut, UserRef
+from upsell.imports.models import DocumentOutcome, ImportRun, ImportStage, ImportStatus
 
 
 class ImportErrorOut(Schema):
@@ -16,6 +16,22 @@ class ImportCountsOut(Schema):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+
+
+class ImportDocumentOut(Schema):
+    outcome: DocumentOutcome = Field(description="created; replaced (a corrected document)")
+    number: str
+    date: dt.date | None
+    client: str = Field(description="as the file names it (a customer order: the client found)")
+    lines_before: int | None = Field(description="null when nothing was stored")
+    total_before: Money | None
+    lines_after: int | None
+    total_after: Money | None
+
+
+class ImportProductOut(Schema):
+    sku: str
+    name: str
 
 
 class ImportRunOut(Schema):
@@ -35,6 +51,14 @@ class ImportRunOut(Schema):
     counts: dict[str, ImportCountsOut] = Field(description="per kind of record")
     error_count: int = Field(description="every error; `errors` holds the first 1000")
     errors: list[ImportErrorOut]
+    document_count: int = Field(
+        description="every document created or replaced; `documents` holds the first 1000, "
+        "those replaced first, then those created"
+    )
+    documents: list[ImportDocumentOut]
+    products_created: list[ImportProductOut] = Field(
+        description="the products the import added to the catalogue, the first 1000"
+    )
 
     @staticmethod
     def resolve_stage(run: ImportRun) -> ImportStage | None:

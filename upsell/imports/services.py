@@ -5,8 +5,8 @@ A file is read, its kind told from its headers, every row checked column by colu
 then written in one transaction. By default any problem rejects the whole file and nothing
 is written; with ``keep_valid_rows`` the good rows are written and the bad ones go to a
 ``<name>.rejected.csv`` with the reason. A product code the catalogue lacks is an error unless
-``create_products`` asks to add it. Each file leaves an ImportRun: who, when, what it changed,
-and its problems.
+``create_products`` asks to add it. Each file leaves an ImportRun: who, when, what it changed
+(every document created or replaced, every product created), and its problems.
 """
 
 import csv
@@ -14,7 +14,7 @@ import io
 import logging
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePath
 
@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
+from upsell.imports.changes import Changes, documents_as_json, products_as_json
 from upsell.imports.formats.columns import columns_map
 from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
 from upsell.imports.importers.base import (
@@ -44,6 +45,7 @@ from upsell.imports.importers.shipments import ShipmentsImporter
 from upsell.imports.importers.staff import StaffImporter
 from upsell.imports.models import (
     IMPORT_ORDER,
+    MAX_STORED_CHANGES,
     MAX_STORED_ERRORS,
     ImportKind,
     ImportRun,
@@ -73,6 +75,8 @@ class ImportOutcome:
     run: ImportRun
     # Every problem of the file; the run stores only the first MAX_STORED_ERRORS.
     problems: tuple[Problem, ...]
+    # Every document and product the import changed; the run stores only the first ones.
+    changes: Changes = field(default_factory=Changes)
 
 
 class _Rejected(Exception):  # noqa: N818 - raised to roll the transaction back, never seen outside
@@ -116,7 +120,8 @@ def import_path_outcome(
     rejected_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
-    """As ``import_path``, with every problem of the file (the run keeps the first ones)."""
+    """As ``import_path``, with every problem of the file and everything it changed (the run
+    keeps the first ones)."""
     _kind_check(kind)
     run = ImportRun.objects.create(
         file_name=path.name,
@@ -146,8 +151,8 @@ def import_path_outcome(
         ]
         _finish_failed(run, problems)
         return ImportOutcome(run=run, problems=tuple(problems))
-    problems = _run(run, data=data, rejected_save=rejected_save, progress=progress)
-    return ImportOutcome(run=run, problems=tuple(problems))
+    problems, changes = _run(run, data=data, rejected_save=rejected_save, progress=progress)
+    return ImportOutcome(run=run, problems=tuple(problems), changes=changes)
 
 
 def import_paths(
@@ -247,10 +252,14 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
 
 def _run(
     run: ImportRun, *, data: bytes, rejected_save: RejectedSave, progress: Progress | None
-) -> list[Problem]:
-    """Import ``data`` as the file of ``run``; the problems found (none when it succeeded)."""
+) -> tuple[list[Problem], Changes]:
+    """Import ``data`` as the file of ``run``; the problems found (none when it succeeded) and
+    what it changed."""
+    changes = Changes()
     try:
-        return _import(run, data=data, rejected_save=rejected_save, progress=progress)
+        problems = _import(
+            run, data=data, rejected_save=rejected_save, progress=progress, changes=changes
+        )
     except Exception as error:
         # The run must not stay "running" forever: it failed, and the error is kept.
         logger.exception("Import of %s (run %s) stopped", run.file_name, run.pk)
@@ -263,12 +272,18 @@ def _run(
         ]
         _finish_failed(run, problems)
         if isinstance(error, DatabaseError):
-            return problems
+            return problems, Changes()
         raise
+    return problems, changes
 
 
 def _import(
-    run: ImportRun, *, data: bytes, rejected_save: RejectedSave, progress: Progress | None
+    run: ImportRun,
+    *,
+    data: bytes,
+    rejected_save: RejectedSave,
+    progress: Progress | None,
+    changes: Changes,
 ) -> list[Problem]:
     try:
         table = table_read(data=data, file_name=run.file_name)
@@ -290,6 +305,7 @@ def _import(
         today=timezone.localdate(),
         progress=progress or _progress_ignored,
         create_products=run.create_products,
+        changes=changes,
     )
     importer = IMPORTERS[columns.kind](context)
     refusal = importer.refusal()
@@ -331,6 +347,10 @@ def _import(
     run.counts = counts.by_noun
     run.error_count = len(found)
     run.errors = [problem.as_json() for problem in found[:MAX_STORED_ERRORS]]
+    documents = changes.documents()
+    run.documents = documents_as_json(documents.head(MAX_STORED_CHANGES))
+    run.document_count = documents.height
+    run.products_created = products_as_json(changes.products().head(MAX_STORED_CHANGES))
     run.finished_at = timezone.now()
     run.save()
     return found
@@ -386,5 +406,8 @@ def _finish_failed(run: ImportRun, problems: list[Problem]) -> None:
     run.error_count = len(problems)
     run.errors = [problem.as_json() for problem in problems[:MAX_STORED_ERRORS]]
     run.counts = {}
+    run.documents = []
+    run.document_count = 0
+    run.products_created = []
     run.finished_at = timezone.now()
     run.save()

@@ -17,6 +17,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
+from upsell.imports.changes import Changes
 from upsell.imports.formats.columns import KIND_COLUMNS, ColumnMap
 from upsell.imports.formats.readers import OVERFLOW, ROW, RawTable, cell_column
 from upsell.imports.formats.values import CELL, PROBLEM, VALUE, decimal_parse, text_clean
@@ -124,6 +125,7 @@ class ImportContext:
     progress: Progress
     # Whether a product code the catalogue lacks is added to it (else it is an error).
     create_products: bool = False
+    changes: Changes = field(default_factory=Changes)
 
 
 def text_length_check(
@@ -180,6 +182,7 @@ class Importer(ABC):
         self.columns = context.columns
         self.problems = context.problems
         self.counts = context.counts
+        self.changes = context.changes
 
     def rows_frame(self, table: RawTable) -> pl.DataFrame:
         """The cells of the known columns by field name, as written, with the row number;

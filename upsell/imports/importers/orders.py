@@ -13,6 +13,7 @@ imported again creates nothing. An order whose lines differ from the request it 
 error, not a silent change: that request is in somebody's hands already.
 """
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import partial
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from upsell.clients.models import Client
 from upsell.core.money import MONEY_LIMIT
+from upsell.imports.changes import FIRST_ROW, MONEY
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import (
     date_parse,
@@ -44,7 +46,7 @@ from upsell.imports.importers.references import (
     products_create,
     products_find,
 )
-from upsell.imports.models import ImportKind
+from upsell.imports.models import DocumentOutcome, ImportKind
 from upsell.requests.access import can_create_requests, clients_for_requests
 from upsell.requests.lines import RequestLineDetails, request_line_problems_by_field
 from upsell.requests.models import OrderRequest, OrderRequestLine, RequestSource
@@ -63,8 +65,6 @@ _LINE_COLUMNS = {
     "discount_percent": "discount_percent",
     "amount": "price",
 }
-# A line's amount, exact to the kopeck.
-_MONEY = pl.Decimal(38, 2)
 
 
 class OrdersImporter(Importer):
@@ -191,7 +191,7 @@ class OrdersImporter(Importer):
                     # The rule's sentences end with a full stop; a file's problems do not.
                     message=problem.message.removesuffix("."),
                 )
-        return frame.with_columns(pl.Series("amount", amounts, dtype=_MONEY))
+        return frame.with_columns(pl.Series("amount", amounts, dtype=MONEY))
 
     def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = self._clients_resolve(frame)
@@ -345,23 +345,43 @@ class OrdersImporter(Importer):
             fresh.get_column("client_id").unique().to_list()
         )
         done = frame.height - fresh.height
-        created = lines = 0
+        created: list[tuple[str, dt.date | None, str, int, Decimal, int]] = []
         for (number, client_id), rows in fresh.group_by(_ORDER, maintain_order=True):
-            order_request_create(
-                client=clients[int(str(client_id))],
+            client = clients[int(str(client_id))]
+            request = order_request_create(
+                client=client,
                 details=_details(str(number), rows),
                 source=RequestSource.FILE,
                 created_by=self.context.imported_by,
             )
-            created += 1
-            lines += rows.height
+            created.append(
+                (
+                    request.number, request.ordered_on, client.name, request.line_count,
+                    request.amount, int(str(rows.get_column(ROW).min())),
+                )
+            )  # fmt: skip
             done += rows.height
             self.context.progress(done, frame.height)
+        self.changes.documents_add(
+            pl.DataFrame(
+                created,
+                schema={
+                    "number": pl.String,
+                    "date": pl.Date,
+                    "client": pl.String,
+                    "lines_after": pl.Int64,
+                    "total_after": MONEY,
+                    FIRST_ROW: pl.Int64,
+                },
+                orient="row",
+            ),
+            outcome=DocumentOutcome.CREATED,
+        )
         taken = frame.filter(pl.col("taken_id").is_not_null())
         self.counts.add(
-            "requests", created=created, unchanged=taken.get_column("taken_id").n_unique()
+            "requests", created=len(created), unchanged=taken.get_column("taken_id").n_unique()
         )
-        self.counts.add("request_lines", created=lines, unchanged=taken.height)
+        self.counts.add("request_lines", created=fresh.height, unchanged=taken.height)
         self.context.progress(frame.height, frame.height)
 
     def _products_create(self, frame: pl.DataFrame) -> None:
@@ -375,6 +395,7 @@ class OrdersImporter(Importer):
             .select("sku", pl.coalesce("product", "sku").alias("name"))
         )
         created = products_create(missing)
+        self.changes.products_add(created)
         known = frame.get_column("sku").n_unique() - created.height
         self.counts.add("products", created=created.height, unchanged=known)
 

@@ -12,6 +12,7 @@ texts are cleaned, parsed, checked and looked up once per distinct value, and th
 integer keys through the grouping and joining.
 """
 
+from decimal import Decimal
 from functools import partial
 
 import numpy as np
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from upsell.core.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
 from upsell.core.money import MONEY_LIMIT
+from upsell.imports.changes import FIRST_ROW, MONEY
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import (
     PROBLEM,
@@ -47,7 +49,7 @@ from upsell.imports.importers.references import (
     products_create,
     products_find,
 )
-from upsell.imports.models import ImportKind
+from upsell.imports.models import DocumentOutcome, ImportKind
 from upsell.shipments.models import Shipment, ShipmentLine
 
 _TEXTS = ("number", "client", "manager", "sku", "product")
@@ -310,6 +312,15 @@ class ShipmentsImporter(Importer):
             )
         )
 
+    def _named(self, documents: pl.DataFrame) -> pl.DataFrame:
+        """``documents`` with the ``number`` and the ``client`` as the file writes them."""
+        numbers = self.factors["number"].values.get_column(TEXT)
+        clients = self.factors["client"].values.get_column(TEXT)
+        return documents.with_columns(
+            numbers.gather(documents.get_column("number_key")).alias("number"),
+            clients.gather(documents.get_column("client_key")).alias("client"),
+        )
+
     def write(self, frame: pl.DataFrame) -> None:
         frame = self._managers_complete(frame)
         frame = self._clients_complete(frame)
@@ -387,6 +398,7 @@ class ShipmentsImporter(Importer):
             ),
         )
         created = products_create(new)
+        self.changes.products_add(created)
         self.counts.add(
             "products", created=created.height, unchanged=values.height - created.height
         )
@@ -413,7 +425,6 @@ class ShipmentsImporter(Importer):
                 (pl.int_range(pl.len(), dtype=pl.Int64).over("doc_index") + 1).alias("line_no")
             )
         )
-        numbers = self.factors["number"].values.get_column(TEXT)
         documents = lines.group_by("doc_index", maintain_order=True).agg(
             pl.col("number_key").first(),
             pl.col("date").first(),
@@ -421,10 +432,11 @@ class ShipmentsImporter(Importer):
             pl.col("manager_id").first(),
             pl.col("amount").sum().alias("total"),
             pl.len().cast(pl.Int64).alias("line_count"),
+            pl.col("client_key").first(),
+            pl.col(ROW).first().alias(FIRST_ROW),
         )
-        documents = documents.with_columns(
-            numbers.gather(documents.get_column("number_key")).alias("number"),
-            _content_hashes(lines, documents).alias("content_hash"),
+        documents = self._named(documents).with_columns(
+            _content_hashes(lines, documents).alias("content_hash")
         )
         stored = self._stored_documents(documents)
         documents = documents.join(stored, on=["number", "date"], how="left", maintain_order="left")
@@ -475,6 +487,21 @@ class ShipmentsImporter(Importer):
         ):
             rows_insert(model=Shipment, frame=new.select(*shipment_columns).with_columns(money))
             rows_insert(model=ShipmentLine, frame=to_insert, progress=advance)
+        self.changes.documents_add(
+            new.with_columns(
+                pl.col("line_count").alias("lines_after"), pl.col("total").alias("total_after")
+            ),
+            outcome=DocumentOutcome.CREATED,
+        )
+        self.changes.documents_add(
+            changed.with_columns(
+                pl.col("stored_lines").alias("lines_before"),
+                pl.col("stored_total").alias("total_before"),
+                pl.col("line_count").alias("lines_after"),
+                pl.col("total").alias("total_after"),
+            ),
+            outcome=DocumentOutcome.REPLACED,
+        )
         self.counts.add(
             "shipments",
             created=new.height,
@@ -489,17 +516,33 @@ class ShipmentsImporter(Importer):
         )
 
     def _stored_documents(self, documents: pl.DataFrame) -> pl.DataFrame:
-        schema = {"id": pl.Int64, "number": pl.String, "date": pl.Date, "stored_hash": pl.String}
-        if documents.height == 0:
-            return pl.DataFrame(schema=schema)
-        dates = documents.get_column("date")
-        table = connection.ops.quote_name(Shipment._meta.db_table)
-        return query_frame(
-            f"SELECT id, number, date, content_hash FROM {table} "  # noqa: S608
-            "WHERE date BETWEEN %s AND %s",
-            [dates.min(), dates.max()],
-            schema=schema,
-        )
+        """The stored documents dated within ``documents``' dates: id, number, date, hash,
+        and the lines and total they have."""
+        schema = {
+            "id": pl.Int64,
+            "number": pl.String,
+            "date": pl.Date,
+            "stored_hash": pl.String,
+            "stored_lines": pl.Int64,
+            "stored_kopecks": pl.Int64,
+        }
+        dates = documents.get_column("date").drop_nulls()
+        if dates.is_empty():
+            stored = pl.DataFrame(schema=schema)
+        else:
+            table = connection.ops.quote_name(Shipment._meta.db_table)
+            # The total in whole kopecks: SQLite keeps a decimal column as a float.
+            stored = query_frame(
+                "SELECT id, number, date, content_hash, line_count, "  # noqa: S608
+                f"CAST(ROUND(total * 100) AS BIGINT) FROM {table} WHERE date BETWEEN %s AND %s",
+                [dates.min(), dates.max()],
+                schema=schema,
+            )
+        return stored.with_columns(
+            (pl.col("stored_kopecks").cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01")))
+            .cast(MONEY)
+            .alias("stored_total")
+        ).drop("stored_kopecks")
 
 
 # The seed of the lines' chain, and of the second 64-bit lane of the 128-bit digest.

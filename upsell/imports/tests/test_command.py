@@ -11,7 +11,6 @@ from django.test import override_settings
 from upsell.accounts.models import User
 from upsell.imports.models import ImportKind, ImportRun, ImportStatus
 from upsell.imports.tests.files import csv_write, table_counts
-from upsell.products.models import Product
 from upsell.shipments.models import Shipment
 
 
@@ -75,6 +74,8 @@ def test_files_are_imported_in_dependency_order_with_a_summary(
         "  products                 0         0         1\n"
         "  shipments                1         0         0\n"
         "  shipment_lines           1         0         0\n"
+        "  documents\n"
+        "    created   РТ-1 03/01/2025, ИП Сидоров: 1 line, 20.00\n"
     )
     assert err == ""
     assert list(ImportRun.objects.order_by("pk").values_list("kind", "imported_by")) == [
@@ -158,16 +159,31 @@ def test_a_forced_kind_applies_to_every_file(db: None, tmp_path: Path) -> None:
 
 
 @override_settings(LANGUAGE_CODE="en")
-def test_create_products_adds_the_codes_the_catalogue_lacks(db: None, tmp_path: Path) -> None:
+def test_the_summary_lists_the_documents_and_the_products_created(db: None, tmp_path: Path) -> None:
     # Given a shipments file naming a product the catalogue lacks
     _staff, _products, _clients, shipments = _files(tmp_path)
 
-    # When it is imported, then imported asked to create missing products
-    with pytest.raises(CommandError):
-        _import(str(shipments))
+    # When it is imported asked to create missing products
     out, err = _import(str(shipments), "--create-products")
 
-    # Then the first is refused and the second adds the product
-    assert "  products                 1         0         0" in out.splitlines()
+    # Then the summary lists the document and the product it created
+    assert out.splitlines()[-4:] == [
+        "  documents",
+        "    created   РТ-1 03/01/2025, ИП Сидоров: 1 line, 20.00",
+        "  products created",
+        "    A-1  A-1",
+    ]
     assert err == ""
-    assert Product.objects.get().sku == "A-1"
+
+
+@override_settings(LANGUAGE_CODE="en")
+def test_verbosity_0_keeps_the_counts_and_leaves_out_the_lists(db: None, tmp_path: Path) -> None:
+    _staff, _products, _clients, shipments = _files(tmp_path)
+
+    out, _err = _import(str(shipments), "--create-products", "-v", "0")
+
+    assert "documents" not in out
+    assert out.splitlines()[-2:] == [
+        "  shipments                1         0         0",
+        "  shipment_lines           1         0         0",
+    ]

@@ -355,6 +355,26 @@ def test_the_head_of_sales_uploads_orders_on_the_import_screen(
     assert OrderRequest.objects.filter(created_by=head_of_sales).count() == 3
 
 
+def test_the_summary_lists_every_order_taken_with_its_lines_and_amount(
+    company, tmp_path, head_of_sales
+):
+    run = import_path(path=orders_csv(tmp_path), imported_by=head_of_sales)
+
+    assert run.documents == [
+        {
+            "outcome": "created", "number": number, "date": date, "client": client,
+            "lines_before": None, "total_before": None, "lines_after": lines,
+            "total_after": total,
+        }
+        for number, date, client, lines, total in (
+            ("З-101", "2026-03-14", 'ООО "Разовый"', 2, "2125.00"),
+            ("З-102", "2026-03-15", 'ООО "Постоянный"', 1, "9690.30"),
+            ("З-103", "2026-03-15", 'ООО "Бета"', 12, "1800.00"),
+        )
+    ]  # fmt: skip
+    assert (run.document_count, run.products_created) == (3, [])
+
+
 def test_a_product_code_the_catalogue_lacks_is_created_only_when_asked(
     company, tmp_path, head_of_sales
 ):
@@ -380,7 +400,10 @@ def test_a_product_code_the_catalogue_lacks_is_created_only_when_asked(
 
     run = import_path(path=path, imported_by=head_of_sales, create_products=True)
 
-    assert run.status == ImportStatus.SUCCEEDED
+    assert (run.status, run.products_created) == (
+        ImportStatus.SUCCEEDED,
+        [{"sku": "КР-999", "name": "Саморез 4,2x16"}],
+    )
     assert run.counts["products"] == {"created": 1, "updated": 0, "unchanged": 1}
     line = (
         OrderRequest.objects.get(number="З-301").lines.select_related("product").get(line_number=2)

@@ -112,6 +112,24 @@ def test_a_shipments_file_writes_documents_and_lines_and_creates_what_it_names(
         "shipments": {"created": 3, "updated": 0, "unchanged": 0},
         "shipment_lines": {"created": 4, "updated": 0, "unchanged": 0},
     }
+    # and the summary lists every document created and every product created
+    assert run.documents == [
+        _created("РТ-000001", "2025-12-31", 'ООО "Альфа"', 2, "12348.00"),
+        _created("ВЗ-000001", "2025-12-15", 'ООО "Альфа"', 1, "-1234.50"),
+        _created("РТ-000002", "2025-12-01", "ИП Петров", 1, "2469.00"),
+    ]
+    assert run.document_count == 3
+    assert run.products_created == [
+        {"sku": "A-1", "name": "Болт М8"},
+        {"sku": "B-2", "name": "Гайка М8"},
+    ]
+
+
+def _created(number: str, date: str, client: str, lines: int, total: str) -> dict[str, object]:
+    return {
+        "outcome": "created", "number": number, "date": date, "client": client,
+        "lines_before": None, "total_before": None, "lines_after": lines, "total_after": total,
+    }  # fmt: skip
 
 
 def test_a_product_code_the_catalogue_lacks_is_an_error_naming_row_and_column(
@@ -141,9 +159,10 @@ def test_a_product_code_the_catalogue_lacks_is_an_error_naming_row_and_column(
     # When it is imported asked to create missing products
     run = import_path(path=path, create_products=True)
 
-    # Then the product is created under the file's name for it
+    # Then the product is created under the file's name for it, and listed
     assert run.status == ImportStatus.SUCCEEDED
     assert Product.objects.get(sku="А-1").name == "Гайка М8"
+    assert run.products_created == [{"sku": "А-1", "name": "Гайка М8"}]
     assert run.counts["products"] == {"created": 1, "updated": 0, "unchanged": 1}
 
 
@@ -172,6 +191,7 @@ def test_the_same_file_twice_changes_nothing(catalogue: object, tmp_path: Path) 
         "shipments": {"created": 0, "updated": 0, "unchanged": 3},
         "shipment_lines": {"created": 0, "updated": 0, "unchanged": 4},
     }
+    assert (run.documents, run.document_count, run.products_created) == ([], 0, [])
 
 
 def test_a_corrected_document_replaces_the_stored_one(catalogue: object, tmp_path: Path) -> None:
@@ -214,6 +234,14 @@ def test_a_corrected_document_replaces_the_stored_one(catalogue: object, tmp_pat
     document = Shipment.objects.get(number="РТ-000001")
     assert (document.total, document.line_count) == (Decimal("9929.00"), 3)
     assert list(untouched.lines.values_list("pk", flat=True)) == untouched_lines
+    # and the summary says what it was and what it is
+    assert run.documents == [
+        {
+            "outcome": "replaced", "number": "РТ-000001", "date": "2025-12-31",
+            "client": 'ООО "Альфа"', "lines_before": 2, "total_before": "12348.00",
+            "lines_after": 3, "total_after": "9929.00",
+        }
+    ]  # fmt: skip
 
 
 def test_a_document_moved_to_another_manager_is_corrected(
