@@ -31,9 +31,9 @@ def create_import_run(
     """Upload a file (CSV or XLSX) to import in the background; poll the run it answers with.
 
     Without ``kind`` the file's headers tell what it holds. With ``keep_valid_rows`` the valid
-    rows are imported and the rest rejected; otherwise any error imports nothing. With
-    ``create_products`` a product code of a shipments or orders file that the catalogue lacks
-    is added to it; otherwise it is an error.
+    rows are imported and the rest rejected (a document one of them may belong to is held back
+    whole); otherwise any error imports nothing. With ``create_products`` a product code of a
+    shipments or orders file that the catalogue lacks is added to it; otherwise it is an error.
     """
     user = authenticated_user(request)
     if not can_import(user):

@@ -1,5 +1,5 @@
-"""What an import did, document by document, for its summary: every document it created or
-replaced with its lines and total before and after, and every product it created.
+"""What an import did, document by document, for its summary: every document it created,
+replaced or held back with its lines and total before and after, and every product it created.
 
 The importers add frames as they go (a big shipments file creates hundreds of thousands of
 documents, so no Python object is made per document); the run stores the first
@@ -26,12 +26,18 @@ DOCUMENT_SCHEMA: dict[str, pl.DataType] = {
     "total_before": MONEY,
     "lines_after": pl.Int64(),
     "total_after": MONEY,
+    # The rejected rows that hold a document back: its own, and those that may be its lines.
+    "held_by": pl.List(pl.Int64()),
     # Where the document starts in the file, to list documents in the file's order.
     FIRST_ROW: pl.Int64(),
 }
 PRODUCT_SCHEMA: dict[str, pl.DataType] = {"sku": pl.String(), "name": pl.String()}
 # Those that need a person's eye first.
-_OUTCOME_ORDER = {DocumentOutcome.REPLACED: 0, DocumentOutcome.CREATED: 1}
+_OUTCOME_ORDER = {
+    DocumentOutcome.HELD_BACK: 0,
+    DocumentOutcome.REPLACED: 1,
+    DocumentOutcome.CREATED: 2,
+}
 
 
 class DocumentJSON(TypedDict):
@@ -43,6 +49,7 @@ class DocumentJSON(TypedDict):
     total_before: str | None
     lines_after: int | None
     total_after: str | None
+    held_by: list[int]
 
 
 class ProductJSON(TypedDict):
@@ -62,6 +69,7 @@ class DocumentChange:
     total_before: Decimal | None
     lines_after: int | None
     total_after: Decimal | None
+    held_by: tuple[int, ...]
 
     @classmethod
     def from_json(cls, stored: DocumentJSON) -> "DocumentChange":
@@ -77,6 +85,7 @@ class DocumentChange:
             total_before=money(stored["total_before"]),
             lines_after=stored["lines_after"],
             total_after=money(stored["total_after"]),
+            held_by=tuple(stored["held_by"]),
         )
 
 
@@ -108,7 +117,7 @@ class Changes:
             self._products.append(frame.select(list(PRODUCT_SCHEMA)))
 
     def documents(self) -> pl.DataFrame:
-        """Every document: replaced first, then created; each in file order."""
+        """Every document: held back first, then replaced, then created; each in file order."""
         if not self._documents:
             return pl.DataFrame(schema=DOCUMENT_SCHEMA)
         return pl.concat(self._documents).sort(
@@ -137,6 +146,7 @@ def documents_as_json(frame: pl.DataFrame) -> list[DocumentJSON]:
             "total_before": money(row["total_before"]),
             "lines_after": row["lines_after"],
             "total_after": money(row["total_after"]),
+            "held_by": row["held_by"] or [],
         }
         for row in frame.iter_rows(named=True)
     ]

@@ -37,6 +37,7 @@ class DocumentOutcome(models.TextChoices):
 
     CREATED = "created", pgettext_lazy("document", "Created")
     REPLACED = "replaced", pgettext_lazy("document", "Replaced")
+    HELD_BACK = "held_back", pgettext_lazy("document", "Held back")
 
 
 MAX_STORED_ERRORS = 1000
@@ -78,10 +79,11 @@ class ImportRun(models.Model):
     # [{"row": 12, "column": "Дата", "message": "..."}], the first MAX_STORED_ERRORS of them;
     # a problem with the file as a whole has row None and column "".
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    # Every document the run created or replaced, with its lines and total before and after:
-    # [{"outcome": "replaced", "number": "РТ-1", "date": "2025-03-01", "client": "ИП Сидоров",
-    # "lines_before": 3, "total_before": "1500.00", "lines_after": 2, "total_after": "1000.00"}],
-    # the first MAX_STORED_CHANGES of them, those replaced first, then those created.
+    # Every document the run created, replaced or held back, with its lines and total before
+    # and after: [{"outcome": "replaced", "number": "РТ-1", "date": "2025-03-01",
+    # "client": "ИП Сидоров", "lines_before": 3, "total_before": "1500.00", "lines_after": 2,
+    # "total_after": "1000.00", "held_by": []}], the first MAX_STORED_CHANGES of them, those
+    # held back first, then those replaced, then those created.
     documents = models.JSONField(_("documents"), default=list, blank=True)
     document_count = models.PositiveIntegerField(_("documents listed"), default=0)
     # [{"sku": "A-1", "name": "Болт М8"}]: the products the run created, the first

@@ -19,14 +19,18 @@ class ImportCountsOut(Schema):
 
 
 class ImportDocumentOut(Schema):
-    outcome: DocumentOutcome = Field(description="created; replaced (a corrected document)")
+    outcome: DocumentOutcome = Field(
+        description="created; replaced (a corrected document); held_back (neither created nor "
+        "changed: a rejected row is, or may be, one of its lines)"
+    )
     number: str
     date: dt.date | None
     client: str = Field(description="as the file names it (a customer order: the client found)")
     lines_before: int | None = Field(description="null when nothing was stored")
     total_before: Money | None
-    lines_after: int | None
+    lines_after: int | None = Field(description="held back: as before")
     total_after: Money | None
+    held_by: list[int] = Field(description="the rejected rows that held the document back")
 
 
 class ImportProductOut(Schema):
@@ -52,8 +56,8 @@ class ImportRunOut(Schema):
     error_count: int = Field(description="every error; `errors` holds the first 1000")
     errors: list[ImportErrorOut]
     document_count: int = Field(
-        description="every document created or replaced; `documents` holds the first 1000, "
-        "those replaced first, then those created"
+        description="every document created, replaced or held back; `documents` holds the "
+        "first 1000, those held back first, then those replaced, then those created"
     )
     documents: list[ImportDocumentOut]
     products_created: list[ImportProductOut] = Field(

@@ -4,9 +4,11 @@ and the ``upsell import`` command.
 A file is read, its kind told from its headers, every row checked column by column, and
 then written in one transaction. By default any problem rejects the whole file and nothing
 is written; with ``keep_valid_rows`` the good rows are written and the bad ones go to a
-``<name>.rejected.csv`` with the reason. A product code the catalogue lacks is an error unless
-``create_products`` asks to add it. Each file leaves an ImportRun: who, when, what it changed
-(every document created or replaced, every product created), and its problems.
+``<name>.rejected.csv`` with the reason, and a document (a shipment, a customer order) one of
+them may belong to is held back whole. A product code the catalogue lacks is an error unless
+``create_products`` asks to add it. Each file leaves an ImportRun: who, when, what it
+changed (every document created, replaced or held back, every product created), and its
+problems.
 """
 
 import csv

@@ -11,6 +11,11 @@ assignee is told.
 An order taken before, by an earlier file or over the API, is left as it is: the same file
 imported again creates nothing. An order whose lines differ from the request it became is an
 error, not a silent change: that request is in somebody's hands already.
+
+Keeping the valid rows, an order is taken whole or held back whole: held back when one of its
+lines is rejected, or when a rejected row whose number or client cannot be read may be one of
+its lines (see ``documents_held``: the parts it states are its number, its date and its
+client).
 """
 
 import datetime as dt
@@ -35,8 +40,13 @@ from upsell.imports.formats.values import (
 )
 from upsell.imports.importers.base import (
     COLUMN,
+    MAYBE_ROWS,
     MESSAGE,
+    OWN_ROWS,
     Importer,
+    document_lines_maybe,
+    documents_held,
+    held_back_reasons,
     parsed_by_value,
     parsed_in_place,
 )
@@ -54,8 +64,10 @@ from upsell.requests.services import RequestDetails, order_request_create
 
 _OPTIONAL = ("client", "tax_id", "product", "discount_percent", "payment_delay_days", "comment")
 _ORDER = ("number", "client_id")
-# The rows of one order as the file spells its client, before the client is looked up.
-_FILE_ORDER = "_file_order"
+# An order's key in one column: null where its number or its client cannot be read.
+_DOCUMENT = "_document"
+# Besides its number, the parts of an order a row states.
+_PARTS = ("date", "client_id")
 # The column of each field of a request's line (a line's amount is its price's doing).
 _LINE_COLUMNS = {
     "product_code": "sku",
@@ -127,11 +139,6 @@ class OrdersImporter(Importer):
             "payment_delay_days",
             "comment",
             "amount",
-            pl.concat_str(
-                "number",
-                pl.coalesce("tax_id", pl.lit("name:") + pl.col("client")),
-                separator="\x1f",
-            ).alias(_FILE_ORDER),
         )
 
     def _client_check(self, frame: pl.DataFrame) -> None:
@@ -208,6 +215,11 @@ class OrdersImporter(Importer):
                     quoted(pl.col("sku")),
                 ),
             )
+        frame = frame.with_columns(
+            pl.concat_str(
+                pl.col("number"), pl.col("client_id").cast(pl.String), separator="\x1f"
+            ).alias(_DOCUMENT)
+        )
         self._orders_check(frame)
         return self._taken_check(frame)
 
@@ -249,7 +261,7 @@ class OrdersImporter(Importer):
     def _orders_check(self, frame: pl.DataFrame) -> None:
         """The rows of one order agree on its date and payment delay, and its lines add up to
         an amount a request holds (their Decimal amounts, as a request adds them)."""
-        rows = frame.filter(pl.col("client_id").is_not_null() & pl.col("number").is_not_null())
+        rows = frame.filter(pl.col(_DOCUMENT).is_not_null())
         self.problems.add(
             rows,
             where=pl.col("amount").sum().over(_ORDER) >= MONEY_LIMIT,
@@ -279,12 +291,12 @@ class OrdersImporter(Importer):
             )
 
     def _taken_check(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Mark the orders taken as requests before; one taken with other lines is an error."""
-        orders = (
-            frame.filter(pl.col("client_id").is_not_null() & pl.col("number").is_not_null())
-            .select(_ORDER)
-            .unique()
-        )
+        """Mark the orders taken as requests before; one taken with other lines is an error.
+
+        An order a row that cannot be placed may be a line of is not compared: its lines in the
+        file may be short of that one, and the row's own error says what to mend.
+        """
+        orders = frame.filter(pl.col(_DOCUMENT).is_not_null()).select(_ORDER).unique()
         taken: dict[tuple[str, int], OrderRequest] = {}
         for client_ids, numbers in _chunks(orders):
             for request in OrderRequest.objects.filter(
@@ -299,10 +311,16 @@ class OrdersImporter(Importer):
         frame = frame.join(ids, on=list(_ORDER), how="left", maintain_order="left")
         if not taken:
             return frame
+        uncertain = (
+            document_lines_maybe(frame, key=_DOCUMENT, number="number", parts=_PARTS)
+            .get_column(_DOCUMENT)
+            .implode()
+        )
+        compared = frame.filter(
+            pl.col("taken_id").is_not_null() & ~pl.col(_DOCUMENT).is_in(uncertain)
+        )
         differing = []
-        for (number, client_id), rows in frame.filter(pl.col("taken_id").is_not_null()).group_by(
-            _ORDER, maintain_order=True
-        ):
+        for (number, client_id), rows in compared.group_by(_ORDER, maintain_order=True):
             request = taken[(str(number), int(str(client_id)))]
             if _content(rows) != _stored_content(request):
                 differing.append(
@@ -321,21 +339,59 @@ class OrdersImporter(Importer):
         return frame
 
     def rejected_with(self, frame: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
-        """An order is taken whole or not at all: a bad line rejects its order."""
-        is_rejected = pl.col(ROW).is_in(rejected.implode())
-        bad = frame.filter(is_rejected)
-        bad_keys = bad.get_column(_FILE_ORDER).drop_nulls().implode()
-        bad_orders = bad.filter(pl.col("client_id").is_not_null()).select(_ORDER).unique()
-        siblings = frame.filter(~is_rejected).join(
-            bad_orders.with_columns(pl.lit(value=True).alias("_bad")),
-            on=list(_ORDER),
-            how="left",
-            maintain_order="left",
+        """The lines of the orders held back (see the module's docstring); they are listed in
+        the summary with the rows that held them."""
+        if rejected.is_empty():
+            return pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})
+        held = documents_held(
+            frame, rejected=rejected, key=_DOCUMENT, number="number", parts=_PARTS
         )
-        along = siblings.filter(
-            pl.col("_bad").fill_null(value=False) | pl.col(_FILE_ORDER).is_in(bad_keys)
+        self._held_record(frame, held)
+        return held_back_reasons(
+            frame,
+            rejected=rejected,
+            held=held,
+            key=_DOCUMENT,
+            own=_("another line of this order is rejected (rows {})"),
+            maybe=_("rejected rows {} may be lines of this order: it is held back whole"),
         )
-        return along.select(ROW, pl.lit(_("another line of this order is rejected")).alias(MESSAGE))
+
+    def _held_record(self, frame: pl.DataFrame, held: pl.DataFrame) -> None:
+        """The orders held back, for the summary: a taken one with its request's lines and
+        amount, which stay as they were."""
+        orders = (
+            frame.join(held, on=_DOCUMENT, how="inner")
+            .group_by(_DOCUMENT)
+            .agg(
+                pl.col("number").first(),
+                pl.col("client_id").first(),
+                pl.col("date").drop_nulls().first(),
+                pl.col("taken_id").first(),
+                pl.col(ROW).min().alias(FIRST_ROW),
+                pl.concat_list(pl.col(OWN_ROWS).first(), pl.col(MAYBE_ROWS).first())
+                .list.sort()
+                .alias("held_by"),
+            )
+        )
+        clients = Client.objects.in_bulk(orders.get_column("client_id").to_list())
+        requests = OrderRequest.objects.in_bulk(
+            orders.get_column("taken_id").drop_nulls().to_list()
+        )
+        before = pl.DataFrame(
+            [(request.pk, request.line_count, request.amount) for request in requests.values()],
+            schema={"taken_id": pl.Int64, "lines_before": pl.Int64, "total_before": MONEY},
+            orient="row",
+        )
+        orders = orders.join(before, on="taken_id", how="left").with_columns(
+            pl.Series(
+                "client",
+                [clients[client_id].name for client_id in orders.get_column("client_id")],
+                dtype=pl.String,
+            ),
+            pl.col("lines_before").alias("lines_after"),
+            pl.col("total_before").alias("total_after"),
+        )
+        self.changes.documents_add(orders, outcome=DocumentOutcome.HELD_BACK)
 
     def write(self, frame: pl.DataFrame) -> None:
         fresh = frame.filter(pl.col("taken_id").is_null())

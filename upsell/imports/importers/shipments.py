@@ -7,6 +7,11 @@ the database does not know yet are created; a new client is given the manager of
 document. Clients that exist are not changed here: the clients file owns them. A product code
 the catalogue lacks is an error, unless the import is asked to create missing products.
 
+Keeping the valid rows, a document is written whole or held back whole: held back when one of
+its lines is rejected, or when a rejected row whose number or date cannot be read may be one
+of its lines (see ``documents_held``: the parts it states are its number, its date and its
+client's name; an ИНН missing or mistyped on one line does not make it another client's).
+
 This is the file that runs to millions of rows, so every column is factorised (see Factor):
 texts are cleaned, parsed, checked and looked up once per distinct value, and the rows carry
 integer keys through the grouping and joining.
@@ -34,11 +39,15 @@ from upsell.imports.formats.values import (
     tax_id_parse,
 )
 from upsell.imports.importers.base import (
+    MAYBE_ROWS,
     MESSAGE,
+    OWN_ROWS,
     TEXT,
     Factor,
     Importer,
     Parser,
+    documents_held,
+    held_back_reasons,
 )
 from upsell.imports.importers.references import (
     CANDIDATES,
@@ -293,23 +302,50 @@ class ShipmentsImporter(Importer):
         return frame.drop(CANDIDATES)
 
     def rejected_with(self, frame: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
-        """A document is imported whole or not at all: a bad line rejects its document."""
-        is_rejected = pl.col(ROW).is_in(rejected.implode())
-        bad_documents = (
-            frame.filter(is_rejected & pl.col("doc").is_not_null())
-            .group_by("doc")
-            .agg(pl.col(ROW).sort().cast(pl.String).str.join(", ").alias("bad_rows"))
+        """The lines of the documents held back (see the module's docstring); they are listed
+        in the summary with the rows that held them."""
+        if rejected.is_empty():
+            return pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})
+        held = documents_held(
+            frame, rejected=rejected, key="doc", number="number_key", parts=("date", "client_key")
         )
-        return (
-            frame.filter(~is_rejected)
-            .join(bad_documents, on="doc", how="inner")
-            .sort(ROW)
-            .select(
-                ROW,
-                pl.format(
-                    _("another line of this document is rejected (rows {})"), "bad_rows"
-                ).alias(MESSAGE),
+        self._held_record(frame, held)
+        return held_back_reasons(
+            frame,
+            rejected=rejected,
+            held=held,
+            key="doc",
+            own=_("another line of this document is rejected (rows {})"),
+            maybe=_("rejected rows {} may be lines of this document: it is held back whole"),
+        )
+
+    def _held_record(self, frame: pl.DataFrame, held: pl.DataFrame) -> None:
+        """The documents held back, for the summary: each with its stored lines and total,
+        which stay as they were."""
+        documents = (
+            frame.join(held, on="doc", how="inner")
+            .group_by("doc")
+            .agg(
+                pl.col("number_key").first(),
+                pl.col("date").first(),
+                pl.col("client_key").drop_nulls().first(),
+                pl.col(ROW).min().alias(FIRST_ROW),
+                pl.concat_list(pl.col(OWN_ROWS).first(), pl.col(MAYBE_ROWS).first())
+                .list.sort()
+                .alias("held_by"),
             )
+        )
+        documents = self._named(documents)
+        stored = self._stored_documents(documents)
+        documents = documents.join(stored, on=["number", "date"], how="left")
+        self.changes.documents_add(
+            documents.with_columns(
+                pl.col("stored_lines").alias("lines_before"),
+                pl.col("stored_total").alias("total_before"),
+                pl.col("stored_lines").alias("lines_after"),
+                pl.col("stored_total").alias("total_after"),
+            ),
+            outcome=DocumentOutcome.HELD_BACK,
         )
 
     def _named(self, documents: pl.DataFrame) -> pl.DataFrame:

@@ -148,7 +148,7 @@ def test_a_run_shows_the_documents_and_products_it_created(
         {
             "outcome": "created", "number": "РТ-1", "date": "2025-03-01", "client": "ИП Сидоров",
             "lines_before": None, "total_before": None, "lines_after": 2,
-            "total_after": "25.50",
+            "total_after": "25.50", "held_by": [],
         }
     ]  # fmt: skip
     assert run["products_created"] == [

@@ -75,7 +75,7 @@ def test_files_are_imported_in_dependency_order_with_a_summary(
         "  shipments                1         0         0\n"
         "  shipment_lines           1         0         0\n"
         "  documents\n"
-        "    created   РТ-1 03/01/2025, ИП Сидоров: 1 line, 20.00\n"
+        "    created    РТ-1 03/01/2025, ИП Сидоров: 1 line, 20.00\n"
     )
     assert err == ""
     assert list(ImportRun.objects.order_by("pk").values_list("kind", "imported_by")) == [
@@ -169,11 +169,42 @@ def test_the_summary_lists_the_documents_and_the_products_created(db: None, tmp_
     # Then the summary lists the document and the product it created
     assert out.splitlines()[-4:] == [
         "  documents",
-        "    created   РТ-1 03/01/2025, ИП Сидоров: 1 line, 20.00",
+        "    created    РТ-1 03/01/2025, ИП Сидоров: 1 line, 20.00",
         "  products created",
         "    A-1  A-1",
     ]
     assert err == ""
+
+
+@override_settings(LANGUAGE_CODE="en")
+def test_a_replaced_and_a_held_back_document_show_their_figures_before_and_after(
+    catalogue: object, tmp_path: Path
+) -> None:
+    # Given two documents stored
+    header = ("Дата", "Номер", "Контрагент", "Артикул", "Количество", "Сумма")
+    first = [
+        ("01.03.2025", "РТ-1", "ИП Сидоров", "A-1", "1", "10,00"),
+        ("01.03.2025", "РТ-1", "ИП Сидоров", "A-2", "2", "1 500,00"),
+        ("02.03.2025", "РТ-2", "ИП Сидоров", "A-1", "1", "10,00"),
+    ]
+    _import(str(csv_write(tmp_path / "march.csv", [header, *first])))
+
+    # When a corrected file replaces РТ-2, and one line of РТ-1 lost its date
+    corrected = [
+        first[0],
+        ("", "РТ-1", "ИП Сидоров", "A-2", "2", "1 500,00"),
+        ("02.03.2025", "РТ-2", "ИП Сидоров", "A-1", "3", "30,00"),
+    ]
+    path = csv_write(tmp_path / "corrected.csv", [header, *corrected])
+    out, err = _import(str(path), "--keep-valid")
+
+    # Then РТ-1 is held back as it was, and РТ-2 replaced
+    assert out.splitlines()[-4:-1] == [
+        "  documents",
+        "    held back  РТ-1 03/01/2025, ИП Сидоров: 2 lines, 1,510.00 — held by rows 3",
+        "    replaced   РТ-2 03/02/2025, ИП Сидоров: 1 line, 10.00 → 1 line, 30.00",
+    ]
+    assert err == f"{path}:3:Дата: a value is required\n"
 
 
 @override_settings(LANGUAGE_CODE="en")

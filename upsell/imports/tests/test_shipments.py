@@ -129,6 +129,7 @@ def _created(number: str, date: str, client: str, lines: int, total: str) -> dic
     return {
         "outcome": "created", "number": number, "date": date, "client": client,
         "lines_before": None, "total_before": None, "lines_after": lines, "total_after": total,
+        "held_by": [],
     }  # fmt: skip
 
 
@@ -239,7 +240,7 @@ def test_a_corrected_document_replaces_the_stored_one(catalogue: object, tmp_pat
         {
             "outcome": "replaced", "number": "РТ-000001", "date": "2025-12-31",
             "client": 'ООО "Альфа"', "lines_before": 2, "total_before": "12348.00",
-            "lines_after": 3, "total_after": "9929.00",
+            "lines_after": 3, "total_after": "9929.00", "held_by": [],
         }
     ]  # fmt: skip
 

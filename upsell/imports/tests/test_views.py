@@ -219,19 +219,21 @@ def test_an_upload_may_ask_to_create_missing_products(
 
 
 def test_the_run_page_lists_each_document_with_its_figures_before_and_after(client, head_of_sales):
-    def document(outcome, number, before, after):
+    def document(outcome, number, before, after, held_by=()):
         return {
             "outcome": outcome, "number": number, "date": "2025-03-01", "client": "ИП Сидоров",
             "lines_before": before[0] if before else None,
             "total_before": before[1] if before else None,
             "lines_after": after[0] if after else None,
             "total_after": after[1] if after else None,
+            "held_by": list(held_by),
         }  # fmt: skip
 
     run = ImportRun.objects.create(
-        file_name="shipments.csv", kind="shipments", status=ImportStatus.SUCCEEDED,
-        imported_by=head_of_sales, document_count=2,
+        file_name="shipments.csv", kind="shipments", status=ImportStatus.PARTIAL,
+        keep_valid_rows=True, imported_by=head_of_sales, document_count=3,
         documents=[
+            document("held_back", "РТ-1", (3, "1514.50"), (3, "1514.50"), (3, 7)),
             document("replaced", "РТ-2", (1, "5.00"), (2, "1234567.80")),
             document("created", "РТ-3", None, (1, "10.00")),
         ],
@@ -246,6 +248,9 @@ def test_the_run_page_lists_each_document_with_its_figures_before_and_after(clie
         for row in re.findall(r"<tr data-outcome[^>]*>(.*?)</tr>", rows)
     ]
     assert cells == [
-        ["РТ-2", "03/01/2025", "ИП Сидоров", "Replaced", "1", "5.00", "2", "1,234,567.80"],
-        ["РТ-3", "03/01/2025", "ИП Сидоров", "Created", "—", "—", "1", "10.00"],
-    ]
+        ["РТ-1", "03/01/2025", "ИП Сидоров", "Held back", "3", "1,514.50", "3", "1,514.50",
+         "3, 7"],
+        ["РТ-2", "03/01/2025", "ИП Сидоров", "Replaced", "1", "5.00", "2", "1,234,567.80",
+         "—"],
+        ["РТ-3", "03/01/2025", "ИП Сидоров", "Created", "—", "—", "1", "10.00", "—"],
+    ]  # fmt: skip

@@ -73,7 +73,7 @@ class Command(BaseCommand):
 
     def _report(self, path: Path, outcome: ImportOutcome, *, listed: bool) -> None:
         """The run's summary: its counts, and unless told to be quiet (``-v 0``) every document
-        it created or replaced and every product it created; its errors."""
+        it created, replaced or held back and every product it created; its errors."""
         run = outcome.run
         self.stdout.write(
             f"{path}: {run.kind or '?'}, {run.get_status_display()}, "
@@ -119,8 +119,14 @@ class Command(BaseCommand):
             change = figures(document.lines_before, document.total_before)
             if document.outcome == DocumentOutcome.CREATED:
                 change = figures(document.lines_after, document.total_after)
-            else:
+            elif document.outcome == DocumentOutcome.REPLACED:
                 change += " → " + figures(document.lines_after, document.total_after)
+            else:
+                if document.lines_before is None:
+                    change = _("nothing stored")
+                change += " — " + _("held by rows {rows}").format(
+                    rows=", ".join(str(row) for row in document.held_by)
+                )
             self.stdout.write(
                 f"    {labels[document.outcome]:<{width}}  {document.number} "
                 f"{short_date(document.date)}, {document.client}: {change}"
