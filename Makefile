@@ -35,7 +35,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 demo: install
 	$(UPSELL) migrate --no-input -v 0
 	test -f $(DEMO_DIR)/$(DEMO_ORDERS) || $(UPSELL) demodata --out $(DEMO_DIR)
-	$(DEMO_BUILD) import $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
+	$(DEMO_BUILD) import -v 0 $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
 	$(DEMO_BUILD) audit
 	$(DEMO_BUILD) import $(DEMO_DIR)/$(DEMO_ORDERS)
 	$(DEMO_BUILD) forecast_backfill --months 6

@@ -26,11 +26,14 @@ def create_import_run(
     file: File[UploadedFile],
     kind: Form[ImportKind | None] = None,
     keep_valid_rows: Form[bool] = False,
+    create_products: Form[bool] = False,
 ) -> Status[ImportRun]:
     """Upload a file (CSV or XLSX) to import in the background; poll the run it answers with.
 
     Without ``kind`` the file's headers tell what it holds. With ``keep_valid_rows`` the valid
-    rows are imported and the rest rejected; otherwise any error imports nothing.
+    rows are imported and the rest rejected (a document one of them may belong to is held back
+    whole); otherwise any error imports nothing. With ``create_products`` a product code of a
+    shipments or orders file that the catalogue lacks is added to it; otherwise it is an error.
     """
     user = authenticated_user(request)
     if not can_import(user):
@@ -49,6 +52,7 @@ def create_import_run(
         imported_by=user,
         kind=kind or "",
         keep_valid_rows=keep_valid_rows,
+        create_products=create_products,
     )
     # Where tasks run at once (tests, a single-process install) the run may be done already.
     run.refresh_from_db()

@@ -23,3 +23,12 @@ class ImportUploadForm(forms.Form):
             "rejected rows are set aside in a file you can download, correct and import again."
         ),
     )
+    create_products = forms.BooleanField(
+        label=_("Create the products the catalogue lacks"),
+        required=False,
+        help_text=_(
+            "Without it, a product code of a shipments or orders file that the catalogue does not "
+            "know is an error. With it, the product is added under the file's name for it, and "
+            "the summary lists every product added."
+        ),
+    )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
@@ -31,7 +32,17 @@ class ImportStage(models.TextChoices):
     DONE = "done", _("Done")
 
 
+class DocumentOutcome(models.TextChoices):
+    """What a run did to a document (a shipment document, a customer order) of its file."""
+
+    CREATED = "created", pgettext_lazy("document", "Created")
+    REPLACED = "replaced", pgettext_lazy("document", "Replaced")
+    HELD_BACK = "held_back", pgettext_lazy("document", "Held back")
+
+
 MAX_STORED_ERRORS = 1000
+# The documents and products a run lists in its summary; the counts have them all.
+MAX_STORED_CHANGES = 1000
 
 
 class ImportRun(models.Model):
@@ -46,6 +57,9 @@ class ImportRun(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=ImportStage.choices, blank=True)
     keep_valid_rows = models.BooleanField(_("import valid rows, reject the rest"), default=False)
+    create_products = models.BooleanField(
+        _("create the products the catalogue lacks"), default=False
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -65,6 +79,16 @@ class ImportRun(models.Model):
     # [{"row": 12, "column": "Дата", "message": "..."}], the first MAX_STORED_ERRORS of them;
     # a problem with the file as a whole has row None and column "".
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Every document the run created, replaced or held back, with its lines and total before
+    # and after: [{"outcome": "replaced", "number": "РТ-1", "date": "2025-03-01",
+    # "client": "ИП Сидоров", "lines_before": 3, "total_before": "1500.00", "lines_after": 2,
+    # "total_after": "1000.00", "held_by": []}], the first MAX_STORED_CHANGES of them, those
+    # held back first, then those replaced, then those created.
+    documents = models.JSONField(_("documents"), default=list, blank=True)
+    document_count = models.PositiveIntegerField(_("documents listed"), default=0)
+    # [{"sku": "A-1", "name": "Болт М8"}]: the products the run created, the first
+    # MAX_STORED_CHANGES of them.
+    products_created = models.JSONField(_("products created"), default=list, blank=True)
     # Where the rejected rows went: a path beside a file read in place, a storage name
     # (of the default storage) for an uploaded one.
     rejected_file = models.CharField(_("rejected rows file"), max_length=500, blank=True)

@@ -4,8 +4,11 @@ and the ``upsell import`` command.
 A file is read, its kind told from its headers, every row checked column by column, and
 then written in one transaction. By default any problem rejects the whole file and nothing
 is written; with ``keep_valid_rows`` the good rows are written and the bad ones go to a
-``<name>.rejected.csv`` with the reason. Each file leaves an ImportRun: who, when, what it
-changed, and its problems.
+``<name>.rejected.csv`` with the reason, and a document (a shipment, a customer order) one of
+them may belong to is held back whole. A product code the catalogue lacks is an error unless
+``create_products`` asks to add it. Each file leaves an ImportRun: who, when, what it
+changed (every document created, replaced or held back, every product created), and its
+problems.
 """
 
 import csv
@@ -13,7 +16,7 @@ import io
 import logging
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePath
 
@@ -25,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
+from upsell.imports.changes import Changes, documents_as_json, products_as_json
 from upsell.imports.formats.columns import columns_map
 from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
 from upsell.imports.importers.base import (
@@ -43,6 +47,7 @@ from upsell.imports.importers.shipments import ShipmentsImporter
 from upsell.imports.importers.staff import StaffImporter
 from upsell.imports.models import (
     IMPORT_ORDER,
+    MAX_STORED_CHANGES,
     MAX_STORED_ERRORS,
     ImportKind,
     ImportRun,
@@ -72,6 +77,8 @@ class ImportOutcome:
     run: ImportRun
     # Every problem of the file; the run stores only the first MAX_STORED_ERRORS.
     problems: tuple[Problem, ...]
+    # Every document and product the import changed; the run stores only the first ones.
+    changes: Changes = field(default_factory=Changes)
 
 
 class _Rejected(Exception):  # noqa: N818 - raised to roll the transaction back, never seen outside
@@ -89,6 +96,7 @@ def import_path(
     imported_by: User | None = None,
     kind: str = "",
     keep_valid_rows: bool = False,
+    create_products: bool = False,
     rejected_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportRun:
@@ -98,6 +106,7 @@ def import_path(
         imported_by=imported_by,
         kind=kind,
         keep_valid_rows=keep_valid_rows,
+        create_products=create_products,
         rejected_dir=rejected_dir,
         progress=progress,
     ).run
@@ -109,15 +118,18 @@ def import_path_outcome(
     imported_by: User | None = None,
     kind: str = "",
     keep_valid_rows: bool = False,
+    create_products: bool = False,
     rejected_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
-    """As ``import_path``, with every problem of the file (the run keeps the first ones)."""
+    """As ``import_path``, with every problem of the file and everything it changed (the run
+    keeps the first ones)."""
     _kind_check(kind)
     run = ImportRun.objects.create(
         file_name=path.name,
         kind=kind,
         keep_valid_rows=keep_valid_rows,
+        create_products=create_products,
         imported_by=imported_by,
         status=ImportStatus.RUNNING,
         stage=ImportStage.READING,
@@ -141,8 +153,8 @@ def import_path_outcome(
         ]
         _finish_failed(run, problems)
         return ImportOutcome(run=run, problems=tuple(problems))
-    problems = _run(run, data=data, rejected_save=rejected_save, progress=progress)
-    return ImportOutcome(run=run, problems=tuple(problems))
+    problems, changes = _run(run, data=data, rejected_save=rejected_save, progress=progress)
+    return ImportOutcome(run=run, problems=tuple(problems), changes=changes)
 
 
 def import_paths(
@@ -151,6 +163,7 @@ def import_paths(
     imported_by: User | None = None,
     kind: str = "",
     keep_valid_rows: bool = False,
+    create_products: bool = False,
     rejected_dir: Path | None = None,
     progress_for: Callable[[Path], Progress | None] | None = None,
 ) -> list[tuple[Path, ImportOutcome]]:
@@ -167,6 +180,7 @@ def import_paths(
                 imported_by=imported_by,
                 kind=kind,
                 keep_valid_rows=keep_valid_rows,
+                create_products=create_products,
                 rejected_dir=rejected_dir,
                 progress=progress_for(path) if progress_for else None,
             ),
@@ -192,6 +206,7 @@ def import_run_create(
     imported_by: User,
     kind: str = "",
     keep_valid_rows: bool = False,
+    create_products: bool = False,
 ) -> ImportRun:
     """Keep an uploaded file on a queued run; the worker imports it once this commits."""
     from upsell.imports.tasks import execute_import_run
@@ -203,6 +218,7 @@ def import_run_create(
         file_name=name,
         kind=kind,
         keep_valid_rows=keep_valid_rows,
+        create_products=create_products,
         imported_by=imported_by,
         status=ImportStatus.QUEUED,
     )
@@ -238,10 +254,14 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
 
 def _run(
     run: ImportRun, *, data: bytes, rejected_save: RejectedSave, progress: Progress | None
-) -> list[Problem]:
-    """Import ``data`` as the file of ``run``; the problems found (none when it succeeded)."""
+) -> tuple[list[Problem], Changes]:
+    """Import ``data`` as the file of ``run``; the problems found (none when it succeeded) and
+    what it changed."""
+    changes = Changes()
     try:
-        return _import(run, data=data, rejected_save=rejected_save, progress=progress)
+        problems = _import(
+            run, data=data, rejected_save=rejected_save, progress=progress, changes=changes
+        )
     except Exception as error:
         # The run must not stay "running" forever: it failed, and the error is kept.
         logger.exception("Import of %s (run %s) stopped", run.file_name, run.pk)
@@ -254,12 +274,18 @@ def _run(
         ]
         _finish_failed(run, problems)
         if isinstance(error, DatabaseError):
-            return problems
+            return problems, Changes()
         raise
+    return problems, changes
 
 
 def _import(
-    run: ImportRun, *, data: bytes, rejected_save: RejectedSave, progress: Progress | None
+    run: ImportRun,
+    *,
+    data: bytes,
+    rejected_save: RejectedSave,
+    progress: Progress | None,
+    changes: Changes,
 ) -> list[Problem]:
     try:
         table = table_read(data=data, file_name=run.file_name)
@@ -280,6 +306,8 @@ def _import(
         file_name=run.file_name,
         today=timezone.localdate(),
         progress=progress or _progress_ignored,
+        create_products=run.create_products,
+        changes=changes,
     )
     importer = IMPORTERS[columns.kind](context)
     refusal = importer.refusal()
@@ -321,6 +349,10 @@ def _import(
     run.counts = counts.by_noun
     run.error_count = len(found)
     run.errors = [problem.as_json() for problem in found[:MAX_STORED_ERRORS]]
+    documents = changes.documents()
+    run.documents = documents_as_json(documents.head(MAX_STORED_CHANGES))
+    run.document_count = documents.height
+    run.products_created = products_as_json(changes.products().head(MAX_STORED_CHANGES))
     run.finished_at = timezone.now()
     run.save()
     return found
@@ -376,5 +408,8 @@ def _finish_failed(run: ImportRun, problems: list[Problem]) -> None:
     run.error_count = len(problems)
     run.errors = [problem.as_json() for problem in problems[:MAX_STORED_ERRORS]]
     run.counts = {}
+    run.documents = []
+    run.document_count = 0
+    run.products_created = []
     run.finished_at = timezone.now()
     run.save()

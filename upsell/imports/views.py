@@ -17,6 +17,7 @@ from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import User
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.imports.access import can_import, import_runs_visible_to
+from upsell.imports.changes import DocumentChange
 from upsell.imports.forms import ImportUploadForm
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.imports.services import import_run_create
@@ -53,6 +54,7 @@ def import_list(request: HtmxHttpRequest) -> HttpResponse:
             imported_by=user,
             kind=form.cleaned_data["kind"],
             keep_valid_rows=form.cleaned_data["keep_valid_rows"],
+            create_products=form.cleaned_data["create_products"],
         )
         return redirect("imports:detail", run_id=run.pk)
     runs = import_runs_visible_to(user).select_related("imported_by")
@@ -72,6 +74,7 @@ def import_detail(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
         "run": run,
         "finished": run.status in FINISHED,
         "counts": _counts_table(run),
+        "documents": [DocumentChange.from_json(stored) for stored in run.documents],
         "percent": round(100 * run.rows_done / run.rows_total) if run.rows_total else 0,
     }
     if wants_part(request, "run"):

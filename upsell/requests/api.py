@@ -17,6 +17,7 @@ from upsell.requests.access import (
     can_view_complex_rules,
     get_request_for_user,
 )
+from upsell.requests.lines import RequestLineDetails
 from upsell.requests.models import ComplexOrderRules, OrderRequest
 from upsell.requests.schemas import (
     ComplexRulesIn,
@@ -31,7 +32,6 @@ from upsell.requests.schemas import (
 from upsell.requests.selectors import ComplexRules, complex_rules_current, request_queue
 from upsell.requests.services import (
     RequestDetails,
-    RequestLineDetails,
     complex_rules_update,
     order_request_create,
     order_request_reassign,

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.core.money import MONEY_DIGITS, MONEY_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES
+from upsell.requests.lines import RequestLineDetails
 from upsell.requests.models import OrderRequest, RequestStatus
 from upsell.requests.selectors import ComplexRules
-from upsell.requests.services import RequestDetails, RequestLineDetails
+from upsell.requests.services import RequestDetails
 
 # Blank line rows the form offers, and how many more "More lines" adds.
 LINE_ROWS = 5

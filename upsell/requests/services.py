@@ -16,17 +16,11 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
-from upsell.core.money import (
-    KOPECK,
-    MONEY_LIMIT,
-    QUANTITY_LIMIT,
-    QUANTITY_QUANTUM,
-    money_problem,
-    money_round,
-)
+from upsell.core.money import KOPECK, MONEY_LIMIT, money_problem
 from upsell.core.months import date_problem, years_after
 from upsell.notifications.services import notification_send
 from upsell.products.models import Product
+from upsell.requests.lines import RequestLineDetails, request_line_problems
 from upsell.requests.models import (
     WAITING_STATUSES,
     ComplexOrderRules,
@@ -39,23 +33,6 @@ from upsell.requests.models import (
 )
 from upsell.requests.reasons import rule_sentence
 from upsell.requests.selectors import ComplexRules, client_overdue_debt, complex_rules_current
-
-
-@dataclass(frozen=True, kw_only=True)
-class RequestLineDetails:
-    """One line as the client wrote it: a product code of the catalogue, or a product it
-    describes in words, with the quantity, the price and the discount it asks for."""
-
-    product_code: str = ""
-    product_name: str = ""
-    quantity: Decimal
-    price: Decimal
-    discount_percent: Decimal = Decimal(0)
-
-    @property
-    def amount(self) -> Decimal:
-        """Quantity × price less the discount, rounded half up to the kopeck."""
-        return money_round(self.quantity * self.price * (100 - self.discount_percent) / 100)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,37 +166,12 @@ def _validate_details(details: RequestDetails) -> None:
     line_errors = [
         _("Line %(number)s: %(problem)s") % {"number": number, "problem": problem}
         for number, line in enumerate(details.lines, start=1)
-        for problem in _line_problems(line)
+        for problem in request_line_problems(line)
     ]
     if line_errors:
         errors["lines"] = line_errors
     if errors:
         raise ValidationError(errors)
-
-
-def _line_problems(line: RequestLineDetails) -> list[str]:
-    problems = []
-    if not line.product_code.strip() and not line.product_name.strip():
-        problems.append(_("give the product's code or describe the product."))
-    if len(line.product_code.strip()) > 64:
-        problems.append(_("a product code has at most 64 characters."))
-    if len(line.product_name.strip()) > 300:
-        problems.append(_("a product's name has at most 300 characters."))
-    if line.quantity <= 0:
-        problems.append(_("the quantity must be more than zero."))
-    elif line.quantity >= QUANTITY_LIMIT or line.quantity != line.quantity.quantize(
-        QUANTITY_QUANTUM
-    ):
-        problems.append(_("a quantity has at most 12 digits and 3 decimals."))
-    if line.price < 0:
-        problems.append(_("a price cannot be negative."))
-    elif line.price >= MONEY_LIMIT or line.price != line.price.quantize(KOPECK):
-        problems.append(_("a price has at most 14 digits and 2 decimals."))
-    if not Decimal(0) <= line.discount_percent <= Decimal(100):
-        problems.append(_("a discount is between 0 and 100 %."))
-    elif not problems and line.amount >= MONEY_LIMIT:
-        problems.append(_("the line's amount is too large."))
-    return problems
 
 
 def _catalogue_products(lines: Iterable[RequestLineDetails]) -> dict[str, Product]:

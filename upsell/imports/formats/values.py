@@ -12,6 +12,13 @@ Numbers are polars Decimals: exact, never floats.
 import polars as pl
 from django.utils.translation import gettext as _
 
+from upsell.core.money import (
+    MONEY_PLACES,
+    MONEY_WHOLE_DIGITS,
+    QUANTITY_PLACES,
+    QUANTITY_WHOLE_DIGITS,
+)
+
 CELL = "cell"
 VALUE = "value"
 PROBLEM = "problem"
@@ -91,6 +98,19 @@ def decimal_parse(cells: pl.DataFrame, *, places: int, max_digits: int) -> pl.Da
         .alias(VALUE)
     )
     return _explained(frame, _number_problem(places=places, whole_digits=whole_digits))
+
+
+def money_column_parse(cells: pl.DataFrame) -> pl.DataFrame:
+    """An amount of money, within the bound every entry of the product keeps
+    (``upsell.core.money``: 13 digits before the point, kopecks after it)."""
+    return decimal_parse(cells, places=MONEY_PLACES, max_digits=MONEY_WHOLE_DIGITS + MONEY_PLACES)
+
+
+def quantity_column_parse(cells: pl.DataFrame) -> pl.DataFrame:
+    """A quantity: 12 digits before the point, thousandths after it."""
+    return decimal_parse(
+        cells, places=QUANTITY_PLACES, max_digits=QUANTITY_WHOLE_DIGITS + QUANTITY_PLACES
+    )
 
 
 def _number_problem(*, places: int, whole_digits: int) -> pl.Expr:

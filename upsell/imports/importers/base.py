@@ -17,6 +17,7 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
+from upsell.imports.changes import Changes
 from upsell.imports.formats.columns import KIND_COLUMNS, ColumnMap
 from upsell.imports.formats.readers import OVERFLOW, ROW, RawTable, cell_column
 from upsell.imports.formats.values import CELL, PROBLEM, VALUE, decimal_parse, text_clean
@@ -122,6 +123,9 @@ class ImportContext:
     file_name: str
     today: date
     progress: Progress
+    # Whether a product code the catalogue lacks is added to it (else it is an error).
+    create_products: bool = False
+    changes: Changes = field(default_factory=Changes)
 
 
 def text_length_check(
@@ -178,6 +182,7 @@ class Importer(ABC):
         self.columns = context.columns
         self.problems = context.problems
         self.counts = context.counts
+        self.changes = context.changes
 
     def rows_frame(self, table: RawTable) -> pl.DataFrame:
         """The cells of the known columns by field name, as written, with the row number;
@@ -395,3 +400,130 @@ class Factor:
     def take(self, name: str, keys: pl.Series | None = None) -> pl.Series:
         """Column ``name`` of the values, for each of ``keys`` (by default every row's)."""
         return self.values.get_column(name).gather(self.keys if keys is None else keys)
+
+
+OWN_ROWS = "_own_rows"
+MAYBE_ROWS = "_maybe_rows"
+
+
+def document_lines_maybe(
+    frame: pl.DataFrame, *, key: str, number: str, parts: Sequence[str]
+) -> pl.DataFrame:
+    """For each row whose document key is not whole, the documents of the file it may be a
+    line of: ROW and ``key``.
+
+    ``key`` is the document's key, null on a row where a part of it cannot be read (blank or
+    unreadable); ``number`` and ``parts`` are the parts of a document a row may state — its
+    number, and its date and client — each null where the row's is unreadable. Such a row may
+    be a line of a document of the file when every part it does state agrees with the
+    document's, and
+
+    - with its number: of every such document, wherever it is in the file;
+    - without it: of the documents of the rows next to it, the nearest row above and the
+      nearest below whose key is whole. 1C exports a document's lines together, so a line
+      that lost its number sits among its document's lines; a date or a client alone is shared
+      by too many documents to tell one.
+    """
+    stated = [number, *parts]
+    rows = (
+        frame.select(ROW, key, *stated)
+        .sort(ROW)
+        .with_columns(
+            pl.col(key).forward_fill().alias("_above"),
+            pl.col(key).backward_fill().alias("_below"),
+        )
+    )
+    documents = (
+        rows.filter(pl.col(key).is_not_null())
+        .group_by(key)
+        .agg(pl.col(name).drop_nulls().first().alias(f"{name}_document") for name in stated)
+    )
+    broken = rows.filter(pl.col(key).is_null()).drop(key)
+    by_number = broken.filter(pl.col(number).is_not_null()).join(
+        documents, left_on=number, right_on=f"{number}_document", how="inner"
+    )
+    by_place = (
+        broken.filter(pl.col(number).is_null())
+        .unpivot(index=[ROW, *stated], on=["_above", "_below"], value_name=key)
+        .drop_nulls(key)
+        .join(documents.drop(f"{number}_document"), on=key, how="inner")
+    )
+    agree = pl.all_horizontal(
+        pl.lit(value=True),
+        *((pl.col(name) == pl.col(f"{name}_document")).fill_null(value=True) for name in parts),
+    )
+    return (
+        pl.concat(
+            [by_number.filter(agree).select(ROW, key), by_place.filter(agree).select(ROW, key)]
+        )
+        .unique()
+        .sort(ROW, key)
+    )
+
+
+def documents_held(
+    frame: pl.DataFrame,
+    *,
+    rejected: pl.Series,
+    key: str,
+    number: str,
+    parts: Sequence[str],
+) -> pl.DataFrame:
+    """The documents of the file that rejected rows hold back: ``key``, OWN_ROWS (its own
+    lines rejected) and MAYBE_ROWS (rejected rows that may be its lines), lists of rows.
+
+    A document is written whole or not at all, and a stored one is never shrunk or changed on
+    the strength of a file with rejected rows that may belong to it: a document with a
+    rejected line, or a rejected row that may be one of its lines (``document_lines_maybe``),
+    is held back whole — neither created, replaced nor changed.
+    """
+    is_rejected = pl.col(ROW).is_in(rejected.implode())
+    own = frame.filter(is_rejected & pl.col(key).is_not_null()).select(
+        ROW, key, pl.lit(value=True).alias("_own")
+    )
+    maybe = document_lines_maybe(frame, key=key, number=number, parts=parts)
+    maybe = maybe.filter(is_rejected).with_columns(pl.lit(value=False).alias("_own"))
+    return (
+        pl.concat([own, maybe.select(ROW, key, "_own")])
+        .group_by(key)
+        .agg(
+            pl.col(ROW).filter(pl.col("_own")).unique().sort().alias(OWN_ROWS),
+            pl.col(ROW).filter(~pl.col("_own")).unique().sort().alias(MAYBE_ROWS),
+            pl.col(ROW).min().alias("_first_held"),
+        )
+        .sort("_first_held")
+        .drop("_first_held")
+    )
+
+
+def held_back_reasons(
+    frame: pl.DataFrame,
+    *,
+    rejected: pl.Series,
+    held: pl.DataFrame,
+    key: str,
+    own: str,
+    maybe: str,
+) -> pl.DataFrame:
+    """Why each row not rejected itself goes with its held-back document, as ROW and MESSAGE:
+    ``own`` and ``maybe`` are messages whose ``{}`` takes the rows that held it."""
+
+    def rows_text(name: str, template: str) -> pl.Expr:
+        rows = pl.col(name).list.eval(pl.element().cast(pl.String)).list.join(", ")
+        return pl.when(pl.col(name).list.len() > 0).then(pl.format(template, rows))
+
+    return (
+        frame.filter(~pl.col(ROW).is_in(rejected.implode()))
+        .select(ROW, key)
+        .join(held, on=key, how="inner")
+        .sort(ROW)
+        .select(
+            ROW,
+            pl.concat_str(
+                rows_text(OWN_ROWS, own),
+                rows_text(MAYBE_ROWS, maybe),
+                separator="; ",
+                ignore_nulls=True,
+            ).alias(MESSAGE),
+        )
+    )

@@ -20,8 +20,8 @@ from upsell.clients.models import Client, HandOverRule
 from upsell.core.bulk import LOOKUP_CHUNK, rows_update, values_frame
 from upsell.imports.formats.values import (
     bool_parse,
-    decimal_parse,
     integer_parse,
+    money_column_parse,
     tax_id_parse,
 )
 from upsell.imports.importers.base import (
@@ -66,9 +66,7 @@ class ClientsImporter(Importer):
             if columns.has(flag):
                 frame = parsed_by_value(frame, flag, bool_parse)
         if columns.has("annual_budget"):
-            frame = parsed_in_place(
-                frame, "annual_budget", partial(decimal_parse, places=2, max_digits=16)
-            )
+            frame = parsed_in_place(frame, "annual_budget", money_column_parse)
         if columns.has("budget_year"):
             frame = parsed_by_value(
                 frame,

@@ -7,14 +7,17 @@ every key stored and changes nothing. Payments name clients that must already be
 """
 
 import hashlib
-from functools import partial
 
 import polars as pl
 from django.utils.translation import gettext as _
 
 from upsell.core.bulk import rows_insert, rows_where_in
 from upsell.imports.formats.readers import ROW
-from upsell.imports.formats.values import date_parse, decimal_parse, tax_id_parse
+from upsell.imports.formats.values import (
+    date_parse,
+    money_column_parse,
+    tax_id_parse,
+)
 from upsell.imports.importers.base import Importer, parsed_by_value, parsed_in_place
 from upsell.imports.importers.references import CANDIDATES, clients_find
 from upsell.imports.models import ImportKind
@@ -38,7 +41,7 @@ class PaymentsImporter(Importer):
         frame = parsed_by_value(frame, "date", date_parse)
         frame = parsed_by_value(frame, "due_date", date_parse)
         frame = parsed_by_value(frame, "tax_id", tax_id_parse)
-        frame = parsed_in_place(frame, "amount", partial(decimal_parse, places=2, max_digits=16))
+        frame = parsed_in_place(frame, "amount", money_column_parse)
         for name in ("date", "due_date", "tax_id", "amount"):
             if self.columns.has(name):
                 self.problems.add_parsed(frame, name)

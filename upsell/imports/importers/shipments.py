@@ -2,16 +2,22 @@
 
 A document is identified by (Номер, Дата); its lines are the rows with that pair, in file
 order. A document seen before is left alone when its content hash is the same, replaced
-(lines deleted and inserted again) when it differs. Clients, managers and products the file
-names but the database does not know yet are created; a new client is given the manager of
-its latest document. Clients that exist are not changed here: the clients file owns them.
+(lines deleted and inserted again) when it differs. Clients and managers the file names but
+the database does not know yet are created; a new client is given the manager of its latest
+document. Clients that exist are not changed here: the clients file owns them. A product code
+the catalogue lacks is an error, unless the import is asked to create missing products.
+
+Keeping the valid rows, a document is written whole or held back whole: held back when one of
+its lines is rejected, or when a rejected row whose number or date cannot be read may be one
+of its lines (see ``documents_held``: the parts it states are its number, its date and its
+client's name; an ИНН missing or mistyped on one line does not make it another client's).
 
 This is the file that runs to millions of rows, so every column is factorised (see Factor):
 texts are cleaned, parsed, checked and looked up once per distinct value, and the rows carry
 integer keys through the grouping and joining.
 """
 
-from functools import partial
+from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -23,21 +29,27 @@ from upsell.accounts.models import Role, User
 from upsell.clients.models import HandOverRule
 from upsell.core.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
 from upsell.core.money import MONEY_LIMIT
+from upsell.imports.changes import FIRST_ROW, MONEY
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import (
     PROBLEM,
     VALUE,
     date_parse,
-    decimal_parse,
+    money_column_parse,
+    quantity_column_parse,
     quoted,
     tax_id_parse,
 )
 from upsell.imports.importers.base import (
+    MAYBE_ROWS,
     MESSAGE,
+    OWN_ROWS,
     TEXT,
     Factor,
     Importer,
     Parser,
+    documents_held,
+    held_back_reasons,
 )
 from upsell.imports.importers.references import (
     CANDIDATES,
@@ -48,7 +60,7 @@ from upsell.imports.importers.references import (
     products_create,
     products_find,
 )
-from upsell.imports.models import ImportKind
+from upsell.imports.models import DocumentOutcome, ImportKind
 from upsell.portfolios.services import ClientChange, clients_hand_over
 from upsell.shipments.models import Shipment, ShipmentLine
 
@@ -56,9 +68,9 @@ _TEXTS = ("number", "client", "manager", "sku", "product")
 _PARSED: dict[str, Parser] = {
     "date": date_parse,
     "tax_id": tax_id_parse,
-    "quantity": partial(decimal_parse, places=3, max_digits=15),
-    "price": partial(decimal_parse, places=2, max_digits=16),
-    "amount": partial(decimal_parse, places=2, max_digits=16),
+    "quantity": quantity_column_parse,
+    "price": money_column_parse,
+    "amount": money_column_parse,
 }
 _LIMITS = {"number": 64, "client": 300, "manager": 200, "sku": 64, "product": 300}
 # A document key packs the number's key and the date's day; a client key, the name's key and
@@ -244,6 +256,16 @@ class ShipmentsImporter(Importer):
             managers.take("manager_id", frame.get_column("manager_key")).alias("manager_id"),
             products.take("product_id", frame.get_column("sku_key")).alias("product_id"),
         )
+        if not self.context.create_products:
+            self._values_problems(
+                frame,
+                "sku",
+                products.values.get_column("product_id").is_null(),
+                pl.format(
+                    _("no product has the code {}: import it with the products file first"),
+                    quoted(pl.col(TEXT)),
+                ),
+            )
         return self._clients_resolve(frame)
 
     def _clients_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -283,23 +305,59 @@ class ShipmentsImporter(Importer):
         return frame.drop(CANDIDATES)
 
     def rejected_with(self, frame: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
-        """A document is imported whole or not at all: a bad line rejects its document."""
-        is_rejected = pl.col(ROW).is_in(rejected.implode())
-        bad_documents = (
-            frame.filter(is_rejected & pl.col("doc").is_not_null())
-            .group_by("doc")
-            .agg(pl.col(ROW).sort().cast(pl.String).str.join(", ").alias("bad_rows"))
+        """The lines of the documents held back (see the module's docstring); they are listed
+        in the summary with the rows that held them."""
+        if rejected.is_empty():
+            return pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})
+        held = documents_held(
+            frame, rejected=rejected, key="doc", number="number_key", parts=("date", "client_key")
         )
-        return (
-            frame.filter(~is_rejected)
-            .join(bad_documents, on="doc", how="inner")
-            .sort(ROW)
-            .select(
-                ROW,
-                pl.format(
-                    _("another line of this document is rejected (rows {})"), "bad_rows"
-                ).alias(MESSAGE),
+        self._held_record(frame, held)
+        return held_back_reasons(
+            frame,
+            rejected=rejected,
+            held=held,
+            key="doc",
+            own=_("another line of this document is rejected (rows {})"),
+            maybe=_("rejected rows {} may be lines of this document: it is held back whole"),
+        )
+
+    def _held_record(self, frame: pl.DataFrame, held: pl.DataFrame) -> None:
+        """The documents held back, for the summary: each with its stored lines and total,
+        which stay as they were."""
+        documents = (
+            frame.join(held, on="doc", how="inner")
+            .group_by("doc")
+            .agg(
+                pl.col("number_key").first(),
+                pl.col("date").first(),
+                pl.col("client_key").drop_nulls().first(),
+                pl.col(ROW).min().alias(FIRST_ROW),
+                pl.concat_list(pl.col(OWN_ROWS).first(), pl.col(MAYBE_ROWS).first())
+                .list.sort()
+                .alias("held_by"),
             )
+        )
+        documents = self._named(documents)
+        stored = self._stored_documents(documents)
+        documents = documents.join(stored, on=["number", "date"], how="left")
+        self.changes.documents_add(
+            documents.with_columns(
+                pl.col("stored_lines").alias("lines_before"),
+                pl.col("stored_total").alias("total_before"),
+                pl.col("stored_lines").alias("lines_after"),
+                pl.col("stored_total").alias("total_after"),
+            ),
+            outcome=DocumentOutcome.HELD_BACK,
+        )
+
+    def _named(self, documents: pl.DataFrame) -> pl.DataFrame:
+        """``documents`` with the ``number`` and the ``client`` as the file writes them."""
+        numbers = self.factors["number"].values.get_column(TEXT)
+        clients = self.factors["client"].values.get_column(TEXT)
+        return documents.with_columns(
+            numbers.gather(documents.get_column("number_key")).alias("number"),
+            clients.gather(documents.get_column("client_key")).alias("client"),
         )
 
     def write(self, frame: pl.DataFrame) -> None:
@@ -402,6 +460,7 @@ class ShipmentsImporter(Importer):
             ),
         )
         created = products_create(new)
+        self.changes.products_add(created)
         self.counts.add(
             "products", created=created.height, unchanged=values.height - created.height
         )
@@ -428,7 +487,6 @@ class ShipmentsImporter(Importer):
                 (pl.int_range(pl.len(), dtype=pl.Int64).over("doc_index") + 1).alias("line_no")
             )
         )
-        numbers = self.factors["number"].values.get_column(TEXT)
         documents = lines.group_by("doc_index", maintain_order=True).agg(
             pl.col("number_key").first(),
             pl.col("date").first(),
@@ -436,10 +494,11 @@ class ShipmentsImporter(Importer):
             pl.col("manager_id").first(),
             pl.col("amount").sum().alias("total"),
             pl.len().cast(pl.Int64).alias("line_count"),
+            pl.col("client_key").first(),
+            pl.col(ROW).first().alias(FIRST_ROW),
         )
-        documents = documents.with_columns(
-            numbers.gather(documents.get_column("number_key")).alias("number"),
-            _content_hashes(lines, documents).alias("content_hash"),
+        documents = self._named(documents).with_columns(
+            _content_hashes(lines, documents).alias("content_hash")
         )
         stored = self._stored_documents(documents)
         documents = documents.join(stored, on=["number", "date"], how="left", maintain_order="left")
@@ -490,6 +549,21 @@ class ShipmentsImporter(Importer):
         ):
             rows_insert(model=Shipment, frame=new.select(*shipment_columns).with_columns(money))
             rows_insert(model=ShipmentLine, frame=to_insert, progress=advance)
+        self.changes.documents_add(
+            new.with_columns(
+                pl.col("line_count").alias("lines_after"), pl.col("total").alias("total_after")
+            ),
+            outcome=DocumentOutcome.CREATED,
+        )
+        self.changes.documents_add(
+            changed.with_columns(
+                pl.col("stored_lines").alias("lines_before"),
+                pl.col("stored_total").alias("total_before"),
+                pl.col("line_count").alias("lines_after"),
+                pl.col("total").alias("total_after"),
+            ),
+            outcome=DocumentOutcome.REPLACED,
+        )
         self.counts.add(
             "shipments",
             created=new.height,
@@ -504,17 +578,33 @@ class ShipmentsImporter(Importer):
         )
 
     def _stored_documents(self, documents: pl.DataFrame) -> pl.DataFrame:
-        schema = {"id": pl.Int64, "number": pl.String, "date": pl.Date, "stored_hash": pl.String}
-        if documents.height == 0:
-            return pl.DataFrame(schema=schema)
-        dates = documents.get_column("date")
-        table = connection.ops.quote_name(Shipment._meta.db_table)
-        return query_frame(
-            f"SELECT id, number, date, content_hash FROM {table} "  # noqa: S608
-            "WHERE date BETWEEN %s AND %s",
-            [dates.min(), dates.max()],
-            schema=schema,
-        )
+        """The stored documents dated within ``documents``' dates: id, number, date, hash,
+        and the lines and total they have."""
+        schema = {
+            "id": pl.Int64,
+            "number": pl.String,
+            "date": pl.Date,
+            "stored_hash": pl.String,
+            "stored_lines": pl.Int64,
+            "stored_kopecks": pl.Int64,
+        }
+        dates = documents.get_column("date").drop_nulls()
+        if dates.is_empty():
+            stored = pl.DataFrame(schema=schema)
+        else:
+            table = connection.ops.quote_name(Shipment._meta.db_table)
+            # The total in whole kopecks: SQLite keeps a decimal column as a float.
+            stored = query_frame(
+                "SELECT id, number, date, content_hash, line_count, "  # noqa: S608
+                f"CAST(ROUND(total * 100) AS BIGINT) FROM {table} WHERE date BETWEEN %s AND %s",
+                [dates.min(), dates.max()],
+                schema=schema,
+            )
+        return stored.with_columns(
+            (pl.col("stored_kopecks").cast(pl.Decimal(38, 0)) * pl.lit(Decimal("0.01")))
+            .cast(MONEY)
+            .alias("stored_total")
+        ).drop("stored_kopecks")
 
 
 # The seed of the lines' chain, and of the second 64-bit lane of the 128-bit digest.

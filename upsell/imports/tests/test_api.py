@@ -47,6 +47,7 @@ def test_an_upload_is_queued_and_then_imported(
         "status": "queued",
         "stage": None,
         "keep_valid_rows": False,
+        "create_products": False,
         "imported_by": {"id": user.pk, "username": user.username, "full_name": user.full_name},
         "created_at": "2026-03-02T09:30:00Z",
         "started_at": None,
@@ -56,6 +57,9 @@ def test_an_upload_is_queued_and_then_imported(
         "counts": {},
         "error_count": 0,
         "errors": [],
+        "document_count": 0,
+        "documents": [],
+        "products_created": [],
     }
     assert len(queued) == 1
 
@@ -88,12 +92,69 @@ def test_a_bad_file_fails_with_every_error(head_of_sales, django_capture_on_comm
 
 def test_an_upload_keeps_the_options_it_was_given(head_of_sales):
     response = upload(
-        api_client(head_of_sales), PRODUCTS_FILE, kind="products", keep_valid_rows="true"
+        api_client(head_of_sales),
+        PRODUCTS_FILE,
+        kind="products",
+        keep_valid_rows="true",
+        create_products="true",
     )
 
     assert response.status_code == 202
     run = ImportRun.objects.get()
-    assert (run.kind, run.keep_valid_rows, run.status) == ("products", True, "queued")
+    assert (run.kind, run.keep_valid_rows, run.create_products, run.status) == (
+        "products",
+        True,
+        True,
+        "queued",
+    )
+
+
+SHIPMENTS_FILE = (
+    "Дата;Номер;Контрагент;Артикул;Номенклатура;Количество;Сумма\n"
+    "01.03.2025;РТ-1;ИП Сидоров;BOLT-M8;Болт М8;2;20,00\n"
+    "01.03.2025;РТ-1;ИП Сидоров;NUT-M8;Гайка М8;1;5,50\n"
+)
+
+
+def test_a_run_shows_the_documents_and_products_it_created(
+    head_of_sales, django_capture_on_commit_callbacks
+):
+    client = api_client(head_of_sales)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = upload(client, SHIPMENTS_FILE, name="shipments.csv")
+        created = upload(client, SHIPMENTS_FILE, name="shipments.csv", create_products="true")
+    refused_run = client.get(f"/api/imports/{refused.json()['id']}").json()
+    run = client.get(f"/api/imports/{created.json()['id']}").json()
+
+    assert (refused_run["status"], refused_run["errors"]) == (
+        "failed",
+        [
+            {
+                "row": row,
+                "column": "Артикул",
+                "message": f"no product has the code «{sku}»: import it with the products "
+                "file first",
+            }
+            for row, sku in ((2, "BOLT-M8"), (3, "NUT-M8"))
+        ],
+    )
+    assert (run["status"], run["create_products"], run["document_count"]) == (
+        "succeeded",
+        True,
+        1,
+    )
+    assert run["documents"] == [
+        {
+            "outcome": "created", "number": "РТ-1", "date": "2025-03-01", "client": "ИП Сидоров",
+            "lines_before": None, "total_before": None, "lines_after": 2,
+            "total_after": "25.50", "held_by": [],
+        }
+    ]  # fmt: skip
+    assert run["products_created"] == [
+        {"sku": "BOLT-M8", "name": "Болт М8"},
+        {"sku": "NUT-M8", "name": "Гайка М8"},
+    ]
 
 
 def test_an_unknown_kind_is_refused(head_of_sales):

@@ -130,7 +130,7 @@ def test_missing_and_repeated_columns_are_errors_of_row_1(db: None, tmp_path: Pa
     )
 
 
-def test_every_row_error_of_a_shipments_file_is_reported(db: None, tmp_path: Path) -> None:
+def test_every_row_error_of_a_shipments_file_is_reported(catalogue: object, tmp_path: Path) -> None:
     good = ["Иванова Анна", "A-1", "2", "10,00", "20,00"]
     path = csv_write(
         tmp_path / "s.csv",
@@ -231,7 +231,7 @@ def test_every_row_error_of_a_shipments_file_is_reported(db: None, tmp_path: Pat
     )
 
 
-def test_a_document_naming_two_managers_is_an_error(db: None, tmp_path: Path) -> None:
+def test_a_document_naming_two_managers_is_an_error(catalogue: object, tmp_path: Path) -> None:
     path = csv_write(
         tmp_path / "s.csv",
         [
@@ -247,7 +247,7 @@ def test_a_document_naming_two_managers_is_an_error(db: None, tmp_path: Path) ->
 
 
 def test_totals_rows_that_are_not_safely_a_trailing_total_are_errors(
-    db: None, tmp_path: Path
+    catalogue: object, tmp_path: Path
 ) -> None:
     path = csv_write(
         tmp_path / "s.csv",

@@ -29,7 +29,7 @@ def _structure(table: str) -> dict[str, tuple[object, ...]]:
 
 @override_settings(UPSELL_IMPORT_REBUILD_MIN_ROWS=1)
 def test_a_rebuilding_load_writes_the_same_rows_and_keeps_the_schema(
-    db: None, tmp_path: Path
+    catalogue: object, tmp_path: Path
 ) -> None:
     # Given the tables' constraints and indexes, and a load big enough to rebuild them
     before = {

@@ -89,7 +89,7 @@ def test_xlsx_reads_the_first_sheet_from_its_first_non_empty_row(db: None, tmp_p
     ]
 
 
-def test_xlsx_dates_and_numbers_are_read_from_real_cells(db: None, tmp_path: Path) -> None:
+def test_xlsx_dates_and_numbers_are_read_from_real_cells(catalogue: object, tmp_path: Path) -> None:
     # Given a shipments workbook whose dates and numbers are typed cells, not text
     path = xlsx_write(
         tmp_path / "shipments.xlsx",
@@ -144,7 +144,7 @@ def test_yo_and_ye_are_the_same_letter_in_headers(db: None, tmp_path: Path) -> N
 
 
 def test_a_quoted_value_spanning_lines_keeps_later_row_numbers_true(
-    db: None, tmp_path: Path
+    catalogue: object, tmp_path: Path
 ) -> None:
     # Given a shipments file whose second row's product name spans two lines, and whose
     # next row (on line 4 of the file) has a bad date

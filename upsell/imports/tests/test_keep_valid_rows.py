@@ -42,7 +42,7 @@ def test_valid_rows_are_imported_and_rejected_ones_written_with_reasons(
     assert run.counts == {"products": {"created": 1, "updated": 0, "unchanged": 0}}
 
 
-def test_a_document_with_a_bad_line_is_rejected_whole(db: None, tmp_path: Path) -> None:
+def test_a_document_with_a_bad_line_is_rejected_whole(catalogue: object, tmp_path: Path) -> None:
     # Given two documents, the first with one bad line
     path = csv_write(
         tmp_path / "shipments.csv",

@@ -213,8 +213,8 @@ def test_a_bad_file_names_every_error_by_row_and_column_and_writes_nothing(
         "file first",
         "orders.csv:4:Количество: not a number: «много» (write 1 234,56)",
         "orders.csv:5:Дата: row 3 of this order gives «14.03.2026»",
-        "orders.csv:5:Количество: a quantity is more than zero",
-        "orders.csv:5:Скидка, %: a discount is between 0 and 100",
+        "orders.csv:5:Количество: the quantity must be more than zero",
+        "orders.csv:5:Скидка, %: a discount is between 0 and 100 %",
         "orders.csv:6:Номер заявки: a value is required",
         "orders.csv:6:Контрагент: a value is required: the client's name or its ИНН",
         "orders.csv:6:Цена: a price cannot be negative",
@@ -266,7 +266,7 @@ def test_keeping_the_valid_rows_takes_the_good_orders_and_rejects_a_bad_one_whol
     assert list(OrderRequest.objects.values_list("number", flat=True)) == ["З-102"]
     rejected = (tmp_path / "orders.rejected.csv").read_bytes().decode("utf-8-sig").splitlines()
     assert [line.rsplit(";", 2)[1:] for line in rejected[1:]] == [
-        ["2", "another line of this order is rejected"],
+        ["2", "another line of this order is rejected (rows 3)"],
         ["3", "Артикул: no product has the code «НЕТ-1»: import it with the products file first"],
     ]
 
@@ -355,3 +355,141 @@ def test_the_head_of_sales_uploads_orders_on_the_import_screen(
         ("Request lines", "15", "0", "0"),
     ]
     assert OrderRequest.objects.filter(created_by=head_of_sales).count() == 3
+
+
+def test_the_summary_lists_every_order_taken_with_its_lines_and_amount(
+    company, tmp_path, head_of_sales
+):
+    run = import_path(path=orders_csv(tmp_path), imported_by=head_of_sales)
+
+    assert run.documents == [
+        {
+            "outcome": "created", "number": number, "date": date, "client": client,
+            "lines_before": None, "total_before": None, "lines_after": lines,
+            "total_after": total, "held_by": [],
+        }
+        for number, date, client, lines, total in (
+            ("З-101", "2026-03-14", 'ООО "Разовый"', 2, "2125.00"),
+            ("З-102", "2026-03-15", 'ООО "Постоянный"', 1, "9690.30"),
+            ("З-103", "2026-03-15", 'ООО "Бета"', 12, "1800.00"),
+        )
+    ]  # fmt: skip
+    assert (run.document_count, run.products_created) == (3, [])
+
+
+def test_a_product_code_the_catalogue_lacks_is_created_only_when_asked(
+    company, tmp_path, head_of_sales
+):
+    rows = [
+        HEADER,
+        ("З-301", "14.03.2026", 'ООО "Разовый"', "", "КР-001", "", "1", "10", "", "", ""),
+        ("З-301", "14.03.2026", 'ООО "Разовый"', "", "КР-999", "Саморез 4,2x16", "2", "3,50",
+         "", "", ""),
+    ]  # fmt: skip
+    path = orders_csv(tmp_path, rows)
+    before = table_counts()
+
+    refused = import_path(path=path, imported_by=head_of_sales)
+
+    assert (refused.status, errors(refused)) == (
+        ImportStatus.FAILED,
+        [
+            "orders.csv:3:Артикул: no product has the code «КР-999»: import it with the "
+            "products file first"
+        ],
+    )
+    assert table_counts() == before
+
+    run = import_path(path=path, imported_by=head_of_sales, create_products=True)
+
+    assert (run.status, run.products_created) == (
+        ImportStatus.SUCCEEDED,
+        [{"sku": "КР-999", "name": "Саморез 4,2x16"}],
+    )
+    assert run.counts["products"] == {"created": 1, "updated": 0, "unchanged": 1}
+    line = (
+        OrderRequest.objects.get(number="З-301").lines.select_related("product").get(line_number=2)
+    )
+    assert line.product is not None
+    assert (line.product.sku, line.product.name, line.amount) == (
+        "КР-999", "Саморез 4,2x16", Decimal("7.00"),
+    )  # fmt: skip
+
+
+# The second line of the taken З-101, damaged: its number lost, its date lost, its client
+# mistyped.
+DAMAGED_LINES = {
+    "number blank": ("", "14.03.2026", 'ООО "Разовый"', ONE_TIME_INN),
+    "date blank": ("З-101", "", 'ООО "Разовый"', ONE_TIME_INN),
+    "client unknown": ("З-101", "14.03.2026", 'ООО "Разовый!"', ""),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGED_LINES))
+def test_a_damaged_line_of_a_taken_order_holds_it_back_while_the_others_are_taken(
+    company, tmp_path, head_of_sales, damage
+):
+    import_path(path=orders_csv(tmp_path, name="first.csv"), imported_by=head_of_sales)
+    taken = OrderRequest.objects.get(number="З-101")
+    lines = list(taken.lines.values_list("pk", "quantity", "amount"))
+    first, second = good_rows()[1:3]
+    rows = [
+        HEADER,
+        first,
+        (*DAMAGED_LINES[damage], *second[4:]),
+        ("З-104", "16.03.2026", 'ООО "Разовый"', ONE_TIME_INN, "КР-003", "", "4", "25", "10", "",
+         ""),
+    ]  # fmt: skip
+
+    run = import_path(
+        path=orders_csv(tmp_path, rows), imported_by=head_of_sales, keep_valid_rows=True
+    )
+
+    assert run.status == ImportStatus.PARTIAL
+    taken.refresh_from_db()
+    assert (taken.amount, taken.line_count) == (Decimal("2125.00"), 2)
+    assert list(taken.lines.values_list("pk", "quantity", "amount")) == lines
+    assert run.documents == [
+        {
+            "outcome": "held_back", "number": "З-101", "date": "2026-03-14",
+            "client": 'ООО "Разовый"', "lines_before": 2, "total_before": "2125.00",
+            "lines_after": 2, "total_after": "2125.00", "held_by": [3],
+        },
+        {
+            "outcome": "created", "number": "З-104", "date": "2026-03-16",
+            "client": 'ООО "Разовый"', "lines_before": None, "total_before": None,
+            "lines_after": 1, "total_after": "90.00", "held_by": [],
+        },
+    ]  # fmt: skip
+    assert OrderRequest.objects.count() == 4
+
+
+def test_a_new_order_whose_line_lost_its_number_is_not_taken_short(
+    company, tmp_path, head_of_sales
+):
+    path = xlsx_write(
+        tmp_path / "orders.xlsx",
+        [
+            ("request", "date", "tax_id", "sku", "quantity", "price"),
+            ("W-7", dt.date(2026, 3, 14), ONE_TIME_INN, "КР-001", 4, 12.5),
+            (None, dt.date(2026, 3, 14), ONE_TIME_INN, "КР-002", 1, 99.99),
+            ("W-7", dt.date(2026, 3, 14), ONE_TIME_INN, "КР-003", 2, 10),
+            ("W-8", dt.date(2026, 3, 15), REGULAR_INN, "КР-001", 1, 12.5),
+        ],
+    )
+
+    run = import_path(path=path, imported_by=head_of_sales, keep_valid_rows=True)
+
+    assert list(OrderRequest.objects.values_list("number", flat=True)) == ["W-8"]
+    assert [
+        (d["outcome"], d["number"], d["lines_before"], d["held_by"]) for d in run.documents
+    ] == [
+        ("held_back", "W-7", None, [3]),
+        ("created", "W-8", None, []),
+    ]
+    rejected = (tmp_path / "orders.rejected.csv").read_bytes().decode("utf-8-sig").splitlines()
+    assert [line.rsplit(";", 2)[1:] for line in rejected[1:]] == [
+        ["2", "rejected rows 3 may be lines of this order: it is held back whole"],
+        ["3", "request: a value is required"],
+        ["4", "rejected rows 3 may be lines of this order: it is held back whole"],
+    ]

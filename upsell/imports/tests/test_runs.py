@@ -76,7 +76,7 @@ def test_a_run_that_is_not_queued_is_left_alone(
     assert Product.objects.count() == 0
 
 
-def test_progress_is_reported_while_importing(db: None, tmp_path: Path) -> None:
+def test_progress_is_reported_while_importing(catalogue: object, tmp_path: Path) -> None:
     # Given a shipments file and a progress callback
     path = csv_write(
         tmp_path / "s.csv",

@@ -12,7 +12,6 @@ from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, table_counts
 from upsell.products.models import Product
-from upsell.products.tests.factories import ProductFactory
 from upsell.shipments.models import Shipment, ShipmentLine
 
 HEADER = (
@@ -76,8 +75,8 @@ def test_a_shipments_file_writes_documents_and_lines_and_creates_what_it_names(
     db: None, tmp_path: Path
 ) -> None:
     # Given nothing stored yet
-    # When a 1C shipments file is imported
-    run = import_path(path=_file(tmp_path, DOCUMENTS))
+    # When a 1C shipments file is imported, asked to create the products it names
+    run = import_path(path=_file(tmp_path, DOCUMENTS), create_products=True)
 
     # Then each (Номер, Дата) is a document with its lines, totals net of returns
     assert run.status == ImportStatus.SUCCEEDED
@@ -113,9 +112,62 @@ def test_a_shipments_file_writes_documents_and_lines_and_creates_what_it_names(
         "shipments": {"created": 3, "updated": 0, "unchanged": 0},
         "shipment_lines": {"created": 4, "updated": 0, "unchanged": 0},
     }
+    # and the summary lists every document created and every product created
+    assert run.documents == [
+        _created("РТ-000001", "2025-12-31", 'ООО "Альфа"', 2, "12348.00"),
+        _created("ВЗ-000001", "2025-12-15", 'ООО "Альфа"', 1, "-1234.50"),
+        _created("РТ-000002", "2025-12-01", "ИП Петров", 1, "2469.00"),
+    ]
+    assert run.document_count == 3
+    assert run.products_created == [
+        {"sku": "A-1", "name": "Болт М8"},
+        {"sku": "B-2", "name": "Гайка М8"},
+    ]
 
 
-def test_the_same_file_twice_changes_nothing(db: None, tmp_path: Path) -> None:
+def _created(number: str, date: str, client: str, lines: int, total: str) -> dict[str, object]:
+    return {
+        "outcome": "created", "number": number, "date": date, "client": client,
+        "lines_before": None, "total_before": None, "lines_after": lines, "total_after": total,
+        "held_by": [],
+    }  # fmt: skip
+
+
+def test_a_product_code_the_catalogue_lacks_is_an_error_naming_row_and_column(
+    catalogue: object, tmp_path: Path
+) -> None:
+    # Given the catalogue, and a file with a mistyped code (А-1 with a Cyrillic А)
+    rows = [DOCUMENTS[0], (*DOCUMENTS[1][:5], "А-1", *DOCUMENTS[1][6:]), *DOCUMENTS[2:]]
+    path = _file(tmp_path, rows)
+    before = table_counts()
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then the code is refused where it is written, and nothing is written
+    assert (run.status, run.errors) == (
+        ImportStatus.FAILED,
+        [
+            {
+                "row": 3,
+                "column": "Артикул",
+                "message": "no product has the code «А-1»: import it with the products file first",
+            }
+        ],
+    )
+    assert table_counts() == before
+
+    # When it is imported asked to create missing products
+    run = import_path(path=path, create_products=True)
+
+    # Then the product is created under the file's name for it, and listed
+    assert run.status == ImportStatus.SUCCEEDED
+    assert Product.objects.get(sku="А-1").name == "Гайка М8"
+    assert run.products_created == [{"sku": "А-1", "name": "Гайка М8"}]
+    assert run.counts["products"] == {"created": 1, "updated": 0, "unchanged": 1}
+
+
+def test_the_same_file_twice_changes_nothing(catalogue: object, tmp_path: Path) -> None:
     # Given a shipments file imported once
     path = _file(tmp_path, DOCUMENTS)
     import_path(path=path)
@@ -140,9 +192,10 @@ def test_the_same_file_twice_changes_nothing(db: None, tmp_path: Path) -> None:
         "shipments": {"created": 0, "updated": 0, "unchanged": 3},
         "shipment_lines": {"created": 0, "updated": 0, "unchanged": 4},
     }
+    assert (run.documents, run.document_count, run.products_created) == ([], 0, [])
 
 
-def test_a_corrected_document_replaces_the_stored_one(db: None, tmp_path: Path) -> None:
+def test_a_corrected_document_replaces_the_stored_one(catalogue: object, tmp_path: Path) -> None:
     # Given the documents imported once
     import_path(path=_file(tmp_path, DOCUMENTS))
     untouched = Shipment.objects.get(number="РТ-000002")
@@ -182,9 +235,19 @@ def test_a_corrected_document_replaces_the_stored_one(db: None, tmp_path: Path) 
     document = Shipment.objects.get(number="РТ-000001")
     assert (document.total, document.line_count) == (Decimal("9929.00"), 3)
     assert list(untouched.lines.values_list("pk", flat=True)) == untouched_lines
+    # and the summary says what it was and what it is
+    assert run.documents == [
+        {
+            "outcome": "replaced", "number": "РТ-000001", "date": "2025-12-31",
+            "client": 'ООО "Альфа"', "lines_before": 2, "total_before": "12348.00",
+            "lines_after": 3, "total_after": "9929.00", "held_by": [],
+        }
+    ]  # fmt: skip
 
 
-def test_a_document_moved_to_another_manager_is_corrected(db: None, tmp_path: Path) -> None:
+def test_a_document_moved_to_another_manager_is_corrected(
+    catalogue: object, tmp_path: Path
+) -> None:
     # Given a document imported with one manager
     import_path(path=_file(tmp_path, DOCUMENTS[3:]))
 
@@ -197,12 +260,16 @@ def test_a_document_moved_to_another_manager_is_corrected(db: None, tmp_path: Pa
     assert Shipment.objects.get().manager == User.objects.get(full_name=ANNA)
 
 
-def test_stored_clients_and_products_are_matched_not_changed(db: None, tmp_path: Path) -> None:
+def test_stored_clients_and_products_are_matched_not_changed(
+    catalogue: object, tmp_path: Path
+) -> None:
     # Given a client stored with the file's ИНН under another name, one stored by name only,
     # and a product stored under the file's SKU with another name
     by_tax_id = ClientFactory.create(name="Альфа (старое имя)", tax_id="7707083893")
     by_name = ClientFactory.create(name="ИП Петров", tax_id="")
-    product = ProductFactory.create(sku="A-1", name="Болт (из каталога)")
+    product = Product.objects.get(sku="A-1")
+    product.name = "Болт (из каталога)"
+    product.save(update_fields=["name"])
 
     # When the shipments are imported
     run = import_path(path=_file(tmp_path, DOCUMENTS))
@@ -217,7 +284,7 @@ def test_stored_clients_and_products_are_matched_not_changed(db: None, tmp_path:
     assert run.counts["clients"] == {"created": 0, "updated": 0, "unchanged": 2}
 
 
-def test_a_trailing_totals_row_that_adds_up_is_skipped(db: None, tmp_path: Path) -> None:
+def test_a_trailing_totals_row_that_adds_up_is_skipped(catalogue: object, tmp_path: Path) -> None:
     # Given the file ends with 1C's "Итого" row, and its sums are those of the rows
     rows = [*DOCUMENTS, ("Итого", "", "", "", "", "", "", "12,5", "", "13\u00a0582,50")]
 
@@ -230,7 +297,9 @@ def test_a_trailing_totals_row_that_adds_up_is_skipped(db: None, tmp_path: Path)
     assert ShipmentLine.objects.count() == 4
 
 
-def test_a_client_named_twice_without_an_inn_is_ambiguous(db: None, tmp_path: Path) -> None:
+def test_a_client_named_twice_without_an_inn_is_ambiguous(
+    catalogue: object, tmp_path: Path
+) -> None:
     # Given two stored clients of the same name, and a file naming it without an ИНН
     ClientFactory.create(name="ИП Петров")
     ClientFactory.create(name="ИП Петров")

@@ -193,3 +193,64 @@ def test_a_run_does_not_exist_for_other_roles(client, db, head_of_sales, role):
         response = client.get(url)
         assert response.status_code == 404
         assert "clients.csv" not in response.content.decode()
+
+
+def test_an_upload_may_ask_to_create_missing_products(
+    client, head_of_sales, django_capture_on_commit_callbacks
+):
+    client.force_login(head_of_sales)
+    shipments = "Дата;Номер;Контрагент;Артикул;Номенклатура;Количество;Сумма\n" + (
+        "01.03.2025;РТ-1;ИП Сидоров;SKU-9;Анкер 10x100;2;20,00\n"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/imports/", {"file": upload(shipments, "shipments.csv"), "create_products": "on"}
+        )
+    run = ImportRun.objects.get()
+    html = client.get(f"/imports/{run.pk}/").content.decode()
+
+    assert (run.status, run.create_products) == (ImportStatus.SUCCEEDED, True)
+    assert "products the catalogue lacked added to it" in html
+    products = html.split('id="products-created"')[1]
+    assert re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td></tr>", products) == [
+        ("SKU-9", "Анкер 10x100")
+    ]
+
+
+def test_the_run_page_lists_each_document_with_its_figures_before_and_after(client, head_of_sales):
+    def document(outcome, number, before, after, held_by=()):
+        return {
+            "outcome": outcome, "number": number, "date": "2025-03-01", "client": "ИП Сидоров",
+            "lines_before": before[0] if before else None,
+            "total_before": before[1] if before else None,
+            "lines_after": after[0] if after else None,
+            "total_after": after[1] if after else None,
+            "held_by": list(held_by),
+        }  # fmt: skip
+
+    run = ImportRun.objects.create(
+        file_name="shipments.csv", kind="shipments", status=ImportStatus.PARTIAL,
+        keep_valid_rows=True, imported_by=head_of_sales, document_count=3,
+        documents=[
+            document("held_back", "РТ-1", (3, "1514.50"), (3, "1514.50"), (3, 7)),
+            document("replaced", "РТ-2", (1, "5.00"), (2, "1234567.80")),
+            document("created", "РТ-3", None, (1, "10.00")),
+        ],
+    )  # fmt: skip
+    client.force_login(head_of_sales)
+
+    html = client.get(f"/imports/{run.pk}/").content.decode()
+
+    rows = html.split('id="documents"')[1].split("</table>")[0]
+    cells = [
+        re.findall(r"<td[^>]*>(?:<span[^>]*>)?([^<]*)", row)
+        for row in re.findall(r"<tr data-outcome[^>]*>(.*?)</tr>", rows)
+    ]
+    assert cells == [
+        ["РТ-1", "03/01/2025", "ИП Сидоров", "Held back", "3", "1,514.50", "3", "1,514.50",
+         "3, 7"],
+        ["РТ-2", "03/01/2025", "ИП Сидоров", "Replaced", "1", "5.00", "2", "1,234,567.80",
+         "—"],
+        ["РТ-3", "03/01/2025", "ИП Сидоров", "Created", "—", "—", "1", "10.00", "—"],
+    ]  # fmt: skip

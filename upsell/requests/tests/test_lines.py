@@ -15,6 +15,7 @@ from upsell.accounts.tokens import api_token_create
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.products.tests.factories import ProductFactory
+from upsell.requests.lines import RequestLineDetails
 from upsell.requests.models import (
     OrderRequest,
     OrderRequestChange,
@@ -25,7 +26,6 @@ from upsell.requests.models import (
 from upsell.requests.selectors import ComplexRules
 from upsell.requests.services import (
     RequestDetails,
-    RequestLineDetails,
     complex_rules_update,
     order_request_create,
 )

@@ -1,10 +1,14 @@
-"""The import screen in a real browser: a bad file, a good file, and a run's live progress."""
+"""The import screen in a real browser: a bad file, a good file, a corrected file whose damaged
+line holds its document back, and a run's live progress."""
 
 import pytest
+from django.utils import formats, translation
 from playwright.sync_api import expect
 
+from upsell.core.money import format_amount
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.products.models import Product
+from upsell.shipments.models import Shipment
 from upsell.tests.browser.conftest import csv_text, expected_not_found, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,6 +66,59 @@ def test_a_bad_file_shows_its_errors_and_a_good_one_its_summary(
     assert history.nth(0).locator("td").nth(1).inner_text() == "товары.csv"
     assert history.nth(0).locator("[data-status]").inner_text() == "Выполнен"
     assert history.nth(1).locator("[data-status]").inner_text() == "Ошибка"
+    assert page_errors == []
+
+
+def test_a_line_that_lost_its_number_holds_its_stored_document_back(
+    page, live_server, company, tmp_path, page_errors
+):
+    # Given the latest stored document of ООО "СтройМаркет", and a corrected export of it in
+    # which its second line lost its number, followed by a new document of another client
+    stored = Shipment.objects.filter(number__startswith="РН-").order_by("-date", "-number")[0]
+    lines = list(stored.lines.select_related("product").order_by("line_no"))
+    client, manager = company["clients"][0], "Иванова Анна Сергеевна"
+    date = stored.date.strftime("%d.%m.%Y")
+    header = ["Дата", "Номер", "Контрагент", "ИНН", "Менеджер", "Артикул", "Количество", "Сумма"]
+    rows = [
+        [date, "" if line.line_no == 2 else stored.number, client.name, client.tax_id, manager,
+         line.product.sku, str(line.quantity), str(line.amount)]
+        for line in lines
+    ]  # fmt: skip
+    other = company["clients"][1]
+    rows.append(["16.03.2026", "РН-09001", other.name, other.tax_id, "Петров Борис Николаевич",
+                 "KL-0025", "8", "4160.00"])  # fmt: skip
+    corrected = tmp_path / "отгрузки-исправленные.csv"
+    corrected.write_text(csv_text(header, *rows), encoding="utf-8")
+    before = (stored.total, stored.line_count, [line.pk for line in lines])
+    log_in(page, live_server, "helen")
+
+    # When Helen imports it, keeping the valid rows
+    page.goto(f"{live_server.url}/imports/")
+    page.set_input_files("input[type=file]", corrected)
+    page.check("#id_keep_valid_rows")
+    page.click("form button:has-text('Загрузить')")
+
+    # Then the run says which document waits and why, and which was created
+    expect(page.locator(".callout.warning")).to_contain_text("Загружено, часть строк отклонена.")
+    documents = page.locator("#documents tbody tr")
+    expect(documents).to_have_count(2)
+    with translation.override("ru"):
+        total = format_amount(stored.total)
+        day = formats.date_format(stored.date, "SHORT_DATE_FORMAT")
+    assert documents.nth(0).locator("td").all_inner_texts() == [
+        stored.number, day, client.name, "Отложен", str(len(lines)), total, str(len(lines)),
+        total, "3",
+    ]  # fmt: skip
+    assert documents.nth(1).locator("td").all_inner_texts() == [
+        "РН-09001", "16.03.2026", other.name, "Создан", "—", "—", "1", "4\xa0160,00", "—",
+    ]  # fmt: skip
+    # and the stored document is exactly as it was
+    stored.refresh_from_db()
+    assert (
+        stored.total,
+        stored.line_count,
+        [line.pk for line in stored.lines.order_by("line_no")],
+    ) == before
     assert page_errors == []
 
 
