@@ -3,8 +3,9 @@
 A client named ``=HYPERLINK("http://x","y")`` or ``=cmd|' /C calc'!A0`` must reach a
 spreadsheet as text, never as a formula it runs. OWASP's rule for CSV injection is applied to
 every text cell, in CSV and XLSX alike: a cell that begins with ``=``, ``+``, ``-``, ``@``, a
-tab or a carriage return is written with a leading apostrophe. Numbers, dates and empty cells
-are written as they are (a negative amount is a number, not text).
+tab or a carriage return is written with a leading apostrophe — unless the whole text is a
+plain number (``-1 234,56``, a return's quantity), which no spreadsheet runs. Numbers, dates
+and empty cells are written as they are.
 
 A download is written whole to a temporary file first and sent with its length, so that a
 browser knows a download cut short (a server restart) from a complete one.
@@ -12,6 +13,7 @@ browser knows a download cut short (a server restart) from a complete one.
 
 import csv
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -25,6 +27,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 \u00a0\u202f]*(?:[.,][0-9]+)?")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 UTF8_BOM = "\ufeff"
@@ -36,7 +39,9 @@ Cell = str | int | float | Decimal | bool | dt.date | None
 
 def text_neutralised(text: str) -> str:
     """``text`` as a spreadsheet shows it and never runs it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def cell_safe(value: Cell) -> Cell:

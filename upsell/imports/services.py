@@ -11,7 +11,6 @@ changed (every document created, replaced or held back, every product created), 
 problems.
 """
 
-import csv
 import io
 import logging
 import posixpath
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
+from upsell.core.spreadsheets import UTF8_BOM, CsvWriter
 from upsell.imports.changes import Changes, documents_as_json, products_as_json
 from upsell.imports.formats.columns import columns_map
 from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
@@ -379,11 +379,8 @@ def _reasons(problems: Problems) -> pl.DataFrame:
 
 def _rejected_content(table: RawTable, reasons: pl.DataFrame) -> bytes:
     """The rejected rows as the file had them, with ``row`` and ``reason`` columns after them:
-    UTF-8 with a BOM (which Excel needs to read it), in the file's own delimiter."""
-    header = io.StringIO()
-    csv.writer(header, delimiter=table.delimiter, lineterminator="\r\n").writerow(
-        [*table.headers, "row", "reason"]
-    )
+    UTF-8 with a BOM (which Excel needs to read it), in the file's own delimiter, every cell
+    through the one writer that keeps a would-be formula text."""
     rows = (
         table.frame.join(reasons, on=ROW, how="inner")
         .sort(ROW)
@@ -393,8 +390,13 @@ def _rejected_content(table: RawTable, reasons: pl.DataFrame) -> bytes:
             MESSAGE,
         )
     )
-    body = rows.write_csv(include_header=False, separator=table.delimiter, line_terminator="\r\n")
-    return b"\xef\xbb\xbf" + header.getvalue().encode() + body.encode()
+    content = io.StringIO()
+    content.write(UTF8_BOM)
+    writer = CsvWriter(content, delimiter=table.delimiter)
+    writer.row([*table.headers, "row", "reason"])
+    for row in rows.iter_rows():
+        writer.row(row)
+    return content.getvalue().encode()
 
 
 def _stage_save(run: ImportRun, stage: str) -> None:

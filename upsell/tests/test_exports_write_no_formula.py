@@ -16,6 +16,9 @@ from django.urls import reverse
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.core.spreadsheets import CsvWriter, cell_safe
+from upsell.imports.models import ImportStatus
+from upsell.imports.services import import_path
+from upsell.imports.tests.files import csv_write
 from upsell.reporting.services import audit_run_create, audit_run_execute
 from upsell.shipments.tests.factories import shipment_with_line
 
@@ -71,9 +74,10 @@ def _xlsx_texts(content: bytes) -> list[tuple[str, str]]:
 
 def test_a_cell_that_would_run_is_written_as_text():
     assert [cell_safe(name) for name in HOSTILE] == NEUTRAL
-    assert [cell_safe(value) for value in ("ООО Альфа", Decimal("-5.50"), -3, None)] == [
-        "ООО Альфа", Decimal("-5.50"), -3, None,
-    ]  # fmt: skip
+    assert [
+        cell_safe(value)
+        for value in ("ООО Альфа", Decimal("-5.50"), -3, None, "-1 234,56", "+7", "-5-5")
+    ] == ["ООО Альфа", Decimal("-5.50"), -3, None, "-1 234,56", "+7", "'-5-5"]
     lines = io.StringIO()
     CsvWriter(lines, delimiter=";", decimal_separator=",").row(
         ["=1+1", Decimal("-1234.50"), 7, None, True]
@@ -129,3 +133,21 @@ def test_the_status_export_writes_no_formula(hostile_clients, head_of_sales, tmp
         assert sorted(value for value, _type in texts if value.startswith("'")) == sorted(
             NEUTRAL_IN_XLSX
         )
+
+
+def test_the_rejected_rows_of_an_import_come_back_with_no_formula(db, tmp_path):
+    path = csv_write(
+        tmp_path / "clients.csv",
+        [
+            ("Контрагент", "ИНН", "Годовой бюджет"),
+            ('=HYPERLINK("http://x","y")', "7707083894", "-1 234,56"),  # wrong check digit
+            ("ООО Альфа", "7707083893", ""),
+        ],
+    )
+
+    run = import_path(path=path, keep_valid_rows=True)
+
+    assert run.status == ImportStatus.PARTIAL
+    rejected = (tmp_path / "clients.rejected.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(rejected), delimiter=";"))
+    assert rows[1][:3] == ['\'=HYPERLINK("http://x","y")', "7707083894", "-1 234,56"]
