@@ -4,10 +4,10 @@ motivated client's expected orders and amount for each of the next 12 months.
 This module reads what the analytics need and stores what they give: the order history, and
 the budgets with what each budgeting client bought in its budget year, as the contract's Arrow
 tables (``reporting.snapshots``); the clients' segments and which clients are motivated.
-``upsell.analytics.btyd.baseline`` chooses the model by backtest, fits it and spreads it over
-the months with their seasons, bands and budget bounds; the cells are stored through
-``forecasts.services`` in the database's numbers (orders to the thousandth, money to the
-kopeck).
+``upsell.analytics.btyd.baseline`` chooses the model by a backtest of the grid's months, fits
+it and spreads it over the months with their seasons, bands and budget bounds; the cells are
+stored through ``forecasts.services`` in the database's numbers (orders to the thousandth,
+money to the kopeck).
 """
 
 import datetime as dt

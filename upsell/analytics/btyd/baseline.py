@@ -1,14 +1,14 @@
 """The forecast grid's statistical baseline: each client's expected orders and amount, with
 their 80 % band, in each of the 12 months after the as-of day.
 
-By default the model is chosen by a rolling backtest on the company's own history
-(``upsell.analytics.btyd.backtest``): each candidate (BG/NBD, Pareto/NBD, the historic rate,
-last year's same months) forecasts the year after each of the last origins that leave a year
-of history before them, and the eligible one with the lowest error on what was then shipped
-wins. A BTYD fit that is not identifiable is never used: the backtest rules it out, and a
-forecast asked for it falls back to the historic rate and says why. The chosen model is fitted
-on the whole history and its forecast spread over the months
-(``upsell.analytics.btyd.monthly``).
+By default the model is chosen by a backtest of the grid's own months (``months_backtest``):
+each candidate (BG/NBD, Pareto/NBD, the historic rate, last year's same months) replays the
+refresh on the same day of an earlier month, a year apart, whose 12 months had all passed by
+the as-of day, fills those months with the code that fills the cells, and is scored on what
+was then shipped in them; the eligible one with the lowest error wins. A BTYD fit that is not
+identifiable is never used: the backtest rules it out, and a forecast asked for it falls back
+to the historic rate and says why. The chosen model is fitted on the whole history and its
+forecast spread over the months (``upsell.analytics.btyd.monthly``).
 """
 
 import datetime as dt
@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 
-from upsell.analytics.btyd.backtest import BacktestScore, forecast_chosen
+from upsell.analytics.btyd.backtest import BacktestScore, forecast_chosen, months_backtest
 from upsell.analytics.btyd.forecast import ModelName
 from upsell.analytics.btyd.monthly import (
     Horizon,
@@ -105,6 +105,9 @@ def baseline_forecast(
         calibration_end=as_of,
         horizon_end=horizon_end(months=months),
         freq=BASELINE_FREQ,
+        backtest=lambda: months_backtest(
+            orders=history, as_of=as_of, segments=segments, freq=BASELINE_FREQ
+        ),
     )
     customers = forecast.summary.customer.astype(np.int64)
     keep = np.isin(customers, clients)

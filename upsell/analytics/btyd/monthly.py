@@ -1,4 +1,4 @@
-"""A forecast in calendar months: what the forecast grid's cells hold.
+"""A forecast in calendar months: what the forecast grid's cells hold and the backtest scores.
 
 A model forecasts each client's orders and spend over a horizon that runs from the as-of day to
 the end of the 12th month after it. Months take their share of that by their length and, where
