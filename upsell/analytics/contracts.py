@@ -29,6 +29,17 @@ CLIENTS_SCHEMA = pa.schema(
     ]
 )
 
+# One row per client that plans a purchase budget: its budget year, the budget, and what it
+# bought from us in that year so far (the forecast's months are held to the rest).
+BUDGETS_SCHEMA = pa.schema(
+    [
+        pa.field("client_id", pa.int64(), nullable=False),
+        pa.field("budget_year", pa.int32(), nullable=False),
+        pa.field("annual_budget", MONEY, nullable=False),
+        pa.field("bought", MONEY_SUM, nullable=False),
+    ]
+)
+
 PAYMENTS_SCHEMA = pa.schema(
     [
         pa.field("client_id", pa.int64(), nullable=False),

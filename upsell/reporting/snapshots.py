@@ -5,13 +5,23 @@ kopecks and dates as ISO text on both SQLite and PostgreSQL, so the Arrow column
 bulk without a Python object per value.
 """
 
+import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 
 import pyarrow as pa
 from django.db import connection, models
+from django.db.models import F, Sum
 
 from upsell.analytics.arrow import money_from_cents
-from upsell.analytics.contracts import CLIENTS_SCHEMA, MONEY, ORDERS_SCHEMA, PAYMENTS_SCHEMA
+from upsell.analytics.contracts import (
+    BUDGETS_SCHEMA,
+    CLIENTS_SCHEMA,
+    MONEY,
+    MONEY_SUM,
+    ORDERS_SCHEMA,
+    PAYMENTS_SCHEMA,
+)
 from upsell.clients.models import Client
 from upsell.payments.models import Payment
 from upsell.shipments.models import Shipment
@@ -82,6 +92,39 @@ def clients_snapshot() -> pa.Table:
             pa.array(year, type=pa.int32()),
         ],
         schema=CLIENTS_SCHEMA,
+    )
+
+
+def budgets_snapshot(*, as_of: dt.date) -> pa.Table:
+    """One row per client that plans a purchase budget: its budget year, the budget, and what
+    it was shipped in that year up to ``as_of``."""
+    budgets = list(
+        Client.objects.filter(
+            plans_budget=True, annual_budget__isnull=False, budget_year__isnull=False
+        )
+        .order_by("id")
+        .values_list("id", "budget_year", "annual_budget")
+    )
+    bought = dict(
+        Shipment.objects.filter(
+            client__plans_budget=True, date__lte=as_of, date__year=F("client__budget_year")
+        )
+        .order_by()
+        .values_list("client_id")
+        .annotate(total=Sum("total"))
+        .values_list("client_id", "total")
+    )
+    return pa.table(
+        [
+            pa.array([client_id for client_id, _, _ in budgets], type=pa.int64()),
+            pa.array([year for _, year, _ in budgets], type=pa.int32()),
+            pa.array([budget for _, _, budget in budgets], type=MONEY),
+            pa.array(
+                [bought.get(client_id, Decimal("0.00")) for client_id, _, _ in budgets],
+                type=MONEY_SUM,
+            ),
+        ],
+        schema=BUDGETS_SCHEMA,
     )
 
 

@@ -15,6 +15,7 @@ from upsell.reporting.forecasting import (
 )
 from upsell.reporting.models import ForecastModel, ForecastRun, RunStatus
 from upsell.reporting.services import forecast_backfill
+from upsell.reporting.snapshots import budgets_snapshot
 from upsell.shipments.models import Shipment
 from upsell.shipments.tests.factories import ShipmentFactory, shipment_with_line
 
@@ -298,3 +299,33 @@ def test_last_years_same_month_repeats_each_clients_own_months(manager_anna):
     assert {month: cell for month, cell in cells.items() if month not in (3, 9)} == {
         month: (Decimal("0.000"), Decimal("0.00")) for month in (1, 2, 4, 5, 6, 7, 8, 10, 11, 12)
     }
+
+
+def test_the_budgets_read_carry_what_each_client_bought_in_its_budget_year(manager_anna):
+    # given a budget for 2026, and purchases before, in and after the part of 2026 that passed
+    client = ClientFactory.create(
+        manager=manager_anna, plans_budget=True, annual_budget=Decimal(3000), budget_year=2026
+    )
+    purchases = [
+        (dt.date(2025, 12, 30), "800.00"),
+        (dt.date(2026, 1, 12), "500.10"),
+        (dt.date(2026, 2, 2), "-0.20"),
+        (dt.date(2026, 3, 2), "900.00"),
+    ]
+    for date, amount in purchases:
+        shipment_with_line(client=client, date=date, amount=Decimal(amount))
+    ClientFactory.create(manager=manager_anna, plans_budget=True)
+    ClientFactory.create(manager=manager_anna, annual_budget=Decimal(5000), budget_year=2026)
+
+    budgets = budgets_snapshot(as_of=dt.date(2026, 2, 28))
+
+    # then only the client that plans a budget and names it is read, with January and the
+    # return of February: 499.90
+    assert budgets.to_pylist() == [
+        {
+            "client_id": client.pk,
+            "budget_year": 2026,
+            "annual_budget": Decimal("3000.00"),
+            "bought": Decimal("499.90"),
+        }
+    ]

@@ -2,6 +2,8 @@
 company histories simulated with a fixed seed."""
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
 from importlib import resources
 
 import numpy as np
@@ -9,6 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from upsell.analytics.btyd.summary import Transactions, transactions_from_table
+from upsell.analytics.contracts import BUDGETS_SCHEMA
 
 # lifetimes.datasets needs pkg_resources, so its files are read directly.
 _DATASETS = resources.files("lifetimes") / "datasets"
@@ -82,4 +85,20 @@ def table_transactions(table: pa.Table) -> Transactions:
         customer_column="customer",
         date_column="date",
         amount_column="amount",
+    )
+
+
+def budgets_table(rows: Sequence[tuple[int, int, str, str]]) -> pa.Table:
+    """(client_id, budget year, budget, bought in that year) rows."""
+    return pa.Table.from_pylist(
+        [
+            {
+                "client_id": client_id,
+                "budget_year": year,
+                "annual_budget": Decimal(budget),
+                "bought": Decimal(bought),
+            }
+            for client_id, year, budget, bought in rows
+        ],
+        schema=BUDGETS_SCHEMA,
     )

@@ -3,8 +3,16 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from upsell.analytics.btyd.backtest import backtest_origins, model_choose, models_backtest
+from upsell.analytics.btyd.backtest import (
+    Fold,
+    backtest_origins,
+    model_choose,
+    models_backtest,
+    month_folds,
+    months_backtest,
+)
 from upsell.analytics.btyd.forecast import forecast_make
+from upsell.analytics.tests.audit.builders import orders_table
 from upsell.analytics.tests.btyd.data import company_table, table_transactions
 
 CALIBRATION_END = dt.date(2024, 9, 30)
@@ -134,3 +142,73 @@ def test_a_history_shorter_than_two_horizons_cannot_be_backtested(churning_compa
         "the history before the calibration end is shorter than two horizons"
     }
     assert model_choose(scores=scores) == "bgnbd"
+
+
+def test_month_folds_replay_the_refresh_on_the_same_day_a_year_apart():
+    first = dt.date(2022, 1, 10)
+
+    # 31 December: a fold's 12 months end on the as-of day; a third needs 2021
+    assert month_folds(first_day=first, as_of=dt.date(2025, 12, 31), folds=3) == [
+        Fold(origin=dt.date(2024, 12, 31), start=dt.date(2024, 12, 31), end=dt.date(2025, 12, 31)),
+        Fold(origin=dt.date(2023, 12, 31), start=dt.date(2023, 12, 31), end=dt.date(2024, 12, 31)),
+    ]
+    # 17 March: February 2026 is the last month over; March 2025 to February 2026 are scored,
+    # the days from 17 to 28 February 2025 belong to no month, as in the grid
+    assert month_folds(first_day=first, as_of=dt.date(2026, 3, 17), folds=1) == [
+        Fold(origin=dt.date(2025, 2, 17), start=dt.date(2025, 2, 28), end=dt.date(2026, 2, 28))
+    ]
+    # the last day of a month replays on the last day, 29 February included
+    assert month_folds(first_day=first, as_of=dt.date(2025, 2, 28), folds=1) == [
+        Fold(origin=dt.date(2024, 2, 29), start=dt.date(2024, 2, 29), end=dt.date(2025, 2, 28))
+    ]
+    assert month_folds(first_day=first, as_of=dt.date(2026, 3, 30), folds=1)[0].origin == (
+        dt.date(2025, 2, 28)
+    )
+
+
+def _growing(clients):
+    """Clients ordering on the 10th of every month, 1000 in 2023, 2000 in 2024, 4000 in 2025."""
+    return orders_table(
+        [
+            (client, dt.date(year, month, 10), amount)
+            for client in clients
+            for year, amount in ((2023, "1000"), (2024, "2000"), (2025, "4000"))
+            for month in range(1, 13)
+        ]
+    )
+
+
+def test_the_months_backtest_scores_the_months_the_grid_would_have_held():
+    # given growing clients, backtested on 20 December 2025: the fold is fitted on
+    # 20 November 2024 and scored on December 2024 to November 2025
+    scores = months_backtest(
+        orders=_growing((1, 2, 3)),
+        as_of=dt.date(2025, 12, 20),
+        segments={},
+        freq="W",
+        models=("historic_rate", "last_year"),
+    )
+
+    by_model = {score.model: score for score in scores}
+    assert [score.folds for score in scores] == [1, 1]
+    # Last year's months repeat December 2023 (1000) and January to November 2024 (2000 each):
+    # 23 000 where 2000 + 11 × 4000 = 46 000 came, in as many orders.
+    assert (by_model["last_year"].mae_transactions, by_model["last_year"].mae_spend) == (0, 23_000)
+    # The historic rate: 22 repeat weeks in T = 97, carried over the fold's 375 days, of which
+    # its months hold 365; each order at the 34 000 / 23 of all orders so far.
+    orders = 22 / 97 * 365 / 7
+    assert by_model["historic_rate"].mae_transactions == pytest.approx(12 - orders, rel=1e-12)
+    assert by_model["historic_rate"].mae_spend == pytest.approx(
+        46_000 - orders * 34_000 / 23, rel=1e-12
+    )
+    assert model_choose(scores=scores) == "last_year"
+
+
+def test_a_history_shorter_than_two_years_cannot_be_backtested_by_months():
+    scores = months_backtest(
+        orders=_growing((1,)), as_of=dt.date(2024, 12, 20), segments={}, freq="W"
+    )
+
+    assert {(score.eligible, score.reason) for score in scores} == {
+        (False, "the history before the calibration end is shorter than two horizons")
+    }
