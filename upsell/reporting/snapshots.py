@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pyarrow as pa
 from django.db import connection, models
-from django.db.models import F, Sum
 
 from upsell.analytics.arrow import money_from_cents
 from upsell.analytics.contracts import (
@@ -25,6 +24,7 @@ from upsell.analytics.contracts import (
 from upsell.clients.models import Client
 from upsell.payments.models import Payment
 from upsell.shipments.models import Shipment
+from upsell.shipments.selectors import shipped_per_client
 
 
 def _column(model: type[models.Model], field: str) -> str:
@@ -105,15 +105,18 @@ def budgets_snapshot(*, as_of: dt.date) -> pa.Table:
         .order_by("id")
         .values_list("id", "budget_year", "annual_budget")
     )
-    bought = dict(
-        Shipment.objects.filter(
-            client__plans_budget=True, date__lte=as_of, date__year=F("client__budget_year")
+    # What each client was shipped from its budget year's first day up to ``as_of``.
+    by_year: dict[int, list[int]] = {}
+    for client_id, year, _budget in budgets:
+        if year is not None:  # the query asked for a year: the type does not know it
+            by_year.setdefault(year, []).append(client_id)
+    bought: dict[int, Decimal] = {}
+    for year, client_ids in by_year.items():
+        bought |= shipped_per_client(
+            first=dt.date(year, 1, 1),
+            end=min(as_of, dt.date(year, 12, 31)) + dt.timedelta(days=1),
+            clients=client_ids,
         )
-        .order_by()
-        .values_list("client_id")
-        .annotate(total=Sum("total"))
-        .values_list("client_id", "total")
-    )
     return pa.table(
         [
             pa.array([client_id for client_id, _, _ in budgets], type=pa.int64()),
