@@ -22,7 +22,7 @@ from upsell.accounts.models import Role, User
 from upsell.clients.access import can_change_client, get_client_for_user
 from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
-from upsell.core.months import month_parse
+from upsell.core.months import month_add, month_parse, month_start
 from upsell.forecasts import workbook
 from upsell.forecasts.access import (
     can_set_plans,
@@ -56,10 +56,14 @@ def can_edit_grid(user: User, manager: User) -> bool:
     )
 
 
-def _grid_choice(request: HttpRequest, user: User) -> tuple[User | None, int, GridFilterForm]:
+def _grid_choice(
+    request: HttpRequest, user: User, *, default_year: int | None = None
+) -> tuple[User | None, int, GridFilterForm]:
+    """The manager and year the address chooses; the current year unless ``default_year``."""
     if not uses_forecasts(user):
         raise PermissionDenied(_("Forecasts are kept by managers and the heads of sales."))
-    default_year = timezone.localdate().year
+    if default_year is None:
+        default_year = timezone.localdate().year
     data = request.GET.copy()
     # The form shows the year the page shows, also when the address names none.
     data.setdefault("year", str(default_year))
@@ -213,12 +217,13 @@ def sales_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def forecast_accuracy_page(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
-    manager, year, form = _grid_choice(request, user)
+    today = timezone.localdate()
+    # Accuracy is measured on finished months: in January the page opens on the year just over.
+    last_finished = month_add(month_start(today), -1)
+    manager, year, form = _grid_choice(request, user, default_year=last_finished.year)
     context: dict[str, Any] = {"form": form, "year": year, "manager": manager}
     if manager is not None:
-        context["accuracy"] = forecast_accuracy(
-            manager=manager, year=year, today=timezone.localdate()
-        )
+        context["accuracy"] = forecast_accuracy(manager=manager, year=year, today=today)
     return render(request, "forecasts/accuracy.html", context)
 
 

@@ -230,7 +230,15 @@ def test_a_manager_cannot_set_plans(manager_anna):
     assert SalesPlan.objects.count() == 0
 
 
-def test_accuracy_compares_locked_snapshots_with_shipments(manager_anna, anna_regular):
+@pytest.mark.parametrize(
+    "now",
+    [
+        pytest.param(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), id="in-the-year"),
+        # On a new year's first days no month of the year is over: the year just over shows.
+        pytest.param(dt.datetime(2027, 1, 1, 9, tzinfo=dt.UTC), id="on-the-next-new-year"),
+    ],
+)
+def test_accuracy_compares_locked_snapshots_with_shipments(now, manager_anna, anna_regular):
     other = ClientFactory.create(name='ООО "Дельта"', manager=manager_anna, status=ClientStatus.VIP)
     for client, month, amount in (
         (anna_regular, JAN, 1000),
@@ -253,7 +261,11 @@ def test_accuracy_compares_locked_snapshots_with_shipments(manager_anna, anna_re
     shipment_with_line(client=other, date=dt.date(2026, 1, 20), amount=Decimal(300))
     shipment_with_line(client=anna_regular, date=dt.date(2026, 2, 20), amount=Decimal(1000))
 
-    accuracy = _as(manager_anna).get(reverse("forecasts:accuracy")).context["accuracy"]
+    with time_machine.travel(now, tick=False):
+        response = _as(manager_anna).get(reverse("forecasts:accuracy"))
+    accuracy = response.context["accuracy"]
+
+    assert response.context["year"] == 2026
 
     # errors 200 + 200 + 200 over 2500 shipped; forecast 2300 − 2500 = −200
     assert (accuracy.total.wape, accuracy.total.bias) == (Decimal(24), Decimal(-8))

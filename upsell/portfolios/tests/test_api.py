@@ -23,7 +23,7 @@ NOW = dt.datetime(2026, 3, 16, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def today():
+def frozen_clock():
     with time_machine.travel(NOW, tick=False):
         yield
 
