@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django_htmx",
     # Serves the API docs page's Swagger UI from the ninja wheel's static files, not a CDN.
     "ninja",
+    # Before django-tasks-db: its `db_worker` command is replaced by one with a heartbeat.
+    "upsell.worker",
     "django_tasks_db",
     "axes",
     "upsell.core",
@@ -163,6 +165,13 @@ UPSELL_IMPORT_REBUILD_MIN_ROWS = env_int("UPSELL_IMPORT_REBUILD_MIN_ROWS", 50_00
 SPARK_MASTER = env_str("SPARK_MASTER", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often a task worker writes its heartbeat, and after how long without one a worker on
+# another machine is taken for stopped (on its own machine, a worker is judged by its process).
+# Every worker sweeps up the work of stopped workers this often too.
+UPSELL_WORKER_HEARTBEAT_SECONDS = env_int("UPSELL_WORKER_HEARTBEAT_SECONDS", 10)
+UPSELL_WORKER_STALE_SECONDS = env_int("UPSELL_WORKER_STALE_SECONDS", 120)
+# The nightly work deletes the task results that finished longer ago than this.
+UPSELL_TASK_RESULTS_KEEP_DAYS = env_int("UPSELL_TASK_RESULTS_KEEP_DAYS", 30)
 
 MAILERS = {
     "default": {
