@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from upsell.config.env import env_bool, env_int, env_list, env_str, installation_secret_key
@@ -172,6 +173,16 @@ UPSELL_WORKER_HEARTBEAT_SECONDS = env_int("UPSELL_WORKER_HEARTBEAT_SECONDS", 10)
 UPSELL_WORKER_STALE_SECONDS = env_int("UPSELL_WORKER_STALE_SECONDS", 120)
 # The nightly work deletes the task results that finished longer ago than this.
 UPSELL_TASK_RESULTS_KEEP_DAYS = env_int("UPSELL_TASK_RESULTS_KEEP_DAYS", 30)
+if UPSELL_WORKER_HEARTBEAT_SECONDS < 1 or UPSELL_WORKER_STALE_SECONDS < (
+    2 * UPSELL_WORKER_HEARTBEAT_SECONDS
+):
+    raise ImproperlyConfigured(
+        "UPSELL_WORKER_STALE_SECONDS must be at least twice UPSELL_WORKER_HEARTBEAT_SECONDS, "
+        "which must be at least 1"
+    )
+if UPSELL_TASK_RESULTS_KEEP_DAYS < 2:
+    # /healthz reads when the last nightly run finished from its task result.
+    raise ImproperlyConfigured("UPSELL_TASK_RESULTS_KEEP_DAYS must be at least 2")
 
 MAILERS = {
     "default": {

@@ -11,17 +11,18 @@ in each worker, and in the nightly work:
   from its ``AppConfig.ready``) that fails or queues again its own runs of a stopped worker;
   which runs are queued again, and why, is said where each sweeper is written.
 
-A worker has stopped when its process is gone (on the machine it ran on: the process id is
-checked, since a long write may hold up a beat, SQLite's write lock above all) or, seen from
-another machine, when its last beat is older than ``UPSELL_WORKER_STALE_SECONDS``.
+A worker has stopped when its process is gone (on the machine it ran on: the process is looked
+up by its id and start time, since a long write may hold up a beat, SQLite's write lock above
+all) or, seen from another machine, when its last beat is older than
+``UPSELL_WORKER_STALE_SECONDS``. Machines are told apart by their host names.
 """
 
 import datetime as dt
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psutil
 from django.conf import settings
 from django.db.models import Q
 from django.tasks import TaskResultStatus
@@ -59,31 +60,31 @@ class Workers:
         return self.last_seen.get(worker_id, started or timezone.now())
 
 
-def _process_alive(pid: int) -> bool:
+def _process_alive(pid: int, *, since: dt.datetime) -> bool:
+    """Whether process ``pid`` of this machine is the one that recorded itself at ``since``:
+    it runs, and it had started by then (an ended process's id is given to new ones)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        created = process.create_time()
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:  # another user's process: there, at least
+    except psutil.AccessDenied:  # another user's process: there, at least
         return True
-    return True
+    # The start time is known to the clock tick and the machine's boot time to the second.
+    return created <= since.timestamp() + 1
 
 
 def workers_read(*, now: dt.datetime | None = None) -> Workers:
     now = now or timezone.now()
     stale_before = now - dt.timedelta(seconds=settings.UPSELL_WORKER_STALE_SECONDS)
     here = host_name()
-    heartbeats = list(WorkerHeartbeat.objects.order_by("started_at", "id"))
-    # A process id is reused once its process is gone: the latest worker of a process id on
-    # this machine is the one that may still live.
-    latest_of_process = {(beat.host, beat.pid): beat.worker_id for beat in heartbeats}
     alive: set[str] = set()
     last_seen: dict[str, dt.datetime] = {}
-    for beat in heartbeats:
+    for beat in WorkerHeartbeat.objects.all():
         if beat.host == here:
-            lives = latest_of_process[(beat.host, beat.pid)] == beat.worker_id and _process_alive(
-                beat.pid
-            )
+            lives = _process_alive(beat.pid, since=beat.started_at)
         else:
             lives = beat.beat_at >= stale_before
         if lives:
