@@ -4,8 +4,9 @@ An uploaded file's run is queued once again: an import writes its rows and its s
 one transaction, so a worker that stopped before the commit left nothing of it written, and the
 second attempt starts from a clean slate with the file kept on the run. Only once: a file that
 stopped its worker twice (too large for its memory, say) would stop every worker after it, so
-the second time the run fails and says so. A file read in place (``upsell import``, run in a
-terminal) is not the worker's; the sweep leaves it alone.
+the second time the run fails and says so. A run whose worker stopped after taking its task and
+before taking the run was not started at all: its task is queued again. A file read in place
+(``upsell import``, run in a terminal) is not the worker's; the sweep leaves it alone.
 """
 
 from functools import partial
@@ -15,19 +16,24 @@ from django.utils import timezone
 
 from upsell.imports.models import ImportRun, ImportStage, ImportStatus
 from upsell.imports.problems import Problem
-from upsell.worker.services import Workers, worker_stopped_message
+from upsell.worker.services import Sweep, worker_stopped_message
 
 # How many times a worker may start an uploaded file's run before it fails.
 ATTEMPTS = 2
 
 
-def import_runs_abandoned_settle(workers: Workers) -> int:
-    """Queue again, or fail, the running imports of workers that stopped; how many."""
+def import_runs_abandoned_settle(sweep: Sweep) -> int:
+    """Queue again, or fail, the imports that workers which stopped left; how many."""
     from upsell.imports.tasks import execute_import_run  # the task module imports services
 
     settled = 0
+    # First the runs still queued, before a running one below is queued again.
+    for run_id, _stopped_at in sweep.run_ids_of(execute_import_run):
+        if ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).exists():
+            transaction.on_commit(partial(execute_import_run.enqueue, run_id))
+            settled += 1
     for run in ImportRun.objects.filter(status=ImportStatus.RUNNING).exclude(worker_id=""):
-        stopped_at = workers.stopped_at(run.worker_id, started=run.started_at)
+        stopped_at = sweep.workers.stopped_at(run.worker_id, started=run.started_at)
         if stopped_at is None:
             continue
         # Conditional on the run as it was read: a run settled by another sweep meanwhile

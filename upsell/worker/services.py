@@ -21,11 +21,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import psutil
 from django.conf import settings
 from django.db.models import Q
-from django.tasks import TaskResultStatus
+from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
@@ -100,13 +101,40 @@ def worker_stopped_message(stopped_at: dt.datetime) -> str:
     }
 
 
-RunSweeper = Callable[[Workers], int]
+@dataclass(frozen=True, kw_only=True)
+class AbandonedTask:
+    """A task result the sweep failed: its worker stopped while running it."""
+
+    task_path: str
+    args: list[Any]
+    stopped_at: dt.datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sweep:
+    """What a run sweeper is given: the workers as they stand, and the tasks just failed."""
+
+    workers: Workers
+    abandoned: tuple[AbandonedTask, ...]
+
+    def run_ids_of(self, task: Task[..., Any]) -> list[tuple[int, dt.datetime]]:
+        """The run ids that abandoned results of ``task`` (a task taking a run's id) were given,
+        with when their worker stopped. A worker may stop after taking the task and before
+        taking its run, which then waits, queued, for a task that is over."""
+        return [
+            (abandoned.args[0], abandoned.stopped_at)
+            for abandoned in self.abandoned
+            if abandoned.task_path == task.module_path and abandoned.args
+        ]
+
+
+RunSweeper = Callable[[Sweep], int]
 _run_sweepers: list[RunSweeper] = []
 
 
 def run_sweeper_register(sweeper: RunSweeper) -> None:
-    """Have every sweep call ``sweeper`` with the workers as they stand; it settles its app's
-    runs of stopped workers and returns how many it settled."""
+    """Have every sweep call ``sweeper``; it settles its app's runs of stopped workers and
+    returns how many it settled."""
     if sweeper not in _run_sweepers:
         _run_sweepers.append(sweeper)
 
@@ -117,9 +145,9 @@ class SweepOutcome:
     runs_settled: int
 
 
-def task_results_abandoned_fail(*, workers: Workers) -> int:
-    """Fail every task result still running on a worker that stopped."""
-    failed = 0
+def task_results_abandoned_fail(*, workers: Workers) -> list[AbandonedTask]:
+    """Fail every task result still running on a worker that stopped; those failed."""
+    failed: list[AbandonedTask] = []
     for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
         worker_id = result.worker_ids[-1] if result.worker_ids else ""
         stopped_at = workers.stopped_at(worker_id, started=result.started_at)
@@ -127,23 +155,31 @@ def task_results_abandoned_fail(*, workers: Workers) -> int:
             continue
         message = worker_stopped_message(stopped_at)
         # Conditional: a result that finished since it was read is left as it finished.
-        failed += DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+        if DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
             return_value=None,
             exception_class_path=f"{WorkerStopped.__module__}.{WorkerStopped.__qualname__}",
             traceback=f"{WorkerStopped.__module__}.{WorkerStopped.__qualname__}: {message}\n",
-        )
-        logger.warning("Task %s (%s): %s", result.pk, result.task_path, message)
+        ):
+            failed.append(
+                AbandonedTask(
+                    task_path=result.task_path,
+                    args=list(result.args_kwargs.get("args", [])),
+                    stopped_at=stopped_at,
+                )
+            )
+            logger.warning("Task %s (%s): %s", result.pk, result.task_path, message)
     return failed
 
 
 def worker_sweep(*, now: dt.datetime | None = None) -> SweepOutcome:
     """Settle the task results and the runs of every worker that stopped."""
     workers = workers_read(now=now)
-    failed = task_results_abandoned_fail(workers=workers)
-    settled = sum(sweeper(workers) for sweeper in _run_sweepers)
-    return SweepOutcome(task_results_failed=failed, runs_settled=settled)
+    abandoned = task_results_abandoned_fail(workers=workers)
+    sweep = Sweep(workers=workers, abandoned=tuple(abandoned))
+    settled = sum(sweeper(sweep) for sweeper in _run_sweepers)
+    return SweepOutcome(task_results_failed=len(abandoned), runs_settled=settled)
 
 
 def task_results_prune(*, now: dt.datetime | None = None) -> int:

@@ -9,10 +9,14 @@ from zoneinfo import ZoneInfo
 import psutil
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from upsell.imports.models import ImportRun, ImportStage, ImportStatus
+from upsell.imports.services import import_run_create
+from upsell.products.models import Product
+from upsell.reporting.models import AuditRun, RunStatus
 from upsell.worker.heartbeat import host_name
 from upsell.worker.models import WorkerHeartbeat
 from upsell.worker.services import SweepOutcome, worker_sweep, workers_read
@@ -174,4 +178,56 @@ def test_a_task_of_a_worker_without_a_heartbeat_stopped_when_it_started(frozen):
     assert result.traceback == (
         "upsell.worker.services.WorkerStopped: "
         "The worker running it stopped at 2026-12-06 11:00; start it again.\n"
+    )
+
+
+def _taken_task(task_path: str, *, run_id: int, worker_id: str) -> "DBTaskResult[..., object]":
+    return DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        started_at=NOW - dt.timedelta(minutes=3),
+        args_kwargs={"args": [run_id], "kwargs": {}},
+        task_path=task_path,
+        worker_ids=[worker_id],
+        backend_name="default",
+    )
+
+
+def test_an_import_whose_worker_stopped_before_taking_it_is_queued_again(
+    frozen, dead_pid, admin_adam, django_capture_on_commit_callbacks
+):
+    # Given an upload whose task a worker took, and stopped before it took the run
+    with django_capture_on_commit_callbacks(execute=False):
+        run = import_run_create(
+            upload=ContentFile("Артикул;Номенклатура\nA-1;Болт\nB-2;Гайка\n".encode()),
+            file_name="products.csv",
+            imported_by=admin_adam,
+        )
+    _beat("ended", host=host_name(), pid=dead_pid, beat_at=NOW - dt.timedelta(minutes=3))
+    taken = _taken_task("upsell.imports.tasks.execute_import_run", run_id=run.pk, worker_id="ended")
+
+    # When the sweep runs (the test settings run a queued task at once)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = worker_sweep()
+
+    # Then the task is failed and the run, never started, is queued again and imported
+    assert outcome == SweepOutcome(task_results_failed=1, runs_settled=1)
+    taken.refresh_from_db()
+    assert taken.status == TaskResultStatus.FAILED
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (ImportStatus.SUCCEEDED, 1)
+    assert sorted(Product.objects.values_list("sku", flat=True)) == ["A-1", "B-2"]
+
+
+def test_an_audit_whose_worker_stopped_before_taking_it_fails(frozen, dead_pid):
+    run = AuditRun.objects.create(as_of=dt.date(2026, 12, 1))
+    _beat("ended", host=host_name(), pid=dead_pid, beat_at=NOW - dt.timedelta(minutes=3))
+    _taken_task("upsell.reporting.tasks.execute_audit_run", run_id=run.pk, worker_id="ended")
+
+    assert worker_sweep() == SweepOutcome(task_results_failed=1, runs_settled=1)
+
+    run.refresh_from_db()
+    assert (run.status, run.finished_at, run.error) == (
+        RunStatus.FAILED,
+        NOW,
+        "The worker running it stopped at 2026-12-06 12:57; start it again.",
     )
