@@ -50,15 +50,23 @@ class Workers:
     alive: frozenset[str]
     # The workers with a heartbeat that stopped, and when each was last seen.
     last_seen: dict[str, dt.datetime]
+    # Work of a worker without a heartbeat row that started before this is judged stopped.
+    unknown_before: dt.datetime
 
     def stopped_at(self, worker_id: str, *, started: dt.datetime | None) -> dt.datetime | None:
         """When the worker that claimed a piece of work ``started`` stopped, or None while it
         lives. Work claimed outside a worker (``worker_id`` blank: a command in a terminal) is
         nobody's to judge. A worker without a heartbeat row (one that ran before heartbeats
-        were kept, or whose row was pruned) was last seen when it started the work."""
+        were kept, or whose row was pruned) was last seen when it started the work, unless
+        that was lately: a worker that started after the heartbeats were read is not known
+        here yet."""
         if not worker_id or worker_id in self.alive:
             return None
-        return self.last_seen.get(worker_id, started or timezone.now())
+        if worker_id in self.last_seen:
+            return self.last_seen[worker_id]
+        if started is None or started < self.unknown_before:
+            return started or self.unknown_before
+        return None
 
 
 def _process_alive(pid: int, *, since: dt.datetime) -> bool:
@@ -92,7 +100,7 @@ def workers_read(*, now: dt.datetime | None = None) -> Workers:
             alive.add(beat.worker_id)
         else:
             last_seen[beat.worker_id] = beat.beat_at
-    return Workers(alive=frozenset(alive), last_seen=last_seen)
+    return Workers(alive=frozenset(alive), last_seen=last_seen, unknown_before=stale_before)
 
 
 def worker_stopped_message(stopped_at: dt.datetime) -> str:

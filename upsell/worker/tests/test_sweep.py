@@ -231,3 +231,21 @@ def test_an_audit_whose_worker_stopped_before_taking_it_fails(frozen, dead_pid):
         NOW,
         "The worker running it stopped at 2026-12-06 12:57; start it again.",
     )
+
+
+def test_a_task_just_taken_by_a_worker_not_yet_known_is_left_alone(frozen, settings):
+    # A worker that started after the sweep read the heartbeats, and took a task at once.
+    settings.UPSELL_WORKER_STALE_SECONDS = 120
+    result = DBTaskResult.objects.create(
+        status=TaskResultStatus.RUNNING,
+        started_at=NOW - dt.timedelta(seconds=30),
+        args_kwargs={"args": [1], "kwargs": {}},
+        task_path="upsell.imports.tasks.execute_import_run",
+        worker_ids=["new"],
+        backend_name="default",
+    )
+
+    assert worker_sweep() == SweepOutcome(task_results_failed=0, runs_settled=0)
+
+    result.refresh_from_db()
+    assert result.status == TaskResultStatus.RUNNING
