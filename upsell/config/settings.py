@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from upsell.config.env import env_bool, env_int, env_list, env_str, installation_secret_key
@@ -32,6 +33,8 @@ INSTALLED_APPS = [
     "django_htmx",
     # Serves the API docs page's Swagger UI from the ninja wheel's static files, not a CDN.
     "ninja",
+    # Before django-tasks-db: its `db_worker` command is replaced by one with a heartbeat.
+    "upsell.worker",
     "django_tasks_db",
     "axes",
     "upsell.core",
@@ -163,6 +166,23 @@ UPSELL_IMPORT_REBUILD_MIN_ROWS = env_int("UPSELL_IMPORT_REBUILD_MIN_ROWS", 50_00
 SPARK_MASTER = env_str("SPARK_MASTER", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often a task worker writes its heartbeat, and after how long without one a worker on
+# another machine is taken for stopped (on its own machine, a worker is judged by its process).
+# Every worker sweeps up the work of stopped workers this often too.
+UPSELL_WORKER_HEARTBEAT_SECONDS = env_int("UPSELL_WORKER_HEARTBEAT_SECONDS", 10)
+UPSELL_WORKER_STALE_SECONDS = env_int("UPSELL_WORKER_STALE_SECONDS", 120)
+# The nightly work deletes the task results that finished longer ago than this.
+UPSELL_TASK_RESULTS_KEEP_DAYS = env_int("UPSELL_TASK_RESULTS_KEEP_DAYS", 30)
+if UPSELL_WORKER_HEARTBEAT_SECONDS < 1 or UPSELL_WORKER_STALE_SECONDS < (
+    2 * UPSELL_WORKER_HEARTBEAT_SECONDS
+):
+    raise ImproperlyConfigured(
+        "UPSELL_WORKER_STALE_SECONDS must be at least twice UPSELL_WORKER_HEARTBEAT_SECONDS, "
+        "which must be at least 1"
+    )
+if UPSELL_TASK_RESULTS_KEEP_DAYS < 2:
+    # /healthz reads when the last nightly run finished from its task result.
+    raise ImproperlyConfigured("UPSELL_TASK_RESULTS_KEEP_DAYS must be at least 2")
 
 MAILERS = {
     "default": {

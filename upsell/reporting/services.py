@@ -48,6 +48,7 @@ from upsell.reporting.models import (
 )
 from upsell.reporting.rules import audit_settings_current, thresholds_changed_from_defaults
 from upsell.reporting.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
+from upsell.worker.heartbeat import worker_id_current
 
 Progress = Callable[[str, int], None]
 
@@ -107,7 +108,11 @@ def _run_claim(run: Run) -> bool:
     """Take a queued run for this worker: False when it is running or over already (a task
     delivered twice, a command run twice)."""
     runs = type(run)._default_manager.filter(pk=run.pk, status=RunStatus.QUEUED)
-    return bool(runs.update(status=RunStatus.RUNNING, started_at=timezone.now()))
+    return bool(
+        runs.update(
+            status=RunStatus.RUNNING, started_at=timezone.now(), worker_id=worker_id_current()
+        )
+    )
 
 
 def _run_failed(run: Run, error: Exception) -> None:

@@ -19,6 +19,7 @@ import enum
 import html
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,10 +39,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import resolve_url
+from django.tasks import TaskResultStatus
 from django.test import Client as HttpClient
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from upsell.accounts.tokens import api_token_create
 from upsell.config.api import api
@@ -52,6 +55,8 @@ from upsell.products.tests.factories import ProductFactory
 from upsell.reporting.models import AuditRun
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.shipments.models import Shipment, ShipmentLine
+from upsell.worker.heartbeat import host_name
+from upsell.worker.models import WorkerHeartbeat
 
 
 class Outcome(enum.Enum):
@@ -191,6 +196,8 @@ PAGE_RULES: dict[str, Rule] = {
     "api:openapi-view": PUBLIC,
     # Ninja's name for the API's root, which serves nothing.
     "api:api-root": NOTHING_THERE,
+    # A monitor asks whether the installation works; the answer names no one.
+    "healthz": PUBLIC,
 }
 
 # The workload's settings and rebalancing, the complex-order rules: the head of sales's calls.
@@ -409,6 +416,18 @@ def world(
         ),
     )
     audit_run = AuditRun.objects.create(as_of=dt.date(2026, 3, 1), started_by=head_of_sales)
+    # The installation works: a task worker lives (this process) and the night's work finished.
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="walk", host=host_name(), pid=os.getpid(), started_at=now, beat_at=now
+    )
+    DBTaskResult.objects.create(
+        status=TaskResultStatus.SUCCESSFUL,
+        finished_at=now,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="upsell.reporting.tasks.nightly_run",
+        backend_name="default",
+    )
     order_request = OrderRequest.objects.create(
         client=boris_client,
         description="Болты М8, 100 шт.",

@@ -3,9 +3,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
@@ -198,3 +200,25 @@ def test_the_night_on_any_day_locks_what_is_due_and_refits_the_open_months(
         )
     )
     assert all(baseline > 0 for baseline in snapshots.values())
+
+
+def test_the_night_deletes_task_results_older_than_kept(regular, settings):
+    settings.UPSELL_TASK_RESULTS_KEEP_DAYS = 30
+    night = dt.datetime(2025, 12, 26, 2, 30, tzinfo=MOSCOW)
+    for name, days in (("a month and a day ago", 31), ("yesterday", 1)):
+        DBTaskResult.objects.create(
+            status=TaskResultStatus.SUCCESSFUL,
+            finished_at=night - dt.timedelta(days=days),
+            args_kwargs={"args": [name], "kwargs": {}},
+            task_path="upsell.reporting.tasks.execute_audit_run",
+            backend_name="default",
+        )
+
+    with time_machine.travel(night, tick=False):
+        outcome = nightly_work()
+
+    assert outcome.task_results_pruned == 1
+    assert list(DBTaskResult.objects.values_list("args_kwargs__args__0", flat=True)) == [
+        "yesterday"
+    ]
+    assert outcome.audit.status == RunStatus.SUCCEEDED
