@@ -8,17 +8,20 @@ parsing dates and numbers is the validators' job, done column by column.
 
 import codecs
 import csv
-import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePath
 
 import polars as pl
-import python_calamine
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from upsell.core.uploads import file_too_large_message
+from upsell.core.workbooks import WorkbookRefused, workbook_read
 from upsell.imports.formats.columns import KNOWN_HEADERS, header_normalise, kind_detect
+from upsell.imports.formats.sheets import OVERFLOW as OVERFLOW
+from upsell.imports.formats.sheets import ROW as ROW
+from upsell.imports.formats.sheets import SEPARATOR, SheetColumns, sheet_columns
+from upsell.imports.formats.sheets import cell_column as cell_column
 from upsell.imports.problems import FileRejected
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
@@ -26,9 +29,6 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DELIMITERS = (";", "\t", ",")
 _SNIFF_BYTES = 64 * 1024
-# The column of a cell beyond the header's last column: a row longer than its header.
-OVERFLOW = "_overflow"
-ROW = "_row"
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,11 @@ class RawTable:
     delimiter: str
 
 
-def cell_column(position: int) -> str:
-    return f"c{position}"
-
-
 def table_read(*, data: bytes, file_name: str) -> RawTable:
     suffix = PurePath(file_name).suffix.lower()
+    too_large = file_too_large_message(size=len(data))
+    if too_large is not None:
+        raise FileRejected.whole_file(too_large)
     if not data or data.isspace():
         raise FileRejected.whole_file(_("the file is empty"))
     if suffix in WORKBOOK_SUFFIXES:
@@ -58,6 +57,9 @@ def table_read(*, data: bytes, file_name: str) -> RawTable:
 
 def kind_sniff(*, path: Path) -> str:
     """The kind of the file at ``path`` from its header row, reading as little as it can."""
+    too_large = file_too_large_message(size=path.stat().st_size)
+    if too_large is not None:
+        raise FileRejected.whole_file(too_large)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return kind_detect(table_read(data=path.read_bytes(), file_name=path.name).headers)
     with path.open("rb") as file:
@@ -251,61 +253,25 @@ def _workbook_read(data: bytes) -> RawTable:
             _("the file is not an Excel workbook, whatever its name says")
         )
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception:  # calamine raises its own errors, zip's and plain ones alike
-        raise FileRejected.whole_file(_("the workbook is damaged or truncated")) from None
-    texts = [[_cell_text(value) for value in row] for row in rows]
-    header_index = next((i for i, row in enumerate(texts) if any(row)), None)
-    if header_index is None:
+        sheet: SheetColumns | None = workbook_read(data=data, shape=sheet_columns)
+    except WorkbookRefused as refused:
+        raise FileRejected.whole_file(refused.message) from None
+    if sheet is None:
         raise FileRejected.whole_file(_("the file is empty"))
-    header_cells = texts[header_index]
-    width = max(i for i, cell in enumerate(header_cells) if cell) + 1
-    headers = tuple(cell.strip() for cell in header_cells[:width])
-    columns: dict[str, list[str | None]] = {cell_column(i): [] for i in range(width)}
-    row_numbers = []
-    overflow = []
-    for index in range(header_index + 1, len(texts)):
-        row = texts[index]
-        if not any(row):
-            continue
-        row_numbers.append(index + 1)
-        overflow.append(any(row[width:]))
-        for position in range(width):
-            cell = row[position] if position < len(row) else ""
-            columns[cell_column(position)].append(cell or None)
-    frame = pl.DataFrame(
-        {**columns, OVERFLOW: overflow, ROW: row_numbers},
-        schema={
-            **dict.fromkeys(columns, pl.String),
-            OVERFLOW: pl.Boolean,
-            ROW: pl.Int64,
-        },
+    cells = (
+        pl.Series([joined]).str.split(SEPARATOR).explode()
+        if sheet.rows
+        else pl.Series([], dtype=pl.String)
+        for joined in sheet.columns
     )
-    return RawTable(headers=headers, frame=frame, delimiter=";")
-
-
-def _cell_text(value: object) -> str:
-    """A cell's value as the text a CSV export of it would hold."""
-    match value:
-        case str():
-            return value
-        case bool():
-            return "true" if value else "false"
-        case float():
-            if value.is_integer():
-                return str(int(value))
-            # Six places keep every kopeck and gram and drop binary noise (0.30000000000000004).
-            return f"{value:.6f}".rstrip("0").rstrip(".")
-        case int():
-            return str(value)
-        case datetime():
-            return value.isoformat(sep=" ")
-        case date() | time():
-            return value.isoformat()
-        case timedelta():
-            return str(value)
-        case None:
-            return ""
-        case _:
-            return str(value)
+    frame = pl.DataFrame(
+        {
+            **{cell_column(i): column for i, column in enumerate(cells)},
+            OVERFLOW: pl.Series(sheet.overflow, dtype=pl.Boolean),
+            ROW: pl.Series(sheet.rows, dtype=pl.Int64),
+        }
+    ).with_columns(
+        pl.when(pl.col(name) != "").then(pl.col(name)).alias(name)
+        for name in map(cell_column, range(len(sheet.columns)))
+    )
+    return RawTable(headers=sheet.headers, frame=frame, delimiter=";")
