@@ -8,6 +8,8 @@ parsing dates and numbers is the validators' job, done column by column.
 
 import codecs
 import csv
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -22,7 +24,7 @@ from upsell.imports.formats.sheets import OVERFLOW as OVERFLOW
 from upsell.imports.formats.sheets import ROW as ROW
 from upsell.imports.formats.sheets import SEPARATOR, SheetColumns, sheet_columns
 from upsell.imports.formats.sheets import cell_column as cell_column
-from upsell.imports.problems import FileRejected
+from upsell.imports.problems import FileRejected, Problem
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -98,6 +100,11 @@ def _utf8_of(data: bytes, *, trust_utf8: bool) -> bytes:
     with ``trust_utf8`` off.
     """
     if data.startswith(b"\xef\xbb\xbf"):
+        if not trust_utf8:
+            try:
+                data[3:].decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise _row_not_utf8(data, error.start + 3, after_bom=True) from None
         return data[3:]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -111,10 +118,17 @@ def _utf8_of(data: bytes, *, trust_utf8: bool) -> bytes:
             codecs.getincrementaldecoder("utf-8")().decode(data[:_SNIFF_BYTES], final=False)
         else:
             data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        not_utf8_at = error.start
     else:
         return data
+    # A file is written in one encoding: rows in UTF-8 beside rows that are not would import
+    # as garbage whichever is chosen, so the first row in the other encoding is named.
+    utf8_at = _utf8_text_offset(data)
+    if utf8_at is not None:
+        if utf8_at < not_utf8_at:
+            raise _row_not_utf8(data, not_utf8_at, after_bom=False)
+        raise _row_in_utf8(data, utf8_at)
     # Windows-1251 decodes almost any bytes: only a header the import knows tells it is right.
     try:
         text = data.decode("cp1251")
@@ -123,6 +137,80 @@ def _utf8_of(data: bytes, *, trust_utf8: bool) -> bytes:
     if not _header_known(text[:_SNIFF_BYTES]):
         raise FileRejected.whole_file(_(_UNREADABLE))
     return text.encode()
+
+
+# Cyrillic in UTF-8: a lead byte D0/D1 and a continuation byte. In Windows-1251 that is "Р" or
+# "С" followed by a sign ("Р»", "С‚"), which no Russian text writes.
+_UTF8_CYRILLIC = re.compile(rb"[\xd0\xd1][\x80-\xbf]")
+
+
+def _utf8_text_offset(data: bytes) -> int | None:
+    """Where the first line written in UTF-8 (with letters beyond ASCII) starts, if any."""
+    for match in _UTF8_CYRILLIC.finditer(data):
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        end = data.find(b"\n", match.end())
+        try:
+            data[start : None if end < 0 else end].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return start
+    return None
+
+
+def _row_not_utf8(data: bytes, offset: int, *, after_bom: bool) -> FileRejected:
+    """The file's row holding the byte at ``offset``, which is not UTF-8 as the file is."""
+    row, column = _row_and_column(data, offset, lambda cell: not _is_utf8(cell))
+    message = (
+        _(
+            "the file starts with the UTF-8 mark (BOM), but this row is not UTF-8 text: "
+            "it looks like Windows-1251; save the whole file in one encoding"
+        )
+        if after_bom
+        else _(
+            "this row is not UTF-8 text as the rows before it are: it looks like "
+            "Windows-1251; save the whole file in one encoding"
+        )
+    )
+    return FileRejected([Problem(row=row, column=column, message=message)])
+
+
+def _row_in_utf8(data: bytes, offset: int) -> FileRejected:
+    row, column = _row_and_column(
+        data, offset, lambda cell: cell.isascii() is False and _is_utf8(cell)
+    )
+    message = _(
+        "this row is UTF-8 text while the rows before it are Windows-1251; save the whole file "
+        "in one encoding"
+    )
+    return FileRejected([Problem(row=row, column=column, message=message)])
+
+
+def _is_utf8(cell: bytes) -> bool:
+    try:
+        cell.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _row_and_column(data: bytes, offset: int, odd: Callable[[bytes], bool]) -> tuple[int, str]:
+    """The row number of the line holding ``offset`` and the header of its first ``odd`` cell
+    ("" when the cells cannot be told apart)."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    shift = len(data) - len(body)
+    start = data.rfind(b"\n", 0, offset) + 1
+    end = data.find(b"\n", offset)
+    row = data.count(b"\n", 0, start) + 1
+    # Latin-1 maps every byte to one character and back: the split keeps each cell's bytes.
+    header, _row, _offset = _header_line(body[:_SNIFF_BYTES].decode("latin-1"))
+    delimiter = _delimiter_sniff(header)
+    line = data[max(start, shift) : None if end < 0 else end].rstrip(b"\r").decode("latin-1")
+    headers = _line_split(header, delimiter)
+    for position, cell in enumerate(_line_split(line, delimiter)):
+        if odd(cell.encode("latin-1")) and position < len(headers):
+            raw = headers[position].encode("latin-1")
+            return row, (raw.decode("utf-8") if _is_utf8(raw) else raw.decode("cp1251")).strip()
+    return row, ""
 
 
 def _header_known(text: str) -> bool:
