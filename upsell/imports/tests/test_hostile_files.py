@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import reverse
@@ -233,3 +236,38 @@ def test_an_upload_over_the_size_limit_is_refused_by_the_api(admin_adam: User) -
         }
     ]
     assert ImportRun.objects.count() == 0
+
+
+def test_the_import_screen_shows_why_the_workbook_was_refused(
+    admin_adam: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    http = HttpClient()
+    http.force_login(admin_adam)
+    upload = SimpleUploadedFile("products.xlsx", _xlsx(PRODUCTS, far_cell="XFD1048576"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        http.post(reverse("imports:list"), {"file": upload})
+    run = ImportRun.objects.get()
+    response = http.get(reverse("imports:detail", args=[run.pk]))
+
+    assert run.status == ImportStatus.FAILED
+    assert (
+        "the sheet «Товары» has a cell at XFD1048576, beyond column 256 (IV), the last a "
+        "workbook may use" in response.content.decode()
+    )
+
+
+@override_settings(LANGUAGE_CODE="en")
+def test_the_command_prints_why_the_workbook_was_refused(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "products.xlsx"
+    path.write_bytes(_xlsx(PRODUCTS, far_cell="XFD1048576"))
+    out, err = io.StringIO(), io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import", str(path), stdout=out, stderr=err)
+
+    assert raised.value.returncode == 1
+    assert err.getvalue() == (
+        f"{path}: the sheet «Товары» has a cell at XFD1048576, beyond column 256 (IV), the last "
+        "a workbook may use\n"
+    )
