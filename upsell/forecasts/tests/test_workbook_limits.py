@@ -80,3 +80,11 @@ def test_an_upload_over_the_size_limit_is_refused(manager_anna: User) -> None:
         "file": ["The file is 2.0 MB; a file may be 1 MB at most."]
     }
     assert "result" not in response.context
+
+
+def test_a_file_that_is_no_workbook_is_named_so(manager_anna: User) -> None:
+    response = _post(manager_anna, b"Client;Amount\n1;100\n")
+
+    problems = response.context["result"].problems
+    assert [(p.row, p.column, p.message) for p in problems] == [(1, "A", "Not an XLSX workbook.")]
+    assert ForecastCell.objects.count() == 0
