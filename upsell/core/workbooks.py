@@ -62,8 +62,8 @@ class WorkbookLimits:
 
         return cls(
             unpacked_bytes=settings.UPSELL_WORKBOOK_UNPACKED_MAX_MB * MB,
-            rows=settings.UPSELL_WORKBOOK_MAX_ROWS,
-            columns=settings.UPSELL_WORKBOOK_MAX_COLUMNS,
+            rows=settings.UPSELL_FILE_MAX_ROWS,
+            columns=settings.UPSELL_FILE_MAX_COLUMNS,
             cells=settings.UPSELL_WORKBOOK_MAX_CELLS,
             memory_bytes=settings.UPSELL_WORKBOOK_MEMORY_MB * MB,
             seconds=settings.UPSELL_WORKBOOK_SECONDS,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 import polars as pl
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -274,6 +275,18 @@ def _csv_parse(utf8: bytes) -> RawTable:
     delimiter = _delimiter_sniff(line)
     headers = tuple(cell.strip() for cell in _line_split(line, delimiter))
     width = len(headers)
+    if width > settings.UPSELL_FILE_MAX_COLUMNS:
+        raise FileRejected(
+            [
+                Problem(
+                    row=header_row,
+                    column="",
+                    message=_(
+                        "the header has {columns} columns; a file may have {limit} at most"
+                    ).format(columns=width, limit=settings.UPSELL_FILE_MAX_COLUMNS),
+                )
+            ]
+        )
     body = utf8[len(head[:offset].encode()) :] if offset else utf8
     try:
         frame = _polars_read(body, delimiter, width)
@@ -295,7 +308,21 @@ def _csv_parse(utf8: bytes) -> RawTable:
         )
         row_numbers = row_numbers + lines_in_row.cum_sum().shift(1, fill_value=0)
     frame = frame.with_columns(row_numbers.alias(ROW)).slice(1)
-    return RawTable(headers=headers, frame=_blank_rows_drop(frame, width), delimiter=delimiter)
+    frame = _blank_rows_drop(frame, width)
+    if frame.height > settings.UPSELL_FILE_MAX_ROWS:
+        beyond = int(frame.get_column(ROW)[settings.UPSELL_FILE_MAX_ROWS])
+        raise FileRejected(
+            [
+                Problem(
+                    row=beyond,
+                    column="",
+                    message=_(
+                        "the file has more than {limit} rows, the most a file may have"
+                    ).format(limit=settings.UPSELL_FILE_MAX_ROWS),
+                )
+            ]
+        )
+    return RawTable(headers=headers, frame=frame, delimiter=delimiter)
 
 
 def _polars_read(body: bytes, delimiter: str, width: int) -> pl.DataFrame:

@@ -78,7 +78,7 @@ def test_a_workbook_with_a_cell_at_xfd1048576_fails_its_queued_run(
     assert table_counts() == before
 
 
-@override_settings(UPSELL_WORKBOOK_MAX_ROWS=1000)
+@override_settings(UPSELL_FILE_MAX_ROWS=1000)
 def test_a_cell_beyond_the_last_row_is_named(db: None, tmp_path: Path) -> None:
     path = tmp_path / "products.xlsx"
     path.write_bytes(_xlsx(PRODUCTS, far_cell="B1001"))
@@ -271,3 +271,19 @@ def test_the_command_prints_why_the_workbook_was_refused(db: None, tmp_path: Pat
         f"{path}: the sheet «Товары» has a cell at XFD1048576, beyond column 256 (IV), the last "
         "a workbook may use\n"
     )
+
+
+@override_settings(UPSELL_FILE_MAX_COLUMNS=3)
+def test_a_csv_with_more_columns_than_allowed_is_refused(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "products.csv"
+    path.write_bytes("Артикул;Номенклатура;Группа;Единица\nA-1;Болт;Крепёж;шт\n".encode())
+
+    _fails_with(path, ["products.csv:1: the header has 4 columns; a file may have 3 at most"])
+
+
+@override_settings(UPSELL_FILE_MAX_ROWS=2)
+def test_a_csv_with_more_rows_than_allowed_is_refused(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "products.csv"
+    path.write_bytes("Артикул;Номенклатура\nA-1;Болт\n\nA-2;Гайка\nA-3;Шайба\n".encode())
+
+    _fails_with(path, ["products.csv:5: the file has more than 2 rows, the most a file may have"])
