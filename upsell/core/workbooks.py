@@ -83,11 +83,15 @@ class WorkbookUnreadable(WorkbookRefused):
 
 
 def workbook_read(
-    *, data: bytes, limits: WorkbookLimits | None = None, shape: Shape | None = None
+    *,
+    data: bytes,
+    limits: WorkbookLimits | None = None,
+    shape: Shape | None = None,
+    shape_types: tuple[type, ...] = (),
 ) -> Any:
     """The first sheet's rows (each cell as the parser gives it, ``""`` when empty), or what
-    ``shape`` makes of them in the child; ``WorkbookRefused`` when the workbook breaks a limit
-    or cannot be read."""
+    ``shape`` makes of them in the child (built of plain values and ``shape_types``);
+    ``WorkbookRefused`` when the workbook breaks a limit or cannot be read."""
     limits = limits or WorkbookLimits.from_settings()
     request = pickle.dumps((data, limits, shape), protocol=pickle.HIGHEST_PROTOCOL)
     try:
@@ -101,7 +105,7 @@ def workbook_read(
     except subprocess.TimeoutExpired:
         raise WorkbookRefused(_message("slow", {"seconds": _figure(limits.seconds)})) from None
     try:
-        outcome = pickle.loads(child.stdout)  # noqa: S301 - written by the child above
+        outcome = _OutcomeUnpickler(io.BytesIO(child.stdout), shape_types).load()
     except (pickle.UnpicklingError, EOFError):
         logger.warning(
             "The workbook reader stopped with exit code %s: %s",
@@ -120,6 +124,24 @@ def workbook_read(
         case (code, values):
             raise WorkbookRefused(_message(code, values))
     raise AssertionError(outcome)  # pragma: no cover - the child sends one of the above
+
+
+class _OutcomeUnpickler(pickle.Unpickler):
+    """Reads what the child wrote, which had a hostile file in its hands: plain values, dates
+    and the caller's own result types, never a function to call."""
+
+    _DATES = frozenset({"date", "datetime", "time", "timedelta", "timezone"})
+
+    def __init__(self, file: io.BytesIO, types: tuple[type, ...]) -> None:
+        super().__init__(file)
+        self._types = {(kind.__module__, kind.__qualname__): kind for kind in types}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "datetime" and name in self._DATES:
+            return super().find_class(module, name)
+        if (module, name) in self._types:
+            return self._types[module, name]
+        raise pickle.UnpicklingError(f"{module}.{name} is not a workbook value")
 
 
 def _figure(value: float) -> str:

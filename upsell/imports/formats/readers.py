@@ -373,7 +373,9 @@ def _workbook_read(data: bytes) -> RawTable:
             _("the file is not an Excel workbook, whatever its name says")
         )
     try:
-        sheet: SheetColumns | None = workbook_read(data=data, shape=sheet_columns)
+        sheet: SheetColumns | None = workbook_read(
+            data=data, shape=sheet_columns, shape_types=(SheetColumns,)
+        )
     except WorkbookRefused as refused:
         raise FileRejected.whole_file(refused.message) from None
     if sheet is None:
