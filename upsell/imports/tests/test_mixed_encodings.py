@@ -2,7 +2,11 @@
 garbage (and a shipments file would then create a client under the garbled name): the file
 fails, naming the first row, and the column, in the other encoding."""
 
+import datetime as dt
 from pathlib import Path
+
+import pytest
+import time_machine
 
 from upsell.clients.models import Client
 from upsell.imports.models import ImportStatus
@@ -13,6 +17,13 @@ from upsell.imports.tests.files import table_counts
 HEADER = "Дата;Номер;Контрагент;ИНН;Артикул;Количество;Цена;Сумма\n"
 ALPHA = "01.03.2025;РТ-1;ООО Альфа;7707083893;A-1;2;10,00;20,00\n"
 BETA = "02.03.2025;РТ-2;ООО Бета;;A-1;1;10,00;10,00\n"
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    # The importer reads today: the shipments of these files are a month old.
+    with time_machine.travel(dt.datetime(2025, 4, 1, 12, tzinfo=dt.UTC), tick=False):
+        yield
 
 
 def _import_fails_with(path: Path, expected: list[str]) -> None:
