@@ -150,6 +150,18 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# The largest file an import or the forecast workbook takes, uploaded or read from disk, and
+# the most rows and columns a CSV or a workbook's sheet may have.
+UPSELL_FILE_MAX_MB = env_int("UPSELL_FILE_MAX_MB", 100)
+UPSELL_FILE_MAX_ROWS = env_int("UPSELL_FILE_MAX_ROWS", 1_048_576)
+UPSELL_FILE_MAX_COLUMNS = env_int("UPSELL_FILE_MAX_COLUMNS", 256)
+# What a workbook may ask of its reader, which runs in a child process with these limits: all
+# its zip's parts unpacked, the cells of the range read (rows times columns), the child's
+# memory (address space) and time.
+UPSELL_WORKBOOK_UNPACKED_MAX_MB = env_int("UPSELL_WORKBOOK_UNPACKED_MAX_MB", 1024)
+UPSELL_WORKBOOK_MAX_CELLS = env_int("UPSELL_WORKBOOK_MAX_CELLS", 20_000_000)
+UPSELL_WORKBOOK_MEMORY_MB = env_int("UPSELL_WORKBOOK_MEMORY_MB", 4096)
+UPSELL_WORKBOOK_SECONDS = env_int("UPSELL_WORKBOOK_SECONDS", 300)
 
 # The day of each month on which the forecast of the coming months is locked as a snapshot.
 UPSELL_FORECAST_LOCK_DAY = env_int("UPSELL_FORECAST_LOCK_DAY", 25)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
 from upsell.core.spreadsheets import UTF8_BOM, CsvWriter
+from upsell.core.uploads import file_too_large_message
 from upsell.imports.changes import Changes, documents_as_json, products_as_json
 from upsell.imports.formats.columns import columns_map
 from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
@@ -146,7 +147,8 @@ def import_path_outcome(
         return str(rejected_path)
 
     try:
-        data = path.read_bytes()
+        too_large = file_too_large_message(size=path.stat().st_size)
+        data = b"" if too_large else path.read_bytes()
     except OSError as error:
         problems = [
             Problem(
@@ -155,6 +157,10 @@ def import_path_outcome(
                 message=_("cannot open the file: {error}").format(error=error.strerror),
             )
         ]
+        _finish_failed(run, problems)
+        return ImportOutcome(run=run, problems=tuple(problems))
+    if too_large is not None:
+        problems = [Problem(row=None, column="", message=too_large)]
         _finish_failed(run, problems)
         return ImportOutcome(run=run, problems=tuple(problems))
     problems, changes = _run(run, data=data, rejected_save=rejected_save, progress=progress)
