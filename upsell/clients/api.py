@@ -18,6 +18,7 @@ from upsell.clients.models import Client
 from upsell.clients.schemas import ClientIn, ClientOut, ClientPage, ClientQuery
 from upsell.clients.selectors import ClientFilters, client_list
 from upsell.clients.services import ClientDetails, client_update
+from upsell.history.models import ChangeSource
 from upsell.portfolios.services import client_create
 
 router = Router(tags=["clients"])
@@ -52,5 +53,11 @@ def create_client(request: HttpRequest, payload: ClientIn) -> Status[Client]:
 @router.put("/{client_id}", response={200: ClientOut, **error_responses(400, 401, 403, 404, 422)})
 def update_client(request: HttpRequest, client_id: Path[ObjectId], payload: ClientIn) -> Client:
     """Replace the client's details (every field; those left out take their defaults)."""
-    client = get_client_for_user(authenticated_user(request), client_id, write=True)
-    return client_update(client=client, details=ClientDetails(**payload.model_dump()))
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
+    return client_update(
+        client=client,
+        details=ClientDetails(**payload.model_dump()),
+        changed_by=user,
+        source=ChangeSource.API,
+    )

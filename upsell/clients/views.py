@@ -42,6 +42,7 @@ from upsell.clients.selectors import client_list as select_clients
 from upsell.clients.services import client_update as update_client
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.core.money import format_money
+from upsell.history.models import ChangeSource
 from upsell.payments.models import Payment
 from upsell.payments.selectors import PaymentFilters, payment_list
 from upsell.portfolios.services import client_create as create_client
@@ -236,11 +237,14 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = get_client_for_user(authenticated_user(request), client_id, write=True)
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
     form = ClientForm(request.POST or None, initial=ClientForm.initial_from(client))
     if request.method == "POST" and form.is_valid():
         try:
-            update_client(client=client, details=form.details())
+            update_client(
+                client=client, details=form.details(), changed_by=user, source=ChangeSource.SCREEN
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

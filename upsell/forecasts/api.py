@@ -18,6 +18,7 @@ from upsell.forecasts.schemas import (
     ForecastConflictOut,
 )
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
+from upsell.history.models import ChangeSource
 
 router = Router(tags=["forecasts"])
 
@@ -83,6 +84,7 @@ def save_forecast_cell(
             comment=payload.comment,
             expected_version=payload.version,
             user=user,
+            source=ChangeSource.API,
         )
     except ForecastConflictError as conflict:
         detail = "The cell changed since it was read; nothing was written."

@@ -48,6 +48,7 @@ from upsell.forecasts.selectors import (
     team_rollup,
 )
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save, sales_plan_set
+from upsell.history.models import ChangeSource
 
 
 def can_edit_grid(user: User, manager: User) -> bool:
@@ -168,6 +169,7 @@ def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -
             comment=form.cleaned_data["comment"],
             expected_version=form.cleaned_data["version"],
             user=user,
+            source=ChangeSource.SCREEN,
         )
     except ForecastConflictError as conflict:
         # The editor keeps what this person typed and takes the current version, so saving
@@ -195,7 +197,13 @@ def sales_plan(request: HttpRequest) -> HttpResponse:
         return render(request, "forecasts/grid.html#plan_errors", {"form": form}, status=200)
     manager: User = form.cleaned_data["manager"]
     month: dt.date = form.cleaned_data["month"]
-    sales_plan_set(manager=manager, month=month, amount=form.plan_amount(), set_by=user)
+    sales_plan_set(
+        manager=manager,
+        month=month,
+        amount=form.plan_amount(),
+        set_by=user,
+        source=ChangeSource.SCREEN,
+    )
     # The plan's cell, and out of band the month's forecast − plan and the year's plan.
     totals = forecast_grid_totals(
         user=user, manager=manager, year=month.year, today=timezone.localdate()

@@ -20,6 +20,7 @@ from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.forecasts.services import forecast_cell_save
 from upsell.forecasts.workbook import ImportResult, grid_xlsx_import
+from upsell.history.models import ChangeSource
 
 APRIL, MAY = dt.date(2026, 4, 1), dt.date(2026, 5, 1)
 # The layout of the export for one client: its forecast row, confidence row and hidden version
@@ -124,6 +125,7 @@ def test_a_workbook_stored_by_a_spreadsheet_program_imports_the_same(manager_ann
         comment="звонок",
         expected_version=0,
         user=manager_anna,
+        source=ChangeSource.SCREEN,
     )
     sheet = (workbook := _exported(manager_anna)).worksheets[0]
     assert (sheet[f"G{FORECAST_ROW}"].value, sheet[f"G{VERSION_ROW}"].value) == (1200.5, 1)
