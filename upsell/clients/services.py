@@ -50,6 +50,9 @@ class ClientDetails:
     budget_year: int | None = None
 
 
+DETAIL_FIELDS = tuple(field.name for field in fields(ClientDetails))
+
+
 def _validate_details(details: ClientDetails, *, client: Client | None) -> None:
     errors: dict[str, str] = {}
     if not details.name.strip():

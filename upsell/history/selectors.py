@@ -1,6 +1,7 @@
 """Reading the history of one thing, newest first. Callers check access to the thing first."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
@@ -8,10 +9,26 @@ from upsell.history.models import Change, Subject
 
 
 def changes_of(
-    *, subject: Subject, object_id: int | None, month: dt.date | None = None
+    *,
+    subject: Subject,
+    object_id: int | None,
+    month: dt.date | None = None,
+    year: int | None = None,
 ) -> QuerySet[Change]:
-    """The changes of one thing (of one month of it, where ``month`` is given), newest first."""
+    """The changes of one thing (of one month or year of it, where given), newest first."""
     changes = Change.objects.filter(subject=subject, object_id=object_id)
     if month is not None:
         changes = changes.filter(month=month)
+    if year is not None:
+        changes = changes.filter(month__year=year)
     return changes.select_related("changed_by").order_by("-changed_at", "-id")
+
+
+def months_changed(*, subject: Subject, object_id: int, months: Iterable[dt.date]) -> set[dt.date]:
+    """Which of ``months`` of one thing have a change."""
+    changed = (
+        Change.objects.filter(subject=subject, object_id=object_id, month__in=list(months))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return {month for month in changed if month is not None}

@@ -118,8 +118,8 @@ def test_the_grid_reads_in_a_fixed_number_of_queries(
         )
     http = _as(manager_anna)
 
-    # session, user, managed statuses, clients, cells, actuals, plans, locks
-    with django_assert_num_queries(8):
+    # session, user, managed statuses, clients, cells, actuals, plans, locks, plan changes
+    with django_assert_num_queries(9):
         response = http.get(reverse("forecasts:grid"))
 
     assert len(response.context["grid"].rows) == 31
