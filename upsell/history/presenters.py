@@ -29,6 +29,8 @@ def plain_text(value: object) -> str:
 
 def number_text(value: object) -> str:
     """A count or a threshold, with the reader's decimal separator."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return formats.number_format(value)
     return plain_text(value)

@@ -66,6 +66,8 @@ def fields_changed(
 def changes_record(*, changes: Iterable[FieldChange], by: User | None, source: ChangeSource) -> int:
     """Keep ``changes`` as made by ``by`` through ``source``, now; the rows written. A change
     whose value did not move is left out."""
+    # Written last field first: pages list the newest first (by time, then id), and so read a
+    # change's fields in the order the caller gave them.
     rows = [
         Change(
             subject=change.subject,
@@ -77,7 +79,7 @@ def changes_record(*, changes: Iterable[FieldChange], by: User | None, source: C
             source=source,
             changed_by=by,
         )
-        for change in changes
+        for change in reversed(list(changes))
         if (before := value_stored(change.before)) != (after := value_stored(change.after))
     ]
     Change.objects.bulk_create(rows, batch_size=BATCH)
