@@ -20,6 +20,7 @@ class Subject(models.TextChoices):
     FORECAST_CELL = "forecast_cell", _("Forecast cell")
     SALES_PLAN = "sales_plan", _("Sales plan")
     STATUS_RULES = "status_rules", _("Status rules")
+    COMPLEX_ORDER_RULES = "complex_rules", _("Complex-order rules")
 
 
 class ChangeSource(models.TextChoices):

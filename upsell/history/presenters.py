@@ -6,7 +6,7 @@ app's fields.
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import QuerySet
 from django.utils import formats
@@ -28,11 +28,23 @@ def plain_text(value: object) -> str:
 
 
 def number_text(value: object) -> str:
-    """A count or a threshold, with the reader's decimal separator."""
+    """A count or a threshold (a decimal kept as its text too), with the reader's decimal
+    separator."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except InvalidOperation:
+            return plain_text(value)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return formats.number_format(value)
+    return plain_text(value)
+
+
+def list_text(value: object) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or EMPTY
     return plain_text(value)
 
 

@@ -244,3 +244,38 @@ def test_the_status_rules_page_shows_what_changed(head_of_sales, top_manager):
         "Motivated clients: the statuses a manager manages and forecasts: "
         f"New, Partner, Reanimated, Regular, VIP → Regular, VIP {who}"
     )
+
+
+def test_the_complex_order_rules_page_shows_what_changed(head_of_sales, top_manager):
+    response = _api(head_of_sales).put(
+        "/api/requests/rules",
+        {"amount_above": "750000", "lines_above": 20, "product_groups": ["Станки"],
+         "standard_discount_percent": "5", "standard_payment_delay_days": 30,
+         "overdue_debt": False},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 200
+
+    page = _as(top_manager).get(reverse("requests:rules"))
+
+    who = f"{WHEN} · Кузнецова Елена · API"
+    assert _text(page.content, "changes") == (
+        "Changes "
+        f"Amount above: ₽500,000.00 → ₽750,000.00 {who} "
+        f"Product groups the manager handles: — → Станки {who} "
+        f"A client with overdue debt: yes → no {who}"
+    )
+
+
+def test_a_refused_rules_change_keeps_nothing(manager_anna, top_manager):
+    for user in (manager_anna, top_manager):
+        response = _api(user).put(
+            "/api/requests/rules",
+            {"amount_above": "1", "lines_above": 1, "product_groups": [],
+             "standard_discount_percent": "1", "standard_payment_delay_days": 1,
+             "overdue_debt": False},
+            content_type="application/json",
+        )  # fmt: skip
+        assert response.status_code == 403
+
+    assert Change.objects.count() == 0

@@ -20,6 +20,8 @@ from upsell.history.models import Change, ChangeSource
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write
 from upsell.reporting.services import status_rules_update
+from upsell.requests.selectors import ComplexRules
+from upsell.requests.services import complex_rules_update
 
 NOW = dt.datetime(2026, 2, 10, 9, 30, tzinfo=dt.UTC)
 MARCH = dt.date(2026, 3, 1)
@@ -206,5 +208,25 @@ def test_the_status_rules_keep_each_threshold_and_the_managed_statuses_that_move
         ("status_rules", None, None, "lost_days", 180, 200, helen, "screen", NOW),
         ("status_rules", None, None, "managed_statuses",
          ["new", "partner", "reanimated", "regular", "vip"], ["regular", "vip"], helen, "screen",
+         NOW),
+    ]  # fmt: skip
+
+
+def test_the_complex_order_rules_keep_each_rule_that_moved(head_of_sales: User) -> None:
+    complex_rules_update(
+        rules=ComplexRules(
+            amount_above=Decimal(500_000), lines_above=None, product_groups=("Станки", "Крепёж"),
+            standard_discount_percent=Decimal("7.5"), standard_payment_delay_days=30,
+        ),
+        changed_by=head_of_sales,
+        source=ChangeSource.API,
+    )  # fmt: skip
+
+    helen = head_of_sales.pk
+    assert _history() == [
+        ("complex_rules", None, None, "lines_above", 20, None, helen, "api", NOW),
+        ("complex_rules", None, None, "product_groups", [], ["Крепёж", "Станки"], helen, "api",
+         NOW),
+        ("complex_rules", None, None, "standard_discount_percent", "5.00", "7.50", helen, "api",
          NOW),
     ]  # fmt: skip
