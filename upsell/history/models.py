@@ -21,6 +21,7 @@ class Subject(models.TextChoices):
     SALES_PLAN = "sales_plan", _("Sales plan")
     STATUS_RULES = "status_rules", _("Status rules")
     COMPLEX_ORDER_RULES = "complex_rules", _("Complex-order rules")
+    WORKLOAD_SETTINGS = "workload", _("Capacity and pool")
 
 
 class ChangeSource(models.TextChoices):

@@ -18,7 +18,6 @@ from upsell.forecasts.services import forecast_cell_save, sales_plan_set
 from upsell.forecasts.tests.elements import elements_by_id
 from upsell.history.models import Change, ChangeSource
 from upsell.history.presenters import CHANGES_SHOWN
-from upsell.reporting.services import status_rules_update
 
 NOW = dt.datetime(2026, 2, 10, 9, 30, tzinfo=dt.UTC)
 MARCH, APRIL = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
@@ -226,26 +225,6 @@ def test_the_grid_shows_its_plans_changes_and_a_new_plan_adds_to_them(manager_an
     )
 
 
-def test_the_status_rules_page_shows_what_changed(head_of_sales, top_manager):
-    status_rules_update(
-        thresholds={"lost_days": 200, "lapsing_interval_factor": 2.5},
-        managed_statuses=["vip", "regular"],
-        changed_by=head_of_sales,
-        source=ChangeSource.SCREEN,
-    )
-
-    page = _as(top_manager).get(reverse("audit:rules"))
-
-    who = f"{WHEN} · Кузнецова Елена · Screen"
-    assert _text(page.content, "changes") == (
-        "Changes "
-        f"Lapsing: days since last order above this × typical interval: 2 → 2.5 {who} "
-        f"Lost: no order for, days: 180 → 200 {who} "
-        "Motivated clients: the statuses a manager manages and forecasts: "
-        f"New, Partner, Reanimated, Regular, VIP → Regular, VIP {who}"
-    )
-
-
 def test_the_complex_order_rules_page_shows_what_changed(head_of_sales, top_manager):
     response = _api(head_of_sales).put(
         "/api/requests/rules",
@@ -279,3 +258,27 @@ def test_a_refused_rules_change_keeps_nothing(manager_anna, top_manager):
         assert response.status_code == 403
 
     assert Change.objects.count() == 0
+
+
+def test_the_workload_page_shows_the_capacity_and_pool_as_they_changed(
+    head_of_sales, top_manager, assistant_vera
+):
+    http = _as(head_of_sales)
+    saved = http.post(
+        reverse("portfolios:settings"),
+        {"max_motivated_per_manager": "40", "pool_assistant": assistant_vera.pk},
+    )
+    assert saved.status_code == 302
+
+    page = _as(top_manager).get(reverse("portfolios:workload"))
+
+    who = f"{WHEN} · Кузнецова Елена · Screen"
+    assert list(Change.objects.values_list("field", "before", "after")) == [
+        ("max_motivated_per_manager", 60, 40),
+        ("pool_assistant", None, assistant_vera.pk),
+    ]
+    assert _text(page.content, "changes") == (
+        "Changes of the capacity and pool "
+        f"Motivated clients per manager, at most: 60 → 40 {who} "
+        f"Pool assistant: — → Смирнова Вера {who}"
+    )

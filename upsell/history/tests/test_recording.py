@@ -19,7 +19,6 @@ from upsell.forecasts.services import ForecastConflictError, forecast_cell_save,
 from upsell.history.models import Change, ChangeSource
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write
-from upsell.reporting.services import status_rules_update
 from upsell.requests.selectors import ComplexRules
 from upsell.requests.services import complex_rules_update
 
@@ -190,26 +189,6 @@ def test_a_plan_keeps_its_setting_replacing_and_removal(
         ("sales_plan", anna, MARCH, "amount", "100.00", "250.50", helen, "screen", NOW),
         ("sales_plan", anna, MARCH, "amount", None, "100.00", helen, "screen", NOW),
     ]
-
-
-def test_the_status_rules_keep_each_threshold_and_the_managed_statuses_that_moved(
-    head_of_sales: User,
-) -> None:
-    status_rules_update(
-        thresholds={"new_days": 60, "lost_days": 200},
-        managed_statuses=["vip", "regular"],
-        changed_by=head_of_sales,
-        source=ChangeSource.SCREEN,
-    )
-
-    helen = head_of_sales.pk
-    assert _history() == [
-        ("status_rules", None, None, "new_days", 90, 60, helen, "screen", NOW),
-        ("status_rules", None, None, "lost_days", 180, 200, helen, "screen", NOW),
-        ("status_rules", None, None, "managed_statuses",
-         ["new", "partner", "reanimated", "regular", "vip"], ["regular", "vip"], helen, "screen",
-         NOW),
-    ]  # fmt: skip
 
 
 def test_the_complex_order_rules_keep_each_rule_that_moved(head_of_sales: User) -> None:
