@@ -1,5 +1,5 @@
 """One row per field changed: what (the subject, its id and month), the value before and after,
-who (nobody for a file import or a command run without a person), through what, and when.
+who (nobody for a file imported without a person), through what, and when.
 
 Values are stored as figures, not as text written for one language: an amount as its decimal
 text (``"1500000.00"``), a date as ISO text, a flag as a JSON boolean, a list as a JSON list.
@@ -30,7 +30,6 @@ class ChangeSource(models.TextChoices):
     SCREEN = "screen", _("Screen")
     API = "api", _("API")
     IMPORT = "import", _("Import")
-    COMMAND = "command", _("Command")
 
 
 class Change(ChangeRecord):

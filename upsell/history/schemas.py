@@ -14,7 +14,7 @@ class ChangeOut(Schema):
     month: dt.date | None = Field(description="the month of a forecast cell or a plan")
     before: JsonValue
     after: JsonValue
-    changed_by: UserRef | None = Field(description="null for a file or a command run by nobody")
+    changed_by: UserRef | None = Field(description="null for a file imported by nobody")
     source: ChangeSource
     changed_at: dt.datetime
 
