@@ -282,3 +282,27 @@ def test_the_workload_page_shows_the_capacity_and_pool_as_they_changed(
         f"Motivated clients per manager, at most: 60 → 40 {who} "
         f"Pool assistant: — → Смирнова Вера {who}"
     )
+
+
+def test_the_capacity_set_over_the_api_is_kept_as_such_and_a_refused_one_keeps_nothing(
+    head_of_sales, top_manager, manager_anna
+):
+    payload = {"max_motivated_per_manager": 35, "pool_assistant": None}
+
+    refused = [
+        _api(user).put("/api/workload/settings", payload, content_type="application/json")
+        for user in (top_manager, manager_anna)
+    ]
+    assert ([response.status_code for response in refused], Change.objects.count()) == (
+        [403, 403],
+        0,
+    )
+
+    done = _api(head_of_sales).put(
+        "/api/workload/settings", payload, content_type="application/json"
+    )
+
+    assert done.status_code == 200
+    assert list(
+        Change.objects.values_list("subject", "field", "before", "after", "changed_by", "source")
+    ) == [("workload", "max_motivated_per_manager", 60, 35, head_of_sales.pk, "api")]
