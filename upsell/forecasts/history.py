@@ -12,7 +12,7 @@ from upsell.clients.models import Client
 from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.history.models import Change, Subject
 from upsell.history.presenters import FieldShape, choice_text, money_text
-from upsell.history.selectors import changes_of, months_changed
+from upsell.history.selectors import changes_of
 
 CELL_SHAPES = {
     "amount": FieldShape(_("Forecast"), money_text),
@@ -42,8 +42,16 @@ def forecast_cell_changes(
     return changes
 
 
-def forecast_months_changed(*, client: Client, months: list[dt.date]) -> set[dt.date]:
-    return months_changed(subject=Subject.FORECAST_CELL, object_id=client.pk, months=months)
+def forecast_months_changed(*, user: User, client: Client, months: list[dt.date]) -> set[dt.date]:
+    """Which of ``months`` of ``client`` have a change ``user`` may see."""
+    changed = (
+        forecast_cell_changes(user=user, client=client)
+        .filter(month__in=months)
+        .order_by()
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return {month for month in changed if month is not None}
 
 
 def sales_plan_changes(*, manager: User, year: int) -> QuerySet[Change]:

@@ -308,7 +308,7 @@ def client_forecast(request: HttpRequest, client_id: int) -> HttpResponse:
         "client": client,
         "months": months,
         "changed_months": forecast_months_changed(
-            client=client, months=[item.month for item in months]
+            user=user, client=client, months=[item.month for item in months]
         ),
         "motivated": client_is_motivated(
             client=client, managed_statuses=managed_statuses_current()

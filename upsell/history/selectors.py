@@ -1,7 +1,6 @@
 """Reading the history of one thing, newest first. Callers check access to the thing first."""
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
@@ -22,13 +21,3 @@ def changes_of(
     if year is not None:
         changes = changes.filter(month__year=year)
     return changes.select_related("changed_by").order_by("-changed_at", "-id")
-
-
-def months_changed(*, subject: Subject, object_id: int, months: Iterable[dt.date]) -> set[dt.date]:
-    """Which of ``months`` of one thing have a change."""
-    changed = (
-        Change.objects.filter(subject=subject, object_id=object_id, month__in=list(months))
-        .values_list("month", flat=True)
-        .distinct()
-    )
-    return {month for month in changed if month is not None}

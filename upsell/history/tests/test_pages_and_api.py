@@ -193,6 +193,14 @@ def test_forecast_changes_follow_the_forecasts_access(
         ("2026-03-01", "confidence", "probable"),
     ]
     assert march.json()["count"] == 2
+    section = _as(manager_anna).get(
+        reverse("forecasts:client_forecast", kwargs={"client_id": motivated.pk})
+    )
+    assert [
+        line.count(f"{url}?month=2026-03") > 0
+        for line in section.content.decode().splitlines()
+        if "↺" in line
+    ] == [True]
     assert (
         _api(manager_boris).get(f"/api/forecasts/clients/{motivated.pk}/changes").status_code == 404
     )
