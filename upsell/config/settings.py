@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "upsell.core",
     "upsell.accounts",
     "upsell.notifications",
+    "upsell.history",
     "upsell.clients",
     "upsell.products",
     "upsell.shipments",

@@ -34,6 +34,7 @@ from upsell.forecasts.locks import month_closed_problem, months_locked
 from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.forecasts.selectors import Grid
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
+from upsell.history.models import ChangeSource
 
 # The file is the Russian working file of the method; its row names are part of its format.
 FORECAST, CONFIDENCE, BASELINE, FACT, VERSION = (
@@ -213,6 +214,7 @@ def grid_xlsx_import(*, file: IO[bytes], user: User) -> ImportResult:
                     comment=_comment(change),
                     expected_version=change.version,
                     user=user,
+                    source=ChangeSource.IMPORT,
                 )
                 result.updated += 1
     except (ForecastConflictError, ValidationError) as error:

@@ -49,6 +49,7 @@ from django_tasks_db.models import DBTaskResult
 from upsell.accounts.tokens import api_token_create
 from upsell.config.api import api
 from upsell.core.months import month_add, month_start
+from upsell.history.models import Change, ChangeSource, Subject
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
@@ -155,6 +156,7 @@ PAGE_RULES: dict[str, Rule] = {
     ),
     "audit:client_status": SEES_BORIS_CLIENT,
     "forecasts:client_forecast": SEES_BORIS_CLIENT,
+    "forecasts:client_forecast_changes": SEES_BORIS_CLIENT,
     "requests:client_requests": SEES_BORIS_CLIENT,
     "audit:client_status_override": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "audit:client_status_lift": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
@@ -210,6 +212,7 @@ API_RULES: dict[str, Rule] = {
     "list_clients": SIGNED_IN,
     "create_client": CREATES_CLIENTS,
     "get_client": SEES_BORIS_CLIENT,
+    "list_client_changes": SEES_BORIS_CLIENT,
     "update_client": CHANGES_BORIS_CLIENT,
     "reassign_client": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "list_products": SIGNED_IN,
@@ -232,6 +235,7 @@ API_RULES: dict[str, Rule] = {
     "update_complex_rules": HEAD_OF_SALES_ONLY,
     "list_forecast_cells": SIGNED_IN,
     "get_client_forecast": SEES_BORIS_CLIENT,
+    "list_client_forecast_changes": SEES_BORIS_CLIENT,
     "save_forecast_cell": CHANGES_BORIS_CLIENT,
     # The workload board, as its page: top management reads the board and its settings, the
     # head of sales alone changes them and sees and applies the rebalancing.
@@ -428,6 +432,16 @@ def world(
         task_path="upsell.reporting.tasks.nightly_run",
         backend_name="default",
     )
+    # The history of his client's details and forecast holds his secrets too.
+    Change.objects.create(
+        subject=Subject.CLIENT, object_id=boris_client.pk, field="tax_id", before="",
+        after=boris_client.tax_id, source=ChangeSource.IMPORT,
+    )  # fmt: skip
+    Change.objects.create(
+        subject=Subject.FORECAST_CELL, object_id=boris_client.pk, month=dt.date(2026, 3, 1),
+        field="comment", before="", after=f"по счёту {payment.number}", changed_by=manager_boris,
+        source=ChangeSource.SCREEN,
+    )  # fmt: skip
     order_request = OrderRequest.objects.create(
         client=boris_client,
         description="Болты М8, 100 шт.",
@@ -788,3 +802,12 @@ def test_boris_data_is_found_where_boris_may_see_it(world):
     for response in (api_response, page_response):
         assert response.status_code == 200
         assert all(secret in readable_text(response) for secret in world.secrets[:2])
+    # and his client's history of changes shows what changed
+    changes = http_client(world, "boris", api_call=True)
+    for path in (
+        f"/api/clients/{client_id}/changes",
+        f"/api/forecasts/clients/{client_id}/changes",
+    ):
+        response = changes.get(path)
+        assert response.status_code == 200
+        assert any(secret in readable_text(response) for secret in world.secrets)

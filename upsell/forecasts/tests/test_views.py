@@ -14,6 +14,7 @@ from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import Confidence, ForecastCell, SalesPlan
 from upsell.forecasts.services import forecast_cell_save, forecast_snapshot_take
+from upsell.history.models import ChangeSource
 from upsell.shipments.tests.factories import shipment_with_line
 
 TODAY = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
@@ -81,6 +82,7 @@ def test_the_grid_shows_baseline_amount_actuals_deviation_and_plan(
             comment="акция",
             expected_version=0,
             user=manager_anna,
+            source=ChangeSource.SCREEN,
         )
     shipment_with_line(client=anna_regular, date=dt.date(2026, 2, 14), amount=Decimal(900))
     SalesPlan.objects.create(manager=manager_anna, month=FEB, amount=Decimal(5000))
@@ -116,8 +118,8 @@ def test_the_grid_reads_in_a_fixed_number_of_queries(
         )
     http = _as(manager_anna)
 
-    # session, user, managed statuses, clients, cells, actuals, plans, locks
-    with django_assert_num_queries(8):
+    # session, user, managed statuses, clients, cells, actuals, plans, locks, plan changes
+    with django_assert_num_queries(9):
         response = http.get(reverse("forecasts:grid"))
 
     assert len(response.context["grid"].rows) == 31
@@ -150,6 +152,7 @@ def test_a_stale_save_is_told_and_keeps_both_figures(manager_anna, anna_regular,
         comment="",
         expected_version=0,
         user=head_of_sales,
+        source=ChangeSource.SCREEN,
     )
 
     response = _as(manager_anna).post(
@@ -254,6 +257,7 @@ def test_accuracy_compares_locked_snapshots_with_shipments(now, manager_anna, an
                 comment="",
                 expected_version=0,
                 user=manager_anna,
+                source=ChangeSource.SCREEN,
             )
     for month in (JAN, FEB):
         forecast_snapshot_take(month=month)
@@ -308,6 +312,7 @@ def test_the_workbook_round_trip_saves_changed_cells_only(manager_anna, anna_reg
         comment="звонок",
         expected_version=0,
         user=manager_anna,
+        source=ChangeSource.SCREEN,
     )
     workbook = _exported(manager_anna, manager_anna)
     sheet = workbook.worksheets[0]
@@ -436,6 +441,7 @@ def test_the_client_card_shows_the_months_ahead(manager_anna, anna_regular):
     forecast_cell_save(
         client=anna_regular, month=dt.date(2026, 5, 1), amount=Decimal(2500),
         confidence=Confidence.PROBABLE, comment="склад", expected_version=0, user=manager_anna,
+        source=ChangeSource.SCREEN,
     )  # fmt: skip
 
     response = _as(manager_anna).get(

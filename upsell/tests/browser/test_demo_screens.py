@@ -23,6 +23,7 @@ from upsell.core.months import month_add, month_start
 from upsell.demo import generate
 from upsell.forecasts.models import ForecastCell, ForecastLock
 from upsell.forecasts.services import sales_plan_set
+from upsell.history.models import ChangeSource
 from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_path, import_paths
 from upsell.reporting.models import RunStatus
@@ -65,7 +66,13 @@ def _plans_for(manager: User, *, head_of_sales: User, today: dt.date) -> None:
             total=Sum("baseline")
         )["total"] or Decimal(0)
         plan = (baseline * Decimal("1.1") / 1000).quantize(Decimal(1)) * 1000
-        sales_plan_set(manager=manager, month=month, amount=plan or None, set_by=head_of_sales)
+        sales_plan_set(
+            manager=manager,
+            month=month,
+            amount=plan or None,
+            set_by=head_of_sales,
+            source=ChangeSource.SCREEN,
+        )
 
 
 def _log_in(page: Page, url: str, username: str) -> None:
