@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.tasks import Task, TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
@@ -104,6 +104,16 @@ def nightly_health(now: dt.datetime) -> Check:
     """Whether the nightly work finished in the last 26 hours (``/healthz``)."""
     finished = nightly_last_finished()
     if finished is None:
+        # A fresh installation is well while its first night is queued within the day.
+        first: dt.datetime | None = DBTaskResult.objects.filter(
+            task_path=NIGHTLY_TASK_PATH,
+            status=TaskResultStatus.READY,
+            run_after__lte=now + NIGHTLY_WITHIN,
+        ).aggregate(first=Min("run_after"))["first"]
+        if first is not None:
+            return Check(
+                name="nightly", ok=True, at=first, detail="the first nightly work is queued"
+            )
         return Check(name="nightly", ok=False, at=None, detail="the nightly work never finished")
     if now - finished > NIGHTLY_WITHIN:
         return Check(

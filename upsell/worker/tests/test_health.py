@@ -119,3 +119,36 @@ def test_a_nightly_work_that_never_ran_is_said_so(frozen):
 
 def test_only_reading_is_allowed():
     assert HttpClient().post("/healthz").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("queued_for", "expected"),
+    [
+        # Installed this morning: the first night, tonight at 02:30, is within the day.
+        (
+            dt.datetime(2026, 12, 7, 2, 30, tzinfo=MOSCOW),
+            {
+                "ok": True,
+                "at": "2026-12-06T23:30:00+00:00",
+                "detail": "the first nightly work is queued",
+            },
+        ),
+        # A run queued for a week ahead is not a nightly chain.
+        (
+            dt.datetime(2026, 12, 13, 2, 30, tzinfo=MOSCOW),
+            {"ok": False, "at": None, "detail": "the nightly work never finished"},
+        ),
+    ],
+)
+def test_a_fresh_installation_is_well_while_its_first_night_is_queued(frozen, queued_for, expected):
+    DBTaskResult.objects.create(
+        status=TaskResultStatus.READY,
+        run_after=queued_for,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path=NIGHTLY,
+        backend_name="default",
+    )
+
+    response = HttpClient().get("/healthz")
+
+    assert response.json()["checks"]["nightly"] == expected
