@@ -26,6 +26,8 @@ accesslog = "-"
 errorlog = "-"
 # The client's address in the access log is the proxy's; the application reads the client's
 # own from X-Forwarded-For when told it runs behind one (UPSELL_TRUSTED_PROXIES).
-access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+# One line per request: peer, forwarded-for, time, request line, status, bytes, milliseconds,
+# and the process that answered.
+access_log_format = '%(h)s "%({x-forwarded-for}i)s" %(t)s "%(r)s" %(s)s %(b)s %(M)sms %(p)s'
 # The application's copy is loaded once, before the processes are forked.
 preload_app = True
