@@ -65,6 +65,7 @@ UNITS = {
     ],
     "upsell-web.service": ["/opt/upsell/venv/bin/upsell serve"],
     "upsell-worker.service": ["/opt/upsell/venv/bin/upsell db_worker"],
+    "upsell-backup.service": ["/opt/upsell/venv/bin/upsell backup /var/backups/upsell/"],
 }
 
 
@@ -86,6 +87,7 @@ def test_the_web_server_and_the_worker_start_after_the_migration() -> None:
         section = _unit(unit)["Unit"]
         assert _values(section, "Requires") == ["upsell-migrate.service"]
         assert _values(section, "After") == ["upsell-migrate.service"]
+    assert _values(_unit("upsell-backup.timer")["Timer"], "OnCalendar") == ["*-*-* 01:30"]
 
 
 def test_the_example_environment_file_sets_only_settings_the_application_reads() -> None:

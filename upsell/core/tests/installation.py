@@ -3,6 +3,7 @@ process with the production settings, and gunicorn serving it on a free loopback
 
 import http.client
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 # What the test runner sets that an installation does not have.
@@ -102,3 +104,65 @@ def fetch(
         )
     finally:
         connection.close()
+
+
+class Browser:
+    """A browser's part of HTTP against a served installation: it keeps the cookies it is
+    given and sends the CSRF token back with each form."""
+
+    def __init__(self, port: int, cookies: Mapping[str, str] = {}) -> None:
+        self.port = port
+        self.cookies = dict(cookies)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        fields: Mapping[str, str] = {},
+        files: Mapping[str, tuple[str, bytes]] = {},
+    ) -> tuple[int, dict[str, str], bytes]:
+        headers = {"Accept-Language": "en", "Referer": f"http://127.0.0.1:{self.port}/"}
+        body = b""
+        if method == "POST":
+            boundary = secrets.token_hex(16)
+            body = _multipart(
+                boundary, {"csrfmiddlewaretoken": self.cookies["csrftoken"], **fields}, files
+            )
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    for morsel in SimpleCookie(value).values():
+                        self.cookies[morsel.key] = morsel.value
+            return (
+                response.status,
+                {name.lower(): value for name, value in response.getheaders()},
+                response.read(),
+            )
+        finally:
+            connection.close()
+
+
+def _multipart(
+    boundary: str, fields: Mapping[str, str], files: Mapping[str, tuple[str, bytes]]
+) -> bytes:
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    parts += [
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{file_name}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        ).encode()
+        + content
+        + b"\r\n"
+        for name, (file_name, content) in files.items()
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode()

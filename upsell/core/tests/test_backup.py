@@ -1,0 +1,171 @@
+"""``upsell backup`` and ``upsell restore``: an installation put back into an empty folder from
+its archive is the same installation, down to who was logged in and the files it handed out."""
+
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from upsell.core.tests.installation import Browser, installation_env, served, upsell
+
+PASSWORD = "correct-horse-battery"
+# One good product and two rejected rows.
+PRODUCTS = "Артикул;Номенклатура\r\nA-1;Болт\r\nA-1;Болт-дубль\r\n;Гайка\r\n".encode()
+REJECTED = (
+    "\ufeffАртикул;Номенклатура;row;reason\r\n"
+    "A-1;Болт-дубль;3;Артикул: repeats row 2\r\n"
+    ";Гайка;4;Артикул: a value is required\r\n"
+).encode()
+
+
+def _installation_with_a_past_import(env: dict[str, str], log: Path) -> tuple[dict[str, str], str]:
+    """Adam logged in over HTTP and imported a file keeping its valid rows, which the worker
+    ran; his browser's cookies and the address of the rejected rows."""
+    upsell(env, "migrate", "--no-input", "-v", "0")
+    upsell(
+        {**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+        "createsuperuser",
+        "--no-input",
+        "--username",
+        "adam",
+        "--email",
+        "adam@example.ru",
+    )
+    with served(env, log) as port:
+        browser = Browser(port)
+        browser.request("GET", "/login/")
+        logged_in, _, _ = browser.request(
+            "POST", "/login/", fields={"username": "adam", "password": PASSWORD}
+        )
+        uploaded, headers, _ = browser.request(
+            "POST",
+            "/imports/",
+            fields={"keep_valid_rows": "on"},
+            files={"file": ("products.csv", PRODUCTS)},
+        )
+        upsell(env, "db_worker", "--batch", "--no-startup-delay")
+        rejected_rows = f"{headers['location']}rejected/"
+        status, _, rejected = browser.request("GET", rejected_rows)
+    assert logged_in == 302
+    assert uploaded == 302
+    assert (status, rejected) == (200, REJECTED)
+    return browser.cookies, rejected_rows
+
+
+def test_a_restored_installation_keeps_its_sessions_and_the_files_of_past_imports(
+    tmp_path: Path,
+) -> None:
+    source = installation_env(tmp_path / "source", LANGUAGE_CODE="en")
+    cookies, rejected_rows = _installation_with_a_past_import(source, tmp_path / "source.log")
+    (tmp_path / "backups").mkdir()
+
+    backed_up = upsell(source, "backup", f"{tmp_path / 'backups'}/")
+    [archive] = (tmp_path / "backups").iterdir()
+    target = installation_env(tmp_path / "target", LANGUAGE_CODE="en")
+    restored = upsell(target, "restore", str(archive))
+
+    with served(target, tmp_path / "target.log") as port:
+        same_browser = Browser(port, cookies)
+        imports_status, _, imports_page = same_browser.request("GET", "/imports/")
+        rejected_status, _, rejected = same_browser.request("GET", rejected_rows)
+        stranger_status, stranger_headers, _ = Browser(port).request("GET", rejected_rows)
+
+    assert backed_up.stdout == (
+        f"Backed up the sqlite database, 2 uploaded file(s) and the secret key to {archive}\n"
+    )
+    assert archive.name.startswith("upsell-")
+    assert archive.name.endswith(".tar.gz")
+    assert archive.stat().st_mode & 0o777 == 0o600
+    with tarfile.open(archive) as opened:
+        names = sorted(opened.getnames())
+        manifest = json.load(opened.extractfile("manifest.json"))  # type: ignore[arg-type]
+    [stored, rejected_file] = [name for name in names if name.startswith("media/")]
+    assert names == ["database.sqlite3", "manifest.json", stored, rejected_file, "secret_key"]
+    assert stored.endswith("/products.csv")
+    assert rejected_file.endswith("/products.rejected.csv")
+    assert manifest["format"] == 1
+    assert manifest["database"] == {"engine": "sqlite", "file": "database.sqlite3"}
+    assert manifest["media_files"] == 2
+    assert manifest["secret_key"] is True
+    assert manifest["migrations"]["imports"].startswith("00")
+    assert restored.stdout == (
+        "Restored the sqlite database, 2 uploaded file(s) and the secret key as they were at "
+        f"{manifest['taken_at']}.\n"
+    )
+    assert restored.stderr == ""
+    # The same session cookie is still logged in, and the past import still hands out its
+    # rejected rows; without the cookie the login page is asked for.
+    assert imports_status == 200
+    assert b"products.csv" in imports_page
+    assert (rejected_status, rejected) == (200, REJECTED)
+    assert stranger_status == 302
+    assert stranger_headers["location"].startswith("/login/")
+    assert (tmp_path / "target" / "secret_key").read_bytes() == (
+        tmp_path / "source" / "secret_key"
+    ).read_bytes()
+
+
+def test_restore_refuses_an_installation_that_holds_data_unless_forced(tmp_path: Path) -> None:
+    source = installation_env(tmp_path / "source", LANGUAGE_CODE="en")
+    upsell(source, "migrate", "--no-input", "-v", "0")
+    upsell(source, "backup", str(tmp_path / "first.tar.gz"))
+    upsell(
+        {**source, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+        "createsuperuser",
+        "--no-input",
+        "--username",
+        "adam",
+        "--email",
+        "adam@example.ru",
+    )
+    users = [
+        "shell",
+        "--no-imports",
+        "-c",
+        "from upsell.accounts.models import User; print(User.objects.count())",
+    ]
+
+    refused = upsell(source, "restore", str(tmp_path / "first.tar.gz"), check=False)
+    users_after_refusal = upsell(source, *users).stdout
+    forced = upsell(source, "restore", "--force", str(tmp_path / "first.tar.gz"))
+    users_after_force = upsell(source, *users).stdout
+
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "CommandError: This installation is not empty: its database "
+        f"({tmp_path / 'source' / 'upsell.sqlite3'}) has tables. Restore into an empty one, "
+        "or add --force to replace what it holds.\n"
+    )
+    assert users_after_refusal == "1\n"
+    assert forced.returncode == 0
+    assert users_after_force == "0\n"
+
+
+@pytest.mark.parametrize(
+    ("archive", "message"),
+    [
+        (b"not an archive", "cannot be read as a backup"),
+        (None, "is not an Upsell backup: it has no manifest.json."),
+    ],
+)
+def test_restore_of_a_file_that_is_no_backup_changes_nothing(
+    tmp_path: Path, archive: bytes | None, message: str
+) -> None:
+    path = tmp_path / "backup.tar.gz"
+    if archive is None:
+        with tarfile.open(path, "w:gz") as tar:
+            tar.add(Path(__file__), arcname="database.sqlite3")
+    else:
+        path.write_bytes(archive)
+    target = installation_env(tmp_path / "target", LANGUAGE_CODE="en")
+
+    refused = upsell(target, "restore", str(path), check=False)
+
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"CommandError: {path} ")
+    assert message in refused.stderr
+    assert not (tmp_path / "target" / "media").exists()
+    assert not (tmp_path / "target" / "upsell.sqlite3").exists() or (
+        upsell(target, "showmigrations", "accounts").stdout.count("[X]") == 0
+    )
