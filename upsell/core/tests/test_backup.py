@@ -3,9 +3,14 @@ its archive is the same installation, down to who was logged in and the files it
 
 import json
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from upsell.core.tests.installation import Browser, installation_env, served, upsell
 
@@ -169,3 +174,71 @@ def test_restore_of_a_file_that_is_no_backup_changes_nothing(
     assert not (tmp_path / "target" / "upsell.sqlite3").exists() or (
         upsell(target, "showmigrations", "accounts").stdout.count("[X]") == 0
     )
+
+
+@pytest.fixture
+def postgres_databases(settings: Any) -> Iterator[tuple[str, str]]:
+    """Two empty PostgreSQL databases on the test run's server, as DATABASE_URLs; only when
+    the suite runs on PostgreSQL."""
+    database = settings.DATABASES["default"]
+    if "postgresql" not in database["ENGINE"]:
+        pytest.skip("runs with the PostgreSQL suite (DATABASE_URL=postgres://…)")
+    server = psycopg.conninfo.make_conninfo(
+        host=database["HOST"] or "",
+        port=str(database["PORT"] or ""),
+        user=database["USER"] or "",
+        password=database["PASSWORD"] or "",
+        dbname="postgres",
+    )
+    names = [f"{database['NAME']}_backup_{role}"[:63] for role in ("source", "target")]
+    with psycopg.connect(server, autocommit=True) as admin:
+        for name in names:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    credentials = quote(database["USER"] or "", safe="")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"], safe="")
+    host = f"{database['HOST'] or 'localhost'}:{database['PORT'] or 5432}"
+    yield (
+        f"postgres://{credentials}@{host}/{names[0]}",
+        f"postgres://{credentials}@{host}/{names[1]}",
+    )
+    with psycopg.connect(server, autocommit=True) as admin:
+        for name in names:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def test_a_postgresql_installation_is_backed_up_with_pg_dump_and_restored_with_pg_restore(
+    tmp_path: Path, postgres_databases: tuple[str, str]
+) -> None:
+    source_url, target_url = postgres_databases
+    source = installation_env(tmp_path / "source", LANGUAGE_CODE="en", DATABASE_URL=source_url)
+    target = installation_env(tmp_path / "target", LANGUAGE_CODE="en", DATABASE_URL=target_url)
+    cookies, rejected_rows = _installation_with_a_past_import(source, tmp_path / "source.log")
+
+    without_pg_dump = upsell(
+        {**source, "PATH": str(tmp_path)}, "backup", f"{tmp_path}/", check=False
+    )
+    backed_up = upsell(source, "backup", str(tmp_path / "upsell.tar.gz"))
+    restored = upsell(target, "restore", str(tmp_path / "upsell.tar.gz"))
+
+    with served(target, tmp_path / "target.log") as port:
+        imports_status, _, _ = Browser(port, cookies).request("GET", "/imports/")
+        rejected_status, _, rejected = Browser(port, cookies).request("GET", rejected_rows)
+
+    assert without_pg_dump.returncode == 1
+    assert without_pg_dump.stderr == (
+        "CommandError: pg_dump is not on PATH: install PostgreSQL's client programs (Debian: "
+        "apt-get install postgresql-client) of the server's major version or newer.\n"
+    )
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tar.gz")] == [
+        "upsell.tar.gz"
+    ]
+    assert backed_up.stdout.startswith("Backed up the postgresql database, 2 uploaded file(s)")
+    with tarfile.open(tmp_path / "upsell.tar.gz") as opened:
+        assert "database.dump" in opened.getnames()
+    assert restored.stdout.startswith("Restored the postgresql database, 2 uploaded file(s)")
+    assert imports_status == 200
+    assert (rejected_status, rejected) == (200, REJECTED)
