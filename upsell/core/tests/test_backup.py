@@ -1,9 +1,12 @@
 """``upsell backup`` and ``upsell restore``: an installation put back into an empty folder from
 its archive is the same installation, down to who was logged in and the files it handed out."""
 
+import io
 import json
+import sqlite3
 import tarfile
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -147,33 +150,73 @@ def test_restore_refuses_an_installation_that_holds_data_unless_forced(tmp_path:
     assert users_after_force == "0\n"
 
 
+def _archive_with(path: Path, members: dict[str, bytes]) -> None:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, content in members.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(content)
+            tar.addfile(member, io.BytesIO(content))
+
+
+MANIFEST = json.dumps(
+    {
+        "format": 1,
+        "taken_at": "2026-12-06T01:30:00+00:00",
+        "database": {"engine": "sqlite", "file": "database.sqlite3"},
+        "migrations": {},
+        "media_files": 1,
+        "secret_key": True,
+    }
+).encode()
+
+
 @pytest.mark.parametrize(
-    ("archive", "message"),
+    ("members", "message"),
     [
-        (b"not an archive", "cannot be read as a backup"),
-        (None, "is not an Upsell backup: it has no manifest.json."),
+        (None, "cannot be read as a backup"),
+        ({"database.sqlite3": b""}, "is not an Upsell backup: it has no manifest.json."),
+        (
+            {"manifest.json": MANIFEST, "database.sqlite3": b"", "secret_key": b"k"},
+            "is incomplete: it holds 0 uploaded files of 1.",
+        ),
+        (
+            {"manifest.json": MANIFEST, "database.sqlite3": b"", "media/a.csv": b"a"},
+            "is incomplete: it lacks secret_key.",
+        ),
+        (
+            {
+                "manifest.json": MANIFEST,
+                "database.sqlite3": b"",
+                "secret_key": b"k",
+                "media/../../secret_key": b"stolen",
+            },
+            "'media/../../secret_key' is not something a backup holds.",
+        ),
     ],
 )
-def test_restore_of_a_file_that_is_no_backup_changes_nothing(
-    tmp_path: Path, archive: bytes | None, message: str
+def test_restore_of_a_file_that_is_no_whole_backup_changes_nothing(
+    tmp_path: Path, members: dict[str, bytes] | None, message: str
 ) -> None:
     path = tmp_path / "backup.tar.gz"
-    if archive is None:
-        with tarfile.open(path, "w:gz") as tar:
-            tar.add(Path(__file__), arcname="database.sqlite3")
+    if members is None:
+        path.write_bytes(b"not an archive")
     else:
-        path.write_bytes(archive)
+        _archive_with(path, members)
     target = installation_env(tmp_path / "target", LANGUAGE_CODE="en")
 
     refused = upsell(target, "restore", str(path), check=False)
 
     assert refused.returncode == 1
-    assert refused.stderr.startswith(f"CommandError: {path} ")
+    assert refused.stderr.startswith(f"CommandError: {path}")
     assert message in refused.stderr
     assert not (tmp_path / "target" / "media").exists()
-    assert not (tmp_path / "target" / "upsell.sqlite3").exists() or (
-        upsell(target, "showmigrations", "accounts").stdout.count("[X]") == 0
-    )
+    assert not (tmp_path / "secret_key").exists()
+    assert (tmp_path / "target" / "secret_key").read_bytes() != b"k"
+    database = tmp_path / "target" / "upsell.sqlite3"
+    if database.exists():
+        with closing(sqlite3.connect(database)) as connection:
+            tables = connection.execute("SELECT name FROM sqlite_master").fetchall()
+        assert tables == []
 
 
 @pytest.fixture
