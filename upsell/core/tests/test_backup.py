@@ -261,6 +261,11 @@ def test_a_postgresql_installation_is_backed_up_with_pg_dump_and_restored_with_p
     target = installation_env(tmp_path / "target", LANGUAGE_CODE="en", DATABASE_URL=target_url)
     cookies, rejected_rows = _installation_with_a_past_import(source, tmp_path / "source.log")
 
+    _archive_with(
+        tmp_path / "sqlite.tar.gz",
+        {"manifest.json": MANIFEST, "database.sqlite3": b"", "secret_key": b"k", "media/a": b""},
+    )
+    other_engine = upsell(target, "restore", str(tmp_path / "sqlite.tar.gz"), check=False)
     without_pg_dump = upsell(
         {**source, "PATH": str(tmp_path)}, "backup", f"{tmp_path}/", check=False
     )
@@ -271,13 +276,18 @@ def test_a_postgresql_installation_is_backed_up_with_pg_dump_and_restored_with_p
         imports_status, _, _ = Browser(port, cookies).request("GET", "/imports/")
         rejected_status, _, rejected = Browser(port, cookies).request("GET", rejected_rows)
 
+    assert other_engine.stderr == (
+        f"CommandError: {tmp_path / 'sqlite.tar.gz'} holds a sqlite database and this "
+        "installation's DATABASE_URL is postgresql: restore it into the same kind.\n"
+    )
     assert without_pg_dump.returncode == 1
     assert without_pg_dump.stderr == (
         "CommandError: pg_dump is not on PATH: install PostgreSQL's client programs (Debian: "
         "apt-get install postgresql-client) of the server's major version or newer.\n"
     )
-    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tar.gz")] == [
-        "upsell.tar.gz"
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.endswith(".tar.gz")) == [
+        "sqlite.tar.gz",
+        "upsell.tar.gz",
     ]
     assert backed_up.stdout.startswith("Backed up the postgresql database, 2 uploaded file(s)")
     with tarfile.open(tmp_path / "upsell.tar.gz") as opened:
