@@ -19,9 +19,13 @@ DEMO_ORDERS := orders.csv
 DEMO_BUILD := MAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(UPSELL)
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/upsell
 PYTEST_WORKERS ?= 2
+# The days that stress the calendar, on which the tests that depend on today run again: a
+# year's last and first day, the day before the forecast lock day and the lock day itself, a
+# lock day on a Saturday that locks the next year's January, the last day of a leap February.
+CALENDAR_DAYS ?= 2026-12-31 2027-01-01 2027-03-24 2027-03-25 2027-12-25 2028-02-29
 
 .PHONY: install demo test lint typecheck importlint migrations-check \
-	test-sqlite test-postgres test-spark browser office bench messages clean
+	test-sqlite test-postgres test-spark test-calendar browser office bench messages clean
 
 install: $(VENV)/.installed
 
@@ -81,7 +85,15 @@ test-postgres: install browser office
 test-spark: install
 	env -u DATABASE_URL $(BIN)/pytest -m spark -p no:cacheprovider
 
-test: lint typecheck importlint migrations-check test-sqlite test-postgres test-spark
+# Every test that asks for the frozen `today` (conftest.py), once per day of CALENDAR_DAYS.
+test-calendar: install browser office
+	@for day in $(CALENDAR_DAYS); do \
+		echo "Tests that depend on the calendar, on $$day:"; \
+		UPSELL_TEST_TODAY=$$day env -u DATABASE_URL $(BIN)/pytest -m "calendar and not spark" \
+			-n $(PYTEST_WORKERS) -p no:cacheprovider -q || exit 1; \
+	done
+
+test: lint typecheck importlint migrations-check test-sqlite test-postgres test-spark test-calendar
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -2,17 +2,48 @@
 see each other's; Vera assists Anna; Helen is the head of sales; Tom is top management;
 Adam administers users and imports."""
 
+import datetime as dt
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from upsell.accounts.models import Role, User
 from upsell.accounts.tests.factories import TeamFactory, UserFactory
 from upsell.clients.models import Client
 from upsell.clients.tests.factories import ClientFactory
 from upsell.tests import hand_over_guard
+from upsell.tests.calendar import calendar_day
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for ``today`` depends on the calendar: it carries the ``calendar``
+    mark, which `make test-calendar` selects."""
+    for item in items:
+        if "today" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.calendar)
+
+
+@pytest.fixture(autouse=True)
+def calendar_frozen(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The clock of a test that asks for ``today``, frozen at noon of that day in the site's
+    time zone before any other fixture reads it. A live server's requests and a browser's
+    waits need time to pass, so there the clock starts at noon and runs on."""
+    if "today" not in request.fixturenames:
+        yield
+        return
+    noon = dt.datetime.combine(calendar_day(), dt.time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(noon, tick="live_server" in request.fixturenames):
+        yield
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """The frozen day of a test that depends on the calendar (``calendar_frozen``)."""
+    return timezone.localdate()
 
 
 @pytest.fixture(autouse=True)

@@ -3,13 +3,22 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Field, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Lower
+from django.utils.text import capfirst
 
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientAssignmentChange
+from upsell.clients.services import DETAIL_FIELDS
+from upsell.history.presenters import (
+    FieldShape,
+    ValueText,
+    money_text,
+    plain_text,
+    yes_no_text,
+)
 
 ClientSort = Literal[
     "name", "-name", "tax_id", "-tax_id", "region", "-region", "segment", "-segment",
@@ -98,3 +107,18 @@ def client_filter_choices(*, user: User) -> dict[str, list[str]]:
 
 def client_assignment_history(*, client: Client) -> QuerySet[ClientAssignmentChange]:
     return client.assignment_changes.select_related("previous", "new", "changed_by")
+
+
+def client_detail_shapes() -> dict[str, FieldShape]:
+    """How each detail a client's history keeps reads: by its field's name, in its kind."""
+    texts: dict[str, ValueText] = {
+        "is_partner": yes_no_text,
+        "plans_budget": yes_no_text,
+        "annual_budget": money_text,
+    }
+    shapes = {}
+    for name in DETAIL_FIELDS:
+        field = Client._meta.get_field(name)
+        assert isinstance(field, Field)  # noqa: S101 - the details are the client's own columns
+        shapes[name] = FieldShape(capfirst(field.verbose_name), texts.get(name, plain_text))
+    return shapes

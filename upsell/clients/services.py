@@ -24,10 +24,12 @@ from upsell.clients.models import (
     ClientStatusOverride,
     PortfolioRules,
 )
-from upsell.core.bulk import rows_insert
-from upsell.core.money import money_problem
+from upsell.core.bulk import rows_insert, rows_update
+from upsell.core.money import money_problem, money_round
 from upsell.core.months import EARLIEST, date_problem, years_after
 from upsell.core.tax_ids import tax_id_problem
+from upsell.history.models import ChangeSource, Subject
+from upsell.history.services import FieldChange, changes_record, fields_changed
 
 # A purchase budget is planned for this year or a few ahead; an override lasts at most so long.
 BUDGET_YEARS_AHEAD = 5
@@ -46,6 +48,9 @@ class ClientDetails:
     plans_budget: bool = False
     annual_budget: Decimal | None = None
     budget_year: int | None = None
+
+
+DETAIL_FIELDS = tuple(field.name for field in fields(ClientDetails))
 
 
 def _validate_details(details: ClientDetails, *, client: Client | None) -> None:
@@ -92,18 +97,80 @@ def client_insert(*, details: ClientDetails) -> Client:
     )
 
 
-def client_update(*, client: Client, details: ClientDetails) -> Client:
+def client_update(
+    *, client: Client, details: ClientDetails, changed_by: User | None, source: ChangeSource
+) -> Client:
+    """Store ``client``'s new details; each field that moved is kept in its history with who
+    changed it, through what and when."""
     _validate_details(details, client=client)
-    changed = [
-        field.name
-        for field in fields(details)
-        if getattr(client, field.name) != getattr(details, field.name)
-    ]
+    wanted = {field.name: _detail_value(field.name, getattr(details, field.name))
+              for field in fields(details)}  # fmt: skip
+    changed = [name for name, value in wanted.items() if getattr(client, name) != value]
+    if not changed:
+        return client
+    before = {name: _detail_value(name, getattr(client, name)) for name in changed}
     for name in changed:
-        setattr(client, name, getattr(details, name))
-    if changed:
+        setattr(client, name, wanted[name])
+    with transaction.atomic():
         client.save(update_fields=[*changed, "updated_at"])
+        changes_record(
+            changes=fields_changed(
+                subject=Subject.CLIENT,
+                object_id=client.pk,
+                before=before,
+                after={name: getattr(client, name) for name in changed},
+            ),
+            by=changed_by,
+            source=source,
+        )
     return client
+
+
+def clients_details_store(
+    *,
+    frame: pl.DataFrame,
+    stored: pl.DataFrame,
+    changed_by: User | None,
+    source: ChangeSource,
+) -> int:
+    """Store the details of many clients at once, with the history of each field that moved.
+
+    ``frame`` has the clients' ``id`` and the new value of each field it stores; ``stored``
+    the same columns as they are now. Values are the database's (an amount as its decimal
+    text). Returns the clients written.
+    """
+    names = [name for name in frame.columns if name != "id"]
+    compared = frame.join(
+        stored.rename({name: f"stored_{name}" for name in names}),
+        on="id",
+        how="left",
+        maintain_order="left",
+    )
+    changes = [
+        FieldChange(
+            subject=Subject.CLIENT,
+            object_id=row["id"],
+            field=name,
+            before=_detail_value(name, row[f"stored_{name}"]),
+            after=_detail_value(name, row[name]),
+        )
+        for row in compared.iter_rows(named=True)
+        for name in names
+        if _detail_value(name, row[name]) != _detail_value(name, row[f"stored_{name}"])
+    ]
+    with transaction.atomic():
+        rows_update(model=Client, frame=frame)
+        changes_record(changes=changes, by=changed_by, source=source)
+    return frame.height
+
+
+def _detail_value(name: str, value: object) -> object:
+    """A detail as ``client_update`` keeps it: an amount to the kopeck, text never None."""
+    if name == "annual_budget" and value is not None:
+        return money_round(Decimal(str(value)))
+    if name in {"tax_id", "name", "region", "segment"} and value is None:
+        return ""
+    return value
 
 
 @dataclass(frozen=True, kw_only=True)

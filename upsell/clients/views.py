@@ -37,11 +37,18 @@ from upsell.clients.access import (
 )
 from upsell.clients.forms import ClientFilterForm, ClientForm, ClientReassignForm
 from upsell.clients.models import Client
-from upsell.clients.selectors import client_assignment_history, client_filter_choices
+from upsell.clients.selectors import (
+    client_assignment_history,
+    client_detail_shapes,
+    client_filter_choices,
+)
 from upsell.clients.selectors import client_list as select_clients
 from upsell.clients.services import client_update as update_client
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.core.money import format_money
+from upsell.history.models import ChangeSource, Subject
+from upsell.history.presenters import ChangeList, change_list
+from upsell.history.selectors import changes_of
 from upsell.payments.models import Payment
 from upsell.payments.selectors import PaymentFilters, payment_list
 from upsell.portfolios.services import client_create as create_client
@@ -123,6 +130,9 @@ def client_detail(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
     if wants_part(request, "payments"):
         context = {"client": client, "payments": _payments_page(request, user, client)}
         return render(request, "clients/client_detail.html#payments", context)
+    if wants_part(request, "changes"):
+        context = {"client": client, "changes": _changes(request, client)}
+        return render(request, "clients/client_detail.html#changes", context)
     reassign_form = (
         ClientReassignForm(initial={"manager": client.manager, "assistant": client.assistant})
         if can_reassign_clients(user)
@@ -153,6 +163,7 @@ def client_card_render(
         "can_change": can_change_client(user, client),
         "reassign_form": reassign_form,
         "history": client_assignment_history(client=client),
+        "changes": _changes(request, client),
         "months": months,
         "chart": _chart_data(months),
         "shipped_in_chart": any(total for _, total in months),
@@ -166,6 +177,15 @@ def client_card_render(
         "payments": _payments_page(request, user, client),
     }
     return render(request, "clients/client_detail.html", context)
+
+
+def _changes(request: HttpRequest, client: Client) -> ChangeList:
+    """The client's details as they changed, newest first: the latest few, or all of them."""
+    return change_list(
+        changes_of(subject=Subject.CLIENT, object_id=client.pk),
+        client_detail_shapes(),
+        everything=request.GET.get("changes") == "all",
+    )
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -236,11 +256,14 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
-    client = get_client_for_user(authenticated_user(request), client_id, write=True)
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
     form = ClientForm(request.POST or None, initial=ClientForm.initial_from(client))
     if request.method == "POST" and form.is_valid():
         try:
-            update_client(client=client, details=form.details())
+            update_client(
+                client=client, details=form.details(), changed_by=user, source=ChangeSource.SCREEN
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from upsell.config.env import (
@@ -41,11 +42,14 @@ INSTALLED_APPS = [
     "django_htmx",
     # Serves the API docs page's Swagger UI from the ninja wheel's static files, not a CDN.
     "ninja",
+    # Before django-tasks-db: its `db_worker` command is replaced by one with a heartbeat.
+    "upsell.worker",
     "django_tasks_db",
     "axes",
     "upsell.core",
     "upsell.accounts",
     "upsell.notifications",
+    "upsell.history",
     "upsell.clients",
     "upsell.products",
     "upsell.shipments",
@@ -176,6 +180,18 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# The largest file an import or the forecast workbook takes, uploaded or read from disk, and
+# the most rows and columns a CSV or a workbook's sheet may have.
+UPSELL_FILE_MAX_MB = env_int("UPSELL_FILE_MAX_MB", 100)
+UPSELL_FILE_MAX_ROWS = env_int("UPSELL_FILE_MAX_ROWS", 1_048_576)
+UPSELL_FILE_MAX_COLUMNS = env_int("UPSELL_FILE_MAX_COLUMNS", 256)
+# What a workbook may ask of its reader, which runs in a child process with these limits: all
+# its zip's parts unpacked, the cells of the range read (rows times columns), the child's
+# memory (address space) and time.
+UPSELL_WORKBOOK_UNPACKED_MAX_MB = env_int("UPSELL_WORKBOOK_UNPACKED_MAX_MB", 1024)
+UPSELL_WORKBOOK_MAX_CELLS = env_int("UPSELL_WORKBOOK_MAX_CELLS", 20_000_000)
+UPSELL_WORKBOOK_MEMORY_MB = env_int("UPSELL_WORKBOOK_MEMORY_MB", 4096)
+UPSELL_WORKBOOK_SECONDS = env_int("UPSELL_WORKBOOK_SECONDS", 300)
 
 # The day of each month on which the forecast of the coming months is locked as a snapshot.
 UPSELL_FORECAST_LOCK_DAY = env_int("UPSELL_FORECAST_LOCK_DAY", 25)
@@ -192,6 +208,23 @@ UPSELL_IMPORT_REBUILD_MIN_ROWS = env_int("UPSELL_IMPORT_REBUILD_MIN_ROWS", 50_00
 SPARK_MASTER = env_str("SPARK_MASTER", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often a task worker writes its heartbeat, and after how long without one a worker on
+# another machine is taken for stopped (on its own machine, a worker is judged by its process).
+# Every worker sweeps up the work of stopped workers this often too.
+UPSELL_WORKER_HEARTBEAT_SECONDS = env_int("UPSELL_WORKER_HEARTBEAT_SECONDS", 10)
+UPSELL_WORKER_STALE_SECONDS = env_int("UPSELL_WORKER_STALE_SECONDS", 120)
+# The nightly work deletes the task results that finished longer ago than this.
+UPSELL_TASK_RESULTS_KEEP_DAYS = env_int("UPSELL_TASK_RESULTS_KEEP_DAYS", 30)
+if UPSELL_WORKER_HEARTBEAT_SECONDS < 1 or UPSELL_WORKER_STALE_SECONDS < (
+    2 * UPSELL_WORKER_HEARTBEAT_SECONDS
+):
+    raise ImproperlyConfigured(
+        "UPSELL_WORKER_STALE_SECONDS must be at least twice UPSELL_WORKER_HEARTBEAT_SECONDS, "
+        "which must be at least 1"
+    )
+if UPSELL_TASK_RESULTS_KEEP_DAYS < 2:
+    # /healthz reads when the last nightly run finished from its task result.
+    raise ImproperlyConfigured("UPSELL_TASK_RESULTS_KEEP_DAYS must be at least 2")
 
 MAILERS = {"default": mailer_from_env()}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "upsell@localhost")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from upsell.config.api import api
+from upsell.worker.health import healthz
 
 urlpatterns = [
     path("", include("upsell.accounts.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 admin.site.site_header = "Upsell"

@@ -9,15 +9,19 @@ from ninja import Path, Query, Router, Status
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
 from upsell.forecasts.access import forecast_clients_visible_to, get_forecast_client_for_user
+from upsell.forecasts.history import forecast_cell_changes
 from upsell.forecasts.models import ForecastCell
 from upsell.forecasts.schemas import (
     ForecastCellIn,
     ForecastCellOut,
     ForecastCellPage,
     ForecastCellQuery,
+    ForecastChangeQuery,
     ForecastConflictOut,
 )
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
+from upsell.history.models import ChangeSource
+from upsell.history.schemas import ChangePage
 
 router = Router(tags=["forecasts"])
 
@@ -59,6 +63,23 @@ def get_client_forecast(
     return cells.order_by("month")
 
 
+@router.get(
+    "/clients/{client_id}/changes",
+    response={200: ChangePage, **error_responses(401, 404, 422)},
+)
+def list_client_forecast_changes(
+    request: HttpRequest,
+    client_id: Path[ObjectId],
+    filters: Query[ForecastChangeQuery],
+    page: Query[PageParams],
+) -> dict[str, Any]:
+    """How one client's forecast cells changed, newest first: the amount, confidence and
+    comment before and after, who, through what and when."""
+    user = authenticated_user(request)
+    client = get_forecast_client_for_user(user, client_id)
+    return page.page_of(forecast_cell_changes(user=user, client=client, month=filters.month))
+
+
 @router.put(
     "/clients/{client_id}/cells",
     response={
@@ -83,6 +104,7 @@ def save_forecast_cell(
             comment=payload.comment,
             expected_version=payload.version,
             user=user,
+            source=ChangeSource.API,
         )
     except ForecastConflictError as conflict:
         detail = "The cell changed since it was read; nothing was written."

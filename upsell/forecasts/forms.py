@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from upsell.accounts.models import Role, User
 from upsell.core.money import MONEY_DIGITS, MONEY_PLACES
 from upsell.core.months import month_parse
+from upsell.core.uploads import upload_size_validate
 from upsell.forecasts.models import Confidence
 
 
@@ -75,4 +76,4 @@ class SalesPlanForm(forms.Form):
 
 
 class ForecastImportForm(forms.Form):
-    file = forms.FileField(label=_("Forecast workbook (XLSX)"))
+    file = forms.FileField(label=_("Forecast workbook (XLSX)"), validators=[upload_size_validate])

@@ -48,3 +48,9 @@ class ForecastCellQuery(Schema):
 
 class ForecastCellPage(PageOut):
     items: list[ForecastCellOut]
+
+
+class ForecastChangeQuery(Schema):
+    month: dt.date | None = Field(
+        None, ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 1), description="one month's changes"
+    )

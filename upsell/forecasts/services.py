@@ -35,6 +35,8 @@ from upsell.forecasts.models import (
     ForecastSnapshot,
     SalesPlan,
 )
+from upsell.history.models import ChangeSource, Subject
+from upsell.history.services import changes_record, fields_changed
 
 BULK_BATCH = 2000
 
@@ -80,12 +82,14 @@ def forecast_cell_save(
     comment: str,
     expected_version: int,
     user: User,
+    source: ChangeSource,
 ) -> ForecastCell:
     """Set the manager's amount, confidence and comment of ``client``'s cell for ``month``.
 
     ``expected_version`` is the version the editor saw (0 for a cell not yet written). If the
     cell moved on meanwhile nothing is written and ``ForecastConflictError`` carries the cell
     as it is now. An empty amount clears the manager's figure (the baseline counts again).
+    Each of the three that moved is kept in the cell's history, with ``user`` and ``source``.
     """
     _month_check(month)
     if amount is None:
@@ -101,25 +105,42 @@ def forecast_cell_save(
         )
         # Holding the row while the lock is checked: a snapshot taken at the same moment
         # either copies this save or makes it fail, never copies the value before it.
-        ForecastCell.objects.select_for_update().filter(pk=cell.pk).exists()
+        before = (
+            ForecastCell.objects.select_for_update().filter(pk=cell.pk).values(*_CELL_EDITED).get()
+        )
         closed = month_closed_problem(
             month=month, today=timezone.localdate(), locked=bool(months_locked([month]))
         )
         if closed is not None:
             raise ValidationError({"month": closed})
+        after = {"amount": amount, "confidence": confidence, "comment": comment.strip()}
         updated = ForecastCell.objects.filter(pk=cell.pk, version=expected_version).update(
-            amount=amount,
-            confidence=confidence,
-            comment=comment.strip(),
+            **after,
             manager_id=client.manager_id,
             version=F("version") + 1,
             updated_by=user,
             updated_at=timezone.now(),
         )
+        if updated:
+            changes_record(
+                changes=fields_changed(
+                    subject=Subject.FORECAST_CELL,
+                    object_id=client.pk,
+                    month=month,
+                    before=before,
+                    after=after,
+                ),
+                by=user,
+                source=source,
+            )
     cell.refresh_from_db()
     if not updated:
         raise ForecastConflictError(cell)
     return cell
+
+
+# What a person sets on a cell; the baseline is the statistical job's, explained by its run.
+_CELL_EDITED = ("amount", "confidence", "comment")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -302,16 +323,32 @@ def forecast_cells_reassign(*, client_ids: Iterable[int], manager: User | None) 
 
 
 def sales_plan_set(
-    *, manager: User, month: dt.date, amount: Decimal | None, set_by: User
+    *, manager: User, month: dt.date, amount: Decimal | None, set_by: User, source: ChangeSource
 ) -> SalesPlan | None:
-    """Set ``manager``'s plan for ``month``; an empty amount removes the plan."""
+    """Set ``manager``'s plan for ``month``; an empty amount removes the plan. A plan that
+    moved is kept in the plan's history, with ``set_by`` and ``source``."""
     _month_check(month)
-    if amount is None:
-        SalesPlan.objects.filter(manager=manager, month=month).delete()
-        return None
-    plan, _created = SalesPlan.objects.update_or_create(
-        manager=manager,
-        month=month,
-        defaults={"amount": _money(amount, "amount"), "set_by": set_by},
-    )
+    if amount is not None:
+        amount = _money(amount, "amount")
+    with transaction.atomic():
+        plans = SalesPlan.objects.select_for_update().filter(manager=manager, month=month)
+        before = plans.values_list("amount", flat=True).first()
+        plan = None
+        if amount is None:
+            plans.delete()
+        else:
+            plan, _created = SalesPlan.objects.update_or_create(
+                manager=manager, month=month, defaults={"amount": amount, "set_by": set_by}
+            )
+        changes_record(
+            changes=fields_changed(
+                subject=Subject.SALES_PLAN,
+                object_id=manager.pk,
+                month=month,
+                before={"amount": before},
+                after={"amount": amount},
+            ),
+            by=set_by,
+            source=source,
+        )
     return plan

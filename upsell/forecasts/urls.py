@@ -11,4 +11,9 @@ urlpatterns = [
     path("export.xlsx", views.forecast_export, name="export"),
     path("import/", views.forecast_import, name="import"),
     path("clients/<int:client_id>/", views.client_forecast, name="client_forecast"),
+    path(
+        "clients/<int:client_id>/changes/",
+        views.client_forecast_changes,
+        name="client_forecast_changes",
+    ),
 ]

@@ -8,11 +8,13 @@ cells (another's answer 404); top management reads every grid and changes none (
 import datetime as dt
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +24,8 @@ from upsell.accounts.models import Role, User
 from upsell.clients.access import can_change_client, get_client_for_user
 from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
-from upsell.core.months import month_parse
+from upsell.core.htmx import HtmxHttpRequest, wants_part
+from upsell.core.months import month_add, month_parse, month_start
 from upsell.forecasts import workbook
 from upsell.forecasts.access import (
     can_set_plans,
@@ -36,6 +39,13 @@ from upsell.forecasts.forms import (
     GridFilterForm,
     SalesPlanForm,
 )
+from upsell.forecasts.history import (
+    CELL_SHAPES,
+    PLAN_SHAPES,
+    forecast_cell_changes,
+    forecast_months_changed,
+    sales_plan_changes,
+)
 from upsell.forecasts.presenters import GridPresenter, cells_url
 from upsell.forecasts.selectors import (
     CellFigures,
@@ -48,6 +58,8 @@ from upsell.forecasts.selectors import (
     team_rollup,
 )
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save, sales_plan_set
+from upsell.history.models import ChangeSource
+from upsell.history.presenters import change_list
 
 
 def can_edit_grid(user: User, manager: User) -> bool:
@@ -56,10 +68,14 @@ def can_edit_grid(user: User, manager: User) -> bool:
     )
 
 
-def _grid_choice(request: HttpRequest, user: User) -> tuple[User | None, int, GridFilterForm]:
+def _grid_choice(
+    request: HttpRequest, user: User, *, default_year: int | None = None
+) -> tuple[User | None, int, GridFilterForm]:
+    """The manager and year the address chooses; the current year unless ``default_year``."""
     if not uses_forecasts(user):
         raise PermissionDenied(_("Forecasts are kept by managers and the heads of sales."))
-    default_year = timezone.localdate().year
+    if default_year is None:
+        default_year = timezone.localdate().year
     data = request.GET.copy()
     # The form shows the year the page shows, also when the address names none.
     data.setdefault("year", str(default_year))
@@ -89,7 +105,21 @@ def forecast_grid_page(request: HttpRequest) -> HttpResponse:
         context["grid"] = grid
         context["rows"] = [presenter.row(row) for row in grid.rows]
         context["can_set_plans"] = can_set_plans(user)
+        context |= _plan_changes(request, manager, year)
     return render(request, "forecasts/grid.html", context)
+
+
+def _plan_changes(request: HttpRequest, manager: User, year: int) -> dict[str, Any]:
+    """The history of the plans the grid shows, and the address of all of it."""
+    query = urlencode({"manager": manager.pk, "year": year, "plan_changes": "all"})
+    return {
+        "plan_changes": change_list(
+            sales_plan_changes(manager=manager, year=year),
+            PLAN_SHAPES,
+            everything=request.GET.get("plan_changes") == "all",
+        ),
+        "plan_changes_all_url": f"{reverse('forecasts:grid')}?{query}#plan-changes",
+    }
 
 
 def _month_or_404(text: str) -> dt.date:
@@ -168,6 +198,7 @@ def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -
             comment=form.cleaned_data["comment"],
             expected_version=form.cleaned_data["version"],
             user=user,
+            source=ChangeSource.SCREEN,
         )
     except ForecastConflictError as conflict:
         # The editor keeps what this person typed and takes the current version, so saving
@@ -195,16 +226,24 @@ def sales_plan(request: HttpRequest) -> HttpResponse:
         return render(request, "forecasts/grid.html#plan_errors", {"form": form}, status=200)
     manager: User = form.cleaned_data["manager"]
     month: dt.date = form.cleaned_data["month"]
-    sales_plan_set(manager=manager, month=month, amount=form.plan_amount(), set_by=user)
+    sales_plan_set(
+        manager=manager,
+        month=month,
+        amount=form.plan_amount(),
+        set_by=user,
+        source=ChangeSource.SCREEN,
+    )
     # The plan's cell, and out of band the month's forecast − plan and the year's plan.
     totals = forecast_grid_totals(
         user=user, manager=manager, year=month.year, today=timezone.localdate()
     )
     context = {
         "manager": manager,
+        "year": month.year,
         "total": totals.month(month),
         "year_total": totals.year,
         "can_set_plans": True,
+        **_plan_changes(request, manager, month.year),
     }
     return render(request, "forecasts/grid.html#saved_plan", context)
 
@@ -213,12 +252,13 @@ def sales_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def forecast_accuracy_page(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
-    manager, year, form = _grid_choice(request, user)
+    today = timezone.localdate()
+    # Accuracy is measured on finished months: in January the page opens on the year just over.
+    last_finished = month_add(month_start(today), -1)
+    manager, year, form = _grid_choice(request, user, default_year=last_finished.year)
     context: dict[str, Any] = {"form": form, "year": year, "manager": manager}
     if manager is not None:
-        context["accuracy"] = forecast_accuracy(
-            manager=manager, year=year, today=timezone.localdate()
-        )
+        context["accuracy"] = forecast_accuracy(manager=manager, year=year, today=today)
     return render(request, "forecasts/accuracy.html", context)
 
 
@@ -272,6 +312,9 @@ def client_forecast(request: HttpRequest, client_id: int) -> HttpResponse:
     context = {
         "client": client,
         "months": months,
+        "changed_months": forecast_months_changed(
+            user=user, client=client, months=[item.month for item in months]
+        ),
         "motivated": client_is_motivated(
             client=client, managed_statuses=managed_statuses_current()
         ),
@@ -279,3 +322,28 @@ def client_forecast(request: HttpRequest, client_id: int) -> HttpResponse:
         "year": today.year,
     }
     return render(request, "forecasts/client_forecast.html", context)
+
+
+@require_GET
+@login_required
+def client_forecast_changes(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
+    """How a client's forecast cells changed (one month's, with ``?month=YYYY-MM``): the part
+    the client's forecast section opens under its table, or a page of its own."""
+    user = authenticated_user(request)
+    client = get_forecast_client_for_user(user, client_id)
+    month_text = request.GET.get("month", "")
+    month = _month_or_404(month_text) if month_text else None
+    query = urlencode({"month": month_text, "changes": "all"} if month else {"changes": "all"})
+    context = {
+        "client": client,
+        "month": month,
+        "changes": change_list(
+            forecast_cell_changes(user=user, client=client, month=month),
+            CELL_SHAPES,
+            everything=request.GET.get("changes") == "all",
+        ),
+        "all_url": f"{request.path}?{query}",
+    }
+    if wants_part(request, "forecast-changes"):
+        return render(request, "forecasts/cell_changes.html#changes", context)
+    return render(request, "forecasts/cell_changes.html", context)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -27,11 +27,14 @@ from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.core.money import MONEY_LIMIT, money_parse, money_problem, money_round
 from upsell.core.spreadsheets import xlsx_response, xlsx_rows_append
+from upsell.core.uploads import file_max_bytes, file_too_large_message
+from upsell.core.workbooks import WorkbookRefused, WorkbookUnreadable, workbook_read
 from upsell.forecasts.access import get_forecast_client_for_user
 from upsell.forecasts.locks import month_closed_problem, months_locked
 from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.forecasts.selectors import Grid
 from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
+from upsell.history.models import ChangeSource
 
 # The file is the Russian working file of the method; its row names are part of its format.
 FORECAST, CONFIDENCE, BASELINE, FACT, VERSION = (
@@ -159,20 +162,37 @@ def _months(header: tuple[Any, ...]) -> dict[int, dt.date]:
 
 
 def _rows(file: IO[bytes]) -> list[tuple[Any, ...]]:
-    workbook = load_workbook(file, read_only=True, data_only=True)
-    try:
-        return [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+    """The first sheet's rows, read by the bounded reader: a file too large, a zip bomb or a
+    sheet reaching an absurd cell fails here, not the web process."""
+    data = file.read(file_max_bytes() + 1)
+    too_large = file_too_large_message(size=len(data))
+    if too_large is not None:
+        raise WorkbookRefused(too_large)
+    return [tuple(map(_cell_value_of, row)) for row in workbook_read(data=data)]
+
+
+# Past it a float no longer holds every whole number: 1e300 stays a float, and too large.
+_WHOLE_FLOAT_LIMIT = 2**53
+
+
+def _cell_value_of(value: Any) -> Any:
+    """A cell as the sheet's XML writes it: empty as None, 2 (stored as 2.0) as the int 2."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < _WHOLE_FLOAT_LIMIT:
+        return int(value)
+    return value
 
 
 def grid_xlsx_import(*, file: IO[bytes], user: User) -> ImportResult:
     result = ImportResult()
     try:
         rows = _rows(file)
-    # openpyxl raises many kinds of error for a file that is not a workbook.
-    except Exception:
+    except WorkbookUnreadable:
         result.problems.append(ImportProblem(row=1, column="A", message=_("Not an XLSX workbook.")))
+        return result
+    except WorkbookRefused as refused:
+        result.problems.append(ImportProblem(row=1, column="A", message=refused.message))
         return result
     months = _months(rows[HEADER_ROW - 1]) if len(rows) >= HEADER_ROW else {}
     if not months:
@@ -194,6 +214,7 @@ def grid_xlsx_import(*, file: IO[bytes], user: User) -> ImportResult:
                     comment=_comment(change),
                     expected_version=change.version,
                     user=user,
+                    source=ChangeSource.IMPORT,
                 )
                 result.updated += 1
     except (ForecastConflictError, ValidationError) as error:

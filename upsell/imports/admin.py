@@ -20,7 +20,7 @@ class ImportRunAdmin(RoleAdmin):
     date_hierarchy = "created_at"
     fields = (
         "file_name", "kind", "status", "keep_valid_rows", "imported_by", "created_at",
-        "started_at", "finished_at", "rows_total", "rows_done", "counts", "error_count",
-        "errors", "rejected_file",
+        "started_at", "finished_at", "worker_id", "attempts", "rows_total", "rows_done",
+        "counts", "error_count", "errors", "rejected_file",
     )  # fmt: skip
     readonly_fields = fields

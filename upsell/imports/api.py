@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
+from upsell.core.uploads import upload_size_validate
 from upsell.imports.access import can_import, import_runs_visible_to
 from upsell.imports.models import ImportKind, ImportRun
 from upsell.imports.schemas import ImportRunOut, ImportRunPage
@@ -46,6 +47,10 @@ def create_import_run(
                 % {"max": FILE_NAME_MAX_LENGTH}
             }
         )
+    try:
+        upload_size_validate(file)
+    except ValidationError as too_large:
+        raise ValidationError({"file": too_large.messages}) from None
     run = import_run_create(
         upload=file,
         file_name=file_name,

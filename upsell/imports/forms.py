@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from upsell.core.uploads import upload_size_validate
 from upsell.imports.models import ImportKind
 
 
@@ -9,6 +10,7 @@ class ImportUploadForm(forms.Form):
         label=_("File"),
         help_text=_("CSV (UTF-8, UTF-16 or Windows-1251) or XLSX, as 1C or Excel export it."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+        validators=[upload_size_validate],
     )
     kind = forms.ChoiceField(
         label=_("What the file holds"),

@@ -71,6 +71,10 @@ class ImportRun(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The task worker that claimed the run (blank: a command in a terminal), and how many times
+    # a worker has started it: a run whose worker stopped is queued once again.
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     # {"clients": {"created": 3, "updated": 1, "unchanged": 40}, "shipments": {...}, ...}

@@ -23,11 +23,13 @@ import polars as pl
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
 from upsell.core.spreadsheets import UTF8_BOM, CsvWriter
+from upsell.core.uploads import file_too_large_message
 from upsell.imports.changes import Changes, documents_as_json, products_as_json
 from upsell.imports.formats.columns import columns_map
 from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
@@ -55,6 +57,7 @@ from upsell.imports.models import (
     ImportStatus,
 )
 from upsell.imports.problems import FileRejected, Problem
+from upsell.worker.heartbeat import worker_id_current
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +137,8 @@ def import_path_outcome(
         status=ImportStatus.RUNNING,
         stage=ImportStage.READING,
         started_at=timezone.now(),
+        worker_id=worker_id_current(),
+        attempts=1,
     )
     rejected_path = (rejected_dir or path.parent) / f"{path.stem}.rejected.csv"
 
@@ -142,7 +147,8 @@ def import_path_outcome(
         return str(rejected_path)
 
     try:
-        data = path.read_bytes()
+        too_large = file_too_large_message(size=path.stat().st_size)
+        data = b"" if too_large else path.read_bytes()
     except OSError as error:
         problems = [
             Problem(
@@ -151,6 +157,10 @@ def import_path_outcome(
                 message=_("cannot open the file: {error}").format(error=error.strerror),
             )
         ]
+        _finish_failed(run, problems)
+        return ImportOutcome(run=run, problems=tuple(problems))
+    if too_large is not None:
+        problems = [Problem(row=None, column="", message=too_large)]
         _finish_failed(run, problems)
         return ImportOutcome(run=run, problems=tuple(problems))
     problems, changes = _run(run, data=data, rejected_save=rejected_save, progress=progress)
@@ -232,7 +242,11 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     """Import a queued run's stored file. A run that is not queued (already taken by another
     worker, or done) is left as it is, so the task is safe to run twice."""
     claimed = ImportRun.objects.filter(pk=run.pk, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, stage=ImportStage.READING, started_at=timezone.now()
+        status=ImportStatus.RUNNING,
+        stage=ImportStage.READING,
+        started_at=timezone.now(),
+        worker_id=worker_id_current(),
+        attempts=F("attempts") + 1,
     )
     run.refresh_from_db()
     if not claimed:
@@ -317,8 +331,6 @@ def _import(
         return refused
     parsed = importer.check(importer.rows_frame(table))
     _stage_save(run, ImportStage.WRITING)
-    reasons = pl.DataFrame(schema={ROW: pl.Int64, MESSAGE: pl.String})
-    written = 0
     try:
         with transaction.atomic():
             # Looked up even when the file already failed, so every error is reported at once.
@@ -329,32 +341,33 @@ def _import(
             reasons = pl.concat([_reasons(problems), along])
             valid = resolved.filter(~pl.col(ROW).is_in(reasons.get_column(ROW).implode()))
             importer.write(valid)
-            written = valid.height
+            # The run's summary commits with what it summarises: a worker that stops before
+            # the commit leaves neither, so the run can be imported again from the start.
+            found = problems.as_list()
+            if reasons.height:
+                run.rejected_file = rejected_save(_rejected_content(table, reasons))
+            run.status = (
+                ImportStatus.SUCCEEDED
+                if not reasons.height
+                else ImportStatus.PARTIAL
+                if valid.height
+                else ImportStatus.FAILED
+            )
+            run.stage = ImportStage.DONE
+            run.rows_done = run.rows_total
+            run.counts = counts.by_noun
+            run.error_count = len(found)
+            run.errors = [problem.as_json() for problem in found[:MAX_STORED_ERRORS]]
+            documents = changes.documents()
+            run.documents = documents_as_json(documents.head(MAX_STORED_CHANGES))
+            run.document_count = documents.height
+            run.products_created = products_as_json(changes.products().head(MAX_STORED_CHANGES))
+            run.finished_at = timezone.now()
+            run.save()
     except _Rejected:
         found = problems.as_list()
         _finish_failed(run, found)
         return found
-    found = problems.as_list()
-    if reasons.height:
-        run.rejected_file = rejected_save(_rejected_content(table, reasons))
-    run.status = (
-        ImportStatus.SUCCEEDED
-        if not reasons.height
-        else ImportStatus.PARTIAL
-        if written
-        else ImportStatus.FAILED
-    )
-    run.stage = ImportStage.DONE
-    run.rows_done = run.rows_total
-    run.counts = counts.by_noun
-    run.error_count = len(found)
-    run.errors = [problem.as_json() for problem in found[:MAX_STORED_ERRORS]]
-    documents = changes.documents()
-    run.documents = documents_as_json(documents.head(MAX_STORED_CHANGES))
-    run.document_count = documents.height
-    run.products_created = products_as_json(changes.products().head(MAX_STORED_CHANGES))
-    run.finished_at = timezone.now()
-    run.save()
     return found
 
 

@@ -16,6 +16,7 @@ from upsell.accounts.schemas import ObjectId, error_responses
 from upsell.clients.access import can_reassign_clients, get_client_for_user
 from upsell.clients.models import Client
 from upsell.clients.schemas import ClientOut, ReassignIn
+from upsell.history.models import ChangeSource
 from upsell.portfolios.access import can_manage_workload, can_view_workload
 from upsell.portfolios.models import WorkloadSettings
 from upsell.portfolios.schemas import (
@@ -104,6 +105,7 @@ def update_workload_settings(request: HttpRequest, payload: WorkloadSettingsIn) 
         max_motivated_per_manager=payload.max_motivated_per_manager,
         pool_assistant=pool,
         changed_by=user,
+        source=ChangeSource.API,
     )
 
 

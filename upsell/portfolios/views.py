@@ -13,10 +13,21 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from upsell.accounts.http import authenticated_user
+from upsell.accounts.models import User
 from upsell.clients.access import can_reassign_clients, get_client_for_user
 from upsell.clients.forms import ClientReassignForm
 from upsell.clients.views import client_card_render
 from upsell.core.htmx import HtmxHttpRequest, wants_part
+from upsell.history.models import ChangeSource, Subject
+from upsell.history.presenters import (
+    CHANGES_SHOWN,
+    ChangeList,
+    FieldShape,
+    change_list,
+    choice_text,
+    number_text,
+)
+from upsell.history.selectors import changes_of
 from upsell.portfolios.access import can_manage_workload, can_view_workload, require
 from upsell.portfolios.forms import WorkloadSettingsForm
 from upsell.portfolios.selectors import (
@@ -56,8 +67,34 @@ def _render_board(
         else 0,
         "settings_form": settings_form if can_manage else None,
         "can_manage": can_manage,
+        "changes": _settings_changes(request, settings_form),
     }
     return render(request, "portfolios/workload.html", context)
+
+
+def _settings_changes(request: HttpRequest, form: WorkloadSettingsForm) -> ChangeList:
+    """The capacity and pool as they changed; a pool assistant by name."""
+    changes = changes_of(subject=Subject.WORKLOAD_SETTINGS, object_id=None)
+    everything = request.GET.get("changes") == "all"
+    shown = changes.filter(field="pool_assistant").values_list("before", "after")
+    assistants = User.objects.filter(
+        pk__in=[
+            value
+            for pair in (shown if everything else shown[:CHANGES_SHOWN])
+            for value in pair
+            if isinstance(value, int)
+        ]
+    )
+    shapes = {
+        "max_motivated_per_manager": FieldShape(
+            form.fields["max_motivated_per_manager"].label or "", number_text
+        ),
+        "pool_assistant": FieldShape(
+            form.fields["pool_assistant"].label or "",
+            choice_text((str(user.pk), str(user)) for user in assistants),
+        ),
+    }
+    return change_list(changes, shapes, everything=everything)
 
 
 @require_GET
@@ -79,6 +116,7 @@ def workload_settings(request: HttpRequest) -> HttpResponse:
                 max_motivated_per_manager=form.cleaned_data["max_motivated_per_manager"],
                 pool_assistant=form.cleaned_data["pool_assistant"],
                 changed_by=user,
+                source=ChangeSource.SCREEN,
             )
         except ValidationError as error:
             form.add_error(None, error)

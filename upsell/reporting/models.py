@@ -57,6 +57,9 @@ class Run(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The task worker that claimed the run (blank: a command in a terminal), so that the run
+    # of a worker that stopped is noticed (``upsell.worker.services``).
+    worker_id = models.CharField(_("worker"), max_length=64, blank=True)
 
     class Meta:
         abstract = True

@@ -5,6 +5,9 @@ The task worker runs it every night at ``UPSELL_NIGHTLY_AT`` once ``upsell night
 --schedule`` has queued the first run: each run queues the next before it ends. Where a task
 backend cannot run tasks later, cron runs ``upsell nightly`` instead.
 
+Before all that, it settles the work of task workers that stopped (``upsell.worker``) and
+deletes the task results older than ``UPSELL_TASK_RESULTS_KEEP_DAYS``.
+
 Locks come before the refit: a month is locked with the baseline its manager saw, not with
 one computed minutes before.
 """
@@ -15,9 +18,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Max
 from django.tasks import Task, TaskResultStatus
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from upsell.forecasts.models import ForecastLock
 from upsell.forecasts.services import forecast_locks_due
@@ -28,19 +33,27 @@ from upsell.reporting.services import (
     forecast_run_create,
     forecast_run_execute,
 )
+from upsell.worker.health import Check
+from upsell.worker.services import SweepOutcome, task_results_prune, worker_sweep
 
 NIGHTLY = "nightly"
+NIGHTLY_TASK_PATH = "upsell.reporting.tasks.nightly_run"
 
 
 @dataclass(frozen=True, kw_only=True)
 class NightlyOutcome:
+    swept: SweepOutcome
+    task_results_pruned: int
     audit: AuditRun
     locks: list[ForecastLock]
     forecast: ForecastRun
 
 
 def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
-    """Audit, lock what is due and refit the forecast, as of ``today`` (default: today)."""
+    """Settle the work of stopped task workers and prune old task results, then audit, lock
+    what is due and refit the forecast, as of ``today`` (default: today)."""
+    swept = worker_sweep()
+    pruned = task_results_prune()
     today = today or timezone.localdate()
     audit = audit_run_execute(
         run=audit_run_create(as_of=today, engine=AuditEngine.DUCKDB, started_by=None, enqueue=False)
@@ -49,7 +62,9 @@ def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
     forecast = forecast_run_execute(
         run=forecast_run_create(as_of=today, model="auto", started_by=None, enqueue=False)
     )
-    return NightlyOutcome(audit=audit, locks=locks, forecast=forecast)
+    return NightlyOutcome(
+        swept=swept, task_results_pruned=pruned, audit=audit, locks=locks, forecast=forecast
+    )
 
 
 def nightly_time() -> dt.time:
@@ -70,6 +85,34 @@ def nightly_next(*, now: dt.datetime) -> dt.datetime:
     if local.time().replace(tzinfo=None) >= at:
         day += dt.timedelta(days=1)
     return timezone.make_aware(dt.datetime.combine(day, at))
+
+
+def nightly_last_finished() -> dt.datetime | None:
+    """When the task worker last finished a nightly run without an error (a run whose work
+    failed, or whose worker stopped, does not count)."""
+    finished: dt.datetime | None = DBTaskResult.objects.filter(
+        task_path=NIGHTLY_TASK_PATH, status=TaskResultStatus.SUCCESSFUL
+    ).aggregate(last=Max("finished_at"))["last"]
+    return finished
+
+
+# The nightly work runs once a day; two hours of grace for a long night.
+NIGHTLY_WITHIN = dt.timedelta(hours=26)
+
+
+def nightly_health(now: dt.datetime) -> Check:
+    """Whether the nightly work finished in the last 26 hours (``/healthz``)."""
+    finished = nightly_last_finished()
+    if finished is None:
+        return Check(name="nightly", ok=False, at=None, detail="the nightly work never finished")
+    if now - finished > NIGHTLY_WITHIN:
+        return Check(
+            name="nightly",
+            ok=False,
+            at=finished,
+            detail="the nightly work has not finished in the last 26 hours",
+        )
+    return Check(name="nightly", ok=True, at=finished, detail="finished in the last 26 hours")
 
 
 def _waiting(task: Task[[], None], result_id: str) -> bool:

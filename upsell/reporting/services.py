@@ -23,6 +23,7 @@ from upsell.analytics.audit.history import audit_history
 from upsell.analytics.engines import Engine, EngineSession, engine_connect
 from upsell.analytics.settings import AuditSettings
 from upsell.clients.models import Client, ClientStatusOverride
+from upsell.clients.motivation import managed_statuses_current
 from upsell.clients.services import (
     ClientAuditRow,
     client_audits_replace,
@@ -36,6 +37,8 @@ from upsell.core.months import date_problem, month_add, month_end, month_start
 from upsell.forecasts.locks import lock_day_before, months_locked
 from upsell.forecasts.models import ForecastLock
 from upsell.forecasts.services import forecast_snapshot_take
+from upsell.history.models import ChangeSource, Subject
+from upsell.history.services import changes_record, fields_changed
 from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh
 from upsell.reporting.models import (
@@ -48,6 +51,7 @@ from upsell.reporting.models import (
 )
 from upsell.reporting.rules import audit_settings_current, thresholds_changed_from_defaults
 from upsell.reporting.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
+from upsell.worker.heartbeat import worker_id_current
 
 Progress = Callable[[str, int], None]
 
@@ -57,18 +61,37 @@ _STORED_APART = {"client_id", "as_of", "status", "status_rule", "perspective", "
 
 
 def status_rules_update(
-    *, thresholds: dict[str, object], managed_statuses: list[str], changed_by: User
+    *,
+    thresholds: dict[str, object],
+    managed_statuses: list[str],
+    changed_by: User,
+    source: ChangeSource,
 ) -> AuditRules:
     """Put new status thresholds and the statuses that make a client motivated in force; the
-    earlier rules stay as history. The thresholds apply from the next audit."""
+    earlier rules stay as history, and each threshold that moved is kept in the rules' history
+    of changes. The thresholds apply from the next audit."""
     try:
         audit_settings = AuditSettings(**thresholds)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
         raise ValidationError({"thresholds": str(error)}) from error
     with transaction.atomic():
+        before = {
+            **asdict(audit_settings_current()),
+            "managed_statuses": sorted(managed_statuses_current()),
+        }
         portfolio_rules_update(managed_statuses=managed_statuses, changed_by=changed_by)
         rules = AuditRules.objects.create(
             thresholds=thresholds_changed_from_defaults(audit_settings), changed_by=changed_by
+        )
+        changes_record(
+            changes=fields_changed(
+                subject=Subject.STATUS_RULES,
+                object_id=None,
+                before=before,
+                after={**asdict(audit_settings), "managed_statuses": sorted(managed_statuses)},
+            ),
+            by=changed_by,
+            source=source,
         )
         # Which statuses are managed decides who serves each client: at once, not at the
         # next audit.
@@ -107,7 +130,11 @@ def _run_claim(run: Run) -> bool:
     """Take a queued run for this worker: False when it is running or over already (a task
     delivered twice, a command run twice)."""
     runs = type(run)._default_manager.filter(pk=run.pk, status=RunStatus.QUEUED)
-    return bool(runs.update(status=RunStatus.RUNNING, started_at=timezone.now()))
+    return bool(
+        runs.update(
+            status=RunStatus.RUNNING, started_at=timezone.now(), worker_id=worker_id_current()
+        )
+    )
 
 
 def _run_failed(run: Run, error: Exception) -> None:

@@ -17,6 +17,9 @@ from upsell.analytics.btyd.backtest import SHORT_HISTORY
 from upsell.clients.access import get_client_for_user
 from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.motivation import managed_statuses_current
+from upsell.history.models import ChangeSource, Subject
+from upsell.history.presenters import FieldShape, change_list, choice_text, number_text
+from upsell.history.selectors import changes_of
 from upsell.reporting import selectors
 from upsell.reporting.access import (
     can_change_rules,
@@ -197,13 +200,35 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
                     thresholds=form.thresholds(),
                     managed_statuses=form.cleaned_data["managed_statuses"],
                     changed_by=user,
+                    source=ChangeSource.SCREEN,
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
                 messages.success(request, _("The rules are saved. They apply from the next audit."))
                 return redirect("audit:rules")
-    return render(request, "audit/rules.html", {"form": form, "can_change": can_change_rules(user)})
+    context = {
+        "form": form,
+        "can_change": can_change_rules(user),
+        "changes": change_list(
+            changes_of(subject=Subject.STATUS_RULES, object_id=None),
+            _rules_shapes(form),
+            everything=request.GET.get("changes") == "all",
+        ),
+    }
+    return render(request, "audit/rules.html", context)
+
+
+def _rules_shapes(form: AuditRulesForm) -> dict[str, FieldShape]:
+    shapes = {
+        name: FieldShape(field.label or name, number_text)
+        for name, field in form.fields.items()
+        if name != "managed_statuses"
+    }
+    shapes["managed_statuses"] = FieldShape(
+        form.fields["managed_statuses"].label or "", choice_text(ClientStatus.choices)
+    )
+    return shapes
 
 
 def _client_status_context(request: HttpRequest, client_id: int) -> dict[str, object]:

@@ -10,6 +10,7 @@ from ninja import Path, Query, Router, Status
 from upsell.accounts.http import authenticated_user, users_by_id
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
 from upsell.clients.access import get_client_for_user
+from upsell.history.models import ChangeSource
 from upsell.requests.access import (
     can_change_complex_rules,
     can_create_requests,
@@ -73,7 +74,7 @@ def update_complex_rules(request: HttpRequest, payload: ComplexRulesIn) -> Compl
         standard_payment_delay_days=payload.standard_payment_delay_days,
         overdue_debt=payload.overdue_debt,
     )
-    return complex_rules_update(rules=rules, changed_by=user)
+    return complex_rules_update(rules=rules, changed_by=user, source=ChangeSource.API)
 
 
 @router.get(

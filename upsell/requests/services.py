@@ -18,6 +18,8 @@ from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
 from upsell.core.money import KOPECK, MONEY_LIMIT, money_problem
 from upsell.core.months import date_problem, years_after
+from upsell.history.models import ChangeSource, Subject
+from upsell.history.services import changes_record, fields_changed
 from upsell.notifications.services import notification_send
 from upsell.products.models import Product
 from upsell.requests.lines import RequestLineDetails, request_line_problems
@@ -420,8 +422,19 @@ def order_requests_follow_clients(
     return moved
 
 
-def complex_rules_update(*, rules: ComplexRules, changed_by: User) -> ComplexOrderRules:
-    """Put new complex rules in force; earlier ones stay as history."""
+def _rules_figures(rules: ComplexRules) -> dict[str, object]:
+    """The rules as their history keeps them: amounts and percents to the hundredth."""
+    return {
+        name: value.quantize(KOPECK) if isinstance(value, Decimal) else value
+        for name, value in asdict(rules).items()
+    } | {"product_groups": list(rules.product_groups)}
+
+
+def complex_rules_update(
+    *, rules: ComplexRules, changed_by: User, source: ChangeSource
+) -> ComplexOrderRules:
+    """Put new complex rules in force; earlier ones stay as history, and each rule that moved
+    is kept in the rules' history of changes."""
     errors: dict[str, str] = {}
     if rules.amount_above is not None and rules.amount_above < 0:
         errors["amount_above"] = _("A threshold cannot be negative.")
@@ -436,4 +449,17 @@ def complex_rules_update(*, rules: ComplexRules, changed_by: User) -> ComplexOrd
     values = asdict(rules) | {
         "product_groups": sorted({group.strip() for group in rules.product_groups if group.strip()})
     }
-    return ComplexOrderRules.objects.create(**values, changed_by=changed_by)
+    with transaction.atomic():
+        before = _rules_figures(complex_rules_current())
+        stored = ComplexOrderRules.objects.create(**values, changed_by=changed_by)
+        changes_record(
+            changes=fields_changed(
+                subject=Subject.COMPLEX_ORDER_RULES,
+                object_id=None,
+                before=before,
+                after=_rules_figures(complex_rules_current()),
+            ),
+            by=changed_by,
+            source=source,
+        )
+    return stored

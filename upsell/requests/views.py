@@ -12,6 +12,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role, User
 from upsell.clients.access import get_client_for_user
+from upsell.history.models import ChangeSource, Subject
+from upsell.history.presenters import (
+    FieldShape,
+    ValueText,
+    change_list,
+    list_text,
+    money_text,
+    number_text,
+    yes_no_text,
+)
+from upsell.history.selectors import changes_of
 from upsell.requests.access import (
     can_change_complex_rules,
     can_create_requests,
@@ -196,14 +207,36 @@ def complex_rules(request: HttpRequest) -> HttpResponse:
         require(can_change_complex_rules(user))
         if form.is_valid():
             try:
-                complex_rules_update(rules=form.rules(), changed_by=user)
+                complex_rules_update(
+                    rules=form.rules(), changed_by=user, source=ChangeSource.SCREEN
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The rules are saved. They route the next requests."))
                 return redirect("requests:rules")
-    context = {"form": form, "can_change": can_change_complex_rules(user)}
+    context = {
+        "form": form,
+        "can_change": can_change_complex_rules(user),
+        "changes": change_list(
+            changes_of(subject=Subject.COMPLEX_ORDER_RULES, object_id=None),
+            _complex_rules_shapes(form),
+            everything=request.GET.get("changes") == "all",
+        ),
+    }
     return render(request, "requests/rules.html", context)
+
+
+def _complex_rules_shapes(form: ComplexRulesForm) -> dict[str, FieldShape]:
+    texts: dict[str, ValueText] = {
+        "amount_above": money_text,
+        "standard_discount_percent": number_text,
+        "overdue_debt": yes_no_text,
+    }
+    return {
+        name: FieldShape(field.label or name, texts.get(name, number_text))
+        for name, field in form.fields.items()
+    } | {"product_groups": FieldShape(form.fields["product_groups"].label or "", list_text)}
 
 
 @require_GET

@@ -19,6 +19,7 @@ from upsell.clients.services import ClientDetails, client_status_override_set, c
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import ForecastCell, SalesPlan
 from upsell.forecasts.services import sales_plan_set
+from upsell.history.models import ChangeSource
 from upsell.reporting.models import AuditRun, ForecastRun
 from upsell.reporting.services import audit_run_create, forecast_run_create
 from upsell.requests.models import OrderRequest
@@ -74,7 +75,11 @@ def test_a_forecast_or_a_plan_for_2100_is_refused(manager_anna, head_of_sales):
     )
     with pytest.raises(ValidationError) as refused:
         sales_plan_set(
-            manager=manager_anna, month=dt.date(2100, 1, 1), amount=Decimal(1), set_by=head_of_sales
+            manager=manager_anna,
+            month=dt.date(2100, 1, 1),
+            amount=Decimal(1),
+            set_by=head_of_sales,
+            source=ChangeSource.SCREEN,
         )
 
     assert response.status_code == 422
@@ -104,6 +109,8 @@ def test_a_budget_year_and_an_override_far_off_are_refused(annas_client, head_of
             details=ClientDetails(
                 name=annas_client.name, annual_budget=Decimal(1000), budget_year=2100
             ),
+            changed_by=head_of_sales,
+            source=ChangeSource.SCREEN,
         )
     with pytest.raises(ValidationError) as override:
         client_status_override_set(

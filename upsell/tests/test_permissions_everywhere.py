@@ -19,6 +19,7 @@ import enum
 import html
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,20 +39,25 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import resolve_url
+from django.tasks import TaskResultStatus
 from django.test import Client as HttpClient
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from upsell.accounts.tokens import api_token_create
 from upsell.config.api import api
 from upsell.core.months import month_add, month_start
+from upsell.history.models import Change, ChangeSource, Subject
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
 from upsell.reporting.models import AuditRun
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.shipments.models import Shipment, ShipmentLine
+from upsell.worker.heartbeat import host_name
+from upsell.worker.models import WorkerHeartbeat
 
 
 class Outcome(enum.Enum):
@@ -150,6 +156,7 @@ PAGE_RULES: dict[str, Rule] = {
     ),
     "audit:client_status": SEES_BORIS_CLIENT,
     "forecasts:client_forecast": SEES_BORIS_CLIENT,
+    "forecasts:client_forecast_changes": SEES_BORIS_CLIENT,
     "requests:client_requests": SEES_BORIS_CLIENT,
     "audit:client_status_override": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "audit:client_status_lift": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
@@ -191,6 +198,8 @@ PAGE_RULES: dict[str, Rule] = {
     "api:openapi-view": PUBLIC,
     # Ninja's name for the API's root, which serves nothing.
     "api:api-root": NOTHING_THERE,
+    # A monitor asks whether the installation works; the answer names no one.
+    "healthz": PUBLIC,
 }
 
 # The workload's settings and rebalancing, the complex-order rules: the head of sales's calls.
@@ -203,6 +212,7 @@ API_RULES: dict[str, Rule] = {
     "list_clients": SIGNED_IN,
     "create_client": CREATES_CLIENTS,
     "get_client": SEES_BORIS_CLIENT,
+    "list_client_changes": SEES_BORIS_CLIENT,
     "update_client": CHANGES_BORIS_CLIENT,
     "reassign_client": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "list_products": SIGNED_IN,
@@ -225,6 +235,7 @@ API_RULES: dict[str, Rule] = {
     "update_complex_rules": HEAD_OF_SALES_ONLY,
     "list_forecast_cells": SIGNED_IN,
     "get_client_forecast": SEES_BORIS_CLIENT,
+    "list_client_forecast_changes": SEES_BORIS_CLIENT,
     "save_forecast_cell": CHANGES_BORIS_CLIENT,
     # The workload board, as its page: top management reads the board and its settings, the
     # head of sales alone changes them and sees and applies the rebalancing.
@@ -409,6 +420,28 @@ def world(
         ),
     )
     audit_run = AuditRun.objects.create(as_of=dt.date(2026, 3, 1), started_by=head_of_sales)
+    # The installation works: a task worker lives (this process) and the night's work finished.
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="walk", host=host_name(), pid=os.getpid(), started_at=now, beat_at=now
+    )
+    DBTaskResult.objects.create(
+        status=TaskResultStatus.SUCCESSFUL,
+        finished_at=now,
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="upsell.reporting.tasks.nightly_run",
+        backend_name="default",
+    )
+    # The history of his client's details and forecast holds his secrets too.
+    Change.objects.create(
+        subject=Subject.CLIENT, object_id=boris_client.pk, field="tax_id", before="",
+        after=boris_client.tax_id, source=ChangeSource.IMPORT,
+    )  # fmt: skip
+    Change.objects.create(
+        subject=Subject.FORECAST_CELL, object_id=boris_client.pk, month=dt.date(2026, 3, 1),
+        field="comment", before="", after=f"по счёту {payment.number}", changed_by=manager_boris,
+        source=ChangeSource.SCREEN,
+    )  # fmt: skip
     order_request = OrderRequest.objects.create(
         client=boris_client,
         description="Болты М8, 100 шт.",
@@ -769,3 +802,12 @@ def test_boris_data_is_found_where_boris_may_see_it(world):
     for response in (api_response, page_response):
         assert response.status_code == 200
         assert all(secret in readable_text(response) for secret in world.secrets[:2])
+    # and his client's history of changes shows what changed
+    changes = http_client(world, "boris", api_call=True)
+    for path in (
+        f"/api/clients/{client_id}/changes",
+        f"/api/forecasts/clients/{client_id}/changes",
+    ):
+        response = changes.get(path)
+        assert response.status_code == 200
+        assert any(secret in readable_text(response) for secret in world.secrets)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from upsell.clients.models import Client
 from upsell.clients.services import ClientDetails, client_insert, client_update
+from upsell.history.models import ChangeSource
 
 
 def test_a_wrong_tax_id_is_refused_and_nothing_is_created(manager_anna):
@@ -20,6 +21,8 @@ def test_a_budget_without_its_year_is_refused(annas_client):
         client_update(
             client=annas_client,
             details=ClientDetails(name=annas_client.name, annual_budget=Decimal("1000000.00")),
+            changed_by=None,
+            source=ChangeSource.SCREEN,
         )
 
     assert refused.value.message_dict == {
@@ -29,7 +32,7 @@ def test_a_budget_without_its_year_is_refused(annas_client):
     assert annas_client.annual_budget is None
 
 
-def test_update_saves_the_changed_fields(annas_client):
+def test_update_saves_the_changed_fields(annas_client, manager_anna):
     client_update(
         client=annas_client,
         details=ClientDetails(
@@ -40,6 +43,8 @@ def test_update_saves_the_changed_fields(annas_client):
             annual_budget=Decimal("2500000.00"),
             budget_year=2026,
         ),
+        changed_by=manager_anna,
+        source=ChangeSource.SCREEN,
     )
 
     annas_client.refresh_from_db()

@@ -57,15 +57,17 @@ def test_the_status_rules_recognise_every_behaviour_but_a_few_vips(demo):
 
 
 @pytest.mark.parametrize(
-    ("seed", "today", "clients", "years"),
+    ("seed", "demo_day", "clients", "years"),
     [
         (2, date(2026, 1, 15), 200, 3),  # winter: the seasonal clients' slow months
         (3, date(2024, 2, 29), 150, 2),  # a leap day, the shortest history
         (4, date(2025, 7, 1), 400, 4),
     ],
 )
-def test_the_behaviours_hold_for_other_seeds_days_and_sizes(tmp_path, seed, today, clients, years):
-    demo = demo_read(generate(tmp_path, clients=clients, seed=seed, today=today, years=years))
+def test_the_behaviours_hold_for_other_seeds_days_and_sizes(
+    tmp_path, seed, demo_day, clients, years
+):
+    demo = demo_read(generate(tmp_path, clients=clients, seed=seed, today=demo_day, years=years))
 
     disagreements = _disagreements(demo)
 

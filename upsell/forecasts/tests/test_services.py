@@ -17,6 +17,7 @@ from upsell.forecasts.services import (
     forecast_snapshot_take,
     sales_plan_set,
 )
+from upsell.history.models import ChangeSource
 
 MARCH = dt.date(2026, 3, 1)
 APRIL = dt.date(2026, 4, 1)
@@ -38,6 +39,7 @@ def _save(client, user, *, amount="1500", version=0, month=MARCH, confidence=Con
         comment="  тендер в марте ",
         expected_version=version,
         user=user,
+        source=ChangeSource.SCREEN,
     )
 
 
@@ -228,14 +230,30 @@ def test_reassign_leaves_a_locked_future_month_with_its_forecaster(
 
 
 def test_a_plan_is_set_replaced_and_removed(manager_anna, head_of_sales):
-    sales_plan_set(manager=manager_anna, month=MARCH, amount=Decimal(100), set_by=head_of_sales)
+    sales_plan_set(
+        manager=manager_anna,
+        month=MARCH,
+        amount=Decimal(100),
+        set_by=head_of_sales,
+        source=ChangeSource.SCREEN,
+    )
     plan = sales_plan_set(
-        manager=manager_anna, month=MARCH, amount=Decimal("250.5"), set_by=head_of_sales
+        manager=manager_anna,
+        month=MARCH,
+        amount=Decimal("250.5"),
+        set_by=head_of_sales,
+        source=ChangeSource.SCREEN,
     )
     assert plan is not None
     assert (plan.amount, manager_anna.sales_plans.count()) == (Decimal("250.50"), 1)
 
-    sales_plan_set(manager=manager_anna, month=MARCH, amount=None, set_by=head_of_sales)
+    sales_plan_set(
+        manager=manager_anna,
+        month=MARCH,
+        amount=None,
+        set_by=head_of_sales,
+        source=ChangeSource.SCREEN,
+    )
 
     assert manager_anna.sales_plans.count() == 0
 

@@ -14,6 +14,7 @@ from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import Confidence, ForecastCell, SalesPlan
 from upsell.forecasts.services import forecast_cell_save, forecast_snapshot_take
+from upsell.history.models import ChangeSource
 from upsell.shipments.tests.factories import shipment_with_line
 
 TODAY = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
@@ -81,6 +82,7 @@ def test_the_grid_shows_baseline_amount_actuals_deviation_and_plan(
             comment="акция",
             expected_version=0,
             user=manager_anna,
+            source=ChangeSource.SCREEN,
         )
     shipment_with_line(client=anna_regular, date=dt.date(2026, 2, 14), amount=Decimal(900))
     SalesPlan.objects.create(manager=manager_anna, month=FEB, amount=Decimal(5000))
@@ -116,8 +118,8 @@ def test_the_grid_reads_in_a_fixed_number_of_queries(
         )
     http = _as(manager_anna)
 
-    # session, user, managed statuses, clients, cells, actuals, plans, locks
-    with django_assert_num_queries(8):
+    # session, user, managed statuses, clients, cells, actuals, plans, locks, plan changes
+    with django_assert_num_queries(9):
         response = http.get(reverse("forecasts:grid"))
 
     assert len(response.context["grid"].rows) == 31
@@ -150,6 +152,7 @@ def test_a_stale_save_is_told_and_keeps_both_figures(manager_anna, anna_regular,
         comment="",
         expected_version=0,
         user=head_of_sales,
+        source=ChangeSource.SCREEN,
     )
 
     response = _as(manager_anna).post(
@@ -230,7 +233,15 @@ def test_a_manager_cannot_set_plans(manager_anna):
     assert SalesPlan.objects.count() == 0
 
 
-def test_accuracy_compares_locked_snapshots_with_shipments(manager_anna, anna_regular):
+@pytest.mark.parametrize(
+    "now",
+    [
+        pytest.param(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), id="in-the-year"),
+        # On a new year's first days no month of the year is over: the year just over shows.
+        pytest.param(dt.datetime(2027, 1, 1, 9, tzinfo=dt.UTC), id="on-the-next-new-year"),
+    ],
+)
+def test_accuracy_compares_locked_snapshots_with_shipments(now, manager_anna, anna_regular):
     other = ClientFactory.create(name='ООО "Дельта"', manager=manager_anna, status=ClientStatus.VIP)
     for client, month, amount in (
         (anna_regular, JAN, 1000),
@@ -246,6 +257,7 @@ def test_accuracy_compares_locked_snapshots_with_shipments(manager_anna, anna_re
                 comment="",
                 expected_version=0,
                 user=manager_anna,
+                source=ChangeSource.SCREEN,
             )
     for month in (JAN, FEB):
         forecast_snapshot_take(month=month)
@@ -253,7 +265,11 @@ def test_accuracy_compares_locked_snapshots_with_shipments(manager_anna, anna_re
     shipment_with_line(client=other, date=dt.date(2026, 1, 20), amount=Decimal(300))
     shipment_with_line(client=anna_regular, date=dt.date(2026, 2, 20), amount=Decimal(1000))
 
-    accuracy = _as(manager_anna).get(reverse("forecasts:accuracy")).context["accuracy"]
+    with time_machine.travel(now, tick=False):
+        response = _as(manager_anna).get(reverse("forecasts:accuracy"))
+    accuracy = response.context["accuracy"]
+
+    assert response.context["year"] == 2026
 
     # errors 200 + 200 + 200 over 2500 shipped; forecast 2300 − 2500 = −200
     assert (accuracy.total.wape, accuracy.total.bias) == (Decimal(24), Decimal(-8))
@@ -296,6 +312,7 @@ def test_the_workbook_round_trip_saves_changed_cells_only(manager_anna, anna_reg
         comment="звонок",
         expected_version=0,
         user=manager_anna,
+        source=ChangeSource.SCREEN,
     )
     workbook = _exported(manager_anna, manager_anna)
     sheet = workbook.worksheets[0]
@@ -424,6 +441,7 @@ def test_the_client_card_shows_the_months_ahead(manager_anna, anna_regular):
     forecast_cell_save(
         client=anna_regular, month=dt.date(2026, 5, 1), amount=Decimal(2500),
         confidence=Confidence.PROBABLE, comment="склад", expected_version=0, user=manager_anna,
+        source=ChangeSource.SCREEN,
     )  # fmt: skip
 
     response = _as(manager_anna).get(

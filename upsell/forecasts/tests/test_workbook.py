@@ -20,6 +20,7 @@ from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.forecasts.services import forecast_cell_save
 from upsell.forecasts.workbook import ImportResult, grid_xlsx_import
+from upsell.history.models import Change, ChangeSource
 
 APRIL, MAY = dt.date(2026, 4, 1), dt.date(2026, 5, 1)
 # The layout of the export for one client: its forecast row, confidence row and hidden version
@@ -27,9 +28,12 @@ APRIL, MAY = dt.date(2026, 4, 1), dt.date(2026, 5, 1)
 FORECAST_ROW, CONFIDENCE_ROW, VERSION_ROW = 6, 7, 10
 
 
+NOW = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+
+
 @pytest.fixture(autouse=True)
 def frozen_today():
-    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+    with time_machine.travel(NOW, tick=False):
         yield
 
 
@@ -124,6 +128,7 @@ def test_a_workbook_stored_by_a_spreadsheet_program_imports_the_same(manager_ann
         comment="звонок",
         expected_version=0,
         user=manager_anna,
+        source=ChangeSource.SCREEN,
     )
     sheet = (workbook := _exported(manager_anna)).worksheets[0]
     assert (sheet[f"G{FORECAST_ROW}"].value, sheet[f"G{VERSION_ROW}"].value) == (1200.5, 1)
@@ -152,4 +157,20 @@ def test_a_month_that_is_over_is_named_and_nothing_is_written(manager_anna, anna
     assert [(p.row, p.column, p.message) for p in result.problems] == [
         (FORECAST_ROW, "E", "This month is over; its forecast is final.")
     ]
-    assert (result.updated, ForecastCell.objects.count()) == (0, 0)
+    assert (result.updated, ForecastCell.objects.count(), Change.objects.count()) == (0, 0, 0)
+
+
+def test_an_imported_workbook_keeps_each_cell_it_changed_as_an_import(manager_anna, anna_regular):
+    sheet = (workbook := _exported(manager_anna)).worksheets[0]
+    sheet[f"G{FORECAST_ROW}"], sheet[f"G{CONFIDENCE_ROW}"] = 4500.5, "Точно"
+
+    grid_xlsx_import(file=_bytes(workbook), user=manager_anna)
+
+    assert list(
+        Change.objects.order_by("-changed_at", "-id").values_list(
+            "object_id", "month", "field", "before", "after", "changed_by", "source", "changed_at"
+        )
+    ) == [
+        (anna_regular.pk, APRIL, "amount", None, "4500.50", manager_anna.pk, "import", NOW),
+        (anna_regular.pk, APRIL, "confidence", "", "commit", manager_anna.pk, "import", NOW),
+    ]

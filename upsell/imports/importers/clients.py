@@ -17,7 +17,9 @@ from polars._typing import PolarsDataType
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client, HandOverRule
-from upsell.core.bulk import LOOKUP_CHUNK, rows_update, values_frame
+from upsell.clients.services import clients_details_store
+from upsell.core.bulk import LOOKUP_CHUNK, values_frame
+from upsell.history.models import ChangeSource
 from upsell.imports.formats.values import (
     bool_parse,
     integer_parse,
@@ -262,11 +264,16 @@ class ClientsImporter(Importer):
                 for name, stored in targets.items()
             )
         )
-        rows_update(
-            model=Client,
+        clients_details_store(
             frame=changed.select(
                 pl.col("client_id").alias("id"),
                 *(pl.col(name).alias(stored) for name, stored in targets.items()),
             ),
+            stored=changed.select(
+                pl.col("client_id").alias("id"),
+                *(pl.col(f"stored_{stored}").alias(stored) for stored in targets.values()),
+            ),
+            changed_by=self.context.imported_by,
+            source=ChangeSource.IMPORT,
         )
         return set(changed.get_column("client_id").to_list())

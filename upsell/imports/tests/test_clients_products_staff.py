@@ -53,7 +53,7 @@ def _clients() -> list[tuple[object, ...]]:
 
 
 def test_a_clients_file_creates_clients_and_gives_them_to_the_managers_it_names(
-    db: None, tmp_path: Path
+    today: datetime.date, db: None, tmp_path: Path
 ) -> None:
     # Given two active managers, and a clients file as the demo company writes it (UTF-8 with
     # a BOM, semicolons)
@@ -95,7 +95,7 @@ def test_a_clients_file_creates_clients_and_gives_them_to_the_managers_it_names(
 
     # Then every client is stored as the file says; a budget without a year is this year's
     assert run.status == ImportStatus.SUCCEEDED
-    this_year = timezone.localdate().year
+    this_year = today.year
     assert _clients() == [
         ("АО Гамма", "", None, "", "", False, True, Decimal("250000.50"), this_year),
         (
@@ -367,7 +367,12 @@ def test_clients_created_are_dated_now(db: None, tmp_path: Path) -> None:
 
 
 def test_a_client_moved_by_a_file_takes_its_waiting_requests_and_future_forecast(
-    db: None, tmp_path: Path, manager_anna: User, manager_boris: User, head_of_sales: User
+    today: datetime.date,
+    db: None,
+    tmp_path: Path,
+    manager_anna: User,
+    manager_boris: User,
+    head_of_sales: User,
 ) -> None:
     # Given Anna's regular client with a waiting request, a finished one, and forecast cells
     # for the last, the next and a later month, the next one locked
@@ -379,7 +384,7 @@ def test_a_client_moved_by_a_file_takes_its_waiting_requests_and_future_forecast
             client=client, description=description, source=RequestSource.UI, status=status,
             assignee=manager_anna, routed_by_rule=RoutingRule.MOTIVATED,
         )  # fmt: skip
-    this_month = timezone.localdate().replace(day=1)
+    this_month = today.replace(day=1)
     last, following, later = (month_add(this_month, n) for n in (-1, 1, 2))
     for month in (last, following, later):
         ForecastCell.objects.create(client=client, month=month, manager=manager_anna)

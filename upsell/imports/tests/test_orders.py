@@ -12,6 +12,7 @@ from django.core.management import call_command
 
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
+from upsell.history.models import ChangeSource
 from upsell.imports.models import ImportKind, ImportRun, ImportStatus
 from upsell.imports.problems import Problem
 from upsell.imports.services import import_path
@@ -50,7 +51,9 @@ def company(manager_anna, manager_boris, assistant_vera, head_of_sales):
     for number in range(1, 13):
         ProductFactory.create(sku=f"КР-{number:03d}", name=f"Болт {number}", group="Крепёж")
     ProductFactory.create(sku="ЭИ-001", name="Перфоратор", group="Электроинструмент")
-    complex_rules_update(rules=ComplexRules(lines_above=10), changed_by=head_of_sales)
+    complex_rules_update(
+        rules=ComplexRules(lines_above=10), changed_by=head_of_sales, source=ChangeSource.SCREEN
+    )
     return clients
 
 

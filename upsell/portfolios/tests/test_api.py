@@ -14,6 +14,7 @@ from upsell.accounts.tokens import api_token_create
 from upsell.clients.models import Client, ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import Confidence, ForecastCell
+from upsell.history.models import ChangeSource
 from upsell.portfolios.models import WorkloadSettings
 from upsell.portfolios.services import workload_settings_update
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
@@ -23,7 +24,7 @@ NOW = dt.datetime(2026, 3, 16, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
-def today():
+def frozen_clock():
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -42,7 +43,10 @@ def company(manager_anna, manager_boris, assistant_vera, head_of_sales):
     """Anna holds three motivated clients against a capacity of two, and one spontaneous client
     still without an assistant; Boris holds one motivated client in Kazan."""
     workload_settings_update(
-        max_motivated_per_manager=2, pool_assistant=None, changed_by=head_of_sales
+        max_motivated_per_manager=2,
+        pool_assistant=None,
+        changed_by=head_of_sales,
+        source=ChangeSource.SCREEN,
     )
     clients = {
         "big": ClientFactory.create(name='ООО "Крупный"', tax_id="7701000001",

@@ -9,6 +9,7 @@ from upsell.accounts.tests.factories import UserFactory
 from upsell.clients.models import Client, ClientAssignmentChange, ClientStatus
 from upsell.clients.services import portfolio_rules_update
 from upsell.clients.tests.factories import ClientFactory
+from upsell.history.models import ChangeSource
 from upsell.notifications.models import Notification
 from upsell.portfolios.services import (
     RoutingOutcome,
@@ -120,7 +121,10 @@ def test_a_manager_without_assistants_hands_spontaneous_clients_to_the_pool(
     assert served(client) == ("boris", None)
 
     workload_settings_update(
-        max_motivated_per_manager=40, pool_assistant=pool, changed_by=head_of_sales
+        max_motivated_per_manager=40,
+        pool_assistant=pool,
+        changed_by=head_of_sales,
+        source=ChangeSource.SCREEN,
     )
     portfolio_routing_apply()
 

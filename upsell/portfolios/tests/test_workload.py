@@ -12,6 +12,7 @@ from upsell.clients.models import ClientAssignmentChange, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.core.months import month_add
 from upsell.forecasts.models import Confidence, ForecastCell
+from upsell.history.models import ChangeSource
 from upsell.portfolios.models import WorkloadSettings
 from upsell.portfolios.selectors import rebalance_propose, workload_board
 from upsell.portfolios.services import portfolio_rebalance_apply, workload_settings_update
@@ -27,7 +28,10 @@ def company(manager_anna, manager_boris, assistant_vera, head_of_sales):
     """Anna holds three motivated clients against a capacity of two, and one spontaneous client
     still without an assistant; Boris holds one motivated client in Kazan."""
     workload_settings_update(
-        max_motivated_per_manager=2, pool_assistant=None, changed_by=head_of_sales
+        max_motivated_per_manager=2,
+        pool_assistant=None,
+        changed_by=head_of_sales,
+        source=ChangeSource.SCREEN,
     )
     clients = {
         "big": ClientFactory.create(name='ООО "Крупный"', manager=manager_anna,
@@ -172,7 +176,10 @@ def test_a_move_that_was_never_proposed_changes_nothing(
 def test_only_an_active_assistant_serves_the_pool(head_of_sales, manager_anna):
     with pytest.raises(ValidationError) as refused:
         workload_settings_update(
-            max_motivated_per_manager=10, pool_assistant=manager_anna, changed_by=head_of_sales
+            max_motivated_per_manager=10,
+            pool_assistant=manager_anna,
+            changed_by=head_of_sales,
+            source=ChangeSource.SCREEN,
         )
 
     assert refused.value.message_dict == {

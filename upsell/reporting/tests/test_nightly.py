@@ -3,16 +3,23 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
-from upsell.forecasts.models import ForecastCell, ForecastSnapshot
+from upsell.core.months import month_add, month_start
+from upsell.forecasts.models import ForecastCell, ForecastLock, ForecastSnapshot
 from upsell.reporting.models import AuditRun, ForecastRun, RunStatus, ScheduledTask
 from upsell.reporting.nightly import nightly_next, nightly_schedule, nightly_work
-from upsell.reporting.services import forecast_run_create, forecast_run_execute
+from upsell.reporting.services import (
+    forecast_backfill,
+    forecast_run_create,
+    forecast_run_execute,
+)
 from upsell.reporting.tasks import nightly_run
 from upsell.shipments.tests.factories import shipment_with_line
 
@@ -147,3 +154,71 @@ def test_the_command_runs_the_night_at_once(regular, capsys):
     assert out[0] == "Audit as of 2025-12-26: 1 clients"
     assert out[-1].startswith("Forecast baselines: model ")
     assert out[-1].endswith(", 1 clients, 11 cells")
+
+
+def test_the_night_on_any_day_locks_what_is_due_and_refits_the_open_months(
+    today, manager_anna, settings
+):
+    """On the calendar's awkward days too (`make test-calendar`): a year's turn, the lock day
+    and the day before it, a lock day on a Saturday, a leap February's last day."""
+    settings.UPSELL_FORECAST_LOCK_DAY = 25
+    client = ClientFactory.create(manager=manager_anna, status=ClientStatus.REGULAR)
+    this_month = month_start(today)
+    for back in range(1, 25):
+        shipment_with_line(
+            client=client, date=month_add(this_month, -back).replace(day=10), amount=Decimal(1000)
+        )
+    forecast_backfill(months=3, today=today)
+
+    outcome = nightly_work(today=today)
+
+    # The replay locked this month and the two before it; from the 25th the night locks the
+    # next month too, the first of the next year when today is in late December.
+    next_month = month_add(this_month, 1)
+    due = [next_month] if today.day >= 25 else []
+    assert [lock.month for lock in outcome.locks] == due
+    assert sorted(ForecastLock.objects.values_list("month", flat=True)) == [
+        month_add(this_month, -2),
+        month_add(this_month, -1),
+        this_month,
+        *due,
+    ]
+    # The refit fills the twelve months after this one, except one just locked.
+    horizon = [month_add(this_month, ahead) for ahead in range(1, 13)]
+    refitted = ForecastCell.objects.filter(client=client, month__gt=this_month)
+    assert (outcome.forecast.status, outcome.forecast.cells) == (
+        RunStatus.SUCCEEDED,
+        12 - len(due),
+    )
+    assert sorted(refitted.values_list("month", flat=True)) == horizon
+    # Every locked month keeps, in its snapshot and its cell, the baseline its manager saw.
+    snapshots = dict(ForecastSnapshot.objects.values_list("month", "baseline"))
+    assert sorted(snapshots) == sorted(ForecastLock.objects.values_list("month", flat=True))
+    assert snapshots == dict(
+        ForecastCell.objects.filter(client=client, month__in=list(snapshots)).values_list(
+            "month", "baseline"
+        )
+    )
+    assert all(baseline > 0 for baseline in snapshots.values())
+
+
+def test_the_night_deletes_task_results_older_than_kept(regular, settings):
+    settings.UPSELL_TASK_RESULTS_KEEP_DAYS = 30
+    night = dt.datetime(2025, 12, 26, 2, 30, tzinfo=MOSCOW)
+    for name, days in (("a month and a day ago", 31), ("yesterday", 1)):
+        DBTaskResult.objects.create(
+            status=TaskResultStatus.SUCCESSFUL,
+            finished_at=night - dt.timedelta(days=days),
+            args_kwargs={"args": [name], "kwargs": {}},
+            task_path="upsell.reporting.tasks.execute_audit_run",
+            backend_name="default",
+        )
+
+    with time_machine.travel(night, tick=False):
+        outcome = nightly_work()
+
+    assert outcome.task_results_pruned == 1
+    assert list(DBTaskResult.objects.values_list("args_kwargs__args__0", flat=True)) == [
+        "yesterday"
+    ]
+    assert outcome.audit.status == RunStatus.SUCCEEDED

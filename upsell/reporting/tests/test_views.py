@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from upsell.clients.models import ClientStatusOverride, PortfolioRules
@@ -146,11 +147,17 @@ def test_head_of_sales_refreshes_the_forecast_and_sees_how_it_was_made(
     settings.LANGUAGE_CODE = "en"
     client.force_login(head_of_sales)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    # The refresh runs as of today: the evening of the audit's day.
+    evening = dt.datetime.combine(AS_OF, dt.time(18), tzinfo=dt.UTC)
+    with (
+        time_machine.travel(evening, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post(reverse("audit:forecast_refresh"))
 
     assert response.status_code == 302
     run = ForecastRun.objects.get()
+    assert run.as_of == AS_OF
     assert (run.status, run.requested_model, run.started_by) == (
         RunStatus.SUCCEEDED,
         "auto",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from upsell.accounts.tokens import api_token_create
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
+from upsell.history.models import ChangeSource
 from upsell.products.tests.factories import ProductFactory
 from upsell.requests.lines import RequestLineDetails
 from upsell.requests.models import (
@@ -177,7 +178,9 @@ def test_an_amount_given_stays_over_the_lines_total(one_time, manager_anna, cata
 def test_twelve_lines_over_a_ten_line_rule_go_to_the_manager_with_the_rule_shown(
     one_time, assistant_vera, head_of_sales, catalogue
 ):
-    complex_rules_update(rules=ComplexRules(lines_above=10), changed_by=head_of_sales)
+    complex_rules_update(
+        rules=ComplexRules(lines_above=10), changed_by=head_of_sales, source=ChangeSource.SCREEN
+    )
     lines = tuple(line(name=f"Позиция {number}") for number in range(1, 13))
 
     request = take(one_time, assistant_vera, lines=lines)
@@ -194,7 +197,9 @@ def test_a_product_from_a_chosen_group_makes_the_request_complex(
     one_time, assistant_vera, head_of_sales, catalogue
 ):
     complex_rules_update(
-        rules=ComplexRules(product_groups=("Электроинструмент",)), changed_by=head_of_sales
+        rules=ComplexRules(product_groups=("Электроинструмент",)),
+        changed_by=head_of_sales,
+        source=ChangeSource.SCREEN,
     )
 
     request = take(one_time, assistant_vera, lines=(line("КР-00001"), line("ЭИ-00001")))
@@ -467,4 +472,6 @@ def test_the_api_refuses_the_same_order_number_twice(one_time, head_of_sales):
 
 @pytest.fixture
 def head_of_sales_rules_ten_lines(head_of_sales):
-    complex_rules_update(rules=ComplexRules(lines_above=10), changed_by=head_of_sales)
+    complex_rules_update(
+        rules=ComplexRules(lines_above=10), changed_by=head_of_sales, source=ChangeSource.SCREEN
+    )

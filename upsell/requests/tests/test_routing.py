@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
+from upsell.history.models import ChangeSource
 from upsell.notifications.models import Notification
 from upsell.requests.models import (
     OrderRequest,
@@ -105,7 +106,11 @@ def test_a_simple_request_of_a_spontaneous_client_goes_to_its_assistant_who_is_t
 def test_a_complex_request_of_a_spontaneous_client_goes_to_its_manager(
     one_time, assistant_vera, head_of_sales, details, rule, reason
 ):
-    complex_rules_update(rules=ComplexRules(product_groups=("Станки",)), changed_by=head_of_sales)
+    complex_rules_update(
+        rules=ComplexRules(product_groups=("Станки",)),
+        changed_by=head_of_sales,
+        source=ChangeSource.SCREEN,
+    )
 
     request = take(one_time, assistant_vera, **details)
 
@@ -130,7 +135,9 @@ def test_overdue_debt_makes_a_request_complex_unless_the_rule_is_off(
     )  # fmt: skip
 
     complex_request = take(one_time, assistant_vera, amount=Decimal(100))
-    complex_rules_update(rules=ComplexRules(overdue_debt=False), changed_by=head_of_sales)
+    complex_rules_update(
+        rules=ComplexRules(overdue_debt=False), changed_by=head_of_sales, source=ChangeSource.SCREEN
+    )
     simple_request = take(one_time, assistant_vera, amount=Decimal(100))
 
     assert placed(complex_request) == (

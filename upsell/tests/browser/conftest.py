@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import get_resolver
-from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 from upsell.accounts.models import Role, Team, User
@@ -24,6 +23,7 @@ from upsell.core.staticfiles import STATICFILES_FINDERS
 from upsell.payments.models import Payment
 from upsell.products.models import Product
 from upsell.shipments.models import Shipment, ShipmentLine
+from upsell.tests.calendar import on_default_day
 
 # Playwright's sync API runs an event loop in the test's thread; Django refuses database calls
 # from a thread with a running loop unless told that this one is safe (it is: tests are serial).
@@ -113,10 +113,13 @@ def csv_text(*rows: list[str]) -> str:
     return "".join(";".join(row) + "\n" for row in rows)
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Save the visible 1440×900 of the page as docs/screenshots/<name>.png."""
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """Save the visible 1440×900 of the page (or all of it) as docs/screenshots/<name>.png.
+    The docs show the everyday run's pictures: a run on another calendar day takes none."""
+    if not on_default_day():
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
 
 
 REGIONS = ["Москва", "Санкт-Петербург", "Екатеринбург", "Казань", "Новосибирск"]
@@ -144,7 +147,7 @@ def _months_ago(today: dt.date, months: int, day: int) -> dt.date:
 
 
 @pytest.fixture
-def company(transactional_db) -> dict[str, object]:
+def company(transactional_db, today: dt.date) -> dict[str, object]:
     """Three managers (Anna with her assistant Vera), the head of sales, top management, an
     administrator, thirty clients, and three years of shipments and payments of Anna's
     biggest client, ООО "СтройМаркет"."""
@@ -174,7 +177,7 @@ def company(transactional_db) -> dict[str, object]:
         budget = (
             {
                 "annual_budget": Decimal(1_200_000 + 350_000 * index),
-                "budget_year": timezone.localdate().year,
+                "budget_year": today.year,
             }
             if plans_budget
             else {}
@@ -196,13 +199,12 @@ def company(transactional_db) -> dict[str, object]:
         Product.objects.create(sku=sku, name=name, group=group, unit=unit)
         for sku, name, group, unit in PRODUCTS
     ]
-    _history(clients[0], products, manager=people["anna"])
+    _history(clients[0], products, manager=people["anna"], today=today)
     return {"people": people, "clients": clients, "products": products}
 
 
-def _history(client: Client, products: list[Product], *, manager: User) -> None:
+def _history(client: Client, products: list[Product], *, manager: User, today: dt.date) -> None:
     """Monthly shipments for three years, growing, with a summer dip and one return."""
-    today = timezone.localdate()
     number = 0
     for months_back in range(35, -1, -1):
         if months_back in (7, 19):

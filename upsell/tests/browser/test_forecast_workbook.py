@@ -36,6 +36,7 @@ from upsell.forecasts.services import (
     forecast_snapshot_take,
 )
 from upsell.forecasts.workbook import CONFIDENCE, FORECAST, HEADER_ROW
+from upsell.history.models import ChangeSource
 from upsell.tests.browser.conftest import log_in, open_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -122,6 +123,7 @@ def world(company) -> World:
         comment="",
         expected_version=0,
         user=anna,
+        source=ChangeSource.SCREEN,
     )
     forecast_snapshot_take(month=world.month(LOCKED_MONTH), locked_by=people["helen"])
     return world
