@@ -6,18 +6,21 @@ Errors keep one shape: ``{"detail": "..."}``, or for invalid input (422) a list 
 ``{"loc": [...], "msg": ..., "type": ...}`` whether the schema or a service refused it.
 """
 
+import math
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
+from ninja.errors import Throttled
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from upsell.accounts.api import router as accounts_router
 from upsell.accounts.tokens import BearerTokenAuth, BrowserSessionAuth
 from upsell.clients.api import router as clients_router
+from upsell.config.throttling import UserRateLimit
 from upsell.forecasts.api import router as forecasts_router
 from upsell.imports.api import router as imports_router
 from upsell.payments.api import router as payments_router
@@ -62,6 +65,7 @@ api = UpsellAPI(
     ),
     urls_namespace="api",
     auth=[BearerTokenAuth(), BrowserSessionAuth()],
+    throttle=UserRateLimit(),
     # Ninja's docs page takes Swagger UI from the ninja wheel's static files when ninja is an
     # installed app, and from a CDN otherwise; nothing may come from the internet.
     docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
@@ -96,6 +100,14 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         for message in field_messages
     ]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Throttled)
+def too_many_calls(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(request, {"detail": "Too many requests."}, status=429)
+    if exc.wait is not None:
+        response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -7,7 +7,16 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from upsell.config.env import env_bool, env_int, env_list, env_str, installation_secret_key
+from upsell.config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_log_level,
+    env_rate,
+    env_str,
+    installation_secret_key,
+    mailer_from_env,
+)
 
 django_stubs_ext.monkeypatch()
 
@@ -127,6 +136,26 @@ AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The address a failed login counts against: the client's, read from X-Forwarded-For behind
+# the trusted proxies only (upsell/config/proxy.py).
+AXES_CLIENT_IP_CALLABLE = "upsell.config.proxy.client_address"
+
+# How many reverse proxies stand in front of the web server (0: none, X-Forwarded-For and
+# X-Forwarded-Proto are ignored). Behind one, a request the proxy received over HTTPS is secure.
+UPSELL_TRUSTED_PROXIES = env_int("UPSELL_TRUSTED_PROXIES", 0)
+if UPSELL_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+NINJA_NUM_PROXIES = UPSELL_TRUSTED_PROXIES
+
+# Calls to the API per user (upsell/config/throttling.py): "600/min", "20/s", "10000/hour";
+# empty for no limit. Counted in the cache, which the web server's processes share.
+API_RATE_LIMIT = env_rate("API_RATE_LIMIT", "600/min")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache",
+    }
+}
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "ru")
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
@@ -197,14 +226,7 @@ if UPSELL_TASK_RESULTS_KEEP_DAYS < 2:
     # /healthz reads when the last nightly run finished from its task result.
     raise ImproperlyConfigured("UPSELL_TASK_RESULTS_KEEP_DAYS must be at least 2")
 
-MAILERS = {
-    "default": {
-        "BACKEND": env_str("MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
-        "OPTIONS": {"host": env_str("MAIL_HOST", "localhost"), "port": env_int("MAIL_PORT", 25)}
-        if env_str("MAIL_BACKEND", "").endswith("smtp.EmailBackend")
-        else {},
-    }
-}
+MAILERS = {"default": mailer_from_env()}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "upsell@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -229,9 +251,15 @@ SECURE_CSP = {
     "object-src": ["'none'"],
 }
 
+# One line per record on standard error, for journald or the container's log:
+# "2026-12-06 10:15:11,123 WARNING django.request Not Found: /x". Gunicorn's access log is
+# separate (upsell/config/gunicorn.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "WARNING")},
 }

@@ -14,6 +14,9 @@ STORAGES = {
 }
 LANGUAGE_CODE = "en"
 AXES_ENABLED = True
+# The suite calls the API far faster than anyone would; the test of the limit sets its own.
+API_RATE_LIMIT = ""
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the browser tests' live server answers the page's parallel htmx
     # requests on several threads, and an in-memory database would make them share one
