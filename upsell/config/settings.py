@@ -1,4 +1,4 @@
-"""Settings for every environment, read from the environment (see docs/configuration.md)."""
+"""Settings for every environment, read from the environment (see docs/operations.md)."""
 
 from pathlib import Path
 
