@@ -62,6 +62,7 @@ UNITS = {
     "upsell-migrate.service": [
         "/opt/upsell/venv/bin/upsell migrate --no-input",
         "/opt/upsell/venv/bin/upsell collectstatic --no-input -v 0",
+        "/opt/upsell/venv/bin/upsell nightly --schedule",
     ],
     "upsell-web.service": ["/opt/upsell/venv/bin/upsell serve"],
     "upsell-worker.service": ["/opt/upsell/venv/bin/upsell db_worker"],
@@ -115,7 +116,9 @@ def test_compose_runs_postgresql_the_migration_the_web_server_and_the_worker(db:
     assert script.split(" && ") == [
         "upsell migrate --no-input",
         "upsell collectstatic --no-input -v 0",
+        "upsell nightly --schedule",
     ]
+    assert "/healthz" in " ".join(services["web"]["healthcheck"]["test"])
     for command in ["upsell serve", "upsell db_worker", *script.split(" && ")]:
         _check_upsell_command(shlex.split(command))
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
