@@ -11,7 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.tasks import TaskResultStatus
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from upsell.accounts.models import User
@@ -26,6 +26,7 @@ from upsell.shipments.tests.factories import shipment_with_line
 from upsell.worker.models import WorkerHeartbeat
 from upsell.worker.services import worker_stopped_message, worker_sweep
 from upsell.worker.tests.processes import (
+    WORKER_LANGUAGE,
     killed,
     wait_until,
     worker_batch,
@@ -100,10 +101,12 @@ def test_an_import_killed_with_its_worker_is_imported_again_by_the_next_worker(
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Work of stopped workers: 1 task results failed, 1 runs settled" in second.stdout
     first_task.refresh_from_db()
+    with translation.override(WORKER_LANGUAGE):
+        said = worker_stopped_message(first_beat.beat_at)
     assert (first_task.status, first_task.exception_class_path, first_task.traceback) == (
         TaskResultStatus.FAILED,
         "upsell.worker.services.WorkerStopped",
-        f"upsell.worker.services.WorkerStopped: {worker_stopped_message(first_beat.beat_at)}\n",
+        f"upsell.worker.services.WorkerStopped: {said}\n",
     )
     run.refresh_from_db()
     assert (run.status, run.stage, run.attempts, run.error_count) == (

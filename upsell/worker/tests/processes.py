@@ -30,6 +30,10 @@ def database_url() -> str:
     )
 
 
+# The site's language a worker started here runs in: what it writes, it writes in Russian.
+WORKER_LANGUAGE = "ru"
+
+
 def worker_environment(data_dir: Path) -> dict[str, str]:
     return {
         **os.environ,
@@ -38,6 +42,7 @@ def worker_environment(data_dir: Path) -> dict[str, str]:
         "DATABASE_URL": database_url(),
         "UPSELL_DATA_DIR": str(data_dir),
         "SECRET_KEY": "worker-test",
+        "LANGUAGE_CODE": WORKER_LANGUAGE,
     }
 
 
