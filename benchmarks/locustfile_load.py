@@ -190,6 +190,7 @@ class HeadOfSales(Person):
 class Manager(Person):
     role = "manager"
     fixed_count = 8
+    grid_year: dict[str, str] | None = None
 
     @task(3)
     def clients(self) -> None:
@@ -202,13 +203,14 @@ class Manager(Person):
     @task(3)
     def forecast(self) -> None:
         """The grid, and now and then one cell edited and saved as its editor does."""
-        grid = self.page("/forecasts/", "forecast grid")
+        grid = self.page("/forecasts/", "forecast grid", params=self.grid_year)
         cells = CELL_EDITOR.findall(grid)
         year = YEAR_FIELD.search(grid)
-        if not cells and year is not None:
-            # Late in the year every month left is locked: the manager turns to the next year.
-            next_year = {"year": str(int(year.group(1)) + 1)}
-            grid = self.page("/forecasts/", "forecast grid", params=next_year)
+        if not cells and year is not None and not self.grid_year:
+            # Late in the year every month left is locked: the manager turns to the next year,
+            # and opens that one from then on.
+            self.grid_year = {"year": str(int(year.group(1)) + 1)}
+            grid = self.page("/forecasts/", "forecast grid", params=self.grid_year)
             cells = CELL_EDITOR.findall(grid)
         if not cells or random.random() < 0.5:
             return
