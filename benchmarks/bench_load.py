@@ -126,8 +126,10 @@ class Load:
 
     @classmethod
     def of(cls, requests: list[Request], *, start: float, seconds: float) -> "Load":
-        measured = [r for r in requests if start <= r.start and r.end <= start + seconds]
-        seconds = min(seconds, max(r.end for r in measured) - start)
+        # Every request begun in the window, however long it then took: the slow ones at its
+        # end are the load's too.
+        measured = [r for r in requests if start <= r.start < start + seconds]
+        seconds = min(seconds, max(r.start for r in measured) - start)
         names = sorted({request.name for request in measured})
         pages = [
             Figures.of(name, [r for r in measured if r.name == name], seconds=seconds)
