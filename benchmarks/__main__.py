@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "audit": (),
     "btyd": (),
     "forecast": (),
+    "load": (),
 }
 
 # Both peers of the BTYD fit use the same BLAS; one thread each keeps L-BFGS-B from waking a

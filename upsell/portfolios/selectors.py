@@ -61,10 +61,17 @@ class Portfolios:
         return client.pk in self.motivated_ids
 
 
+# What the board, the rebalancing plan and the routing read of each client: all of a client's
+# columns for every client of the company cost more than the rest of the board.
+PORTFOLIO_FIELDS = (
+    "name", "region", "segment", "status", "plans_budget", "manager_id", "assistant_id",
+)  # fmt: skip
+
+
 def portfolios_current() -> Portfolios:
     clients = Client.objects.exclude(status="", plans_budget=False)
     return Portfolios(
-        clients=list(clients.select_related("manager").order_by("name", "id")),
+        clients=list(clients.only(*PORTFOLIO_FIELDS).order_by("name", "id")),
         motivated_ids=frozenset(clients.filter(motivated_q()).values_list("pk", flat=True)),
     )
 

@@ -4,7 +4,9 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from upsell.accounts.models import Role
@@ -113,3 +115,23 @@ def test_a_pool_assistant_leaves_no_spontaneous_client_with_its_manager(
     # The proposal hands both to the pool assistant; none is left over.
     assert [move.new for move in response.context["proposal"]] == [assistant_vera] * 2
     assert response.context["left_with_managers"] == 0
+
+
+def test_the_board_reads_only_what_it_shows_of_each_client_whatever_their_number(
+    manager_anna, assistant_vera, head_of_sales
+):
+    def board_queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = signed_in(head_of_sales).get(reverse("portfolios:workload"))
+        assert response.status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    ClientFactory.create_batch(3, manager=manager_anna, status=ClientStatus.REGULAR)
+    few = board_queries()
+    ClientFactory.create_batch(30, manager=manager_anna, status=ClientStatus.ONE_TIME)
+    many = board_queries()
+
+    assert len(many) == len(few)
+    portfolio = next(sql for sql in many if 'FROM "clients_client"' in sql and "ORDER BY" in sql)
+    assert "accounts_user" not in portfolio
+    assert "created_at" not in portfolio
