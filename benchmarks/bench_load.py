@@ -244,7 +244,8 @@ def wait_until_ready(url: str, *, processes: list[subprocess.Popen[bytes]]) -> N
 
 @contextmanager
 def serving(installation: Installation, *, workers: int) -> Iterator[str]:
-    """gunicorn and the task worker on the installation, stopped whatever happens."""
+    """The production server (`upsell serve`: gunicorn) and the task worker on the
+    installation, stopped whatever happens."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     bin_dir = Path(sys.executable).parent
@@ -254,8 +255,9 @@ def serving(installation: Installation, *, workers: int) -> Iterator[str]:
         processes.append(
             installation.start(
                 [
-                    str(bin_dir / "gunicorn"),
-                    "upsell.config.wsgi:application",
+                    str(bin_dir / "upsell"),
+                    "serve",
+                    "--",
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--workers",
