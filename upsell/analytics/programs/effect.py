@@ -19,11 +19,12 @@ unmatched. Matching removes only the differences it can see, so a matched effect
 evidence than a random one.
 
 How sure the figure is comes from the bootstrap: the members' changes and the controls' changes
-are each drawn again at random with replacement, as many as there are, and the effect computed
-again, a thousand times by default; the middle 90 % of those effects is the interval. The draws
-start from a fixed seed, so the same data always give the same interval. The answer is "too little
-data" when either side has fewer than five clients, or when the interval's half-width exceeds the
-effect's size: then the measure cannot tell the effect from chance.
+(in a matched design, a control's change once for every member it stands for) are each drawn
+again at random with replacement, as many as there are, and the effect computed again, a
+thousand times by default; the middle 90 % of those effects is the interval. The draws start
+from a fixed seed, so the same data always give the same interval. The answer is "too little
+data" when either side has fewer than five clients, or when the interval's half-width exceeds
+the effect's size: then the measure cannot tell the effect from chance.
 
 Money comes in as the contract's decimals and is counted in whole kopecks, so the effect and the
 four monthly means are exact before they are rounded to the kopeck (half away from zero); only
@@ -280,9 +281,10 @@ def _candidates_matched(*, candidates: pa.Table, revenue: pa.Table, period: _Per
     pool = pool[np.lexsort((clients[pool], before[pool], codes[pool]))]
     pool_codes = codes[pool]
     members = np.flatnonzero(is_member)
+    member_codes = codes[members]
     member_rows, control_rows = [], []
-    for code in np.unique(codes[members]).tolist():
-        these = members[codes[members] == code]
+    for code in np.unique(member_codes).tolist():
+        these = members[member_codes == code]
         first, last = np.searchsorted(pool_codes, [code, code + 1], side="left").tolist()
         if first == last:
             continue

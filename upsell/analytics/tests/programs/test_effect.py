@@ -328,3 +328,56 @@ def test_inputs_that_cannot_be_measured_are_refused(arguments, message):
 
     with pytest.raises(ValueError, match=re.escape(message)):
         program_effect(revenue=revenue_table([]), **(period | arguments))
+
+
+def test_matching_on_revenue_before_takes_out_the_growth_of_bigger_clients():
+    # given 1 600 clients of four kinds whose revenue grows 10 % with the market from July,
+    # and a third of the bigger clients enrolled by hand, who buy 15 000.00 more a month
+    revenue, _ = panel(members=0, controls=1600, uplift=0, seed=13)
+    monthly = revenue.group_by("client_id").aggregate([("amount", "sum")])
+    totals = dict(
+        zip(
+            monthly.column("client_id").to_pylist(),
+            monthly.column("amount_sum").to_pylist(),
+            strict=True,
+        )
+    )
+    members = {
+        client_id for client_id, total in totals.items() if client_id % 3 == 0 and total > 1_500_000
+    }
+    revenue = pa.Table.from_pylist(
+        [
+            row | {"amount": row["amount"] + PLANTED}
+            if row["client_id"] in members and row["month"] >= START
+            else row
+            for row in revenue.to_pylist()
+        ],
+        schema=REVENUE_SCHEMA,
+    )
+    kinds = ("regular", "vip", "irregular", "new")
+    candidates = candidates_table(
+        [
+            (client_id, kinds[client_id % 4], "A", "retail", client_id in members)
+            for client_id in totals
+        ]
+    )
+
+    matched = program_effect(revenue=revenue, candidates=candidates, start=START, end=END)
+    # every non-member as a control, as if they had been held out at random
+    naive = program_effect(
+        revenue=revenue,
+        groups=groups_table(members=sorted(members), controls=sorted(set(totals) - members)),
+        start=START,
+        end=END,
+    )
+
+    assert (matched.method, matched.members, matched.unmatched) == ("matched", len(members), 0)
+    assert matched.low is not None
+    assert matched.high is not None
+    assert matched.low < PLANTED < matched.high
+    assert matched.low > 0
+    assert not matched.too_little_data
+    # the bigger clients' 10 % is more money than the others': the naive figure credits it
+    # to the program
+    assert naive.low is not None
+    assert naive.low > PLANTED
