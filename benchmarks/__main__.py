@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "audit": (),
     "btyd": (),
     "forecast": (),
+    "effect": (),
     "load": (),
 }
 
