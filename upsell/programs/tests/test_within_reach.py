@@ -5,9 +5,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.test import Client as HttpClient
 
 from upsell.accounts.tokens import api_token_create
+from upsell.clients.models import Client
 from upsell.clients.tests.factories import ClientFactory
 from upsell.programs.models import Membership, MembershipProgress
 from upsell.programs.services.memberships import memberships_enrol
@@ -61,3 +63,19 @@ def test_the_api_narrows_the_same_way(reach, manager_boris):
     api = HttpClient(headers={"Authorization": f"Bearer {token}"})
     response = api.get("/api/clients", {"next_tier_within_reach": "true"})
     assert [item["name"] for item in response.json()["items"]] == ["Бета"]
+
+
+def test_the_forecast_grid_row_shows_the_lever_within_reach(client, reach, manager_anna):
+    MembershipProgress.objects.filter(membership__client__name="Альфа").update(
+        tier_threshold=None, next_threshold=Decimal("1000000.00"),
+        next_rate=Decimal("2.00"), missing=Decimal("100000.00"),
+    )  # fmt: skip
+    Client.objects.filter(name__in=["Альфа", "Гамма"]).update(status="regular")
+    client.force_login(manager_anna)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)):
+        page = client.get("/forecasts/?year=2026").content.decode()
+    assert page.count('class="lever"') == 1
+    assert (
+        '<div class="lever">₽100,000.00 more by 31 March 2026 reaches the 2\xa0% retro-bonus.</div>'
+        in page
+    )
