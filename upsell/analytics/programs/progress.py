@@ -1,0 +1,471 @@
+"""Each member's progress in its sales program as of a date, written once as Ibis expressions.
+
+The rules, for a member of a program with its period [period_start, period_end] (inclusive) as
+of the date D. Documents (shipments, and returns as negative amounts) and payments dated after D
+are not seen. An order is a document with a positive amount.
+
+- Purchased: the sum of the client's documents dated in [period_start, min(D, period_end)],
+  returns included, so it may be negative. Before the period starts it is 0.
+- The measure a tier is reached by: for a volume discount the client's largest order in that
+  span (0 without orders); for every other kind the purchased amount.
+- Tier reached: the tier with the highest threshold ≤ the measure (none below the first
+  threshold). Next tier: the one with the lowest threshold > the measure. Missing: the next
+  threshold − the measure (null without a next tier).
+- Expected rest of the period: over the months m of the period from D's month on, the sum of
+  max(forecast(m) − shipped in m up to D, 0), where "shipped in m" is every document of the
+  client in that month up to D (the forecast is the whole month's). A month without a forecast
+  counts 0; once D is after period_end the rest is 0. Expected at the end = purchased + rest.
+- Within reach: a next tier exists, D ≤ period_end and the expected end (for a volume
+  discount, the measure) ≥ next threshold × (1 − reach share).
+- Accrued, the bonus or discount earned so far, rounded half up (away from zero) to the kopeck
+  once, on the member's sum:
+  - retro bonus: purchased × the rate of the tier reached / 100;
+  - cumulative discount: over the orders in the span, by date then order id, the order's
+    amount × the rate of the tier that the purchases in the span before that order reach
+    (returns before it lower them) / 100;
+  - volume discount: over the orders in the span, amount × the rate of the tier the order's
+    own amount reaches / 100;
+  - advance discount: over the orders in the span that were paid before shipment, amount × the
+    rate of the tier the order's amount reaches (the program's one tier, threshold 0) / 100.
+    An order is paid before shipment when all the client's payments dated on or before its date
+    cover all its documents up to and including it (all time, by date then order id);
+  - credit line, client return, guaranteed stock: 0.
+  A return is not an order: it earns and takes back nothing, it only lowers purchases.
+- Credit line (null for other kinds): exposure = max(all documents up to D − all payments up to
+  D, 0); available = credit limit − exposure (negative over the limit; null without a limit);
+  oldest unpaid = the date of the earliest order whose running total of documents (all time, by
+  date then order id) exceeds all payments, null when the exposure is 0; past delay = an oldest
+  unpaid order exists and D − its date > the payment delay in days (false when none is unpaid,
+  null when the program has no delay).
+- Client return (null for other kinds): returned on = the date of the first order in
+  [joined, min(D, period_end)], null while the client has not come back.
+
+Inside the engines money is in kopecks and a rate in hundredths of a percent, so an accrual is
+an exact integer of ten-thousandths of a kopeck until the one rounding; it stays exact while a
+member's accrual is under 2^53 such units (about 9 000 000 000.00).
+"""
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import ibis
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from upsell.analytics.arrow import day_number, month_number, table_from_engine
+from upsell.analytics.audit.facts import orders_arrow_prepare, payments_arrow_prepare
+from upsell.analytics.engines import Engine, EngineSession, engine_session_use
+from upsell.analytics.programs.contracts import PROGRESS_SCHEMA, ProgramKind
+from upsell.analytics.programs.inputs import (
+    forecast_arrow_prepare,
+    members_arrow_prepare,
+    tiers_arrow_prepare,
+)
+
+if TYPE_CHECKING:
+    from ibis.expr.types import BooleanValue, IntegerValue, Table
+
+MEMBER_KEY = ["program_id", "client_id"]
+# A kopeck times a rate in hundredths of a percent is this many parts of a kopeck.
+ACCRUAL_UNITS_PER_KOPECK = 10_000
+# The reach share is taken to this many parts of one, so that the comparison stays in integers.
+REACH_SHARE_PARTS = 10_000
+
+PROGRESS_DAY_COLUMNS = ("as_of", "oldest_unpaid", "returned_on")
+# Rates, like money, are decimals with two places: both travel as integer hundredths.
+PROGRESS_CENTS_COLUMNS = (
+    "purchased",
+    "tier_threshold",
+    "tier_rate",
+    "next_threshold",
+    "next_rate",
+    "missing",
+    "accrued",
+    "expected_end",
+    "exposure",
+    "available",
+)
+
+
+def program_progress(
+    *,
+    session: Engine | EngineSession,
+    as_of: dt.date,
+    members: pa.Table,
+    tiers: pa.Table,
+    orders: pa.Table,
+    payments: pa.Table,
+    forecast: pa.Table,
+    reach_share: Decimal,
+) -> pa.Table:
+    """One row per member (`PROGRESS_SCHEMA`) as of the date, sorted by program and client;
+    the rules are the module's."""
+    reach_parts = reach_share_parts(reach_share=reach_share)
+    as_of_day, as_of_month = day_number(day=as_of), month_number(day=as_of)
+    documents = orders_arrow_prepare(orders=orders)
+    documents = documents.filter(pc.less_equal(documents.column("day"), as_of_day))
+    paid = payments_arrow_prepare(payments=payments)
+    paid = paid.filter(pc.less_equal(paid.column("day"), as_of_day)).drop_columns(["due_day"])
+    with engine_session_use(engine=session) as engine:
+        member_rows = engine.table_upload(
+            name="upsell_programs_members", table=members_arrow_prepare(members=members)
+        )
+        tier_rows = engine.table_upload(
+            name="upsell_programs_tiers", table=tiers_arrow_prepare(tiers=tiers)
+        )
+        document_rows = engine.table_upload(name="upsell_programs_documents", table=documents)
+        payment_rows = engine.table_upload(name="upsell_programs_payments", table=paid)
+        forecast_rows = engine.table_upload(
+            name="upsell_programs_forecast", table=forecast_arrow_prepare(forecast=forecast)
+        )
+        bands = engine.table_materialize(
+            name="upsell_programs_bands",
+            key=("tier_bands",),
+            build=lambda: tier_bands(tiers=tier_rows),
+        )
+        in_period = engine.table_materialize(
+            name="upsell_programs_in_period",
+            key=("documents_in_period",),
+            build=lambda: documents_in_period(documents=document_rows, members=member_rows),
+        )
+        parts = {
+            "totals": lambda: period_totals(in_period=in_period),
+            "accruals": lambda: order_accruals(
+                in_period=in_period,
+                bands=bands,
+                paid_ahead=orders_paid_ahead(
+                    documents=document_rows, payments=payment_rows, members=member_rows
+                ),
+            ),
+            "rest": lambda: expected_rest(
+                documents=document_rows,
+                forecast=forecast_rows,
+                members=member_rows,
+                as_of_day=as_of_day,
+                as_of_month=as_of_month,
+            ),
+            "credit": lambda: credit_position(
+                documents=document_rows,
+                payments=payment_rows,
+                members=member_rows,
+                as_of_day=as_of_day,
+            ),
+            "returns": lambda: client_returned_on(documents=document_rows, members=member_rows),
+        }
+        stored = {
+            name: engine.table_materialize(
+                name=f"upsell_programs_{name}",
+                key=("program_progress", name, as_of_day),
+                build=build,
+            )
+            for name, build in parts.items()
+        }
+        result = engine.query_fetch(
+            key=("program_progress", as_of_day, reach_parts),
+            build=lambda: progress_assemble(
+                members=member_rows,
+                bands=bands,
+                parts=stored,
+                as_of_day=as_of_day,
+                reach_parts=reach_parts,
+            ),
+        )
+    return table_from_engine(
+        table=result,
+        schema=PROGRESS_SCHEMA,
+        day_columns=PROGRESS_DAY_COLUMNS,
+        cents_columns=PROGRESS_CENTS_COLUMNS,
+        sort_keys=tuple(MEMBER_KEY),
+    )
+
+
+def reach_share_parts(*, reach_share: Decimal) -> int:
+    """1 − the reach share in ten-thousandths; the share must be in [0, 1] to that precision."""
+    parts = (Decimal(1) - reach_share) * REACH_SHARE_PARTS
+    if not 0 <= reach_share <= 1 or parts != parts.to_integral_value():
+        raise ValueError(f"reach_share must be from 0 to 1 in steps of 0.0001, not {reach_share}")
+    return int(parts)
+
+
+def tier_bands(*, tiers: "Table") -> "Table":
+    """Each program's measures cut into bands [lower, upper) (a null bound is open), each with
+    the tier reached in it and the next tier: one band per tier, and one below the first."""
+    by_threshold = ibis.window(group_by="program_id", order_by="threshold")
+    ranked = tiers.mutate(
+        above=tiers.threshold.lead().over(by_threshold),
+        above_rate=tiers.rate.lead().over(by_threshold),
+        below=tiers.threshold.lag().over(by_threshold),
+    )
+    reached = ranked.select(
+        "program_id",
+        lower=ranked.threshold,
+        upper=ranked.above,
+        tier_threshold=ranked.threshold,
+        tier_rate=ranked.rate,
+        next_threshold=ranked.above,
+        next_rate=ranked.above_rate,
+    )
+    firsts = ranked.filter(ranked.below.isnull())
+    none = ibis.literal(None, type="int64")
+    under = firsts.select(
+        "program_id",
+        lower=none,
+        upper=firsts.threshold,
+        tier_threshold=none,
+        tier_rate=none,
+        next_threshold=firsts.threshold,
+        next_rate=firsts.rate,
+    )
+    return reached.union(under)
+
+
+def tier_reached(*, rows: "Table", measure: str, bands: "Table") -> "Table":
+    """The rows with the tier their program's `measure` column reaches and the next tier
+    (nulls for a program without tiers)."""
+    value = rows[measure]
+    joined = rows.left_join(
+        bands,
+        [
+            rows.program_id == bands.program_id,
+            bands.lower.isnull() | (bands.lower <= value),
+            bands.upper.isnull() | (value < bands.upper),
+        ],
+    )
+    return joined.drop("program_id_right", "lower", "upper")
+
+
+def documents_in_period(*, documents: "Table", members: "Table") -> "Table":
+    """Each member's documents dated in its period (documents after D are already gone)."""
+    spans = members.select(*MEMBER_KEY, "kind", "start_day", "end_day")
+    joined = spans.join(documents, "client_id")
+    inside = joined.filter((joined.day >= joined.start_day) & (joined.day <= joined.end_day))
+    return inside.select(*MEMBER_KEY, "kind", "order_id", "day", "cents")
+
+
+def period_totals(*, in_period: "Table") -> "Table":
+    """Per member: purchased (all documents) and the largest order."""
+    return in_period.group_by(MEMBER_KEY).aggregate(
+        purchased=in_period.cents.sum(),
+        largest=in_period.cents.max(where=in_period.cents > 0),
+    )
+
+
+def orders_paid_ahead(*, documents: "Table", payments: "Table", members: "Table") -> "Table":
+    """The orders (client_id, order_id) of advance-discount clients that were paid before
+    shipment: payments are counted before the documents of their own day."""
+    clients = members.filter(members.kind == ProgramKind.ADVANCE_DISCOUNT.value)
+    clients = clients.select("client_id").distinct()
+    zero = ibis.literal(0, type="int64")
+    shipped = documents.semi_join(clients, "client_id").select(
+        "client_id",
+        "order_id",
+        "day",
+        step=ibis.literal(1, type="int8"),
+        shipped=documents.cents,
+        paid=zero,
+    )
+    paid = payments.semi_join(clients, "client_id").select(
+        "client_id",
+        "day",
+        order_id=zero,
+        step=ibis.literal(0, type="int8"),
+        shipped=zero,
+        paid=payments.cents,
+    )
+    events = shipped.union(paid.select(*shipped.columns))
+    running = ibis.cumulative_window(
+        group_by="client_id", order_by=[events.day, events.step, events.order_id]
+    )
+    events = events.mutate(
+        paid_so_far=events.paid.sum().over(running),
+        shipped_so_far=events.shipped.sum().over(running),
+    )
+    ahead = events.filter(
+        (events.step == 1) & (events.shipped > 0) & (events.paid_so_far >= events.shipped_so_far)
+    )
+    return ahead.select("client_id", "order_id", paid_ahead=ibis.literal(True))
+
+
+def order_accruals(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -> "Table":
+    """Per member of a cumulative, volume or advance discount: the sum over its orders of
+    amount × rate, in ten-thousandths of a kopeck."""
+    cumulative = in_period.filter(in_period.kind == ProgramKind.CUMULATIVE_DISCOUNT.value)
+    running = ibis.cumulative_window(
+        group_by=MEMBER_KEY, order_by=[cumulative.day, cumulative.order_id]
+    )
+    cumulative = cumulative.mutate(before=cumulative.cents.sum().over(running) - cumulative.cents)
+    cumulative = tier_reached(
+        rows=cumulative.filter(cumulative.cents > 0), measure="before", bands=bands
+    )
+    own = in_period.filter(
+        in_period.kind.isin([ProgramKind.VOLUME_DISCOUNT.value, ProgramKind.ADVANCE_DISCOUNT.value])
+        & (in_period.cents > 0)
+    )
+    own = own.left_join(paid_ahead, ["client_id", "order_id"]).drop(
+        "client_id_right", "order_id_right"
+    )
+    own = own.filter(
+        (own.kind == ProgramKind.VOLUME_DISCOUNT.value) | own.paid_ahead.fill_null(False)
+    )
+    own = tier_reached(rows=own, measure="cents", bands=bands)
+    rated = cumulative.select(*MEMBER_KEY, "cents", "tier_rate").union(
+        own.select(*MEMBER_KEY, "cents", "tier_rate")
+    )
+    return rated.group_by(MEMBER_KEY).aggregate(
+        units=(rated.cents * rated.tier_rate.fill_null(0)).sum()
+    )
+
+
+def expected_rest(
+    *,
+    documents: "Table",
+    forecast: "Table",
+    members: "Table",
+    as_of_day: int,
+    as_of_month: int,
+) -> "Table":
+    """Per member whose period has not ended: the forecast of its remaining months less what
+    was already shipped in D's month, each month at least 0."""
+    shipped = documents.filter(documents.month == as_of_month)
+    shipped = shipped.group_by("client_id").aggregate(shipped=shipped.cents.sum())
+    open_members = members.filter(members.end_day >= as_of_day).select(
+        *MEMBER_KEY, "start_month", "end_month"
+    )
+    months = open_members.join(forecast, "client_id")
+    months = months.filter(
+        (months.month >= months.start_month)
+        & (months.month >= as_of_month)
+        & (months.month <= months.end_month)
+    )
+    months = months.left_join(
+        shipped, [months.client_id == shipped.client_id, months.month == as_of_month]
+    ).drop("client_id_right")
+    return months.group_by(MEMBER_KEY).aggregate(
+        rest=ibis.greatest(months.cents - months.shipped.fill_null(0), 0).sum()
+    )
+
+
+def credit_position(
+    *, documents: "Table", payments: "Table", members: "Table", as_of_day: int
+) -> "Table":
+    """Per credit-line member: exposure, available, oldest unpaid order and past delay."""
+    lines = members.filter(members.kind == ProgramKind.CREDIT_LINE.value).select(
+        *MEMBER_KEY, "limit_cents", "delay_days"
+    )
+    clients = lines.select("client_id").distinct()
+    shipped = documents.semi_join(clients, "client_id")
+    paid = payments.semi_join(clients, "client_id")
+    balances = (
+        clients.left_join(
+            shipped.group_by("client_id").aggregate(shipped=shipped.cents.sum()), "client_id"
+        )
+        .drop("client_id_right")
+        .left_join(paid.group_by("client_id").aggregate(paid=paid.cents.sum()), "client_id")
+        .drop("client_id_right")
+    )
+    balances = balances.select(
+        "client_id",
+        paid=balances.paid.fill_null(0),
+        exposure=ibis.greatest(balances.shipped.fill_null(0) - balances.paid.fill_null(0), 0),
+    )
+    running = ibis.cumulative_window(group_by="client_id", order_by=[shipped.day, shipped.order_id])
+    shipped = shipped.mutate(running=shipped.cents.sum().over(running))
+    unpaid = shipped.join(balances, "client_id")
+    unpaid = unpaid.filter(
+        (unpaid.cents > 0) & (unpaid.running > unpaid.paid) & (unpaid.exposure > 0)
+    )
+    oldest = unpaid.group_by("client_id").aggregate(oldest_unpaid=unpaid.day.min())
+    position = (
+        lines.join(balances, "client_id").left_join(oldest, "client_id").drop("client_id_right")
+    )
+    late: BooleanValue = (as_of_day - position.oldest_unpaid) > position.delay_days
+    return position.select(
+        *MEMBER_KEY,
+        "exposure",
+        "oldest_unpaid",
+        available=position.limit_cents - position.exposure,
+        past_delay=ibis.ifelse(position.oldest_unpaid.isnull(), False, late),
+    )
+
+
+def client_returned_on(*, documents: "Table", members: "Table") -> "Table":
+    """Per client-return member that came back: the date of its first order since joining
+    within the period."""
+    returning = members.filter(members.kind == ProgramKind.CLIENT_RETURN.value)
+    joined = returning.select(*MEMBER_KEY, "joined_day", "end_day").join(documents, "client_id")
+    back = joined.filter(
+        (joined.cents > 0) & (joined.day >= joined.joined_day) & (joined.day <= joined.end_day)
+    )
+    return back.group_by(MEMBER_KEY).aggregate(returned_on=back.day.min())
+
+
+def kopecks_half_up(*, units: "IntegerValue") -> "IntegerValue":
+    """Ten-thousandths of a kopeck to kopecks, half away from zero, in integers (the division
+    is of an exact multiple)."""
+    size = units.abs()
+    remainder = size % ACCRUAL_UNITS_PER_KOPECK
+    whole = ((size - remainder) / ACCRUAL_UNITS_PER_KOPECK).cast("int64") + ibis.ifelse(
+        remainder * 2 >= ACCRUAL_UNITS_PER_KOPECK, 1, 0
+    )
+    result: IntegerValue = ibis.ifelse(units < 0, -whole, whole)
+    return result
+
+
+def progress_assemble(
+    *,
+    members: "Table",
+    bands: "Table",
+    parts: dict[str, "Table"],
+    as_of_day: int,
+    reach_parts: int,
+) -> "Table":
+    """One row per member from the stored parts."""
+    rows = members.select(*MEMBER_KEY, "kind", "end_day")
+    for part in parts.values():
+        rows = rows.left_join(part, MEMBER_KEY).drop("program_id_right", "client_id_right")
+    is_volume = rows.kind == ProgramKind.VOLUME_DISCOUNT.value
+    rows = rows.mutate(purchased=rows.purchased.fill_null(0))
+    rows = rows.mutate(measure=ibis.ifelse(is_volume, rows.largest.fill_null(0), rows.purchased))
+    rows = tier_reached(rows=rows, measure="measure", bands=bands)
+    expected_end = rows.purchased + rows.rest.fill_null(0)
+    reach_value = ibis.ifelse(
+        rows.kind == ProgramKind.VOLUME_DISCOUNT.value, rows.measure, expected_end
+    )
+    units = ibis.cases(
+        (
+            rows.kind == ProgramKind.RETRO_BONUS.value,
+            rows.purchased * rows.tier_rate.fill_null(0),
+        ),
+        (
+            rows.kind.isin(
+                [
+                    ProgramKind.CUMULATIVE_DISCOUNT.value,
+                    ProgramKind.VOLUME_DISCOUNT.value,
+                    ProgramKind.ADVANCE_DISCOUNT.value,
+                ]
+            ),
+            rows.units.fill_null(0),
+        ),
+        else_=ibis.literal(0, type="int64"),
+    )
+    return rows.select(
+        *MEMBER_KEY,
+        "purchased",
+        "tier_threshold",
+        "tier_rate",
+        "next_threshold",
+        "next_rate",
+        "exposure",
+        "available",
+        "oldest_unpaid",
+        "past_delay",
+        "returned_on",
+        as_of=ibis.literal(as_of_day, type="int32"),
+        missing=rows.next_threshold - rows.measure,
+        accrued=kopecks_half_up(units=units),
+        expected_end=expected_end,
+        within_reach=rows.next_threshold.notnull()
+        & (rows.end_day >= as_of_day)
+        & (reach_value * REACH_SHARE_PARTS >= rows.next_threshold * reach_parts),
+    )
