@@ -2,12 +2,14 @@
 service; a client that is unknown or not a member, or a bad term, refuses the file whole."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from upsell.clients.tests.factories import ClientFactory
-from upsell.imports.models import ImportKind, ImportStatus
+from upsell.imports.models import ImportKind, ImportRun, ImportStatus
 from upsell.imports.services import import_path, import_path_outcome
 from upsell.imports.tests.files import csv_write, xlsx_write
 from upsell.programs.models import Membership
@@ -225,4 +227,27 @@ def test_the_program_must_be_a_credit_line(tmp_path, credit_line, top_manager, a
 
     assert run.errors == [
         {"row": 2, "column": "Программа", "message": "no credit line is named «Ретро»"}
+    ]
+
+
+def test_the_import_screen_takes_a_credit_limits_file_and_counts_the_members(
+    client, credit_line, head_of_sales, django_capture_on_commit_callbacks
+):
+    client.force_login(head_of_sales)
+    text = "ИНН;Программа;Лимит кредита\n7707083893;Кредитная линия 2026;300 000\n"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/imports/",
+            {"file": SimpleUploadedFile("limits.csv", text.encode(), content_type="text/csv")},
+        )
+
+    run = ImportRun.objects.get()
+    assert (run.status, run.kind) == (ImportStatus.SUCCEEDED, ImportKind.CREDIT_LIMITS)
+    page = client.get(response["Location"]).content.decode()
+    counts = r"<tr><td>([^<]+)</td>" + r'<td class="num">(\d+)</td>' * 3 + "</tr>"
+    assert re.findall(counts, page) == [("Credit-line members", "0", "1", "0")]
+    assert terms_stored() == [
+        ("ИП Петров", None, None),
+        ('ООО "Альфа"', Decimal("300000.00"), None),
     ]
