@@ -42,7 +42,7 @@ def _listed(values: Iterable[str]) -> str:
 
 
 def _terms_rows(program: Program) -> list[list[Cell]]:
-    statuses = (ClientStatus(status).label for status in program.eligible_statuses)
+    statuses = (str(ClientStatus(status).label) for status in program.eligible_statuses)
     rows: list[list[Cell]] = [
         [_("Program"), program.name],
         [_("Type"), str(ProgramKind(program.kind).label)],
@@ -50,7 +50,7 @@ def _terms_rows(program: Program) -> list[list[Cell]]:
         [_("From"), program.period_start],
         [_("To"), program.period_end],
         [_("Description"), program.description],
-        [_("Statuses admitted"), _listed(str(status) for status in statuses)],
+        [_("Statuses admitted"), _listed(statuses)],
         [_("Segments admitted"), _listed(program.eligible_segments)],
         [_("Regions admitted"), _listed(program.eligible_regions)],
         [_("Minimum perspective"), program.min_perspective],

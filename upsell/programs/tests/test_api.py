@@ -9,7 +9,9 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 
 from upsell.accounts.tokens import api_token_create
 from upsell.clients.tests.factories import ClientFactory
@@ -560,3 +562,25 @@ def test_a_formula_in_a_clients_name_stays_text_in_the_report(retro, head_of_sal
     workbook = workbook_of(call(head_of_sales, "GET", f"/{retro.pk}/report.xlsx"))
 
     assert rows(workbook["Members"])[1][0] == '\'=HYPERLINK("http://x","y")'
+
+
+def test_the_lists_read_the_same_queries_however_many_they_hold(
+    retro, credit_line, top_manager, head_of_sales, manager_anna
+):
+    def queries(user, path):
+        client = api_client(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/api/programs{path}").status_code == 200
+        return len(captured)
+
+    few = (queries(top_manager, ""), queries(head_of_sales, f"/{retro.pk}/memberships"))
+    program_running(terms=retro_bonus_terms(name="Ещё один"), by=top_manager)
+    memberships_enrol(
+        program=retro,
+        client_ids=[ClientFactory.create(manager=manager_anna).pk for _ in range(4)],
+        by=head_of_sales,
+        today=DAY,
+    )
+    many = (queries(top_manager, ""), queries(head_of_sales, f"/{retro.pk}/memberships"))
+
+    assert few == many
