@@ -859,3 +859,8 @@ def test_boris_data_is_found_where_boris_may_see_it(world):
         response = changes.get(path)
         assert response.status_code == 200
         assert any(secret in readable_text(response) for secret in world.secrets)
+    # and the workbook of his client's program holds his client, read from its cells
+    report = changes.get(f"/api/programs/{world.things['program'].pk}/report.xlsx")
+    assert report.status_code == 200
+    cells = readable_text(report)
+    assert all(secret in cells for secret in world.secrets[:2])

@@ -255,7 +255,7 @@ def test_top_management_activates_and_closes_a_program_a_manager_cannot(top_mana
 
 
 def test_each_manager_lists_only_its_own_clients_memberships(
-    retro, manager_anna, manager_boris, head_of_sales
+    retro, manager_anna, manager_boris, assistant_vera, head_of_sales
 ):
     def listed(user):
         response = call(user, "GET", f"/{retro.pk}/memberships")
@@ -267,6 +267,8 @@ def test_each_manager_lists_only_its_own_clients_memberships(
 
     assert listed(manager_anna) == [('ООО "Альфа"', "anna")]
     assert listed(manager_boris) == [('ООО "Бета"', "boris")]
+    # Vera assists Anna: she sees Anna's clients' memberships, never Boris's.
+    assert listed(assistant_vera) == [('ООО "Альфа"', "anna")]
     assert listed(head_of_sales) == [('ООО "Альфа"', "anna"), ('ООО "Бета"', "boris")]
 
 
