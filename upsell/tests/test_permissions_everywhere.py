@@ -53,6 +53,9 @@ from upsell.history.models import Change, ChangeSource, Subject
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
+from upsell.programs.models import Membership
+from upsell.programs.services.memberships import memberships_enrol
+from upsell.programs.tests.factories import program_running, retro_bonus_terms
 from upsell.reporting.models import AuditRun
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.shipments.models import Shipment, ShipmentLine
@@ -191,6 +194,26 @@ PAGE_RULES: dict[str, Rule] = {
     "portfolios:rebalance": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
     ),
+    # Sales programs: everyone in sales sees the programs in force and the memberships of the
+    # clients it sees; top management designs them, the head of sales decides who is in.
+    "programs:list": SIGNED_IN,
+    "programs:create": rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN),
+    "programs:detail": rule(adam=NOT_FOUND),
+    "programs:edit": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:activate": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:close": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:enrol": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:membership_end": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "programs:client_section": SEES_BORIS_CLIENT,
+    "programs:propose": CHANGES_BORIS_CLIENT,
     # The card's reassign form: the client changes hands with its requests and forecast.
     "portfolios:client_reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     # The API's machine-readable description and its docs page hold no data.
@@ -254,6 +277,8 @@ THING_FOR_PARAMETER = {
     "product_id": "product",
     "run_id": "import_run",
     "request_id": "order_request",
+    "program_id": "program",
+    "membership_id": "membership",
 }
 
 
@@ -449,6 +474,11 @@ def world(
         assignee=manager_boris,
         routed_by_rule=RoutingRule.NO_ASSISTANT,
     )
+    # A program in force with Boris's client in it.
+    program = program_running(terms=retro_bonus_terms(), by=top_manager)
+    memberships_enrol(
+        program=program, client_ids=[boris_client.pk], by=head_of_sales, today=dt.date(2026, 1, 10)
+    )
     return World(
         things={
             "client": boris_client,
@@ -458,6 +488,8 @@ def world(
             "import_run": import_run,
             "audit_run": audit_run,
             "order_request": order_request,
+            "program": program,
+            "membership": Membership.objects.get(program=program),
         },
         users={
             "anonymous": None,
