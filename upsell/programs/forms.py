@@ -35,7 +35,10 @@ def _decimal(label: Any, **options: Any) -> forms.DecimalField:
 
 
 def _date(label: Any) -> forms.DateField:
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes ISO dates whatever the reader's language.
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class KindSelect(forms.Select):
@@ -54,8 +57,8 @@ class KindSelect(forms.Select):
 class ProgramForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Type"), choices=ProgramKind.choices, widget=KindSelect)
-    period_start = _date(_("From"))
-    period_end = _date(_("To"))
+    period_start = _date(_("Starts on"))
+    period_end = _date(_("Ends on"))
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -140,7 +143,7 @@ class TierForm(forms.Form):
     """One row of the tiers table; a row left blank, or marked to remove, is no tier."""
 
     threshold = _decimal(
-        _("From"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, min_value=Decimal(0)
+        _("Threshold"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, min_value=Decimal(0)
     )
     rate = _decimal(_("Rate, %"), max_digits=5, decimal_places=2)
 
