@@ -64,6 +64,8 @@ from upsell.programs.services.terms import (
     program_update,
 )
 
+# The eligible clients a program's page lists, best perspective first: enough for a company's
+# base, few enough for one page.
 ELIGIBLE_SHOWN = 500
 
 
