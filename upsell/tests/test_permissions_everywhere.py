@@ -194,6 +194,26 @@ PAGE_RULES: dict[str, Rule] = {
     "portfolios:rebalance": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
     ),
+    # Sales programs: everyone in sales sees the programs in force and the memberships of the
+    # clients it sees; top management designs them, the head of sales decides who is in.
+    "programs:list": SIGNED_IN,
+    "programs:create": rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN),
+    "programs:detail": rule(adam=NOT_FOUND),
+    "programs:edit": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:activate": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:close": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:enrol": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:membership_end": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "programs:client_section": SEES_BORIS_CLIENT,
+    "programs:propose": CHANGES_BORIS_CLIENT,
     # The card's reassign form: the client changes hands with its requests and forecast.
     "portfolios:client_reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     # The API's machine-readable description and its docs page hold no data.
