@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.program_list_page, name="list"),
     path("new/", views.program_create_page, name="create"),
     path("<int:program_id>/", views.program_detail, name="detail"),
+    path("<int:program_id>/report.xlsx", views.program_export, name="export"),
     path("<int:program_id>/edit/", views.program_edit, name="edit"),
     path("<int:program_id>/activate/", views.program_activate_page, name="activate"),
     path("<int:program_id>/close/", views.program_close_page, name="close"),

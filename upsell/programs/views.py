@@ -28,6 +28,7 @@ from upsell.programs.access import (
     get_program_for_user,
     programs_visible_to,
 )
+from upsell.programs.exports import program_report_xlsx_response
 from upsell.programs.forms import (
     BaseTierFormSet,
     EnrolForm,
@@ -371,3 +372,14 @@ def client_section(request: HttpRequest, client_id: int) -> HttpResponse:
     one's progress, and the running programs it may be proposed for."""
     user = authenticated_user(request)
     return _render_section(request, user, get_client_for_user(user, client_id))
+
+
+@require_GET
+@login_required
+def program_export(request: HttpRequest, program_id: int) -> HttpResponse:
+    """The program's report as a workbook: its terms and the members the user may see."""
+    user = authenticated_user(request)
+    program = get_program_for_user(user, program_id)
+    return program_report_xlsx_response(
+        program=program, memberships=program_memberships(program=program, user=user)
+    )

@@ -199,6 +199,7 @@ PAGE_RULES: dict[str, Rule] = {
     "programs:list": SIGNED_IN,
     "programs:create": rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN),
     "programs:detail": rule(adam=NOT_FOUND),
+    "programs:export": rule(adam=NOT_FOUND),
     "programs:edit": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
     ),

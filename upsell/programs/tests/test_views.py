@@ -651,3 +651,28 @@ def test_proposing_on_the_card_shows_the_section_anew(client, world, running_now
     )
     # Proposed once, the program is no longer offered for the client.
     assert 'name="program"' not in response.content.decode()
+
+
+def test_the_program_report_downloads_from_its_page_with_the_user_s_clients_only(
+    client, manager_boris, top_manager, head_of_sales, boris_client, annas_client
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from upsell.programs.services.memberships import memberships_enrol
+    from upsell.programs.tests.factories import program_running, retro_bonus_terms
+
+    program = program_running(terms=retro_bonus_terms(), by=top_manager)
+    memberships_enrol(
+        program=program,
+        client_ids=[boris_client.pk, annas_client.pk],
+        by=head_of_sales,
+        today=dt.date(2026, 1, 10),
+    )
+    client.force_login(manager_boris)
+    page = client.get(f"/programs/{program.pk}/").content.decode()
+    assert f'href="/programs/{program.pk}/report.xlsx"' in page
+    response = client.get(f"/programs/{program.pk}/report.xlsx")
+    members = load_workbook(BytesIO(b"".join(response.streaming_content)))["Members"]
+    assert [row[0] for row in members.iter_rows(min_row=2, values_only=True)] == ['ООО "Бета"']
