@@ -11,6 +11,7 @@ class ImportKind(models.TextChoices):
     SHIPMENTS = "shipments", _("Shipments")
     PAYMENTS = "payments", _("Payments")
     ORDERS = "orders", _("Customer orders")
+    MEMBERSHIPS = "memberships", _("Program memberships")
 
 
 # Files of several kinds are imported in this order: each kind names what the earlier ones hold.

@@ -42,6 +42,7 @@ from upsell.imports.importers.base import (
     Problems,
 )
 from upsell.imports.importers.clients import ClientsImporter
+from upsell.imports.importers.memberships import MembershipsImporter
 from upsell.imports.importers.orders import OrdersImporter
 from upsell.imports.importers.payments import PaymentsImporter
 from upsell.imports.importers.products import ProductsImporter
@@ -68,6 +69,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.SHIPMENTS: ShipmentsImporter,
     ImportKind.PAYMENTS: PaymentsImporter,
     ImportKind.ORDERS: OrdersImporter,
+    ImportKind.MEMBERSHIPS: MembershipsImporter,
 }
 
 Progress = Callable[[int, int], None]

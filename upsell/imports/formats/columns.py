@@ -89,6 +89,15 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("payment_delay_days", "Отсрочка, дней", "payment_delay_days"),
         ColumnSpec("comment", "Комментарий", "comment"),
     ),
+    # Who is in a sales program and who is its control group; the client is named by
+    # Контрагент or ИНН, at least one of them.
+    ImportKind.MEMBERSHIPS: (
+        ColumnSpec("program", "Программа", "program", required=True),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("client", "Контрагент", "client"),
+        ColumnSpec("group", "Группа", "group"),
+        ColumnSpec("joined_on", "Дата вступления", "joined"),
+    ),
 }
 
 # "e-mail" and "email" are both written in the wild.
