@@ -9,6 +9,7 @@ one client outside it refuses the whole enrolment, naming the client and why.
 import datetime as dt
 import random
 import secrets
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -161,11 +162,18 @@ def memberships_store_problems(
     *, program: Program, rows: Collection[MembershipRow]
 ) -> dict[int, str]:
     """What keeps each row from being stored, by client id: a client that does not exist, is
-    outside the program's eligibility, left the program, or is in it in the other group
-    already (a group never changes: that would move a client across the comparison)."""
+    named twice, is outside the program's eligibility, left the program, or is in it in the
+    other group already (a group never changes: that would move a client across the
+    comparison)."""
     client_ids = {row.client_id for row in rows}
     clients = list(Client.objects.filter(pk__in=client_ids).select_related("audit"))
     problems = dict.fromkeys(client_ids - {client.pk for client in clients}, _("no such client"))
+    named = Counter(row.client_id for row in rows)
+    problems |= {
+        client_id: _("the client is named twice")
+        for client_id, times in named.items()
+        if times > 1 and client_id not in problems
+    }
     for client_id, why in eligibility_refusals(program=program, clients=clients).items():
         problems[client_id] = _("%(why)s, outside the program's eligibility") % {"why": why}
     stored = {
