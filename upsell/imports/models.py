@@ -12,6 +12,7 @@ class ImportKind(models.TextChoices):
     PAYMENTS = "payments", _("Payments")
     ORDERS = "orders", _("Customer orders")
     CREDIT_LIMITS = "credit_limits", _("Credit limits")
+    MEMBERSHIPS = "memberships", _("Program memberships")
 
 
 # Files of several kinds are imported in this order: each kind names what the earlier ones hold.

@@ -43,6 +43,7 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.clients import ClientsImporter
 from upsell.imports.importers.credit_limits import CreditLimitsImporter
+from upsell.imports.importers.memberships import MembershipsImporter
 from upsell.imports.importers.orders import OrdersImporter
 from upsell.imports.importers.payments import PaymentsImporter
 from upsell.imports.importers.products import ProductsImporter
@@ -70,6 +71,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.PAYMENTS: PaymentsImporter,
     ImportKind.ORDERS: OrdersImporter,
     ImportKind.CREDIT_LIMITS: CreditLimitsImporter,
+    ImportKind.MEMBERSHIPS: MembershipsImporter,
 }
 
 Progress = Callable[[int, int], None]

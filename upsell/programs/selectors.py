@@ -58,6 +58,15 @@ def eligibility_refusal(*, program: Program, client: Client) -> str | None:
     return None
 
 
+def program_of_period(*, name: str, period_start: dt.date, period_end: dt.date) -> Program | None:
+    """The program of that name and period, when there is one."""
+    return (
+        Program.objects.filter(name=name.strip(), period_start=period_start, period_end=period_end)
+        .order_by("id")
+        .first()
+    )
+
+
 def program_eligible_clients(*, program: Program, clients: QuerySet[Client]) -> QuerySet[Client]:
     """Of ``clients``, those ``program`` admits and that are not in it or its control group yet
     (a proposed client is listed: enrolling it decides the proposal), with their perspective."""

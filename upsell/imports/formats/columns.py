@@ -98,6 +98,15 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("credit_limit", "Лимит кредита", "credit_limit"),
         ColumnSpec("payment_delay_days", "Отсрочка платежа (дней)", "payment_delay_days"),
     ),
+    # Who is in a sales program and who is its control group; the client is named by
+    # Контрагент or ИНН, at least one of them.
+    ImportKind.MEMBERSHIPS: (
+        ColumnSpec("program", "Программа", "program", required=True),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("client", "Контрагент", "client"),
+        ColumnSpec("group", "Группа", "group"),
+        ColumnSpec("joined_on", "Дата вступления", "joined"),
+    ),
 }
 
 # "e-mail" and "email" are both written in the wild.
