@@ -6,7 +6,7 @@ may see but not change."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -376,7 +376,7 @@ def client_section(request: HttpRequest, client_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def program_export(request: HttpRequest, program_id: int) -> HttpResponse:
+def program_export(request: HttpRequest, program_id: int) -> FileResponse:
     """The program's report as a workbook: its terms and the members the user may see."""
     user = authenticated_user(request)
     program = get_program_for_user(user, program_id)
