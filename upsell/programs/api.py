@@ -20,9 +20,9 @@ from upsell.core.spreadsheets import XLSX_CONTENT_TYPE
 from upsell.history.models import ChangeSource
 from upsell.programs.access import (
     can_decide_memberships,
-    can_design_programs,
     can_propose_membership,
     can_propose_programs,
+    can_set_member_terms,
     get_membership_for_user,
     get_program_for_user,
     programs_visible_to,
@@ -145,12 +145,12 @@ def end_membership(
 def set_membership_credit(
     request: HttpRequest, membership_id: Path[ObjectId], payload: CreditTermsIn
 ) -> Membership:
-    """A credit-line member's own limit and payment delay (null: the program's); top
-    management's terms."""
+    """A credit-line member's own limit and payment delay (null: the program's), set by top
+    management or the head of sales."""
     user = authenticated_user(request)
     membership = get_membership_for_user(user, membership_id)
-    if not can_design_programs(user):
-        raise PermissionDenied(_("Only top management sets credit terms."))
+    if not can_set_member_terms(user):
+        raise PermissionDenied(_("Only top management and the head of sales set a member's terms."))
     return membership_credit_set(
         membership=membership,
         credit_limit=payload.credit_limit,

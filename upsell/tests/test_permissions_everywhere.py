@@ -274,8 +274,8 @@ API_RULES: dict[str, Rule] = {
     "get_rebalance_proposal": HEAD_OF_SALES_ONLY,
     "apply_rebalance_proposal": HEAD_OF_SALES_ONLY,
     # Sales programs, as on their screens: every seller sees those in force (the administrator
-    # none), top management designs them and sets a member's credit terms, the head of sales
-    # decides memberships, a manager proposes its own clients.
+    # none), top management designs them, it and the head of sales set a member's own terms,
+    # the head of sales decides memberships, a manager proposes its own clients.
     "list_programs": SIGNED_IN,
     "create_program": rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN),
     "get_program": SEES_PROGRAM,
@@ -291,9 +291,7 @@ API_RULES: dict[str, Rule] = {
     "get_membership": SEES_BORIS_CLIENT,
     "get_membership_progress": SEES_BORIS_CLIENT,
     "end_membership": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
-    "set_membership_credit": rule(
-        anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN, helen=FORBIDDEN
-    ),
+    "set_membership_credit": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN),
 }
 
 # A path parameter named like this takes the id of that restricted thing.

@@ -33,6 +33,7 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.references import CANDIDATES, clients_find
 from upsell.imports.models import ImportKind
+from upsell.programs.access import can_set_member_terms
 from upsell.programs.models import (
     Membership,
     MembershipGroup,
@@ -51,6 +52,12 @@ _DAYS_BOUND = 10**9
 class CreditLimitsImporter(Importer):
     kind = ImportKind.CREDIT_LIMITS
     text_limits = {"client": 300, "program": 200}
+
+    def refusal(self) -> str:
+        user = self.context.imported_by
+        if user is None or can_set_member_terms(user):
+            return ""
+        return _("only top management and the head of sales set a member's credit terms")
 
     def check(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = self.cleaned(frame)

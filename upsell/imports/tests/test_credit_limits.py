@@ -251,3 +251,20 @@ def test_the_import_screen_takes_a_credit_limits_file_and_counts_the_members(
         ("ИП Петров", None, None),
         ('ООО "Альфа"', Decimal("300000.00"), None),
     ]
+
+
+def test_an_administrator_s_file_sets_no_member_s_terms(tmp_path, credit_line, admin_adam):
+    path = csv_write(
+        tmp_path / "limits.csv",
+        [HEADER_1C, ('ООО "Альфа"', "7707083893", LINE, "750 000,00", "45")],
+        encoding="cp1251",
+        newline="\r\n",
+    )
+
+    run = import_path(path=path, imported_by=admin_adam)
+
+    assert run.status == ImportStatus.FAILED
+    assert [error["message"] for error in run.errors] == [
+        "only top management and the head of sales set a member's credit terms"
+    ]
+    assert terms_stored() == [("ИП Петров", None, None), ('ООО "Альфа"', None, None)]
