@@ -10,7 +10,7 @@ import datetime as dt
 import random
 import secrets
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
-from upsell.core.money import money_problem
+from upsell.core.money import QUANTITY_LIMIT, QUANTITY_QUANTUM, money_problem
+from upsell.products.models import Product
 from upsell.programs.models import (
     Membership,
     MembershipGroup,
@@ -29,6 +30,7 @@ from upsell.programs.models import (
     Program,
     ProgramKind,
     ProgramState,
+    StockCommitment,
 )
 from upsell.programs.selectors import eligibility_refusal
 
@@ -326,4 +328,68 @@ def membership_credit_set(
     membership.credit_limit = credit_limit
     membership.payment_delay_days = payment_delay_days
     membership.save(update_fields=["credit_limit", "payment_delay_days"])
+    return membership
+
+
+@dataclass(frozen=True, kw_only=True)
+class StockLine:
+    """A product kept for a guaranteed-stock member, named by its code, and the quantity kept
+    (and committed to by the client) each month."""
+
+    sku: str
+    monthly_quantity: Decimal
+
+
+def _stock_problems(lines: Sequence[StockLine], products: dict[str, Product]) -> list[str]:
+    problems = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        sku = line.sku.strip()
+        if sku not in products:
+            problems.append(
+                _("Line %(number)s: no product with the code %(sku)s.")
+                % {"number": number, "sku": sku}
+            )
+        if sku in seen:
+            problems.append(
+                _("Line %(number)s: the product %(sku)s is named twice.")
+                % {"number": number, "sku": sku}
+            )
+        seen.add(sku)
+        quantity = line.monthly_quantity
+        if (
+            not quantity.is_finite()
+            or not 0 < quantity < QUANTITY_LIMIT
+            or quantity != quantity.quantize(QUANTITY_QUANTUM)
+        ):
+            problems.append(
+                _("Line %(number)s: a monthly quantity is above 0, with at most 3 decimals.")
+                % {"number": number}
+            )
+    return problems
+
+
+@transaction.atomic
+def membership_stock_set(*, membership: Membership, lines: Sequence[StockLine]) -> Membership:
+    """The products and monthly quantities kept for a guaranteed-stock member, in place of the
+    ones it had; checked whole, each problem naming its line."""
+    if membership.program.kind != ProgramKind.GUARANTEED_STOCK:
+        raise ValidationError({"lines": _("Only a guaranteed-stock program keeps products.")})
+    if membership.group != MembershipGroup.MEMBER:
+        raise ValidationError({"lines": _("The control group gets no stock.")})
+    products = {
+        product.sku: product
+        for product in Product.objects.filter(sku__in=[line.sku.strip() for line in lines])
+    }
+    if problems := _stock_problems(lines, products):
+        raise ValidationError({"lines": problems})
+    membership.stock_commitments.all().delete()
+    StockCommitment.objects.bulk_create(
+        StockCommitment(
+            membership=membership,
+            product=products[line.sku.strip()],
+            monthly_quantity=line.monthly_quantity,
+        )
+        for line in lines
+    )
     return membership
