@@ -45,9 +45,9 @@ REACH_SHARE = Decimal("0.2")
 
 # program id → kind and its tiers (threshold in roubles, rate in percent).
 PROGRAMS: dict[int, tuple[ProgramKind, list[tuple[int, str]]]] = {
-    1: (ProgramKind.RETRO_BONUS, [(500_000, "1.00"), (2_000_000, "2.00"), (5_000_000, "3.00")]),
-    2: (ProgramKind.CUMULATIVE_DISCOUNT, [(0, "0.50"), (1_000_000, "1.00"), (3_000_000, "1.50")]),
-    3: (ProgramKind.VOLUME_DISCOUNT, [(50_000, "1.00"), (150_000, "2.50"), (500_000, "4.00")]),
+    1: (ProgramKind.RETRO_BONUS, [(100_000, "1.00"), (500_000, "2.00"), (2_000_000, "3.00")]),
+    2: (ProgramKind.CUMULATIVE_DISCOUNT, [(0, "0.50"), (200_000, "1.00"), (1_000_000, "1.50")]),
+    3: (ProgramKind.VOLUME_DISCOUNT, [(30_000, "1.00"), (100_000, "2.50"), (300_000, "4.00")]),
     4: (ProgramKind.CREDIT_LINE, []),
     5: (ProgramKind.CLIENT_RETURN, []),
 }
@@ -73,6 +73,15 @@ def programs_generate(
     orders, _, payments = company_generate(
         clients=clients, documents=documents, seed=seed, as_of=as_of
     )
+    # The audit's company ships in kopecks what a program's client ships in roubles.
+    orders, payments = (
+        table.set_column(
+            table.schema.get_field_index("amount"),
+            "amount",
+            _money(cents_from_money(column=table.column("amount")).to_numpy() * 100),
+        ).cast(table.schema)
+        for table in (orders, payments)
+    )
     rng = np.random.default_rng(seed)
     ids = np.arange(1, clients + 1, dtype=np.int64)
     program = rng.integers(1, len(PROGRAMS) + 1, clients)
@@ -84,7 +93,7 @@ def programs_generate(
     start = np.where(returning, _day(RETURN_START), _day(YEAR_START))
     joined = start + np.where(returning, rng.integers(0, 91, count), 0)
     credit = member_program == CREDIT_LINE
-    limit = _money(rng.integers(100_000, 5_000_000, count) * 100)
+    limit = _money(rng.integers(50_000, 2_000_000, count) * 100)
     kinds = np.array([PROGRAMS[number][0].value for number in sorted(PROGRAMS)])
     members = pa.table(
         {

@@ -51,15 +51,15 @@ from typing import TYPE_CHECKING
 
 import ibis
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from upsell.analytics.arrow import day_number, month_number, table_from_engine
-from upsell.analytics.audit.facts import orders_arrow_prepare, payments_arrow_prepare
+from upsell.analytics.arrow import day_number, table_from_engine
 from upsell.analytics.engines import Engine, EngineSession, engine_session_use
 from upsell.analytics.programs.contracts import PROGRESS_SCHEMA, ProgramKind
 from upsell.analytics.programs.inputs import (
+    documents_arrow_prepare,
     forecast_arrow_prepare,
     members_arrow_prepare,
+    payments_arrow_prepare,
     tiers_arrow_prepare,
 )
 
@@ -102,11 +102,8 @@ def program_progress(
     """One row per member (`PROGRESS_SCHEMA`) as of the date, sorted by program and client;
     the rules are the module's."""
     reach_parts = reach_share_parts(reach_share=reach_share)
-    as_of_day, as_of_month = day_number(day=as_of), month_number(day=as_of)
-    documents = orders_arrow_prepare(orders=orders)
-    documents = documents.filter(pc.less_equal(documents.column("day"), as_of_day))
-    paid = payments_arrow_prepare(payments=payments)
-    paid = paid.filter(pc.less_equal(paid.column("day"), as_of_day)).drop_columns(["due_day"])
+    as_of_day = day_number(day=as_of)
+    as_of_month_day = day_number(day=as_of.replace(day=1))
     with engine_session_use(engine=session) as engine:
         member_rows = engine.table_upload(
             name="upsell_programs_members", table=members_arrow_prepare(members=members)
@@ -114,8 +111,15 @@ def program_progress(
         tier_rows = engine.table_upload(
             name="upsell_programs_tiers", table=tiers_arrow_prepare(tiers=tiers)
         )
-        document_rows = engine.table_upload(name="upsell_programs_documents", table=documents)
-        payment_rows = engine.table_upload(name="upsell_programs_payments", table=paid)
+        all_documents = engine.table_upload(
+            name="upsell_programs_documents", table=documents_arrow_prepare(orders=orders)
+        )
+        all_payments = engine.table_upload(
+            name="upsell_programs_payments", table=payments_arrow_prepare(payments=payments)
+        )
+        # Documents and payments dated after D are not seen.
+        document_rows = all_documents.filter(all_documents.day <= as_of_day)
+        payment_rows = all_payments.filter(all_payments.day <= as_of_day)
         forecast_rows = engine.table_upload(
             name="upsell_programs_forecast", table=forecast_arrow_prepare(forecast=forecast)
         )
@@ -126,7 +130,7 @@ def program_progress(
         )
         in_period = engine.table_materialize(
             name="upsell_programs_in_period",
-            key=("documents_in_period",),
+            key=("documents_in_period", as_of_day),
             build=lambda: documents_in_period(documents=document_rows, members=member_rows),
         )
         parts = {
@@ -143,7 +147,7 @@ def program_progress(
                 forecast=forecast_rows,
                 members=member_rows,
                 as_of_day=as_of_day,
-                as_of_month=as_of_month,
+                as_of_month_day=as_of_month_day,
             ),
             "credit": lambda: credit_position(
                 documents=document_rows,
@@ -151,7 +155,6 @@ def program_progress(
                 members=member_rows,
                 as_of_day=as_of_day,
             ),
-            "returns": lambda: client_returned_on(documents=document_rows, members=member_rows),
         }
         stored = {
             name: engine.table_materialize(
@@ -236,18 +239,30 @@ def tier_reached(*, rows: "Table", measure: str, bands: "Table") -> "Table":
 
 
 def documents_in_period(*, documents: "Table", members: "Table") -> "Table":
-    """Each member's documents dated in its period (documents after D are already gone)."""
-    spans = members.select(*MEMBER_KEY, "kind", "start_day", "end_day")
+    """Each member's documents dated from its period's start (or the day it joined, when
+    earlier) to the period's end; documents after D are already gone."""
+    spans = members.select(*MEMBER_KEY, "kind", "start_day", "joined_day", "end_day")
     joined = spans.join(documents, "client_id")
-    inside = joined.filter((joined.day >= joined.start_day) & (joined.day <= joined.end_day))
-    return inside.select(*MEMBER_KEY, "kind", "order_id", "day", "cents")
+    inside = joined.filter(
+        (joined.day >= ibis.least(joined.start_day, joined.joined_day))
+        & (joined.day <= joined.end_day)
+    )
+    return inside.select(*MEMBER_KEY, "kind", "start_day", "joined_day", "order_id", "day", "cents")
 
 
 def period_totals(*, in_period: "Table") -> "Table":
-    """Per member: purchased (all documents) and the largest order."""
+    """Per member: purchased (all documents in the period), its largest order, and for a
+    client return the first order since joining."""
+    in_span = in_period.day >= in_period.start_day
+    is_order = in_period.cents > 0
     return in_period.group_by(MEMBER_KEY).aggregate(
-        purchased=in_period.cents.sum(),
-        largest=in_period.cents.max(where=in_period.cents > 0),
+        purchased=in_period.cents.sum(where=in_span),
+        largest=in_period.cents.max(where=in_span & is_order),
+        returned_on=in_period.day.min(
+            where=(in_period.kind == ProgramKind.CLIENT_RETURN.value)
+            & is_order
+            & (in_period.day >= in_period.joined_day)
+        ),
     )
 
 
@@ -290,6 +305,7 @@ def orders_paid_ahead(*, documents: "Table", payments: "Table", members: "Table"
 def order_accruals(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -> "Table":
     """Per member of a cumulative, volume or advance discount: the sum over its orders of
     amount × rate, in ten-thousandths of a kopeck."""
+    in_period = in_period.filter(in_period.day >= in_period.start_day)
     cumulative = in_period.filter(in_period.kind == ProgramKind.CUMULATIVE_DISCOUNT.value)
     running = ibis.cumulative_window(
         group_by=MEMBER_KEY, order_by=[cumulative.day, cumulative.order_id]
@@ -323,23 +339,23 @@ def expected_rest(
     forecast: "Table",
     members: "Table",
     as_of_day: int,
-    as_of_month: int,
+    as_of_month_day: int,
 ) -> "Table":
     """Per member whose period has not ended: the forecast of its remaining months less what
     was already shipped in D's month, each month at least 0."""
-    shipped = documents.filter(documents.month == as_of_month)
+    shipped = documents.filter(documents.day >= as_of_month_day)
     shipped = shipped.group_by("client_id").aggregate(shipped=shipped.cents.sum())
     open_members = members.filter(members.end_day >= as_of_day).select(
-        *MEMBER_KEY, "start_month", "end_month"
+        *MEMBER_KEY, "start_month_day", "end_day"
     )
     months = open_members.join(forecast, "client_id")
     months = months.filter(
-        (months.month >= months.start_month)
-        & (months.month >= as_of_month)
-        & (months.month <= months.end_month)
+        (months.month_day >= months.start_month_day)
+        & (months.month_day >= as_of_month_day)
+        & (months.month_day <= months.end_day)
     )
     months = months.left_join(
-        shipped, [months.client_id == shipped.client_id, months.month == as_of_month]
+        shipped, [months.client_id == shipped.client_id, months.month_day == as_of_month_day]
     ).drop("client_id_right")
     return months.group_by(MEMBER_KEY).aggregate(
         rest=ibis.greatest(months.cents - months.shipped.fill_null(0), 0).sum()
@@ -354,50 +370,28 @@ def credit_position(
         *MEMBER_KEY, "limit_cents", "delay_days"
     )
     clients = lines.select("client_id").distinct()
-    shipped = documents.semi_join(clients, "client_id")
     paid = payments.semi_join(clients, "client_id")
-    balances = (
-        clients.left_join(
-            shipped.group_by("client_id").aggregate(shipped=shipped.cents.sum()), "client_id"
-        )
-        .drop("client_id_right")
-        .left_join(paid.group_by("client_id").aggregate(paid=paid.cents.sum()), "client_id")
-        .drop("client_id_right")
-    )
-    balances = balances.select(
-        "client_id",
-        paid=balances.paid.fill_null(0),
-        exposure=ibis.greatest(balances.shipped.fill_null(0) - balances.paid.fill_null(0), 0),
-    )
+    paid = paid.group_by("client_id").aggregate(paid=paid.cents.sum())
+    shipped = documents.semi_join(clients, "client_id")
     running = ibis.cumulative_window(group_by="client_id", order_by=[shipped.day, shipped.order_id])
     shipped = shipped.mutate(running=shipped.cents.sum().over(running))
-    unpaid = shipped.join(balances, "client_id")
-    unpaid = unpaid.filter(
-        (unpaid.cents > 0) & (unpaid.running > unpaid.paid) & (unpaid.exposure > 0)
+    shipped = shipped.left_join(paid, "client_id").drop("client_id_right")
+    shipped = shipped.mutate(paid=shipped.paid.fill_null(0))
+    balances = shipped.group_by("client_id").aggregate(
+        exposure=ibis.greatest(shipped.cents.sum() - shipped.paid.max(), 0),
+        first_unpaid=shipped.day.min(where=(shipped.cents > 0) & (shipped.running > shipped.paid)),
     )
-    oldest = unpaid.group_by("client_id").aggregate(oldest_unpaid=unpaid.day.min())
-    position = (
-        lines.join(balances, "client_id").left_join(oldest, "client_id").drop("client_id_right")
-    )
-    late: BooleanValue = (as_of_day - position.oldest_unpaid) > position.delay_days
+    position = lines.left_join(balances, "client_id").drop("client_id_right")
+    exposure = position.exposure.fill_null(0)
+    oldest_unpaid = ibis.ifelse(exposure > 0, position.first_unpaid, ibis.null("int32"))
+    late: BooleanValue = (as_of_day - oldest_unpaid) > position.delay_days
     return position.select(
         *MEMBER_KEY,
-        "exposure",
-        "oldest_unpaid",
-        available=position.limit_cents - position.exposure,
-        past_delay=ibis.ifelse(position.oldest_unpaid.isnull(), False, late),
+        exposure=exposure,
+        oldest_unpaid=oldest_unpaid,
+        available=position.limit_cents - exposure,
+        past_delay=ibis.ifelse(oldest_unpaid.isnull(), False, late),
     )
-
-
-def client_returned_on(*, documents: "Table", members: "Table") -> "Table":
-    """Per client-return member that came back: the date of its first order since joining
-    within the period."""
-    returning = members.filter(members.kind == ProgramKind.CLIENT_RETURN.value)
-    joined = returning.select(*MEMBER_KEY, "joined_day", "end_day").join(documents, "client_id")
-    back = joined.filter(
-        (joined.cents > 0) & (joined.day >= joined.joined_day) & (joined.day <= joined.end_day)
-    )
-    return back.group_by(MEMBER_KEY).aggregate(returned_on=back.day.min())
 
 
 def kopecks_half_up(*, units: "IntegerValue") -> "IntegerValue":
