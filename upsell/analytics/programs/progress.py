@@ -103,73 +103,25 @@ def program_progress(
     the rules are the module's."""
     reach_parts = reach_share_parts(reach_share=reach_share)
     as_of_day = day_number(day=as_of)
-    as_of_month_day = day_number(day=as_of.replace(day=1))
     with engine_session_use(engine=session) as engine:
-        member_rows = engine.table_upload(
-            name="upsell_programs_members", table=members_arrow_prepare(members=members)
+        inputs = inputs_upload(
+            engine=engine,
+            as_of_day=as_of_day,
+            tables={
+                "members": members_arrow_prepare(members=members),
+                "tiers": tiers_arrow_prepare(tiers=tiers),
+                "documents": documents_arrow_prepare(orders=orders),
+                "payments": payments_arrow_prepare(payments=payments),
+                "forecast": forecast_arrow_prepare(forecast=forecast),
+            },
         )
-        tier_rows = engine.table_upload(
-            name="upsell_programs_tiers", table=tiers_arrow_prepare(tiers=tiers)
-        )
-        all_documents = engine.table_upload(
-            name="upsell_programs_documents", table=documents_arrow_prepare(orders=orders)
-        )
-        all_payments = engine.table_upload(
-            name="upsell_programs_payments", table=payments_arrow_prepare(payments=payments)
-        )
-        # Documents and payments dated after D are not seen.
-        document_rows = all_documents.filter(all_documents.day <= as_of_day)
-        payment_rows = all_payments.filter(all_payments.day <= as_of_day)
-        forecast_rows = engine.table_upload(
-            name="upsell_programs_forecast", table=forecast_arrow_prepare(forecast=forecast)
-        )
-        bands = engine.table_materialize(
-            name="upsell_programs_bands",
-            key=("tier_bands",),
-            build=lambda: tier_bands(tiers=tier_rows),
-        )
-        in_period = engine.table_materialize(
-            name="upsell_programs_in_period",
-            key=("documents_in_period", as_of_day),
-            build=lambda: documents_in_period(documents=document_rows, members=member_rows),
-        )
-        parts = {
-            "totals": lambda: period_totals(in_period=in_period),
-            "accruals": lambda: order_accruals(
-                in_period=in_period,
-                bands=bands,
-                paid_ahead=orders_paid_ahead(
-                    documents=document_rows, payments=payment_rows, members=member_rows
-                ),
-            ),
-            "rest": lambda: expected_rest(
-                documents=document_rows,
-                forecast=forecast_rows,
-                members=member_rows,
-                as_of_day=as_of_day,
-                as_of_month_day=as_of_month_day,
-            ),
-            "credit": lambda: credit_position(
-                documents=document_rows,
-                payments=payment_rows,
-                members=member_rows,
-                as_of_day=as_of_day,
-            ),
-        }
-        stored = {
-            name: engine.table_materialize(
-                name=f"upsell_programs_{name}",
-                key=("program_progress", name, as_of_day),
-                build=build,
-            )
-            for name, build in parts.items()
-        }
+        parts = parts_store(engine=engine, inputs=inputs, as_of=as_of)
         result = engine.query_fetch(
             key=("program_progress", as_of_day, reach_parts),
             build=lambda: progress_assemble(
-                members=member_rows,
-                bands=bands,
-                parts=stored,
+                members=inputs["members"],
+                bands=inputs["bands"],
+                parts=parts,
                 as_of_day=as_of_day,
                 reach_parts=reach_parts,
             ),
@@ -181,6 +133,68 @@ def program_progress(
         cents_columns=PROGRESS_CENTS_COLUMNS,
         sort_keys=tuple(MEMBER_KEY),
     )
+
+
+def inputs_upload(
+    *, engine: EngineSession, as_of_day: int, tables: dict[str, pa.Table]
+) -> dict[str, "Table"]:
+    """The engine-form tables in the session by name, with documents and payments cut at D
+    (what is dated later is not seen), the tier bands and the members' documents in period."""
+    uploaded = {
+        name: engine.table_upload(name=f"upsell_programs_{name}", table=table)
+        for name, table in tables.items()
+    }
+    documents, payments = uploaded["documents"], uploaded["payments"]
+    uploaded["documents"] = documents.filter(documents.day <= as_of_day)
+    uploaded["payments"] = payments.filter(payments.day <= as_of_day)
+    uploaded["bands"] = engine.table_materialize(
+        name="upsell_programs_bands",
+        key=("tier_bands",),
+        build=lambda: tier_bands(tiers=uploaded["tiers"]),
+    )
+    uploaded["in_period"] = engine.table_materialize(
+        name="upsell_programs_in_period",
+        key=("documents_in_period", as_of_day),
+        build=lambda: documents_in_period(
+            documents=uploaded["documents"], members=uploaded["members"]
+        ),
+    )
+    return uploaded
+
+
+def parts_store(
+    *, engine: EngineSession, inputs: dict[str, "Table"], as_of: dt.date
+) -> dict[str, "Table"]:
+    """The per-member parts of the progress, each stored in the session: totals, order
+    accruals, expected rest and credit position."""
+    as_of_day = day_number(day=as_of)
+    members, documents, payments = inputs["members"], inputs["documents"], inputs["payments"]
+    builds = {
+        "totals": lambda: period_totals(in_period=inputs["in_period"]),
+        "accruals": lambda: order_accruals(
+            in_period=inputs["in_period"],
+            bands=inputs["bands"],
+            paid_ahead=orders_paid_ahead(documents=documents, payments=payments, members=members),
+        ),
+        "rest": lambda: expected_rest(
+            documents=documents,
+            forecast=inputs["forecast"],
+            members=members,
+            as_of_day=as_of_day,
+            as_of_month_day=day_number(day=as_of.replace(day=1)),
+        ),
+        "credit": lambda: credit_position(
+            documents=documents, payments=payments, members=members, as_of_day=as_of_day
+        ),
+    }
+    return {
+        name: engine.table_materialize(
+            name=f"upsell_programs_{name}",
+            key=("program_progress", name, as_of_day),
+            build=build,
+        )
+        for name, build in builds.items()
+    }
 
 
 def reach_share_parts(*, reach_share: Decimal) -> int:
