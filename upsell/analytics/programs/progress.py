@@ -40,6 +40,9 @@ are not seen. An order is a document with a positive amount.
 - Client return (null for other kinds): returned on = the date of the first order in
   [joined, min(D, period_end)], null while the client has not come back.
 
+A client in several programs has a row in each, every row with its own program's figures. The
+forecast must hold one row per client and month, as its contract says.
+
 Inside the engines money is in kopecks and a rate in hundredths of a percent, so an accrual is
 an exact integer of ten-thousandths of a kopeck until the one rounding; it stays exact while a
 member's accrual is under 2^53 such units (about 9 000 000 000.00).
