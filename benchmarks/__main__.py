@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "programs": (),
     "btyd": (),
     "forecast": (),
+    "effect": (),
     "load": (),
 }
 

@@ -22,6 +22,8 @@ class Subject(models.TextChoices):
     STATUS_RULES = "status_rules", _("Status rules")
     COMPLEX_ORDER_RULES = "complex_rules", _("Complex-order rules")
     WORKLOAD_SETTINGS = "workload", _("Capacity and pool")
+    PROGRAM = "program", _("Sales program")
+    MEMBERSHIP = "membership", _("Program membership")
 
 
 class ChangeSource(models.TextChoices):

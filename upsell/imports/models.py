@@ -11,6 +11,7 @@ class ImportKind(models.TextChoices):
     SHIPMENTS = "shipments", _("Shipments")
     PAYMENTS = "payments", _("Payments")
     ORDERS = "orders", _("Customer orders")
+    CREDIT_LIMITS = "credit_limits", _("Credit limits")
 
 
 # Files of several kinds are imported in this order: each kind names what the earlier ones hold.

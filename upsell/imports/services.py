@@ -42,6 +42,7 @@ from upsell.imports.importers.base import (
     Problems,
 )
 from upsell.imports.importers.clients import ClientsImporter
+from upsell.imports.importers.credit_limits import CreditLimitsImporter
 from upsell.imports.importers.orders import OrdersImporter
 from upsell.imports.importers.payments import PaymentsImporter
 from upsell.imports.importers.products import ProductsImporter
@@ -68,6 +69,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.SHIPMENTS: ShipmentsImporter,
     ImportKind.PAYMENTS: PaymentsImporter,
     ImportKind.ORDERS: OrdersImporter,
+    ImportKind.CREDIT_LIMITS: CreditLimitsImporter,
 }
 
 Progress = Callable[[int, int], None]
@@ -178,8 +180,8 @@ def import_paths(
     progress_for: Callable[[Path], Progress | None] | None = None,
 ) -> list[tuple[Path, ImportOutcome]]:
     """Import several files in dependency order (staff, products, clients, shipments,
-    payments, customer orders) whatever order they come in; every file is tried, each on its
-    own."""
+    payments, customer orders, credit limits) whatever order they come in; every file is tried,
+    each on its own."""
     _kind_check(kind)
     ordered = sorted(paths, key=lambda path: _order_of(path, kind))
     return [

@@ -6,10 +6,12 @@ of whoever happened to create it; the sentence is written when someone reads it.
 own words (a reason typed when reassigning by hand) are kept as they were typed.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from upsell.core.money import format_money
@@ -50,6 +52,27 @@ def _sentence(rule: str, facts: Facts) -> str | None:
             }
         case RoutingRule.OVERDUE_DEBT:
             return _("The client owes %(debt)s past its terms") % {"debt": _money(facts, "debt")}
+        case RoutingRule.CREDIT_LIMIT:
+            return _(
+                "Amount %(amount)s is above the %(available)s of credit left on «%(program)s» "
+                "(limit %(limit)s, owed %(exposure)s)"
+            ) % {
+                "amount": _money(facts, "amount"),
+                "available": _money(facts, "available"),
+                "program": facts["program"],
+                "limit": _money(facts, "limit"),
+                "exposure": _money(facts, "exposure"),
+            }
+        case RoutingRule.CREDIT_DELAY:
+            return _(
+                "A shipment of %(oldest)s is unpaid for %(days)s days, past the %(delay)s days "
+                "of «%(program)s»"
+            ) % {
+                "oldest": date_format(dt.date.fromisoformat(facts["oldest"]), "SHORT_DATE_FORMAT"),
+                "days": facts["days"],
+                "delay": facts["delay"],
+                "program": facts["program"],
+            }
         case RoutingRule.MOTIVATED:
             return _("Motivated client: served by its manager")
         case RoutingRule.SPONTANEOUS:

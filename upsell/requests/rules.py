@@ -17,6 +17,8 @@ class RoutingRule(models.TextChoices):
     DISCOUNT = "discount", _("Complex: discount beyond the standard")
     PAYMENT_DELAY = "payment_delay", _("Complex: payment delay beyond the standard")
     OVERDUE_DEBT = "overdue_debt", _("Complex: the client has overdue debt")
+    CREDIT_LIMIT = "credit_limit", _("Complex: above the credit line's available credit")
+    CREDIT_DELAY = "credit_delay", _("Complex: the client is past its credit line's delay")
     MANUAL = "manual", _("Reassigned by hand")
     REBALANCING = "rebalancing", _("Moved with its client by the rebalancing")
 
@@ -29,5 +31,7 @@ COMPLEX_RULES = frozenset(
         RoutingRule.DISCOUNT,
         RoutingRule.PAYMENT_DELAY,
         RoutingRule.OVERDUE_DEBT,
+        RoutingRule.CREDIT_LIMIT,
+        RoutingRule.CREDIT_DELAY,
     }
 )

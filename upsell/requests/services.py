@@ -22,6 +22,7 @@ from upsell.history.models import ChangeSource, Subject
 from upsell.history.services import changes_record, fields_changed
 from upsell.notifications.services import notification_send
 from upsell.products.models import Product
+from upsell.programs.selectors import client_credit_standing
 from upsell.requests.lines import RequestLineDetails, request_line_problems
 from upsell.requests.models import (
     WAITING_STATUSES,
@@ -118,6 +119,37 @@ def order_request_complexity(
         debt = client_overdue_debt(client=client)
         if debt > 0:
             return Complexity(rule=RoutingRule.OVERDUE_DEBT, facts={"debt": str(debt)})
+    return _credit_complexity(client=client, amount=details.amount, day=timezone.localdate())
+
+
+def _credit_complexity(*, client: Client, amount: Decimal, day: dt.date) -> Complexity | None:
+    """A request beyond the client's credit line: above the credit left, or from a client whose
+    oldest unpaid shipment is past the line's delay."""
+    standing = client_credit_standing(client=client, day=day)
+    if standing is None:
+        return None
+    available = standing.available
+    if available is not None and standing.limit is not None and amount > available:
+        return Complexity(
+            rule=RoutingRule.CREDIT_LIMIT,
+            facts={
+                "program": standing.program.name,
+                "amount": str(amount),
+                "limit": str(standing.limit),
+                "exposure": str(standing.exposure),
+                "available": str(max(available, Decimal(0))),
+            },
+        )
+    if standing.past_delay(day) and standing.oldest_unpaid is not None:
+        return Complexity(
+            rule=RoutingRule.CREDIT_DELAY,
+            facts={
+                "program": standing.program.name,
+                "oldest": standing.oldest_unpaid.isoformat(),
+                "days": standing.days_unpaid(day),
+                "delay": standing.delay_days,
+            },
+        )
     return None
 
 

@@ -26,7 +26,9 @@ KINDS_DESCRIBED = (
     "Срок оплаты/due_date; "
     "orders: Номер заявки/request*, Дата/date*, Контрагент/client, ИНН/tax_id, Артикул/sku*, "
     "Номенклатура/product, Количество/quantity*, Цена/price*, Скидка, %/discount_percent, "
-    "Отсрочка, дней/payment_delay_days, Комментарий/comment"
+    "Отсрочка, дней/payment_delay_days, Комментарий/comment; "
+    "credit_limits: Контрагент/client, ИНН/tax_id, Программа/program*, "
+    "Лимит кредита/credit_limit, Отсрочка платежа (дней)/payment_delay_days"
 )
 
 
