@@ -61,6 +61,7 @@ from upsell.analytics.programs.contracts import PROGRESS_SCHEMA, ProgramKind
 from upsell.analytics.programs.inputs import (
     documents_arrow_prepare,
     forecast_arrow_prepare,
+    kind_code,
     members_arrow_prepare,
     payments_arrow_prepare,
     tiers_arrow_prepare,
@@ -68,6 +69,14 @@ from upsell.analytics.programs.inputs import (
 
 if TYPE_CHECKING:
     from ibis.expr.types import BooleanValue, IntegerValue, Table
+
+# The kinds as the engines see them.
+ADVANCE_DISCOUNT = kind_code(kind=ProgramKind.ADVANCE_DISCOUNT)
+CLIENT_RETURN = kind_code(kind=ProgramKind.CLIENT_RETURN)
+CREDIT_LINE = kind_code(kind=ProgramKind.CREDIT_LINE)
+CUMULATIVE_DISCOUNT = kind_code(kind=ProgramKind.CUMULATIVE_DISCOUNT)
+RETRO_BONUS = kind_code(kind=ProgramKind.RETRO_BONUS)
+VOLUME_DISCOUNT = kind_code(kind=ProgramKind.VOLUME_DISCOUNT)
 
 MEMBER_KEY = ["program_id", "client_id"]
 # A kopeck times a rate in hundredths of a percent is this many parts of a kopeck.
@@ -276,7 +285,7 @@ def period_totals(*, in_period: "Table") -> "Table":
         purchased=in_period.cents.sum(where=in_span),
         largest=in_period.cents.max(where=in_span & is_order),
         returned_on=in_period.day.min(
-            where=(in_period.kind == ProgramKind.CLIENT_RETURN.value)
+            where=(in_period.kind == CLIENT_RETURN)
             & is_order
             & (in_period.day >= in_period.joined_day)
         ),
@@ -286,7 +295,7 @@ def period_totals(*, in_period: "Table") -> "Table":
 def orders_paid_ahead(*, documents: "Table", payments: "Table", members: "Table") -> "Table":
     """The orders (client_id, order_id) of advance-discount clients that were paid before
     shipment: payments are counted before the documents of their own day."""
-    clients = members.filter(members.kind == ProgramKind.ADVANCE_DISCOUNT.value)
+    clients = members.filter(members.kind == ADVANCE_DISCOUNT)
     clients = clients.select("client_id").distinct()
     zero = ibis.literal(0, type="int64")
     shipped = documents.semi_join(clients, "client_id").select(
@@ -323,7 +332,7 @@ def order_accruals(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -
     """Per member of a cumulative, volume or advance discount: the sum over its orders of
     amount × rate, in ten-thousandths of a kopeck."""
     in_period = in_period.filter(in_period.day >= in_period.start_day)
-    cumulative = in_period.filter(in_period.kind == ProgramKind.CUMULATIVE_DISCOUNT.value)
+    cumulative = in_period.filter(in_period.kind == CUMULATIVE_DISCOUNT)
     running = ibis.cumulative_window(
         group_by=MEMBER_KEY, order_by=[cumulative.day, cumulative.order_id]
     )
@@ -332,15 +341,18 @@ def order_accruals(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -
         rows=cumulative.filter(cumulative.cents > 0), measure="before", bands=bands
     )
     own = in_period.filter(
-        in_period.kind.isin([ProgramKind.VOLUME_DISCOUNT.value, ProgramKind.ADVANCE_DISCOUNT.value])
+        in_period.kind.isin(
+            [
+                VOLUME_DISCOUNT,
+                ADVANCE_DISCOUNT,
+            ]
+        )
         & (in_period.cents > 0)
     )
     own = own.left_join(paid_ahead, ["client_id", "order_id"]).drop(
         "client_id_right", "order_id_right"
     )
-    own = own.filter(
-        (own.kind == ProgramKind.VOLUME_DISCOUNT.value) | own.paid_ahead.fill_null(False)
-    )
+    own = own.filter((own.kind == VOLUME_DISCOUNT) | own.paid_ahead.fill_null(False))
     own = tier_reached(rows=own, measure="cents", bands=bands)
     rated = cumulative.select(*MEMBER_KEY, "cents", "tier_rate").union(
         own.select(*MEMBER_KEY, "cents", "tier_rate")
@@ -383,7 +395,7 @@ def credit_position(
     *, documents: "Table", payments: "Table", members: "Table", as_of_day: int
 ) -> "Table":
     """Per credit-line member: exposure, available, oldest unpaid order and past delay."""
-    lines = members.filter(members.kind == ProgramKind.CREDIT_LINE.value).select(
+    lines = members.filter(members.kind == CREDIT_LINE).select(
         *MEMBER_KEY, "limit_cents", "delay_days"
     )
     clients = lines.select("client_id").distinct()
@@ -435,25 +447,23 @@ def progress_assemble(
     rows = members.select(*MEMBER_KEY, "kind", "end_day")
     for part in parts.values():
         rows = rows.left_join(part, MEMBER_KEY).drop("program_id_right", "client_id_right")
-    is_volume = rows.kind == ProgramKind.VOLUME_DISCOUNT.value
+    is_volume = rows.kind == VOLUME_DISCOUNT
     rows = rows.mutate(purchased=rows.purchased.fill_null(0))
     rows = rows.mutate(measure=ibis.ifelse(is_volume, rows.largest.fill_null(0), rows.purchased))
     rows = tier_reached(rows=rows, measure="measure", bands=bands)
     expected_end = rows.purchased + rows.rest.fill_null(0)
-    reach_value = ibis.ifelse(
-        rows.kind == ProgramKind.VOLUME_DISCOUNT.value, rows.measure, expected_end
-    )
+    reach_value = ibis.ifelse(rows.kind == VOLUME_DISCOUNT, rows.measure, expected_end)
     units = ibis.cases(
         (
-            rows.kind == ProgramKind.RETRO_BONUS.value,
+            rows.kind == RETRO_BONUS,
             rows.purchased * rows.tier_rate.fill_null(0),
         ),
         (
             rows.kind.isin(
                 [
-                    ProgramKind.CUMULATIVE_DISCOUNT.value,
-                    ProgramKind.VOLUME_DISCOUNT.value,
-                    ProgramKind.ADVANCE_DISCOUNT.value,
+                    CUMULATIVE_DISCOUNT,
+                    VOLUME_DISCOUNT,
+                    ADVANCE_DISCOUNT,
                 ]
             ),
             rows.units.fill_null(0),
