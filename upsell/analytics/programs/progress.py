@@ -373,7 +373,9 @@ def expected_rest(
     """Per member whose period has not ended: the forecast of its remaining months less what
     was already shipped in D's month, each month at least 0."""
     shipped = documents.filter(documents.day >= as_of_month_day)
-    shipped = shipped.group_by("client_id").aggregate(shipped=shipped.cents.sum())
+    shipped = shipped.group_by("client_id").aggregate(
+        month_day=ibis.literal(as_of_month_day, type="int32"), shipped=shipped.cents.sum()
+    )
     open_members = members.filter(members.end_day >= as_of_day).select(
         *MEMBER_KEY, "start_month_day", "end_day"
     )
@@ -383,9 +385,9 @@ def expected_rest(
         & (months.month_day >= as_of_month_day)
         & (months.month_day <= months.end_day)
     )
-    months = months.left_join(
-        shipped, [months.client_id == shipped.client_id, months.month_day == as_of_month_day]
-    ).drop("client_id_right")
+    months = months.left_join(shipped, ["client_id", "month_day"]).drop(
+        "client_id_right", "month_day_right"
+    )
     return months.group_by(MEMBER_KEY).aggregate(
         rest=ibis.greatest(months.cents - months.shipped.fill_null(0), 0).sum()
     )
