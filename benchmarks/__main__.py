@@ -14,6 +14,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "import": ("--lines", "1000000"),
     "client_list": (),
     "audit": (),
+    "programs": (),
     "btyd": (),
     "forecast": (),
     "effect": (),

@@ -15,8 +15,11 @@ sum reaches, on a session with the same settings and threads. The goal is a cold
 
 import argparse
 import datetime as dt
+import gc
 import resource
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -45,9 +48,9 @@ REACH_SHARE = Decimal("0.2")
 
 # program id → kind and its tiers (threshold in roubles, rate in percent).
 PROGRAMS: dict[int, tuple[ProgramKind, list[tuple[int, str]]]] = {
-    1: (ProgramKind.RETRO_BONUS, [(500_000, "1.00"), (2_000_000, "2.00"), (5_000_000, "3.00")]),
-    2: (ProgramKind.CUMULATIVE_DISCOUNT, [(0, "0.50"), (1_000_000, "1.00"), (3_000_000, "1.50")]),
-    3: (ProgramKind.VOLUME_DISCOUNT, [(50_000, "1.00"), (150_000, "2.50"), (500_000, "4.00")]),
+    1: (ProgramKind.RETRO_BONUS, [(100_000, "1.00"), (500_000, "2.00"), (2_000_000, "3.00")]),
+    2: (ProgramKind.CUMULATIVE_DISCOUNT, [(0, "0.50"), (200_000, "1.00"), (1_000_000, "1.50")]),
+    3: (ProgramKind.VOLUME_DISCOUNT, [(30_000, "1.00"), (100_000, "2.50"), (300_000, "4.00")]),
     4: (ProgramKind.CREDIT_LINE, []),
     5: (ProgramKind.CLIENT_RETURN, []),
 }
@@ -73,6 +76,15 @@ def programs_generate(
     orders, _, payments = company_generate(
         clients=clients, documents=documents, seed=seed, as_of=as_of
     )
+    # The audit's company ships in kopecks what a program's client ships in roubles.
+    orders, payments = (
+        table.set_column(
+            table.schema.get_field_index("amount"),
+            "amount",
+            _money(cents_from_money(column=table.column("amount")).to_numpy() * 100),
+        ).cast(table.schema)
+        for table in (orders, payments)
+    )
     rng = np.random.default_rng(seed)
     ids = np.arange(1, clients + 1, dtype=np.int64)
     program = rng.integers(1, len(PROGRAMS) + 1, clients)
@@ -84,7 +96,7 @@ def programs_generate(
     start = np.where(returning, _day(RETURN_START), _day(YEAR_START))
     joined = start + np.where(returning, rng.integers(0, 91, count), 0)
     credit = member_program == CREDIT_LINE
-    limit = _money(rng.integers(100_000, 5_000_000, count) * 100)
+    limit = _money(rng.integers(50_000, 2_000_000, count) * 100)
     kinds = np.array([PROGRAMS[number][0].value for number in sorted(PROGRAMS)])
     members = pa.table(
         {
@@ -156,27 +168,50 @@ GROUP BY p.program_id, p.client_id, p.purchased
 """
 
 
-def floor_seconds(*, company: dict[str, pa.Table]) -> float:
-    """The best of 3 seconds of the bare aggregate on a DuckDB session like the engine's."""
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock seconds and the process's CPU seconds (every thread's) of one run. On a
+    machine others share, the CPU seconds tell the work done when the wall clock waits."""
+
+    wall: float
+    cpu: float
+
+
+def measured(label: str, action: Callable[[], Any]) -> tuple[Timing, Any]:
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action()
+    timing = Timing(wall=time.perf_counter() - wall, cpu=time.process_time() - cpu)
+    print(f"{label:<58} {timing.wall:8.2f} s wall {timing.cpu:8.2f} s CPU")
+    return timing, result
+
+
+def best(timings: list[Timing]) -> Timing:
+    return Timing(wall=min(t.wall for t in timings), cpu=min(t.cpu for t in timings))
+
+
+def floor_timing(*, company: dict[str, pa.Table]) -> Timing:
+    """The best of 3 runs of the bare aggregate on a DuckDB session like the engine's."""
     session = engine_connect(engine=Engine.DUCKDB)
     connection: Any = session.backend.con
     try:
         for name in ("members", "orders", "tiers"):
             connection.register(f"bench_{name}", company[name])
         sql = FLOOR_SQL.format(as_of=AS_OF.isoformat())
-        best = min(
-            timed(
-                f"floor: bare DuckDB aggregate, run {run}",
-                lambda: connection.sql(sql).to_arrow_table(),
-            )[0]
-            for run in range(1, REPEATS + 1)
+        return best(
+            [
+                measured(
+                    f"floor: bare DuckDB aggregate, run {run}",
+                    lambda: connection.sql(sql).to_arrow_table(),
+                )[0]
+                for run in range(1, REPEATS + 1)
+            ]
         )
     finally:
         session.close()
-    return best
 
 
-def progress_seconds(*, company: dict[str, pa.Table]) -> tuple[float, float, pa.Table]:
+def progress_timings(*, company: dict[str, pa.Table]) -> tuple[Timing, Timing, pa.Table]:
     """The cold run (a new session, compiling the SQL) and the best of the warm runs."""
     session = engine_connect(engine=Engine.DUCKDB)
 
@@ -193,10 +228,12 @@ def progress_seconds(*, company: dict[str, pa.Table]) -> tuple[float, float, pa.
         )
 
     try:
-        cold, result = timed("duckdb: program_progress, first run (compiles the SQL)", run)
-        warm = min(
-            timed(f"duckdb: program_progress, warm run {number}", run)[0]
-            for number in range(2, REPEATS + 1)
+        cold, result = measured("duckdb: program_progress, first run (compiles the SQL)", run)
+        warm = best(
+            [
+                measured(f"duckdb: program_progress, warm run {number}", run)[0]
+                for number in range(2, REPEATS + 1)
+            ]
         )
     finally:
         session.close()
@@ -217,17 +254,23 @@ def main() -> None:
         f"{company['orders'].num_rows} documents, {company['payments'].num_rows} payments, "
         f"{company['members'].num_rows} members, {company['forecast'].num_rows} forecast months"
     )
-    floor = floor_seconds(company=company)
-    cold, warm, result = progress_seconds(company=company)
+    floor = floor_timing(company=company)
+    cold, warm, result = progress_timings(company=company)
     reached = result.filter(result.column("tier_threshold").is_valid()).num_rows
     reach = result.filter(result.column("within_reach")).num_rows
     print(f"duckdb: {result.num_rows} members, {reached} in a tier, {reach} within reach")
-    ratio = cold / floor
-    print(f"floor, best of {REPEATS}: {floor:.2f} s")
-    print(f"program_progress cold: {cold:.2f} s ({ratio:.2f}x the floor)")
-    print(f"program_progress warm, best of {REPEATS - 1}: {warm:.2f} s ({warm / floor:.2f}x)")
-    verdict = "MET" if ratio <= GOAL_RATIO else "NOT MET"
-    print(f"goal: cold program_progress within {GOAL_RATIO:.0f}x the floor: {verdict}")
+    print(f"floor, best of {REPEATS}: {floor.wall:.2f} s wall, {floor.cpu:.2f} s CPU")
+    runs = (
+        ("program_progress cold", cold),
+        (f"program_progress warm, best of {REPEATS - 1}", warm),
+    )
+    for label, timing in runs:
+        print(
+            f"{label}: {timing.wall:.2f} s wall ({timing.wall / floor.wall:.2f}x the floor), "
+            f"{timing.cpu:.2f} s CPU ({timing.cpu / floor.cpu:.2f}x)"
+        )
+    verdict = "MET" if cold.wall / floor.wall <= GOAL_RATIO else "NOT MET"
+    print(f"goal: cold program_progress within {GOAL_RATIO:.0f}x the floor (wall): {verdict}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(f"peak memory of the process (max RSS): {peak:.2f} GiB")
 

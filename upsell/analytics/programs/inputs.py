@@ -1,7 +1,8 @@
 """The programs' input tables in engine form, checked against their contracts.
 
 Inside an engine money is kopecks, a rate hundredths of a percent and a quantity thousandths
-(int64), a date a day number and a month a month number (`upsell.analytics.arrow`).
+(int64), a date a day number and a month the day number of its first day
+(`upsell.analytics.arrow`).
 """
 
 import pyarrow as pa
@@ -10,10 +11,9 @@ import pyarrow.compute as pc
 from upsell.analytics.arrow import (
     cents_from_money,
     days_from_dates,
-    months_from_dates,
     units_from_decimal,
 )
-from upsell.analytics.contracts import table_conform
+from upsell.analytics.contracts import ORDERS_SCHEMA, PAYMENTS_SCHEMA, table_conform
 from upsell.analytics.programs.contracts import (
     COMMITMENTS_SCHEMA,
     FORECAST_SCHEMA,
@@ -23,15 +23,23 @@ from upsell.analytics.programs.contracts import (
     ProgramKind,
 )
 
+# A kind travels through the engines as its small number: joins and stored steps carry one byte
+# instead of a string.
+KIND_CODES = {kind: code for code, kind in enumerate(ProgramKind)}
+
+
+def kind_code(*, kind: ProgramKind) -> int:
+    return KIND_CODES[kind]
+
 
 def members_arrow_prepare(*, members: pa.Table) -> pa.Table:
-    """The members: program_id, client_id, kind, start_day, end_day, joined_day, start_month,
-    end_month, limit_cents, delay_days."""
+    """The members: program_id, client_id, kind (`kind_code`), start_day, end_day, joined_day,
+    start_month_day (the first day of the period's first month), limit_cents, delay_days."""
     members = table_conform(table=members, schema=MEMBERS_SCHEMA, name="members")
-    unknown = pc.unique(members.column("kind")).to_pylist()
-    unknown = sorted(set(unknown) - {kind.value for kind in ProgramKind})
-    if unknown:
-        raise ValueError(f"members: unknown program kinds {unknown}")
+    codes = pc.index_in(members.column("kind"), pa.array([kind.value for kind in KIND_CODES]))
+    if codes.null_count:
+        unknown = pc.unique(members.column("kind").filter(pc.is_null(codes))).to_pylist()
+        raise ValueError(f"members: unknown program kinds {sorted(unknown)}")
     if pc.any(pc.greater(members.column("period_start"), members.column("period_end"))).as_py():
         raise ValueError("members: a period ends before it starts")
     _unique_check(table=members, keys=["program_id", "client_id"], name="members")
@@ -40,12 +48,11 @@ def members_arrow_prepare(*, members: pa.Table) -> pa.Table:
         {
             "program_id": members.column("program_id"),
             "client_id": members.column("client_id"),
-            "kind": members.column("kind"),
+            "kind": codes.cast(pa.int8()),
             "start_day": days_from_dates(column=start),
             "end_day": days_from_dates(column=end),
             "joined_day": days_from_dates(column=members.column("joined")),
-            "start_month": months_from_dates(column=start),
-            "end_month": months_from_dates(column=end),
+            "start_month_day": days_from_dates(column=pc.floor_temporal(start, unit="month")),
             "limit_cents": cents_from_money(column=members.column("credit_limit")),
             "delay_days": members.column("payment_delay_days"),
         }
@@ -68,21 +75,49 @@ def tiers_arrow_prepare(*, tiers: pa.Table) -> pa.Table:
     )
 
 
+def documents_arrow_prepare(*, orders: pa.Table) -> pa.Table:
+    """The shipment documents: client_id, order_id, day, cents."""
+    orders = table_conform(table=orders, schema=ORDERS_SCHEMA, name="orders")
+    return pa.table(
+        {
+            "client_id": orders.column("client_id"),
+            "order_id": orders.column("order_id"),
+            "day": days_from_dates(column=orders.column("date")),
+            "cents": cents_from_money(column=orders.column("amount")),
+        }
+    )
+
+
+def payments_arrow_prepare(*, payments: pa.Table) -> pa.Table:
+    """The payments: client_id, day, cents."""
+    payments = table_conform(table=payments, schema=PAYMENTS_SCHEMA, name="payments")
+    return pa.table(
+        {
+            "client_id": payments.column("client_id"),
+            "day": days_from_dates(column=payments.column("date")),
+            "cents": cents_from_money(column=payments.column("amount")),
+        }
+    )
+
+
 def forecast_arrow_prepare(*, forecast: pa.Table) -> pa.Table:
-    """The forecast: client_id, month (number), cents."""
+    """The forecast: client_id, month_day (the day number of the month's first day), cents.
+
+    The contract's one row per client and month is the caller's to keep: checking it would
+    cost more than the whole computation."""
     forecast = table_conform(table=forecast, schema=FORECAST_SCHEMA, name="forecast")
-    _unique_check(table=forecast, keys=["client_id", "month"], name="forecast")
     return pa.table(
         {
             "client_id": forecast.column("client_id"),
-            "month": months_from_dates(column=forecast.column("month")),
+            "month_day": days_from_dates(column=forecast.column("month")),
             "cents": cents_from_money(column=forecast.column("amount")),
         }
     )
 
 
 def lines_arrow_prepare(*, lines: pa.Table) -> pa.Table:
-    """The shipment lines: client_id, product_id, day, month, thousandths."""
+    """The shipment lines: client_id, product_id, day, month_day (of its month's first day),
+    thousandths."""
     lines = table_conform(table=lines, schema=LINES_SCHEMA, name="lines")
     dates = lines.column("date")
     return pa.table(
@@ -90,7 +125,7 @@ def lines_arrow_prepare(*, lines: pa.Table) -> pa.Table:
             "client_id": lines.column("client_id"),
             "product_id": lines.column("product_id"),
             "day": days_from_dates(column=dates),
-            "month": months_from_dates(column=dates),
+            "month_day": days_from_dates(column=pc.floor_temporal(dates, unit="month")),
             "thousandths": units_from_decimal(
                 column=lines.column("quantity"), scale=3, what="quantity"
             ),

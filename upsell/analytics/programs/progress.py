@@ -40,6 +40,9 @@ are not seen. An order is a document with a positive amount.
 - Client return (null for other kinds): returned on = the date of the first order in
   [joined, min(D, period_end)], null while the client has not come back.
 
+A client in several programs has a row in each, every row with its own program's figures. The
+forecast must hold one row per client and month, as its contract says.
+
 Inside the engines money is in kopecks and a rate in hundredths of a percent, so an accrual is
 an exact integer of ten-thousandths of a kopeck until the one rounding; it stays exact while a
 member's accrual is under 2^53 such units (about 9 000 000 000.00).
@@ -51,20 +54,29 @@ from typing import TYPE_CHECKING
 
 import ibis
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from upsell.analytics.arrow import day_number, month_number, table_from_engine
-from upsell.analytics.audit.facts import orders_arrow_prepare, payments_arrow_prepare
+from upsell.analytics.arrow import day_number, table_from_engine
 from upsell.analytics.engines import Engine, EngineSession, engine_session_use
 from upsell.analytics.programs.contracts import PROGRESS_SCHEMA, ProgramKind
 from upsell.analytics.programs.inputs import (
+    documents_arrow_prepare,
     forecast_arrow_prepare,
+    kind_code,
     members_arrow_prepare,
+    payments_arrow_prepare,
     tiers_arrow_prepare,
 )
 
 if TYPE_CHECKING:
     from ibis.expr.types import BooleanValue, IntegerValue, Table
+
+# The kinds as the engines see them.
+ADVANCE_DISCOUNT = kind_code(kind=ProgramKind.ADVANCE_DISCOUNT)
+CLIENT_RETURN = kind_code(kind=ProgramKind.CLIENT_RETURN)
+CREDIT_LINE = kind_code(kind=ProgramKind.CREDIT_LINE)
+CUMULATIVE_DISCOUNT = kind_code(kind=ProgramKind.CUMULATIVE_DISCOUNT)
+RETRO_BONUS = kind_code(kind=ProgramKind.RETRO_BONUS)
+VOLUME_DISCOUNT = kind_code(kind=ProgramKind.VOLUME_DISCOUNT)
 
 MEMBER_KEY = ["program_id", "client_id"]
 # A kopeck times a rate in hundredths of a percent is this many parts of a kopeck.
@@ -102,71 +114,26 @@ def program_progress(
     """One row per member (`PROGRESS_SCHEMA`) as of the date, sorted by program and client;
     the rules are the module's."""
     reach_parts = reach_share_parts(reach_share=reach_share)
-    as_of_day, as_of_month = day_number(day=as_of), month_number(day=as_of)
-    documents = orders_arrow_prepare(orders=orders)
-    documents = documents.filter(pc.less_equal(documents.column("day"), as_of_day))
-    paid = payments_arrow_prepare(payments=payments)
-    paid = paid.filter(pc.less_equal(paid.column("day"), as_of_day)).drop_columns(["due_day"])
+    as_of_day = day_number(day=as_of)
     with engine_session_use(engine=session) as engine:
-        member_rows = engine.table_upload(
-            name="upsell_programs_members", table=members_arrow_prepare(members=members)
+        inputs = inputs_upload(
+            engine=engine,
+            as_of_day=as_of_day,
+            tables={
+                "members": members_arrow_prepare(members=members),
+                "tiers": tiers_arrow_prepare(tiers=tiers),
+                "documents": documents_arrow_prepare(orders=orders),
+                "payments": payments_arrow_prepare(payments=payments),
+                "forecast": forecast_arrow_prepare(forecast=forecast),
+            },
         )
-        tier_rows = engine.table_upload(
-            name="upsell_programs_tiers", table=tiers_arrow_prepare(tiers=tiers)
-        )
-        document_rows = engine.table_upload(name="upsell_programs_documents", table=documents)
-        payment_rows = engine.table_upload(name="upsell_programs_payments", table=paid)
-        forecast_rows = engine.table_upload(
-            name="upsell_programs_forecast", table=forecast_arrow_prepare(forecast=forecast)
-        )
-        bands = engine.table_materialize(
-            name="upsell_programs_bands",
-            key=("tier_bands",),
-            build=lambda: tier_bands(tiers=tier_rows),
-        )
-        in_period = engine.table_materialize(
-            name="upsell_programs_in_period",
-            key=("documents_in_period",),
-            build=lambda: documents_in_period(documents=document_rows, members=member_rows),
-        )
-        parts = {
-            "totals": lambda: period_totals(in_period=in_period),
-            "accruals": lambda: order_accruals(
-                in_period=in_period,
-                bands=bands,
-                paid_ahead=orders_paid_ahead(
-                    documents=document_rows, payments=payment_rows, members=member_rows
-                ),
-            ),
-            "rest": lambda: expected_rest(
-                documents=document_rows,
-                forecast=forecast_rows,
-                members=member_rows,
-                as_of_day=as_of_day,
-                as_of_month=as_of_month,
-            ),
-            "credit": lambda: credit_position(
-                documents=document_rows,
-                payments=payment_rows,
-                members=member_rows,
-                as_of_day=as_of_day,
-            ),
-            "returns": lambda: client_returned_on(documents=document_rows, members=member_rows),
-        }
-        stored = {
-            name: engine.table_materialize(
-                name=f"upsell_programs_{name}",
-                key=("program_progress", name, as_of_day),
-                build=build,
-            )
-            for name, build in parts.items()
-        }
+        parts = parts_store(engine=engine, inputs=inputs, as_of=as_of)
         result = engine.query_fetch(
             key=("program_progress", as_of_day, reach_parts),
             build=lambda: progress_assemble(
-                members=member_rows,
-                bands=bands,
-                parts=stored,
+                members=inputs["members"],
+                bands=inputs["bands"],
+                parts=parts,
                 as_of_day=as_of_day,
                 reach_parts=reach_parts,
             ),
@@ -178,6 +145,68 @@ def program_progress(
         cents_columns=PROGRESS_CENTS_COLUMNS,
         sort_keys=tuple(MEMBER_KEY),
     )
+
+
+def inputs_upload(
+    *, engine: EngineSession, as_of_day: int, tables: dict[str, pa.Table]
+) -> dict[str, "Table"]:
+    """The engine-form tables in the session by name, with documents and payments cut at D
+    (what is dated later is not seen), the tier bands and the members' documents in period."""
+    uploaded = {
+        name: engine.table_upload(name=f"upsell_programs_{name}", table=table)
+        for name, table in tables.items()
+    }
+    documents, payments = uploaded["documents"], uploaded["payments"]
+    uploaded["documents"] = documents.filter(documents.day <= as_of_day)
+    uploaded["payments"] = payments.filter(payments.day <= as_of_day)
+    uploaded["bands"] = engine.table_materialize(
+        name="upsell_programs_bands",
+        key=("tier_bands",),
+        build=lambda: tier_bands(tiers=uploaded["tiers"]),
+    )
+    uploaded["in_period"] = engine.table_materialize(
+        name="upsell_programs_in_period",
+        key=("documents_in_period", as_of_day),
+        build=lambda: documents_in_period(
+            documents=uploaded["documents"], members=uploaded["members"]
+        ),
+    )
+    return uploaded
+
+
+def parts_store(
+    *, engine: EngineSession, inputs: dict[str, "Table"], as_of: dt.date
+) -> dict[str, "Table"]:
+    """The per-member parts of the progress, each stored in the session: totals, order
+    accruals, expected rest and credit position."""
+    as_of_day = day_number(day=as_of)
+    members, documents, payments = inputs["members"], inputs["documents"], inputs["payments"]
+    builds = {
+        "totals": lambda: period_totals(in_period=inputs["in_period"]),
+        "accruals": lambda: order_accruals(
+            in_period=inputs["in_period"],
+            bands=inputs["bands"],
+            paid_ahead=orders_paid_ahead(documents=documents, payments=payments, members=members),
+        ),
+        "rest": lambda: expected_rest(
+            documents=documents,
+            forecast=inputs["forecast"],
+            members=members,
+            as_of_day=as_of_day,
+            as_of_month_day=day_number(day=as_of.replace(day=1)),
+        ),
+        "credit": lambda: credit_position(
+            documents=documents, payments=payments, members=members, as_of_day=as_of_day
+        ),
+    }
+    return {
+        name: engine.table_materialize(
+            name=f"upsell_programs_{name}",
+            key=("program_progress", name, as_of_day),
+            build=build,
+        )
+        for name, build in builds.items()
+    }
 
 
 def reach_share_parts(*, reach_share: Decimal) -> int:
@@ -236,25 +265,37 @@ def tier_reached(*, rows: "Table", measure: str, bands: "Table") -> "Table":
 
 
 def documents_in_period(*, documents: "Table", members: "Table") -> "Table":
-    """Each member's documents dated in its period (documents after D are already gone)."""
-    spans = members.select(*MEMBER_KEY, "kind", "start_day", "end_day")
+    """Each member's documents dated from its period's start (or the day it joined, when
+    earlier) to the period's end; documents after D are already gone."""
+    spans = members.select(*MEMBER_KEY, "kind", "start_day", "joined_day", "end_day")
     joined = spans.join(documents, "client_id")
-    inside = joined.filter((joined.day >= joined.start_day) & (joined.day <= joined.end_day))
-    return inside.select(*MEMBER_KEY, "kind", "order_id", "day", "cents")
+    inside = joined.filter(
+        (joined.day >= ibis.least(joined.start_day, joined.joined_day))
+        & (joined.day <= joined.end_day)
+    )
+    return inside.select(*MEMBER_KEY, "kind", "start_day", "joined_day", "order_id", "day", "cents")
 
 
 def period_totals(*, in_period: "Table") -> "Table":
-    """Per member: purchased (all documents) and the largest order."""
+    """Per member: purchased (all documents in the period), its largest order, and for a
+    client return the first order since joining."""
+    in_span = in_period.day >= in_period.start_day
+    is_order = in_period.cents > 0
     return in_period.group_by(MEMBER_KEY).aggregate(
-        purchased=in_period.cents.sum(),
-        largest=in_period.cents.max(where=in_period.cents > 0),
+        purchased=in_period.cents.sum(where=in_span),
+        largest=in_period.cents.max(where=in_span & is_order),
+        returned_on=in_period.day.min(
+            where=(in_period.kind == CLIENT_RETURN)
+            & is_order
+            & (in_period.day >= in_period.joined_day)
+        ),
     )
 
 
 def orders_paid_ahead(*, documents: "Table", payments: "Table", members: "Table") -> "Table":
     """The orders (client_id, order_id) of advance-discount clients that were paid before
     shipment: payments are counted before the documents of their own day."""
-    clients = members.filter(members.kind == ProgramKind.ADVANCE_DISCOUNT.value)
+    clients = members.filter(members.kind == ADVANCE_DISCOUNT)
     clients = clients.select("client_id").distinct()
     zero = ibis.literal(0, type="int64")
     shipped = documents.semi_join(clients, "client_id").select(
@@ -290,7 +331,8 @@ def orders_paid_ahead(*, documents: "Table", payments: "Table", members: "Table"
 def order_accruals(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -> "Table":
     """Per member of a cumulative, volume or advance discount: the sum over its orders of
     amount × rate, in ten-thousandths of a kopeck."""
-    cumulative = in_period.filter(in_period.kind == ProgramKind.CUMULATIVE_DISCOUNT.value)
+    in_period = in_period.filter(in_period.day >= in_period.start_day)
+    cumulative = in_period.filter(in_period.kind == CUMULATIVE_DISCOUNT)
     running = ibis.cumulative_window(
         group_by=MEMBER_KEY, order_by=[cumulative.day, cumulative.order_id]
     )
@@ -299,15 +341,18 @@ def order_accruals(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -
         rows=cumulative.filter(cumulative.cents > 0), measure="before", bands=bands
     )
     own = in_period.filter(
-        in_period.kind.isin([ProgramKind.VOLUME_DISCOUNT.value, ProgramKind.ADVANCE_DISCOUNT.value])
+        in_period.kind.isin(
+            [
+                VOLUME_DISCOUNT,
+                ADVANCE_DISCOUNT,
+            ]
+        )
         & (in_period.cents > 0)
     )
     own = own.left_join(paid_ahead, ["client_id", "order_id"]).drop(
         "client_id_right", "order_id_right"
     )
-    own = own.filter(
-        (own.kind == ProgramKind.VOLUME_DISCOUNT.value) | own.paid_ahead.fill_null(False)
-    )
+    own = own.filter((own.kind == VOLUME_DISCOUNT) | own.paid_ahead.fill_null(False))
     own = tier_reached(rows=own, measure="cents", bands=bands)
     rated = cumulative.select(*MEMBER_KEY, "cents", "tier_rate").union(
         own.select(*MEMBER_KEY, "cents", "tier_rate")
@@ -323,24 +368,26 @@ def expected_rest(
     forecast: "Table",
     members: "Table",
     as_of_day: int,
-    as_of_month: int,
+    as_of_month_day: int,
 ) -> "Table":
     """Per member whose period has not ended: the forecast of its remaining months less what
     was already shipped in D's month, each month at least 0."""
-    shipped = documents.filter(documents.month == as_of_month)
-    shipped = shipped.group_by("client_id").aggregate(shipped=shipped.cents.sum())
+    shipped = documents.filter(documents.day >= as_of_month_day)
+    shipped = shipped.group_by("client_id").aggregate(
+        month_day=ibis.literal(as_of_month_day, type="int32"), shipped=shipped.cents.sum()
+    )
     open_members = members.filter(members.end_day >= as_of_day).select(
-        *MEMBER_KEY, "start_month", "end_month"
+        *MEMBER_KEY, "start_month_day", "end_day"
     )
     months = open_members.join(forecast, "client_id")
     months = months.filter(
-        (months.month >= months.start_month)
-        & (months.month >= as_of_month)
-        & (months.month <= months.end_month)
+        (months.month_day >= months.start_month_day)
+        & (months.month_day >= as_of_month_day)
+        & (months.month_day <= months.end_day)
     )
-    months = months.left_join(
-        shipped, [months.client_id == shipped.client_id, months.month == as_of_month]
-    ).drop("client_id_right")
+    months = months.left_join(shipped, ["client_id", "month_day"]).drop(
+        "client_id_right", "month_day_right"
+    )
     return months.group_by(MEMBER_KEY).aggregate(
         rest=ibis.greatest(months.cents - months.shipped.fill_null(0), 0).sum()
     )
@@ -350,54 +397,32 @@ def credit_position(
     *, documents: "Table", payments: "Table", members: "Table", as_of_day: int
 ) -> "Table":
     """Per credit-line member: exposure, available, oldest unpaid order and past delay."""
-    lines = members.filter(members.kind == ProgramKind.CREDIT_LINE.value).select(
+    lines = members.filter(members.kind == CREDIT_LINE).select(
         *MEMBER_KEY, "limit_cents", "delay_days"
     )
     clients = lines.select("client_id").distinct()
-    shipped = documents.semi_join(clients, "client_id")
     paid = payments.semi_join(clients, "client_id")
-    balances = (
-        clients.left_join(
-            shipped.group_by("client_id").aggregate(shipped=shipped.cents.sum()), "client_id"
-        )
-        .drop("client_id_right")
-        .left_join(paid.group_by("client_id").aggregate(paid=paid.cents.sum()), "client_id")
-        .drop("client_id_right")
-    )
-    balances = balances.select(
-        "client_id",
-        paid=balances.paid.fill_null(0),
-        exposure=ibis.greatest(balances.shipped.fill_null(0) - balances.paid.fill_null(0), 0),
-    )
+    paid = paid.group_by("client_id").aggregate(paid=paid.cents.sum())
+    shipped = documents.semi_join(clients, "client_id")
     running = ibis.cumulative_window(group_by="client_id", order_by=[shipped.day, shipped.order_id])
     shipped = shipped.mutate(running=shipped.cents.sum().over(running))
-    unpaid = shipped.join(balances, "client_id")
-    unpaid = unpaid.filter(
-        (unpaid.cents > 0) & (unpaid.running > unpaid.paid) & (unpaid.exposure > 0)
+    shipped = shipped.left_join(paid, "client_id").drop("client_id_right")
+    shipped = shipped.mutate(paid=shipped.paid.fill_null(0))
+    balances = shipped.group_by("client_id").aggregate(
+        exposure=ibis.greatest(shipped.cents.sum() - shipped.paid.max(), 0),
+        first_unpaid=shipped.day.min(where=(shipped.cents > 0) & (shipped.running > shipped.paid)),
     )
-    oldest = unpaid.group_by("client_id").aggregate(oldest_unpaid=unpaid.day.min())
-    position = (
-        lines.join(balances, "client_id").left_join(oldest, "client_id").drop("client_id_right")
-    )
-    late: BooleanValue = (as_of_day - position.oldest_unpaid) > position.delay_days
+    position = lines.left_join(balances, "client_id").drop("client_id_right")
+    exposure = position.exposure.fill_null(0)
+    oldest_unpaid = ibis.ifelse(exposure > 0, position.first_unpaid, ibis.null("int32"))
+    late: BooleanValue = (as_of_day - oldest_unpaid) > position.delay_days
     return position.select(
         *MEMBER_KEY,
-        "exposure",
-        "oldest_unpaid",
-        available=position.limit_cents - position.exposure,
-        past_delay=ibis.ifelse(position.oldest_unpaid.isnull(), False, late),
+        exposure=exposure,
+        oldest_unpaid=oldest_unpaid,
+        available=position.limit_cents - exposure,
+        past_delay=ibis.ifelse(oldest_unpaid.isnull(), False, late),
     )
-
-
-def client_returned_on(*, documents: "Table", members: "Table") -> "Table":
-    """Per client-return member that came back: the date of its first order since joining
-    within the period."""
-    returning = members.filter(members.kind == ProgramKind.CLIENT_RETURN.value)
-    joined = returning.select(*MEMBER_KEY, "joined_day", "end_day").join(documents, "client_id")
-    back = joined.filter(
-        (joined.cents > 0) & (joined.day >= joined.joined_day) & (joined.day <= joined.end_day)
-    )
-    return back.group_by(MEMBER_KEY).aggregate(returned_on=back.day.min())
 
 
 def kopecks_half_up(*, units: "IntegerValue") -> "IntegerValue":
@@ -424,25 +449,23 @@ def progress_assemble(
     rows = members.select(*MEMBER_KEY, "kind", "end_day")
     for part in parts.values():
         rows = rows.left_join(part, MEMBER_KEY).drop("program_id_right", "client_id_right")
-    is_volume = rows.kind == ProgramKind.VOLUME_DISCOUNT.value
+    is_volume = rows.kind == VOLUME_DISCOUNT
     rows = rows.mutate(purchased=rows.purchased.fill_null(0))
     rows = rows.mutate(measure=ibis.ifelse(is_volume, rows.largest.fill_null(0), rows.purchased))
     rows = tier_reached(rows=rows, measure="measure", bands=bands)
     expected_end = rows.purchased + rows.rest.fill_null(0)
-    reach_value = ibis.ifelse(
-        rows.kind == ProgramKind.VOLUME_DISCOUNT.value, rows.measure, expected_end
-    )
+    reach_value = ibis.ifelse(rows.kind == VOLUME_DISCOUNT, rows.measure, expected_end)
     units = ibis.cases(
         (
-            rows.kind == ProgramKind.RETRO_BONUS.value,
+            rows.kind == RETRO_BONUS,
             rows.purchased * rows.tier_rate.fill_null(0),
         ),
         (
             rows.kind.isin(
                 [
-                    ProgramKind.CUMULATIVE_DISCOUNT.value,
-                    ProgramKind.VOLUME_DISCOUNT.value,
-                    ProgramKind.ADVANCE_DISCOUNT.value,
+                    CUMULATIVE_DISCOUNT,
+                    VOLUME_DISCOUNT,
+                    ADVANCE_DISCOUNT,
                 ]
             ),
             rows.units.fill_null(0),

@@ -13,13 +13,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from upsell.analytics.arrow import (
-    day_number,
-    decimal_from_units,
-    month_first_day,
-    month_number,
-    table_from_engine,
-)
+from upsell.analytics.arrow import EPOCH, day_number, decimal_from_units, table_from_engine
 from upsell.analytics.engines import Engine, EngineSession, engine_session_use
 from upsell.analytics.programs.contracts import QUANTITY, STOCK_SCHEMA
 from upsell.analytics.programs.inputs import (
@@ -44,22 +38,13 @@ def stock_consumption(
 ) -> pa.Table:
     """One row per commitment and month (`STOCK_SCHEMA`), sorted by program, client, product
     and month; the rules are the module's."""
-    as_of_day, as_of_month = day_number(day=as_of), month_number(day=as_of)
+    as_of_day = day_number(day=as_of)
     member_rows = members_arrow_prepare(members=members)
     line_rows = lines_arrow_prepare(lines=lines)
     line_rows = line_rows.filter(pc.less_equal(line_rows.column("day"), as_of_day))
-    first_month = pc.min(member_rows.column("start_month")).as_py() or as_of_month
-    months = pa.table(
-        {
-            "month": pa.array(range(first_month, as_of_month + 1), pa.int32()),
-            "month_day": pa.array(
-                [
-                    day_number(day=month_first_day(month=month))
-                    for month in range(first_month, as_of_month + 1)
-                ],
-                pa.int32(),
-            ),
-        }
+    first_day = pc.min(member_rows.column("start_month_day")).as_py()
+    months = months_arrow(
+        first=as_of if first_day is None else EPOCH + dt.timedelta(days=first_day), last=as_of
     )
     with engine_session_use(engine=session) as engine:
         tables = {
@@ -96,25 +81,45 @@ def stock_consumption(
     )
 
 
+def months_arrow(*, first: dt.date, last: dt.date) -> pa.Table:
+    """The months from `first`'s to `last`'s (none when `first` is later): month_day and
+    next_month_day, the day numbers of their first days and of the next months' first days."""
+    starts = []
+    month = first.replace(day=1)
+    while month <= last:
+        starts.append(month)
+        month = _next_month(month)
+    return pa.table(
+        {
+            "month_day": pa.array([day_number(day=day) for day in starts], pa.int32()),
+            "next_month_day": pa.array(
+                [day_number(day=_next_month(day)) for day in starts], pa.int32()
+            ),
+        }
+    )
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=31)).replace(day=1)
+
+
 def stock_months(
     *, members: "Table", commitments: "Table", lines: "Table", months: "Table"
 ) -> "Table":
     """Each commitment in each month of its period up to D (the calendar's last month), with
     the quantity committed and consumed, in thousandths."""
-    spans = members.select(
-        "program_id", "client_id", "start_day", "end_day", "start_month", "end_month"
-    )
+    spans = members.select("program_id", "client_id", "start_day", "end_day")
     committed = commitments.join(spans, ["program_id", "client_id"])
     grid = committed.join(
         months,
-        (months.month >= committed.start_month) & (months.month <= committed.end_month),
+        (months.next_month_day > committed.start_day) & (months.month_day <= committed.end_day),
     )
     used = committed.join(lines, ["client_id", "product_id"])
     used = used.filter((used.day >= used.start_day) & (used.day <= used.end_day))
-    used = used.group_by("program_id", "client_id", "product_id", "month").aggregate(
+    used = used.group_by("program_id", "client_id", "product_id", "month_day").aggregate(
         consumed=used.thousandths_right.sum()
     )
-    rows = grid.left_join(used, ["program_id", "client_id", "product_id", "month"])
+    rows = grid.left_join(used, ["program_id", "client_id", "product_id", "month_day"])
     return rows.select(
         "program_id",
         "client_id",
