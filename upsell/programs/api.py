@@ -41,13 +41,17 @@ from upsell.programs.schemas import (
     ProgramPage,
     ProgressOut,
     ProposalIn,
+    StockIn,
+    StockLineOut,
 )
 from upsell.programs.selectors import program_memberships
 from upsell.programs.services.memberships import (
     Enrolment,
+    StockLine,
     membership_credit_set,
     membership_end,
     membership_propose,
+    membership_stock_set,
     memberships_enrol,
 )
 from upsell.programs.services.terms import (
@@ -156,6 +160,60 @@ def set_membership_credit(
         credit_limit=payload.credit_limit,
         payment_delay_days=payload.payment_delay_days,
     )
+
+
+def _stock_of(membership: Membership) -> list[dict[str, object]]:
+    months = list(
+        membership.stock_months.order_by("product_id", "month").values_list(
+            "product_id", "month", "committed", "consumed"
+        )
+    )
+    return [
+        {
+            "sku": commitment.product.sku,
+            "product": commitment.product.name,
+            "monthly_quantity": commitment.monthly_quantity,
+            "months": [
+                {"month": month, "committed": committed, "consumed": consumed}
+                for product_id, month, committed, consumed in months
+                if product_id == commitment.product_id
+            ],
+        }
+        for commitment in membership.stock_commitments.select_related("product")
+    ]
+
+
+@router.get(
+    "/memberships/{membership_id}/stock",
+    response={200: list[StockLineOut], **error_responses(401, 404, 422)},
+)
+def get_membership_stock(request: HttpRequest, membership_id: Path[ObjectId]) -> object:
+    """A guaranteed-stock member's products: the quantity kept each month, and what the client
+    took each month of the period so far."""
+    return _stock_of(get_membership_for_user(authenticated_user(request), membership_id))
+
+
+@router.put(
+    "/memberships/{membership_id}/stock",
+    response={200: list[StockLineOut], **error_responses(400, 401, 403, 404, 422)},
+)
+def set_membership_stock(
+    request: HttpRequest, membership_id: Path[ObjectId], payload: StockIn
+) -> object:
+    """The products and monthly quantities kept for a guaranteed-stock member, in place of the
+    ones it had (top management or the head of sales)."""
+    user = authenticated_user(request)
+    membership = get_membership_for_user(user, membership_id)
+    if not can_set_member_terms(user):
+        raise PermissionDenied(_("Only top management and the head of sales set a member's terms."))
+    membership_stock_set(
+        membership=membership,
+        lines=[
+            StockLine(sku=line.sku, monthly_quantity=line.monthly_quantity)
+            for line in payload.lines
+        ],
+    )
+    return _stock_of(membership)
 
 
 @router.get("/{program_id}", response={200: ProgramOut, **error_responses(401, 404, 422)})

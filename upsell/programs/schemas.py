@@ -5,7 +5,16 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import PlainSerializer, WithJsonSchema
 
-from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, ObjectId, PageOut, UserRef, text
+from upsell.accounts.schemas import (
+    MAX_ID,
+    Money,
+    MoneyIn,
+    ObjectId,
+    PageOut,
+    Quantity,
+    UserRef,
+    text,
+)
 from upsell.clients.schemas import ClientRef
 from upsell.programs.models import (
     Membership,
@@ -174,3 +183,27 @@ class ProgressOut(Schema):
     oldest_unpaid: dt.date | None
     past_delay: bool | None
     returned_on: dt.date | None = Field(description="a client return: when it ordered again")
+
+
+class StockLineIn(Schema):
+    sku: Annotated[str, text(64)] = Field(description="the product's code")
+    monthly_quantity: Annotated[Decimal, Field(max_digits=18, decimal_places=6)] = Field(
+        description="kept for the client, and committed to by it, each month"
+    )
+
+
+class StockIn(Schema):
+    lines: list[StockLineIn] = Field(max_length=500)
+
+
+class StockMonthOut(Schema):
+    month: dt.date
+    committed: Quantity
+    consumed: Quantity = Field(description="what the client took that month")
+
+
+class StockLineOut(Schema):
+    sku: str
+    product: str
+    monthly_quantity: Quantity
+    months: list[StockMonthOut] = Field(description="as the nightly run measured them")

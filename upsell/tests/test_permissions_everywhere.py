@@ -292,6 +292,8 @@ API_RULES: dict[str, Rule] = {
     "get_membership_progress": SEES_BORIS_CLIENT,
     "end_membership": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "set_membership_credit": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN),
+    "get_membership_stock": SEES_BORIS_CLIENT,
+    "set_membership_stock": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN),
 }
 
 # A path parameter named like this takes the id of that restricted thing.

@@ -372,10 +372,11 @@ def _stock_problems(lines: Sequence[StockLine], products: dict[str, Product]) ->
 @transaction.atomic
 def membership_stock_set(*, membership: Membership, lines: Sequence[StockLine]) -> Membership:
     """The products and monthly quantities kept for a guaranteed-stock member, in place of the
-    ones it had; checked whole, each problem naming its line."""
-    if membership.program.kind != ProgramKind.GUARANTEED_STOCK:
+    ones it had; checked whole, each problem naming its line. No lines keep nothing, whatever
+    the program."""
+    if lines and membership.program.kind != ProgramKind.GUARANTEED_STOCK:
         raise ValidationError({"lines": _("Only a guaranteed-stock program keeps products.")})
-    if membership.group != MembershipGroup.MEMBER:
+    if lines and membership.group != MembershipGroup.MEMBER:
         raise ValidationError({"lines": _("The control group gets no stock.")})
     products = {
         product.sku: product

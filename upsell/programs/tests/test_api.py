@@ -590,3 +590,81 @@ def test_the_lists_read_the_same_queries_however_many_they_hold(
     many = (queries(top_manager, ""), queries(head_of_sales, f"/{retro.pk}/memberships"))
 
     assert few == many
+
+
+# --- guaranteed stock -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stocked(top_manager, head_of_sales, boris_client):
+    from upsell.programs.models import ProgramKind
+
+    program = program_running(
+        terms=credit_line_terms(
+            name="Гарантированный запас", kind=ProgramKind.GUARANTEED_STOCK,
+            credit_limit=None, payment_delay_days=None,
+        ),
+        by=top_manager,
+    )  # fmt: skip
+    memberships_enrol(program=program, client_ids=[boris_client.pk], by=head_of_sales, today=DAY)
+    return membership_of(program, boris_client)
+
+
+def test_the_stock_kept_for_a_member_is_set_whole_and_read_back(
+    stocked, head_of_sales, manager_boris, manager_anna
+):
+    from upsell.products.models import Product
+
+    Product.objects.create(sku="M8", name="Болт М8")
+    Product.objects.create(sku="M10", name="Болт М10")
+    lines = {
+        "lines": [
+            {"sku": "M8", "monthly_quantity": "100"},
+            {"sku": "M10", "monthly_quantity": "2.5"},
+        ]
+    }
+
+    assert call(manager_boris, "PUT", f"/memberships/{stocked.pk}/stock", lines).status_code == 403
+    assert stocked.stock_commitments.count() == 0
+    response = call(head_of_sales, "PUT", f"/memberships/{stocked.pk}/stock", lines)
+    assert response.status_code == 200
+    assert [
+        (line["sku"], line["monthly_quantity"], line["months"]) for line in response.json()
+    ] == [
+        ("M10", "2.500", []),
+        ("M8", "100.000", []),
+    ]
+    assert call(manager_anna, "GET", f"/memberships/{stocked.pk}/stock").status_code == 404
+    assert len(call(manager_boris, "GET", f"/memberships/{stocked.pk}/stock").json()) == 2
+
+
+def test_bad_stock_lines_name_their_line_and_keep_what_was_there(stocked, head_of_sales):
+    from upsell.products.models import Product
+
+    Product.objects.create(sku="M8", name="Болт М8")
+    call(
+        head_of_sales,
+        "PUT",
+        f"/memberships/{stocked.pk}/stock",
+        {"lines": [{"sku": "M8", "monthly_quantity": "5"}]},
+    )
+    bad = {
+        "lines": [
+            {"sku": "M8", "monthly_quantity": "0"},
+            {"sku": "X1", "monthly_quantity": "1"},
+            {"sku": "M8", "monthly_quantity": "1.0001"},
+        ]
+    }
+
+    response = call(head_of_sales, "PUT", f"/memberships/{stocked.pk}/stock", bad)
+
+    assert response.status_code == 422
+    assert list(stocked.stock_commitments.values_list("product__sku", "monthly_quantity")) == [
+        ("M8", Decimal("5.000"))
+    ]
+    assert (
+        "Line 1: a monthly quantity is above 0, with at most 3 decimals."
+        in response.content.decode()
+    )
+    assert "Line 2: no product with the code X1." in response.content.decode()
+    assert "Line 3: the product M8 is named twice." in response.content.decode()
