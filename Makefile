@@ -50,6 +50,7 @@ demo: install
 	$(DEMO_BUILD) import $(DEMO_DIR)/$(DEMO_ORDERS)
 	$(DEMO_BUILD) forecast_backfill --months 6
 	$(DEMO_BUILD) forecast
+	$(DEMO_BUILD) programs_measure
 	$(UPSELL) nightly --schedule
 	$(UPSELL) collectstatic --no-input -v 0
 	@echo

@@ -122,3 +122,18 @@ def test_measuring_twice_keeps_one_row_per_member(manager_anna, top_manager, hea
     programs_progress_measure(as_of=AS_OF)
     programs_progress_measure(as_of=AS_OF)
     assert MembershipProgress.objects.count() == 1
+
+
+def test_the_command_measures_the_programs_at_once(
+    manager_anna, top_manager, head_of_sales, capsys
+):
+    from django.core.management import call_command
+
+    client = ClientFactory.create(name="Альфа", manager=manager_anna)
+    enrolled(program_running(terms=retro_bonus_terms(), by=top_manager), client, head_of_sales)
+
+    call_command("programs_measure", "--as-of", "2026-03-10")
+
+    assert capsys.readouterr().out == (
+        "Sales programs: 1 members measured, 0 stock months, 0 effects\n"
+    )
