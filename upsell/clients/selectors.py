@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import F, Field, Q, QuerySet
+from django.db.models import F, Field, Q, QuerySet, Sum
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Lower
+from django.db.models.functions import ExtractYear, Lower
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,7 @@ from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientAssignmentChange, ClientBudgetMonth
 from upsell.clients.services import BUDGET_MONTH_FIELD, DETAIL_FIELDS
+from upsell.core.money import money_round
 from upsell.history.presenters import (
     FieldShape,
     ValueText,
@@ -119,6 +120,17 @@ def client_budget_months(*, client: Client, year: int) -> dict[dt.date, Decimal]
             "month", "amount"
         )
     )
+
+
+def budget_year_totals() -> list[tuple[int, int, Decimal]]:
+    """(client, year, sum of its months) for every year some client planned by month."""
+    return [
+        (client_id, year, money_round(total))
+        for client_id, year, total in ClientBudgetMonth.objects.values_list("client_id")
+        .annotate(year=ExtractYear("month"), total=Sum("amount"))
+        .values_list("client_id", "year", "total")
+        .order_by("client_id", "year")
+    ]
 
 
 def client_detail_shapes() -> dict[str, FieldShape]:

@@ -11,6 +11,7 @@ class ImportKind(models.TextChoices):
     SHIPMENTS = "shipments", _("Shipments")
     PAYMENTS = "payments", _("Payments")
     ORDERS = "orders", _("Customer orders")
+    CLIENT_BUDGETS = "client_budgets", _("Client budgets by month")
 
 
 # Files of several kinds are imported in this order: each kind names what the earlier ones hold.

@@ -41,6 +41,7 @@ from upsell.imports.importers.base import (
     Importer,
     Problems,
 )
+from upsell.imports.importers.client_budgets import ClientBudgetsImporter
 from upsell.imports.importers.clients import ClientsImporter
 from upsell.imports.importers.orders import OrdersImporter
 from upsell.imports.importers.payments import PaymentsImporter
@@ -68,6 +69,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.SHIPMENTS: ShipmentsImporter,
     ImportKind.PAYMENTS: PaymentsImporter,
     ImportKind.ORDERS: OrdersImporter,
+    ImportKind.CLIENT_BUDGETS: ClientBudgetsImporter,
 }
 
 Progress = Callable[[int, int], None]

@@ -89,6 +89,14 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("payment_delay_days", "Отсрочка, дней", "payment_delay_days"),
         ColumnSpec("comment", "Комментарий", "comment"),
     ),
+    # One row per client and month of its purchase budget. The client is named by Контрагент or
+    # ИНН, at least one of them.
+    ImportKind.CLIENT_BUDGETS: (
+        ColumnSpec("client", "Контрагент", "client"),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("month", "Месяц", "month", required=True),
+        ColumnSpec("amount", "Бюджет", "budget", required=True),
+    ),
 }
 
 # "e-mail" and "email" are both written in the wild.
@@ -102,6 +110,8 @@ _EXTRA_NAMES = {
         {"отсрочка", "отсрочка платежа", "отсрочка, дн.", "payment delay", "payment delay, days"}
     ),
     ("orders", "comment"): frozenset({"комментарий", "примечание", "comment", "note"}),
+    ("client_budgets", "month"): frozenset({"месяц", "период", "month", "period"}),
+    ("client_budgets", "amount"): frozenset({"бюджет", "сумма", "budget", "amount"}),
 }
 
 

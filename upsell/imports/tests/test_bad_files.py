@@ -26,7 +26,8 @@ KINDS_DESCRIBED = (
     "Срок оплаты/due_date; "
     "orders: Номер заявки/request*, Дата/date*, Контрагент/client, ИНН/tax_id, Артикул/sku*, "
     "Номенклатура/product, Количество/quantity*, Цена/price*, Скидка, %/discount_percent, "
-    "Отсрочка, дней/payment_delay_days, Комментарий/comment"
+    "Отсрочка, дней/payment_delay_days, Комментарий/comment; "
+    "client_budgets: Контрагент/client, ИНН/tax_id, Месяц/month*, Бюджет/budget*"
 )
 
 
