@@ -91,6 +91,19 @@ def test_the_card_shows_the_budget_year_by_month(client, manager_anna, budgeted)
     assert f'href="/clients/{budgeted.pk}/budget/"' in html
 
 
+def test_the_card_lists_each_month_changed_with_its_month(client, manager_anna, budgeted):
+    client.force_login(manager_anna)
+
+    html = client.get(f"/clients/{budgeted.pk}/?changes=all").content.decode()
+
+    changes = html.split('<section class="panel" id="changes">', 1)[1].split("</section>", 1)[0]
+    march = changes.split('<li data-field="budget_month">')[3].split("</div>", 1)[0]
+    assert " ".join(march.split()) == (
+        '<div><span class="mono">03.2026</span> · <strong>Budget of the month:</strong> '
+        '<span class="before">—</span> → <span class="after">₽2,000.00</span>'
+    )
+
+
 @pytest.mark.parametrize(("persona", "status"), [
     ("manager_anna", 302), ("head_of_sales", 302),
     ("assistant_vera", 404), ("top_manager", 403), ("manager_boris", 404), ("admin_adam", 404),
