@@ -14,6 +14,10 @@ DEMO_FILES := staff.csv products.xlsx clients.csv shipments.csv payments.csv
 # The open customer orders come in after the audit, as a company's new orders do: a client's
 # status decides who takes its request.
 DEMO_ORDERS := orders.csv
+# The sales programs are top management's, loaded once the staff is in; who is in each comes in
+# after the audit, which gives the clients the statuses a program admits.
+DEMO_PROGRAMS := programs.json
+DEMO_MEMBERSHIPS := memberships.csv
 # Building the demo hands thousands of clients and requests to the staff, and each person is
 # told by e-mail too: while it is built, those mails go nowhere.
 DEMO_BUILD := MAIL_BACKEND=django.core.mail.backends.dummy.EmailBackend $(UPSELL)
@@ -38,9 +42,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 demo: install
 	$(UPSELL) migrate --no-input -v 0
-	test -f $(DEMO_DIR)/$(DEMO_ORDERS) || $(UPSELL) demodata --out $(DEMO_DIR)
+	test -f $(DEMO_DIR)/$(DEMO_MEMBERSHIPS) || $(UPSELL) demodata --out $(DEMO_DIR)
 	$(DEMO_BUILD) import -v 0 $(addprefix $(DEMO_DIR)/,$(DEMO_FILES))
+	$(DEMO_BUILD) programs_load $(DEMO_DIR)/$(DEMO_PROGRAMS)
 	$(DEMO_BUILD) audit
+	$(DEMO_BUILD) import -v 0 $(DEMO_DIR)/$(DEMO_MEMBERSHIPS)
 	$(DEMO_BUILD) import $(DEMO_DIR)/$(DEMO_ORDERS)
 	$(DEMO_BUILD) forecast_backfill --months 6
 	$(DEMO_BUILD) forecast

@@ -14,8 +14,10 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "import": ("--lines", "1000000"),
     "client_list": (),
     "audit": (),
+    "programs": (),
     "btyd": (),
     "forecast": (),
+    "effect": (),
     "load": (),
 }
 

@@ -17,25 +17,47 @@ EPOCH = dt.date(1970, 1, 1)
 
 def cents_from_money(*, column: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Kopecks of a decimal column with two decimal places, exactly."""
-    money = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    money_type = money.type
-    if not isinstance(money_type, pa.Decimal128Type) or money_type.scale != 2:
-        raise ValueError(f"money must be a decimal with 2 decimal places, not {money_type}")
-    # The same 128-bit integers read with scale 0 are the kopecks.
-    unscaled = pa.Array.from_buffers(
-        pa.decimal128(money_type.precision, 0), len(money), money.buffers(), offset=money.offset
-    )
-    return unscaled.cast(pa.int64())
+    return units_from_decimal(column=column, scale=2, what="money")
 
 
 def money_from_cents(*, column: pa.ChunkedArray | pa.Array, money_type: pa.DataType) -> pa.Array:
     """The decimal with two decimal places that the kopecks make, checked to fit `money_type`."""
-    cents = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    unscaled = cents.cast(pa.int64()).cast(pa.decimal128(19, 0))
-    money = pa.Array.from_buffers(
-        pa.decimal128(19, 2), len(unscaled), unscaled.buffers(), offset=unscaled.offset
+    return decimal_from_units(column=column, scale=2, decimal_type=money_type)
+
+
+def units_from_decimal(*, column: pa.ChunkedArray | pa.Array, scale: int, what: str) -> pa.Array:
+    """The decimal column as int64 multiples of its last decimal place (kopecks of money,
+    thousandths of a quantity, hundredths of a rate), exactly; `what` names it in the error."""
+    values = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    decimal_type = values.type
+    if not isinstance(decimal_type, pa.Decimal128Type) or decimal_type.scale != scale:
+        raise ValueError(
+            f"{what} must be a decimal with {scale} decimal places, not {decimal_type}"
+        )
+    # The same 128-bit integers read with scale 0 are the units.
+    unscaled = pa.Array.from_buffers(
+        pa.decimal128(decimal_type.precision, 0),
+        len(values),
+        values.buffers(),
+        offset=values.offset,
     )
-    return money.cast(money_type)
+    return unscaled.cast(pa.int64())
+
+
+def decimal_from_units(
+    *, column: pa.ChunkedArray | pa.Array, scale: int, decimal_type: pa.DataType
+) -> pa.Array:
+    """The decimal with `scale` decimal places whose last place the integers count, checked to
+    fit `decimal_type`."""
+    units = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    unscaled = units.cast(pa.int64()).cast(pa.decimal128(19, 0))
+    values = pa.Array.from_buffers(
+        pa.decimal128(19, scale),
+        len(unscaled),
+        unscaled.buffers(),
+        offset=unscaled.offset,
+    )
+    return values.cast(decimal_type)
 
 
 def days_from_dates(*, column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

@@ -56,6 +56,7 @@ class ClientFilterForm(forms.Form):
     segment = forms.CharField(label=_("Segment"), required=False)
     region = forms.CharField(label=_("Region"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ClientStatus.choices, required=False)
+    within_reach = forms.BooleanField(label=_("Next program tier within reach"), required=False)
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, widget=forms.HiddenInput)
     menus: list["FilterMenu"] = []
 
@@ -91,6 +92,7 @@ class ClientFilterForm(forms.Form):
             segment=valid.get("segment") or "",
             region=valid.get("region") or "",
             status=valid.get("status") or "",
+            next_tier_within_reach=bool(valid.get("within_reach")),
             sort=valid.get("sort") or "name",
         )
 

@@ -51,6 +51,9 @@ class ClientQuery(Schema):
     manager_id: int | None = Field(None, ge=1, le=MAX_ID)
     segment: Annotated[str, text(200)] = ""
     region: Annotated[str, text(200)] = ""
+    next_tier_within_reach: bool = Field(
+        False, description="only members of a sales program whose next tier is within reach"
+    )
     sort: ClientSort = Field("name", description="a column; a leading '-' sorts descending")
 
 

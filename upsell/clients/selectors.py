@@ -48,6 +48,8 @@ class ClientFilters:
     segment: str = ""
     region: str = ""
     status: str = ""
+    # Members of a sales program whose next tier the nightly run found within reach.
+    next_tier_within_reach: bool = False
     sort: str = "name"
 
 
@@ -87,6 +89,13 @@ def client_list(*, user: User, filters: ClientFilters | None = None) -> QuerySet
         clients = clients.filter(region=filters.region)
     if filters.status:
         clients = clients.filter(status=filters.status)
+    if filters.next_tier_within_reach:
+        # Only a program's active members have progress; a subquery keeps one row per client.
+        clients = clients.filter(
+            pk__in=Client.objects.filter(program_memberships__progress__within_reach=True).values(
+                "pk"
+            )
+        )
     return clients.order_by(*_ordering(filters.sort))
 
 

@@ -27,6 +27,7 @@ from upsell.payments.api import router as payments_router
 from upsell.portfolios.api import router as portfolios_router
 from upsell.portfolios.api import workload_router
 from upsell.products.api import router as products_router
+from upsell.programs.api import router as programs_router
 from upsell.requests.api import router as requests_router
 from upsell.shipments.api import router as shipments_router
 
@@ -84,6 +85,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/requests", requests_router)
 api.add_router("/forecasts", forecasts_router)
 api.add_router("/workload", workload_router)
+api.add_router("/programs", programs_router)
 
 
 @api.exception_handler(ValidationError)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("upsell.reporting.urls")),
     path("forecasts/", include("upsell.forecasts.urls")),
     path("requests/", include("upsell.requests.urls")),
+    path("programs/", include("upsell.programs.urls")),
     path("notifications/", include("upsell.notifications.urls")),
     path("workload/", include("upsell.portfolios.urls")),
     path("api/", api.urls),

@@ -29,6 +29,7 @@ from upsell.demo.lines import Lines, lines_build
 from upsell.demo.names import REGIONS
 from upsell.demo.orders import OpenOrders, open_orders_build
 from upsell.demo.plan import VIP_REVENUE_SHARE, YEAR, OrderPlan, orders_plan
+from upsell.demo.programs import PlantedLedger, programs_build, programs_write
 from upsell.demo.roster import Roster, client_names, client_tax_ids, roster_build
 from upsell.demo.staff import ROLE_TITLES, Staff, staff_build
 from upsell.demo.text import csv_field, money_bytes, money_text, quantity_bytes
@@ -84,7 +85,15 @@ PAYMENT_PREFIX = "ПП"  # платёжное поручение
 ENCODING_1C = "cp1251"
 
 # Independent random streams, so that one part can change without reshuffling the others.
-CATALOGUE_STREAM, STAFF_STREAM, ROSTER_STREAM, PLAN_STREAM, LINES_STREAM, ORDERS_STREAM = range(6)
+(
+    CATALOGUE_STREAM,
+    STAFF_STREAM,
+    ROSTER_STREAM,
+    PLAN_STREAM,
+    LINES_STREAM,
+    ORDERS_STREAM,
+    PROGRAMS_STREAM,
+) = range(7)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,12 @@ class DemoFiles:
     # once its clients have their statuses (which decide who takes a request).
     orders: Path
     truth: Path
+    # The sales programs' terms, loaded by ``upsell programs_load`` after the history, and who
+    # is in each, imported once the audit has given the clients their statuses.
+    programs: Path
+    memberships: Path
+    # What the one program with a planted effect added to its members' shipments.
+    programs_truth: Path
 
     def in_import_order(self) -> tuple[Path, ...]:
         """The history, in dependency order: what the audit reads."""
@@ -120,6 +135,8 @@ class DemoSummary:
     payments: int
     requests: int  # open customer orders
     request_lines: int
+    programs: int
+    memberships: int
     behaviours: dict[Behaviour, int]
     vip_revenue_share: float  # of the last 365 days' net revenue
 
@@ -189,11 +206,16 @@ def generate(
         payments=out_dir / "payments.csv",
         orders=out_dir / "orders.csv",
         truth=out_dir / "truth.csv",
+        programs=out_dir / "programs.json",
+        memberships=out_dir / "memberships.csv",
+        programs_truth=out_dir / "programs_truth.json",
     )
     calendar = calendar_build(today=today, years=years)
     catalogue = catalogue_build(rng=_rng(seed, CATALOGUE_STREAM))
     staff = staff_build(rng=_rng(seed, STAFF_STREAM))
     roster = roster_build(clients=clients, rng=_rng(seed, ROSTER_STREAM))
+    programs = programs_build(roster=roster, today=today, rng=_rng(seed, PROGRAMS_STREAM))
+    ledger = PlantedLedger(programs=programs, calendar=calendar)
 
     _staff_write(path=files.staff, staff=staff)
     _products_write(path=files.products, catalogue=catalogue, today=today)
@@ -211,6 +233,8 @@ def generate(
             start=start,
             stop=stop,
             vip_revenue=0.0,
+            uplift=programs.uplift,
+            uplift_from=programs.planted_from,
             rng=_rng(seed, PLAN_STREAM, number),
         )
         per_day["orders"] += np.bincount(days - plan.day, minlength=days + 1)
@@ -246,6 +270,8 @@ def generate(
                 start=start,
                 stop=stop,
                 vip_revenue=vip_revenue,
+                uplift=programs.uplift,
+                uplift_from=programs.planted_from,
                 rng=_rng(seed, PLAN_STREAM, number),
             )
             lines = lines_build(
@@ -257,12 +283,31 @@ def generate(
                 rng=_rng(seed, LINES_STREAM, number),
             )
             writer.write(plan=plan, lines=lines)
+            ledger.add(plan=plan, lines=lines)
 
     orders = open_orders_build(
         roster=roster, catalogue=catalogue, prices=prices, rng=_rng(seed, ORDERS_STREAM)
     )
     _orders_write(
         path=files.orders, orders=orders, roster=roster, catalogue=catalogue, calendar=calendar
+    )
+
+    held = sorted(
+        {
+            client
+            for program in programs.programs
+            for client in (*program.members.tolist(), *program.controls.tolist())
+        }
+    )
+    memberships = programs_write(
+        programs=programs,
+        ledger=ledger,
+        today=today,
+        tax_ids={c: client_tax_ids(roster=roster, start=c, stop=c + 1)[0] for c in held},
+        names={c: client_names(roster=roster, start=c, stop=c + 1)[0] for c in held},
+        programs_path=files.programs,
+        memberships_path=files.memberships,
+        truth_path=files.programs_truth,
     )
 
     revenue = writer.revenue
@@ -282,6 +327,8 @@ def generate(
         payments=writer.payments,
         requests=orders.client.size,
         request_lines=orders.order.size,
+        programs=len(programs.programs),
+        memberships=memberships,
         behaviours={
             behaviour: int(np.count_nonzero(roster.behaviour == code))
             for code, behaviour in enumerate(BEHAVIOURS)

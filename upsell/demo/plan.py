@@ -163,12 +163,17 @@ def orders_plan(
     start: int,
     stop: int,
     vip_revenue: float,
+    uplift: NDArray[np.float64],
+    uplift_from: int,
     rng: np.random.Generator,
 ) -> OrderPlan:
     """The documents of clients ``start``…``stop - 1``.
 
     ``vip_revenue`` is what a VIP of weight 1 buys over the last 365 days. Every random draw
     is made whatever its value, so the plan differs only in VIP amounts when it changes.
+    ``uplift`` (per roster client) multiplies the amounts of a client's orders from
+    ``uplift_from`` days before today on: a program's planted effect, drawn after everything
+    else, so that its members order on the same days with as many lines as without it.
     """
     count = stop - start
     days = calendar.days
@@ -283,6 +288,8 @@ def orders_plan(
     lines = np.minimum(
         MAX_LINES, np.where(is_vip_document, VIP_MIN_LINES, 1) + rng.poisson(line_rate)
     )
+
+    value = np.where(day <= uplift_from, value * uplift[start + local], value)
 
     returned, return_day = _returns(local=local, day=day, lines=lines, regular=regular, rng=rng)
     payment_document, payment_day, payment_share = _payments(

@@ -203,6 +203,8 @@ def motivated_clients_of(*, user: User, manager: User) -> QuerySet[Client]:
         .filter(manager=manager)
         .filter(motivated_q())
         .select_related("audit")
+        # The programs' levers shown on each row (the programs app writes them in words).
+        .prefetch_related("program_memberships__program", "program_memberships__progress")
         .order_by("name", "id")
     )
 

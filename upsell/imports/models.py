@@ -11,6 +11,8 @@ class ImportKind(models.TextChoices):
     SHIPMENTS = "shipments", _("Shipments")
     PAYMENTS = "payments", _("Payments")
     ORDERS = "orders", _("Customer orders")
+    CREDIT_LIMITS = "credit_limits", _("Credit limits")
+    MEMBERSHIPS = "memberships", _("Program memberships")
     CLIENT_BUDGETS = "client_budgets", _("Client budgets by month")
 
 

@@ -43,6 +43,8 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.client_budgets import ClientBudgetsImporter
 from upsell.imports.importers.clients import ClientsImporter
+from upsell.imports.importers.credit_limits import CreditLimitsImporter
+from upsell.imports.importers.memberships import MembershipsImporter
 from upsell.imports.importers.orders import OrdersImporter
 from upsell.imports.importers.payments import PaymentsImporter
 from upsell.imports.importers.products import ProductsImporter
@@ -69,6 +71,8 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.SHIPMENTS: ShipmentsImporter,
     ImportKind.PAYMENTS: PaymentsImporter,
     ImportKind.ORDERS: OrdersImporter,
+    ImportKind.CREDIT_LIMITS: CreditLimitsImporter,
+    ImportKind.MEMBERSHIPS: MembershipsImporter,
     ImportKind.CLIENT_BUDGETS: ClientBudgetsImporter,
 }
 
@@ -180,8 +184,8 @@ def import_paths(
     progress_for: Callable[[Path], Progress | None] | None = None,
 ) -> list[tuple[Path, ImportOutcome]]:
     """Import several files in dependency order (staff, products, clients, shipments,
-    payments, customer orders) whatever order they come in; every file is tried, each on its
-    own."""
+    payments, customer orders, credit limits) whatever order they come in; every file is tried,
+    each on its own."""
     _kind_check(kind)
     ordered = sorted(paths, key=lambda path: _order_of(path, kind))
     return [

@@ -1,7 +1,8 @@
 """The one permission funnel for sales programs.
 
 Top management designs programs: creates, edits, activates and closes them. The head of sales
-sees every program, drafts proposals for top management, and decides memberships. Managers and
+sees every program, drafts proposals for top management, and decides memberships. A member's own
+terms (credit limit and delay, guaranteed stock) are set by either. Managers and
 assistants see the programs in force and the memberships of the clients they may see (a
 membership belongs to its client); a manager proposes its own clients. An administrator manages
 users and imports, not sales.
@@ -44,6 +45,12 @@ def can_propose_programs(user: User) -> bool:
 
 def can_decide_memberships(user: User) -> bool:
     return user.is_active and user.role == Role.HEAD_OF_SALES
+
+
+def can_set_member_terms(user: User) -> bool:
+    """A member's own terms (its credit limit and delay, the stock kept for it) are agreed with
+    the client within the program's: by top management or the head of sales."""
+    return user.is_active and user.role in (Role.TOP_MANAGEMENT, Role.HEAD_OF_SALES)
 
 
 def can_propose_membership(user: User, client: Client) -> bool:

@@ -4,13 +4,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
+from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientStatus
 from upsell.payments.models import Payment
-from upsell.programs.access import memberships_visible_to
+from upsell.programs.access import memberships_visible_to, programs_visible_to
 from upsell.programs.models import (
     Membership,
     MembershipGroup,
@@ -55,6 +56,15 @@ def eligibility_refusal(*, program: Program, client: Client) -> str | None:
     if program.budgeting_only and not client.plans_budget:
         return _("it plans no purchase budget")
     return None
+
+
+def program_of_period(*, name: str, period_start: dt.date, period_end: dt.date) -> Program | None:
+    """The program of that name and period, when there is one."""
+    return (
+        Program.objects.filter(name=name.strip(), period_start=period_start, period_end=period_end)
+        .order_by("id")
+        .first()
+    )
 
 
 def program_eligible_clients(*, program: Program, clients: QuerySet[Client]) -> QuerySet[Client]:
@@ -169,3 +179,40 @@ def client_credit_standing(*, client: Client, day: dt.date) -> CreditStanding | 
         exposure=exposure,
         oldest_unpaid=oldest_unpaid,
     )
+
+
+def program_list(*, user: User) -> QuerySet[Program]:
+    """The programs ``user`` may see, each with the number of its members in force."""
+    in_force = Q(
+        memberships__group=MembershipGroup.MEMBER, memberships__state=MembershipState.ACTIVE
+    )
+    return (
+        programs_visible_to(user)
+        .annotate(members_count=Count("memberships", filter=in_force))
+        .order_by("-period_start", "name", "id")
+    )
+
+
+def program_proposable_clients(*, program: Program, user: User) -> QuerySet[Client]:
+    """The manager's own clients ``program`` admits and holds in no way yet, not even as a
+    proposal: the ones it may propose."""
+    own = clients_visible_to(user).filter(manager=user)
+    return program_eligible_clients(program=program, clients=own).exclude(
+        program_memberships__program=program
+    )
+
+
+def client_programs_open(*, client: Client, user: User, today: dt.date) -> list[Program]:
+    """The running programs ``client`` may be proposed for: active, not over by ``today``,
+    admitting it, and holding it in no way yet."""
+    programs = (
+        programs_visible_to(user)
+        .filter(state=ProgramState.ACTIVE, period_end__gte=today)
+        .exclude(memberships__client=client)
+        .order_by("name", "id")
+    )
+    return [
+        program
+        for program in programs
+        if eligibility_refusal(program=program, client=client) is None
+    ]

@@ -1,5 +1,6 @@
 """The nightly work: the audit (statuses, then who serves each client), the forecast months
-that are due locked, and the forecast baselines refit on the fresh statuses.
+that are due locked, the forecast baselines refit on the fresh statuses, and the sales
+programs measured (each member's progress, then each program's effect).
 
 The task worker runs it every night at ``UPSELL_NIGHTLY_AT`` once ``upsell nightly
 --schedule`` has queued the first run: each run queues the next before it ends. Where a task
@@ -27,6 +28,7 @@ from django_tasks_db.models import DBTaskResult
 from upsell.forecasts.models import ForecastLock
 from upsell.forecasts.services import forecast_locks_due
 from upsell.reporting.models import AuditEngine, AuditRun, ForecastRun, ScheduledTask
+from upsell.reporting.programs import ProgramsMeasured, programs_measure
 from upsell.reporting.services import (
     audit_run_create,
     audit_run_execute,
@@ -47,11 +49,13 @@ class NightlyOutcome:
     audit: AuditRun
     locks: list[ForecastLock]
     forecast: ForecastRun
+    programs: ProgramsMeasured
 
 
 def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
     """Settle the work of stopped task workers and prune old task results, then audit, lock
-    what is due and refit the forecast, as of ``today`` (default: today)."""
+    what is due, refit the forecast and measure the programs, as of ``today`` (default:
+    today)."""
     swept = worker_sweep()
     pruned = task_results_prune()
     today = today or timezone.localdate()
@@ -62,8 +66,14 @@ def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
     forecast = forecast_run_execute(
         run=forecast_run_create(as_of=today, model="auto", started_by=None, enqueue=False)
     )
+    programs = programs_measure(as_of=today)
     return NightlyOutcome(
-        swept=swept, task_results_pruned=pruned, audit=audit, locks=locks, forecast=forecast
+        swept=swept,
+        task_results_pruned=pruned,
+        audit=audit,
+        locks=locks,
+        forecast=forecast,
+        programs=programs,
     )
 
 

@@ -34,6 +34,9 @@ from upsell.config.wsgi import application
 from upsell.imports.models import ImportRun
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
+from upsell.programs.models import MembershipProgress
+from upsell.programs.services.memberships import memberships_enrol
+from upsell.programs.tests.factories import credit_line_terms, program_running
 from upsell.shipments.models import Shipment, ShipmentLine
 
 # The fuzzing phase only, a bounded number of examples per operation: the coverage phase would
@@ -103,7 +106,7 @@ def test_the_docs_page_takes_swagger_ui_from_the_ninja_wheel(rf):
 
 
 @pytest.fixture
-def company(manager_anna, manager_boris, assistant_vera, head_of_sales):
+def company(manager_anna, manager_boris, assistant_vera, head_of_sales, top_manager):
     """A few of everything, with small ids, so generated ids often find something."""
     product = ProductFactory.create(sku="BOLT-M8", name="Болт М8")
     clients = [
@@ -135,6 +138,19 @@ def company(manager_anna, manager_boris, assistant_vera, head_of_sales):
             due_date=dt.date(2026, 3, 1),
             natural_key=str(number),
         )
+    program = program_running(terms=credit_line_terms(), by=top_manager)
+    memberships_enrol(
+        program=program, client_ids=[clients[0].pk], by=head_of_sales, today=dt.date(2026, 1, 15)
+    )
+    MembershipProgress.objects.create(
+        membership=program.memberships.get(),
+        as_of=dt.date(2026, 2, 1),
+        purchased=Decimal("-12.50"),
+        accrued=Decimal(0),
+        expected_end=Decimal(0),
+        exposure=Decimal(0),
+        available=Decimal("500000.00"),
+    )
     ImportRun.objects.create(
         file_name="clients.csv",
         kind="clients",

@@ -53,6 +53,9 @@ from upsell.history.models import Change, ChangeSource, Subject
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
+from upsell.programs.models import MembershipProgress, ProgramKind
+from upsell.programs.services.memberships import membership_propose
+from upsell.programs.tests.factories import credit_line_terms, program_running
 from upsell.reporting.models import AuditRun
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.shipments.models import Shipment, ShipmentLine
@@ -192,6 +195,27 @@ PAGE_RULES: dict[str, Rule] = {
     "portfolios:rebalance": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
     ),
+    # Sales programs: everyone in sales sees the programs in force and the memberships of the
+    # clients it sees; top management designs them, the head of sales decides who is in.
+    "programs:list": SIGNED_IN,
+    "programs:create": rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN),
+    "programs:detail": rule(adam=NOT_FOUND),
+    "programs:export": rule(adam=NOT_FOUND),
+    "programs:edit": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:activate": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:close": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:enrol": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "programs:membership_end": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "programs:client_section": SEES_BORIS_CLIENT,
+    "programs:propose": CHANGES_BORIS_CLIENT,
     # The card's reassign form: the client changes hands with its requests and forecast.
     "portfolios:client_reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     # The API's machine-readable description and its docs page hold no data.
@@ -206,6 +230,11 @@ PAGE_RULES: dict[str, Rule] = {
 # The workload's settings and rebalancing, the complex-order rules: the head of sales's calls.
 HEAD_OF_SALES_ONLY = rule(
     anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+)
+# A program in force is no secret to the sellers; the administrator sees none.
+SEES_PROGRAM = rule(adam=NOT_FOUND)
+DESIGNS_PROGRAM = rule(
+    anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
 )
 
 API_RULES: dict[str, Rule] = {
@@ -247,6 +276,25 @@ API_RULES: dict[str, Rule] = {
     "update_workload_settings": HEAD_OF_SALES_ONLY,
     "get_rebalance_proposal": HEAD_OF_SALES_ONLY,
     "apply_rebalance_proposal": HEAD_OF_SALES_ONLY,
+    # Sales programs, as on their screens: every seller sees those in force (the administrator
+    # none), top management designs them, it and the head of sales set a member's own terms,
+    # the head of sales decides memberships, a manager proposes its own clients.
+    "list_programs": SIGNED_IN,
+    "create_program": rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN),
+    "get_program": SEES_PROGRAM,
+    "update_program": DESIGNS_PROGRAM,
+    "activate_program": DESIGNS_PROGRAM,
+    "close_program": DESIGNS_PROGRAM,
+    "list_program_memberships": SEES_PROGRAM,
+    "enrol_memberships": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=NOT_FOUND
+    ),
+    "propose_membership": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, tom=FORBIDDEN),
+    "export_program_report": SEES_PROGRAM,
+    "get_membership": SEES_BORIS_CLIENT,
+    "get_membership_progress": SEES_BORIS_CLIENT,
+    "end_membership": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "set_membership_credit": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN),
 }
 
 # A path parameter named like this takes the id of that restricted thing.
@@ -257,6 +305,8 @@ THING_FOR_PARAMETER = {
     "product_id": "product",
     "run_id": "import_run",
     "request_id": "order_request",
+    "program_id": "program",
+    "membership_id": "membership",
 }
 
 
@@ -452,6 +502,18 @@ def world(
         assignee=manager_boris,
         routed_by_rule=RoutingRule.NO_ASSISTANT,
     )
+    # A credit line in force that Boris proposed his client for, measured by the nightly run.
+    program = program_running(terms=credit_line_terms(), by=top_manager)
+    membership = membership_propose(program=program, client=boris_client, by=manager_boris)
+    MembershipProgress.objects.create(
+        membership=membership,
+        as_of=dt.date(2026, 3, 1),
+        purchased=Decimal("1200.00"),
+        accrued=Decimal(0),
+        expected_end=Decimal("1200.00"),
+        exposure=Decimal(0),
+        available=Decimal("500000.00"),
+    )
     return World(
         things={
             "client": boris_client,
@@ -461,6 +523,8 @@ def world(
             "import_run": import_run,
             "audit_run": audit_run,
             "order_request": order_request,
+            "program": program,
+            "membership": membership,
         },
         users={
             "anonymous": None,
@@ -708,6 +772,9 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
         if {"type": "null"} in options:
             return None
         return example_of(options[0], world)
+    if name == "kind" and ProgramKind.CREDIT_LINE in schema.get("enum", ()):
+        # A program's terms: a credit line needs no tiers, so the empty list is valid terms.
+        return ProgramKind.CREDIT_LINE
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")
@@ -816,3 +883,8 @@ def test_boris_data_is_found_where_boris_may_see_it(world):
         response = changes.get(path)
         assert response.status_code == 200
         assert any(secret in readable_text(response) for secret in world.secrets)
+    # and the workbook of his client's program holds his client, read from its cells
+    report = changes.get(f"/api/programs/{world.things['program'].pk}/report.xlsx")
+    assert report.status_code == 200
+    cells = readable_text(report)
+    assert all(secret in cells for secret in world.secrets[:2])

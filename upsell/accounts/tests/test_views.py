@@ -18,7 +18,8 @@ def navigation(response):
 def nav_labels(response):
     """The navigation's links to the screens built here (other apps add theirs beside them)."""
     links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', navigation(response))
-    return [label for url, label in links if url.startswith(("/clients/", "/imports/", "/admin/"))]
+    built = ("/clients/", "/programs/", "/imports/", "/admin/")
+    return [label for url, label in links if url.startswith(built)]
 
 
 def test_the_login_page_is_open_to_anybody(client, db):
@@ -79,11 +80,11 @@ def test_the_start_page_asks_anonymous_to_log_in(client, db):
 
 
 @pytest.mark.parametrize(("role", "staff", "labels"), [
-    (Role.MANAGER, False, ["My clients"]),
-    (Role.ASSISTANT, False, ["My clients"]),
-    (Role.HEAD_OF_SALES, False, ["Clients", "Imports"]),
-    (Role.HEAD_OF_SALES, True, ["Clients", "Imports", "Administration"]),
-    (Role.TOP_MANAGEMENT, False, ["Clients"]),
+    (Role.MANAGER, False, ["My clients", "Programs"]),
+    (Role.ASSISTANT, False, ["My clients", "Programs"]),
+    (Role.HEAD_OF_SALES, False, ["Clients", "Programs", "Imports"]),
+    (Role.HEAD_OF_SALES, True, ["Clients", "Programs", "Imports", "Administration"]),
+    (Role.TOP_MANAGEMENT, False, ["Clients", "Programs"]),
     (Role.ADMIN, True, ["Imports", "Users"]),
 ])  # fmt: skip
 def test_the_navigation_shows_each_role_its_screens(client, db, role, staff, labels):
@@ -180,7 +181,7 @@ def test_a_missing_page_keeps_the_layout(client, manager_anna):
 
     assert response.status_code == 404
     assert "<h1>Page not found</h1>" in response.content.decode()
-    assert nav_labels(response) == ["My clients"]
+    assert nav_labels(response) == ["My clients", "Programs"]
 
 
 @pytest.mark.parametrize(("persona", "staff", "status"), [

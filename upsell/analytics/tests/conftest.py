@@ -5,7 +5,8 @@ from upsell.analytics.engines import Engine, engine_connect
 
 @pytest.fixture(scope="session")
 def spark_session():
-    """One local Spark session for every Spark test: it takes seconds to start.
+    """One local Spark session for every Spark test of the analytics package: it takes seconds
+    to start.
 
     Whole-stage code generation costs more than it saves on the tests' small tables.
     """

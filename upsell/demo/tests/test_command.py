@@ -49,15 +49,26 @@ def test_demodata_writes_the_company_and_says_what_it_wrote(tmp_path):
     same = generate(tmp_path / "api", clients=40, seed=5, today=date(2026, 3, 31))
     assert result.stdout == (
         f"Demo company (seed 5, 31.03.2023–31.03.2026) written to {out}:\n"
-        f"  staff.csv      15 staff\n"
-        f"  products.xlsx  386 products\n"
-        f"  clients.csv    40 clients\n"
-        f"  shipments.csv  {same.documents} shipments, {same.returns} returns, {same.lines} lines\n"
-        f"  payments.csv   {same.payments} payments\n"
-        f"  orders.csv     {same.requests} open customer orders, {same.request_lines} lines\n"
-        f"  truth.csv      40 client behaviours (not for import)\n"
+        f"  staff.csv            15 staff\n"
+        f"  products.xlsx        386 products\n"
+        f"  clients.csv          40 clients\n"
+        f"  shipments.csv        {same.documents} shipments, {same.returns} returns, "
+        f"{same.lines} lines\n"
+        f"  payments.csv         {same.payments} payments\n"
+        f"  orders.csv           {same.requests} open customer orders, {same.request_lines} lines\n"
+        f"  truth.csv            40 client behaviours (not for import)\n"
+        f"  programs.json        7 sales programs (upsell programs_load)\n"
+        f"  memberships.csv      {same.memberships} members and controls\n"
+        f"  programs_truth.json  the planted effect of one program (not for import)\n"
     )
-    for path in (*same.files.in_import_order(), same.files.orders, same.files.truth):
+    for path in (
+        *same.files.in_import_order(),
+        same.files.orders,
+        same.files.truth,
+        same.files.programs,
+        same.files.memberships,
+        same.files.programs_truth,
+    ):
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
 
 

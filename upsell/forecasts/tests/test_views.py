@@ -118,8 +118,9 @@ def test_the_grid_reads_in_a_fixed_number_of_queries(
         )
     http = _as(manager_anna)
 
-    # session, user, managed statuses, clients, cells, actuals, plans, locks, plan changes
-    with django_assert_num_queries(9):
+    # session, user, managed statuses, clients, their program memberships, cells, actuals, plans,
+    # locks, plan changes
+    with django_assert_num_queries(10):
         response = http.get(reverse("forecasts:grid"))
 
     assert len(response.context["grid"].rows) == 31

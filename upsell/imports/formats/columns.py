@@ -89,6 +89,24 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("payment_delay_days", "Отсрочка, дней", "payment_delay_days"),
         ColumnSpec("comment", "Комментарий", "comment"),
     ),
+    # A credit-line member's own terms; the client is named by Контрагент or ИНН, at least one
+    # of them, and at least one of the terms is given.
+    ImportKind.CREDIT_LIMITS: (
+        ColumnSpec("client", "Контрагент", "client"),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("program", "Программа", "program", required=True),
+        ColumnSpec("credit_limit", "Лимит кредита", "credit_limit"),
+        ColumnSpec("payment_delay_days", "Отсрочка платежа (дней)", "payment_delay_days"),
+    ),
+    # Who is in a sales program and who is its control group; the client is named by
+    # Контрагент or ИНН, at least one of them.
+    ImportKind.MEMBERSHIPS: (
+        ColumnSpec("program", "Программа", "program", required=True),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("client", "Контрагент", "client"),
+        ColumnSpec("group", "Группа", "group"),
+        ColumnSpec("joined_on", "Дата вступления", "joined"),
+    ),
     # One row per client and month of its purchase budget. The client is named by Контрагент or
     # ИНН, at least one of them.
     ImportKind.CLIENT_BUDGETS: (
@@ -110,6 +128,21 @@ _EXTRA_NAMES = {
         {"отсрочка", "отсрочка платежа", "отсрочка, дн.", "payment delay", "payment delay, days"}
     ),
     ("orders", "comment"): frozenset({"комментарий", "примечание", "comment", "note"}),
+    # 1C keeps a contract's credit terms as "the admissible debt" and "its admissible days".
+    ("credit_limits", "credit_limit"): frozenset(
+        {"допустимая сумма задолженности", "кредитный лимит", "лимит", "credit limit"}
+    ),
+    ("credit_limits", "payment_delay_days"): frozenset(
+        {
+            "допустимое число дней задолженности",
+            "отсрочка платежа",
+            "отсрочка платежа, дней",
+            "отсрочка, дней",
+            "payment delay",
+            "payment delay, days",
+        }
+    ),
+    ("credit_limits", "program"): frozenset({"программа продаж", "sales program"}),
     ("client_budgets", "month"): frozenset({"месяц", "период", "month", "period"}),
     ("client_budgets", "amount"): frozenset({"бюджет", "сумма", "budget", "amount"}),
 }

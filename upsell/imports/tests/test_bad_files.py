@@ -27,6 +27,10 @@ KINDS_DESCRIBED = (
     "orders: Номер заявки/request*, Дата/date*, Контрагент/client, ИНН/tax_id, Артикул/sku*, "
     "Номенклатура/product, Количество/quantity*, Цена/price*, Скидка, %/discount_percent, "
     "Отсрочка, дней/payment_delay_days, Комментарий/comment; "
+    "credit_limits: Контрагент/client, ИНН/tax_id, Программа/program*, "
+    "Лимит кредита/credit_limit, Отсрочка платежа (дней)/payment_delay_days; "
+    "memberships: Программа/program*, ИНН/tax_id, Контрагент/client, Группа/group, "
+    "Дата вступления/joined; "
     "client_budgets: Контрагент/client, ИНН/tax_id, Месяц/month*, Бюджет/budget*"
 )
 

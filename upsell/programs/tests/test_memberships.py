@@ -11,10 +11,12 @@ from upsell.clients.tests.factories import ClientFactory
 from upsell.programs.models import Membership, MembershipGroup, MembershipState
 from upsell.programs.selectors import program_eligible_clients
 from upsell.programs.services.memberships import (
+    MembershipRow,
     control_draw,
     membership_end,
     membership_propose,
     memberships_enrol,
+    memberships_store,
 )
 from upsell.programs.tests.factories import program_running, retro_bonus_terms
 
@@ -132,3 +134,52 @@ def test_a_closed_program_takes_no_members(program, manager_anna, head_of_sales,
     with pytest.raises(ValidationError) as raised:
         memberships_enrol(program=program, client_ids=[alfa.pk], by=head_of_sales, today=DAY)
     assert raised.value.message_dict == {"program": ["A closed program takes no members."]}
+
+
+def test_groups_drawn_outside_upsell_are_stored_as_given_and_again_change_nothing(
+    program, manager_anna, head_of_sales
+):
+    alpha, beta = client("Альфа", manager_anna), client("Бета", manager_anna)
+    rows = [
+        MembershipRow(client_id=alpha.pk, group=MembershipGroup.CONTROL),
+        MembershipRow(
+            client_id=beta.pk, group=MembershipGroup.MEMBER, joined_on=dt.date(2026, 1, 1)
+        ),
+    ]
+
+    first = memberships_store(program=program, rows=rows, by=head_of_sales, today=DAY)
+    second = memberships_store(program=program, rows=rows, by=head_of_sales, today=DAY)
+
+    assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
+    assert sorted(
+        Membership.objects.values_list("client__name", "group", "state", "joined_on")
+    ) == [
+        ("Альфа", MembershipGroup.CONTROL, MembershipState.ACTIVE, DAY),
+        ("Бета", MembershipGroup.MEMBER, MembershipState.ACTIVE, dt.date(2026, 1, 1)),
+    ]
+    program.refresh_from_db()
+    assert (program.control_percent, program.control_seed) == (None, None)
+
+
+def test_storing_groups_shares_the_eligibility_check_and_stores_nothing_on_a_refusal(
+    program, manager_anna, head_of_sales
+):
+    inside = client("Альфа", manager_anna)
+    outside = client("Гамма", manager_anna, perspective=30)
+    rows = [
+        MembershipRow(client_id=inside.pk, group=MembershipGroup.MEMBER),
+        MembershipRow(client_id=outside.pk, group=MembershipGroup.CONTROL),
+        MembershipRow(client_id=inside.pk, group=MembershipGroup.CONTROL),
+    ]
+
+    with pytest.raises(ValidationError) as raised:
+        memberships_store(program=program, rows=rows, by=head_of_sales, today=DAY)
+
+    assert raised.value.message_dict == {
+        "clients": [
+            "Альфа: the client is named twice",
+            "Гамма: its perspective is below 50, outside the program's eligibility",
+        ]
+    }
+    assert Membership.objects.count() == 0

@@ -20,7 +20,8 @@ class Command(BaseCommand):
     help = (
         "Write a demo distributor's files (staff, products, clients, shipments, payments, and "
         "the open customer orders) to import, with truth.csv naming each client's purchase "
-        "behaviour."
+        "behaviour; and its sales programs with their members, one of them with a planted "
+        "effect that programs_truth.json states."
     )
     # It only writes files: the project's checks (database, URLs…) have no bearing on it.
     requires_system_checks: list[str] = []
@@ -67,6 +68,9 @@ class Command(BaseCommand):
                 f"{summary.requests} open customer orders, {summary.request_lines} lines",
             ),
             (files.truth, f"{summary.clients} client behaviours (not for import)"),
+            (files.programs, f"{summary.programs} sales programs (upsell programs_load)"),
+            (files.memberships, f"{summary.memberships} members and controls"),
+            (files.programs_truth, "the planted effect of one program (not for import)"),
         )
         width = max(len(path.name) for path, _ in rows)
         for path, what in rows:

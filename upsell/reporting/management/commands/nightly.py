@@ -46,3 +46,8 @@ class Command(BaseCommand):
             f"Forecast baselines: model {run.model or '—'}, {run.clients} clients, "
             f"{run.cells} cells"
         )
+        programs = outcome.programs
+        self.stdout.write(
+            f"Sales programs: {programs.members} members measured, "
+            f"{programs.stock_months} stock months, {programs.effects} effects"
+        )

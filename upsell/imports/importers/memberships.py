@@ -1,0 +1,258 @@
+"""Program memberships: who is in a sales program and who is its control group, as a company
+that drew its hold-out outside Upsell decided it.
+
+A row names a program by its exact name, a client by its ИНН or its exact name as the other
+files name it, its group (member unless it says control) and the day it joined (the day of the
+import when empty). Programs and clients must be known already: the import creates neither.
+Every row is held to what the programs app asks of a membership (``memberships_store_problems``:
+the program's eligibility, a group that never changes, a membership that ended) and stored
+through the same use-case (``memberships_store``), so the same file imported again changes
+nothing.
+
+A membership file is written whole or not at all, even when the valid rows are to be kept: a
+control group half stored would measure the program against the wrong clients.
+"""
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from upsell.imports.formats.readers import ROW
+from upsell.imports.formats.values import date_parse, tax_id_parse
+from upsell.imports.importers.base import MESSAGE, ImportContext, Importer, parsed_by_value
+from upsell.imports.importers.references import CANDIDATES, clients_find
+from upsell.imports.models import ImportKind
+from upsell.programs.access import can_decide_memberships
+from upsell.programs.models import MembershipGroup, Program, ProgramState
+from upsell.programs.services.memberships import (
+    MembershipRow,
+    memberships_store,
+    memberships_store_problems,
+)
+
+_OPTIONAL = ("client", "tax_id", "group", "joined_on")
+# The words of each group, lower case, «ё» read as «е».
+_GROUP_WORDS = {
+    "участник": MembershipGroup.MEMBER,
+    "member": MembershipGroup.MEMBER,
+    "контроль": MembershipGroup.CONTROL,
+    "контрольная группа": MembershipGroup.CONTROL,
+    "control": MembershipGroup.CONTROL,
+    "control group": MembershipGroup.CONTROL,
+}
+
+
+class MembershipsImporter(Importer):
+    kind = ImportKind.MEMBERSHIPS
+    text_limits = {"program": 200, "client": 300}
+
+    def __init__(self, context: ImportContext) -> None:
+        super().__init__(context)
+        # The programs the file names, each by the one name it has.
+        self.programs: dict[int, Program] = {}
+
+    def refusal(self) -> str:
+        user = self.context.imported_by
+        if user is None or can_decide_memberships(user):
+            return ""
+        return _("only the head of sales imports memberships: it decides who is in a program")
+
+    def check(self, frame: pl.DataFrame) -> pl.DataFrame:
+        frame = self.cleaned(frame)
+        frame = frame.with_columns(
+            pl.lit(None, dtype=pl.String).alias(name)
+            for name in _OPTIONAL
+            if not self.columns.has(name)
+        )
+        frame = parsed_by_value(frame, "tax_id", tax_id_parse)
+        frame = parsed_by_value(frame, "joined_on", date_parse)
+        for name in ("tax_id", "joined_on"):
+            if self.columns.has(name):
+                self.problems.add_parsed(frame, name)
+        word = pl.col("group").str.to_lowercase().str.replace_all("ё", "е")
+        frame = frame.with_columns(
+            word.replace_strict(_GROUP_WORDS, default=None, return_dtype=pl.String).alias(
+                "group_value"
+            )
+        )
+        self.problems.add(
+            frame,
+            where=pl.col("group").is_not_null() & pl.col("group_value").is_null(),
+            field="group",
+            message=_("not a group: write участник (member) or контроль (control)"),
+        )
+        self._client_check(frame)
+        return frame.select(
+            ROW,
+            "program",
+            "client",
+            "tax_id",
+            pl.col("group_value").fill_null(MembershipGroup.MEMBER.value).alias("group"),
+            "joined_on",
+        )
+
+    def _client_check(self, frame: pl.DataFrame) -> None:
+        """A client named somehow."""
+        has_client, has_tax_id = self.columns.has("client"), self.columns.has("tax_id")
+        if not has_client and not has_tax_id:
+            self.problems.add_one(
+                row=1,
+                position=-1,
+                column="",
+                message=_("the file names no client: give a Контрагент or an ИНН column"),
+            )
+        else:
+            self.problems.add(
+                frame,
+                where=pl.col("client").is_null() & pl.col("tax_id__problem").is_null()
+                & pl.col("tax_id").is_null(),
+                field="client" if has_client else "tax_id",
+                message=_("a value is required: the client's name or its ИНН"),
+            )  # fmt: skip
+
+    def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
+        frame = self._programs_resolve(frame)
+        frame = self._clients_resolve(frame)
+        keyed = frame.filter(
+            pl.col("program_id").is_not_null() & pl.col("client_id").is_not_null()
+        ).with_columns(pl.col(ROW).first().over("program_id", "client_id").alias("_first_row"))
+        self.problems.add(
+            keyed,
+            where=pl.col(ROW) != pl.col("_first_row"),
+            field="tax_id" if self.columns.has("tax_id") else "client",
+            message=pl.format(_("the client is in this program on row {} already"), "_first_row"),
+        )
+        repeated = keyed.filter(pl.col(ROW) != pl.col("_first_row")).get_column(ROW)
+        self._stored_check(frame.filter(~pl.col(ROW).is_in(repeated.implode())))
+        return frame
+
+    def _programs_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
+        names = frame.get_column("program").drop_nulls().unique().to_list()
+        found: dict[str, list[Program]] = {}
+        for program in Program.objects.filter(name__in=names).order_by("id"):
+            found.setdefault(program.name, []).append(program)
+        self.programs = {
+            programs[0].pk: programs[0] for programs in found.values() if len(programs) == 1
+        }
+        lookup = pl.DataFrame(
+            [
+                (name, programs[0].pk if len(programs) == 1 else None, len(programs),
+                 programs[0].state == ProgramState.CLOSED)
+                for name, programs in found.items()
+            ],
+            schema={"program": pl.String, "program_id": pl.Int64, "_programs": pl.Int64,
+                    "_closed": pl.Boolean},
+            orient="row",
+        )  # fmt: skip
+        frame = frame.join(lookup, on="program", how="left", maintain_order="left")
+        named = pl.col("program").is_not_null()
+        self.problems.add(
+            frame,
+            where=named & pl.col("_programs").is_null(),
+            field="program",
+            message=_("no such program: top management creates it first"),
+        )
+        self.problems.add(
+            frame,
+            where=pl.col("_programs") > 1,
+            field="program",
+            message=pl.format(_("{} programs have this name: rename all but one"), "_programs"),
+        )
+        self.problems.add(
+            frame,
+            where=(pl.col("_programs") == 1) & pl.col("_closed"),
+            field="program",
+            message=_("the program is closed: it takes no members"),
+        )
+        return frame.drop("_programs", "_closed")
+
+    def _clients_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
+        clients = clients_find(frame.select("client", "tax_id"))
+        frame = frame.join(
+            clients, on=["client", "tax_id"], how="left", nulls_equal=True, maintain_order="left"
+        )
+        self.problems.add(
+            frame,
+            where=pl.col(CANDIDATES) > 1,
+            field="client",
+            message=pl.format(
+                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
+            ),
+        )
+        for field in ("tax_id", "client"):
+            # A row with an ИНН is told by it; a row without one by the client's name.
+            named = pl.col(field).is_not_null()
+            if field == "client":
+                named &= pl.col("tax_id").is_null()
+            self.problems.add(
+                frame,
+                where=named & (pl.col(CANDIDATES) == 0),
+                field=field,
+                message=_("no such client: import it with the clients or shipments file first"),
+            )
+        return frame.drop(CANDIDATES)
+
+    def _rows_of(self, frame: pl.DataFrame) -> dict[int, list[tuple[int, MembershipRow]]]:
+        """The rows that name a known program and client, as the programs app takes them, by
+        program, each with its row number."""
+        by_program: dict[int, list[tuple[int, MembershipRow]]] = {}
+        for row, program_id, client_id, group, joined_on in (
+            frame.filter(pl.col("program_id").is_not_null() & pl.col("client_id").is_not_null())
+            .select(ROW, "program_id", "client_id", "group", "joined_on")
+            .iter_rows()
+        ):
+            by_program.setdefault(program_id, []).append(
+                (
+                    row,
+                    MembershipRow(
+                        client_id=client_id, group=MembershipGroup(group), joined_on=joined_on
+                    ),
+                )
+            )
+        return by_program
+
+    def _stored_check(self, frame: pl.DataFrame) -> None:
+        """What the programs app would refuse of each row, on the row."""
+        with_tax_id = set(frame.filter(pl.col("tax_id").is_not_null()).get_column(ROW).to_list())
+        for program_id, rows in self._rows_of(frame).items():
+            program = self.programs[program_id]
+            if program.state == ProgramState.CLOSED:
+                continue
+            problems = memberships_store_problems(
+                program=program, rows=[membership for _, membership in rows]
+            )
+            for row, membership in rows:
+                if (why := problems.get(membership.client_id)) is not None:
+                    field = "tax_id" if row in with_tax_id else "client"
+                    self.problems.add_one(
+                        row=row,
+                        position=self.columns.position(field),
+                        column=self.columns.header(field),
+                        message=why,
+                    )
+
+    def rejected_with(self, frame: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
+        """Every other row, when any is rejected: a membership file is written whole."""
+        if rejected.is_empty():
+            return super().rejected_with(frame, rejected)
+        return frame.filter(~pl.col(ROW).is_in(rejected.implode())).select(
+            ROW,
+            pl.lit(
+                _("held back: a membership file is imported whole or not at all"), pl.String
+            ).alias(MESSAGE),
+        )
+
+    def write(self, frame: pl.DataFrame) -> None:
+        for program_id, rows in self._rows_of(frame).items():
+            stored = memberships_store(
+                program=self.programs[program_id],
+                rows=[membership for _, membership in rows],
+                by=self.context.imported_by,
+                today=self.context.today,
+            )
+            self.counts.add(
+                "memberships",
+                created=stored.created,
+                updated=stored.updated,
+                unchanged=stored.unchanged,
+            )
+        self.context.progress(frame.height, frame.height)

@@ -1,0 +1,57 @@
+"""A retro-bonus is settled once, after its period, on what the night measured."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from upsell.clients.tests.factories import ClientFactory
+from upsell.programs.models import BonusPayout, Membership, MembershipProgress
+from upsell.programs.services.memberships import memberships_enrol
+from upsell.programs.services.settlement import program_bonuses_settle
+from upsell.programs.tests.factories import program_running, retro_bonus_terms
+
+pytestmark = pytest.mark.django_db
+
+
+def test_members_past_a_tier_are_paid_once_and_the_others_not(
+    manager_anna, top_manager, head_of_sales
+):
+    program = program_running(terms=retro_bonus_terms(), by=top_manager)
+    reached = ClientFactory.create(name="Альфа", manager=manager_anna)
+    short = ClientFactory.create(name="Бета", manager=manager_anna)
+    memberships_enrol(
+        program=program,
+        client_ids=[reached.pk, short.pk],
+        by=head_of_sales,
+        today=dt.date(2026, 1, 5),
+    )
+    for client, purchased, rate, accrued in [
+        (reached, "3200000.00", "3.00", "96000.00"),
+        (short, "800000.00", None, "0.00"),
+    ]:
+        MembershipProgress.objects.create(
+            membership=Membership.objects.get(client=client), as_of=dt.date(2026, 4, 1),
+            purchased=Decimal(purchased), tier_rate=rate and Decimal(rate),
+            accrued=Decimal(accrued), expected_end=Decimal(purchased),
+        )  # fmt: skip
+
+    with pytest.raises(ValidationError) as raised:
+        program_bonuses_settle(program=program, paid_on=dt.date(2026, 3, 31), by=top_manager)
+    assert raised.value.message_dict == {
+        "paid_on": ["A retro-bonus is settled after its period, which ends on 2026-03-31."]
+    }
+    assert (
+        program_bonuses_settle(program=program, paid_on=dt.date(2026, 4, 10), by=top_manager) == 1
+    )
+    assert (
+        program_bonuses_settle(program=program, paid_on=dt.date(2026, 4, 11), by=top_manager) == 0
+    )
+    assert list(
+        BonusPayout.objects.values_list(
+            "membership__client__name", "purchased", "rate", "amount", "paid_on"
+        )
+    ) == [
+        ("Альфа", Decimal("3200000.00"), Decimal("3.00"), Decimal("96000.00"), dt.date(2026, 4, 10))
+    ]
