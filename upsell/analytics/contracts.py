@@ -40,6 +40,26 @@ BUDGETS_SCHEMA = pa.schema(
     ]
 )
 
+# One row per month a client that plans a purchase budget planned in its budget year: the
+# month's first day and what the client means to spend on our kind of goods in it.
+MONTH_BUDGETS_SCHEMA = pa.schema(
+    [
+        pa.field("client_id", pa.int64(), nullable=False),
+        pa.field("month", pa.date32(), nullable=False),
+        pa.field("budget", MONEY, nullable=False),
+    ]
+)
+
+# One row per planned month: what is left of its budget as of a day, the budget less what the
+# client was shipped in that month up to the day, never below nothing.
+MONTH_BUDGETS_LEFT_SCHEMA = pa.schema(
+    [
+        pa.field("client_id", pa.int64(), nullable=False),
+        pa.field("month", pa.date32(), nullable=False),
+        pa.field("left", MONEY_SUM, nullable=False),
+    ]
+)
+
 PAYMENTS_SCHEMA = pa.schema(
     [
         pa.field("client_id", pa.int64(), nullable=False),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.admin import RoleAdmin
 from upsell.accounts.models import SALES_WIDE_ROLES
-from upsell.clients.models import Client, ClientAssignmentChange
+from upsell.clients.models import Client, ClientAssignmentChange, ClientBudgetMonth
 
 
 class ReadOnlyInline(admin.TabularInline[Any, Any]):
@@ -30,6 +30,12 @@ class ReadOnlyInline(admin.TabularInline[Any, Any]):
 class AssignmentChangeInline(ReadOnlyInline):
     model = ClientAssignmentChange
     fields = ("changed_at", "role", "previous", "new", "changed_by", "reason")
+    readonly_fields = fields
+
+
+class BudgetMonthInline(ReadOnlyInline):
+    model = ClientBudgetMonth
+    fields = ("month", "amount")
     readonly_fields = fields
 
 
@@ -47,7 +53,7 @@ class ClientAdmin(RoleAdmin):
         "is_partner", "plans_budget", "annual_budget", "budget_year", "created_at", "updated_at",
     )  # fmt: skip
     readonly_fields = fields
-    inlines = (AssignmentChangeInline,)
+    inlines = (BudgetMonthInline, AssignmentChangeInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Client]:
         return super().get_queryset(request).select_related("manager", "assistant")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
@@ -15,9 +16,19 @@ from upsell.accounts.http import authenticated_user
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
 from upsell.clients.access import can_create_clients, get_client_for_user
 from upsell.clients.models import Client
-from upsell.clients.schemas import ClientIn, ClientOut, ClientPage, ClientQuery
+from upsell.clients.schemas import (
+    BudgetMonthsIn,
+    ClientIn,
+    ClientOut,
+    ClientPage,
+    ClientQuery,
+    WalletOut,
+    WalletQuery,
+)
 from upsell.clients.selectors import ClientFilters, client_list
-from upsell.clients.services import ClientDetails, client_update
+from upsell.clients.services import ClientDetails, client_budget_months_set, client_update
+from upsell.clients.wallet import ClientWallet, WalletPeriod, client_wallet
+from upsell.core.months import year_months
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.schemas import ChangePage
 from upsell.history.selectors import changes_of
@@ -73,3 +84,58 @@ def update_client(request: HttpRequest, client_id: Path[ObjectId], payload: Clie
         changed_by=user,
         source=ChangeSource.API,
     )
+
+
+def _period_out(period: WalletPeriod) -> dict[str, Any]:
+    return {
+        "first_month": period.first,
+        "last_month": period.last,
+        "budget": period.budget,
+        "shipped": period.shipped,
+        "share": period.share,
+        "competitors": period.competitors,
+    }
+
+
+def _wallet_out(*, year: int, wallet: ClientWallet | None) -> dict[str, Any]:
+    if wallet is None:
+        return {"year": year, "months": [], "quarters": [], "total": None}
+    return {
+        "year": year,
+        "months": [_period_out(month) for month in wallet.months],
+        "quarters": [_period_out(quarter) for quarter in wallet.quarters],
+        "total": _period_out(wallet.total),
+    }
+
+
+@router.get(
+    "/{client_id}/budget-months", response={200: WalletOut, **error_responses(401, 404, 422)}
+)
+def get_client_budget_months(
+    request: HttpRequest, client_id: Path[ObjectId], query: Query[WalletQuery]
+) -> dict[str, Any]:
+    """The client's budget of each month of a year against what it was shipped: the share of
+    wallet and what the competitors took, by month, quarter and year."""
+    client = get_client_for_user(authenticated_user(request), client_id)
+    year = query.year or client.budget_year or timezone.localdate().year
+    return _wallet_out(year=year, wallet=client_wallet(client=client, year=year))
+
+
+@router.put(
+    "/{client_id}/budget-months",
+    response={200: WalletOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def set_client_budget_months(
+    request: HttpRequest, client_id: Path[ObjectId], payload: BudgetMonthsIn
+) -> dict[str, Any]:
+    """Set the budget of each month of a year; the annual budget becomes their sum, and the
+    year becomes the client's budget year unless a later one is planned."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
+    client_budget_months_set(
+        client=client,
+        months=dict(zip(year_months(payload.year), payload.months, strict=True)),
+        changed_by=user,
+        source=ChangeSource.API,
+    )
+    return _wallet_out(year=payload.year, wallet=client_wallet(client=client, year=payload.year))

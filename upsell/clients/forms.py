@@ -1,11 +1,13 @@
 """Forms of the client screens: they read input; the services decide and write."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import Role, User
@@ -13,6 +15,7 @@ from upsell.clients.models import Client, ClientStatus
 from upsell.clients.selectors import CLIENT_SORTS, ClientFilters
 from upsell.clients.services import ClientDetails
 from upsell.core.money import MONEY_DIGITS, MONEY_PLACES
+from upsell.core.months import year_months
 
 SORT_CHOICES = [(key, key) for name in CLIENT_SORTS for key in (name, f"-{name}")]
 
@@ -147,6 +150,50 @@ class ClientForm(forms.Form):
             annual_budget=data["annual_budget"],
             budget_year=data["budget_year"],
         )
+
+
+class BudgetMonthsForm(forms.Form):
+    """A budget year's row of 12 month budgets; a month left blank plans nothing (0)."""
+
+    year = forms.IntegerField(label=_("Budget year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for number in range(1, 13):
+            self.fields[self.month_field(number)] = forms.DecimalField(
+                label=MONTHS[number],
+                required=False,
+                min_value=Decimal(0),
+                max_digits=MONEY_DIGITS,
+                decimal_places=MONEY_PLACES,
+                localize=True,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
+
+    @staticmethod
+    def month_field(number: int) -> str:
+        return f"month_{number:02d}"
+
+    @classmethod
+    def initial_from(cls, *, year: int, budgets: dict[dt.date, Decimal]) -> dict[str, object]:
+        return {
+            "year": year,
+            **{
+                cls.month_field(month.month): budgets[month]
+                for month in year_months(year)
+                if month in budgets
+            },
+        }
+
+    def month_fields(self) -> list[forms.BoundField]:
+        return [self[self.month_field(number)] for number in range(1, 13)]
+
+    def months(self) -> dict[dt.date, Decimal]:
+        data = self.cleaned_data
+        return {
+            month: data[self.month_field(month.month)] or Decimal(0)
+            for month in year_months(data["year"])
+        }
 
 
 def _active(role: Role) -> QuerySet[User]:

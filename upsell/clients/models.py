@@ -92,6 +92,37 @@ class Client(models.Model):
         return self.name
 
 
+class ClientBudgetMonth(models.Model):
+    """What a budgeting client plans to spend on our kind of goods in one month (its БДР line).
+
+    Where a client's budget year has months, its annual budget is their sum
+    (``clients.services.client_budget_months_set`` keeps the two together).
+    """
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="budget_months", verbose_name=_("client")
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    amount = money_field(_("budget"))
+
+    class Meta:
+        verbose_name = _("budget month")
+        verbose_name_plural = _("budget months")
+        ordering = ["client", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "month"], name="clients_budget_month_unique"),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="clients_budget_month_first_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="clients_budget_month_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.month:%Y-%m}: {self.amount}"
+
+
 class AssignmentRole(models.TextChoices):
     MANAGER = "manager", _("Manager")
     ASSISTANT = "assistant", _("Assistant")

@@ -76,3 +76,35 @@ class ReassignIn(Schema):
     manager: int | None = Field(ge=1, le=MAX_ID, description="id of an active manager")
     assistant: int | None = Field(ge=1, le=MAX_ID, description="id of an active assistant")
     reason: Annotated[str, text(500)] = ""
+
+
+class BudgetMonthsIn(Schema):
+    """A budget year's 12 month budgets, January first; the annual budget becomes their sum."""
+
+    year: int = Field(ge=2000, le=2100)
+    months: list[MoneyIn] = Field(min_length=12, max_length=12)
+
+
+class WalletPeriodOut(Schema):
+    first_month: dt.date
+    last_month: dt.date
+    budget: Money
+    shipped: Money
+    share: float | None = Field(description="shipped ÷ budget; null when nothing was budgeted")
+    competitors: Money = Field(description="the budget not shipped by us, never below 0")
+
+
+class WalletOut(Schema):
+    """A client's share of wallet in each month of a year, each quarter and the year; empty
+    months and no total when it planned no month of that year."""
+
+    year: int
+    months: list[WalletPeriodOut]
+    quarters: list[WalletPeriodOut]
+    total: WalletPeriodOut | None
+
+
+class WalletQuery(Schema):
+    year: int | None = Field(
+        None, ge=2000, le=2100, description="the client's budget year when not given"
+    )

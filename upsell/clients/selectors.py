@@ -1,17 +1,21 @@
 """Reads of clients for pages, exports and the API. Scoping comes from the access funnel."""
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
-from django.db.models import F, Field, Q, QuerySet
+from django.db.models import F, Field, Q, QuerySet, Sum
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Lower
+from django.db.models.functions import ExtractYear, Lower
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
-from upsell.clients.models import Client, ClientAssignmentChange
-from upsell.clients.services import DETAIL_FIELDS
+from upsell.clients.models import Client, ClientAssignmentChange, ClientBudgetMonth
+from upsell.clients.services import BUDGET_MONTH_FIELD, DETAIL_FIELDS
+from upsell.core.money import money_round
 from upsell.history.presenters import (
     FieldShape,
     ValueText,
@@ -118,6 +122,26 @@ def client_assignment_history(*, client: Client) -> QuerySet[ClientAssignmentCha
     return client.assignment_changes.select_related("previous", "new", "changed_by")
 
 
+def client_budget_months(*, client: Client, year: int) -> dict[dt.date, Decimal]:
+    """The client's budget of each month of ``year`` it planned, by the month's first day."""
+    return dict(
+        ClientBudgetMonth.objects.filter(client=client, month__year=year).values_list(
+            "month", "amount"
+        )
+    )
+
+
+def budget_year_totals() -> list[tuple[int, int, Decimal]]:
+    """(client, year, sum of its months) for every year some client planned by month."""
+    return [
+        (client_id, year, money_round(total))
+        for client_id, year, total in ClientBudgetMonth.objects.values_list("client_id")
+        .annotate(year=ExtractYear("month"), total=Sum("amount"))
+        .values_list("client_id", "year", "total")
+        .order_by("client_id", "year")
+    ]
+
+
 def client_detail_shapes() -> dict[str, FieldShape]:
     """How each detail a client's history keeps reads: by its field's name, in its kind."""
     texts: dict[str, ValueText] = {
@@ -130,4 +154,5 @@ def client_detail_shapes() -> dict[str, FieldShape]:
         field = Client._meta.get_field(name)
         assert isinstance(field, Field)  # noqa: S101 - the details are the client's own columns
         shapes[name] = FieldShape(capfirst(field.verbose_name), texts.get(name, plain_text))
+    shapes[BUDGET_MONTH_FIELD] = FieldShape(_("Budget of the month"), money_text)
     return shapes

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
@@ -10,7 +10,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from upsell.accounts.models import User
 from upsell.clients.models import (
     Client,
     ClientAudit,
+    ClientBudgetMonth,
     ClientStatus,
     ClientStatusMonth,
     ClientStatusOverride,
@@ -85,6 +86,12 @@ def _validate_details(details: ClientDetails, *, client: Client | None) -> None:
             "first": EARLIEST.year,
             "last": timezone.localdate().year + BUDGET_YEARS_AHEAD,
         }
+    if client is not None and not errors and details.budget_year is not None:
+        planned = budget_months_total(client_id=client.pk, year=details.budget_year)
+        if planned is not None and money_round(details.annual_budget or Decimal(0)) != planned:
+            errors["annual_budget"] = _(
+                "The budget of %(year)s is the sum of its months, %(total)s: change the months."
+            ) % {"year": details.budget_year, "total": planned}
     if errors:
         raise ValidationError(errors)
 
@@ -171,6 +178,105 @@ def _detail_value(name: str, value: object) -> object:
     if name in {"tax_id", "name", "region", "segment"} and value is None:
         return ""
     return value
+
+
+# The history keeps a month's budget under this field, with the month.
+BUDGET_MONTH_FIELD = "budget_month"
+# The details a client's budget months decide.
+_BUDGET_DETAILS = ("plans_budget", "annual_budget", "budget_year")
+
+
+def budget_months_total(*, client_id: int, year: int) -> Decimal | None:
+    """The sum of the client's budget months of ``year``; None when that year has none."""
+    total: Decimal | None = ClientBudgetMonth.objects.filter(
+        client_id=client_id, month__year=year
+    ).aggregate(total=Sum("amount"))["total"]
+    return None if total is None else money_round(total)
+
+
+def _budget_months_validate(months: Mapping[dt.date, Decimal]) -> None:
+    latest_year = timezone.localdate().year + BUDGET_YEARS_AHEAD
+    errors: dict[str, str] = {}
+    for month, amount in months.items():
+        key = f"{month:%Y-%m}"
+        if month.day != 1:
+            errors[key] = _("A budget month is the first day of its month.")
+        elif not EARLIEST.year <= month.year <= latest_year:
+            errors[key] = _("Give a month from %(first)s to %(last)s.") % {
+                "first": EARLIEST.year,
+                "last": latest_year,
+            }
+        elif amount < 0:
+            errors[key] = _("A budget cannot be negative.")
+        elif problem := money_problem(amount):
+            errors[key] = problem
+    if errors:
+        raise ValidationError(errors)
+
+
+def client_budget_months_set(
+    *,
+    client: Client,
+    months: Mapping[dt.date, Decimal],
+    changed_by: User | None,
+    source: ChangeSource,
+) -> int:
+    """Store the client's budget for each of ``months`` (other months stay as they are); the
+    months that changed.
+
+    The client's budget year becomes the latest year planned (its current one or the latest of
+    ``months``), and where that year has months its annual budget is their sum: this is the one
+    place that writes both, so the two never disagree. Every month and detail that moved is
+    kept in the client's history.
+    """
+    _budget_months_validate(months)
+    wanted = {month: money_round(amount) for month, amount in months.items()}
+    with transaction.atomic():
+        locked = Client.objects.select_for_update().get(pk=client.pk)
+        stored = dict(
+            ClientBudgetMonth.objects.filter(client=locked, month__in=list(wanted)).values_list(
+                "month", "amount"
+            )
+        )
+        moved = {month: amount for month, amount in wanted.items() if stored.get(month) != amount}
+        for month, amount in sorted(moved.items()):
+            ClientBudgetMonth.objects.update_or_create(
+                client=locked, month=month, defaults={"amount": amount}
+            )
+        year = max(locked.budget_year or 0, *(month.year for month in wanted))
+        total = budget_months_total(client_id=locked.pk, year=year)
+        before = {name: getattr(locked, name) for name in _BUDGET_DETAILS}
+        if total is not None:
+            locked.plans_budget, locked.annual_budget, locked.budget_year = True, total, year
+        details = fields_changed(
+            subject=Subject.CLIENT,
+            object_id=locked.pk,
+            before=before,
+            after={name: getattr(locked, name) for name in _BUDGET_DETAILS},
+        )
+        if details:
+            locked.save(update_fields=[*(change.field for change in details), "updated_at"])
+        changes_record(
+            changes=[
+                *(
+                    FieldChange(
+                        subject=Subject.CLIENT,
+                        object_id=locked.pk,
+                        month=month,
+                        field=BUDGET_MONTH_FIELD,
+                        before=stored.get(month),
+                        after=amount,
+                    )
+                    for month, amount in sorted(moved.items())
+                ),
+                *details,
+            ],
+            by=changed_by,
+            source=source,
+        )
+    for name in _BUDGET_DETAILS:
+        setattr(client, name, getattr(locked, name))
+    return len(moved)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,15 +35,18 @@ from upsell.clients.access import (
     clients_visible_to,
     get_client_for_user,
 )
-from upsell.clients.forms import ClientFilterForm, ClientForm, ClientReassignForm
+from upsell.clients.forms import BudgetMonthsForm, ClientFilterForm, ClientForm, ClientReassignForm
 from upsell.clients.models import Client
 from upsell.clients.selectors import (
     client_assignment_history,
+    client_budget_months,
     client_detail_shapes,
     client_filter_choices,
 )
 from upsell.clients.selectors import client_list as select_clients
+from upsell.clients.services import client_budget_months_set
 from upsell.clients.services import client_update as update_client
+from upsell.clients.wallet import client_wallet
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.core.money import format_money
 from upsell.history.models import ChangeSource, Subject
@@ -175,6 +178,9 @@ def client_card_render(
         .first(),
         "shipments": shipments,
         "payments": _payments_page(request, user, client),
+        "wallet": client_wallet(client=client, year=client.budget_year)
+        if client.budget_year
+        else None,
     }
     return render(request, "clients/client_detail.html", context)
 
@@ -270,3 +276,32 @@ def client_edit(request: HttpRequest, client_id: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("clients:detail", client_id=client.pk)
     return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def client_budget_edit(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The month budgets of one budget year: the client's own, or the year asked for."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
+    year = _year_asked(request) or client.budget_year or timezone.localdate().year
+    budgets = client_budget_months(client=client, year=year)
+    form = BudgetMonthsForm(
+        request.POST or None, initial=BudgetMonthsForm.initial_from(year=year, budgets=budgets)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_budget_months_set(
+                client=client, months=form.months(), changed_by=user, source=ChangeSource.SCREEN
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Budget saved."))
+            return redirect("clients:detail", client_id=client.pk)
+    return render(request, "clients/client_budget_form.html", {"form": form, "client": client})
+
+
+def _year_asked(request: HttpRequest) -> int | None:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else None

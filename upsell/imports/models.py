@@ -13,6 +13,7 @@ class ImportKind(models.TextChoices):
     ORDERS = "orders", _("Customer orders")
     CREDIT_LIMITS = "credit_limits", _("Credit limits")
     MEMBERSHIPS = "memberships", _("Program memberships")
+    CLIENT_BUDGETS = "client_budgets", _("Client budgets by month")
 
 
 # Files of several kinds are imported in this order: each kind names what the earlier ones hold.

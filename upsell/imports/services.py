@@ -41,6 +41,7 @@ from upsell.imports.importers.base import (
     Importer,
     Problems,
 )
+from upsell.imports.importers.client_budgets import ClientBudgetsImporter
 from upsell.imports.importers.clients import ClientsImporter
 from upsell.imports.importers.credit_limits import CreditLimitsImporter
 from upsell.imports.importers.memberships import MembershipsImporter
@@ -72,6 +73,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.ORDERS: OrdersImporter,
     ImportKind.CREDIT_LIMITS: CreditLimitsImporter,
     ImportKind.MEMBERSHIPS: MembershipsImporter,
+    ImportKind.CLIENT_BUDGETS: ClientBudgetsImporter,
 }
 
 Progress = Callable[[int, int], None]

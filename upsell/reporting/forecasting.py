@@ -1,9 +1,11 @@
 """The statistical baseline of the forecast grid: refit on the order history and store each
 motivated client's expected orders and amount for each of the next 12 months.
 
-This module reads what the analytics need and stores what they give: the order history, and
-the budgets with what each budgeting client bought in its budget year, as the contract's Arrow
-tables (``reporting.snapshots``); the clients' segments and which clients are motivated.
+This module reads what the analytics need and stores what they give: the order history, the
+budgets with what each budgeting client bought in its budget year, and the months of the
+clients that planned their budget year by month, as the contract's Arrow tables
+(``reporting.snapshots``); the clients' segments and which clients are motivated. What is left
+of each planned month is computed on DuckDB (``upsell.analytics.budgets``).
 ``upsell.analytics.btyd.baseline`` chooses the model by a backtest of the grid's months, fits
 it and spreads it over the months with their seasons, bands and budget bounds; the cells are
 stored through ``forecasts.services`` in the database's numbers (orders to the thousandth,
@@ -22,11 +24,12 @@ from upsell.analytics.btyd import monthly
 from upsell.analytics.btyd.backtest import BacktestScore
 from upsell.analytics.btyd.baseline import Baseline, baseline_forecast
 from upsell.analytics.btyd.forecast import MODEL_NAMES, ModelName
+from upsell.analytics.budgets import month_budgets_left
 from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
 from upsell.core.money import money_round
 from upsell.forecasts.services import BaselineRow, forecast_baselines_replace
-from upsell.reporting.snapshots import budgets_snapshot, orders_snapshot
+from upsell.reporting.snapshots import budgets_snapshot, month_budgets_snapshot, orders_snapshot
 
 ORDERS = Decimal("0.001")
 
@@ -89,9 +92,13 @@ def baseline_rows(*, baseline: Baseline) -> Iterator[BaselineRow]:
 def forecast_baselines_refresh(*, as_of: dt.date, model: BaselineModel = "auto") -> BaselineRefresh:
     """Refit on the history up to ``as_of`` and replace the baselines of the next 12 months;
     ``model="auto"`` chooses the model by backtest first."""
+    orders = orders_snapshot()
     baseline = baseline_forecast(
-        orders=orders_snapshot(),
+        orders=orders,
         budgets=budgets_snapshot(as_of=as_of),
+        month_budgets_left=month_budgets_left(
+            orders=orders, month_budgets=month_budgets_snapshot(), as_of=as_of
+        ),
         segments=dict(Client.objects.exclude(segment="").values_list("id", "segment")),
         clients=np.array(
             list(Client.objects.filter(motivated_q()).values_list("id", flat=True)),

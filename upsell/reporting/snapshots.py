@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 from django.db import connection, models
+from django.db.models import F
 
 from upsell.analytics.arrow import money_from_cents
 from upsell.analytics.contracts import (
@@ -18,10 +19,11 @@ from upsell.analytics.contracts import (
     CLIENTS_SCHEMA,
     MONEY,
     MONEY_SUM,
+    MONTH_BUDGETS_SCHEMA,
     ORDERS_SCHEMA,
     PAYMENTS_SCHEMA,
 )
-from upsell.clients.models import Client
+from upsell.clients.models import Client, ClientBudgetMonth
 from upsell.payments.models import Payment
 from upsell.shipments.models import Shipment
 from upsell.shipments.selectors import shipped_per_client
@@ -128,6 +130,27 @@ def budgets_snapshot(*, as_of: dt.date) -> pa.Table:
             ),
         ],
         schema=BUDGETS_SCHEMA,
+    )
+
+
+def month_budgets_snapshot() -> pa.Table:
+    """One row per month a client that plans a purchase budget planned in its budget year."""
+    rows = list(
+        ClientBudgetMonth.objects.filter(
+            client__plans_budget=True,
+            client__annual_budget__isnull=False,
+            client__budget_year=F("month__year"),
+        )
+        .order_by("client_id", "month")
+        .values_list("client_id", "month", "amount")
+    )
+    return pa.table(
+        [
+            pa.array([client_id for client_id, _, _ in rows], type=pa.int64()),
+            pa.array([month for _, month, _ in rows], type=pa.date32()),
+            pa.array([amount for _, _, amount in rows], type=MONEY),
+        ],
+        schema=MONTH_BUDGETS_SCHEMA,
     )
 
 

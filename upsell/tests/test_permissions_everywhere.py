@@ -144,6 +144,7 @@ PAGE_RULES: dict[str, Rule] = {
     "clients:create": CREATES_CLIENTS,
     "clients:detail": SEES_BORIS_CLIENT,
     "clients:edit": CHANGES_BORIS_CLIENT,
+    "clients:budget_edit": CHANGES_BORIS_CLIENT,
     "clients:shipment": SEES_BORIS_CLIENT,
     "imports:list": IMPORT_SCREEN,
     "imports:detail": IMPORT_SCREEN,
@@ -243,6 +244,8 @@ API_RULES: dict[str, Rule] = {
     "get_client": SEES_BORIS_CLIENT,
     "list_client_changes": SEES_BORIS_CLIENT,
     "update_client": CHANGES_BORIS_CLIENT,
+    "get_client_budget_months": SEES_BORIS_CLIENT,
+    "set_client_budget_months": CHANGES_BORIS_CLIENT,
     "reassign_client": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "list_products": SIGNED_IN,
     "get_product": SIGNED_IN,
@@ -678,6 +681,8 @@ FORM = {
     "plans_budget": "on",
     "annual_budget": "1000",
     "budget_year": "2026",
+    "year": "2026",
+    "month_01": "1000",
     "reason": "Взлом",
     "description": "Взлом",
     "kind": "clients",
@@ -781,7 +786,7 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
             for name, part in schema.get("properties", {}).items()
         }
     if kind == "array":
-        return []
+        return [example_of(schema["items"], world) for _ in range(schema.get("minItems", 0))]
     if kind == "boolean":
         return True
     if kind == "integer":

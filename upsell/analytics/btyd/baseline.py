@@ -29,12 +29,18 @@ from upsell.analytics.btyd.monthly import (
     history_until,
     horizon_end,
     horizon_months,
+    month_budget_rooms,
     orders_transactions,
     poisson_band,
 )
 from upsell.analytics.btyd.summary import Freq, IntArray
 from upsell.analytics.btyd.types import FloatArray
-from upsell.analytics.contracts import BUDGETS_SCHEMA, ORDERS_SCHEMA, table_conform
+from upsell.analytics.contracts import (
+    BUDGETS_SCHEMA,
+    MONTH_BUDGETS_LEFT_SCHEMA,
+    ORDERS_SCHEMA,
+    table_conform,
+)
 
 # A client's documents of one week are one purchase: a delivery split over several days is
 # still one order to the models.
@@ -68,6 +74,7 @@ def baseline_forecast(
     *,
     orders: pa.Table,
     budgets: pa.Table,
+    month_budgets_left: pa.Table,
     segments: Mapping[int, str],
     clients: IntArray,
     as_of: dt.date,
@@ -76,7 +83,9 @@ def baseline_forecast(
     """Fit on the ``orders`` up to ``as_of`` (the contract's orders table) and forecast each of
     ``clients`` that had bought by then over the 12 months after the month of ``as_of``;
     ``model="auto"`` chooses the model by backtest first. ``budgets`` is the contract's budgets
-    table: a client that plans a budget is held to what is left of it. ``segments`` names the
+    table: a client that plans a budget is held to what is left of it, each month it planned
+    to what is left of that month's budget (``month_budgets_left``, the contract's month
+    budgets left, ``upsell.analytics.budgets``). ``segments`` names the
     segment of every client that has one (all clients, not only those forecast: a segment's
     season comes from all its clients)."""
     months = horizon_months(as_of=as_of)
@@ -125,6 +134,13 @@ def baseline_forecast(
         amounts=monthly.amounts,
         rooms=budget_rooms(
             budgets=table_conform(table=budgets, schema=BUDGETS_SCHEMA, name="budgets")
+        ),
+        month_rooms=month_budget_rooms(
+            left=table_conform(
+                table=month_budgets_left,
+                schema=MONTH_BUDGETS_LEFT_SCHEMA,
+                name="month_budgets_left",
+            )
         ),
     )
     return Baseline(

@@ -304,18 +304,44 @@ def budget_rooms(*, budgets: pa.Table) -> dict[int, BudgetRoom]:
     }
 
 
+def month_budget_rooms(*, left: pa.Table) -> dict[int, dict[dt.date, float]]:
+    """For each client of the contract's month budgets left: what is left of each month it
+    planned."""
+    rooms: dict[int, dict[dt.date, float]] = {}
+    for client_id, month, cents in zip(
+        left.column("client_id").to_pylist(),
+        left.column("month").to_pylist(),
+        cents_from_money(column=left.column("left")).to_pylist(),
+        strict=True,
+    ):
+        rooms.setdefault(client_id, {})[month] = cents / 100
+    return rooms
+
+
 def budget_scale(
     *,
     months: list[dt.date],
     clients: IntArray,
     amounts: FloatArray,
     rooms: Mapping[int, BudgetRoom],
+    month_rooms: Mapping[int, Mapping[dt.date, float]],
 ) -> FloatArray:
     """The factor of each client's months (a row per client, a column per month) that holds
-    the months of its budget year to what is left of its budget; 1 where nothing binds."""
+    them to the client's budget; 1 where nothing binds.
+
+    A client that planned its budget year by month has each planned month held to what is left
+    of that month's budget; any other budgeting client has the months of its budget year held
+    together to what is left of its annual budget."""
     scale = np.ones_like(amounts)
     years = np.array([month.year for month in months])
     for row, client_id in enumerate(clients.tolist()):
+        by_month = month_rooms.get(client_id)
+        if by_month:
+            for column, month in enumerate(months):
+                left = by_month.get(month)
+                if left is not None and amounts[row, column] > left:
+                    scale[row, column] = left / amounts[row, column]
+            continue
         room = rooms.get(client_id)
         if room is None:
             continue

@@ -107,6 +107,14 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("group", "Группа", "group"),
         ColumnSpec("joined_on", "Дата вступления", "joined"),
     ),
+    # One row per client and month of its purchase budget. The client is named by Контрагент or
+    # ИНН, at least one of them.
+    ImportKind.CLIENT_BUDGETS: (
+        ColumnSpec("client", "Контрагент", "client"),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("month", "Месяц", "month", required=True),
+        ColumnSpec("amount", "Бюджет", "budget", required=True),
+    ),
 }
 
 # "e-mail" and "email" are both written in the wild.
@@ -135,6 +143,8 @@ _EXTRA_NAMES = {
         }
     ),
     ("credit_limits", "program"): frozenset({"программа продаж", "sales program"}),
+    ("client_budgets", "month"): frozenset({"месяц", "период", "month", "period"}),
+    ("client_budgets", "amount"): frozenset({"бюджет", "сумма", "budget", "amount"}),
 }
 
 

@@ -73,6 +73,70 @@ def date_parse(cells: pl.DataFrame) -> pl.DataFrame:
     return _explained(frame, _("not a date: {} (write 31.12.2025)"))
 
 
+# A month by name, in Russian (as a period is written, «Январь 2026», or «января») or English,
+# whole or in three letters.
+_MONTH_NAMES: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("январь", "января", "янв", "january", "jan"),
+            ("февраль", "февраля", "фев", "february", "feb"),
+            ("март", "марта", "мар", "march", "mar"),
+            ("апрель", "апреля", "апр", "april", "apr"),
+            ("май", "мая", "may"),
+            ("июнь", "июня", "июн", "june", "jun"),
+            ("июль", "июля", "июл", "july", "jul"),
+            ("август", "августа", "авг", "august", "aug"),
+            ("сентябрь", "сентября", "сен", "сент", "september", "sep", "sept"),
+            ("октябрь", "октября", "окт", "october", "oct"),
+            ("ноябрь", "ноября", "ноя", "november", "nov"),
+            ("декабрь", "декабря", "дек", "december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_NUMBERED_MONTH = r"^(\d{1,2})\.(\d{4})$"
+_ISO_MONTH = r"^(\d{4})-(\d{1,2})$"
+_NAMED_MONTH = r"^(\p{L}+)\.?\s+(\d{4})(?:\s*г\.?)?$"
+
+
+def month_column_parse(cells: pl.DataFrame) -> pl.DataFrame:
+    """A month as its first day: ``01.2026``, ``2026-01``, ``Январь 2026`` (1C's period),
+    ``January 2026``, or the date of its first day (``01.01.2026``)."""
+    word = pl.col(CELL).str.to_lowercase().str.replace_all("ё", "е")
+    dates = date_parse(cells).get_column(VALUE)
+    frame = cells.with_columns(
+        word.str.extract_groups(_NUMBERED_MONTH).alias("numbered"),
+        word.str.extract_groups(_ISO_MONTH).alias("iso"),
+        word.str.extract_groups(_NAMED_MONTH).alias("named"),
+        dates.alias("date"),
+    ).with_columns(
+        pl.coalesce(
+            pl.col("numbered").struct.field("2"),
+            pl.col("iso").struct.field("1"),
+            pl.col("named").struct.field("2"),
+        )
+        .cast(pl.Int32, strict=False)
+        .alias("y"),
+        pl.coalesce(
+            pl.col("numbered").struct.field("1").cast(pl.Int32, strict=False),
+            pl.col("iso").struct.field("2").cast(pl.Int32, strict=False),
+            pl.col("named")
+            .struct.field("1")
+            .replace_strict(_MONTH_NAMES, default=None, return_dtype=pl.Int32),
+        ).alias("m"),
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("date").dt.day() == 1)
+        .then(pl.col("date"))
+        .when(pl.col("y").is_between(1900, 2199) & pl.col("m").is_between(1, 12))
+        .then(pl.date(pl.col("y"), pl.col("m"), 1))
+        .alias(VALUE)
+    )
+    return _explained(frame, _("not a month: {} (write 01.2026 or Январь 2026)"))
+
+
 def decimal_parse(cells: pl.DataFrame, *, places: int, max_digits: int) -> pl.DataFrame:
     """A number as polars' exact Decimal: ``-1 234,56`` is -1234.56.
 

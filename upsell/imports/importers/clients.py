@@ -17,9 +17,11 @@ from polars._typing import PolarsDataType
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client, HandOverRule
+from upsell.clients.selectors import budget_year_totals
 from upsell.clients.services import clients_details_store
 from upsell.core.bulk import LOOKUP_CHUNK, values_frame
 from upsell.history.models import ChangeSource
+from upsell.imports.changes import MONEY
 from upsell.imports.formats.values import (
     bool_parse,
     integer_parse,
@@ -136,6 +138,8 @@ class ClientsImporter(Importer):
             among=pl.col("client_id").is_not_null(),
         )
         frame = frame.drop(CANDIDATES)
+        if self.columns.has("annual_budget"):
+            self._budget_months_check(frame)
         if self.columns.has("manager"):
             frame = frame.join(
                 active_managers_find(frame.get_column("manager")),
@@ -163,6 +167,26 @@ class ClientsImporter(Importer):
             )
             frame = frame.drop(CANDIDATES)
         return frame
+
+    def _budget_months_check(self, frame: pl.DataFrame) -> None:
+        """The annual budget of a year a client planned by month is the sum of its months: the
+        file may state it, not change it (the months change it, with the budgets file)."""
+        planned = pl.DataFrame(
+            budget_year_totals(),
+            schema={"client_id": pl.Int64, "budget_year": pl.Int64, "planned": MONEY},
+            orient="row",
+        )
+        compared = frame.join(planned, on=["client_id", "budget_year"], how="inner")
+        self.problems.add(
+            compared,
+            where=pl.col("annual_budget") != pl.col("planned"),
+            field="annual_budget",
+            message=pl.format(
+                _("the budget of {} is the sum of its months, {}: import the months instead"),
+                pl.col("budget_year"),
+                pl.col("planned").cast(pl.String),
+            ),
+        )
 
     def write(self, frame: pl.DataFrame) -> None:
         present = {

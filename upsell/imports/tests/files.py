@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 
 from upsell.accounts.models import Team, User
-from upsell.clients.models import Client, ClientAssignmentChange
+from upsell.clients.models import Client, ClientAssignmentChange, ClientBudgetMonth
 from upsell.payments.models import Payment
 from upsell.products.models import Product
 from upsell.requests.models import OrderRequest, OrderRequestLine
@@ -58,4 +58,5 @@ def table_counts() -> dict[str, int]:
         "payments": Payment.objects.count(),
         "requests": OrderRequest.objects.count(),
         "request_lines": OrderRequestLine.objects.count(),
+        "budget_months": ClientBudgetMonth.objects.count(),
     }

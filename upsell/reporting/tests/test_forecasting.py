@@ -5,9 +5,11 @@ import pytest
 from django.core.management import call_command
 
 from upsell.clients.models import ClientStatus
+from upsell.clients.services import client_budget_months_set
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import ForecastCell, ForecastSnapshot
 from upsell.forecasts.selectors import forecast_accuracy
+from upsell.history.models import ChangeSource
 from upsell.reporting.forecasting import (
     BASELINE_MODELS,
     forecast_baselines_refresh,
@@ -15,7 +17,7 @@ from upsell.reporting.forecasting import (
 )
 from upsell.reporting.models import ForecastModel, ForecastRun, RunStatus
 from upsell.reporting.services import forecast_backfill
-from upsell.reporting.snapshots import budgets_snapshot
+from upsell.reporting.snapshots import budgets_snapshot, month_budgets_snapshot
 from upsell.shipments.models import Shipment
 from upsell.shipments.tests.factories import ShipmentFactory, shipment_with_line
 
@@ -90,6 +92,53 @@ def test_a_budgeting_client_is_held_to_what_is_left_of_its_budget(manager_anna):
     # 3000 budgeted, 500 bought in January: February to December share 2500.
     assert float(in_2026) == pytest.approx(2500, abs=0.06)
     assert sum(cell.baseline for cell in cells if cell.month.year == 2027) > 0
+
+
+def test_a_client_that_plans_by_month_is_held_to_each_months_budget_left(manager_anna, today):
+    # given a client whose 2026 budget is planned by month, 600 in February of which it was
+    # shipped 550 by the refresh day, and nothing in March
+    client = ClientFactory.create(manager=manager_anna)
+    client_budget_months_set(
+        client=client,
+        months={dt.date(2026, 2, 1): Decimal(600), dt.date(2026, 3, 1): Decimal(0)},
+        changed_by=manager_anna,
+        source=ChangeSource.SCREEN,
+    )
+    _monthly_orders(client, years=(2024, 2025), amount=1000)
+    shipment_with_line(client=client, date=dt.date(2026, 2, 3), amount=Decimal(550))
+
+    forecast_baselines_refresh(as_of=dt.date(2026, 2, 10), model="historic_rate")
+
+    # then the coming months start in March: held to nothing; April, not planned, is the
+    # model's (the annual budget of 600 would have held the whole year to 50)
+    cells = {cell.month: cell.baseline for cell in ForecastCell.objects.filter(client=client)}
+    assert cells[dt.date(2026, 3, 1)] == Decimal("0.00")
+    assert cells[dt.date(2026, 4, 1)] > Decimal(50)
+
+
+def test_the_month_budgets_read_are_those_of_each_clients_budget_year(manager_anna, today):
+    planned = ClientFactory.create(manager=manager_anna)
+    for months in (
+        {dt.date(2025, 12, 1): Decimal("10.00")},
+        {dt.date(2026, 1, 1): Decimal("100.50"), dt.date(2026, 2, 1): Decimal("0.00")},
+    ):
+        client_budget_months_set(
+            client=planned, months=months, changed_by=None, source=ChangeSource.IMPORT
+        )
+    stopped = ClientFactory.create(manager=manager_anna)
+    client_budget_months_set(
+        client=stopped,
+        months={dt.date(2026, 1, 1): Decimal("5.00")},
+        changed_by=None,
+        source=ChangeSource.IMPORT,
+    )
+    stopped.plans_budget = False
+    stopped.save(update_fields=["plans_budget"])
+
+    assert month_budgets_snapshot().to_pylist() == [
+        {"client_id": planned.pk, "month": dt.date(2026, 1, 1), "budget": Decimal("100.50")},
+        {"client_id": planned.pk, "month": dt.date(2026, 2, 1), "budget": Decimal("0.00")},
+    ]
 
 
 def test_clients_that_are_not_motivated_get_no_baseline(manager_anna):

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from upsell.analytics.btyd.summary import Transactions, transactions_from_table
-from upsell.analytics.contracts import BUDGETS_SCHEMA
+from upsell.analytics.contracts import BUDGETS_SCHEMA, MONTH_BUDGETS_LEFT_SCHEMA
 
 # lifetimes.datasets needs pkg_resources, so its files are read directly.
 _DATASETS = resources.files("lifetimes") / "datasets"
@@ -101,4 +101,15 @@ def budgets_table(rows: Sequence[tuple[int, int, str, str]]) -> pa.Table:
             for client_id, year, budget, bought in rows
         ],
         schema=BUDGETS_SCHEMA,
+    )
+
+
+def month_budgets_left_table(rows: Sequence[tuple[int, dt.date, str]]) -> pa.Table:
+    """(client_id, month, budget left) rows."""
+    return pa.Table.from_pylist(
+        [
+            {"client_id": client_id, "month": month, "left": Decimal(left)}
+            for client_id, month, left in rows
+        ],
+        schema=MONTH_BUDGETS_LEFT_SCHEMA,
     )

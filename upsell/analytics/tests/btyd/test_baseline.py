@@ -6,10 +6,11 @@ import pytest
 from upsell.analytics.btyd.baseline import baseline_forecast
 from upsell.analytics.btyd.monthly import poisson_band
 from upsell.analytics.tests.audit.builders import orders_table
-from upsell.analytics.tests.btyd.data import budgets_table
+from upsell.analytics.tests.btyd.data import budgets_table, month_budgets_left_table
 
 AS_OF = dt.date(2025, 12, 31)
 NO_BUDGETS = budgets_table([])
+NO_MONTH_BUDGETS = month_budgets_left_table([])
 
 
 def _monthly(client_id, *, years, amount):
@@ -29,6 +30,7 @@ def test_the_historic_rate_is_spread_over_the_months_of_the_clients_asked_for():
     baseline = baseline_forecast(
         orders=orders,
         budgets=NO_BUDGETS,
+        month_budgets_left=NO_MONTH_BUDGETS,
         segments={},
         clients=np.array([1, 3]),
         as_of=AS_OF,
@@ -63,6 +65,7 @@ def test_a_budgeting_client_is_held_to_what_is_left_of_its_budget():
     baseline = baseline_forecast(
         orders=orders,
         budgets=budgets,
+        month_budgets_left=NO_MONTH_BUDGETS,
         segments={},
         clients=np.array([1]),
         as_of=dt.date(2026, 1, 31),
@@ -77,6 +80,7 @@ def test_a_budgeting_client_is_held_to_what_is_left_of_its_budget():
     unbound = baseline_forecast(
         orders=orders,
         budgets=NO_BUDGETS,
+        month_budgets_left=NO_MONTH_BUDGETS,
         segments={},
         clients=np.array([1]),
         as_of=dt.date(2026, 1, 31),
@@ -90,12 +94,55 @@ def test_a_budgeting_client_is_held_to_what_is_left_of_its_budget():
     assert baseline.expected_orders.tolist() == unbound.expected_orders.tolist()
 
 
+def test_a_client_that_plans_by_month_is_held_to_each_months_budget_left():
+    # given 3000 budgeted for 2026 and by month: 50 left of February, nothing of March
+    orders = orders_table(_monthly(1, years=(2024, 2025), amount="1000"))
+    left = month_budgets_left_table(
+        [(1, dt.date(2026, 2, 1), "50.00"), (1, dt.date(2026, 3, 1), "0.00")]
+    )
+
+    def baseline(month_budgets_left):
+        return baseline_forecast(
+            orders=orders,
+            budgets=budgets_table([(1, 2026, "3000", "0")]),
+            month_budgets_left=month_budgets_left,
+            segments={},
+            clients=np.array([1]),
+            as_of=dt.date(2026, 1, 31),
+            model="historic_rate",
+        )
+
+    held, annual = baseline(left), baseline(NO_MONTH_BUDGETS)
+    unbound = baseline_forecast(
+        orders=orders,
+        budgets=NO_BUDGETS,
+        month_budgets_left=NO_MONTH_BUDGETS,
+        segments={},
+        clients=np.array([1]),
+        as_of=dt.date(2026, 1, 31),
+        model="historic_rate",
+    )
+
+    # then February plans the 50 left, March nothing, and the months it did not plan what the
+    # model has: the annual budget (which would scale every month of 2026) no longer binds
+    assert held.amounts[0, 0] == pytest.approx(50, rel=1e-14)
+    assert held.amounts[0, 1] == 0.0
+    assert held.amounts[0, 2:].tolist() == unbound.amounts[0, 2:].tolist()
+    assert (held.high[0, 0], held.low[0, 1]) == (
+        pytest.approx(unbound.high[0, 0] * 50 / unbound.amounts[0, 0], rel=1e-14),
+        0.0,
+    )
+    assert annual.amounts[0, :11].sum() == pytest.approx(3000, rel=1e-14)
+    assert unbound.amounts[0, :11].sum() > 3000
+
+
 def test_nothing_is_fitted_before_the_first_order():
     orders = orders_table(_monthly(1, years=(2026,), amount="1000"))
 
     baseline = baseline_forecast(
         orders=orders,
         budgets=NO_BUDGETS,
+        month_budgets_left=NO_MONTH_BUDGETS,
         segments={},
         clients=np.array([1]),
         as_of=AS_OF,
@@ -114,6 +161,7 @@ def test_an_unidentifiable_model_asked_for_falls_back_to_the_historic_rate():
     baseline = baseline_forecast(
         orders=orders,
         budgets=NO_BUDGETS,
+        month_budgets_left=NO_MONTH_BUDGETS,
         segments={},
         clients=np.array([1, 2, 3]),
         as_of=AS_OF,
@@ -138,6 +186,7 @@ def test_growing_clients_are_forecast_by_last_years_months_chosen_by_backtest():
     baseline = baseline_forecast(
         orders=orders,
         budgets=NO_BUDGETS,
+        month_budgets_left=NO_MONTH_BUDGETS,
         segments={},
         clients=np.array([1, 2, 3]),
         as_of=AS_OF,

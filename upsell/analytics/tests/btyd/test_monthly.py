@@ -14,13 +14,14 @@ from upsell.analytics.btyd.monthly import (
     horizon_end,
     horizon_months,
     last_year_months,
+    month_budget_rooms,
     month_weights,
     poisson_band,
     seasonal_profile,
     segment_profiles,
 )
 from upsell.analytics.tests.audit.builders import orders_table
-from upsell.analytics.tests.btyd.data import budgets_table
+from upsell.analytics.tests.btyd.data import budgets_table, month_budgets_left_table
 
 YEAR_2026 = [dt.date(2026, month, 1) for month in range(1, 13)]
 
@@ -270,6 +271,7 @@ def test_a_budget_holds_the_months_of_its_year_to_what_is_left():
             2: BudgetRoom(year=2026, left=0.0),
             3: BudgetRoom(year=2026, left=5000.0),
         },
+        month_rooms={},
     )
 
     # 11 months of 300 in 2026 plan 3300 where 2500 are left; January 2027 is not bound.
@@ -279,3 +281,41 @@ def test_a_budget_holds_the_months_of_its_year_to_what_is_left():
         [1.0] * 12,
     ]
     assert (amounts * scale)[0, :11].sum() == pytest.approx(2500, rel=1e-15)
+
+
+def test_month_budgets_left_are_each_clients_rooms_by_month():
+    left = month_budgets_left_table(
+        [
+            (1, dt.date(2026, 2, 1), "150.10"),
+            (1, dt.date(2026, 3, 1), "0"),
+            (2, dt.date(2026, 2, 1), "7"),
+        ]
+    )
+
+    assert month_budget_rooms(left=left) == {
+        1: {dt.date(2026, 2, 1): 150.10, dt.date(2026, 3, 1): 0.0},
+        2: {dt.date(2026, 2, 1): 7.0},
+    }
+
+
+def test_month_budgets_hold_each_planned_month_to_what_is_left_of_it():
+    months = horizon_months(as_of=dt.date(2026, 1, 31))  # February 2026 to January 2027
+    amounts = np.full((2, 12), 300.0)
+
+    scale = budget_scale(
+        months=months,
+        clients=np.array([1, 2]),
+        amounts=amounts,
+        rooms={1: BudgetRoom(year=2026, left=100.0), 2: BudgetRoom(year=2026, left=100.0)},
+        month_rooms={
+            1: {dt.date(2026, 2, 1): 150.0, dt.date(2026, 3, 1): 0.0, dt.date(2026, 4, 1): 500.0}
+        },
+    )
+
+    # The first client planned by month: February is halved, March gets nothing, April is not
+    # bound (more is left than planned), the months it did not plan are not bound, and its
+    # annual budget no longer binds the year. The second is held to its annual budget.
+    assert scale.tolist() == [
+        [0.5, 0.0] + [1.0] * 10,
+        [100 / 3300] * 11 + [1.0],
+    ]
