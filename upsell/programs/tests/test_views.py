@@ -676,3 +676,29 @@ def test_the_program_report_downloads_from_its_page_with_the_user_s_clients_only
     response = client.get(f"/programs/{program.pk}/report.xlsx")
     members = load_workbook(BytesIO(b"".join(response.streaming_content)))["Members"]
     assert [row[0] for row in members.iter_rows(min_row=2, values_only=True)] == ['ООО "Бета"']
+
+
+def test_a_credit_line_s_page_shows_each_member_s_debt_and_credit_left(
+    client, manager_boris, top_manager, head_of_sales, boris_client
+):
+    from decimal import Decimal
+
+    from upsell.programs.models import Membership, MembershipProgress
+    from upsell.programs.services.memberships import memberships_enrol
+    from upsell.programs.tests.factories import credit_line_terms, program_running
+
+    program = program_running(terms=credit_line_terms(), by=top_manager)
+    memberships_enrol(
+        program=program, client_ids=[boris_client.pk], by=head_of_sales, today=dt.date(2026, 1, 10)
+    )
+    MembershipProgress.objects.create(
+        membership=Membership.objects.get(), as_of=dt.date(2026, 3, 2), purchased=Decimal("450000"),
+        accrued=Decimal(0), expected_end=Decimal("450000"), exposure=Decimal("130000.00"),
+        available=Decimal("370000.00"), oldest_unpaid=dt.date(2026, 2, 20), past_delay=False,
+    )  # fmt: skip
+    client.force_login(manager_boris)
+    page = client.get(f"/programs/{program.pk}/").content.decode()
+    assert "Credit left" in page
+    assert "Tier reached" not in page
+    assert '<td class="num">₽370,000.00</td>' in page
+    assert '<td class="num">₽130,000.00</td>' in page
