@@ -110,6 +110,7 @@ def _counts_table(run: ImportRun) -> list[tuple[str, int, int, int]]:
         "requests": _("Order requests"),
         "request_lines": _("Request lines"),
         "memberships": _("Credit-line members"),
+        "member_stock": _("Members' guaranteed stock"),
     }
     order = {noun: position for position, noun in enumerate(labels)}
     rows = []
