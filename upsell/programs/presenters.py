@@ -81,12 +81,13 @@ def _credit(program: Program, progress: MembershipProgress) -> str:
 
 def _stock(membership: Membership, progress: MembershipProgress) -> str:
     """This month's take of the stock kept against what is kept, and last month's: the
-    products summed, as the client committed to them together."""
-    this_month = month_start(progress.as_of)
+    products summed, as the client committed to them together. Once the period is over, its
+    last month is this month."""
+    this_month = month_start(min(progress.as_of, membership.program.period_end))
     last_month = month_add(this_month, -1)
     taken: dict[dt.date, tuple[Decimal, Decimal]] = {}
-    months: list[StockMonth] = list(membership.stock_months.all())
-    for row in months:
+    row: StockMonth
+    for row in membership.stock_months.all():
         if row.month in (this_month, last_month):
             consumed, committed = taken.get(row.month, (Decimal(0), Decimal(0)))
             taken[row.month] = (consumed + row.consumed, committed + row.committed)

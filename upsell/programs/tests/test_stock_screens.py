@@ -109,6 +109,13 @@ def test_the_first_month_has_no_last_month_and_no_products_have_nothing_to_say(
     assert progress_sentence(_fresh(bare)) == "No products kept yet."
 
 
+def test_once_the_period_is_over_its_last_month_is_this_month(stocked, stock_program):
+    Program.objects.filter(pk=stock_program.pk).update(period_end=dt.date(2026, 2, 28))
+    MembershipProgress.objects.filter(membership=stocked).update(as_of=dt.date(2026, 4, 1))
+
+    assert progress_sentence(_fresh(stocked)) == "This month 95 of 100 kept taken."
+
+
 def _stock_rows(page: str) -> list[list[str]]:
     panel = page.split('id="stock"', 1)[1].split("</section>", 1)[0]
     return [
