@@ -12,7 +12,7 @@ nothing.
 A guaranteed-stock program's file may also name the products kept for each member (Артикул
 and Количество в месяц): the member is then on one row per product, with the same group on
 each, and its products replace the ones it had (``membership_stock_set``) unless they are the
-same already.
+same already; a member on a row without Артикул keeps its products as they are.
 
 A membership file is written whole or not at all, even when the valid rows are to be kept: a
 control group half stored would measure the program against the wrong clients.

@@ -118,7 +118,10 @@ def test_a_new_file_replaces_a_members_products_and_leaves_the_others_alone(
     )
 
     run = import_path(
-        path=_file(tmp_path, [(STOCK, clients[0].tax_id, "", "M10", "7")]),
+        path=_file(
+            tmp_path,
+            [(STOCK, clients[0].tax_id, "", "M10", "7"), (STOCK, clients[1].tax_id, "", "", "")],
+        ),
         imported_by=head_of_sales,
     )
 
