@@ -29,7 +29,7 @@ from upsell.demo.lines import Lines, lines_build
 from upsell.demo.names import REGIONS
 from upsell.demo.orders import OpenOrders, open_orders_build
 from upsell.demo.plan import VIP_REVENUE_SHARE, YEAR, OrderPlan, orders_plan
-from upsell.demo.programs import PlantedLedger, programs_build, programs_write
+from upsell.demo.programs import PlantedLedger, StockLedger, programs_build, programs_write
 from upsell.demo.roster import Roster, client_names, client_tax_ids, roster_build
 from upsell.demo.staff import ROLE_TITLES, Staff, staff_build
 from upsell.demo.text import csv_field, money_bytes, money_text, quantity_bytes
@@ -216,6 +216,7 @@ def generate(
     roster = roster_build(clients=clients, rng=_rng(seed, ROSTER_STREAM))
     programs = programs_build(roster=roster, today=today, rng=_rng(seed, PROGRAMS_STREAM))
     ledger = PlantedLedger(programs=programs, calendar=calendar)
+    stock = StockLedger(programs=programs, today=today)
 
     _staff_write(path=files.staff, staff=staff)
     _products_write(path=files.products, catalogue=catalogue, today=today)
@@ -284,6 +285,7 @@ def generate(
             )
             writer.write(plan=plan, lines=lines)
             ledger.add(plan=plan, lines=lines)
+            stock.add(plan=plan, lines=lines)
 
     orders = open_orders_build(
         roster=roster, catalogue=catalogue, prices=prices, rng=_rng(seed, ORDERS_STREAM)
@@ -302,6 +304,8 @@ def generate(
     memberships = programs_write(
         programs=programs,
         ledger=ledger,
+        stock=stock,
+        skus=catalogue.skus,
         today=today,
         tax_ids={c: client_tax_ids(roster=roster, start=c, stop=c + 1)[0] for c in held},
         names={c: client_names(roster=roster, start=c, stop=c + 1)[0] for c in held},

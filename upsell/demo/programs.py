@@ -11,6 +11,11 @@ Up to 2 × ``PLANTED_SIDE`` clients of the steadiest regular behaviours are draw
 and half into its members and its control group; every order a member places from the program's
 first day is ``PLANTED_UPLIFT`` larger than it would have been. No other program changes anyone's
 orders, so measuring the planted program against its control group must find that uplift.
+
+The guaranteed-stock program keeps two or three products for each member: the ones it bought
+most of since the program started, each kept at about what it takes a month. Two members in
+three keep about what they take; the rest keep more than they take, as a member that
+overestimated its needs does.
 """
 
 import csv
@@ -36,7 +41,16 @@ PROGRAM_SIZE = 60
 # The share of another program's drawn clients that join it; the rest are its control group.
 MEMBER_SHARE = 2 / 3
 MEMBER, CONTROL = "участник", "контроль"
-MEMBERSHIPS_HEADER = ("Программа", "ИНН", "Контрагент", "Группа", "Дата вступления")
+MEMBERSHIPS_HEADER = (
+    "Программа", "ИНН", "Контрагент", "Группа", "Дата вступления", "Артикул",
+    "Количество в месяц",
+)  # fmt: skip
+# How many products a guaranteed-stock member keeps, from and to.
+STOCK_PRODUCTS = (2, 3)
+# What is kept a month over what the member takes: about as much, or more than it takes.
+STOCK_ABOUT, STOCK_MORE = (0.95, 1.1), (1.3, 1.8)
+STOCK_MORE_SHARE = 1 / 3
+DAYS_A_MONTH = 365.25 / 12
 
 # The steadiest regular clients: neither their growth nor their decline is a rule of the demo
 # that a planted uplift could break.
@@ -87,6 +101,10 @@ class Programs:
     # Per roster client: what its orders from ``planted_from`` on are multiplied by.
     uplift: NDArray[np.float64]
     planted_from: int  # days before today of the planted program's first day
+    stock: DemoProgram
+    # Per member of ``stock``: how many products it keeps, and what is kept over what it takes.
+    stock_products: NDArray[np.int64]
+    stock_headroom: NDArray[np.float64]
 
 
 def _month_start(day: date, months: int = 0) -> date:
@@ -235,11 +253,18 @@ def programs_build(*, roster: Roster, today: date, rng: np.random.Generator) -> 
     )
     uplift = np.ones(len(roster))
     uplift[planted_members] = 1 + PLANTED_UPLIFT
+    more = rng.random(members.size) < STOCK_MORE_SHARE
+    headroom = np.where(
+        more, rng.uniform(*STOCK_MORE, members.size), rng.uniform(*STOCK_ABOUT, members.size)
+    )
     return Programs(
         programs=(planted, retro_bonus, volume, advance, credit, client_return, stock),
         planted=planted,
         uplift=uplift,
         planted_from=(today - planted.start).days,
+        stock=stock,
+        stock_products=rng.integers(STOCK_PRODUCTS[0], STOCK_PRODUCTS[1] + 1, members.size),
+        stock_headroom=headroom,
     )
 
 
@@ -269,6 +294,59 @@ class PlantedLedger:
             self.added[client, month] = self.added.get((client, month), 0) + kopecks
 
 
+class StockLedger:
+    """What each guaranteed-stock member took of each product since the program started, in
+    thousandths of the unit, net of what came back."""
+
+    def __init__(self, *, programs: Programs, today: date) -> None:
+        self.members = np.zeros(len(programs.uplift), dtype=bool)
+        self.members[programs.stock.members] = True
+        self.since = (today - programs.stock.start).days
+        self.taken: dict[tuple[int, int], int] = {}
+
+    def add(self, *, plan: OrderPlan, lines: Lines) -> None:
+        document = lines.document
+        kept = self.members[plan.client[document]] & (plan.day[document] <= self.since)
+        self._count(plan.client[document][kept], lines.product[kept], lines.quantity[kept])
+        returned = plan.returned[lines.return_index]
+        back = self.members[plan.client[returned]] & (
+            plan.return_day[lines.return_index] <= self.since
+        )
+        self._count(
+            plan.client[returned][back], lines.return_product[back], -lines.return_quantity[back]
+        )
+
+    def _count(
+        self, clients: NDArray[np.int64], products: NDArray[np.int64], quantities: NDArray[np.int64]
+    ) -> None:
+        for client, product, quantity in zip(
+            clients.tolist(), products.tolist(), quantities.tolist(), strict=True
+        ):
+            self.taken[client, product] = self.taken.get((client, product), 0) + quantity
+
+    def kept(self, *, programs: Programs) -> dict[int, list[tuple[int, int]]]:
+        """Per member: the products kept for it, most taken first, each with the whole units
+        kept a month."""
+        months = max(self.since / DAYS_A_MONTH, 1.0)
+        by_member: dict[int, list[tuple[int, int]]] = {}
+        for (client, product), quantity in sorted(self.taken.items()):
+            if quantity > 0:
+                by_member.setdefault(client, []).append((product, quantity))
+        kept: dict[int, list[tuple[int, int]]] = {}
+        for client, count, headroom in zip(
+            programs.stock.members.tolist(),
+            programs.stock_products.tolist(),
+            programs.stock_headroom.tolist(),
+            strict=True,
+        ):
+            most = sorted(by_member.get(client, []), key=lambda item: (-item[1], item[0]))[:count]
+            kept[client] = [
+                (product, max(1, round(quantity / 1000 / months * headroom)))
+                for product, quantity in most
+            ]
+        return kept
+
+
 def _month_key(index: int) -> str:
     return f"{index // 12}-{index % 12 + 1:02d}"
 
@@ -281,6 +359,8 @@ def programs_write(
     *,
     programs: Programs,
     ledger: PlantedLedger,
+    stock: StockLedger,
+    skus: Sequence[str],
     today: date,
     tax_ids: dict[int, str],
     names: dict[int, str],
@@ -290,26 +370,30 @@ def programs_write(
 ) -> int:
     """Write programs.json, memberships.csv and programs_truth.json; the memberships written.
 
-    ``tax_ids`` and ``names`` spell every client a program holds, by roster index.
+    ``tax_ids`` and ``names`` spell every client a program holds, by roster index; ``skus``
+    every product, by catalogue index. A guaranteed-stock member is on a row per product kept.
     """
     terms = [program.terms() for program in programs.programs]
     programs_path.write_text(json.dumps(terms, ensure_ascii=False, indent=2) + "\n", "utf-8")
     written = 0
+    kept = stock.kept(programs=programs)
     with memberships_path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow(MEMBERSHIPS_HEADER)
         for program in programs.programs:
             for group, clients in ((MEMBER, program.members), (CONTROL, program.controls)):
                 for client in clients.tolist():
-                    writer.writerow(
-                        (
-                            program.name,
-                            tax_ids[client],
-                            names[client],
-                            group,
-                            f"{program.start:%d.%m.%Y}",
-                        )
+                    member = (
+                        program.name,
+                        tax_ids[client],
+                        names[client],
+                        group,
+                        f"{program.start:%d.%m.%Y}",
                     )
+                    products = kept.get(client, []) if program is programs.stock else []
+                    stock_cells = [(skus[product], str(quantity)) for product, quantity in products]
+                    for sku, quantity in stock_cells or [("", "")]:
+                        writer.writerow((*member, sku, quantity))
                     written += 1
 
     planted = programs.planted

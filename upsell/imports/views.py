@@ -111,6 +111,7 @@ def _counts_table(run: ImportRun) -> list[tuple[str, int, int, int]]:
         "request_lines": _("Request lines"),
         "memberships": _("Credit-line members"),
         "budget_months": _("Budget months"),
+        "member_stock": _("Members' guaranteed stock"),
     }
     order = {noun: position for position, noun in enumerate(labels)}
     rows = []

@@ -10,14 +10,24 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from upsell.clients.models import Client, ClientStatus
-from upsell.core.money import MONEY_DIGITS, MONEY_PLACES
+from upsell.core.money import (
+    MONEY_DIGITS,
+    MONEY_PLACES,
+    QUANTITY_DIGITS,
+    QUANTITY_PLACES,
+    QUANTITY_QUANTUM,
+)
 from upsell.core.months import month_add, month_end
 from upsell.programs.models import TIERED_KINDS, Program, ProgramKind
+from upsell.programs.services.memberships import StockLine
 from upsell.programs.services.terms import ProgramTerms, Tier
 
 # Blank tier rows the form offers, and how many tiers a program may have.
 TIER_ROWS = 3
 MAX_TIERS = 20
+# Blank product rows the stock form offers under a member's products, and how many it takes.
+STOCK_ROWS = 2
+MAX_STOCK_LINES = 50
 QUARTER, YEAR = "quarter", "year"
 
 
@@ -233,3 +243,56 @@ class ProposeForm(forms.Form):
 
 class MembershipEndForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class StockLineForm(forms.Form):
+    """One product kept for a member; a row left blank is no product."""
+
+    sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
+    monthly_quantity = _decimal(
+        _("Monthly quantity"),
+        max_digits=QUANTITY_DIGITS,
+        decimal_places=QUANTITY_PLACES,
+        min_value=QUANTITY_QUANTUM,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        sku, quantity = cleaned.get("sku"), cleaned.get("monthly_quantity")
+        if sku and quantity is None and "monthly_quantity" not in self.errors:
+            self.add_error("monthly_quantity", _("Give the quantity kept each month."))
+        if not sku and quantity is not None:
+            self.add_error("sku", _("Give the product's SKU."))
+        return cleaned
+
+
+class BaseStockFormSet(forms.BaseFormSet[StockLineForm]):
+    def lines(self) -> list[StockLine]:
+        """The rows filled in, in their order: the service names a problem by its line."""
+        return [
+            StockLine(sku=form.cleaned_data["sku"], monthly_quantity=quantity)
+            for form in self.forms
+            if form.cleaned_data.get("sku")
+            and (quantity := form.cleaned_data.get("monthly_quantity")) is not None
+        ]
+
+
+StockFormSet = cast(
+    type[BaseStockFormSet],
+    forms.formset_factory(
+        StockLineForm,
+        formset=BaseStockFormSet,
+        extra=STOCK_ROWS,
+        max_num=MAX_STOCK_LINES,
+        absolute_max=MAX_STOCK_LINES,
+        validate_max=True,
+    ),
+)
+
+
+def stock_formset(
+    data: Any = None, *, lines: list[dict[str, Any]] | None = None
+) -> BaseStockFormSet:
+    """The rows posted, or rows showing the member's ``lines`` with blank ones under them."""
+    return StockFormSet(data, initial=lines, prefix="stock")

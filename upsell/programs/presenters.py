@@ -9,6 +9,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from upsell.core.money import format_money
+from upsell.core.months import month_add, month_start
+from upsell.core.templatetags.formatting import quantity
 from upsell.programs.models import (
     Membership,
     MembershipGroup,
@@ -16,6 +18,7 @@ from upsell.programs.models import (
     MembershipState,
     Program,
     ProgramKind,
+    StockMonth,
 )
 
 
@@ -76,6 +79,35 @@ def _credit(program: Program, progress: MembershipProgress) -> str:
     return _("%(available)s of credit left; owes %(exposure)s.") % figures
 
 
+def _stock(membership: Membership, progress: MembershipProgress) -> str:
+    """This month's take of the stock kept against what is kept, and last month's: the
+    products summed, as the client committed to them together. Once the period is over, its
+    last month is this month."""
+    this_month = month_start(min(progress.as_of, membership.program.period_end))
+    last_month = month_add(this_month, -1)
+    taken: dict[dt.date, tuple[Decimal, Decimal]] = {}
+    row: StockMonth
+    for row in membership.stock_months.all():
+        if row.month in (this_month, last_month):
+            consumed, committed = taken.get(row.month, (Decimal(0), Decimal(0)))
+            taken[row.month] = (consumed + row.consumed, committed + row.committed)
+    if this_month not in taken:
+        return _("No products kept yet.")
+    consumed, committed = taken[this_month]
+    figures = {"consumed": quantity(consumed), "committed": quantity(committed)}
+    if last_month not in taken:
+        return _("This month %(consumed)s of %(committed)s kept taken.") % figures
+    last_consumed, last_committed = taken[last_month]
+    return _(
+        "This month %(consumed)s of %(committed)s kept taken; last month %(last_consumed)s"
+        " of %(last_committed)s."
+    ) % {
+        **figures,
+        "last_consumed": quantity(last_consumed),
+        "last_committed": quantity(last_committed),
+    }
+
+
 def progress_sentence(membership: Membership) -> str:
     """The member's progress in one sentence; what there is to say when it has none yet."""
     program = membership.program
@@ -95,6 +127,8 @@ def progress_sentence(membership: Membership) -> str:
         return _tiered(program, progress)
     if program.kind == ProgramKind.CREDIT_LINE:
         return _credit(program, progress)
+    if program.kind == ProgramKind.GUARANTEED_STOCK:
+        return _stock(membership, progress)
     if program.kind == ProgramKind.CLIENT_RETURN:
         if progress.returned_on is not None:
             return _("Ordered again on %(day)s.") % {"day": _day(progress.returned_on)}

@@ -1,6 +1,8 @@
-"""Reads of sales programs: who may join one, who is in it, and a client's credit standing."""
+"""Reads of sales programs: who may join one, who is in it, the stock kept for its members, and
+a client's credit standing."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientStatus
+from upsell.core.months import month_add
 from upsell.payments.models import Payment
 from upsell.programs.access import memberships_visible_to, programs_visible_to
 from upsell.programs.models import (
@@ -19,6 +22,8 @@ from upsell.programs.models import (
     Program,
     ProgramKind,
     ProgramState,
+    StockCommitment,
+    StockMonth,
 )
 from upsell.shipments.models import Shipment
 
@@ -87,6 +92,7 @@ def program_memberships(*, program: Program, user: User) -> QuerySet[Membership]
         memberships_visible_to(user)
         .filter(program=program)
         .select_related("client", "client__manager", "progress")
+        .prefetch_related("stock_months")
         .order_by("group", "client__name", "id")
     )
 
@@ -97,7 +103,7 @@ def client_memberships(*, client: Client, user: User) -> QuerySet[Membership]:
         memberships_visible_to(user)
         .filter(client=client, group=MembershipGroup.MEMBER)
         .select_related("program", "progress")
-        .prefetch_related("program__tiers")
+        .prefetch_related("program__tiers", "stock_months")
         .order_by("-program__period_start", "program__name")
     )
 
@@ -216,3 +222,84 @@ def client_programs_open(*, client: Client, user: User, today: dt.date) -> list[
         for program in programs
         if eligibility_refusal(program=program, client=client) is None
     ]
+
+
+# The months of guaranteed stock a program's page shows, the last measured one last.
+STOCK_MONTHS_SHOWN = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonthTaken:
+    month: dt.date
+    consumed: Decimal
+    committed: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeptProduct:
+    """A product kept for a member, with what it took of it in each month shown (None: a month
+    the night did not measure for it)."""
+
+    sku: str
+    name: str
+    monthly_quantity: Decimal
+    months: tuple[MonthTaken | None, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberStock:
+    membership: Membership
+    products: tuple[KeptProduct, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramStock:
+    months: tuple[dt.date, ...]
+    members: tuple[MemberStock, ...]
+
+
+def program_stock(*, memberships: Sequence[Membership]) -> ProgramStock:
+    """The products kept for each of ``memberships`` and what was taken of them in the last
+    months the night measured, oldest first, in two queries whatever the members."""
+    ids = [membership.pk for membership in memberships]
+    commitments = StockCommitment.objects.filter(membership_id__in=ids).select_related("product")
+    stock_months = StockMonth.objects.filter(membership_id__in=ids)
+    last = max(stock_months.values_list("month", flat=True), default=None)
+    months = (
+        tuple(month_add(last, shift) for shift in range(1 - STOCK_MONTHS_SHOWN, 1))
+        if last is not None
+        else ()
+    )
+    taken = {
+        (row.membership_id, row.product_id, row.month): row
+        for row in stock_months.filter(month__in=months)
+    }
+
+    def shown(membership_id: int, product_id: int, month: dt.date) -> MonthTaken | None:
+        row = taken.get((membership_id, product_id, month))
+        return (
+            None
+            if row is None
+            else MonthTaken(month=month, consumed=row.consumed, committed=row.committed)
+        )
+
+    kept: dict[int, list[KeptProduct]] = {}
+    for commitment in commitments:
+        kept.setdefault(commitment.membership_id, []).append(
+            KeptProduct(
+                sku=commitment.product.sku,
+                name=commitment.product.name,
+                monthly_quantity=commitment.monthly_quantity,
+                months=tuple(
+                    shown(commitment.membership_id, commitment.product_id, month)
+                    for month in months
+                ),
+            )
+        )
+    return ProgramStock(
+        months=months,
+        members=tuple(
+            MemberStock(membership=membership, products=tuple(kept.get(membership.pk, ())))
+            for membership in memberships
+        ),
+    )

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:program_id>/close/", views.program_close_page, name="close"),
     path("<int:program_id>/enrol/", views.program_enrol, name="enrol"),
     path("memberships/<int:membership_id>/end/", views.membership_end_page, name="membership_end"),
+    path(
+        "memberships/<int:membership_id>/stock/",
+        views.membership_stock_page,
+        name="membership_stock",
+    ),
     path("clients/<int:client_id>/", views.client_section, name="client_section"),
     path("clients/<int:client_id>/propose/", views.membership_propose_page, name="propose"),
 ]

@@ -6,7 +6,7 @@ may see but not change."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,25 +24,30 @@ from upsell.programs.access import (
     can_design_programs,
     can_propose_membership,
     can_propose_programs,
+    can_set_member_terms,
     get_membership_for_user,
     get_program_for_user,
     programs_visible_to,
 )
 from upsell.programs.exports import program_report_xlsx_response
 from upsell.programs.forms import (
+    BaseStockFormSet,
     BaseTierFormSet,
     EnrolForm,
     MembershipEndForm,
     ProgramForm,
     ProposeForm,
+    stock_formset,
     tier_formset,
     tier_formset_grown,
 )
 from upsell.programs.models import (
+    Membership,
     MembershipGroup,
     MembershipState,
     Program,
     ProgramEffect,
+    ProgramKind,
     ProgramState,
 )
 from upsell.programs.selectors import (
@@ -52,10 +57,12 @@ from upsell.programs.selectors import (
     program_list,
     program_memberships,
     program_proposable_clients,
+    program_stock,
 )
 from upsell.programs.services.memberships import (
     membership_end,
     membership_propose,
+    membership_stock_set,
     memberships_enrol,
 )
 from upsell.programs.services.terms import (
@@ -202,15 +209,22 @@ def _render_detail(
     decides = can_decide_memberships(user) and open_for_members
     if decides and enrol_form is None:
         enrol_form = EnrolForm(clients=clients_visible_to(user))
+    members = [
+        m
+        for m in memberships
+        if m.group == MembershipGroup.MEMBER and m.state != MembershipState.PROPOSED
+    ]
     context = {
         "program": program,
         "tiers": program.tiers.all(),
         "statuses": [ClientStatus(status).label for status in program.eligible_statuses],
-        "members": [
-            m
-            for m in memberships
-            if m.group == MembershipGroup.MEMBER and m.state != MembershipState.PROPOSED
-        ],
+        "members": members,
+        "stock": (
+            program_stock(memberships=members)
+            if program.kind == ProgramKind.GUARANTEED_STOCK
+            else None
+        ),
+        "can_set_stock": can_set_member_terms(user) and open_for_members,
         "proposals": [m for m in memberships if m.state == MembershipState.PROPOSED],
         "controls": [m for m in memberships if m.group == MembershipGroup.CONTROL],
         "effect": ProgramEffect.objects.filter(program=program).first(),
@@ -304,6 +318,46 @@ def membership_end_page(request: HttpRequest, membership_id: int) -> HttpRespons
             request, _("%(client)s is out of the program.") % {"client": membership.client.name}
         )
     return redirect("programs:detail", program_id=membership.program_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def membership_stock_page(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Top management or the head of sales sets the products kept for a guaranteed-stock
+    member and the quantity of each kept every month, in place of the ones it had."""
+    user = authenticated_user(request)
+    membership = get_membership_for_user(user, membership_id)
+    _require(can_set_member_terms(user))
+    if (
+        membership.program.kind != ProgramKind.GUARANTEED_STOCK
+        or membership.group != MembershipGroup.MEMBER
+    ):
+        raise Http404("No stock is kept for this membership")
+    kept = [
+        {"sku": commitment.product.sku, "monthly_quantity": commitment.monthly_quantity}
+        for commitment in membership.stock_commitments.select_related("product")
+    ]
+    lines = stock_formset(request.POST if request.method == "POST" else None, lines=kept)
+    problems: list[str] = []
+    if request.method == "POST" and lines.is_valid():
+        try:
+            membership_stock_set(membership=membership, lines=lines.lines())
+        except ValidationError as error:
+            problems = [problem for errors in error.message_dict.values() for problem in errors]
+        else:
+            messages.success(
+                request,
+                _("The stock kept for %(client)s is saved.") % {"client": membership.client.name},
+            )
+            return redirect("programs:detail", program_id=membership.program_id)
+    return _render_stock(request, membership, lines, problems)
+
+
+def _render_stock(
+    request: HttpRequest, membership: Membership, lines: BaseStockFormSet, problems: list[str]
+) -> HttpResponse:
+    context = {"membership": membership, "lines": lines, "problems": problems}
+    return render(request, "programs/membership_stock.html", context)
 
 
 @require_POST

@@ -54,7 +54,7 @@ from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
 from upsell.programs.models import MembershipProgress, ProgramKind
-from upsell.programs.services.memberships import membership_propose
+from upsell.programs.services.memberships import membership_propose, memberships_enrol
 from upsell.programs.tests.factories import credit_line_terms, program_running
 from upsell.reporting.models import AuditRun
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
@@ -214,6 +214,14 @@ PAGE_RULES: dict[str, Rule] = {
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=NOT_FOUND
     ),
     "programs:membership_end": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    # A member's stock is its own terms: top management or the head of sales sets it.
+    "programs:membership_stock": rule(
+        anna=NOT_FOUND,
+        vera=NOT_FOUND,
+        adam=NOT_FOUND,
+        boris=FORBIDDEN,
+        things={"membership_id": "stock_membership"},
+    ),
     "programs:client_section": SEES_BORIS_CLIENT,
     "programs:propose": CHANGES_BORIS_CLIENT,
     # The card's reassign form: the client changes hands with its requests and forecast.
@@ -516,6 +524,20 @@ def world(
         exposure=Decimal(0),
         available=Decimal("500000.00"),
     )
+    # And a guaranteed-stock program the head of sales enrolled Boris's client in.
+    stock_program = program_running(
+        terms=credit_line_terms(
+            name="Гарантированный запас", kind=ProgramKind.GUARANTEED_STOCK,
+            credit_limit=None, payment_delay_days=None,
+        ),
+        by=top_manager,
+    )  # fmt: skip
+    memberships_enrol(
+        program=stock_program,
+        client_ids=[boris_client.pk],
+        by=head_of_sales,
+        today=dt.date(2026, 3, 1),
+    )
     return World(
         things={
             "client": boris_client,
@@ -527,6 +549,7 @@ def world(
             "order_request": order_request,
             "program": program,
             "membership": membership,
+            "stock_membership": stock_program.memberships.get(),
         },
         users={
             "anonymous": None,

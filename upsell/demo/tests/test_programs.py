@@ -8,7 +8,15 @@ from decimal import Decimal
 
 from upsell.demo import Behaviour
 from upsell.demo.behaviours import EXPECTED_STATUS
-from upsell.demo.programs import CONTROL, MEMBER, PLANTED_POOL, PLANTED_UPLIFT
+from upsell.demo.programs import (
+    CONTROL,
+    DAYS_A_MONTH,
+    MEMBER,
+    PLANTED_POOL,
+    PLANTED_UPLIFT,
+    STOCK_ABOUT,
+    STOCK_MORE,
+)
 from upsell.demo.tests.recount import csv_rows
 
 KINDS = [
@@ -60,8 +68,9 @@ def test_one_program_of_every_kind_most_started_six_months_ago_or_earlier(demo):
 def test_members_and_controls_are_known_clients_each_eligible_by_its_behaviours_status(demo):
     programs = {program["name"]: program for program in _programs(demo)}
     rows = _memberships(demo)
+    pairs = Counter((row["Программа"], row["ИНН"]) for row in rows)
 
-    assert len(rows) == demo.summary.memberships
+    assert len(pairs) == demo.summary.memberships
     for row in rows:
         client = demo.clients[row["ИНН"]]
         assert row["Контрагент"] == client["Контрагент"]
@@ -74,8 +83,8 @@ def test_members_and_controls_are_known_clients_each_eligible_by_its_behaviours_
         assert row["Дата вступления"] == date.fromisoformat(program["period_start"]).strftime(
             "%d.%m.%Y"
         )
-    pairs = Counter((row["Программа"], row["ИНН"]) for row in rows)
-    assert max(pairs.values()) == 1
+    # Only a guaranteed-stock member is on more than one row: one per product kept.
+    assert {name for (name, _), times in pairs.items() if times > 1} == {"Гарантированный запас"}
     for name in programs:
         groups = Counter(row["Группа"] for row in rows if row["Программа"] == name)
         assert groups[MEMBER] >= 1, name
@@ -124,3 +133,45 @@ def test_members_buy_the_planted_share_more_from_the_programs_start(demo):
     mean = sum(measured, Decimal(0)) / len(measured)
     assert Decimal(truth["uplift_per_member_month"]) == mean.quantize(Decimal("0.01"))
     assert {Behaviour(demo.behaviour[tax_id]) for tax_id in members} <= set(PLANTED_POOL)
+
+
+def test_each_guaranteed_stock_member_keeps_its_most_bought_products_near_what_it_takes(demo):
+    stock = next(program for program in _programs(demo) if program["kind"] == "guaranteed_stock")
+    start = date.fromisoformat(stock["period_start"])
+    rows = [row for row in _memberships(demo) if row["Программа"] == stock["name"]]
+    kept: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row["Группа"] == MEMBER:
+            kept.setdefault(row["ИНН"], {})[row["Артикул"]] = int(row["Количество в месяц"])
+    taken: dict[str, Counter[str]] = {tax_id: Counter() for tax_id in kept}
+    for document in demo.documents:
+        if document.tax_id in kept and start <= document.date <= demo.today:
+            for line in document.lines:
+                taken[document.tax_id][line.sku] += line.quantity
+    months = Decimal((demo.today - start).days) / Decimal(DAYS_A_MONTH)
+
+    # Controls keep nothing; each member keeps two or three products, the ones it took most of
+    assert {
+        (row["Артикул"], row["Количество в месяц"]) for row in rows if row["Группа"] == CONTROL
+    } == {("", "")}
+    assert {len(products) for products in kept.values()} == {2, 3}
+    for tax_id, products in kept.items():
+        most = [sku for sku, _ in taken[tax_id].most_common(len(products))]
+        assert {taken[tax_id][sku] for sku in products} == {taken[tax_id][sku] for sku in most}
+    # Each kept at about what it takes a month, or more; both kinds of member are there
+    ratios = {
+        tax_id: [
+            quantity / (taken[tax_id][sku] / months)
+            for sku, quantity in products.items()
+            if quantity >= 20
+        ]
+        for tax_id, products in kept.items()
+    }
+    low, high = Decimal(str(STOCK_ABOUT[0])), Decimal(str(STOCK_MORE[1]))
+    assert all(
+        low * Decimal("0.98") < ratio < high * Decimal("1.02")
+        for member in ratios.values() for ratio in member
+    )  # fmt: skip
+    about = [tax_id for tax_id, member in ratios.items() if member and max(member) < 1.15]
+    more = [tax_id for tax_id, member in ratios.items() if member and min(member) > 1.25]
+    assert len(about) > len(more) > 0

@@ -106,6 +106,8 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("client", "Контрагент", "client"),
         ColumnSpec("group", "Группа", "group"),
         ColumnSpec("joined_on", "Дата вступления", "joined"),
+        ColumnSpec("sku", "Артикул", "sku"),
+        ColumnSpec("monthly_quantity", "Количество в месяц", "monthly_quantity"),
     ),
     # One row per client and month of its purchase budget. The client is named by Контрагент or
     # ИНН, at least one of them.

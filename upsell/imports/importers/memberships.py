@@ -9,27 +9,48 @@ the program's eligibility, a group that never changes, a membership that ended) 
 through the same use-case (``memberships_store``), so the same file imported again changes
 nothing.
 
+A guaranteed-stock program's file may also name the products kept for each member (Артикул
+and Количество в месяц): the member is then on one row per product, with the same group on
+each, and its products replace the ones it had (``membership_stock_set``) unless they are the
+same already; a member on a row without Артикул keeps its products as they are.
+
 A membership file is written whole or not at all, even when the valid rows are to be kept: a
 control group half stored would measure the program against the wrong clients.
 """
+
+from decimal import Decimal
 
 import polars as pl
 from django.utils.translation import gettext as _
 
 from upsell.imports.formats.readers import ROW
-from upsell.imports.formats.values import date_parse, tax_id_parse
-from upsell.imports.importers.base import MESSAGE, ImportContext, Importer, parsed_by_value
-from upsell.imports.importers.references import CANDIDATES, clients_find
+from upsell.imports.formats.values import date_parse, quantity_column_parse, tax_id_parse
+from upsell.imports.importers.base import (
+    MESSAGE,
+    ImportContext,
+    Importer,
+    parsed_by_value,
+    parsed_in_place,
+)
+from upsell.imports.importers.references import CANDIDATES, clients_find, products_find
 from upsell.imports.models import ImportKind
 from upsell.programs.access import can_decide_memberships
-from upsell.programs.models import MembershipGroup, Program, ProgramState
+from upsell.programs.models import (
+    Membership,
+    MembershipGroup,
+    Program,
+    ProgramKind,
+    ProgramState,
+)
 from upsell.programs.services.memberships import (
     MembershipRow,
+    StockLine,
+    membership_stock_set,
     memberships_store,
     memberships_store_problems,
 )
 
-_OPTIONAL = ("client", "tax_id", "group", "joined_on")
+_OPTIONAL = ("client", "tax_id", "group", "joined_on", "sku", "monthly_quantity")
 # The words of each group, lower case, «ё» read as «е».
 _GROUP_WORDS = {
     "участник": MembershipGroup.MEMBER,
@@ -43,7 +64,7 @@ _GROUP_WORDS = {
 
 class MembershipsImporter(Importer):
     kind = ImportKind.MEMBERSHIPS
-    text_limits = {"program": 200, "client": 300}
+    text_limits = {"program": 200, "client": 300, "sku": 64}
 
     def __init__(self, context: ImportContext) -> None:
         super().__init__(context)
@@ -65,7 +86,8 @@ class MembershipsImporter(Importer):
         )
         frame = parsed_by_value(frame, "tax_id", tax_id_parse)
         frame = parsed_by_value(frame, "joined_on", date_parse)
-        for name in ("tax_id", "joined_on"):
+        frame = parsed_in_place(frame, "monthly_quantity", quantity_column_parse)
+        for name in ("tax_id", "joined_on", "monthly_quantity"):
             if self.columns.has(name):
                 self.problems.add_parsed(frame, name)
         word = pl.col("group").str.to_lowercase().str.replace_all("ё", "е")
@@ -81,6 +103,7 @@ class MembershipsImporter(Importer):
             message=_("not a group: write участник (member) or контроль (control)"),
         )
         self._client_check(frame)
+        self._stock_check(frame)
         return frame.select(
             ROW,
             "program",
@@ -88,7 +111,35 @@ class MembershipsImporter(Importer):
             "tax_id",
             pl.col("group_value").fill_null(MembershipGroup.MEMBER.value).alias("group"),
             "joined_on",
+            "sku",
+            "monthly_quantity",
         )
+
+    def _stock_check(self, frame: pl.DataFrame) -> None:
+        """A product and its monthly quantity come together, the quantity above nothing."""
+        quantity = pl.col("monthly_quantity")
+        self.problems.add(
+            frame,
+            where=quantity <= 0,
+            field="monthly_quantity",
+            message=_("a monthly quantity is above 0"),
+        )
+        if self.columns.has("sku"):
+            self.problems.add(
+                frame,
+                where=pl.col("sku").is_not_null()
+                & quantity.is_null()
+                & pl.col("monthly_quantity__problem").is_null(),
+                field="monthly_quantity" if self.columns.has("monthly_quantity") else "sku",
+                message=_("a value is required: the quantity kept of the product each month"),
+            )
+        if self.columns.has("monthly_quantity"):
+            self.problems.add(
+                frame,
+                where=pl.col("sku").is_null() & quantity.is_not_null(),
+                field="sku" if self.columns.has("sku") else "monthly_quantity",
+                message=_("a value is required: the Артикул of the product kept"),
+            )
 
     def _client_check(self, frame: pl.DataFrame) -> None:
         """A client named somehow."""
@@ -112,18 +163,84 @@ class MembershipsImporter(Importer):
     def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = self._programs_resolve(frame)
         frame = self._clients_resolve(frame)
+        frame = self._products_resolve(frame)
+        member = ("program_id", "client_id")
         keyed = frame.filter(
             pl.col("program_id").is_not_null() & pl.col("client_id").is_not_null()
-        ).with_columns(pl.col(ROW).first().over("program_id", "client_id").alias("_first_row"))
+        ).with_columns(
+            pl.col(ROW).first().over(member).alias("_first_row"),
+            pl.col("sku").first().over(member).alias("_first_sku"),
+            pl.col("group").first().over(member).alias("_first_group"),
+        )
+        repeat = pl.col(ROW) != pl.col("_first_row")
+        # A member of a guaranteed-stock program is on one row per product it keeps.
+        by_product = pl.col("sku").is_not_null() & pl.col("_first_sku").is_not_null()
         self.problems.add(
             keyed,
-            where=pl.col(ROW) != pl.col("_first_row"),
+            where=repeat & ~by_product,
             field="tax_id" if self.columns.has("tax_id") else "client",
             message=pl.format(_("the client is in this program on row {} already"), "_first_row"),
         )
-        repeated = keyed.filter(pl.col(ROW) != pl.col("_first_row")).get_column(ROW)
+        self.problems.add(
+            keyed,
+            where=repeat & by_product & (pl.col("group") != pl.col("_first_group")),
+            field="group" if self.columns.has("group") else None,
+            message=pl.format(
+                _("the client is in another group on row {}: its rows share one group"),
+                "_first_row",
+            ),
+        )
+        self._products_repeated_check(keyed)
+        repeated = keyed.filter(repeat).get_column(ROW)
         self._stored_check(frame.filter(~pl.col(ROW).is_in(repeated.implode())))
         return frame
+
+    def _products_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The products named, known already, on the members of a guaranteed-stock program."""
+        frame = frame.join(
+            products_find(frame.get_column("sku")), on="sku", how="left", maintain_order="left"
+        )
+        named = pl.col("sku").is_not_null()
+        self.problems.add(
+            frame,
+            where=named & pl.col("product_id").is_null(),
+            field="sku",
+            message=_("no such product: import it with the products file first"),
+        )
+        kinds = pl.DataFrame(
+            [(pk, program.kind) for pk, program in self.programs.items()],
+            schema={"program_id": pl.Int64, "_kind": pl.String},
+            orient="row",
+        )
+        kind = frame.join(kinds, on="program_id", how="left", maintain_order="left")
+        self.problems.add(
+            kind,
+            where=named & pl.col("_kind").is_not_null()
+            & (pl.col("_kind") != ProgramKind.GUARANTEED_STOCK.value),
+            field="sku",
+            message=_("only a guaranteed-stock program keeps products: leave Артикул empty"),
+        )  # fmt: skip
+        self.problems.add(
+            kind,
+            where=named & (pl.col("_kind") == ProgramKind.GUARANTEED_STOCK.value)
+            & (pl.col("group") == MembershipGroup.CONTROL.value),
+            field="sku",
+            message=_("the control group gets no stock: leave Артикул empty"),
+        )  # fmt: skip
+        return frame
+
+    def _products_repeated_check(self, keyed: pl.DataFrame) -> None:
+        named = keyed.filter(pl.col("product_id").is_not_null()).with_columns(
+            pl.col(ROW).first().over("program_id", "client_id", "product_id").alias("_sku_row")
+        )
+        self.problems.add(
+            named,
+            where=pl.col(ROW) != pl.col("_sku_row"),
+            field="sku",
+            message=pl.format(
+                _("the product is kept for this client on row {} already"), "_sku_row"
+            ),
+        )
 
     def _programs_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
         names = frame.get_column("program").drop_nulls().unique().to_list()
@@ -192,11 +309,12 @@ class MembershipsImporter(Importer):
         return frame.drop(CANDIDATES)
 
     def _rows_of(self, frame: pl.DataFrame) -> dict[int, list[tuple[int, MembershipRow]]]:
-        """The rows that name a known program and client, as the programs app takes them, by
-        program, each with its row number."""
+        """The first row of each known client in each known program, as the programs app
+        takes it, by program, with its row number."""
         by_program: dict[int, list[tuple[int, MembershipRow]]] = {}
         for row, program_id, client_id, group, joined_on in (
             frame.filter(pl.col("program_id").is_not_null() & pl.col("client_id").is_not_null())
+            .unique(["program_id", "client_id"], keep="first", maintain_order=True)
             .select(ROW, "program_id", "client_id", "group", "joined_on")
             .iter_rows()
         ):
@@ -255,4 +373,29 @@ class MembershipsImporter(Importer):
                 updated=stored.updated,
                 unchanged=stored.unchanged,
             )
+        self._stock_write(frame)
         self.context.progress(frame.height, frame.height)
+
+    def _stock_write(self, frame: pl.DataFrame) -> None:
+        """Each member's products, when the file names them: set anew only when they differ
+        from the ones kept, so that the same file again changes nothing."""
+        lines: dict[tuple[int, int], list[StockLine]] = {}
+        for program_id, client_id, sku, quantity in (
+            frame.filter(pl.col("sku").is_not_null())
+            .select("program_id", "client_id", "sku", "monthly_quantity")
+            .iter_rows()
+        ):
+            lines.setdefault((program_id, client_id), []).append(
+                StockLine(sku=sku, monthly_quantity=Decimal(quantity))
+            )
+        for (program_id, client_id), member_lines in lines.items():
+            membership = Membership.objects.get(program_id=program_id, client_id=client_id)
+            kept = {
+                commitment.product.sku: commitment.monthly_quantity
+                for commitment in membership.stock_commitments.select_related("product")
+            }
+            if kept == {line.sku: line.monthly_quantity for line in member_lines}:
+                self.counts.add("member_stock", unchanged=1)
+                continue
+            membership_stock_set(membership=membership, lines=member_lines)
+            self.counts.add("member_stock", created=0 if kept else 1, updated=1 if kept else 0)

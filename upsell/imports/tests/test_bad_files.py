@@ -30,7 +30,7 @@ KINDS_DESCRIBED = (
     "credit_limits: Контрагент/client, ИНН/tax_id, Программа/program*, "
     "Лимит кредита/credit_limit, Отсрочка платежа (дней)/payment_delay_days; "
     "memberships: Программа/program*, ИНН/tax_id, Контрагент/client, Группа/group, "
-    "Дата вступления/joined; "
+    "Дата вступления/joined, Артикул/sku, Количество в месяц/monthly_quantity; "
     "client_budgets: Контрагент/client, ИНН/tax_id, Месяц/month*, Бюджет/budget*"
 )
 

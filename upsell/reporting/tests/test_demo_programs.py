@@ -9,6 +9,7 @@ today, and the uplift the generator recorded in programs_truth.json must lie in 
 
 import datetime as dt
 import json
+from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
@@ -26,9 +27,11 @@ from upsell.programs.models import (
     Program,
     ProgramKind,
     ProgramState,
+    StockCommitment,
+    StockMonth,
 )
 from upsell.reporting.models import RunStatus
-from upsell.reporting.programs import program_effect_measure
+from upsell.reporting.programs import program_effect_measure, programs_progress_measure
 from upsell.reporting.services import audit_run_create, audit_run_execute
 
 TODAY = dt.date(2026, 6, 30)
@@ -82,3 +85,29 @@ def test_the_planted_uplift_of_a_demo_program_is_found_within_its_interval(tmp_p
         f"{program['name']}: left as it is"
         for program in json.loads(demo.files.programs.read_text(encoding="utf-8"))
     ]
+
+    # And each guaranteed-stock member keeps two or three products; over the program's months
+    # the night finds most members taking about what is kept, and some taking less
+    stock = Program.objects.get(kind=ProgramKind.GUARANTEED_STOCK)
+    members = stock.memberships.filter(group=MembershipGroup.MEMBER)
+    kept = Counter(
+        StockCommitment.objects.filter(membership__in=members).values_list(
+            "membership_id", flat=True
+        )
+    )
+    assert set(kept.values()) == {2, 3}
+    assert set(kept) == set(members.values_list("pk", flat=True))
+    programs_progress_measure(as_of=TODAY)
+    taken: dict[int, list[Decimal]] = {}
+    for membership_id, committed, consumed in StockMonth.objects.filter(
+        membership__program=stock
+    ).values_list("membership_id", "committed", "consumed"):
+        taken.setdefault(membership_id, [Decimal(0), Decimal(0)])
+        taken[membership_id][0] += consumed
+        taken[membership_id][1] += committed
+    shares = [consumed / committed for consumed, committed in taken.values()]
+    print(f"taken of kept: {sorted(round(share, 2) for share in shares)}")
+    about = sum(Decimal("0.85") <= share <= Decimal("1.1") for share in shares)
+    less = sum(share < Decimal("0.8") for share in shares)
+    assert len(shares) == len(kept)
+    assert about > less > 0
