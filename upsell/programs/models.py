@@ -5,6 +5,7 @@ A membership belongs to its client: whoever serves the client sees it, and a han
 nothing. Money is the system's (``money_field``); a rate is a percent with two decimals.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -351,6 +352,18 @@ class ProgramEffect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program}: {self.uplift} ({self.as_of})"
+
+    @property
+    def figures(self) -> dict[str, Decimal | None]:
+        """The stored means as numbers: members' and controls' mean monthly revenue before and
+        during, and the budgeting members' share of wallet before and during (in percent)."""
+        figures: dict[str, Decimal | None] = {}
+        for key, text in self.means.items():
+            value = Decimal(text) if text not in ("", None) else None
+            if key.startswith("wallet_") and key != "wallet_clients" and value is not None:
+                value *= 100
+            figures[key] = value
+        return figures
 
 
 class BonusPayout(models.Model):

@@ -28,7 +28,7 @@ from upsell.analytics.programs import contracts as progress_contracts
 from upsell.analytics.programs import effect as effect_measure
 from upsell.analytics.programs.progress import program_progress
 from upsell.analytics.programs.stock import stock_consumption
-from upsell.clients.models import Client, ClientStatusMonth
+from upsell.clients.models import Client, ClientBudgetMonth, ClientStatusMonth
 from upsell.core.months import month_add, month_start
 from upsell.forecasts.models import ForecastCell
 from upsell.programs.models import (
@@ -294,6 +294,43 @@ def _text(value: Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
+WALLET_PLACES = Decimal("0.0001")
+
+
+def _wallet_shares(*, program: Program, start: dt.date, end: dt.date) -> dict[str, str]:
+    """For the members that plan their budget by month: the share of their budgets we shipped
+    in the months before the program and during it (each side over the months that have a
+    budget). Empty when no member planned a month of either side."""
+    members = list(
+        program.memberships.filter(
+            group=MembershipGroup.MEMBER,
+            state__in=[MembershipState.ACTIVE, MembershipState.ENDED],
+            client__plans_budget=True,
+        ).values_list("client_id", flat=True)
+    )
+    first, stop = month_add(start, -PRE_MONTHS), month_add(end, 1)
+    budgets = ClientBudgetMonth.objects.filter(
+        client_id__in=members, month__gte=first, month__lt=stop
+    ).values_list("client_id", "month", "amount")
+    shipped = shipped_per_month(first=first, end=stop, clients=members)
+    totals = {"before": [Decimal(0), Decimal(0)], "during": [Decimal(0), Decimal(0)]}
+    clients: set[int] = set()
+    for client_id, month, budget in budgets:
+        side = totals["before" if month < start else "during"]
+        side[0] += shipped.get((client_id, month), Decimal(0))
+        side[1] += budget
+        clients.add(client_id)
+    if not any(budget for _, budget in totals.values()):
+        return {}
+    return {
+        "wallet_clients": str(len(clients)),
+        **{
+            f"wallet_{side}": str((bought / budget).quantize(WALLET_PLACES)) if budget else ""
+            for side, (bought, budget) in totals.items()
+        },
+    }
+
+
 def program_effect_measure(*, program: Program, as_of: dt.date) -> bool:
     """Measure ``program``'s effect as of ``as_of`` and store it; False (and no figure kept)
     when it cannot be measured yet."""
@@ -339,6 +376,7 @@ def program_effect_measure(*, program: Program, as_of: dt.date) -> bool:
                 "member_during": _text(measured.member_during),
                 "control_before": _text(measured.control_before),
                 "control_during": _text(measured.control_during),
+                **_wallet_shares(program=program, start=start, end=end),
             },
         ),
     )

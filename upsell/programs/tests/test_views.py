@@ -702,3 +702,30 @@ def test_a_credit_line_s_page_shows_each_member_s_debt_and_credit_left(
     assert "Tier reached" not in page
     assert '<td class="num">₽370,000.00</td>' in page
     assert '<td class="num">₽130,000.00</td>' in page
+
+
+def test_the_effect_panel_shows_the_means_and_the_budgeting_members_share_of_wallet(
+    client, head_of_sales, top_manager
+):
+    from decimal import Decimal
+
+    from upsell.programs.models import ProgramEffect
+    from upsell.programs.tests.factories import program_running, retro_bonus_terms
+
+    program = program_running(terms=retro_bonus_terms(), by=top_manager)
+    ProgramEffect.objects.create(
+        program=program, as_of=dt.date(2026, 7, 2), method="random", members=30, controls=30,
+        months=6, uplift=Decimal("20000.00"), low=Decimal("15000.00"), high=Decimal("25000.00"),
+        too_little_data=False, cost=Decimal("3000.00"), net=Decimal("3597000.00"),
+        means={
+            "member_before": "100000.00", "member_during": "125000.00",
+            "control_before": "100000.00", "control_during": "105000.00",
+            "wallet_clients": "2", "wallet_before": "0.4125", "wallet_during": "0.5550",
+        },
+    )  # fmt: skip
+    client.force_login(head_of_sales)
+    page = client.get(f"/programs/{program.pk}/").content.decode()
+    assert '<dd data-figure="members-means">₽100,000.00 → ₽125,000.00</dd>' in page
+    assert '<dd data-figure="controls-means">₽100,000.00 → ₽105,000.00</dd>' in page
+    assert "Share of wallet (2 budgeting members), before → during" in page
+    assert '<dd data-figure="wallet">41\xa0% → 56\xa0%</dd>' in page

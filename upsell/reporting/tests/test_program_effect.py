@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from upsell.clients.models import ClientStatus
+from upsell.clients.models import Client, ClientBudgetMonth, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.core.months import month_add
 from upsell.programs.models import (
@@ -94,6 +94,16 @@ def test_a_planted_uplift_is_recovered_against_the_random_control_group(
             accrued=Decimal("1000.00"), expected_end=Decimal(0),
         )  # fmt: skip
 
+    budgeting = sorted(members)[:2]
+    Client.objects.filter(pk__in=budgeting).update(plans_budget=True)
+    ClientBudgetMonth.objects.bulk_create(
+        ClientBudgetMonth(
+            client_id=client_id, month=month_add(START, offset), amount=Decimal(200000)
+        )
+        for client_id in budgeting
+        for offset in range(-6, 6)
+    )
+
     assert program_effect_measure(program=program, as_of=dt.date(2026, 7, 2)) is True
 
     effect = program.effect
@@ -107,6 +117,19 @@ def test_a_planted_uplift_is_recovered_against_the_random_control_group(
     assert effect.too_little_data is False
     assert effect.cost == Decimal("3000.00")
     assert effect.net == effect.uplift * 30 * 6 - Decimal("3000.00")
+    bought = {
+        side: sum(
+            row.total for row in rows if row.client_id in budgeting and (row.date < START) == before
+        )
+        for side, before in (("before", True), ("during", False))
+    }
+    assert {
+        key: effect.means[key] for key in ("wallet_clients", "wallet_before", "wallet_during")
+    } == {
+        "wallet_clients": "2",
+        "wallet_before": str((bought["before"] / Decimal(2400000)).quantize(Decimal("0.0001"))),
+        "wallet_during": str((bought["during"] / Decimal(2400000)).quantize(Decimal("0.0001"))),
+    }
 
 
 def test_before_a_whole_month_has_passed_nothing_is_measured(manager_anna, top_manager):
