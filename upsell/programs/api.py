@@ -41,6 +41,8 @@ from upsell.programs.schemas import (
     ProgramPage,
     ProgressOut,
     ProposalIn,
+    SettlementIn,
+    SettlementOut,
     StockIn,
     StockLineOut,
 )
@@ -54,6 +56,7 @@ from upsell.programs.services.memberships import (
     membership_stock_set,
     memberships_enrol,
 )
+from upsell.programs.services.settlement import program_bonuses_settle
 from upsell.programs.services.terms import (
     ProgramTerms,
     Tier,
@@ -247,6 +250,20 @@ def close_program(request: HttpRequest, program_id: Path[ObjectId]) -> Program:
     """End a program for good (top management); closing a closed one changes nothing."""
     user = authenticated_user(request)
     return program_close(program=get_program_for_user(user, program_id, design=True), by=user)
+
+
+@router.post(
+    "/{program_id}/settlement",
+    response={200: SettlementOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def settle_program(
+    request: HttpRequest, program_id: Path[ObjectId], payload: SettlementIn
+) -> dict[str, int]:
+    """Record the retro-bonus payout of every member the night measured past a tier after the
+    period's end (top management); a member paid before keeps its payout."""
+    user = authenticated_user(request)
+    program = get_program_for_user(user, program_id, design=True)
+    return {"payouts": program_bonuses_settle(program=program, paid_on=payload.paid_on, by=user)}
 
 
 @router.get(

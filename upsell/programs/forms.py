@@ -296,3 +296,9 @@ def stock_formset(
 ) -> BaseStockFormSet:
     """The rows posted, or rows showing the member's ``lines`` with blank ones under them."""
     return StockFormSet(data, initial=lines, prefix="stock")
+
+
+class SettlementForm(forms.Form):
+    """The day a retro-bonus was paid to its members."""
+
+    paid_on = _date(_("Paid on"))

@@ -357,7 +357,9 @@ class ProgramEffect(models.Model):
     def figures(self) -> dict[str, Decimal | None]:
         """The stored means as numbers: members' and controls' mean monthly revenue before and
         during, and the budgeting members' share of wallet before and during (in percent)."""
-        figures: dict[str, Decimal | None] = {}
+        figures: dict[str, Decimal | None] = dict.fromkeys(
+            ("member_before", "member_during", "control_before", "control_during")
+        )
         for key, text in self.means.items():
             value = Decimal(text) if text not in ("", None) else None
             if key.startswith("wallet_") and key != "wallet_clients" and value is not None:

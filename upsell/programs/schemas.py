@@ -207,3 +207,11 @@ class StockLineOut(Schema):
     product: str
     monthly_quantity: Quantity
     months: list[StockMonthOut] = Field(description="as the nightly run measured them")
+
+
+class SettlementIn(Schema):
+    paid_on: dt.date = Field(description="the day the bonuses were paid, after the period")
+
+
+class SettlementOut(Schema):
+    payouts: int = Field(description="the payouts recorded now; members paid before are left")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:program_id>/report.xlsx", views.program_export, name="export"),
     path("<int:program_id>/edit/", views.program_edit, name="edit"),
     path("<int:program_id>/activate/", views.program_activate_page, name="activate"),
+    path("<int:program_id>/settle/", views.program_settle_page, name="settle"),
     path("<int:program_id>/close/", views.program_close_page, name="close"),
     path("<int:program_id>/enrol/", views.program_enrol, name="enrol"),
     path("memberships/<int:membership_id>/end/", views.membership_end_page, name="membership_end"),

@@ -37,6 +37,7 @@ from upsell.programs.forms import (
     MembershipEndForm,
     ProgramForm,
     ProposeForm,
+    SettlementForm,
     stock_formset,
     tier_formset,
     tier_formset_grown,
@@ -65,6 +66,7 @@ from upsell.programs.services.memberships import (
     membership_stock_set,
     memberships_enrol,
 )
+from upsell.programs.services.settlement import program_bonuses_settle
 from upsell.programs.services.terms import (
     program_activate,
     program_close,
@@ -193,6 +195,27 @@ def program_activate_page(request: HtmxHttpRequest, program_id: int) -> HttpResp
 
 @require_POST
 @login_required
+def program_settle_page(request: HtmxHttpRequest, program_id: int) -> HttpResponse:
+    """Top management records the retro-bonus payouts of the program's members."""
+    user = authenticated_user(request)
+    program = get_program_for_user(user, program_id, design=True)
+    form = SettlementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors.get("paid_on", [])))
+        return _program_step(request, program)
+    try:
+        payouts = program_bonuses_settle(
+            program=program, paid_on=form.cleaned_data["paid_on"], by=user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Payouts recorded: %(count)s.") % {"count": payouts})
+    return _program_step(request, program)
+
+
+@require_POST
+@login_required
 def program_close_page(request: HtmxHttpRequest, program_id: int) -> HttpResponse:
     user = authenticated_user(request)
     program = get_program_for_user(user, program_id, design=True)
@@ -229,6 +252,10 @@ def _render_detail(
         "controls": [m for m in memberships if m.group == MembershipGroup.CONTROL],
         "effect": ProgramEffect.objects.filter(program=program).first(),
         "can_design": can_design_programs(user),
+        # A retro-bonus is settled once its period is over.
+        "can_settle": can_design_programs(user)
+        and program.kind == ProgramKind.RETRO_BONUS
+        and program.period_end < timezone.localdate(),
         "can_decide": decides,
         "enrol_form": enrol_form if decides else None,
         "eligible": (

@@ -55,6 +55,7 @@ from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
 from upsell.programs.models import MembershipProgress, ProgramKind
 from upsell.programs.services.memberships import membership_propose, memberships_enrol
+from upsell.programs.services.terms import Tier
 from upsell.programs.tests.factories import credit_line_terms, program_running
 from upsell.reporting.models import AuditRun
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
@@ -201,6 +202,14 @@ PAGE_RULES: dict[str, Rule] = {
     "programs:create": rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN),
     "programs:detail": rule(adam=NOT_FOUND),
     "programs:export": rule(adam=NOT_FOUND),
+    "programs:settle": rule(
+        things={"program_id": "settled_program"},
+        anna=FORBIDDEN,
+        boris=FORBIDDEN,
+        vera=FORBIDDEN,
+        helen=FORBIDDEN,
+        adam=NOT_FOUND,
+    ),
     "programs:edit": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
     ),
@@ -293,6 +302,14 @@ API_RULES: dict[str, Rule] = {
     "update_program": DESIGNS_PROGRAM,
     "activate_program": DESIGNS_PROGRAM,
     "close_program": DESIGNS_PROGRAM,
+    "settle_program": rule(
+        things={"program_id": "settled_program"},
+        anna=FORBIDDEN,
+        boris=FORBIDDEN,
+        vera=FORBIDDEN,
+        helen=FORBIDDEN,
+        adam=NOT_FOUND,
+    ),
     "list_program_memberships": SEES_PROGRAM,
     "enrol_memberships": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=NOT_FOUND
@@ -538,6 +555,15 @@ def world(
         by=head_of_sales,
         today=dt.date(2026, 3, 1),
     )
+    # And last year's retro-bonus, over and ready to settle.
+    settled_program = program_running(
+        terms=credit_line_terms(
+            name="Ретро-бонус 2025", kind=ProgramKind.RETRO_BONUS, credit_limit=None,
+            payment_delay_days=None, period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 12, 31), tiers=(Tier(threshold=Decimal(0), rate=Decimal(1)),),
+        ),
+        by=top_manager,
+    )  # fmt: skip
     return World(
         things={
             "client": boris_client,
@@ -550,6 +576,7 @@ def world(
             "program": program,
             "membership": membership,
             "stock_membership": stock_program.memberships.get(),
+            "settled_program": settled_program,
         },
         users={
             "anonymous": None,
@@ -828,12 +855,13 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
     pytest.fail(f"no example for {schema}")
 
 
-def api_path(operation: Operation, world: World) -> str:
+def api_path(operation: Operation, world: World, rule_: Rule) -> str:
     def thing_id(match: re.Match[str]) -> str:
         parameter = match[1]
-        if parameter not in THING_FOR_PARAMETER:
+        thing = rule_.things.get(parameter) or THING_FOR_PARAMETER.get(parameter)
+        if thing is None:
             pytest.fail(f"{operation.operation_id}: nothing to fill {parameter!r} with")
-        return str(world.things[THING_FOR_PARAMETER[parameter]].pk)
+        return str(world.things[thing].pk)
 
     return re.sub(r"\{(\w+)\}", thing_id, operation.path)
 
@@ -852,7 +880,7 @@ def test_api_operation(world, operation, persona):
     if rule_ is None:
         pytest.fail(f"{operation.operation_id} has no rule in API_RULES")
     client = http_client(world, persona, api_call=True)
-    path = api_path(operation, world)
+    path = api_path(operation, world, rule_)
 
     def send() -> HttpResponseBase:
         if operation.body is None:
