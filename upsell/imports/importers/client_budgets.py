@@ -18,7 +18,7 @@ from upsell.history.models import ChangeSource
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import money_column_parse, month_column_parse, tax_id_parse
 from upsell.imports.importers.base import Importer, parsed_by_value, parsed_in_place, repeats_check
-from upsell.imports.importers.references import CANDIDATES, clients_find
+from upsell.imports.importers.references import CANDIDATES, clients_resolve
 from upsell.imports.models import ImportKind
 
 _KEY = "_client_month"
@@ -81,25 +81,11 @@ class ClientBudgetsImporter(Importer):
         )
 
     def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
-        field = "client" if self.columns.has("client") else "tax_id"
-        named = pl.col("client").is_not_null() | pl.col("tax_id").is_not_null()
-        found = clients_find(frame.filter(named).select("client", "tax_id"))
-        frame = frame.join(
-            found, on=["client", "tax_id"], how="left", nulls_equal=True, maintain_order="left"
-        )
-        self.problems.add(
+        frame = clients_resolve(
             frame,
-            where=pl.col(CANDIDATES) > 1,
-            field=field,
-            message=pl.format(
-                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
-            ),
-        )
-        self.problems.add(
-            frame,
-            where=named & (pl.col(CANDIDATES) == 0),
-            field=field,
-            message=_("no such client: import it with the clients file first"),
+            problems=self.problems,
+            field="client" if self.columns.has("client") else "tax_id",
+            missing=_("no such client: import it with the clients file first"),
         )
         frame = frame.with_columns(
             pl.concat_str(

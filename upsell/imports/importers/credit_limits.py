@@ -31,7 +31,7 @@ from upsell.imports.importers.base import (
     parsed_in_place,
     repeats_check,
 )
-from upsell.imports.importers.references import CANDIDATES, clients_find
+from upsell.imports.importers.references import CANDIDATES, clients_resolve
 from upsell.imports.models import ImportKind
 from upsell.programs.access import can_set_member_terms
 from upsell.programs.models import (
@@ -148,25 +148,11 @@ class CreditLimitsImporter(Importer):
         return frame
 
     def _clients_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
-        field = "client" if self.columns.has("client") else "tax_id"
-        named = pl.col("client").is_not_null() | pl.col("tax_id").is_not_null()
-        found = clients_find(frame.filter(named).select("client", "tax_id"))
-        frame = frame.join(
-            found, on=["client", "tax_id"], how="left", nulls_equal=True, maintain_order="left"
-        )
-        self.problems.add(
+        frame = clients_resolve(
             frame,
-            where=pl.col(CANDIDATES) > 1,
-            field=field,
-            message=pl.format(
-                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
-            ),
-        )
-        self.problems.add(
-            frame,
-            where=named & (pl.col(CANDIDATES) == 0),
-            field=field,
-            message=_("no such client: import it with the clients or shipments file first"),
+            problems=self.problems,
+            field="client" if self.columns.has("client") else "tax_id",
+            missing=_("no such client: import it with the clients or shipments file first"),
         )
         return frame.drop(CANDIDATES)
 

@@ -54,7 +54,7 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.references import (
     CANDIDATES,
-    clients_find,
+    clients_resolve,
     products_create,
     products_find,
 )
@@ -227,24 +227,11 @@ class OrdersImporter(Importer):
 
     def _clients_resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
         field = "client" if self.columns.has("client") else "tax_id"
-        named = pl.col("client").is_not_null() | pl.col("tax_id").is_not_null()
-        found = clients_find(frame.filter(named).select("client", "tax_id"))
-        frame = frame.join(
-            found, on=["client", "tax_id"], how="left", nulls_equal=True, maintain_order="left"
-        )
-        self.problems.add(
+        frame = clients_resolve(
             frame,
-            where=pl.col(CANDIDATES) > 1,
+            problems=self.problems,
             field=field,
-            message=pl.format(
-                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
-            ),
-        )
-        self.problems.add(
-            frame,
-            where=named & (pl.col(CANDIDATES) == 0),
-            field=field,
-            message=_("no such client: import it with the clients or shipments file first"),
+            missing=_("no such client: import it with the clients or shipments file first"),
         )
         user = self.context.imported_by
         if user is not None:

@@ -7,12 +7,13 @@ ambiguous, and the rows naming it are rejected).
 """
 
 import polars as pl
+from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.accounts.services import managers_create
 from upsell.clients.models import Client
 from upsell.core.bulk import LOOKUP_CHUNK, ids_reserve, rows_insert, rows_where_in
-from upsell.imports.importers.base import Counts
+from upsell.imports.importers.base import Counts, Problems
 from upsell.products.models import Product
 
 CANDIDATES = "_candidates"
@@ -174,3 +175,27 @@ def active_managers_find(names: pl.Series) -> pl.DataFrame:
         .join(managers, on="manager", how="left")
         .with_columns(pl.col(CANDIDATES).fill_null(0))
     )
+
+
+def clients_resolve(
+    frame: pl.DataFrame, *, problems: Problems, field: str, missing: str
+) -> pl.DataFrame:
+    """``frame`` with each row's ``client_id`` and ``CANDIDATES`` (the stored clients its
+    ``client`` and ``tax_id`` matched, by ``clients_find``'s rule). A row naming several clients
+    or none is a problem in ``field``; ``missing`` says what to do about an unknown one. A row
+    naming no client is left to the caller."""
+    named = pl.col("client").is_not_null() | pl.col("tax_id").is_not_null()
+    found = clients_find(frame.filter(named).select("client", "tax_id"))
+    frame = frame.join(
+        found, on=["client", "tax_id"], how="left", nulls_equal=True, maintain_order="left"
+    )
+    problems.add(
+        frame,
+        where=pl.col(CANDIDATES) > 1,
+        field=field,
+        message=pl.format(
+            _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
+        ),
+    )
+    problems.add(frame, where=named & (pl.col(CANDIDATES) == 0), field=field, message=missing)
+    return frame
