@@ -18,7 +18,7 @@ from upsell.history.models import ChangeSource
 from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import money_column_parse, month_column_parse, tax_id_parse
 from upsell.imports.importers.base import Importer, parsed_by_value, parsed_in_place, repeats_check
-from upsell.imports.importers.references import CANDIDATES, clients_resolve
+from upsell.imports.importers.references import CANDIDATES, client_named_check, clients_resolve
 from upsell.imports.models import ImportKind
 
 _KEY = "_client_month"
@@ -57,28 +57,8 @@ class ClientBudgetsImporter(Importer):
             field="amount",
             message=_("a budget cannot be negative"),
         )
-        self._client_check(frame)
+        client_named_check(frame, problems=self.problems, columns=self.columns)
         return frame.select(ROW, "client", "tax_id", "month", "amount")
-
-    def _client_check(self, frame: pl.DataFrame) -> None:
-        """A client named somehow."""
-        has_client, has_tax_id = self.columns.has("client"), self.columns.has("tax_id")
-        if not has_client and not has_tax_id:
-            self.problems.add_one(
-                row=1,
-                position=-1,
-                column="",
-                message=_("the file names no client: give a Контрагент or an ИНН column"),
-            )
-            return
-        self.problems.add(
-            frame,
-            where=pl.col("client").is_null()
-            & pl.col("tax_id").is_null()
-            & pl.col("tax_id__problem").is_null(),
-            field="client" if has_client else "tax_id",
-            message=_("a value is required: the client's name or its ИНН"),
-        )
 
     def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = clients_resolve(

@@ -31,7 +31,7 @@ from upsell.imports.importers.base import (
     parsed_in_place,
     repeats_check,
 )
-from upsell.imports.importers.references import CANDIDATES, clients_resolve
+from upsell.imports.importers.references import CANDIDATES, client_named_check, clients_resolve
 from upsell.imports.models import ImportKind
 from upsell.programs.access import can_set_member_terms
 from upsell.programs.models import (
@@ -87,22 +87,7 @@ class CreditLimitsImporter(Importer):
 
     def _named_check(self, frame: pl.DataFrame) -> None:
         """A client named somehow, and a term to set."""
-        has_client, has_tax_id = self.columns.has("client"), self.columns.has("tax_id")
-        if not has_client and not has_tax_id:
-            self.problems.add_one(
-                row=1,
-                position=-1,
-                column="",
-                message=_("the file names no client: give a Контрагент or an ИНН column"),
-            )
-        else:
-            self.problems.add(
-                frame,
-                where=pl.col("client").is_null() & pl.col("tax_id__problem").is_null()
-                & pl.col("tax_id").is_null(),
-                field="client" if has_client else "tax_id",
-                message=_("a value is required: the client's name or its ИНН"),
-            )  # fmt: skip
+        client_named_check(frame, problems=self.problems, columns=self.columns)
         if not any(self.columns.has(name) for name in _TERMS):
             self.problems.add_one(
                 row=1,

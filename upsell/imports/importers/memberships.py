@@ -32,7 +32,12 @@ from upsell.imports.importers.base import (
     parsed_by_value,
     parsed_in_place,
 )
-from upsell.imports.importers.references import CANDIDATES, clients_find, products_find
+from upsell.imports.importers.references import (
+    CANDIDATES,
+    client_named_check,
+    clients_find,
+    products_find,
+)
 from upsell.imports.models import ImportKind
 from upsell.programs.access import can_decide_memberships
 from upsell.programs.models import (
@@ -102,7 +107,7 @@ class MembershipsImporter(Importer):
             field="group",
             message=_("not a group: write участник (member) or контроль (control)"),
         )
-        self._client_check(frame)
+        client_named_check(frame, problems=self.problems, columns=self.columns)
         self._stock_check(frame)
         return frame.select(
             ROW,
@@ -140,25 +145,6 @@ class MembershipsImporter(Importer):
                 field="sku" if self.columns.has("sku") else "monthly_quantity",
                 message=_("a value is required: the Артикул of the product kept"),
             )
-
-    def _client_check(self, frame: pl.DataFrame) -> None:
-        """A client named somehow."""
-        has_client, has_tax_id = self.columns.has("client"), self.columns.has("tax_id")
-        if not has_client and not has_tax_id:
-            self.problems.add_one(
-                row=1,
-                position=-1,
-                column="",
-                message=_("the file names no client: give a Контрагент or an ИНН column"),
-            )
-        else:
-            self.problems.add(
-                frame,
-                where=pl.col("client").is_null() & pl.col("tax_id__problem").is_null()
-                & pl.col("tax_id").is_null(),
-                field="client" if has_client else "tax_id",
-                message=_("a value is required: the client's name or its ИНН"),
-            )  # fmt: skip
 
     def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = self._programs_resolve(frame)

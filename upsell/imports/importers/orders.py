@@ -54,6 +54,7 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.references import (
     CANDIDATES,
+    client_named_check,
     clients_resolve,
     products_create,
     products_find,
@@ -125,7 +126,7 @@ class OrdersImporter(Importer):
         ):
             if self.columns.has(name):
                 self.problems.add_parsed(frame, name)
-        self._client_check(frame)
+        client_named_check(frame, problems=self.problems, columns=self.columns)
         frame = self._lines_check(frame)
         return frame.select(
             ROW,
@@ -142,25 +143,6 @@ class OrdersImporter(Importer):
             "comment",
             "amount",
         )
-
-    def _client_check(self, frame: pl.DataFrame) -> None:
-        """A client named somehow."""
-        has_client, has_tax_id = self.columns.has("client"), self.columns.has("tax_id")
-        if not has_client and not has_tax_id:
-            self.problems.add_one(
-                row=1,
-                position=-1,
-                column="",
-                message=_("the file names no client: give a Контрагент or an ИНН column"),
-            )
-        else:
-            self.problems.add(
-                frame,
-                where=pl.col("client").is_null() & pl.col("tax_id__problem").is_null()
-                & pl.col("tax_id").is_null(),
-                field="client" if has_client else "tax_id",
-                message=_("a value is required: the client's name or its ИНН"),
-            )  # fmt: skip
 
     def _lines_check(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Every line held to the rule of a request's line on the screen and over the API, in

@@ -13,6 +13,7 @@ from upsell.accounts.models import Role, User
 from upsell.accounts.services import managers_create
 from upsell.clients.models import Client
 from upsell.core.bulk import LOOKUP_CHUNK, ids_reserve, rows_insert, rows_where_in
+from upsell.imports.formats.columns import ColumnMap
 from upsell.imports.importers.base import Counts, Problems
 from upsell.products.models import Product
 
@@ -199,3 +200,25 @@ def clients_resolve(
     )
     problems.add(frame, where=named & (pl.col(CANDIDATES) == 0), field=field, message=missing)
     return frame
+
+
+def client_named_check(frame: pl.DataFrame, *, problems: Problems, columns: ColumnMap) -> None:
+    """Every row names its client, by Контрагент or by ИНН: a file without either column is
+    refused whole, a row without either value (and no unreadable ИНН) is a problem."""
+    has_client, has_tax_id = columns.has("client"), columns.has("tax_id")
+    if not has_client and not has_tax_id:
+        problems.add_one(
+            row=1,
+            position=-1,
+            column="",
+            message=_("the file names no client: give a Контрагент or an ИНН column"),
+        )
+        return
+    problems.add(
+        frame,
+        where=pl.col("client").is_null()
+        & pl.col("tax_id").is_null()
+        & pl.col("tax_id__problem").is_null(),
+        field="client" if has_client else "tax_id",
+        message=_("a value is required: the client's name or its ИНН"),
+    )
