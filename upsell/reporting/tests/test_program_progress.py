@@ -17,6 +17,7 @@ from upsell.programs.models import (
     StockCommitment,
     StockMonth,
 )
+from upsell.programs.selectors import client_credit_standing
 from upsell.programs.services.memberships import membership_credit_set, memberships_enrol
 from upsell.programs.tests.factories import credit_line_terms, program_running, retro_bonus_terms
 from upsell.reporting.programs import programs_progress_measure
@@ -108,6 +109,15 @@ def test_a_credit_line_member_s_exposure_and_a_stock_member_s_month(
     assert (progress.exposure, progress.available, progress.oldest_unpaid, progress.past_delay) == (
         Decimal("90000.00"), Decimal("110000.00"), dt.date(2026, 3, 2), False,
     )  # fmt: skip
+    # The live standing that routes a request reads the same figures as the night.
+    standing = client_credit_standing(client=client, day=AS_OF)
+    assert standing is not None
+    assert (
+        standing.exposure,
+        standing.available,
+        standing.oldest_unpaid,
+        standing.past_delay(AS_OF),
+    ) == (progress.exposure, progress.available, progress.oldest_unpaid, progress.past_delay)
     assert list(
         StockMonth.objects.order_by("month").values_list("month", "committed", "consumed")
     ) == [
