@@ -123,6 +123,58 @@ class ClientBudgetMonth(models.Model):
         return f"{self.client} {self.month:%Y-%m}: {self.amount}"
 
 
+class ContactDecision(models.TextChoices):
+    """The part a contact person takes in the client's decision to buy."""
+
+    DECIDES = "decides", _("Decides")
+    INFLUENCES = "influences", _("Influences")
+    BUYS = "buys", _("Places orders")
+    PAYS = "pays", _("Pays")
+    USES = "uses", _("Uses the goods")
+    OTHER = "other", _("Other")
+
+
+class Contact(models.Model):
+    """A contact person of a client: whom the manager calls and meets."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("client")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    phones = models.CharField(_("phones"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    messenger = models.CharField(_("messenger"), max_length=200, blank=True)
+    decision = models.CharField(
+        _("part in the decision"), max_length=20, choices=ContactDecision.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    # The contact's key in the ERP's contact information file: a re-import updates, not adds.
+    external_id = models.CharField(_("ERP code"), max_length=64, blank=True)
+    active = models.BooleanField(_("works with us"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["client", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="clients_contact_external_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision="") | models.Q(decision__in=ContactDecision.values),
+                name="clients_contact_decision_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.position}" if self.position else self.name
+
+
 class AssignmentRole(models.TextChoices):
     MANAGER = "manager", _("Manager")
     ASSISTANT = "assistant", _("Assistant")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "upsell.forecasts",
     "upsell.programs",
     "upsell.requests",
+    "upsell.deals",
     "upsell.portfolios",
     "upsell.imports",
     "upsell.reporting",
