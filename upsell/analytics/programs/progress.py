@@ -81,6 +81,8 @@ VOLUME_DISCOUNT = kind_code(kind=ProgramKind.VOLUME_DISCOUNT)
 MEMBER_KEY = ["program_id", "client_id"]
 # A kopeck times a rate in hundredths of a percent is this many parts of a kopeck.
 ACCRUAL_UNITS_PER_KOPECK = 10_000
+# Wide enough for any sum of int64 values an engine may give.
+SUM_DECIMAL = "decimal(38, 0)"
 # The reach share is taken to this many parts of one, so that the comparison stays in integers.
 REACH_SHARE_PARTS = 10_000
 
@@ -118,7 +120,7 @@ def program_progress(
     with engine_session_use(engine=session) as engine:
         inputs = inputs_upload(
             engine=engine,
-            as_of_day=as_of_day,
+            as_of=as_of,
             tables={
                 "members": members_arrow_prepare(members=members),
                 "tiers": tiers_arrow_prepare(tiers=tiers),
@@ -148,10 +150,13 @@ def program_progress(
 
 
 def inputs_upload(
-    *, engine: EngineSession, as_of_day: int, tables: dict[str, pa.Table]
+    *, engine: EngineSession, as_of: dt.date, tables: dict[str, pa.Table]
 ) -> dict[str, "Table"]:
     """The engine-form tables in the session by name, with documents and payments cut at D
-    (what is dated later is not seen), the tier bands and the members' documents in period."""
+    (what is dated later is not seen), the tier bands, each client's shipments in D's month
+    and the members' documents in period."""
+    as_of_day = day_number(day=as_of)
+    as_of_month_day = day_number(day=as_of.replace(day=1))
     uploaded = {
         name: engine.table_upload(name=f"upsell_programs_{name}", table=table)
         for name, table in tables.items()
@@ -163,6 +168,24 @@ def inputs_upload(
         name="upsell_programs_bands",
         key=("tier_bands",),
         build=lambda: tier_bands(tiers=uploaded["tiers"]),
+    )
+    # Stored, the engine knows how few clients shipped in D's month and joins them to the
+    # forecast by a small table.
+    uploaded["month_shipped"] = engine.table_materialize(
+        name="upsell_programs_month_shipped",
+        key=("month_shipped", as_of_day),
+        build=lambda: month_shipped(
+            documents=uploaded["documents"], as_of_month_day=as_of_month_day
+        ),
+    )
+    uploaded["forecast_ahead"] = engine.table_materialize(
+        name="upsell_programs_forecast_ahead",
+        key=("forecast_ahead", as_of_day),
+        build=lambda: forecast_ahead(
+            forecast=uploaded["forecast"],
+            month_shipped=uploaded["month_shipped"],
+            as_of_month_day=as_of_month_day,
+        ),
     )
     uploaded["in_period"] = engine.table_materialize(
         name="upsell_programs_in_period",
@@ -189,7 +212,8 @@ def parts_store(
             paid_ahead=orders_paid_ahead(documents=documents, payments=payments, members=members),
         ),
         "rest": lambda: expected_rest(
-            documents=documents,
+            forecast_ahead=inputs["forecast_ahead"],
+            month_shipped=inputs["month_shipped"],
             forecast=inputs["forecast"],
             members=members,
             as_of_day=as_of_day,
@@ -282,7 +306,7 @@ def period_totals(*, in_period: "Table") -> "Table":
     in_span = in_period.day >= in_period.start_day
     is_order = in_period.cents > 0
     return in_period.group_by(MEMBER_KEY).aggregate(
-        purchased=in_period.cents.sum(where=in_span),
+        purchased=money_sum(cents=in_period.cents, where=in_span),
         largest=in_period.cents.max(where=in_span & is_order),
         returned_on=in_period.day.min(
             where=(in_period.kind == CLIENT_RETURN)
@@ -358,39 +382,76 @@ def order_accruals(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -
         own.select(*MEMBER_KEY, "cents", "tier_rate")
     )
     return rated.group_by(MEMBER_KEY).aggregate(
-        units=(rated.cents * rated.tier_rate.fill_null(0)).sum()
+        units=money_sum(cents=rated.cents * rated.tier_rate.fill_null(0))
+    )
+
+
+def month_shipped(*, documents: "Table", as_of_month_day: int) -> "Table":
+    """Per client that has documents in D's month up to D: their sum."""
+    shipped = documents.filter(documents.day >= as_of_month_day)
+    return shipped.group_by("client_id").aggregate(shipped=money_sum(cents=shipped.cents))
+
+
+def forecast_settled(*, forecast: "Table", month_shipped: "Table", as_of_month_day: int) -> "Table":
+    """Each client's forecast months from D's month on, D's month less what the client shipped
+    in it up to D, each month at least 0."""
+    ahead = forecast.filter(forecast.month_day >= as_of_month_day)
+    ahead = ahead.left_join(month_shipped, "client_id").drop("client_id_right")
+    shipped_before = ibis.ifelse(ahead.month_day == as_of_month_day, ahead.shipped, None)
+    return ahead.select(
+        "client_id",
+        "month_day",
+        cents=ibis.greatest(ahead.cents - shipped_before.fill_null(0), 0),
+    )
+
+
+def forecast_ahead(*, forecast: "Table", month_shipped: "Table", as_of_month_day: int) -> "Table":
+    """Per client with a forecast from D's month on: the sum of its settled months, the first
+    and the last of them."""
+    ahead = forecast_settled(
+        forecast=forecast, month_shipped=month_shipped, as_of_month_day=as_of_month_day
+    )
+    return ahead.group_by("client_id").aggregate(
+        rest=money_sum(cents=ahead.cents),
+        first_month=ahead.month_day.min(),
+        last_month=ahead.month_day.max(),
     )
 
 
 def expected_rest(
     *,
-    documents: "Table",
+    forecast_ahead: "Table",
     forecast: "Table",
+    month_shipped: "Table",
     members: "Table",
     as_of_day: int,
     as_of_month_day: int,
 ) -> "Table":
     """Per member whose period has not ended: the forecast of its remaining months less what
-    was already shipped in D's month, each month at least 0."""
-    shipped = documents.filter(documents.day >= as_of_month_day)
-    shipped = shipped.group_by("client_id").aggregate(
-        month_day=ibis.literal(as_of_month_day, type="int32"), shipped=shipped.cents.sum()
-    )
+    was already shipped in D's month, each month at least 0.
+
+    A member whose period holds all of its client's forecast months from D's on, as most do,
+    takes the client's sum (`forecast_ahead`); only the others add up their months one by
+    one."""
     open_members = members.filter(members.end_day >= as_of_day).select(
         *MEMBER_KEY, "start_month_day", "end_day"
     )
-    months = open_members.join(forecast, "client_id")
+    open_members = open_members.join(forecast_ahead, "client_id")
+    holds_all = (open_members.start_month_day <= open_members.first_month) & (
+        open_members.last_month <= open_members.end_day
+    )
+    whole = open_members.filter(holds_all).select(*MEMBER_KEY, "rest")
+    partial = open_members.filter(~holds_all).select(*MEMBER_KEY, "start_month_day", "end_day")
+    months = partial.join(
+        forecast_settled(
+            forecast=forecast, month_shipped=month_shipped, as_of_month_day=as_of_month_day
+        ),
+        "client_id",
+    )
     months = months.filter(
-        (months.month_day >= months.start_month_day)
-        & (months.month_day >= as_of_month_day)
-        & (months.month_day <= months.end_day)
+        (months.month_day >= months.start_month_day) & (months.month_day <= months.end_day)
     )
-    months = months.left_join(shipped, ["client_id", "month_day"]).drop(
-        "client_id_right", "month_day_right"
-    )
-    return months.group_by(MEMBER_KEY).aggregate(
-        rest=ibis.greatest(months.cents - months.shipped.fill_null(0), 0).sum()
-    )
+    return whole.union(months.group_by(MEMBER_KEY).aggregate(rest=money_sum(cents=months.cents)))
 
 
 def credit_position(
@@ -402,14 +463,14 @@ def credit_position(
     )
     clients = lines.select("client_id").distinct()
     paid = payments.semi_join(clients, "client_id")
-    paid = paid.group_by("client_id").aggregate(paid=paid.cents.sum())
+    paid = paid.group_by("client_id").aggregate(paid=money_sum(cents=paid.cents))
     shipped = documents.semi_join(clients, "client_id")
     running = ibis.cumulative_window(group_by="client_id", order_by=[shipped.day, shipped.order_id])
     shipped = shipped.mutate(running=shipped.cents.sum().over(running))
     shipped = shipped.left_join(paid, "client_id").drop("client_id_right")
     shipped = shipped.mutate(paid=shipped.paid.fill_null(0))
     balances = shipped.group_by("client_id").aggregate(
-        exposure=ibis.greatest(shipped.cents.sum() - shipped.paid.max(), 0),
+        exposure=ibis.greatest(money_sum(cents=shipped.cents) - shipped.paid.max(), 0),
         first_unpaid=shipped.day.min(where=(shipped.cents > 0) & (shipped.running > shipped.paid)),
     )
     position = lines.left_join(balances, "client_id").drop("client_id_right")
@@ -423,6 +484,18 @@ def credit_position(
         available=position.limit_cents - exposure,
         past_delay=ibis.ifelse(oldest_unpaid.isnull(), False, late),
     )
+
+
+def money_sum(*, cents: "IntegerValue", where: "BooleanValue | None" = None) -> "IntegerValue":
+    """The sum of kopecks as int64, as Spark gives it.
+
+    DuckDB widens an int64 sum to 128 bits, which the joins of the stored parts and the
+    result's conversion then pay for. Ibis types the sum int64 already and would drop a plain
+    cast, so it goes through a decimal; a sum that does not fit fails instead of wrapping. A
+    running sum over a window is left as it is: the cast of every row costs more than it
+    saves."""
+    total: IntegerValue = cents.sum(where=where).cast(SUM_DECIMAL).cast("int64")
+    return total
 
 
 def kopecks_half_up(*, units: "IntegerValue") -> "IntegerValue":
