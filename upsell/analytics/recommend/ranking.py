@@ -49,20 +49,35 @@ def popularity_order(*, buyers: FloatArray) -> IntArray:
     return np.lexsort((np.arange(buyers.size), -buyers)).astype(np.int64)
 
 
-def _top_in_rows(values: FloatArray, k: int) -> tuple[IntArray, IntArray]:
-    """Per row, the positions of the k largest values, ties to the smaller position, in rank
-    order: (row of each pick, position of each pick)."""
-    rows = values.shape[0]
-    kth = -np.partition(-values, k - 1, axis=1)[:, k - 1]
-    above = values > kth[:, None]
-    tied = values == kth[:, None]
-    needed = k - above.sum(axis=1)
-    chosen = above | (tied & (np.cumsum(tied, axis=1) <= needed[:, None]))
-    position = np.nonzero(chosen)[1]
-    position = position.reshape(rows, k)
-    picked = np.take_along_axis(values, position, axis=1)
-    order = np.argsort(-picked, axis=1, kind="stable")
-    return np.repeat(np.arange(rows), k), np.take_along_axis(position, order, axis=1).ravel()
+def _top_in_rows(
+    values: FloatArray, k: int, order: IntArray, standing: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Per row, the items of the k largest values in rank order, ties to the item that comes
+    first in ``order`` (``standing`` is each item's place in it): (row, item) of each pick."""
+    rows, width = values.shape
+    item = np.argpartition(values, width - k, axis=1)[:, width - k :]
+    kth = np.take_along_axis(values, item, axis=1).min(axis=1)
+    needed = k - np.count_nonzero(values > kth[:, None], axis=1)
+    # Where more values equal the k-th than places are left, the partition chose among them
+    # at random: the first ones in ``order`` take the places instead. They are mostly found
+    # among the first items of the order: the rest of a row is read only when they are not.
+    crowded = np.flatnonzero(np.count_nonzero(values == kth[:, None], axis=1) > needed)
+    prefix = min(width, 4 * k + 256)
+    for head in (order[:prefix], order):
+        if crowded.size == 0:
+            break
+        part = values[crowded]
+        limit = kth[crowded, None]
+        in_order = part[:, head] == limit
+        first = in_order & (np.cumsum(in_order, axis=1) <= needed[crowded, None])
+        enough = np.count_nonzero(first, axis=1) == needed[crowded]
+        chosen = part[enough] > limit[enough]
+        chosen[:, head] |= first[enough]
+        item[crowded[enough]] = np.nonzero(chosen)[1].reshape(-1, k)
+        crowded = crowded[~enough]
+    picked = np.take_along_axis(values, item, axis=1)
+    ranked = np.lexsort((standing[item], -picked), axis=1)
+    return np.repeat(np.arange(rows), k), np.take_along_axis(item, ranked, axis=1).ravel()
 
 
 def top_k(
@@ -78,25 +93,25 @@ def top_k(
     leaving out the items ``exclude`` (clients × items) holds for it; fewer than ``k`` when
     fewer are left."""
     order = popularity_order(buyers=buyers)
-    allowed = np.asarray(candidates, dtype=bool)[order]
+    standing = np.empty_like(order)
+    standing[order] = np.arange(order.size)
+    barred = ~np.asarray(candidates, dtype=bool)
     width = order.size
     take = min(k, width)
     batch = max(1, BATCH_CELLS // max(width, 1))
     parts: list[tuple[IntArray, IntArray, FloatArray]] = []
     exclude = sp.csr_matrix(exclude)
-    # Each item's column position after the popularity reordering.
-    position_of = np.empty(width, dtype=np.int64)
-    position_of[order] = np.arange(width)
     for start in range(0, clients.size, batch):
         chunk = clients[start : start + batch]
-        scores = np.asarray(scorer(chunk), dtype=np.float64)[:, order]
-        scores[:, ~allowed] = -np.inf
+        scores = np.array(scorer(chunk), dtype=np.float64)
+        if barred.any():
+            scores[:, barred] = -np.inf
         held = exclude[chunk].tocoo()
-        scores[held.row, position_of[held.col]] = -np.inf
-        row, position = _top_in_rows(scores, take)
-        picked = scores[row, position]
+        scores[held.row, held.col] = -np.inf
+        row, item = _top_in_rows(scores, take, order, standing)
+        picked = scores[row, item]
         keep = np.isfinite(picked)
-        parts.append((chunk[row[keep]], order[position[keep]], picked[keep]))
+        parts.append((chunk[row[keep]], item[keep], picked[keep]))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
         return Ranked(empty, empty, empty, np.zeros(0))
