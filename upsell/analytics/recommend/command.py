@@ -62,10 +62,12 @@ def lines_read(*, path: Path, max_rows: int, max_columns: int) -> pa.Table:
         raise ValueError(f"{path}: {error.strerror or error}") from error
     if not data.strip():
         raise ValueError(f"{path}: the file is empty")
+    first_line = data[: data.find(b"\n") + 1 if b"\n" in data else len(data)]
+    # Separated by commas, or by semicolons or tabs as a Russian Excel or 1C writes them.
+    delimiter = max((",", ";", "\t"), key=lambda mark: first_line.count(mark.encode()))
+    parse = pa_csv.ParseOptions(delimiter=delimiter)
     try:
-        header = pa_csv.read_csv(
-            pa.BufferReader(data[: data.find(b"\n") + 1 if b"\n" in data else len(data)])
-        ).column_names
+        header = pa_csv.read_csv(pa.BufferReader(first_line), parse_options=parse).column_names
     except pa.ArrowInvalid as error:
         raise ValueError(f"{path}: {error}") from error
     if len(header) > max_columns:
@@ -75,6 +77,7 @@ def lines_read(*, path: Path, max_rows: int, max_columns: int) -> pa.Table:
     try:
         table = pa_csv.read_csv(
             pa.BufferReader(data),
+            parse_options=parse,
             convert_options=pa_csv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
                 strings_can_be_null=True,

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from upsell.analytics.recommend import models
 from upsell.analytics.recommend.backtest import (
     NO_SPARK,
     CandidateScore,
@@ -90,3 +91,18 @@ def test_no_model_that_could_be_fitted_is_an_error():
         model_choose(scores=scores)
 
     assert str(refused.value) == f"no model could be fitted (als: {NO_SPARK})"
+
+
+def test_ease_refused_for_a_large_catalogue_leaves_the_choice_to_the_others(
+    planted_split, monkeypatch
+):
+    monkeypatch.setattr(models, "EASE_MAX_ITEMS", 39)
+
+    scores = models_backtest(split=planted_split, k=5, models=("popular", "itemknn", "ease"))
+
+    assert scores[2].eligible is False
+    assert scores[2].reason == (
+        "40 items are too many for EASE's dense item × item matrix (at most 39); "
+        "ALS on Spark serves large catalogues"
+    )
+    assert model_choose(scores=scores).model == "itemknn"

@@ -127,14 +127,15 @@ def test_a_named_model_is_the_only_one_scored(lines_csv):
 
 
 def test_returns_cancel_a_purchase_and_ids_sort_as_numbers(tmp_path):
-    # given client 1 that returned item 10 in full, and items 9 and 10 with three buyers each
+    # given client 1 that returned item 10 in full, and items 9 and 10 with three buyers each,
+    # in a file separated by semicolons as a Russian Excel writes it
     path = _file(
         tmp_path,
-        HEADER
-        + "1,9,2024-01-10,1,100\n1,10,2024-01-10,2,200\n1,10,2024-02-01,-2,-200\n"
-        + '2,9,2024-01-10,1,100\n2,10,2024-01-11,1,"1 000,50"\n2,10,2024-03-01,1,100\n'
-        + "3,11,15.02.2024,1,100\n3,9,2024-04-02,1,100\n"
-        + "4,10,2024-01-12,1,100\n5,10,2024-01-12,1,100\n6,11,2024-01-12,1,100\n",
+        HEADER.replace(",", ";")
+        + "1;9;2024-01-10;1;100\n1;10;2024-01-10;2;200\n1;10;2024-02-01;-2;-200\n"
+        + "2;9;2024-01-10;1;100\n2;10;2024-01-11;1;1 000,50\n2;10;2024-03-01;1;100\n"
+        + "3;11;15.02.2024;1;100\n3;9;2024-04-02;1;100\n"
+        + "4;10;2024-01-12;1;100\n5;10;2024-01-12;1;100\n6;11;2024-01-12;1;100\n",
     )
 
     report, table = _run(

@@ -12,6 +12,7 @@ from upsell.analytics.recommend.models import (
     itemknn_fit,
     popular_fit,
 )
+from upsell.analytics.recommend.ranking import top_k
 from upsell.analytics.tests.recommend.data import matrix_of, two_clusters
 
 ALL = np.arange(8)
@@ -125,3 +126,36 @@ def test_ease_refuses_a_catalogue_too_big_for_a_dense_matrix(monkeypatch):
         "6 items are too many for EASE's dense item × item matrix (at most 5); "
         "ALS on Spark serves large catalogues"
     )
+
+
+def test_ties_beyond_the_first_items_of_the_popularity_order_go_to_the_more_popular():
+    # given 400 items, item i bought by 400 − i clients but all by client 0, except items 300
+    # and up; a model scoring 0 everywhere
+    buyers = np.arange(400, 0, -1).astype(np.float64)
+    exclude = sp.csr_matrix(
+        (np.ones(300), (np.zeros(300, dtype=np.int64), np.arange(300))), shape=(1, 400)
+    )
+
+    ranked = top_k(
+        scorer=lambda clients: np.zeros((clients.size, 400)),
+        clients=np.array([0]),
+        exclude=exclude,
+        candidates=np.ones(400, dtype=bool),
+        buyers=buyers,
+        k=2,
+    )
+
+    # then the two most popular items it has not bought come first
+    assert ranked.item_code.tolist() == [300, 301]
+    assert ranked.score.tolist() == [0.0, 0.0]
+
+
+def test_a_client_with_almost_everything_gets_what_is_left():
+    matrix = matrix_of(((0, 1, 2), (0,)), 4)
+
+    ranked = recommendations_make(
+        fitted=popular_fit(matrix=matrix), matrix=matrix, clients=np.arange(2), k=3
+    )
+
+    # item 3, bought by nobody, is never offered: client 0 has nothing left
+    assert _lists(ranked) == {1: [1, 2]}
