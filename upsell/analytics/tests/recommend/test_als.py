@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -61,9 +62,10 @@ def test_the_command_scores_als_on_a_spark_session(spark_session, tmp_path):
 
     # then ALS finds every client's missing item in the holdout
     assert report["model"] == "als"
-    als = report["backtest"]["models"]["als"]
+    backtest = cast(dict[str, Any], report["backtest"])
+    als = backtest["models"]["als"]
     assert (als["recall_at_k"], als["ndcg_at_k"]) == (1.0, 1.0)
-    assert report["backtest"]["clients_scored"] == 20
+    assert backtest["clients_scored"] == 20
     # and, fitted on everything, offers each client an item of the other cluster
     assert table.num_rows == 20
     offered = table.to_pylist()
