@@ -1,7 +1,8 @@
 """``make bench``: every benchmark at the size its goal names, one process each.
 
 Each benchmark prints its own figures as a ratio against a named peer measured in the same
-run. ``python -m benchmarks NAME...`` runs only the named ones (import, audit, btyd, …).
+run. ``python -m benchmarks NAME...`` runs only the named ones (import, audit, btyd,
+recommend, …).
 """
 
 import os
@@ -18,6 +19,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "btyd": (),
     "forecast": (),
     "effect": (),
+    "recommend": (),
     "load": (),
 }
 

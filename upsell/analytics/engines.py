@@ -70,6 +70,11 @@ class EngineSession:
         self._uploaded: set[str] = set()
         self._materialized: dict[str, Any] = {}
 
+    @property
+    def spark(self) -> Any:
+        """The session's ``SparkSession`` (None on DuckDB), for Spark's own libraries."""
+        return self._spark
+
     def table_upload(self, *, name: str, table: pa.Table) -> "Table":
         """The Arrow table as the Ibis table `name` of this engine (until `tables_release`)."""
         if self._spark is None:
