@@ -13,8 +13,9 @@ The peers see the same daily calibration summary: lifetimes' BetaGeoFitter and
 ParetoNBDFitter with their defaults (penalizer 0) and the historic rate (calibration
 frequency / T × holdout length). ``upsell btyd`` runs as an analyst runs it, through
 ``btyd_command_run`` on a CSV of the purchases; its forecast file gives each customer's
-expected transactions. The goal: a lower mean absolute error and a lower root mean squared
-error of each customer's holdout purchases than each peer.
+expected transactions. The goal: a mean absolute error and a root mean squared error of
+each customer's holdout purchases both lower than each peer's by 0.1 % or more (closer is
+the same model fitted by two optimisers).
 """
 
 import argparse
@@ -36,6 +37,9 @@ from upsell.analytics.btyd.summary import (
     transactions_window,
 )
 
+# Lower by less than this share is a tie, not a win: the same model fitted by two optimisers
+# that stop a hair apart differs by about 1e-6.
+MARGIN = 1e-3
 CALIBRATION_END = dt.date(1997, 9, 30)
 HOLDOUT_END = dt.date(1998, 6, 30)
 
@@ -160,14 +164,17 @@ def main() -> None:
             continue
         verdict = []
         for label, value, theirs in (("MAE", ours_mae, mae), ("RMSE", ours_rmse, rmse)):
-            better = value < theirs
+            better = value < theirs * (1.0 - MARGIN)
             met = met and better
+            word = "better" if better else ("tie" if value < theirs * (1.0 + MARGIN) else "worse")
             verdict.append(
-                f"{label} {'better' if better else 'NOT better'} by "
-                f"{theirs - value:+.2e} ({(theirs - value) / theirs:+.3%})"
+                f"{label} {word} by {theirs - value:+.2e} ({(theirs - value) / theirs:+.3%})"
             )
         print(f"vs {name:23s}{', '.join(verdict)}")
-    print("goal (lower MAE and RMSE than each peer): " + ("MET" if met else "NOT MET"))
+    print(
+        f"goal (MAE and RMSE each lower by {MARGIN:.1%} or more than each peer's): "
+        + ("MET" if met else "NOT MET")
+    )
 
 
 if __name__ == "__main__":
