@@ -49,6 +49,8 @@ def _purchases_csv(source: str, path: Path) -> None:
     with resources.as_file(resources.files("lifetimes") / "datasets" / source) as data:
         fields = data.read_text().split()
     width = 5 if source == "CDNOW_sample.txt" else 4
+    if width == 4:
+        fields = fields[4:]  # the master file opens with its column names
     rows = np.array(fields, dtype=object).reshape(-1, width)
     customer_column = 1 if width == 5 else 0
     with path.open("w", newline="", encoding="utf-8") as handle:
