@@ -45,6 +45,8 @@ class Verdict:
     identifiable: bool
     reason: str
     log_standard_errors: tuple[float, ...]
+    # The parameters that ran to the edge of the box: name → "0" or "∞".
+    edges: tuple[tuple[str, str], ...] = ()
 
 
 def log_params_maximize(*, objective: NegLogLikelihood, starts: Sequence[FloatArray]) -> Optimum:
@@ -134,12 +136,17 @@ def identifiability_assess(
     at_lower = optimum.log_params <= -LOG_BOUND + BOUNDARY_MARGIN
     at_upper = optimum.log_params >= LOG_BOUND - BOUNDARY_MARGIN
     if at_lower.any() or at_upper.any():
-        edges = [
-            f"{name} → 0" if low else f"{name} → ∞"
+        edges = tuple(
+            (name, "0" if low else "∞")
             for name, low, high in zip(names, at_lower, at_upper, strict=True)
             if low or high
-        ]
-        return Verdict(False, "the fit ran to the boundary: " + ", ".join(edges), unknown)
+        )
+        return Verdict(
+            False,
+            "the fit ran to the boundary: " + ", ".join(f"{n} → {edge}" for n, edge in edges),
+            unknown,
+            edges,
+        )
     if not np.all(np.isfinite(hessian)):
         return Verdict(False, "the curvature of the likelihood is not finite", unknown)
     eigenvalues, eigenvectors = np.linalg.eigh(hessian)
@@ -206,6 +213,7 @@ def fit_run[ParamsT: Params](
         customers=customers,
         iterations=optimum.iterations,
         log_standard_errors=dict(zip(names, verdict.log_standard_errors, strict=True)),
+        edges=dict(verdict.edges),
     )
 
 

@@ -13,17 +13,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from upsell.analytics.btyd.auto import AutoForecast, auto_forecast
 from upsell.analytics.btyd.backtest import forecast_chosen
 from upsell.analytics.btyd.fallbacks import years_shift
 from upsell.analytics.btyd.forecast import Forecast
 from upsell.analytics.btyd.summary import (
+    CustomerSummary,
     Freq,
     date_to_day,
     day_to_date,
     transactions_from_table,
     transactions_window,
 )
-from upsell.analytics.btyd.types import FitResult, Params
+from upsell.analytics.btyd.types import FitResult, GammaGammaParams, Params
 
 ModelChoice = Literal["bgnbd", "pnbd", "auto"]
 TIME_UNITS = {"D": "day", "W": "week"}
@@ -53,19 +55,22 @@ def _table_read(path: Path, customer_column: str) -> pa.Table:
 
 
 def _forecast_write(
-    path: Path, forecast: Forecast, actual: tuple[np.ndarray, np.ndarray] | None
+    path: Path,
+    summary: CustomerSummary,
+    expected: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+    actual: tuple[np.ndarray, np.ndarray] | None,
 ) -> None:
-    summary, prediction = forecast.summary, forecast.prediction
+    expected_transactions, expected_spend, probability_alive = expected
     columns: dict[str, np.ndarray] = {
         "customer": summary.customer,
         "frequency": summary.frequency,
         "recency": summary.recency,
         "T": summary.age,
-        "expected_transactions": prediction.expected_transactions,
-        "expected_spend": prediction.expected_spend,
+        "expected_transactions": expected_transactions,
+        "expected_spend": expected_spend,
     }
-    if prediction.probability_alive is not None:
-        columns["probability_alive"] = prediction.probability_alive
+    if probability_alive is not None:
+        columns["probability_alive"] = probability_alive
     if actual is not None:
         columns["actual_transactions"], columns["actual_spend"] = actual
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -75,6 +80,68 @@ def _forecast_write(
             writer.writerow(
                 [value if isinstance(value, str) else f"{float(value):.10g}" for value in row]
             )
+
+
+def _spend_report(spend_fit: FitResult[GammaGammaParams] | None) -> dict[str, object]:
+    if spend_fit is not None and spend_fit.identifiable:
+        return {"model": "gamma_gamma", **_fit_report(spend_fit)}
+    return {"model": "customer_average"}
+
+
+def _named_report(forecast: Forecast) -> dict[str, object]:
+    prediction = forecast.prediction
+    return {
+        "model": forecast.model,
+        "fallback_reason": forecast.fallback_reason,
+        **(
+            _fit_report(prediction.fit)
+            if prediction.fit is not None
+            else {"params": {}, "log_likelihood": None}
+        ),
+        "spend_model": _spend_report(prediction.spend_fit),
+        "backtest": {},
+    }
+
+
+def _auto_report(auto: AutoForecast) -> dict[str, object]:
+    """The chosen model, or ``blend`` with its parts and weights, each part's fit, and the
+    inner backtest: its folds, the single models' errors and the chosen mix's."""
+    single = len(auto.mix.parts) == 1
+    fits = {
+        part.name: {
+            "form": part.form,
+            "note": part.note,
+            **(_fit_report(part.fit) if part.fit is not None else {"params": {}}),
+        }
+        for part in auto.parts
+    }
+    backtest = auto.backtest
+    head: dict[str, object] = {
+        "model": auto.mix.parts[0][0] if single else "blend",
+        "blend": [{"model": name, "weight": weight} for name, weight in auto.mix.parts],
+        "fallback_reason": auto.fallback_reason,
+    }
+    if single and auto.parts[0].fit is not None:
+        head |= _fit_report(auto.parts[0].fit)
+    else:
+        head |= {"params": {}, "log_likelihood": None}
+    return head | {
+        "fits": fits,
+        "spend_model": _spend_report(auto.spend_fit),
+        "backtest": {
+            "folds": [
+                {"fit_to": fold.origin.isoformat(), "scored_to": fold.end.isoformat()}
+                for fold in backtest.folds
+            ],
+            "candidates": {score.name: score.as_dict() for score in backtest.singles},
+            "chosen": {
+                "label": backtest.chosen.label if backtest.chosen is not None else None,
+                "score": _finite(backtest.score),
+                "mae_transactions": _finite(backtest.chosen_mae),
+                "rmse_transactions": _finite(backtest.chosen_rmse),
+            },
+        },
+    }
 
 
 def btyd_command_run(
@@ -92,7 +159,8 @@ def btyd_command_run(
     """Fit on the purchases up to ``calibration_end`` and forecast each customer to
     ``holdout_end`` (by default a year later), writing the forecasts to ``out_path`` as CSV.
 
-    ``model="auto"`` chooses by a rolling backtest inside the calibration period. The actual
+    ``model="auto"`` chooses a model or a blend of two by an inner backtest that reads only
+    the calibration period (``analytics.btyd.auto``). The actual
     transactions and spend are written too when the file covers the holdout. Returns
     the report that the command prints as JSON. Raises ``ValueError`` on bad input.
     """
@@ -110,13 +178,32 @@ def btyd_command_run(
     if horizon_end <= calibration_end:
         raise ValueError("the holdout end must come after the calibration end")
 
-    forecast, scores = forecast_chosen(
-        model=model,
-        transactions=transactions,
-        calibration_end=calibration_end,
-        horizon_end=horizon_end,
-        freq=freq,
-    )
+    auto: AutoForecast | None = None
+    forecast: Forecast | None = None
+    if model == "auto":
+        auto = auto_forecast(
+            transactions=transactions,
+            calibration_end=calibration_end,
+            horizon_end=horizon_end,
+            freq=freq,
+        )
+        summary = auto.summary
+        expected = (auto.expected_transactions, auto.expected_spend, auto.probability_alive)
+    else:
+        forecast, _ = forecast_chosen(
+            model=model,
+            transactions=transactions,
+            calibration_end=calibration_end,
+            horizon_end=horizon_end,
+            freq=freq,
+        )
+        summary = forecast.summary
+        prediction = forecast.prediction
+        expected = (
+            prediction.expected_transactions,
+            prediction.expected_spend,
+            prediction.probability_alive,
+        )
 
     # Actuals are written when the file reaches the horizon end, or when the analyst named a
     # holdout and the file has purchases in it (a sparse file may stop before its last day);
@@ -129,36 +216,27 @@ def btyd_command_run(
     if covered:
         actual = transactions_window(
             transactions=transactions,
-            customer_code=forecast.summary.customer_code,
+            customer_code=summary.customer_code,
             start=calibration_end,
             end=horizon_end,
             freq=freq,
         )
-    _forecast_write(out_path, forecast, actual)
+    _forecast_write(out_path, summary, expected, actual)
 
-    prediction = forecast.prediction
-    report: dict[str, object] = {
-        "model": forecast.model,
+    if auto is not None:
+        report = _auto_report(auto)
+    else:
+        assert forecast is not None  # noqa: S101 - a named model always makes one
+        report = _named_report(forecast)
+    report |= {
         "requested": model,
-        "fallback_reason": forecast.fallback_reason,
-        **(
-            _fit_report(prediction.fit)
-            if prediction.fit is not None
-            else {"params": {}, "log_likelihood": None}
-        ),
-        "spend_model": (
-            {"model": "gamma_gamma", **_fit_report(prediction.spend_fit)}
-            if prediction.spend_fit is not None and prediction.spend_fit.identifiable
-            else {"model": "customer_average"}
-        ),
         "time_unit": TIME_UNITS[freq],
         "calibration_end": calibration_end.isoformat(),
         "holdout_end": horizon_end.isoformat(),
-        "customers": int(forecast.summary.customer.size),
-        "expected_transactions": float(prediction.expected_transactions.sum()),
-        "expected_spend": float(prediction.expected_spend.sum()),
+        "customers": int(summary.customer.size),
+        "expected_transactions": float(expected[0].sum()),
+        "expected_spend": float(expected[1].sum()),
         "actuals": covered,
-        "backtest": {score.model: score.as_dict() for score in scores},
         "output": str(out_path),
     }
     if actual is not None:

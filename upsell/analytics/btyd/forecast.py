@@ -77,7 +77,7 @@ class Forecast:
     prediction: Prediction
 
 
-def _spend_per_transaction(
+def spend_per_transaction(
     summary: CustomerSummary,
 ) -> tuple[FloatArray, FitResult[GammaGammaParams] | None]:
     """Gamma-Gamma expected spend per transaction, or each customer's own average.
@@ -148,7 +148,7 @@ def model_predict(
             params=pareto.params, horizon=horizon, frequency=x, recency=t_x, age=t
         )
         alive = pnbd_probability_alive(params=pareto.params, frequency=x, recency=t_x, age=t)
-    spend, spend_fit = _spend_per_transaction(summary)
+    spend, spend_fit = spend_per_transaction(summary)
     return Prediction(expected, expected * spend, alive, fit, spend_fit)
 
 

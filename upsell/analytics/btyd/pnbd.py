@@ -155,16 +155,19 @@ def _terms(
     log_beta_t = np.log(beta + t)
     constant = gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta)
     alive_branch = -(r + x) * log_alpha_t - s * log_beta_t
-    log_integral = _log_integral_closed_form(params, x, t_x, t)
-    # scipy's 2F1 overflows in a few corners of its parameter space (argument near 1 with
-    # large parameters, as for frequent buyers when beta >> alpha); the quadrature computes
-    # the same integral there.
-    lost = np.isnan(log_integral) | np.isposinf(log_integral)
+    # The gradient needs the quadrature, which gives the integral too: the fit takes it from
+    # there, since scipy's 2F1 slows to seconds per call where s and beta grow large.
     integral = _integral(params, x, t_x, t) if with_gradient else None
     if integral is not None:
-        log_integral = np.where(lost, integral.log_value, log_integral)
-    elif lost.any():
-        log_integral[lost] = _integral(params, x[lost], t_x[lost], t[lost]).log_value
+        log_integral = integral.log_value
+    else:
+        log_integral = _log_integral_closed_form(params, x, t_x, t)
+        # scipy's 2F1 overflows in a few corners of its parameter space (argument near 1
+        # with large parameters, as for frequent buyers when beta >> alpha); the quadrature
+        # computes the same integral there.
+        lost = np.isnan(log_integral) | np.isposinf(log_integral)
+        if lost.any():
+            log_integral[lost] = _integral(params, x[lost], t_x[lost], t[lost]).log_value
     dead_branch = np.log(s) + log_integral
     mixture = np.logaddexp(alive_branch, dead_branch)
     log_likelihood = constant + mixture

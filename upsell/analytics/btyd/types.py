@@ -49,7 +49,19 @@ class GammaGammaParams:
         return asdict(self)
 
 
-type Params = BgNbdParams | ParetoNbdParams | GammaGammaParams
+@dataclass(frozen=True)
+class NbdParams:
+    """NBD: purchase rates ~ Gamma(r, alpha) and no dropout, the limit of BG/NBD as a → 0
+    and of Pareto/NBD as s → 0."""
+
+    r: float
+    alpha: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+type Params = BgNbdParams | ParetoNbdParams | NbdParams | GammaGammaParams
 
 
 @dataclass(frozen=True)
@@ -60,7 +72,8 @@ class FitResult[ParamsT: Params]:
     boundary of its range, or the likelihood is (nearly) flat along some direction; then
     ``params`` are only the point where the optimiser stopped and ``reason`` says why.
     ``log_standard_errors`` estimate the standard errors of the log-parameters (NaN when the
-    fit is not identifiable).
+    fit is not identifiable). ``edges`` names the parameters that ran to the boundary of their
+    range, each with the edge it ran to ("0" or "∞").
     """
 
     model: str
@@ -72,3 +85,4 @@ class FitResult[ParamsT: Params]:
     customers: int
     iterations: int
     log_standard_errors: dict[str, float] = field(default_factory=dict)
+    edges: dict[str, str] = field(default_factory=dict)

@@ -58,25 +58,24 @@ def test_auto_chooses_by_backtest_and_writes_forecasts_with_actuals(orders_csv, 
     # when the command runs with model choice by backtest
     report = _run(orders_csv, out)
 
-    # then it reports the chosen model with its fit and the candidates' scores
-    assert report["model"] == "bgnbd"
+    # then it reports the chosen model with its fit and the candidates' inner-split scores
+    assert report["model"] == "pnbd"
+    assert report["blend"] == [{"model": "pnbd", "weight": 1.0}]
     assert report["requested"] == "auto"
     assert report["identifiable"] is True
-    assert set(report["params"]) == {"r", "alpha", "a", "b"}
+    assert set(report["params"]) == {"r", "alpha", "s", "beta"}
     assert report["time_unit"] == "day"
     assert report["holdout_end"] == "2024-12-31"
-    assert set(report["backtest"]) == {"bgnbd", "pnbd", "historic_rate", "last_year"}
-    assert {name: score["folds"] for name, score in report["backtest"].items()} == {
-        "bgnbd": 3,
-        "pnbd": 0,
-        "historic_rate": 3,
-        "last_year": 3,
-    }
-    # 60 clients are too few to pin down Pareto/NBD's dropout in the earliest fold
-    assert report["backtest"]["pnbd"]["reason"] == (
-        "fold 2023-12-29–2024-03-30: "
-        "the likelihood is too flat to pin down log beta ± 1.77 (standard errors)"
-    )
+    assert report["backtest"]["folds"] == [
+        {"fit_to": "2024-06-30", "scored_to": "2024-09-30"},
+        {"fit_to": "2024-07-23", "scored_to": "2024-09-30"},
+        {"fit_to": "2024-08-15", "scored_to": "2024-09-30"},
+    ]
+    candidates = report["backtest"]["candidates"]
+    assert list(candidates) == ["bgnbd", "pnbd", "nbd", "historic_rate"]
+    assert all(candidate["eligible"] for candidate in candidates.values())
+    assert report["backtest"]["chosen"]["label"] == "pnbd"
+    assert round(report["backtest"]["chosen"]["score"], 4) == 1.0026
     assert report["actuals"] is True
     assert report["actuals_through"] == "2024-12-29"
 
@@ -94,11 +93,46 @@ def test_auto_chooses_by_backtest_and_writes_forecasts_with_actuals(orders_csv, 
         "actual_transactions",
         "actual_spend",
     ]
-    # The file's rows add up to the report: 52.063 purchases expected in the quarter, 51 made.
-    assert round(report["expected_transactions"], 3) == 52.063
+    # The file's rows add up to the report: 52.113 purchases expected in the quarter, 51 made.
+    assert round(report["expected_transactions"], 3) == 52.113
     assert report["actual_transactions"] == 51.0
-    assert round(sum(float(row["expected_transactions"]) for row in rows), 3) == 52.063
+    assert round(sum(float(row["expected_transactions"]) for row in rows), 3) == 52.113
     assert sum(float(row["actual_transactions"]) for row in rows) == 51.0
+
+
+def test_auto_names_the_chosen_blend_with_its_weights(tmp_path):
+    # given clients who never leave: BG/NBD runs to its no-dropout boundary
+    path = tmp_path / "orders.csv"
+    pa_csv.write_csv(
+        company_table(
+            seed=7,
+            customers=60,
+            start=dt.date(2023, 1, 1),
+            end=dt.date(2024, 12, 31),
+            mean_days_between_orders=20.0,
+            dropout=False,
+        ),
+        path,
+    )
+
+    report = _run(
+        path,
+        tmp_path / "forecast.csv",
+        customer_column="customer",
+        date_column="date",
+        amount_column="amount",
+    )
+
+    # then the inner backtest chose a blend, and BG/NBD in it is its NBD limit
+    assert report["model"] == "blend"
+    assert report["blend"] == [
+        {"model": "bgnbd", "weight": 0.51},
+        {"model": "historic_rate", "weight": 0.49},
+    ]
+    assert report["fits"]["bgnbd"]["form"] == "nbd_limit"
+    assert report["fits"]["bgnbd"]["reason"] == "the fit ran to the boundary: a → 0, b → ∞"
+    assert report["backtest"]["chosen"]["label"] == "0.51 bgnbd + 0.49 historic_rate"
+    assert report["params"] == {}
 
 
 def test_without_a_holdout_end_the_forecast_runs_a_year_and_has_no_actuals(orders_csv, tmp_path):
