@@ -37,8 +37,8 @@ class MonthField(forms.CharField):
 
 
 class ConversionFilterForm(forms.Form):
-    first = MonthField(label=gettext_lazy("From"), required=False)
-    last = MonthField(label=gettext_lazy("To"), required=False)
+    first = MonthField(label=gettext_lazy("First month"), required=False)
+    last = MonthField(label=gettext_lazy("Last month"), required=False)
     manager = forms.ModelChoiceField(
         label=gettext_lazy("Manager"),
         queryset=_managers(),

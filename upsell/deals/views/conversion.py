@@ -32,6 +32,7 @@ from upsell.deals.conversion import (
     ConversionRow,
     conversion_managers,
     conversion_report,
+    report_months,
 )
 from upsell.deals.exports.conversion import conversion_xlsx_response
 from upsell.deals.forms.conversion import (
@@ -108,7 +109,12 @@ def _report_choice(
     request: HttpRequest, user: User
 ) -> tuple[ConversionFilterForm, ConversionReport]:
     today = timezone.localdate()
-    form = ConversionFilterForm(request.GET, today=today)
+    data = request.GET.copy()
+    # The form shows the months the page shows, also when the address names none.
+    default_first, default_last = report_months(today=today)
+    data.setdefault("first", f"{default_first:%Y-%m}")
+    data.setdefault("last", f"{default_last:%Y-%m}")
+    form = ConversionFilterForm(data, today=today)
     first, last, manager_id = form.chosen()
     report = conversion_report(
         user=user, first=first, last=last, today=today, manager_id=manager_id
