@@ -15,7 +15,8 @@ from upsell.accounts.models import User
 from upsell.deals.access import deals_visible_to
 from upsell.deals.models import OPEN_STAGES, ClosingSettings, Deal
 
-DEFAULT_STUCK_AFTER_DAYS = 14
+# Until the head of sales sets it: the model's default.
+DEFAULT_STUCK_AFTER_DAYS: int = ClosingSettings._meta.get_field("stuck_after_days").default
 
 
 def closing_settings_latest() -> ClosingSettings | None:

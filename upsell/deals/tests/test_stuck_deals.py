@@ -125,9 +125,9 @@ def test_the_stuck_page_lists_the_managers_own_deals_with_their_days(deals, mana
 
 @pytest.fixture
 def deal_pages(settings):
-    """A deal's page under its name, ``deals:deal_detail``, where the checkout lacks it."""
+    """A deal's page under its name, ``deals:detail``, where the checkout lacks it."""
     try:
-        reverse("deals:deal_detail", kwargs={"deal_id": 1})
+        reverse("deals:detail", kwargs={"deal_id": 1})
     except NoReverseMatch:
         settings.ROOT_URLCONF = "upsell.deals.tests.urls_with_deal_page"
 

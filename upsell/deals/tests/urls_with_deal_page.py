@@ -22,7 +22,7 @@ urlpatterns = [
         "deals/",
         include(
             (
-                [*deals.urlpatterns, path("<int:deal_id>/", _deal_page, name="deal_detail")],
+                [*deals.urlpatterns, path("<int:deal_id>/", _deal_page, name="detail")],
                 "deals",
             )
         ),

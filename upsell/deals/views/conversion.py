@@ -159,7 +159,7 @@ def conversion_export(request: HttpRequest) -> HttpResponseBase:
 
 
 def _deal_links(stuck: list[StuckDeal]) -> list[tuple[StuckDeal, str | None]]:
-    return [(item, _url_or_none("deals:deal_detail", deal_id=item.deal.pk)) for item in stuck]
+    return [(item, _url_or_none("deals:detail", deal_id=item.deal.pk)) for item in stuck]
 
 
 @require_GET
