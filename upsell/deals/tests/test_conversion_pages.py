@@ -247,3 +247,12 @@ def test_the_api_gives_a_manager_its_own_rows_and_refuses_bad_months(
     ]
     assert malformed.status_code == 422
     assert another.status_code == 404
+
+
+def test_the_menu_leads_managers_and_the_head_of_sales_to_the_report(
+    manager_anna, head_of_sales, assistant_vera
+):
+    link = '<a href="/deals/conversion/" aria-current="page">Conversion</a>'
+    for user in (manager_anna, head_of_sales):
+        assert link in _signed_in(user).get(reverse("deals:stuck")).content.decode()
+    assert "/deals/conversion/" not in _signed_in(assistant_vera).get("/clients/").content.decode()
