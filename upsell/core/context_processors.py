@@ -17,6 +17,10 @@ class NavItem:
     active: bool
 
 
+# The pages of closing's conversion report, which its menu item marks as the one open.
+CONVERSION = frozenset({"conversion", "stuck", "closing_settings"})
+
+
 def _navigation(request: HttpRequest) -> list[NavItem]:
     """The screens of the user's role. It only mirrors access: each page checks its own."""
     user = request.user
@@ -40,6 +44,10 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         url = reverse("programs:list")
         items.append(NavItem(label=_("Programs"), url=url, active=section == "programs"))
+    if user.sees_all_sales or user.is_manager:
+        url = reverse("deals:conversion")
+        conversion = section == "deals" and match is not None and match.url_name in CONVERSION
+        items.append(NavItem(label=_("Conversion"), url=url, active=conversion))
     if user.sees_all_sales:
         url = reverse("portfolios:workload")
         items.append(NavItem(label=_("Workload"), url=url, active=section == "portfolios"))

@@ -133,6 +133,9 @@ RUNS_AUDIT = rule(anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN
 NOTHING_THERE = rule(everyone=NOT_FOUND)
 # Forecasts are the work of managers, the head of sales and top management (who only reads).
 FORECAST_SCREEN = rule(vera=FORBIDDEN, adam=FORBIDDEN)
+# Closing is the work of managers (their own deals), the head of sales and top management; an
+# assistant or administrator finds nothing there.
+SEES_DEALS = rule(vera=NOT_FOUND, adam=NOT_FOUND)
 
 PAGE_RULES: dict[str, Rule] = {
     "accounts:login": PUBLIC,
@@ -233,6 +236,16 @@ PAGE_RULES: dict[str, Rule] = {
     ),
     "programs:client_section": SEES_BORIS_CLIENT,
     "programs:propose": CHANGES_BORIS_CLIENT,
+    # From forecast to money and the stuck deals: a manager its own, the head of sales and top
+    # management everyone's; the closing settings are changed by the head of sales alone.
+    "deals:conversion": SEES_DEALS,
+    "deals:conversion_export": SEES_DEALS,
+    "deals:stuck": SEES_DEALS,
+    "deals:closing_settings": rule(
+        vera=NOT_FOUND,
+        adam=NOT_FOUND,
+        unsafe={"anna": FORBIDDEN, "boris": FORBIDDEN, "tom": FORBIDDEN},
+    ),
     # The card's reassign form: the client changes hands with its requests and forecast.
     "portfolios:client_reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     # The API's machine-readable description and its docs page hold no data.
@@ -322,6 +335,13 @@ API_RULES: dict[str, Rule] = {
     "set_membership_credit": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN),
     "get_membership_stock": SEES_BORIS_CLIENT,
     "set_membership_stock": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN),
+    # From forecast to money, as on its pages.
+    "get_conversion": SEES_DEALS,
+    "list_stuck_deals": SEES_DEALS,
+    "get_closing_settings": SEES_DEALS,
+    "update_closing_settings": rule(
+        vera=NOT_FOUND, adam=NOT_FOUND, anna=FORBIDDEN, boris=FORBIDDEN, tom=FORBIDDEN
+    ),
 }
 
 # A path parameter named like this takes the id of that restricted thing.
@@ -737,6 +757,7 @@ FORM = {
     "description": "Взлом",
     "kind": "clients",
     "keep_valid_rows": "on",
+    "stuck_after_days": "3",
 }
 CLIENTS_FILE = "Контрагент;ИНН\nВзлом;7707083893\n".encode()
 
