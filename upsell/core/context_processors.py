@@ -40,6 +40,11 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         url = reverse("programs:list")
         items.append(NavItem(label=_("Programs"), url=url, active=section == "programs"))
+    if user.sees_all_sales or user.is_manager:
+        url = reverse("deals:coaching_list")
+        page = match.url_name if match is not None else ""
+        coaching = section == "deals" and (page or "").startswith("coaching")
+        items.append(NavItem(label=_("Coaching"), url=url, active=coaching))
     if user.sees_all_sales:
         url = reverse("portfolios:workload")
         items.append(NavItem(label=_("Workload"), url=url, active=section == "portfolios"))
