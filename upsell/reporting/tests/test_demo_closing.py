@@ -69,6 +69,9 @@ def test_the_planted_coaching_effect_is_found_within_its_interval(tmp_path, sett
         truth["coached_manager"], truth["starts_on"],
     )  # fmt: skip
     win_rate = CoachingEffect.objects.get(period=period, metric="win_rate")
+    assert win_rate.effect is not None
+    assert win_rate.effect_low is not None
+    assert win_rate.effect_high is not None
     print(
         f"\nplanted {PLANTED_WIN_POINTS} points; measured {win_rate.effect:.3f} in "
         f"[{win_rate.effect_low:.3f}; {win_rate.effect_high:.3f}], "
