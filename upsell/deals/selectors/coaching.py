@@ -45,7 +45,7 @@ def figure_value(*, metric: str, value: float | None) -> str:
     if metric in (CoachingMetric.WIN_RATE, CoachingMetric.ATTAINMENT):
         return f"{_number(value)} %"
     if metric == CoachingMetric.CYCLE_DAYS:
-        return _("%(days)s days") % {"days": _number(value)}
+        return _("%(value)s days") % {"value": _number(value)}
     return _("%(money)s a month") % {"money": format_money(Decimal(str(round(value, 2))))}
 
 
