@@ -186,3 +186,15 @@ def test_an_assistant_sees_no_period_over_the_api(period, assistant_vera):
 
     assert listed.json()["count"] == 0
     assert detail.status_code == 404
+
+
+def test_an_empty_note_comes_back_with_its_error_and_writes_nothing(period, head_of_sales):
+    response = _browser(head_of_sales).post(
+        reverse("deals:coaching_note", args=[period.pk]),
+        {"text": ""},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["note_form"].errors == {"text": ["This field is required."]}
+    assert not CoachingNote.objects.exists()

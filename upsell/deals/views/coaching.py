@@ -132,10 +132,8 @@ def coaching_note_page(request: HtmxHttpRequest, period_id: int) -> HttpResponse
         else:
             form = NoteForm()
     template = "deals/coaching/detail.html#notes" if request.htmx else "deals/coaching/detail.html"
-    response = _detail(request, period, note_form=form, template=template)
-    if form.errors:
-        response.status_code = 422 if request.htmx else 200
-    return response
+    # A refused note comes back with its error in the same part, which htmx swaps in.
+    return _detail(request, period, note_form=form, template=template)
 
 
 @require_POST
