@@ -51,6 +51,8 @@ demo: install
 	$(DEMO_BUILD) forecast_backfill --months 6
 	$(DEMO_BUILD) forecast
 	$(DEMO_BUILD) programs_measure
+	$(DEMO_BUILD) closing_load --truth $(DEMO_DIR)/closing_truth.json
+	$(DEMO_BUILD) coaching_measure
 	$(UPSELL) nightly --schedule
 	$(UPSELL) collectstatic --no-input -v 0
 	@echo

@@ -48,6 +48,10 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
         url = reverse("deals:conversion")
         conversion = section == "deals" and match is not None and match.url_name in CONVERSION
         items.append(NavItem(label=_("Conversion"), url=url, active=conversion))
+        url = reverse("deals:coaching_list")
+        page = match.url_name if match is not None else ""
+        coaching = section == "deals" and (page or "").startswith("coaching")
+        items.append(NavItem(label=_("Coaching"), url=url, active=coaching))
     if user.sees_all_sales:
         url = reverse("portfolios:workload")
         items.append(NavItem(label=_("Workload"), url=url, active=section == "portfolios"))

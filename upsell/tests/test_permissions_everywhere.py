@@ -49,6 +49,7 @@ from django_tasks_db.models import DBTaskResult
 from upsell.accounts.tokens import api_token_create
 from upsell.config.api import api
 from upsell.core.months import month_add, month_start
+from upsell.deals.models import Activity, ActivityKind, CoachingPeriod
 from upsell.history.models import Change, ChangeSource, Subject
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
@@ -248,6 +249,21 @@ PAGE_RULES: dict[str, Rule] = {
     ),
     # The card's reassign form: the client changes hands with its requests and forecast.
     "portfolios:client_reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    # Coaching: the head of sales coaches, top management reads, a manager reads its own.
+    "deals:coaching_list": rule(vera=FORBIDDEN, adam=FORBIDDEN),
+    "deals:coaching_create": rule(
+        anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+    ),
+    "deals:coaching_detail": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND),
+    "deals:coaching_edit": rule(
+        anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN, tom=FORBIDDEN
+    ),
+    "deals:coaching_note": rule(
+        anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN, tom=FORBIDDEN
+    ),
+    "deals:coaching_join": rule(
+        anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN, tom=FORBIDDEN
+    ),
     # The API's machine-readable description and its docs page hold no data.
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
@@ -265,6 +281,11 @@ HEAD_OF_SALES_ONLY = rule(
 SEES_PROGRAM = rule(adam=NOT_FOUND)
 DESIGNS_PROGRAM = rule(
     anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
+)
+# Boris's coaching period: he reads it, the head of sales coaches, top management reads.
+SEES_COACHING_PERIOD = rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND)
+COACHES_PERIOD = rule(
+    anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN, tom=FORBIDDEN
 )
 
 API_RULES: dict[str, Rule] = {
@@ -342,6 +363,15 @@ API_RULES: dict[str, Rule] = {
     "update_closing_settings": rule(
         vera=NOT_FOUND, adam=NOT_FOUND, anna=FORBIDDEN, boris=FORBIDDEN, tom=FORBIDDEN
     ),
+    # Coaching, as on its screens.
+    "list_coaching_periods": SIGNED_IN,
+    "create_coaching_period": HEAD_OF_SALES_ONLY,
+    "get_coaching_period": SEES_COACHING_PERIOD,
+    "update_coaching_period": COACHES_PERIOD,
+    "list_coaching_notes": SEES_COACHING_PERIOD,
+    "create_coaching_note": COACHES_PERIOD,
+    "join_coaching_meeting": COACHES_PERIOD,
+    "list_coaching_effects": SEES_COACHING_PERIOD,
 }
 
 # A path parameter named like this takes the id of that restricted thing.
@@ -354,6 +384,9 @@ THING_FOR_PARAMETER = {
     "request_id": "order_request",
     "program_id": "program",
     "membership_id": "membership",
+    "period_id": "coaching_period",
+    "manager_id": "manager",
+    "activity_id": "activity",
 }
 
 
@@ -584,6 +617,21 @@ def world(
         ),
         by=top_manager,
     )  # fmt: skip
+    # Boris coached in February, with a meeting of his the head of sales may join.
+    coaching_period = CoachingPeriod.objects.create(
+        manager=manager_boris,
+        coach=head_of_sales,
+        starts_on=dt.date(2026, 2, 1),
+        ends_on=dt.date(2026, 2, 28),
+        goals="Дожимать заявки",
+    )
+    activity = Activity.objects.create(
+        client=boris_client,
+        kind=ActivityKind.MEETING,
+        owner=manager_boris,
+        starts_at=dt.datetime(2026, 2, 10, 10, tzinfo=dt.UTC),
+        ends_at=dt.datetime(2026, 2, 10, 11, tzinfo=dt.UTC),
+    )
     return World(
         things={
             "client": boris_client,
@@ -597,6 +645,9 @@ def world(
             "membership": membership,
             "stock_membership": stock_program.memberships.get(),
             "settled_program": settled_program,
+            "coaching_period": coaching_period,
+            "manager": manager_boris,
+            "activity": activity,
         },
         users={
             "anonymous": None,

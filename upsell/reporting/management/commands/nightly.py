@@ -51,3 +51,4 @@ class Command(BaseCommand):
             f"Sales programs: {programs.members} members measured, "
             f"{programs.stock_months} stock months, {programs.effects} effects"
         )
+        self.stdout.write(f"Coaching: {outcome.coaching_figures} figures measured")
