@@ -1,6 +1,7 @@
 """The nightly work: the audit (statuses, then who serves each client), the forecast months
 that are due locked, the forecast baselines refit on the fresh statuses, and the sales
-programs measured (each member's progress, then each program's effect).
+programs measured (each member's progress, then each program's effect), and the open deals
+matched to the requests and shipments that fulfil them.
 
 The task worker runs it every night at ``UPSELL_NIGHTLY_AT`` once ``upsell nightly
 --schedule`` has queued the first run: each run queues the next before it ends. Where a task
@@ -25,6 +26,7 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from upsell.deals.services.matching import MatchOutcome, deals_match
 from upsell.forecasts.models import ForecastLock
 from upsell.forecasts.services import forecast_locks_due
 from upsell.reporting.models import AuditEngine, AuditRun, ForecastRun, ScheduledTask
@@ -50,6 +52,7 @@ class NightlyOutcome:
     locks: list[ForecastLock]
     forecast: ForecastRun
     programs: ProgramsMeasured
+    deals: MatchOutcome
 
 
 def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
@@ -67,6 +70,7 @@ def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
         run=forecast_run_create(as_of=today, model="auto", started_by=None, enqueue=False)
     )
     programs = programs_measure(as_of=today)
+    deals = deals_match()
     return NightlyOutcome(
         swept=swept,
         task_results_pruned=pruned,
@@ -74,6 +78,7 @@ def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
         locks=locks,
         forecast=forecast,
         programs=programs,
+        deals=deals,
     )
 
 

@@ -51,3 +51,6 @@ class Command(BaseCommand):
             f"Sales programs: {programs.members} members measured, "
             f"{programs.stock_months} stock months, {programs.effects} effects"
         )
+        self.stdout.write(
+            f"Deals matched: {outcome.deals.requests} requests, {outcome.deals.shipments} shipments"
+        )

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from upsell.deals.views import board, objections
+
+app_name = "deals"
+urlpatterns = [
+    path("", board.deal_board, name="board"),
+    path("board.xlsx", board.board_export, name="export"),
+    path("new/", board.deal_create, name="create"),
+    path("<int:deal_id>/", board.deal_detail, name="detail"),
+    path("<int:deal_id>/move/", board.deal_move_page, name="move"),
+    path("<int:deal_id>/edit/", board.deal_edit_page, name="edit"),
+    path("<int:deal_id>/link/", board.deal_link_page, name="link"),
+    path("clients/<int:client_id>/", board.client_section, name="client_section"),
+    path(
+        "clients/<int:client_id>/from-forecast/<str:month>/",
+        board.deal_from_cell,
+        name="from_cell",
+    ),
+    path("lost-reasons/", board.lost_reasons_page, name="lost_reasons"),
+    path("lost-reasons/<int:reason_id>/", board.lost_reason_change_page, name="lost_reason_change"),
+    path("<int:deal_id>/objections/", objections.objection_log_page, name="objection_log"),
+    path(
+        "objections/<int:objection_id>/outcome/",
+        objections.objection_outcome_page,
+        name="objection_outcome",
+    ),
+    path("answers/", objections.answer_library_page, name="answers"),
+    path("answers/<int:answer_id>/", objections.answer_change_page, name="answer_change"),
+]
