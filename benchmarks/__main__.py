@@ -15,6 +15,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "client_list": (),
     "audit": (),
     "programs": (),
+    "board": (),
     "btyd": (),
     "forecast": (),
     "effect": (),

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from upsell.core.months import month_add
 from upsell.deals.models import CLOSED_STAGES, OPEN_STAGES, Deal, DealStage
@@ -18,6 +19,8 @@ class BoardColumn:
     deals: list[Deal]
     total: Decimal
     closed: bool
+    # The deals as the board's cards, once a presenter has written them.
+    cards: tuple[SafeString, ...] = ()
 
     @property
     def count(self) -> int:

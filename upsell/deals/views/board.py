@@ -8,6 +8,7 @@ refused it.
 """
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -45,7 +46,8 @@ from upsell.deals.forms.board import (
 )
 from upsell.deals.forms.objections import ObjectionForm
 from upsell.deals.models import ClosingSettings, Deal, DealStage, LostReason, ObjectionOutcome
-from upsell.deals.selectors.deals import board_columns, board_deals
+from upsell.deals.presenters import BoardPresenter
+from upsell.deals.selectors.deals import BoardColumn, board_columns, board_deals
 from upsell.deals.selectors.objections import deal_objections
 from upsell.deals.services.deals import (
     deal_edit,
@@ -102,6 +104,19 @@ def _now_context() -> dict[str, Any]:
     }
 
 
+def _with_cards(columns: list[BoardColumn], *, user: User, works: bool) -> list[BoardColumn]:
+    presenter = BoardPresenter(
+        now=timezone.now(),
+        stuck_after=_now_context()["stuck_after"],
+        works=works,
+        sees_all=user.sees_all_sales,
+    )
+    return [
+        replace(column, cards=tuple(presenter.card(deal) for deal in column.deals))
+        for column in columns
+    ]
+
+
 @require_GET
 @login_required
 def deal_board(request: HttpRequest) -> HttpResponse:
@@ -111,10 +126,11 @@ def deal_board(request: HttpRequest) -> HttpResponse:
     _require(sees_board(user))
     filters, deals, month = _board_scope(user, request.GET)
     shown = list(board_deals(deals=deals, month=month, closed_in=month_start(timezone.localdate())))
+    works = user.role in (Role.MANAGER, Role.HEAD_OF_SALES)
     context = {
         "filters": filters,
-        "columns": board_columns(shown),
-        "works": user.role in (Role.MANAGER, Role.HEAD_OF_SALES),
+        "columns": _with_cards(board_columns(shown), user=user, works=works),
+        "works": works,
         "reasons": LostReason.objects.filter(active=True),
         "can_open": user.role in (Role.MANAGER, Role.HEAD_OF_SALES),
         "keeps_lists": can_keep_closing_lists(user),
@@ -151,7 +167,9 @@ def deal_move_page(request: HtmxHttpRequest, deal_id: int) -> HttpResponse:
         _filters, deals, month = _board_scope(user, request.POST)
         shown = board_deals(deals=deals, month=month, closed_in=month_start(timezone.localdate()))
         context = {
-            "columns": board_columns(shown, stages=(before, deal.stage)),
+            "columns": _with_cards(
+                board_columns(shown, stages=(before, deal.stage)), user=user, works=True
+            ),
             "works": True,
             "problem": problem,
             "moved": deal.pk,
