@@ -203,3 +203,14 @@ def test_the_api_links_the_order_by_hand_and_the_deal_reaches_order(
         "confirmed",
         "order",
     )
+
+
+def test_the_forecast_cell_editor_offers_a_deal_of_the_cell(boris_cell, manager_boris):
+    month = f"{boris_cell.month:%Y-%m}"
+    url = reverse("forecasts:cell", kwargs={"client_id": boris_cell.client_id, "month": month})
+
+    html = signed_in(manager_boris).get(f"{url}?edit=1").content.decode()
+
+    action = reverse("deals:from_cell", args=[boris_cell.client_id, month])
+    assert f'action="{action}"' in html
+    assert "data-deal-from-cell" in html
