@@ -3,6 +3,7 @@ forecast cell on the client card, moves it on the board with the mouse and the k
 an objection answered from the library, links it to its order, and the server refuses a move
 back past the order."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -103,6 +104,22 @@ def test_a_forecast_cell_becomes_a_deal_that_moves_to_its_order(
     assert (deal.request_id, deal.request_link, deal.stage) == (order.pk, "confirmed", "order")
     both_widths(page, "closing-deal")
 
+    # Anna's other deals in work, for the board's picture.
+    for index, (stage, amount) in enumerate(
+        ((DealStage.OFFER, "84000.00"), (DealStage.OBJECTIONS, "126500.00"),
+         (DealStage.TERMS_AGREED, "57300.00"), (DealStage.PREPARATION, "43000.00")),
+        start=1,
+    ):  # fmt: skip
+        Deal.objects.create(
+            client=company["clients"][3 * index],
+            manager=people["anna"],
+            title="Крепёж и метизы",
+            month=month,
+            amount=Decimal(amount),
+            stage=stage,
+            source="hand",
+            last_activity_at=timezone.now() - dt.timedelta(days=6 * index),
+        )
     page.goto(f"{live_server.url}/deals/")
     card_in(page, deal.pk, DealStage.ORDER)
     page.locator(f"#deal-{deal.pk}").focus()
