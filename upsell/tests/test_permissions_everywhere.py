@@ -51,7 +51,7 @@ from upsell.clients.models import Client, ClientStatus
 from upsell.config.api import api
 from upsell.core.months import month_add, month_start
 from upsell.deals.models import ObjectionCategory
-from upsell.deals.services.deals import deal_open_from_cell, lost_reason_add
+from upsell.deals.services.deals import deal_open, lost_reason_add
 from upsell.deals.services.objections import answer_add, objection_log
 from upsell.forecasts.models import ForecastCell
 from upsell.history.models import Change, ChangeSource, Subject
@@ -641,7 +641,8 @@ def world(
         baseline=Decimal("5000.00"),
         baseline_high=Decimal("5000.00"),
     )
-    deal = deal_open_from_cell(cell=cell, by=manager_boris)
+    # By hand, so that the cell is still free to make a deal of.
+    deal = deal_open(client=boris_client, month=cell.month, amount=cell.forecast, by=manager_boris)
     answer = answer_add(category=ObjectionCategory.PRICE, text="Взлом", by=head_of_sales)
     objection = objection_log(
         deal=deal, category=ObjectionCategory.PRICE, client_words="Дорого", by=manager_boris

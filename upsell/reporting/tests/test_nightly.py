@@ -152,9 +152,10 @@ def test_the_command_runs_the_night_at_once(regular, capsys):
 
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Audit as of 2025-12-26: 1 clients"
-    assert out[-2].startswith("Forecast baselines: model ")
-    assert out[-2].endswith(", 1 clients, 11 cells")
-    assert out[-1] == "Sales programs: 0 members measured, 0 stock months, 0 effects"
+    assert out[-3].startswith("Forecast baselines: model ")
+    assert out[-3].endswith(", 1 clients, 11 cells")
+    assert out[-2] == "Sales programs: 0 members measured, 0 stock months, 0 effects"
+    assert out[-1] == "Deals matched: 0 requests, 0 shipments"
 
 
 def test_the_night_on_any_day_locks_what_is_due_and_refits_the_open_months(
