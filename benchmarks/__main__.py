@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "client_list": (),
     "audit": (),
     "programs": (),
+    "board": (),
     "btyd": (),
     "cdnow": (),
     "forecast": (),

@@ -41,6 +41,9 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         url = reverse("requests:queues")
         items.append(NavItem(label=_("Requests"), url=url, active=section == "requests"))
+    if user.sees_all_sales or user.is_manager:
+        url = reverse("deals:board")
+        items.append(NavItem(label=_("Deals"), url=url, active=section == "deals"))
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         url = reverse("programs:list")
         items.append(NavItem(label=_("Programs"), url=url, active=section == "programs"))

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import User
 from upsell.core.spreadsheets import UTF8_BOM, CsvWriter
 from upsell.core.uploads import file_too_large_message
+from upsell.deals.services.matching import deals_match
 from upsell.imports.changes import Changes, documents_as_json, products_as_json
 from upsell.imports.formats.columns import columns_map
 from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
@@ -63,6 +64,8 @@ from upsell.imports.problems import FileRejected, Problem
 from upsell.worker.heartbeat import worker_id_current
 
 logger = logging.getLogger(__name__)
+# The files after which the open deals are matched to what fulfils them.
+DEALS_FULFILLED_BY = (ImportKind.SHIPMENTS, ImportKind.ORDERS)
 
 IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.STAFF: StaffImporter,
@@ -347,6 +350,9 @@ def _import(
             reasons = pl.concat([_reasons(problems), along])
             valid = resolved.filter(~pl.col(ROW).is_in(reasons.get_column(ROW).implode()))
             importer.write(valid)
+            if columns.kind in DEALS_FULFILLED_BY:
+                # The open deals take the requests and shipments that fulfil them.
+                deals_match()
             # The run's summary commits with what it summarises: a worker that stops before
             # the commit leaves neither, so the run can be imported again from the start.
             found = problems.as_list()

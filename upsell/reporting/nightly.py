@@ -1,7 +1,8 @@
 """The nightly work: the audit (statuses, then who serves each client), the forecast months
 that are due locked, the forecast baselines refit on the fresh statuses, the sales programs
-measured (each member's progress, then each program's effect), then the coaching periods'
-effects.
+measured (each member's progress, then each program's effect), the open deals matched to the
+requests and shipments that fulfil them, then the coaching periods' effects (which count the
+deals won).
 
 The task worker runs it every night at ``UPSELL_NIGHTLY_AT`` once ``upsell nightly
 --schedule`` has queued the first run: each run queues the next before it ends. Where a task
@@ -26,6 +27,7 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from upsell.deals.services.matching import MatchOutcome, deals_match
 from upsell.forecasts.models import ForecastLock
 from upsell.forecasts.services import forecast_locks_due
 from upsell.reporting.coaching import coaching_measure
@@ -52,6 +54,7 @@ class NightlyOutcome:
     locks: list[ForecastLock]
     forecast: ForecastRun
     programs: ProgramsMeasured
+    deals: MatchOutcome
     coaching_figures: int
 
 
@@ -70,6 +73,7 @@ def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
         run=forecast_run_create(as_of=today, model="auto", started_by=None, enqueue=False)
     )
     programs = programs_measure(as_of=today)
+    deals = deals_match()
     coaching_figures = coaching_measure(as_of=today)
     return NightlyOutcome(
         swept=swept,
@@ -78,6 +82,7 @@ def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
         locks=locks,
         forecast=forecast,
         programs=programs,
+        deals=deals,
         coaching_figures=coaching_figures,
     )
 

@@ -47,9 +47,13 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from upsell.accounts.tokens import api_token_create
+from upsell.clients.models import Client, ClientStatus
 from upsell.config.api import api
 from upsell.core.months import month_add, month_start
-from upsell.deals.models import Activity, ActivityKind, CoachingPeriod
+from upsell.deals.models import Activity, ActivityKind, CoachingPeriod, ObjectionCategory
+from upsell.deals.services.deals import deal_open, lost_reason_add
+from upsell.deals.services.objections import answer_add, objection_log
+from upsell.forecasts.models import ForecastCell
 from upsell.history.models import Change, ChangeSource, Subject
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
@@ -137,6 +141,13 @@ FORECAST_SCREEN = rule(vera=FORBIDDEN, adam=FORBIDDEN)
 # Closing is the work of managers (their own deals), the head of sales and top management; an
 # assistant or administrator finds nothing there.
 SEES_DEALS = rule(vera=NOT_FOUND, adam=NOT_FOUND)
+
+# Deals: the screens of managers, the head of sales and top management (who only reads).
+DEAL_SCREEN = rule(vera=FORBIDDEN, adam=FORBIDDEN)
+WORKS_BORIS_DEAL = rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, unsafe={"tom": FORBIDDEN})
+KEEPS_CLOSING_LISTS = rule(
+    anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+)
 
 PAGE_RULES: dict[str, Rule] = {
     "accounts:login": PUBLIC,
@@ -236,6 +247,33 @@ PAGE_RULES: dict[str, Rule] = {
         things={"membership_id": "stock_membership"},
     ),
     "programs:client_section": SEES_BORIS_CLIENT,
+    # Closing: a manager its own deals, the head of sales all, top management reads them, an
+    # assistant and the administrator none; the head of sales keeps the lists.
+    "deals:board": DEAL_SCREEN,
+    "deals:export": DEAL_SCREEN,
+    "deals:create": rule(vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN),
+    "deals:detail": WORKS_BORIS_DEAL,
+    "deals:move": WORKS_BORIS_DEAL,
+    "deals:edit": WORKS_BORIS_DEAL,
+    "deals:link": WORKS_BORIS_DEAL,
+    "deals:objection_log": WORKS_BORIS_DEAL,
+    "deals:objection_outcome": WORKS_BORIS_DEAL,
+    "deals:client_section": SEES_BORIS_CLIENT,
+    "deals:from_cell": rule(
+        variants=({"month": "2026-03"},),
+        anna=NOT_FOUND,
+        vera=NOT_FOUND,
+        adam=NOT_FOUND,
+        tom=FORBIDDEN,
+    ),
+    "deals:lost_reasons": KEEPS_CLOSING_LISTS,
+    "deals:lost_reason_change": KEEPS_CLOSING_LISTS,
+    "deals:answers": rule(
+        vera=FORBIDDEN,
+        adam=FORBIDDEN,
+        unsafe={"anna": FORBIDDEN, "boris": FORBIDDEN, "tom": FORBIDDEN},
+    ),
+    "deals:answer_change": KEEPS_CLOSING_LISTS,
     "programs:propose": CHANGES_BORIS_CLIENT,
     # From forecast to money and the stuck deals: a manager its own, the head of sales and top
     # management everyone's; the closing settings are changed by the head of sales alone.
@@ -279,6 +317,7 @@ HEAD_OF_SALES_ONLY = rule(
 )
 # A program in force is no secret to the sellers; the administrator sees none.
 SEES_PROGRAM = rule(adam=NOT_FOUND)
+WORKS_BORIS_DEAL_API = rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, tom=FORBIDDEN)
 DESIGNS_PROGRAM = rule(
     anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, helen=FORBIDDEN, adam=NOT_FOUND
 )
@@ -372,6 +411,27 @@ API_RULES: dict[str, Rule] = {
     "create_coaching_note": COACHES_PERIOD,
     "join_coaching_meeting": COACHES_PERIOD,
     "list_coaching_effects": SEES_COACHING_PERIOD,
+    # Closing, as on its screens.
+    "list_deals": SIGNED_IN,
+    "create_deal": rule(anna=NOT_FOUND, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN),
+    "create_deal_from_forecast": rule(
+        anna=NOT_FOUND, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+    ),
+    "get_deal": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND),
+    "list_deal_stages": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND),
+    "update_deal": WORKS_BORIS_DEAL_API,
+    "move_deal": WORKS_BORIS_DEAL_API,
+    "set_deal_links": WORKS_BORIS_DEAL_API,
+    "list_deal_objections": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND),
+    "log_objection": WORKS_BORIS_DEAL_API,
+    "get_objection": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND),
+    "update_objection": WORKS_BORIS_DEAL_API,
+    "list_answers": rule(vera=FORBIDDEN, adam=FORBIDDEN),
+    "create_answer": HEAD_OF_SALES_ONLY,
+    "update_answer": HEAD_OF_SALES_ONLY,
+    "list_lost_reasons": rule(vera=FORBIDDEN, adam=FORBIDDEN),
+    "create_lost_reason": HEAD_OF_SALES_ONLY,
+    "update_lost_reason": HEAD_OF_SALES_ONLY,
 }
 
 # A path parameter named like this takes the id of that restricted thing.
@@ -387,6 +447,10 @@ THING_FOR_PARAMETER = {
     "period_id": "coaching_period",
     "manager_id": "manager",
     "activity_id": "activity",
+    "deal_id": "deal",
+    "objection_id": "objection",
+    "answer_id": "answer",
+    "reason_id": "lost_reason",
 }
 
 
@@ -632,8 +696,31 @@ def world(
         starts_at=dt.datetime(2026, 2, 10, 10, tzinfo=dt.UTC),
         ends_at=dt.datetime(2026, 2, 10, 11, tzinfo=dt.UTC),
     )
+    # Boris's client is motivated, with a forecast for the coming month and a deal in work on
+    # which the client objected; the head of sales keeps an answer and a reason a deal is lost.
+    Client.objects.filter(pk=boris_client.pk).update(status=ClientStatus.REGULAR)
+    boris_client.refresh_from_db()
+    coming = month_add(month_start(timezone.localdate()), 1)
+    cell = ForecastCell.objects.create(
+        client=boris_client,
+        month=coming,
+        manager=manager_boris,
+        baseline=Decimal("5000.00"),
+        baseline_high=Decimal("5000.00"),
+    )
+    # By hand, so that the cell is still free to make a deal of.
+    deal = deal_open(client=boris_client, month=cell.month, amount=cell.forecast, by=manager_boris)
+    answer = answer_add(category=ObjectionCategory.PRICE, text="Взлом", by=head_of_sales)
+    objection = objection_log(
+        deal=deal, category=ObjectionCategory.PRICE, client_words="Дорого", by=manager_boris
+    )
+    lost_reason = lost_reason_add(name="Цена")
     return World(
         things={
+            "deal": deal,
+            "objection": objection,
+            "answer": answer,
+            "lost_reason": lost_reason,
             "client": boris_client,
             "shipment": shipment,
             "payment": payment,

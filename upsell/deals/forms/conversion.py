@@ -8,32 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from upsell.accounts.models import Role, User
-from upsell.core.months import EARLIEST, month_add, month_parse, years_after
+from upsell.core.months import EARLIEST, month_add, years_after
 from upsell.deals.conversion import MAX_MONTHS, report_months
+from upsell.deals.forms.board import MonthField
 from upsell.deals.services.settings import STUCK_AFTER_DAYS_MAX
-
-
-class MonthInput(forms.TextInput):
-    input_type = "month"
 
 
 def _managers() -> Any:
     return User.objects.filter(role=Role.MANAGER).order_by("full_name", "username")
-
-
-class MonthField(forms.CharField):
-    """A month as ``YYYY-MM``, cleaned to its first day."""
-
-    widget = MonthInput
-
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return month_parse(text)
-        except ValueError:
-            raise forms.ValidationError(_("Enter a month as YYYY-MM."), code="invalid") from None
 
 
 class ConversionFilterForm(forms.Form):

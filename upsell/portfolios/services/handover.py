@@ -8,6 +8,7 @@ hangs off a client and must go with it — in the same transaction:
 
 - the client's waiting requests go to whoever serves the client now;
 - its forecast of the months ahead that are not locked goes to a new manager;
+- its open deals go to a new manager (won and lost ones stay with whoever closed them);
 - the people who now serve it are told.
 
 A test walks every write to the two fields and fails when it comes from anywhere else.
@@ -28,6 +29,7 @@ from upsell.accounts.models import Role, User
 from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange, HandOverRule
 from upsell.clients.services import ClientDetails, client_insert
 from upsell.core.bulk import LOOKUP_CHUNK
+from upsell.deals.services.deals import deals_follow_clients
 from upsell.forecasts.services import forecast_cells_reassign
 from upsell.notifications.services import NAMES_IN_A_NOTIFICATION, notification_send
 from upsell.requests.models import RoutingRule
@@ -310,6 +312,21 @@ def _forecast_follows(batch: HandOverBatch) -> int:
     )
 
 
+def _deals_follow(batch: HandOverBatch) -> int:
+    """A new manager takes the client's open deals; won and lost deals stay as they closed."""
+    by_manager: dict[int | None, list[int]] = defaultdict(list)
+    for change in batch.handed:
+        if change.manager_changed:
+            by_manager[change.manager_after].append(change.client_id)
+    return sum(
+        deals_follow_clients(
+            client_ids=client_ids,
+            manager=None if manager_id is None else batch.people[manager_id],
+        )
+        for manager_id, client_ids in by_manager.items()
+    )
+
+
 def _names(clients: Sequence[ClientHandedOver]) -> str:
     """The clients by name, as a list of clients reads: the first few, then how many more."""
     in_order = sorted(clients, key=lambda change: (change.name, change.client_id))
@@ -387,6 +404,7 @@ FOLLOWERS: tuple[Callable[[HandOverBatch], int], ...] = (
     _people_told,
     _requests_follow,
     _forecast_follows,
+    _deals_follow,
 )
 
 

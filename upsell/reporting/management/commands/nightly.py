@@ -51,4 +51,7 @@ class Command(BaseCommand):
             f"Sales programs: {programs.members} members measured, "
             f"{programs.stock_months} stock months, {programs.effects} effects"
         )
+        self.stdout.write(
+            f"Deals matched: {outcome.deals.requests} requests, {outcome.deals.shipments} shipments"
+        )
         self.stdout.write(f"Coaching: {outcome.coaching_figures} figures measured")
