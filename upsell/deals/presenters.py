@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from upsell.core.money import SYMBOL_AFTER_AMOUNT, AmountFormatter, currency_symbol
 from upsell.deals.models import Deal, DealStage
 from upsell.deals.selectors.deals import days_without_activity
+from upsell.deals.stuck import deal_is_stuck
 
 
 class BoardPresenter:
@@ -67,7 +68,8 @@ class BoardPresenter:
             lines.append(f'<div class="muted deal-manager">{manager}</div>')
         if deal.is_open:
             idle = days_without_activity(deal, now=self.now)
-            stale = " stale" if idle >= self.stuck_after else ""
+            stuck = deal_is_stuck(deal, now=self.now, after_days=self.stuck_after)
+            stale = " stale" if stuck else ""
             words = escape(
                 ngettext("%(days)s day without activity", "%(days)s days without activity", idle)
                 % {"days": idle}

@@ -35,6 +35,11 @@ def stuck_cutoff(*, now: dt.datetime, after_days: int) -> dt.datetime:
     return now - dt.timedelta(days=after_days)
 
 
+def deal_is_stuck(deal: Deal, *, now: dt.datetime, after_days: int) -> bool:
+    """Whether one deal is stuck: the same rule as the list's, for a deal already in hand."""
+    return deal.is_open and deal.last_activity_at < stuck_cutoff(now=now, after_days=after_days)
+
+
 @dataclass(frozen=True, kw_only=True)
 class StuckDeal:
     deal: Deal

@@ -199,7 +199,9 @@ def get_closing_settings(request: HttpRequest) -> dict[str, Any]:
     return _settings_out()
 
 
-@router.put("/settings", response={200: ClosingSettingsOut, **error_responses(401, 403, 404, 422)})
+@router.put(
+    "/settings", response={200: ClosingSettingsOut, **error_responses(400, 401, 403, 404, 422)}
+)
 def update_closing_settings(request: HttpRequest, payload: ClosingSettingsIn) -> dict[str, Any]:
     """Put a new number of days after which an open deal is stuck in force (the head of sales
     only); earlier settings stay as history."""

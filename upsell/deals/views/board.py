@@ -45,7 +45,7 @@ from upsell.deals.forms.board import (
     MoveForm,
 )
 from upsell.deals.forms.objections import ObjectionForm
-from upsell.deals.models import ClosingSettings, Deal, DealStage, LostReason, ObjectionOutcome
+from upsell.deals.models import Deal, DealStage, LostReason, ObjectionOutcome
 from upsell.deals.presenters import BoardPresenter
 from upsell.deals.selectors.deals import BoardColumn, board_columns, board_deals
 from upsell.deals.selectors.objections import deal_objections
@@ -60,11 +60,11 @@ from upsell.deals.services.deals import (
     stage_refusal,
 )
 from upsell.deals.services.matching import deal_request_link, deal_shipment_link
+from upsell.deals.stuck import stuck_after_days
 from upsell.forecasts.models import ForecastCell
 from upsell.requests.models import OrderRequest
 from upsell.shipments.models import Shipment
 
-STUCK_AFTER_DEFAULT = ClosingSettings._meta.get_field("stuck_after_days").default
 # The client's requests and shipments a deal's page offers to link by hand.
 DOCUMENTS_OFFERED = 20
 
@@ -92,15 +92,10 @@ def _board_scope(user: User, data: Any) -> tuple[BoardFilterForm, QuerySet[Deal]
 
 
 def _now_context() -> dict[str, Any]:
-    stuck_after = (
-        ClosingSettings.objects.order_by("-changed_at", "-id")
-        .values_list("stuck_after_days", flat=True)
-        .first()
-    )
     return {
         "now": timezone.now(),
         "this_month": month_start(timezone.localdate()),
-        "stuck_after": stuck_after or STUCK_AFTER_DEFAULT,
+        "stuck_after": stuck_after_days(),
     }
 
 
