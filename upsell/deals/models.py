@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from upsell.core.models import ChangeRecord, money_field
@@ -38,8 +39,8 @@ class DealStage(models.TextChoices):
     OBJECTIONS = "objections", _("Objections")
     TERMS_AGREED = "terms_agreed", _("Terms agreed")
     ORDER = "order", _("Order")
-    WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    WON = "won", pgettext_lazy("deal stage", "Won")
+    LOST = "lost", pgettext_lazy("deal stage", "Lost")
 
 
 # The stages in their order on the board; a deal moves forward and back among the open ones.

@@ -36,8 +36,8 @@ class BoardPresenter:
         self._stages = {value: escape(str(label)) for value, label in DealStage.choices}
         self._back = escape(_("To the previous stage"))
         self._next = escape(_("To the next stage"))
-        self._won = escape(_("Won"))
-        self._lost = escape(_("Lost"))
+        self._won = escape(str(DealStage.WON.label))
+        self._lost = escape(str(DealStage.LOST.label))
 
     def money(self, value: object) -> str:
         text = self.amount(value)  # type: ignore[arg-type]
