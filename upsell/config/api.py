@@ -21,6 +21,7 @@ from upsell.accounts.api import router as accounts_router
 from upsell.accounts.tokens import BearerTokenAuth, BrowserSessionAuth
 from upsell.clients.api import router as clients_router
 from upsell.config.throttling import UserRateLimit
+from upsell.deals.api import router as deals_router
 from upsell.forecasts.api import router as forecasts_router
 from upsell.imports.api import router as imports_router
 from upsell.payments.api import router as payments_router
@@ -86,6 +87,7 @@ api.add_router("/requests", requests_router)
 api.add_router("/forecasts", forecasts_router)
 api.add_router("/workload", workload_router)
 api.add_router("/programs", programs_router)
+api.add_router("/deals", deals_router)
 
 
 @api.exception_handler(ValidationError)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("forecasts/", include("upsell.forecasts.urls")),
     path("requests/", include("upsell.requests.urls")),
     path("programs/", include("upsell.programs.urls")),
+    path("deals/", include("upsell.deals.urls")),
     path("notifications/", include("upsell.notifications.urls")),
     path("workload/", include("upsell.portfolios.urls")),
     path("api/", api.urls),

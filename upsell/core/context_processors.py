@@ -40,6 +40,10 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         url = reverse("programs:list")
         items.append(NavItem(label=_("Programs"), url=url, active=section == "programs"))
+    if user.sees_all_sales or user.is_manager:
+        url = reverse("deals:calendar")
+        active = match is not None and match.url_name == "calendar"
+        items.append(NavItem(label=_("Calendar"), url=url, active=active))
     if user.sees_all_sales:
         url = reverse("portfolios:workload")
         items.append(NavItem(label=_("Workload"), url=url, active=section == "portfolios"))
