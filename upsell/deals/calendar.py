@@ -177,10 +177,10 @@ def _description(activity: Activity) -> str:
     lines = []
     if activity.goal:
         lines.append(_("Goal: %(goal)s") % {"goal": activity.goal})
-    people = ", ".join(str(person) for person in activity.participants.all())
+    people = ", ".join(sorted(str(person) for person in activity.participants.all()))
     if people:
         lines.append(_("Who goes: %(people)s") % {"people": people})
-    contacts = ", ".join(str(contact) for contact in activity.contacts.all())
+    contacts = "; ".join(sorted(str(contact) for contact in activity.contacts.all()))
     if contacts:
         lines.append(_("Whom to meet: %(contacts)s") % {"contacts": contacts})
     if activity.state == ActivityState.HELD:
