@@ -47,8 +47,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from upsell.accounts.tokens import api_token_create
+from upsell.clients.models import Contact
 from upsell.config.api import api
 from upsell.core.months import month_add, month_start
+from upsell.deals.models import ActivityKind
+from upsell.deals.services.activities import ActivityPlan, activity_plan
 from upsell.history.models import Change, ChangeSource, Subject
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
@@ -232,6 +235,25 @@ PAGE_RULES: dict[str, Rule] = {
         things={"membership_id": "stock_membership"},
     ),
     "programs:client_section": SEES_BORIS_CLIENT,
+    # A client's contact persons: whoever sees the client reads them, whoever changes it keeps
+    # them. Calls, meetings and visits: the client's manager and the head of sales plan and
+    # change them, top management reads them, an assistant and the administrator see none.
+    "clients:contacts": rule(
+        anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, unsafe={"tom": FORBIDDEN}
+    ),
+    "clients:contact_edit": CHANGES_BORIS_CLIENT,
+    "clients:contact_active": CHANGES_BORIS_CLIENT,
+    "deals:client_activities": SEES_BORIS_CLIENT,
+    "deals:activity_plan": CHANGES_BORIS_CLIENT,
+    "deals:activity": SEES_BORIS_CLIENT,
+    "deals:activity_edit": CHANGES_BORIS_CLIENT,
+    "deals:activity_hold": CHANGES_BORIS_CLIENT,
+    "deals:activity_cancel": CHANGES_BORIS_CLIENT,
+    # A person's own week; the head of sales and top management see anyone's and the team's.
+    "deals:calendar": rule(vera=FORBIDDEN, adam=FORBIDDEN),
+    "deals:calendar_feed_renew": rule(vera=FORBIDDEN, adam=FORBIDDEN),
+    # A calendar program reads a feed by its secret alone: a wrong one is nobody's.
+    "deals:calendar_feed": rule(everyone=NOT_FOUND, variants=({"secret": "not-a-secret"},)),
     "programs:propose": CHANGES_BORIS_CLIENT,
     # The card's reassign form: the client changes hands with its requests and forecast.
     "portfolios:client_reassign": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
@@ -322,6 +344,15 @@ API_RULES: dict[str, Rule] = {
     "set_membership_credit": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN),
     "get_membership_stock": SEES_BORIS_CLIENT,
     "set_membership_stock": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN),
+    "list_client_contacts": SEES_BORIS_CLIENT,
+    "create_client_contact": CHANGES_BORIS_CLIENT,
+    "update_client_contact": CHANGES_BORIS_CLIENT,
+    "list_activities": SIGNED_IN,
+    "get_activity": SEES_BORIS_CLIENT,
+    "create_activity": CHANGES_BORIS_CLIENT,
+    "update_activity": CHANGES_BORIS_CLIENT,
+    "hold_activity": CHANGES_BORIS_CLIENT,
+    "cancel_activity": CHANGES_BORIS_CLIENT,
 }
 
 # A path parameter named like this takes the id of that restricted thing.
@@ -334,6 +365,8 @@ THING_FOR_PARAMETER = {
     "request_id": "order_request",
     "program_id": "program",
     "membership_id": "membership",
+    "contact_id": "contact",
+    "activity_id": "activity",
 }
 
 
@@ -564,6 +597,18 @@ def world(
         ),
         by=top_manager,
     )  # fmt: skip
+    # A contact of his client, and a visit he planned with it.
+    contact = Contact.objects.create(client=boris_client, name="Орлова Нина")
+    activity = activity_plan(
+        client=boris_client,
+        plan=ActivityPlan(
+            kind=ActivityKind.VISIT,
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            ends_at=timezone.now() + dt.timedelta(days=1, hours=1),
+            contacts=[contact],
+        ),
+        by=manager_boris,
+    )
     return World(
         things={
             "client": boris_client,
@@ -577,6 +622,8 @@ def world(
             "membership": membership,
             "stock_membership": stock_program.memberships.get(),
             "settled_program": settled_program,
+            "contact": contact,
+            "activity": activity,
         },
         users={
             "anonymous": None,
@@ -848,6 +895,8 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
         return month_add(month_start(timezone.localdate()), 1).isoformat()
     if kind == "string" and schema.get("format") == "date":
         return "2026-01-01"
+    if kind == "string" and schema.get("format") == "date-time":
+        return "2026-01-01T10:00:00+03:00"
     if kind == "string" and schema.get("format") == "decimal":
         return "1000.00"
     if kind == "string":
