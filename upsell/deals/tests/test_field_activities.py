@@ -2,6 +2,7 @@
 refusal naming its field with nothing written, joint whenever a head of sales goes."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,7 +112,12 @@ def test_a_bad_plan_is_refused_naming_its_field(
     manager_anna, annas_client, today, change, field, message
 ):
     start = at(today, 10)
-    values = {"kind": ActivityKind.CALL, "starts_at": start, "ends_at": start, "place": ""}
+    values: dict[str, Any] = {
+        "kind": ActivityKind.CALL,
+        "starts_at": start,
+        "ends_at": start,
+        "place": "",
+    }
     if "ends_at" in change:
         values["ends_at"] = start + dt.timedelta(minutes=change["ends_at"])
     else:

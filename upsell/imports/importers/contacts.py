@@ -183,7 +183,7 @@ class ContactsImporter(Importer):
             if contact is None:
                 contact_create(
                     client=clients[row["client_id"]],
-                    details=ContactDetails(**given),  # type: ignore[arg-type]
+                    details=ContactDetails(**given),
                     by=None,
                 )
                 created += 1
