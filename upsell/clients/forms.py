@@ -227,7 +227,7 @@ class ClientReassignForm(forms.Form):
 class ContactForm(forms.Form):
     """A contact person's details, as the card's form takes them."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Full name"), max_length=200)
     position = forms.CharField(label=_("Position"), required=False, max_length=200)
     phones = forms.CharField(label=_("Phones"), required=False, max_length=300)
     email = forms.EmailField(label=_("E-mail"), required=False)
