@@ -17,6 +17,7 @@ from upsell.accounts.schemas import ObjectId, PageOut, PageParams, UserRef, erro
 from upsell.clients.access import get_client_for_user
 from upsell.clients.models import Client, Contact
 from upsell.clients.schemas import ClientRef
+from upsell.core.months import EARLIEST
 from upsell.deals.access import activities_visible_to, get_activity_for_user
 from upsell.deals.calendar import activities_of_person, week_start
 from upsell.deals.models import Activity, ActivityKind, ActivityState, Deal
@@ -30,6 +31,8 @@ from upsell.deals.services.activities import (
 
 router = Router(tags=["activities"])
 
+# The span of days a list may ask for: no activity lies outside it.
+LATEST = dt.date(2100, 12, 31)
 # No request names more people or contacts than a meeting room holds.
 MAX_NAMED = 50
 
@@ -75,9 +78,15 @@ class ActivityQuery(Schema):
     person: ObjectId | None = Field(None, description="the activities this user owns or goes to")
     client: ObjectId | None = None
     state: ActivityState | None = None
-    week: dt.date | None = Field(None, description="the Monday-to-Sunday week of this day")
-    date_from: dt.date | None = Field(None, description="starting on this day or later")
-    date_to: dt.date | None = Field(None, description="starting on this day or earlier")
+    week: dt.date | None = Field(
+        None, ge=EARLIEST, le=LATEST, description="the Monday-to-Sunday week of this day"
+    )
+    date_from: dt.date | None = Field(
+        None, ge=EARLIEST, le=LATEST, description="starting on this day or later"
+    )
+    date_to: dt.date | None = Field(
+        None, ge=EARLIEST, le=LATEST, description="starting on this day or earlier"
+    )
 
 
 class ActivityIn(Schema):

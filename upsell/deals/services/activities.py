@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client, Contact
+from upsell.core.months import date_problem, years_after
 from upsell.deals.access import can_plan_activity, can_work_activity
 from upsell.deals.models import Activity, ActivityKind, ActivityState, Deal
 
@@ -29,6 +30,8 @@ from upsell.deals.models import Activity, ActivityKind, ActivityState, Deal
 GOERS = (Role.MANAGER, Role.HEAD_OF_SALES)
 PLACE_LIMIT = 300
 NEXT_STEP_LIMIT = 500
+# Nobody plans a visit further ahead than this.
+YEARS_AHEAD = 2
 # No call or visit lasts longer than this; a longer one is a typing error.
 LONGEST = dt.timedelta(days=7)
 
@@ -65,6 +68,12 @@ def _problems(client: Client, plan: ActivityPlan) -> dict[str, str]:
     for name in ("starts_at", "ends_at"):
         if timezone.is_naive(getattr(plan, name)):
             problems[name] = _("Give the time with its time zone.")
+    latest = years_after(timezone.localdate(), YEARS_AHEAD)
+    for name in ("starts_at", "ends_at"):
+        moment = getattr(plan, name)
+        span = None if name in problems else date_problem(moment.date(), latest=latest)
+        if span:
+            problems[name] = span
     if not problems.keys() & {"starts_at", "ends_at"}:
         if plan.ends_at < plan.starts_at:
             problems["ends_at"] = _("It ends before it starts.")

@@ -12,6 +12,7 @@ from upsell.accounts.models import Role
 from upsell.accounts.tests.factories import UserFactory
 from upsell.clients.models import HandOverRule
 from upsell.clients.tests.factories import ClientFactory
+from upsell.core.months import years_after
 from upsell.deals.models import Activity, ActivityKind, ActivityState
 from upsell.deals.services.activities import (
     ActivityPlan,
@@ -317,3 +318,14 @@ def test_the_head_of_sales_plans_for_a_client_without_a_manager_and_owns_it(
         True,
         ["helen", "hs2"],
     )
+
+
+def test_a_day_years_ahead_is_refused(manager_anna, annas_client, today):
+    far = at(years_after(today, 3), 10)
+
+    with pytest.raises(ValidationError) as refused:
+        planned(annas_client, manager_anna, starts_at=far)
+
+    span = f"Give a date from 01/01/2000 to {years_after(today, 2):%m/%d/%Y}."
+    assert refused.value.message_dict == {"starts_at": [span], "ends_at": [span]}
+    assert Activity.objects.count() == 0
