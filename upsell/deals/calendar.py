@@ -80,30 +80,21 @@ class Week:
     days: tuple[Day, ...]
 
     @property
-    def last(self) -> dt.date:
-        return self.first + dt.timedelta(days=6)
-
-    @property
-    def previous(self) -> dt.date:
-        return self.first - dt.timedelta(days=7)
-
-    @property
-    def next(self) -> dt.date:
-        return self.first + dt.timedelta(days=7)
-
-    @property
     def count(self) -> int:
         return sum(len(day.activities) for day in self.days)
 
 
-def _week_of(activities: QuerySet[Activity], first: dt.date) -> Week:
+def _in_week(activities: QuerySet[Activity], first: dt.date) -> list[Activity]:
     start, end = _local_midnight(first), _local_midnight(first + dt.timedelta(days=7))
-    rows = list(
+    return list(
         activities.filter(starts_at__gte=start, starts_at__lt=end)
         .select_related("client", "owner")
         .prefetch_related("participants")
         .order_by("starts_at", "id")
     )
+
+
+def _week_of(rows: list[Activity], first: dt.date) -> Week:
     today = timezone.localdate()
     by_day: dict[dt.date, list[Activity]] = {}
     for activity in rows:
@@ -118,7 +109,7 @@ def _week_of(activities: QuerySet[Activity], first: dt.date) -> Week:
 def person_week(*, viewer: User, person: User, first: dt.date) -> Week:
     """``person``'s week as ``viewer`` may see it (the funnel narrows it)."""
     mine = activities_visible_to(viewer).filter(pk__in=activities_of_person(person).values("pk"))
-    return _week_of(mine, first)
+    return _week_of(_in_week(mine, first), first)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,13 +119,31 @@ class PersonWeek:
 
 
 def team_weeks(*, viewer: User, first: dt.date) -> list[PersonWeek]:
-    """Every manager's week (and each head of sales'), for those who see all sales."""
+    """Every manager's week (and each head of sales'), for those who see all sales: the week's
+    activities are read once and dealt out to whoever owns or goes to each."""
     if not viewer.sees_all_sales:
         return []
-    people = calendar_people_visible_to(viewer).exclude(role=Role.TOP_MANAGEMENT).distinct()
+    people = list(
+        calendar_people_visible_to(viewer)
+        .exclude(role=Role.TOP_MANAGEMENT)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    rows = _in_week(activities_visible_to(viewer), first)
     return [
-        PersonWeek(person=person, week=person_week(viewer=viewer, person=person, first=first))
-        for person in people.order_by("full_name", "username")
+        PersonWeek(
+            person=person,
+            week=_week_of(
+                [
+                    activity
+                    for activity in rows
+                    if activity.owner_id == person.pk
+                    or any(p.pk == person.pk for p in activity.participants.all())
+                ],
+                first,
+            ),
+        )
+        for person in people
     ]
 
 

@@ -7,6 +7,8 @@ import icalendar
 import pytest
 from django.urls import reverse
 
+from upsell.accounts.models import Role
+from upsell.accounts.tests.factories import UserFactory
 from upsell.deals.calendar import calendar_feed_of, week_start
 from upsell.deals.models import ActivityKind
 from upsell.deals.services.activities import activity_cancel, activity_hold
@@ -207,3 +209,16 @@ def test_the_calendar_page_gives_the_feed_address(client, manager_anna, week):
 
     secret = calendar_feed_of(manager_anna).secret
     assert f"http://testserver/deals/calendar/{secret}.ics" in response.content.decode()
+
+
+def test_the_teams_week_reads_the_same_few_queries_however_many_managers(
+    client, head_of_sales, week, django_assert_max_num_queries
+):
+    for number in range(6):
+        UserFactory.create(username=f"manager{number}", role=Role.MANAGER)
+    client.force_login(head_of_sales)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("deals:calendar"), {"person": "team"})
+
+    assert len(response.context["team_weeks"]) == 9
