@@ -10,7 +10,7 @@ UPSELL := $(BIN)/upsell
 PORT ?= 8000
 DATA_DIR ?= var
 DEMO_DIR := $(DATA_DIR)/demo
-DEMO_FILES := staff.csv products.xlsx clients.csv shipments.csv payments.csv
+DEMO_FILES := staff.csv products.xlsx clients.csv shipments.csv payments.csv contacts.csv
 # The open customer orders come in after the audit, as a company's new orders do: a client's
 # status decides who takes its request.
 DEMO_ORDERS := orders.csv

@@ -7,6 +7,7 @@ reassigning a client (which moves its requests and forecast too) is its operatio
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,13 +16,23 @@ from ninja import Path, Query, Router, Status
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
 from upsell.clients.access import can_create_clients, get_client_for_user
-from upsell.clients.models import Client
+from upsell.clients.contacts import (
+    ContactDetails,
+    contact_active_set,
+    contact_create,
+    contact_update,
+    contacts_of,
+    get_contact_of_client,
+)
+from upsell.clients.models import Client, Contact
 from upsell.clients.schemas import (
     BudgetMonthsIn,
     ClientIn,
     ClientOut,
     ClientPage,
     ClientQuery,
+    ContactIn,
+    ContactOut,
     WalletOut,
     WalletQuery,
 )
@@ -139,3 +150,57 @@ def set_client_budget_months(
         source=ChangeSource.API,
     )
     return _wallet_out(year=payload.year, wallet=client_wallet(client=client, year=payload.year))
+
+
+def _contact_details(payload: ContactIn, *, external_id: str = "") -> ContactDetails:
+    return ContactDetails(
+        **payload.model_dump(exclude={"active"}, mode="json"), external_id=external_id
+    )
+
+
+@router.get(
+    "/{client_id}/contacts", response={200: list[ContactOut], **error_responses(401, 404, 422)}
+)
+def list_client_contacts(request: HttpRequest, client_id: Path[ObjectId]) -> list[Contact]:
+    """The client's contact persons, those who no longer work with us last."""
+    client = get_client_for_user(authenticated_user(request), client_id)
+    return list(contacts_of(client=client, inactive=True))
+
+
+@router.post(
+    "/{client_id}/contacts",
+    response={201: ContactOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def create_client_contact(
+    request: HttpRequest, client_id: Path[ObjectId], payload: ContactIn
+) -> Status[Contact]:
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
+    with transaction.atomic():
+        contact = contact_create(client=client, details=_contact_details(payload), by=user)
+        contact_active_set(contact=contact, active=payload.active, by=user)
+    return Status(201, contact)
+
+
+@router.put(
+    "/{client_id}/contacts/{contact_id}",
+    response={200: ContactOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def update_client_contact(
+    request: HttpRequest,
+    client_id: Path[ObjectId],
+    contact_id: Path[ObjectId],
+    payload: ContactIn,
+) -> Contact:
+    """Replace the contact's details; ``active`` false deactivates it (its meetings keep it)."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
+    contact = get_contact_of_client(client=client, contact_id=contact_id)
+    with transaction.atomic():
+        contact_update(
+            contact=contact,
+            details=_contact_details(payload, external_id=contact.external_id),
+            by=user,
+        )
+        contact_active_set(contact=contact, active=payload.active, by=user)
+    return contact

@@ -11,7 +11,8 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import Role, User
-from upsell.clients.models import Client, ClientStatus
+from upsell.clients.contacts import ContactDetails
+from upsell.clients.models import Client, ClientStatus, Contact, ContactDecision
 from upsell.clients.selectors import CLIENT_SORTS, ClientFilters
 from upsell.clients.services import ClientDetails
 from upsell.core.money import MONEY_DIGITS, MONEY_PLACES
@@ -221,3 +222,26 @@ class ClientReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, role in (("manager", Role.MANAGER), ("assistant", Role.ASSISTANT)):
             cast(forms.ModelChoiceField[User], self.fields[name]).queryset = _active(role)
+
+
+class ContactForm(forms.Form):
+    """A contact person's details, as the card's form takes them."""
+
+    name = forms.CharField(label=_("Full name"), max_length=200)
+    position = forms.CharField(label=_("Position"), required=False, max_length=200)
+    phones = forms.CharField(label=_("Phones"), required=False, max_length=300)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    messenger = forms.CharField(label=_("Messenger"), required=False, max_length=200)
+    decision = forms.ChoiceField(
+        label=_("Part in the decision"),
+        choices=[("", "—"), *ContactDecision.choices],
+        required=False,
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    @classmethod
+    def initial_from(cls, contact: Contact) -> dict[str, Any]:
+        return {name: getattr(contact, name) for name in cls.base_fields}
+
+    def details(self, *, external_id: str = "") -> ContactDetails:
+        return ContactDetails(**self.cleaned_data, external_id=external_id)

@@ -1,10 +1,10 @@
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, UserRef, text
-from upsell.clients.models import Client, ClientStatus
+from upsell.clients.models import Client, ClientStatus, ContactDecision
 from upsell.clients.selectors import ClientSort
 
 
@@ -108,3 +108,32 @@ class WalletQuery(Schema):
     year: int | None = Field(
         None, ge=2000, le=2100, description="the client's budget year when not given"
     )
+
+
+class ContactIn(Schema):
+    """A contact person's details, every one of them (those left out take their defaults)."""
+
+    name: Annotated[str, text(200)]
+    position: Annotated[str, text(200)] = ""
+    phones: Annotated[str, text(300)] = ""
+    email: Annotated[str, text(254)] = ""
+    messenger: Annotated[str, text(200)] = ""
+    decision: ContactDecision | Literal[""] = Field(
+        "", description="the part the person takes in the decision to buy, or empty"
+    )
+    note: Annotated[str, text(500)] = ""
+    active: bool = Field(default=True, description="false: no longer works with us")
+
+
+class ContactOut(Schema):
+    id: int
+    client_id: int
+    name: str
+    position: str
+    phones: str
+    email: str
+    messenger: str
+    decision: str
+    note: str
+    external_id: str = Field(description="its code in the ERP's contact information file")
+    active: bool

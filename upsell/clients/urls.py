@@ -10,6 +10,17 @@ urlpatterns = [
     path("<int:client_id>/", views.client_detail, name="detail"),
     path("<int:client_id>/edit/", views.client_edit, name="edit"),
     path("<int:client_id>/budget/", views.client_budget_edit, name="budget_edit"),
+    path("<int:client_id>/contacts/", views.client_contacts, name="contacts"),
+    path(
+        "<int:client_id>/contacts/<int:contact_id>/",
+        views.client_contact_edit,
+        name="contact_edit",
+    ),
+    path(
+        "<int:client_id>/contacts/<int:contact_id>/active/",
+        views.client_contact_active,
+        name="contact_active",
+    ),
     path(
         "<int:client_id>/shipments/<int:shipment_id>/",
         views.client_shipment,

@@ -17,12 +17,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 
 from upsell.accounts.http import authenticated_user
@@ -35,7 +36,20 @@ from upsell.clients.access import (
     clients_visible_to,
     get_client_for_user,
 )
-from upsell.clients.forms import BudgetMonthsForm, ClientFilterForm, ClientForm, ClientReassignForm
+from upsell.clients.contacts import (
+    contact_active_set,
+    contact_create,
+    contact_update,
+    contacts_of,
+    get_contact_of_client,
+)
+from upsell.clients.forms import (
+    BudgetMonthsForm,
+    ClientFilterForm,
+    ClientForm,
+    ClientReassignForm,
+    ContactForm,
+)
 from upsell.clients.models import Client
 from upsell.clients.selectors import (
     client_assignment_history,
@@ -305,3 +319,73 @@ def client_budget_edit(request: HttpRequest, client_id: int) -> HttpResponse:
 def _year_asked(request: HttpRequest) -> int | None:
     text = request.GET.get("year", "")
     return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else None
+
+
+def _contacts_section(
+    request: HttpRequest, *, user: User, client: Client, form: ContactForm | None = None
+) -> HttpResponse:
+    can_change = can_change_client(user, client)
+    context = {
+        "client": client,
+        "contacts": list(contacts_of(client=client, inactive=can_change)),
+        "can_change": can_change,
+        "form": form or (ContactForm() if can_change else None),
+    }
+    return render(request, "clients/client_contacts.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def client_contacts(request: HttpRequest, client_id: int) -> HttpResponse:
+    """The card's contact persons; a POST adds one (the client's manager, the head of sales)."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=request.method == "POST")
+    if request.method != "POST":
+        return _contacts_section(request, user=user, client=client)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            contact_create(client=client, details=form.details(), by=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return _contacts_section(request, user=user, client=client)
+    return _contacts_section(request, user=user, client=client, form=form)
+
+
+def _form_errors(form: ContactForm, error: ValidationError) -> None:
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def client_contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
+    contact = get_contact_of_client(client=client, contact_id=contact_id)
+    form = ContactForm(request.POST or None, initial=ContactForm.initial_from(contact))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact_update(
+                contact=contact, details=form.details(external_id=contact.external_id), by=user
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(reverse("clients:detail", args=[client.pk]) + "#client-contacts")
+    context = {"form": form, "client": client, "contact": contact}
+    return render(request, "clients/contact_form.html", context)
+
+
+@require_POST
+@login_required
+def client_contact_active(request: HttpRequest, client_id: int, contact_id: int) -> HttpResponse:
+    """Deactivate a contact who no longer works with us, or take one back."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id, write=True)
+    contact = get_contact_of_client(client=client, contact_id=contact_id)
+    contact_active_set(contact=contact, active=request.POST.get("active") == "1", by=user)
+    return _contacts_section(request, user=user, client=client)

@@ -55,6 +55,9 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
         page = match.url_name if match is not None else ""
         coaching = section == "deals" and (page or "").startswith("coaching")
         items.append(NavItem(label=_("Coaching"), url=url, active=coaching))
+        url = reverse("deals:calendar")
+        active = match is not None and match.url_name == "calendar"
+        items.append(NavItem(label=_("Calendar"), url=url, active=active))
     if user.sees_all_sales:
         url = reverse("portfolios:workload")
         items.append(NavItem(label=_("Workload"), url=url, active=section == "portfolios"))

@@ -25,6 +25,7 @@ from openpyxl.xml.functions import tostring
 from upsell.demo.behaviours import BEHAVIOURS, Behaviour, code_of
 from upsell.demo.calendar import Calendar, calendar_build
 from upsell.demo.catalogue import SEGMENTS, Catalogue, catalogue_build, price_table
+from upsell.demo.contacts import contacts_write
 from upsell.demo.lines import Lines, lines_build
 from upsell.demo.names import REGIONS
 from upsell.demo.orders import OpenOrders, open_orders_build
@@ -93,7 +94,8 @@ ENCODING_1C = "cp1251"
     LINES_STREAM,
     ORDERS_STREAM,
     PROGRAMS_STREAM,
-) = range(7)
+    CONTACTS_STREAM,
+) = range(8)
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ class DemoFiles:
     clients: Path
     shipments: Path
     payments: Path
+    # The clients' contact persons, as 1C's contact information of the partners.
+    contacts: Path
     # The open customer orders: imported after the audit, as a company's new orders come in
     # once its clients have their statuses (which decide who takes a request).
     orders: Path
@@ -116,7 +120,14 @@ class DemoFiles:
 
     def in_import_order(self) -> tuple[Path, ...]:
         """The history, in dependency order: what the audit reads."""
-        return (self.staff, self.products, self.clients, self.shipments, self.payments)
+        return (
+            self.staff,
+            self.products,
+            self.clients,
+            self.shipments,
+            self.payments,
+            self.contacts,
+        )
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,7 @@ class DemoSummary:
     returns: int  # return documents
     lines: int  # rows of the shipments file, returns included
     payments: int
+    contacts: int  # contact persons
     requests: int  # open customer orders
     request_lines: int
     programs: int
@@ -204,6 +216,7 @@ def generate(
         clients=out_dir / "clients.csv",
         shipments=out_dir / "shipments.csv",
         payments=out_dir / "payments.csv",
+        contacts=out_dir / "contacts.csv",
         orders=out_dir / "orders.csv",
         truth=out_dir / "truth.csv",
         programs=out_dir / "programs.json",
@@ -219,6 +232,7 @@ def generate(
     stock = StockLedger(programs=programs, today=today)
 
     _staff_write(path=files.staff, staff=staff)
+    contacts = contacts_write(path=files.contacts, roster=roster, rng=_rng(seed, CONTACTS_STREAM))
     _products_write(path=files.products, catalogue=catalogue, today=today)
 
     days = calendar.days
@@ -329,6 +343,7 @@ def generate(
         returns=writer.returns,
         lines=writer.rows,
         payments=writer.payments,
+        contacts=contacts,
         requests=orders.client.size,
         request_lines=orders.order.size,
         programs=len(programs.programs),

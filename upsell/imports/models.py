@@ -14,6 +14,7 @@ class ImportKind(models.TextChoices):
     CREDIT_LIMITS = "credit_limits", _("Credit limits")
     MEMBERSHIPS = "memberships", _("Program memberships")
     CLIENT_BUDGETS = "client_budgets", _("Client budgets by month")
+    CONTACTS = "contacts", _("Contact persons")
 
 
 # Files of several kinds are imported in this order: each kind names what the earlier ones hold.

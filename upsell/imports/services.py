@@ -44,6 +44,7 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.client_budgets import ClientBudgetsImporter
 from upsell.imports.importers.clients import ClientsImporter
+from upsell.imports.importers.contacts import ContactsImporter
 from upsell.imports.importers.credit_limits import CreditLimitsImporter
 from upsell.imports.importers.memberships import MembershipsImporter
 from upsell.imports.importers.orders import OrdersImporter
@@ -77,6 +78,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     ImportKind.CREDIT_LIMITS: CreditLimitsImporter,
     ImportKind.MEMBERSHIPS: MembershipsImporter,
     ImportKind.CLIENT_BUDGETS: ClientBudgetsImporter,
+    ImportKind.CONTACTS: ContactsImporter,
 }
 
 Progress = Callable[[int, int], None]

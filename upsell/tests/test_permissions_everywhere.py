@@ -47,10 +47,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from upsell.accounts.tokens import api_token_create
-from upsell.clients.models import Client, ClientStatus
+from upsell.clients.models import Client, ClientStatus, Contact
 from upsell.config.api import api
 from upsell.core.months import month_add, month_start
-from upsell.deals.models import Activity, ActivityKind, CoachingPeriod, ObjectionCategory
+from upsell.deals.models import ActivityKind, CoachingPeriod, ObjectionCategory
+from upsell.deals.services.activities import ActivityPlan, activity_plan
 from upsell.deals.services.deals import deal_open, lost_reason_add
 from upsell.deals.services.objections import answer_add, objection_log
 from upsell.forecasts.models import ForecastCell
@@ -274,6 +275,25 @@ PAGE_RULES: dict[str, Rule] = {
         unsafe={"anna": FORBIDDEN, "boris": FORBIDDEN, "tom": FORBIDDEN},
     ),
     "deals:answer_change": KEEPS_CLOSING_LISTS,
+    # A client's contact persons: whoever sees the client reads them, whoever changes it keeps
+    # them. Calls, meetings and visits: the client's manager and the head of sales plan and
+    # change them, top management reads them, an assistant and the administrator see none.
+    "clients:contacts": rule(
+        anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, unsafe={"tom": FORBIDDEN}
+    ),
+    "clients:contact_edit": CHANGES_BORIS_CLIENT,
+    "clients:contact_active": CHANGES_BORIS_CLIENT,
+    "deals:client_activities": SEES_BORIS_CLIENT,
+    "deals:activity_plan": CHANGES_BORIS_CLIENT,
+    "deals:activity": SEES_BORIS_CLIENT,
+    "deals:activity_edit": CHANGES_BORIS_CLIENT,
+    "deals:activity_hold": CHANGES_BORIS_CLIENT,
+    "deals:activity_cancel": CHANGES_BORIS_CLIENT,
+    # A person's own week; the head of sales and top management see anyone's and the team's.
+    "deals:calendar": rule(vera=FORBIDDEN, adam=FORBIDDEN),
+    "deals:calendar_feed_renew": rule(vera=FORBIDDEN, adam=FORBIDDEN),
+    # A calendar program reads a feed by its secret alone: a wrong one is nobody's.
+    "deals:calendar_feed": rule(everyone=NOT_FOUND, variants=({"secret": "not-a-secret"},)),
     "programs:propose": CHANGES_BORIS_CLIENT,
     # From forecast to money and the stuck deals: a manager its own, the head of sales and top
     # management everyone's; the closing settings are changed by the head of sales alone.
@@ -432,6 +452,15 @@ API_RULES: dict[str, Rule] = {
     "list_lost_reasons": rule(vera=FORBIDDEN, adam=FORBIDDEN),
     "create_lost_reason": HEAD_OF_SALES_ONLY,
     "update_lost_reason": HEAD_OF_SALES_ONLY,
+    "list_client_contacts": SEES_BORIS_CLIENT,
+    "create_client_contact": CHANGES_BORIS_CLIENT,
+    "update_client_contact": CHANGES_BORIS_CLIENT,
+    "list_activities": SIGNED_IN,
+    "get_activity": SEES_BORIS_CLIENT,
+    "create_activity": CHANGES_BORIS_CLIENT,
+    "update_activity": CHANGES_BORIS_CLIENT,
+    "hold_activity": CHANGES_BORIS_CLIENT,
+    "cancel_activity": CHANGES_BORIS_CLIENT,
 }
 
 # A path parameter named like this takes the id of that restricted thing.
@@ -451,6 +480,7 @@ THING_FOR_PARAMETER = {
     "objection_id": "objection",
     "answer_id": "answer",
     "reason_id": "lost_reason",
+    "contact_id": "contact",
 }
 
 
@@ -681,20 +711,26 @@ def world(
         ),
         by=top_manager,
     )  # fmt: skip
-    # Boris coached in February, with a meeting of his the head of sales may join.
+    # A contact of his client, and a visit he planned with it.
+    contact = Contact.objects.create(client=boris_client, name="Орлова Нина")
+    activity = activity_plan(
+        client=boris_client,
+        plan=ActivityPlan(
+            kind=ActivityKind.VISIT,
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            ends_at=timezone.now() + dt.timedelta(days=1, hours=1),
+            contacts=[contact],
+        ),
+        by=manager_boris,
+    )
+    # Boris coached around today, so that the visit he planned for tomorrow is one the head of
+    # sales may join.
     coaching_period = CoachingPeriod.objects.create(
         manager=manager_boris,
         coach=head_of_sales,
-        starts_on=dt.date(2026, 2, 1),
-        ends_on=dt.date(2026, 2, 28),
+        starts_on=timezone.localdate() - dt.timedelta(days=14),
+        ends_on=timezone.localdate() + dt.timedelta(days=14),
         goals="Дожимать заявки",
-    )
-    activity = Activity.objects.create(
-        client=boris_client,
-        kind=ActivityKind.MEETING,
-        owner=manager_boris,
-        starts_at=dt.datetime(2026, 2, 10, 10, tzinfo=dt.UTC),
-        ends_at=dt.datetime(2026, 2, 10, 11, tzinfo=dt.UTC),
     )
     # Boris's client is motivated, with a forecast for the coming month and a deal in work on
     # which the client objected; the head of sales keeps an answer and a reason a deal is lost.
@@ -734,6 +770,7 @@ def world(
             "settled_program": settled_program,
             "coaching_period": coaching_period,
             "manager": manager_boris,
+            "contact": contact,
             "activity": activity,
         },
         users={
@@ -1007,6 +1044,8 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
         return month_add(month_start(timezone.localdate()), 1).isoformat()
     if kind == "string" and schema.get("format") == "date":
         return "2026-01-01"
+    if kind == "string" and schema.get("format") == "date-time":
+        return "2026-01-01T10:00:00+03:00"
     if kind == "string" and schema.get("format") == "decimal":
         return "1000.00"
     if kind == "string":

@@ -55,6 +55,7 @@ def test_demodata_writes_the_company_and_says_what_it_wrote(tmp_path):
         f"  shipments.csv        {same.documents} shipments, {same.returns} returns, "
         f"{same.lines} lines\n"
         f"  payments.csv         {same.payments} payments\n"
+        f"  contacts.csv         {same.contacts} contact persons\n"
         f"  orders.csv           {same.requests} open customer orders, {same.request_lines} lines\n"
         f"  truth.csv            40 client behaviours (not for import)\n"
         f"  programs.json        7 sales programs (upsell programs_load)\n"

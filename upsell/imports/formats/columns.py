@@ -117,6 +117,20 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
         ColumnSpec("month", "Месяц", "month", required=True),
         ColumnSpec("amount", "Бюджет", "budget", required=True),
     ),
+    # 1C's contact information of the partners: one row per person, the client named by
+    # Контрагент (or Партнер) or ИНН, at least one of them.
+    ImportKind.CONTACTS: (
+        ColumnSpec("client", "Контрагент", "client"),
+        ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("name", "Контактное лицо", "contact", required=True),
+        ColumnSpec("position", "Должность", "position"),
+        ColumnSpec("phones", "Телефон", "phone"),
+        ColumnSpec("email", "Электронная почта", "email"),
+        ColumnSpec("messenger", "Мессенджер", "messenger"),
+        ColumnSpec("decision", "Роль", "decision"),
+        ColumnSpec("note", "Комментарий", "note"),
+        ColumnSpec("external_id", "Код", "code"),
+    ),
 }
 
 # "e-mail" and "email" are both written in the wild.
@@ -147,6 +161,27 @@ _EXTRA_NAMES = {
     ("credit_limits", "program"): frozenset({"программа продаж", "sales program"}),
     ("client_budgets", "month"): frozenset({"месяц", "период", "month", "period"}),
     ("client_budgets", "amount"): frozenset({"бюджет", "сумма", "budget", "amount"}),
+    ("contacts", "client"): frozenset({"контрагент", "партнер", "client", "partner"}),
+    ("contacts", "name"): frozenset(
+        {
+            "контактное лицо",
+            "контактное лицо (фио)",
+            "фио контактного лица",
+            "contact",
+            "contact person",
+        }
+    ),
+    ("contacts", "phones"): frozenset({"телефон", "телефоны", "phone", "phones"}),
+    ("contacts", "email"): frozenset(
+        {"электронная почта", "email", "e-mail", "адрес электронной почты"}
+    ),
+    ("contacts", "decision"): frozenset(
+        {"роль", "роль контактного лица", "роль в решении", "decision", "role"}
+    ),
+    ("contacts", "note"): frozenset({"комментарий", "примечание", "note", "comment"}),
+    ("contacts", "external_id"): frozenset(
+        {"код", "код контактного лица", "code", "contact code", "external_id"}
+    ),
 }
 
 

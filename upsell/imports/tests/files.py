@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 
 from upsell.accounts.models import Team, User
-from upsell.clients.models import Client, ClientAssignmentChange, ClientBudgetMonth
+from upsell.clients.models import Client, ClientAssignmentChange, ClientBudgetMonth, Contact
 from upsell.payments.models import Payment
 from upsell.products.models import Product
 from upsell.requests.models import OrderRequest, OrderRequestLine
@@ -59,4 +59,5 @@ def table_counts() -> dict[str, int]:
         "requests": OrderRequest.objects.count(),
         "request_lines": OrderRequestLine.objects.count(),
         "budget_months": ClientBudgetMonth.objects.count(),
+        "contacts": Contact.objects.count(),
     }

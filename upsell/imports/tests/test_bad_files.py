@@ -31,7 +31,10 @@ KINDS_DESCRIBED = (
     "Лимит кредита/credit_limit, Отсрочка платежа (дней)/payment_delay_days; "
     "memberships: Программа/program*, ИНН/tax_id, Контрагент/client, Группа/group, "
     "Дата вступления/joined, Артикул/sku, Количество в месяц/monthly_quantity; "
-    "client_budgets: Контрагент/client, ИНН/tax_id, Месяц/month*, Бюджет/budget*"
+    "client_budgets: Контрагент/client, ИНН/tax_id, Месяц/month*, Бюджет/budget*; "
+    "contacts: Контрагент/client, ИНН/tax_id, Контактное лицо/contact*, Должность/position, "
+    "Телефон/phone, Электронная почта/email, Мессенджер/messenger, Роль/decision, "
+    "Комментарий/note, Код/code"
 )
 
 

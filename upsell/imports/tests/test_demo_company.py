@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management import call_command
 
 from upsell.accounts.models import User
-from upsell.clients.models import Client
+from upsell.clients.models import Client, Contact
 from upsell.demo import generate
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.payments.models import Payment
@@ -32,6 +32,7 @@ def test_the_demo_company_imports_whole_and_again_changes_nothing(db: None, tmp_
         ("clients", ImportStatus.SUCCEEDED),
         ("shipments", ImportStatus.SUCCEEDED),
         ("payments", ImportStatus.SUCCEEDED),
+        ("contacts", ImportStatus.SUCCEEDED),
     ]
     assert (
         User.objects.count(),
@@ -40,6 +41,7 @@ def test_the_demo_company_imports_whole_and_again_changes_nothing(db: None, tmp_
         Shipment.objects.count(),
         ShipmentLine.objects.count(),
         Payment.objects.count(),
+        Contact.objects.count(),
     ) == (
         summary.staff,
         summary.products,
@@ -47,7 +49,8 @@ def test_the_demo_company_imports_whole_and_again_changes_nothing(db: None, tmp_
         summary.documents + summary.returns,
         summary.lines,
         summary.payments,
+        summary.contacts,
     )
     # and the second time round nothing was created or updated
-    for counts in ImportRun.objects.order_by("pk")[5:].values_list("counts", flat=True):
+    for counts in ImportRun.objects.order_by("pk")[6:].values_list("counts", flat=True):
         assert all(entry["created"] == entry["updated"] == 0 for entry in counts.values())

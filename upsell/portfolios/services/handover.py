@@ -9,6 +9,7 @@ hangs off a client and must go with it — in the same transaction:
 - the client's waiting requests go to whoever serves the client now;
 - its forecast of the months ahead that are not locked goes to a new manager;
 - its open deals go to a new manager (won and lost ones stay with whoever closed them);
+- its calls, meetings and visits planned ahead go to a new manager (held ones stay);
 - the people who now serve it are told.
 
 A test walks every write to the two fields and fails when it comes from anywhere else.
@@ -29,6 +30,7 @@ from upsell.accounts.models import Role, User
 from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange, HandOverRule
 from upsell.clients.services import ClientDetails, client_insert
 from upsell.core.bulk import LOOKUP_CHUNK
+from upsell.deals.services.activities import activities_follow_clients
 from upsell.deals.services.deals import deals_follow_clients
 from upsell.forecasts.services import forecast_cells_reassign
 from upsell.notifications.services import NAMES_IN_A_NOTIFICATION, notification_send
@@ -98,6 +100,7 @@ class HandOverOutcome:
     handed: tuple[ClientHandedOver, ...] = ()
     requests_moved: int = 0
     cells_moved: int = 0
+    activities_moved: int = 0
     told: int = 0
 
 
@@ -172,6 +175,7 @@ def clients_hand_over(
         handed=batch.handed,
         requests_moved=moved[_requests_follow.__name__],
         cells_moved=moved[_forecast_follows.__name__],
+        activities_moved=moved[_activities_follow.__name__],
         told=moved[_people_told.__name__],
     )
 
@@ -399,12 +403,26 @@ def _tell_given(person: User, clients: list[ClientHandedOver], batch: HandOverBa
     notification_send(user=person, text=text, url=url)
 
 
+def _activities_follow(batch: HandOverBatch) -> int:
+    """A new manager takes the client's calls, meetings and visits planned ahead; those held
+    stay with who held them. A client left without a manager leaves them with their owner."""
+    by_manager: dict[int, list[int]] = defaultdict(list)
+    for change in batch.handed:
+        if change.manager_changed and change.manager_after is not None:
+            by_manager[change.manager_after].append(change.client_id)
+    return sum(
+        activities_follow_clients(client_ids=client_ids, manager=batch.people[manager_id])
+        for manager_id, client_ids in by_manager.items()
+    )
+
+
 # In this order: whoever takes a client hears of it before hearing of its requests.
 FOLLOWERS: tuple[Callable[[HandOverBatch], int], ...] = (
     _people_told,
     _requests_follow,
     _forecast_follows,
     _deals_follow,
+    _activities_follow,
 )
 
 

@@ -26,7 +26,7 @@ def test_the_demo_orders_become_requests_routed_every_way_and_once_only(tmp_path
     # Given a small demo company imported and audited
     demo = generate(tmp_path, clients=300, seed=7, today=TODAY)
     outcomes = import_paths(paths=list(demo.files.in_import_order()))
-    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 5
+    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 6
     audit = audit_run_execute(
         run=audit_run_create(as_of=TODAY, engine="duckdb", started_by=None, enqueue=False)
     )

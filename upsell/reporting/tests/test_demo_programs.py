@@ -42,7 +42,7 @@ def test_the_planted_uplift_of_a_demo_program_is_found_within_its_interval(tmp_p
     # Given the demo company, its programs and their members, brought in as a company would
     demo = generate(tmp_path, clients=1000, seed=7, today=TODAY)
     outcomes = import_paths(paths=list(demo.files.in_import_order()))
-    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 5
+    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 6
     call_command("programs_load", str(demo.files.programs), stdout=StringIO())
     again = StringIO()
     call_command("programs_load", str(demo.files.programs), stdout=again)

@@ -39,7 +39,7 @@ EXPECTED_STATUS = {
 def test_statuses_agree_with_the_demo_truth(tmp_path):
     demo = generate(tmp_path, seed=7, today=TODAY)
     outcomes = import_paths(paths=list(demo.files.in_import_order()))
-    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 5
+    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 6
 
     run = audit_run_execute(
         run=audit_run_create(as_of=TODAY, engine="duckdb", started_by=None, enqueue=False)

@@ -45,7 +45,7 @@ REPLAYED_MONTHS = 6
 def _demo_company(directory: Path, *, today: dt.date) -> None:
     demo = generate(directory, clients=300, seed=7, today=today)
     outcomes = import_paths(paths=list(demo.files.in_import_order()))
-    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 5
+    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 6
     audit = audit_run_execute(
         run=audit_run_create(as_of=today, engine="duckdb", started_by=None, enqueue=False)
     )

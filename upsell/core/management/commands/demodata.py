@@ -63,6 +63,7 @@ class Command(BaseCommand):
                 f"{summary.documents} shipments, {summary.returns} returns, {summary.lines} lines",
             ),
             (files.payments, f"{summary.payments} payments"),
+            (files.contacts, f"{summary.contacts} contact persons"),
             (
                 files.orders,
                 f"{summary.requests} open customer orders, {summary.request_lines} lines",
