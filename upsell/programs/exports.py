@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -47,8 +48,8 @@ def _terms_rows(program: Program) -> list[list[Cell]]:
         [_("Program"), program.name],
         [_("Type"), str(ProgramKind(program.kind).label)],
         [_("State"), str(ProgramState(program.state).label)],
-        [_("From"), program.period_start],
-        [_("To"), program.period_end],
+        [pgettext("period", "From"), program.period_start],
+        [pgettext("period", "To"), program.period_end],
         [_("Description"), program.description],
         [_("Statuses admitted"), _listed(statuses)],
         [_("Segments admitted"), _listed(program.eligible_segments)],
@@ -84,7 +85,9 @@ def _terms_sheet(workbook: Workbook, program: Program) -> None:
         sheet.append([*xlsx_cells(sheet, [label], bold=True), *_cells(sheet, [value])])
     if program.is_tiered:
         sheet.append([])
-        sheet.append(xlsx_cells(sheet, [_("From"), _("Rate, %")], bold=True))
+        sheet.append(
+            xlsx_cells(sheet, [pgettext("tier threshold", "From"), _("Rate, %")], bold=True)
+        )
         for tier in program.tiers.order_by("threshold"):
             sheet.append(_cells(sheet, [tier.threshold, tier.rate]))
 

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from upsell.accounts.models import Role, User
 from upsell.deals.models import Activity, CoachingPeriod
@@ -23,8 +24,8 @@ class ManagerField(forms.ModelChoiceField[User]):
 
 class PeriodForm(forms.Form):
     manager = ManagerField(label=_("Manager"), queryset=User.objects.none())
-    starts_on = _date(_("From"))
-    ends_on = _date(_("To"))
+    starts_on = _date(pgettext_lazy("period", "From"))
+    ends_on = _date(pgettext_lazy("period", "To"))
     goals = forms.CharField(
         label=_("Goals"),
         required=False,
