@@ -77,7 +77,7 @@ def list_deals(
     return page.page_of(deals.order_by("month", "pk"))
 
 
-@router.post("", response={201: DealOut, **error_responses(401, 403, 404, 422)})
+@router.post("", response={201: DealOut, **error_responses(400, 401, 403, 404, 422)})
 def create_deal(request: HttpRequest, payload: DealIn) -> Status[Deal]:
     """A deal opened by hand for a motivated client the caller serves."""
     _opens_deals(request)
@@ -89,7 +89,7 @@ def create_deal(request: HttpRequest, payload: DealIn) -> Status[Deal]:
     return Status(201, _deal_out(deal))
 
 
-@router.post("/from-forecast", response={201: DealOut, **error_responses(401, 403, 404, 422)})
+@router.post("/from-forecast", response={201: DealOut, **error_responses(400, 401, 403, 404, 422)})
 def create_deal_from_forecast(request: HttpRequest, payload: DealFromForecastIn) -> Status[Deal]:
     """A deal from the client's forecast cell of the month: its forecast is the amount."""
     _opens_deals(request)
@@ -115,7 +115,7 @@ def list_lost_reasons(request: HttpRequest) -> Any:
     return LostReason.objects.all()
 
 
-@router.post("/lost-reasons", response={201: LostReasonOut, **error_responses(401, 403, 422)})
+@router.post("/lost-reasons", response={201: LostReasonOut, **error_responses(400, 401, 403, 422)})
 def create_lost_reason(request: HttpRequest, payload: LostReasonIn) -> Status[LostReason]:
     if not can_keep_closing_lists(authenticated_user(request)):
         raise PermissionDenied(_("Only the head of sales keeps the list."))
@@ -124,7 +124,7 @@ def create_lost_reason(request: HttpRequest, payload: LostReasonIn) -> Status[Lo
 
 @router.patch(
     "/lost-reasons/{reason_id}",
-    response={200: LostReasonOut, **error_responses(401, 403, 404, 422)},
+    response={200: LostReasonOut, **error_responses(400, 401, 403, 404, 422)},
 )
 def update_lost_reason(
     request: HttpRequest, reason_id: Path[ObjectId], payload: LostReasonChangeIn
@@ -156,7 +156,7 @@ def list_deal_stages(request: HttpRequest, deal_id: Path[ObjectId]) -> Any:
     )
 
 
-@router.patch("/{deal_id}", response={200: DealOut, **error_responses(401, 403, 404, 422)})
+@router.patch("/{deal_id}", response={200: DealOut, **error_responses(400, 401, 403, 404, 422)})
 def update_deal(request: HttpRequest, deal_id: Path[ObjectId], payload: DealChangeIn) -> Deal:
     user = authenticated_user(request)
     deal = get_deal_for_user(user, deal_id, work=True)
@@ -167,7 +167,7 @@ def update_deal(request: HttpRequest, deal_id: Path[ObjectId], payload: DealChan
     )
 
 
-@router.post("/{deal_id}/move", response={200: DealOut, **error_responses(401, 403, 404, 422)})
+@router.post("/{deal_id}/move", response={200: DealOut, **error_responses(400, 401, 403, 404, 422)})
 def move_deal(request: HttpRequest, deal_id: Path[ObjectId], payload: DealMoveIn) -> Deal:
     """Move the deal to a stage (lost names its reason); refused moves answer 422."""
     user = authenticated_user(request)
@@ -183,7 +183,7 @@ def move_deal(request: HttpRequest, deal_id: Path[ObjectId], payload: DealMoveIn
     return _deal_out(moved)
 
 
-@router.put("/{deal_id}/links", response={200: DealOut, **error_responses(401, 403, 404, 422)})
+@router.put("/{deal_id}/links", response={200: DealOut, **error_responses(400, 401, 403, 404, 422)})
 def set_deal_links(request: HttpRequest, deal_id: Path[ObjectId], payload: DealLinksIn) -> Deal:
     """Set the deal's request and shipment by hand: each confirmed, or removed with null."""
     user = authenticated_user(request)

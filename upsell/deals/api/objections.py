@@ -74,7 +74,7 @@ def list_answers(request: HttpRequest) -> list[dict[str, Any]]:
     return [_record_out(record) for record in records]
 
 
-@router.post("/answers", response={201: AnswerOut, **error_responses(401, 403, 422)})
+@router.post("/answers", response={201: AnswerOut, **error_responses(400, 401, 403, 422)})
 def create_answer(request: HttpRequest, payload: AnswerIn) -> Status[dict[str, Any]]:
     user = authenticated_user(request)
     _curates(user)
@@ -83,7 +83,7 @@ def create_answer(request: HttpRequest, payload: AnswerIn) -> Status[dict[str, A
 
 
 @router.patch(
-    "/answers/{answer_id}", response={200: AnswerOut, **error_responses(401, 403, 404, 422)}
+    "/answers/{answer_id}", response={200: AnswerOut, **error_responses(400, 401, 403, 404, 422)}
 )
 def update_answer(
     request: HttpRequest, answer_id: Path[ObjectId], payload: AnswerChangeIn
@@ -117,7 +117,7 @@ def _objection_for(user: User, objection_id: int) -> Objection:
 
 @router.patch(
     "/objections/{objection_id}",
-    response={200: ObjectionOut, **error_responses(401, 403, 404, 422)},
+    response={200: ObjectionOut, **error_responses(400, 401, 403, 404, 422)},
 )
 def update_objection(
     request: HttpRequest, objection_id: Path[ObjectId], payload: ObjectionOutcomeIn
@@ -139,7 +139,8 @@ def list_deal_objections(request: HttpRequest, deal_id: Path[ObjectId]) -> Any:
 
 
 @router.post(
-    "/{deal_id}/objections", response={201: ObjectionOut, **error_responses(401, 403, 404, 422)}
+    "/{deal_id}/objections",
+    response={201: ObjectionOut, **error_responses(400, 401, 403, 404, 422)},
 )
 def log_objection(
     request: HttpRequest, deal_id: Path[ObjectId], payload: ObjectionIn

@@ -21,10 +21,6 @@ class MonthField(forms.CharField):
 
     widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 10)
-        super().__init__(**kwargs)
-
     def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
         if isinstance(value, dt.date):
             return value.replace(day=1)
