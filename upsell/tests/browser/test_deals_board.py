@@ -161,7 +161,9 @@ def test_the_server_refuses_a_move_back_past_the_order_and_says_why(
     card_in(page, deal.pk, DealStage.ORDER)
     page.drag_and_drop(f"#deal-{deal.pk}", "#column-offer")
 
-    expect(page.locator("#board-message.refused")).to_contain_text("never back before the order")
+    expect(page.locator("#board-message.refused")).to_contain_text(
+        "не возвращается на этапы до заказа"
+    )
     card_in(page, deal.pk, DealStage.ORDER)
     deal.refresh_from_db()
     assert deal.stage == DealStage.ORDER
