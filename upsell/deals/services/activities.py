@@ -237,6 +237,17 @@ def activity_cancel(*, activity: Activity, by: User) -> Activity:
     return activity
 
 
+def activity_participant_add(*, activity: Activity, person: User) -> Activity:
+    """``person`` goes too: among who went, and the activity joint if it is a head of sales.
+    The caller has checked that ``person`` may join (coaching does, for the head of sales)."""
+    activity.participants.add(person)
+    people = list(activity.participants.all())
+    if activity.joint != _joint(people):
+        activity.joint = _joint(people)
+        activity.save(update_fields=["joint"])
+    return activity
+
+
 def activities_follow_clients(*, client_ids: Sequence[int], manager: User) -> int:
     """The clients' planned activities still ahead go to their new manager, who goes instead
     of the one before; those held, cancelled or already begun stay as they were. How many

@@ -24,6 +24,7 @@ from upsell.deals.models import (
     CoachingNote,
     CoachingPeriod,
 )
+from upsell.deals.services.activities import activity_participant_add
 
 TEXT_LIMIT = 5000
 
@@ -149,10 +150,8 @@ def coaching_meeting_join(*, period: CoachingPeriod, activity: Activity, by: Use
     if activity.coaching_period_id not in (None, period.pk):
         raise ValidationError({"activity": _("The meeting counts in another coaching period.")})
     activity.coaching_period = period
-    activity.joint = True
-    activity.save(update_fields=["coaching_period", "joint"])
-    activity.participants.add(by)
-    return activity
+    activity.save(update_fields=["coaching_period"])
+    return activity_participant_add(activity=activity, person=by)
 
 
 @dataclass(frozen=True, kw_only=True)
