@@ -17,8 +17,18 @@ class NavItem:
     active: bool
 
 
-# The pages of closing's conversion report, which its menu item marks as the one open.
+# Closing's pages by the menu item that marks them as the one open (the rest are the deals').
 CONVERSION = frozenset({"conversion", "stuck", "closing_settings"})
+
+
+def _closing_area(page: str) -> str:
+    if page in CONVERSION:
+        return "conversion"
+    if page.startswith("coaching"):
+        return "coaching"
+    if page.startswith(("calendar", "activit", "client_activities")):
+        return "calendar"
+    return "deals"
 
 
 def _navigation(request: HttpRequest) -> list[NavItem]:
@@ -28,6 +38,8 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
         return []
     match = request.resolver_match
     section = match.namespace if match is not None else ""
+    page = (match.url_name or "") if match is not None else ""
+    closing = _closing_area(page) if section == "deals" else ""
     items = []
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         label = _("Clients") if user.sees_all_sales else _("My clients")
@@ -43,21 +55,17 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem(label=_("Requests"), url=url, active=section == "requests"))
     if user.sees_all_sales or user.is_manager:
         url = reverse("deals:board")
-        items.append(NavItem(label=_("Deals"), url=url, active=section == "deals"))
+        items.append(NavItem(label=_("Deals"), url=url, active=closing == "deals"))
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         url = reverse("programs:list")
         items.append(NavItem(label=_("Programs"), url=url, active=section == "programs"))
     if user.sees_all_sales or user.is_manager:
         url = reverse("deals:conversion")
-        conversion = section == "deals" and match is not None and match.url_name in CONVERSION
-        items.append(NavItem(label=_("Conversion"), url=url, active=conversion))
+        items.append(NavItem(label=_("Conversion"), url=url, active=closing == "conversion"))
         url = reverse("deals:coaching_list")
-        page = match.url_name if match is not None else ""
-        coaching = section == "deals" and (page or "").startswith("coaching")
-        items.append(NavItem(label=_("Coaching"), url=url, active=coaching))
+        items.append(NavItem(label=_("Coaching"), url=url, active=closing == "coaching"))
         url = reverse("deals:calendar")
-        active = match is not None and match.url_name == "calendar"
-        items.append(NavItem(label=_("Calendar"), url=url, active=active))
+        items.append(NavItem(label=_("Calendar"), url=url, active=closing == "calendar"))
     if user.sees_all_sales:
         url = reverse("portfolios:workload")
         items.append(NavItem(label=_("Workload"), url=url, active=section == "portfolios"))

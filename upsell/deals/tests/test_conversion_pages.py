@@ -256,3 +256,17 @@ def test_the_menu_leads_managers_and_the_head_of_sales_to_the_report(
     for user in (manager_anna, head_of_sales):
         assert link in _signed_in(user).get(reverse("deals:stuck")).content.decode()
     assert "/deals/conversion/" not in _signed_in(assistant_vera).get("/clients/").content.decode()
+
+
+def test_each_closing_page_marks_its_own_menu_item_alone(head_of_sales):
+    pages = {
+        reverse("deals:board"): "Deals",
+        reverse("deals:stuck"): "Conversion",
+        reverse("deals:coaching_list"): "Coaching",
+        reverse("deals:calendar"): "Calendar",
+    }
+    for url, label in pages.items():
+        html = _signed_in(head_of_sales).get(url).content.decode()
+
+        assert html.count('aria-current="page"') == 1, url
+        assert f'aria-current="page">{label}</a>' in html, url
