@@ -38,7 +38,7 @@ def test_the_planted_coaching_effect_is_found_within_its_interval(tmp_path, sett
     # Given the demo company and its forecast, brought in as `make demo` does
     demo = generate(tmp_path, clients=1000, seed=7, today=TODAY)
     outcomes = import_paths(paths=list(demo.files.in_import_order()))
-    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 5
+    assert [outcome.run.status for _, outcome in outcomes] == [ImportStatus.SUCCEEDED] * 6
     audit_run_execute(
         run=audit_run_create(as_of=TODAY, engine="duckdb", started_by=None, enqueue=False)
     )

@@ -280,7 +280,7 @@ def test_a_manager_fills_the_grid_and_round_trips_it_through_libreoffice(
     page.evaluate("window.gridNotReloaded = true")
     cell_id = world.cell_id(stroymarket, EDITED_MONTH)
     page.locator(f"#{cell_id}").get_by_role("button", name="✎").click()
-    editor = page.locator(f"#{cell_id} form")
+    editor = page.locator(f"#{cell_id} form.cell-editor")
     editor.locator("[name=amount]").fill("125000,50")
     editor.locator("[name=confidence]").select_option(label="Точно")
     editor.locator("[name=comment]").fill("объект на Ленинском")
@@ -429,7 +429,7 @@ def test_the_forecast_screens_read_in_russian_after_switching(
 
     cell_id = world.cell_id(world.resurs, EDITED_MONTH)
     page.locator(f"#{cell_id}").get_by_role("button", name="✎").click()
-    editor = page.locator(f"#{cell_id} form")
+    editor = page.locator(f"#{cell_id} form.cell-editor")
     expect(editor).to_contain_text("Базовый прогноз")
     expect(editor.locator("[name=confidence] option")).to_have_text(
         ["—", "Точно", "Вероятно", "Возможно"]
