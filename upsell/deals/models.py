@@ -65,6 +65,8 @@ class LinkState(models.TextChoices):
     NONE = "", _("Not linked")
     MATCHED = "matched", _("Matched automatically")
     CONFIRMED = "confirmed", _("Confirmed")
+    # A person took the document off: no document fulfils the deal until one is linked by hand.
+    UNLINKED = "unlinked", _("Unlinked by hand")
 
 
 class LostReason(models.Model):
@@ -174,7 +176,7 @@ class Deal(models.Model):
                 name="deals_deal_closed_when_won_or_lost",
             ),
             models.CheckConstraint(
-                condition=models.Q(request__isnull=True, request_link="")
+                condition=models.Q(request__isnull=True, request_link__in=["", LinkState.UNLINKED])
                 | models.Q(
                     request__isnull=False,
                     request_link__in=[LinkState.MATCHED, LinkState.CONFIRMED],
@@ -182,7 +184,9 @@ class Deal(models.Model):
                 name="deals_deal_request_link_state",
             ),
             models.CheckConstraint(
-                condition=models.Q(shipment__isnull=True, shipment_link="")
+                condition=models.Q(
+                    shipment__isnull=True, shipment_link__in=["", LinkState.UNLINKED]
+                )
                 | models.Q(
                     shipment__isnull=False,
                     shipment_link__in=[LinkState.MATCHED, LinkState.CONFIRMED],

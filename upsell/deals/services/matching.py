@@ -11,10 +11,11 @@ Of several that agree, the one with the closest amount wins, then the earliest, 
 stored.
 
 The automatic match (``deals_match``) links agreeing documents to the open deals that lack one
-and marks the link MATCHED; it never touches a link a person set (CONFIRMED), nor a MATCHED link
-already made. It runs after every shipments or orders file is imported and in the nightly work.
-A person confirms a matched link, links another document by hand (CONFIRMED, even where the
-amounts differ: the person knows), or unlinks one.
+and marks the link MATCHED; it never touches a link a person set (CONFIRMED) or took off
+(UNLINKED), nor a MATCHED link already made. It runs after every shipments or orders file is
+imported and in the nightly work. A person confirms a matched link, links another document by
+hand (CONFIRMED, even where the amounts differ: the person knows), or unlinks one (UNLINKED:
+until a person links one again, no document fulfils the deal).
 
 What a link means for the deal's stage: a linked request is the client's order, so an open deal
 before ORDER moves to ORDER; a linked shipment is the order fulfilled, so an open deal is WON.
@@ -107,22 +108,22 @@ def deals_match(*, deals: QuerySet[Deal] | None = None) -> MatchOutcome:
     twice (a linked deal is left as it is)."""
     requests = shipments = 0
     chosen = (Deal.objects.all() if deals is None else deals).filter(stage__in=OPEN_STAGES)
-    pending = chosen.filter(Q(request__isnull=True) | Q(shipment__isnull=True)).order_by(
-        "month", "pk"
-    )
+    request_free = Q(request__isnull=True) & ~Q(request_link=LinkState.UNLINKED)
+    shipment_free = Q(shipment__isnull=True) & ~Q(shipment_link=LinkState.UNLINKED)
+    pending = chosen.filter(request_free | shipment_free).order_by("month", "pk")
     for deal_id in pending.values_list("pk", flat=True):
         with transaction.atomic():
             deal = Deal.objects.select_for_update().get(pk=deal_id)
             if not deal.is_open:
                 continue
             fields = []
-            if deal.request_id is None:
+            if deal.request_id is None and deal.request_link != LinkState.UNLINKED:
                 request = _closest(requests_agreeing(deal), deal, "amount")
                 if request is not None:
                     deal.request, deal.request_link = request, LinkState.MATCHED
                     fields += ["request", "request_link"]
                     requests += 1
-            if deal.shipment_id is None:
+            if deal.shipment_id is None and deal.shipment_link != LinkState.UNLINKED:
                 shipment = _closest(shipments_agreeing(deal), deal, "total")
                 if shipment is not None:
                     deal.shipment, deal.shipment_link = shipment, LinkState.MATCHED
@@ -141,7 +142,7 @@ def deal_request_link(*, deal: Deal, request: OrderRequest | None, by: User) -> 
         if deal.stage == DealStage.LOST:
             raise ValidationError({"request": _("A lost deal links to no order.")})
         if request is None:
-            deal.request, deal.request_link = None, LinkState.NONE
+            deal.request, deal.request_link = None, LinkState.UNLINKED
         else:
             if request.client_id != deal.client_id:
                 raise ValidationError({"request": _("The request is another client's.")})
@@ -159,7 +160,7 @@ def deal_shipment_link(*, deal: Deal, shipment: Shipment | None, by: User) -> De
         if deal.stage == DealStage.LOST:
             raise ValidationError({"shipment": _("A lost deal links to no shipment.")})
         if shipment is None:
-            deal.shipment, deal.shipment_link = None, LinkState.NONE
+            deal.shipment, deal.shipment_link = None, LinkState.UNLINKED
         else:
             if shipment.client_id != deal.client_id:
                 raise ValidationError({"shipment": _("The shipment is another client's.")})

@@ -105,12 +105,23 @@ def test_a_document_of_another_client_is_refused(deal, manager_boris, next_month
     assert (deal.shipment, deal.stage) == (None, DealStage.PREPARATION)
 
 
-def test_unlinking_by_hand_clears_the_link(deal, motivated_boris_client, manager_boris, next_month):
+def test_unlinking_by_hand_clears_the_link_and_the_automatic_match_leaves_it_off(
+    deal, motivated_boris_client, manager_boris, next_month
+):
     matched = order(motivated_boris_client, next_month, "100000.00")
     deals_match()
     deal.refresh_from_db()
-    assert deal.request == matched
+    assert (deal.request, deal.stage) == (matched, DealStage.ORDER)
 
     deal_request_link(deal=deal, request=None, by=manager_boris)
+    outcome = deals_match()
+
     deal.refresh_from_db()
-    assert (deal.request, deal.request_link) == (None, LinkState.NONE)
+    assert (deal.request, deal.request_link, deal.stage) == (
+        None, LinkState.UNLINKED, DealStage.ORDER,
+    )  # fmt: skip
+    assert outcome.requests == 0
+    # Linked by hand again, it is the person's link.
+    deal_request_link(deal=deal, request=matched, by=manager_boris)
+    deal.refresh_from_db()
+    assert (deal.request, deal.request_link) == (matched, LinkState.CONFIRMED)
