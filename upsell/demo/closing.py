@@ -1,15 +1,15 @@
-"""The demo company's closing: half a year of deals from the forecast, their objections, calls,
+"""The demo company's closing: seven months of deals from the forecast, their objections, calls,
 meetings and joint visits, and one coached manager with a planted effect.
 
 Each manager opens ``DEALS_PER_MONTH`` deals a month from its forecast's client-months (the
-amount and month of the cell), from five months before today's month to today's. A deal moves
+amount and month of the cell), from six months before today's month to today's. A deal moves
 through the stages a few days apart; one that has not reached its close by today stays open. A
 deal is won with its manager's own chance (``WIN_RATE`` give or take a little), lost otherwise
 at the offer, the objections or the terms, for one of ``LOST_REASONS``. Most deals that pass
 the objections stage log one or two objections answered from the library.
 
 Each deal has a call when it opens and, often, a meeting or a visit before it closes. The head
-of sales goes to some of the managers' meetings (joint visits), and coaches one manager for two
+of sales goes to some of the managers' meetings (joint visits), and coaches one manager for three
 months starting three months before today's month: it joins that manager's meetings within the
 period and writes notes. From the period's first day on, that manager's deals are won
 ``PLANTED_WIN_POINTS`` percentage points more often: the nightly measure must find that effect.
@@ -25,12 +25,12 @@ from decimal import Decimal
 
 import numpy as np
 
-DEALS_PER_MONTH = 40
-MONTHS_BACK = 5
+DEALS_PER_MONTH = 60
+MONTHS_BACK = 6
 WIN_RATE = 0.45
 SKILL_SPREAD = 0.04
 PLANTED_WIN_POINTS = 15
-COACHED_MONTHS = 2
+COACHED_MONTHS = 3
 JOINT_SHARE = 0.08
 
 LOST_REASONS = (
@@ -216,7 +216,7 @@ def closing_build(
     tz: dt.tzinfo,
     seed: int,
 ) -> ClosingPlan:
-    """Half a year of deals for ``managers`` from their forecast ``cells``, and the coaching
+    """Seven months of deals for ``managers`` from their forecast ``cells``, and the coaching
     of one of them; the same arguments always give the same plan."""
     rng = np.random.default_rng([seed, 11])
     this_month = today.replace(day=1)

@@ -20,8 +20,9 @@ A manager's change is after − before for the first three and the growth itself
 The effect is the coached manager's change less the mean change of the controls that have the
 figure on both sides (percentage points for the rates and the growth, days for the cycle).
 
-How sure it is comes from the bootstrap, ``DEFAULT_RESAMPLES`` times from a seed (the period's
-id by default, so that a period's interval is the same every night on the same data): the
+How sure it is comes from the bootstrap, ``DEFAULT_RESAMPLES`` times from a seed made of the
+period's dates and the figure (never of a database id, which differs between two databases
+holding the same data), so that a period's interval is the same every night on the same data: the
 coached manager's closed deals on each side are drawn again with replacement (its months, for
 the two money figures), and the controls are drawn again with replacement as a whole; the
 middle 90 % of the effects is the interval. A coached side that ends up without a deal won or a
@@ -362,7 +363,7 @@ def _period_effects(
             yield row | {"too_little": too_little or too_little_reason("undefined")}
             continue
         changes = np.array([value[2] for value in control_values])
-        rng = np.random.default_rng([period_id, number])
+        rng = np.random.default_rng([starts_on.toordinal(), ends_on.toordinal(), number])
         coached_draws = _coached_draws(
             metric=metric,
             before=coached_before,

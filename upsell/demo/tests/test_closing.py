@@ -7,7 +7,8 @@ from decimal import Decimal
 from upsell.demo.closing import ClientMonth, closing_build
 
 TODAY = dt.date(2026, 6, 30)
-MONTHS = [dt.date(2026, month, 1) for month in range(1, 7)]
+# The seven months the plan opens deals in, from December to June.
+MONTHS = [dt.date(2025, 12, 1)] + [dt.date(2026, month, 1) for month in range(1, 7)]
 CELLS = [
     ClientMonth(
         cell_id=number,
@@ -19,7 +20,7 @@ CELLS = [
     for number, (manager, client, month) in enumerate(
         (manager, client, month)
         for manager in (1, 2, 3)
-        for client in range(50)
+        for client in range(80)
         for month in MONTHS
     )
 ]
@@ -36,7 +37,7 @@ def test_the_same_seed_gives_the_same_plan():
     assert [(d.source.cell_id, d.stages) for d in first.deals] == [
         (d.source.cell_id, d.stages) for d in second.deals
     ]
-    assert first.truth["deals"] == len(first.deals) == 3 * 40 * 6
+    assert first.truth["deals"] == len(first.deals) == 3 * 60 * 7  # three managers, sixty a month
 
 
 def test_stages_move_forward_and_nothing_happens_after_today():
@@ -60,6 +61,6 @@ def test_the_coached_managers_meetings_in_the_period_are_joint():
         and coaching.starts_on <= activity.starts_at.date() <= coaching.ends_on
     ]
 
-    assert (coaching.starts_on, coaching.ends_on) == (dt.date(2026, 3, 1), dt.date(2026, 4, 30))
+    assert (coaching.starts_on, coaching.ends_on) == (dt.date(2026, 3, 1), dt.date(2026, 5, 31))
     assert inside
     assert all(activity.joint and activity.coached for activity in inside)

@@ -211,5 +211,5 @@ def test_a_planted_win_rate_effect_is_recovered():
     assert win_rate["control_managers"] == 7
     assert win_rate["effect"] == pytest.approx(15.5556, abs=1e-4)
     assert (win_rate["effect_low"], win_rate["effect_high"]) == pytest.approx(
-        (2.3810, 28.7381), abs=1e-4
+        (2.3730, 27.6270), abs=1e-4
     )
