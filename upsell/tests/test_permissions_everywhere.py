@@ -50,7 +50,7 @@ from upsell.accounts.tokens import api_token_create
 from upsell.clients.models import Client, ClientStatus, Contact
 from upsell.config.api import api
 from upsell.core.months import month_add, month_start
-from upsell.deals.models import ActivityKind, CoachingPeriod, ObjectionCategory
+from upsell.deals.models import ActivityKind, CoachingPeriod, LostReason, ObjectionCategory
 from upsell.deals.services.activities import ActivityPlan, activity_plan
 from upsell.deals.services.deals import deal_open, lost_reason_add
 from upsell.deals.services.objections import answer_add, objection_log
@@ -452,11 +452,14 @@ API_RULES: dict[str, Rule] = {
     "list_lost_reasons": rule(vera=FORBIDDEN, adam=FORBIDDEN),
     "create_lost_reason": HEAD_OF_SALES_ONLY,
     "update_lost_reason": HEAD_OF_SALES_ONLY,
+    "order_lost_reasons": HEAD_OF_SALES_ONLY,
     "list_client_contacts": SEES_BORIS_CLIENT,
     "create_client_contact": CHANGES_BORIS_CLIENT,
     "update_client_contact": CHANGES_BORIS_CLIENT,
     "list_activities": SIGNED_IN,
     "get_activity": SEES_BORIS_CLIENT,
+    "get_calendar_feed": rule(vera=FORBIDDEN, adam=FORBIDDEN),
+    "renew_calendar_feed": rule(vera=FORBIDDEN, adam=FORBIDDEN),
     "create_activity": CHANGES_BORIS_CLIENT,
     "update_activity": CHANGES_BORIS_CLIENT,
     "hold_activity": CHANGES_BORIS_CLIENT,
@@ -1020,6 +1023,9 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
         if {"type": "null"} in options:
             return None
         return example_of(options[0], world)
+    if name == "reason_ids":
+        # The lost reasons in a new order: a valid order names every reason of the list.
+        return list(LostReason.objects.order_by("-position").values_list("pk", flat=True))
     if name == "kind" and ProgramKind.CREDIT_LINE in schema.get("enum", ()):
         # A program's terms: a credit line needs no tiers, so the empty list is valid terms.
         return ProgramKind.CREDIT_LINE

@@ -4,9 +4,10 @@ pages (``upsell.deals.services.activities``)."""
 import datetime as dt
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -19,7 +20,13 @@ from upsell.clients.models import Client, Contact
 from upsell.clients.schemas import ClientRef
 from upsell.core.months import EARLIEST
 from upsell.deals.access import activities_visible_to, get_activity_for_user
-from upsell.deals.calendar import activities_of_person, week_start
+from upsell.deals.calendar import (
+    activities_of_person,
+    calendar_feed_of,
+    calendar_feed_renew,
+    can_keep_calendar,
+    week_start,
+)
 from upsell.deals.models import Activity, ActivityKind, ActivityState, Deal
 from upsell.deals.services.activities import (
     ActivityPlan,
@@ -166,6 +173,36 @@ def list_activities(
 )
 def get_activity(request: HttpRequest, activity_id: Path[ObjectId]) -> Activity:
     return get_activity_for_user(authenticated_user(request), activity_id)
+
+
+class CalendarFeedOut(Schema):
+    url: str = Field(
+        description="the caller's ICS feed: a calendar program subscribes to it without a login, "
+        "its secret being its only key"
+    )
+
+
+def _feed_out(request: HttpRequest, secret: str) -> CalendarFeedOut:
+    path = reverse("deals:calendar_feed", kwargs={"secret": secret})
+    return CalendarFeedOut(url=request.build_absolute_uri(path))
+
+
+@router.get("/calendar-feed", response={200: CalendarFeedOut, **error_responses(401, 403)})
+def get_calendar_feed(request: HttpRequest) -> CalendarFeedOut:
+    """The address of the caller's own ICS feed (made the first time it is asked for)."""
+    user = authenticated_user(request)
+    if not can_keep_calendar(user):
+        raise PermissionDenied(_("Your role keeps no calendar."))
+    return _feed_out(request, calendar_feed_of(user).secret)
+
+
+@router.post("/calendar-feed/renew", response={200: CalendarFeedOut, **error_responses(401, 403)})
+def renew_calendar_feed(request: HttpRequest) -> CalendarFeedOut:
+    """A new address for the caller's feed: every copy of the old one stops working."""
+    user = authenticated_user(request)
+    if not can_keep_calendar(user):
+        raise PermissionDenied(_("Your role keeps no calendar."))
+    return _feed_out(request, calendar_feed_renew(user).secret)
 
 
 def _named[M: (User, Contact)](model: type[M], ids: list[int], field: str) -> list[M]:

@@ -32,6 +32,7 @@ from upsell.deals.schemas.deals import (
     LostReasonChangeIn,
     LostReasonIn,
     LostReasonOut,
+    LostReasonsOrderIn,
     StageChangeOut,
 )
 from upsell.deals.services.deals import (
@@ -41,6 +42,7 @@ from upsell.deals.services.deals import (
     deal_open_from_cell,
     lost_reason_add,
     lost_reason_change,
+    lost_reasons_order,
 )
 from upsell.deals.services.matching import deal_request_link, deal_shipment_link
 from upsell.forecasts.models import ForecastCell
@@ -120,6 +122,17 @@ def create_lost_reason(request: HttpRequest, payload: LostReasonIn) -> Status[Lo
     if not can_keep_closing_lists(authenticated_user(request)):
         raise PermissionDenied(_("Only the head of sales keeps the list."))
     return Status(201, lost_reason_add(name=payload.name))
+
+
+@router.put(
+    "/lost-reasons/order",
+    response={200: list[LostReasonOut], **error_responses(400, 401, 403, 422)},
+)
+def order_lost_reasons(request: HttpRequest, payload: LostReasonsOrderIn) -> Any:
+    """Put the list in a new order: every reason, retired ones included, each once."""
+    if not can_keep_closing_lists(authenticated_user(request)):
+        raise PermissionDenied(_("Only the head of sales keeps the list."))
+    return lost_reasons_order(reason_ids=payload.reason_ids)
 
 
 @router.patch(

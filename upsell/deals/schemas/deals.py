@@ -25,6 +25,12 @@ class LostReasonChangeIn(Schema):
     active: bool | None = None
 
 
+class LostReasonsOrderIn(Schema):
+    reason_ids: list[int] = Field(
+        max_length=1000, description="every reason of the list, each once, in the new order"
+    )
+
+
 class StageChangeOut(Schema):
     stage_before: str
     stage_after: DealStage

@@ -12,8 +12,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from upsell.accounts.tokens import api_token_create
-from upsell.deals.models import Deal, DealStage, Objection
-from upsell.deals.services.deals import deal_move, deal_open_from_cell
+from upsell.deals.models import Deal, DealStage, LostReason, Objection
+from upsell.deals.services.deals import deal_move, deal_open_from_cell, lost_reason_add
 from upsell.deals.services.objections import answer_add
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 
@@ -214,3 +214,36 @@ def test_the_forecast_cell_editor_offers_a_deal_of_the_cell(boris_cell, manager_
     action = reverse("deals:from_cell", args=[boris_cell.client_id, month])
     assert f'action="{action}"' in html
     assert "data-deal-from-cell" in html
+
+
+def test_the_api_puts_the_lost_reasons_in_a_new_order(price_reason, head_of_sales, manager_boris):
+    budget = lost_reason_add(name="Нет бюджета")
+    late = lost_reason_add(name="Не успели к сроку")
+    url = "/api/deals/lost-reasons/order"
+    order = [late.pk, price_reason.pk, budget.pk]
+
+    # A manager may not reorder the list; nothing moves
+    refused = api_client(manager_boris).put(
+        url, json.dumps({"reason_ids": order}), content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert list(LostReason.objects.values_list("name", flat=True)) == [
+        price_reason.name, "Нет бюджета", "Не успели к сроку",
+    ]  # fmt: skip
+
+    # Nor may the head of sales leave a reason out
+    partial = api_client(head_of_sales).put(
+        url, json.dumps({"reason_ids": [late.pk]}), content_type="application/json"
+    )
+    assert partial.status_code == 422
+    assert partial.json()["detail"][0]["loc"] == ["body", "reason_ids"]
+
+    moved = api_client(head_of_sales).put(
+        url, json.dumps({"reason_ids": order}), content_type="application/json"
+    )
+    assert moved.status_code == 200
+    assert [(item["name"], item["position"]) for item in moved.json()] == [
+        ("Не успели к сроку", 0), (price_reason.name, 1), ("Нет бюджета", 2),
+    ]  # fmt: skip
+    listed = api_client(manager_boris).get("/api/deals/lost-reasons").json()
+    assert [item["id"] for item in listed] == order

@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 
 from upsell.accounts.tokens import api_token_create
 from upsell.deals.calendar import week_start
-from upsell.deals.models import Activity, ActivityState
+from upsell.deals.models import Activity, ActivityState, CalendarFeed
 from upsell.deals.tests.field import at, contact_of, deal_of, planned
 
 ACTIVITIES = "/api/deals/activities"
@@ -197,3 +197,23 @@ def test_another_managers_client_is_not_found_and_top_management_changes_nothing
     assert (annas.status_code, toms.status_code, toms_hold.status_code) == (404, 403, 403)
     assert Activity.objects.count() == 4
     assert Activity.objects.get(pk=activities["borises"].pk).state == ActivityState.PLANNED
+
+
+def test_the_feed_address_is_given_and_renewed_over_the_api(manager_anna, assistant_vera):
+    given = call(manager_anna, "GET", "/api/deals/calendar-feed")
+    assert given.status_code == 200
+    feed = CalendarFeed.objects.get(user=manager_anna)
+    assert given.json() == {"url": f"http://testserver/deals/calendar/{feed.secret}.ics"}
+    assert HttpClient().get(given.json()["url"]).status_code == 200
+
+    renewed = call(manager_anna, "POST", "/api/deals/calendar-feed/renew")
+    assert renewed.status_code == 200
+    feed.refresh_from_db()
+    assert renewed.json() == {"url": f"http://testserver/deals/calendar/{feed.secret}.ics"}
+    assert renewed.json() != given.json()
+    # The old address reads nothing any more
+    assert HttpClient().get(given.json()["url"]).status_code == 404
+
+    # An assistant keeps no calendar: no feed is made
+    assert call(assistant_vera, "GET", "/api/deals/calendar-feed").status_code == 403
+    assert not CalendarFeed.objects.filter(user=assistant_vera).exists()
