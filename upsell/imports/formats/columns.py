@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from upsell.imports.formats.sheets import header_normalise as header_normalise
 from upsell.imports.models import ImportKind
 from upsell.imports.problems import FileRejected, Problem
 
@@ -183,10 +184,6 @@ _EXTRA_NAMES = {
         {"код", "код контактного лица", "code", "contact code", "external_id"}
     ),
 }
-
-
-def header_normalise(header: str) -> str:
-    return " ".join(header.split()).lower().replace("ё", "е")
 
 
 def _names(kind: str, spec: ColumnSpec) -> frozenset[str]:

@@ -8,6 +8,7 @@ parsing dates and numbers is the validators' job, done column by column.
 
 import codecs
 import csv
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -20,9 +21,15 @@ from django.utils.translation import gettext_noop
 from upsell.core.uploads import file_too_large_message
 from upsell.core.workbooks import WorkbookRefused, workbook_read
 from upsell.imports.formats.columns import KNOWN_HEADERS, header_normalise, kind_detect
+from upsell.imports.formats.sheets import (
+    HEADER_SEARCH_ROWS,
+    SEPARATOR,
+    SheetColumns,
+    header_index_find,
+    sheet_columns,
+)
 from upsell.imports.formats.sheets import OVERFLOW as OVERFLOW
 from upsell.imports.formats.sheets import ROW as ROW
-from upsell.imports.formats.sheets import SEPARATOR, SheetColumns, sheet_columns
 from upsell.imports.formats.sheets import cell_column as cell_column
 from upsell.imports.problems import FileRejected, Problem
 
@@ -228,16 +235,25 @@ def _header_known(text: str) -> bool:
 
 
 def _header_line(text: str) -> tuple[str, int, int]:
-    """The first non-blank line, its row number and the offset where it starts."""
+    """The header line (see ``upsell.imports.formats.sheets``), its row number and the offset
+    where it starts; the first non-blank line when no line names known columns."""
+    lines: list[tuple[str, int, int]] = []
     offset = 0
     row = 1
-    while True:
+    while len(lines) < HEADER_SEARCH_ROWS:
         end = text.find("\n", offset)
-        line = text[offset:] if end < 0 else text[offset:end]
-        if line.strip() or end < 0:
-            return line.rstrip("\r"), row, offset
+        line = (text[offset:] if end < 0 else text[offset:end]).rstrip("\r")
+        if line.strip():
+            lines.append((line, row, offset))
+        if end < 0:
+            break
         offset = end + 1
         row += 1
+    if not lines:
+        return text.rstrip("\r\n"), 1, 0
+    cells = [_line_split(line, _delimiter_sniff(line)) for line, _row, _offset in lines]
+    found = header_index_find(cells, KNOWN_HEADERS)
+    return lines[found or 0]
 
 
 def _delimiter_sniff(line: str) -> str:
@@ -374,7 +390,9 @@ def _workbook_read(data: bytes) -> RawTable:
         )
     try:
         sheet: SheetColumns | None = workbook_read(
-            data=data, shape=sheet_columns, shape_types=(SheetColumns,)
+            data=data,
+            shape=functools.partial(sheet_columns, known=KNOWN_HEADERS),
+            shape_types=(SheetColumns,),
         )
     except WorkbookRefused as refused:
         raise FileRejected.whole_file(refused.message) from None

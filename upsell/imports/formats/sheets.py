@@ -1,13 +1,23 @@
-"""A workbook's first sheet as the import's table of text cells.
+"""A workbook's first sheet as the import's table of text cells, and where a file's table starts.
 
 It runs in the child process that reads the workbook (``upsell.core.workbooks``), so it imports
 neither Django nor polars (a second of start-up each time): it gives back plain lists, and an
 empty sheet as ``None`` for the caller to word.
+
+A report saved from 1C puts its title, period and filters above the table and a totals row under
+it. The header is the first of the top ``HEADER_SEARCH_ROWS`` rows that names two columns the
+import knows (a title may be a lone word that is also a column's name), else the first that
+names one; a file without such a row keeps its first non-blank row as the header, and the
+import says which of its columns are unknown.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+# How far down a report's header may sit under its title, period and filter rows.
+HEADER_SEARCH_ROWS = 30
 
 # The column of a cell beyond the header's last column: a row longer than its header.
 OVERFLOW = "_overflow"
@@ -35,11 +45,37 @@ class SheetColumns:
     overflow: list[bool]
 
 
-def sheet_columns(rows: list[list[Any]]) -> SheetColumns | None:
+def header_normalise(header: str) -> str:
+    return " ".join(header.split()).lower().replace("ё", "е")
+
+
+def header_index_find(rows: Sequence[Sequence[str]], known: frozenset[str]) -> int | None:
+    """The index of the header among ``rows`` (see the module's docstring); ``None`` when every
+    row is blank."""
+    first = one_named = None
+    for index, row in enumerate(rows):
+        cells = [cell for cell in row if cell and not cell.isspace()]
+        if not cells:
+            continue
+        if first is None:
+            first = index
+        if index - first >= HEADER_SEARCH_ROWS:
+            break
+        named = sum(header_normalise(cell) in known for cell in cells)
+        if named >= 2:
+            return index
+        if named and one_named is None:
+            one_named = index
+    return first if one_named is None else one_named
+
+
+def sheet_columns(
+    rows: list[list[Any]], known: frozenset[str] = frozenset()
+) -> SheetColumns | None:
     """The header and the data rows of a sheet as text columns; ``None`` when every row is
-    blank."""
+    blank. ``known`` holds the normalised headers the import knows."""
     texts = [[v if v.__class__ is str else _cell_text(v) for v in row] for row in rows]
-    header_index = next((i for i, row in enumerate(texts) if any(row)), None)
+    header_index = header_index_find(texts, known)
     if header_index is None:
         return None
     header_cells = texts[header_index]

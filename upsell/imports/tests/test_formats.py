@@ -207,3 +207,69 @@ def test_windows_1251_text_after_a_plain_ascii_start_is_still_read(
     # Then the Cyrillic at its end is read as Windows-1251, not refused as broken UTF-8
     assert (run.status, run.rows_total) == (ImportStatus.SUCCEEDED, 7001)
     assert Product.objects.get(sku="Я-1").name == "Шайба"
+
+
+# A report as 1C saves it: its title, period and filters above the table.
+REPORT_HEAD = [
+    ("Номенклатура",),
+    ("Период: 01.01.2026 - 31.03.2026",),
+    ("Отбор:", 'Группа В списке "Крепёж"'),
+    (),
+]
+
+
+def test_a_csv_report_with_title_and_period_rows_reads_from_its_header(
+    db: None, tmp_path: Path
+) -> None:
+    # Given a report saved in Windows-1251 with four rows above its header, one of them
+    # a lone word that is also a column's name
+    path = csv_write(
+        tmp_path / "products.csv",
+        [*REPORT_HEAD, *PRODUCTS, ("C-3", "", "Крепёж", "шт")],
+        encoding="cp1251",
+        delimiter=";",
+        newline="\r\n",
+    )
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then the header is found below them, and a bad row is named by its own line in the file
+    assert (run.kind, run.rows_total) == (ImportKind.PRODUCTS, 3)
+    assert run.errors == [{"row": 8, "column": "Номенклатура", "message": "a value is required"}]
+    assert _products() == []
+
+
+def test_a_workbook_report_with_title_and_period_rows_reads_from_its_header(
+    db: None, tmp_path: Path
+) -> None:
+    # Given the same report as a workbook
+    path = xlsx_write(tmp_path / "products.xlsx", [*REPORT_HEAD, *PRODUCTS])
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then its products are the table's
+    assert (run.status, run.kind, run.rows_total) == (
+        ImportStatus.SUCCEEDED,
+        ImportKind.PRODUCTS,
+        2,
+    )
+    assert _products() == EXPECTED
+
+
+def test_a_file_whose_rows_name_no_known_column_is_refused_by_its_first_row(
+    db: None, tmp_path: Path
+) -> None:
+    # Given a file whose header names no column the import knows
+    path = tmp_path / "products.csv"
+    path.write_text("Отчёт о продажах\nПоле 1;Поле 2\nA-1;Болт\n", encoding="utf-8")
+
+    # When it is imported
+    run = import_path(path=path)
+
+    # Then it is refused, naming the columns of its first row
+    assert run.status == ImportStatus.FAILED
+    assert run.errors[0]["message"].startswith(
+        "none of its columns (Отчёт о продажах) is a column the import knows"
+    )
