@@ -314,7 +314,7 @@ def _import(
 ) -> list[Problem]:
     try:
         table = table_read(data=data, file_name=run.file_name)
-        columns = columns_map(headers=table.headers, kind=run.kind)
+        columns = columns_map(headers=table.headers, kind=run.kind, header_row=table.header_row)
     except FileRejected as rejected:
         _finish_failed(run, rejected.problems)
         return rejected.problems

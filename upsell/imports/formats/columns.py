@@ -265,10 +265,11 @@ def kind_detect(headers: tuple[str, ...]) -> str:
     return best_kind
 
 
-def columns_map(*, headers: tuple[str, ...], kind: str = "") -> ColumnMap:
+def columns_map(*, headers: tuple[str, ...], kind: str = "", header_row: int = 1) -> ColumnMap:
     """Map the header row to the fields of ``kind`` (detected when not given).
 
-    Raises FileRejected naming every missing required column and every repeated one, at row 1.
+    Raises FileRejected naming every missing required column and every repeated one, at the
+    header's row ``header_row``.
     """
     kind = kind or kind_detect(headers)
     found = _fields_by_position(kind, headers)
@@ -278,7 +279,7 @@ def columns_map(*, headers: tuple[str, ...], kind: str = "") -> ColumnMap:
         if spec.field in positions:
             problems.append(
                 Problem(
-                    row=1,
+                    row=header_row,
                     column=headers[position],
                     message=_("the column is repeated (first as column {number})").format(
                         number=positions[spec.field] + 1
@@ -296,7 +297,7 @@ def columns_map(*, headers: tuple[str, ...], kind: str = "") -> ColumnMap:
         if spec.required and spec.field not in positions:
             problems.append(
                 Problem(
-                    row=1,
+                    row=header_row,
                     column=spec.english if in_english else spec.russian,
                     message=_("required column is missing"),
                 )

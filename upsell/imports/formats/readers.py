@@ -50,6 +50,8 @@ class RawTable:
     frame: pl.DataFrame
     # The CSV's own separator; the rejected rows are written back with it.
     delimiter: str
+    # The header's own row number in the file (a report's title rows come before it).
+    header_row: int = 1
 
 
 def table_read(*, data: bytes, file_name: str) -> RawTable:
@@ -338,7 +340,7 @@ def _csv_parse(utf8: bytes) -> RawTable:
                 )
             ]
         )
-    return RawTable(headers=headers, frame=frame, delimiter=delimiter)
+    return RawTable(headers=headers, frame=frame, delimiter=delimiter, header_row=header_row)
 
 
 def _polars_read(body: bytes, delimiter: str, width: int) -> pl.DataFrame:
@@ -414,4 +416,4 @@ def _workbook_read(data: bytes) -> RawTable:
         pl.when(pl.col(name) != "").then(pl.col(name)).alias(name)
         for name in map(cell_column, range(len(sheet.columns)))
     )
-    return RawTable(headers=sheet.headers, frame=frame, delimiter=";")
+    return RawTable(headers=sheet.headers, frame=frame, delimiter=";", header_row=sheet.header_row)

@@ -43,6 +43,8 @@ class SheetColumns:
     columns: list[str]
     rows: list[int]
     overflow: list[bool]
+    # The header's own row number in the sheet.
+    header_row: int = 1
 
 
 def header_normalise(header: str) -> str:
@@ -94,6 +96,7 @@ def sheet_columns(
         columns=columns,
         rows=[i + 1 for i in kept],
         overflow=[any(texts[i][width:]) for i in kept],
+        header_row=header_index + 1,
     )
 
 

@@ -23,6 +23,8 @@ from upsell.core.bulk import LOOKUP_CHUNK, values_frame
 from upsell.history.models import ChangeSource
 from upsell.imports.changes import MONEY
 from upsell.imports.formats.values import (
+    FALSE_WORDS,
+    TRUE_WORDS,
     bool_parse,
     integer_parse,
     money_column_parse,
@@ -56,6 +58,12 @@ _STORED = {
 }
 
 
+def _holds_names(cells: pl.Series) -> bool:
+    """Whether most of the column's filled cells are words other than yes and no."""
+    words = cells.drop_nulls().str.to_lowercase()
+    return int((~words.is_in(TRUE_WORDS + FALSE_WORDS)).sum()) * 2 > words.len()
+
+
 class ClientsImporter(Importer):
     kind = ImportKind.CLIENTS
     text_limits = {"client": 300, "manager": 200, "region": 200, "segment": 200}
@@ -66,8 +74,12 @@ class ClientsImporter(Importer):
         if not columns.has("tax_id"):
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("tax_id"))
         frame = parsed_by_value(frame, "tax_id", tax_id_parse)
+        if columns.has("partner") and _holds_names(frame.get_column("partner")):
+            # 1C:Trade Management 11's «Партнер» is the company a client belongs to, not the
+            # yes/no flag: a column whose cells are mostly names says nothing of the flag.
+            frame = frame.drop("partner")
         for flag in ("partner", "plans_budget"):
-            if columns.has(flag):
+            if flag in frame.columns:
                 frame = parsed_by_value(frame, flag, bool_parse)
         if columns.has("annual_budget"):
             frame = parsed_in_place(frame, "annual_budget", money_column_parse)
@@ -80,7 +92,7 @@ class ClientsImporter(Importer):
                 ),
             )
         for name in ("tax_id", "partner", "plans_budget", "annual_budget", "budget_year"):
-            if columns.has(name):
+            if columns.has(name) and name in frame.columns:
                 self.problems.add_parsed(frame, name)
         if columns.has("annual_budget"):
             self.problems.add(

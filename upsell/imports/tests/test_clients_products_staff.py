@@ -413,3 +413,53 @@ def test_a_client_moved_by_a_file_takes_its_waiting_requests_and_future_forecast
         following: manager_anna.pk,
         later: manager_boris.pk,
     }
+
+
+def test_a_partner_column_of_company_names_is_not_read_as_the_partner_flag(
+    db: None, tmp_path: Path, admin_adam: User
+) -> None:
+    # Given a partner stored as such, and a 1C:Trade Management 11 report whose «Партнер»
+    # column names the company each counterparty belongs to, one cell of it a bare «Да»
+    ClientFactory.create(name="Альфа", tax_id="7707083893", is_partner=True)
+    path = csv_write(
+        tmp_path / "clients.csv",
+        [
+            ("Контрагент", "ИНН", "Партнер"),
+            ('ООО "Альфа"', "7707083893", "Группа Альфа"),
+            ('ООО "Бета"', "", "Бета-Холдинг"),
+            ('ООО "Гамма"', "", "Да"),
+        ],
+    )
+
+    # When it is imported
+    run = import_path(path=path, imported_by=admin_adam)
+
+    # Then the names change nothing of who is a partner and are no errors
+    assert (run.status, run.error_count) == (ImportStatus.SUCCEEDED, 0)
+    assert sorted(Client.objects.values_list("name", "is_partner")) == [
+        ('ООО "Альфа"', True), ('ООО "Бета"', False), ('ООО "Гамма"', False),
+    ]  # fmt: skip
+
+
+def test_a_partner_column_of_yes_and_no_with_a_slip_is_the_flag_and_the_slip_an_error(
+    db: None, tmp_path: Path, admin_adam: User
+) -> None:
+    # Given a partner flag column of yes and no, one cell of it a slip
+    path = csv_write(
+        tmp_path / "clients.csv",
+        [
+            ("Контрагент", "Партнёр"),
+            ("Альфа", "Да"),
+            ("Бета", "нет"),
+            ("Гамма", "Возможно"),
+        ],
+    )
+
+    # When it is imported
+    run = import_path(path=path, imported_by=admin_adam)
+
+    # Then the slip is named by row and column, and nothing is written
+    assert run.errors == [
+        {"row": 4, "column": "Партнёр", "message": "not yes or no: «Возможно» (write Да or Нет)"}
+    ]
+    assert not Client.objects.exists()

@@ -273,3 +273,19 @@ def test_a_file_whose_rows_name_no_known_column_is_refused_by_its_first_row(
     assert run.errors[0]["message"].startswith(
         "none of its columns (Отчёт о продажах) is a column the import knows"
     )
+
+
+def test_a_missing_column_is_named_at_the_reports_header_row(db: None, tmp_path: Path) -> None:
+    # Given a report whose header, on its fifth row, lacks the products' names
+    path = xlsx_write(
+        tmp_path / "products.xlsx",
+        [*REPORT_HEAD, ("Артикул", "Группа", "Единица"), ("A-1", "Крепёж", "шт")],
+    )
+
+    # When it is imported
+    run = import_path(path=path, kind=ImportKind.PRODUCTS)
+
+    # Then the missing column is named at the row the header is on
+    assert run.errors == [
+        {"row": 5, "column": "Номенклатура", "message": "required column is missing"}
+    ]
