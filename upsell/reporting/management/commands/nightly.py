@@ -55,3 +55,9 @@ class Command(BaseCommand):
             f"Deals matched: {outcome.deals.requests} requests, {outcome.deals.shipments} shipments"
         )
         self.stdout.write(f"Coaching: {outcome.coaching_figures} figures measured")
+        for run in (outcome.offers.products, outcome.offers.groups):
+            self.stdout.write(
+                f"What to offer ({run.level}): "
+                + (f"too little data ({run.note})" if run.too_little_data else
+                   f"model {run.model}, {run.suggestions} suggestions")
+            )  # fmt: skip
