@@ -53,7 +53,7 @@ def offers_world(*, annas_client: Client, boris_client: Client, anna: User) -> O
     screw = ProductFactory.create(sku="S-1", name="Саморез 4×50", group="Метизы")
     drill = ProductFactory.create(sku="T-1", name="Дрель ударная", group="Инструмент")
     others = {
-        key: ClientFactory.create(name=name, manager=anna)
+        key: ClientFactory.create(name=name, manager=anna, tax_id="")
         for key, name in (
             ("gamma", 'ООО "Гамма"'),
             ("delta", 'ООО "Дельта"'),

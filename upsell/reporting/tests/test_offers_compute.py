@@ -115,8 +115,6 @@ def test_a_history_without_a_holdout_records_too_little_data_and_clears_the_last
     computed = offers_compute(as_of=dt.date(2026, 3, 1))
 
     assert computed.products.too_little_data
-    assert computed.products.note == (
-        "no line on or before the calibration end 2025-12-01"
-    )
+    assert computed.products.note == ("no line on or before the calibration end 2025-12-01")
     assert computed.products.clients == 7
     assert not Suggestion.objects.exists()
