@@ -42,7 +42,7 @@ def _text(model: type[models.Model], field: str) -> str:
     return f"CAST({_column(model, field)} AS TEXT)"
 
 
-def _fetch_columns(sql: str, width: int, params: Sequence[object] = ()) -> list[Sequence[object]]:
+def _fetch_columns(sql: str, width: int, params: Sequence[dt.date] = ()) -> list[Sequence[object]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
