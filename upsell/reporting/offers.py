@@ -61,9 +61,16 @@ def _too_little(figures: RunFigures, note: str, computed_at: dt.datetime) -> Sug
     )
 
 
-def _level_compute(
-    *, table: pa.Table, level: SuggestionLevel, as_of: dt.date, computed_at: dt.datetime
+def level_compute(
+    *,
+    table: pa.Table,
+    level: SuggestionLevel,
+    as_of: dt.date,
+    computed_at: dt.datetime,
+    models: tuple[ModelName, ...] = NIGHTLY_MODELS,
 ) -> SuggestionRun:
+    """One level's run from the shipment lines (``shipment_lines_snapshot``'s columns): choose
+    among ``models``, suggest and store."""
     item_column = _ITEM_COLUMN[level]
     if level == SuggestionLevel.GROUPS:
         table = table.filter(pc.not_equal(table.column("group"), ""))
@@ -91,7 +98,7 @@ def _level_compute(
             calibration_end=months_after(as_of, -CALIBRATION_MONTHS),
             holdout_end=as_of,
             k=SUGGESTIONS_PER_CLIENT,
-            models=NIGHTLY_MODELS,
+            models=models,
         )
     except ValueError as refusal:
         return _too_little(counted, str(refusal), computed_at)
@@ -145,10 +152,10 @@ def offers_compute(*, as_of: dt.date) -> OffersComputed:
     table = shipment_lines_snapshot(end=as_of)
     computed_at = timezone.now()
     return OffersComputed(
-        products=_level_compute(
+        products=level_compute(
             table=table, level=SuggestionLevel.PRODUCTS, as_of=as_of, computed_at=computed_at
         ),
-        groups=_level_compute(
+        groups=level_compute(
             table=table, level=SuggestionLevel.GROUPS, as_of=as_of, computed_at=computed_at
         ),
     )
