@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 
 from upsell.offers.models import Suggestion, SuggestionLevel, SuggestionRun
 from upsell.offers.tests.world import AS_OF, offers_world
@@ -118,3 +119,13 @@ def test_a_history_without_a_holdout_records_too_little_data_and_clears_the_last
     assert computed.products.note == ("no line on or before the calibration end 2025-12-01")
     assert computed.products.clients == 7
     assert not Suggestion.objects.exists()
+
+
+def test_the_command_computes_the_suggestions_as_of_a_date(world, capsys):
+    call_command("offers_compute", "--as-of", "2026-06-30")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "Suggestions of products: model itemknn, 15 suggestions for 7 clients among 4 items",
+        "Suggestions of groups: model itemknn, 12 suggestions for 7 clients among 3 items",
+    ]
+    assert SuggestionRun.objects.get(level=SuggestionLevel.PRODUCTS).as_of == AS_OF
