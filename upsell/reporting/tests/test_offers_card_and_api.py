@@ -147,3 +147,16 @@ def test_before_the_first_night_the_section_says_so(client, manager_boris, boris
     assert "No suggestions for the client yet: they are computed every night." in (
         response.content.decode()
     )
+
+
+def test_the_section_reads_the_suggestions_in_a_fixed_number_of_queries(
+    client, manager_boris, computed, django_assert_num_queries
+):
+    client.force_login(manager_boris)
+    url = reverse("offers:client_section", args=[computed.clients["beta"].pk])
+
+    # The session, the user, the client, the latest run of each level, the suggestions.
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert response.status_code == 200
