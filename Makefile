@@ -50,6 +50,7 @@ demo: install
 	$(DEMO_BUILD) import $(DEMO_DIR)/$(DEMO_ORDERS)
 	$(DEMO_BUILD) forecast_backfill --months 6
 	$(DEMO_BUILD) forecast
+	$(DEMO_BUILD) offers_compute
 	$(DEMO_BUILD) programs_measure
 	$(DEMO_BUILD) closing_load --truth $(DEMO_DIR)/closing_truth.json
 	$(DEMO_BUILD) coaching_measure

@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "forecast": (),
     "effect": (),
     "recommend": (),
+    "offers": (),
     "load": (),
 }
 

@@ -24,6 +24,7 @@ from upsell.config.throttling import UserRateLimit
 from upsell.deals.api import routers as deals_routers
 from upsell.forecasts.api import router as forecasts_router
 from upsell.imports.api import router as imports_router
+from upsell.offers.api import router as offers_router
 from upsell.payments.api import router as payments_router
 from upsell.portfolios.api import router as portfolios_router
 from upsell.portfolios.api import workload_router
@@ -79,6 +80,8 @@ api.add_router("/clients", clients_router)
 # Reassigning a client is portfolios' (it moves the client's requests and forecast too), under
 # the client's path all the same.
 api.add_router("/clients", portfolios_router)
+# What to offer a client is the offers app's, under the client's path too.
+api.add_router("/clients", offers_router)
 api.add_router("/products", products_router)
 api.add_router("/shipments", shipments_router)
 api.add_router("/payments", payments_router)

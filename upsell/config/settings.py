@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "upsell.shipments",
     "upsell.payments",
     "upsell.forecasts",
+    "upsell.offers",
     "upsell.programs",
     "upsell.requests",
     "upsell.deals",

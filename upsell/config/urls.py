@@ -13,6 +13,7 @@ urlpatterns = [
     path("requests/", include("upsell.requests.urls")),
     path("programs/", include("upsell.programs.urls")),
     path("deals/", include("upsell.deals.urls")),
+    path("offers/", include("upsell.offers.urls")),
     path("notifications/", include("upsell.notifications.urls")),
     path("workload/", include("upsell.portfolios.urls")),
     path("api/", api.urls),

@@ -33,6 +33,13 @@ def years_after(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (earlier when negative), or the month's last day when it
+    is shorter (30 November for 31 August + 3)."""
+    first = month_add(month_start(day), months)
+    return min(first.replace(day=1) + dt.timedelta(days=day.day - 1), month_end(first))
+
+
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

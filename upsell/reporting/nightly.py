@@ -2,7 +2,7 @@
 that are due locked, the forecast baselines refit on the fresh statuses, the sales programs
 measured (each member's progress, then each program's effect), the open deals matched to the
 requests and shipments that fulfil them, then the coaching periods' effects (which count the
-deals won).
+deals won), and last what to offer each client (products and groups it never bought).
 
 The task worker runs it every night at ``UPSELL_NIGHTLY_AT`` once ``upsell nightly
 --schedule`` has queued the first run: each run queues the next before it ends. Where a task
@@ -32,6 +32,7 @@ from upsell.forecasts.models import ForecastLock
 from upsell.forecasts.services import forecast_locks_due
 from upsell.reporting.coaching import coaching_measure
 from upsell.reporting.models import AuditEngine, AuditRun, ForecastRun, ScheduledTask
+from upsell.reporting.offers import OffersComputed, offers_compute
 from upsell.reporting.programs import ProgramsMeasured, programs_measure
 from upsell.reporting.services import (
     audit_run_create,
@@ -56,12 +57,13 @@ class NightlyOutcome:
     programs: ProgramsMeasured
     deals: MatchOutcome
     coaching_figures: int
+    offers: OffersComputed
 
 
 def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
     """Settle the work of stopped task workers and prune old task results, then audit, lock
-    what is due, refit the forecast and measure the programs, as of ``today`` (default:
-    today)."""
+    what is due, refit the forecast, measure the programs and suggest what to offer, as of
+    ``today`` (default: today)."""
     swept = worker_sweep()
     pruned = task_results_prune()
     today = today or timezone.localdate()
@@ -75,6 +77,7 @@ def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
     programs = programs_measure(as_of=today)
     deals = deals_match()
     coaching_figures = coaching_measure(as_of=today)
+    offers = offers_compute(as_of=today)
     return NightlyOutcome(
         swept=swept,
         task_results_pruned=pruned,
@@ -84,6 +87,7 @@ def nightly_work(*, today: dt.date | None = None) -> NightlyOutcome:
         programs=programs,
         deals=deals,
         coaching_figures=coaching_figures,
+        offers=offers,
     )
 
 

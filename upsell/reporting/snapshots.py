@@ -25,7 +25,8 @@ from upsell.analytics.contracts import (
 )
 from upsell.clients.models import Client, ClientBudgetMonth
 from upsell.payments.models import Payment
-from upsell.shipments.models import Shipment
+from upsell.products.models import Product
+from upsell.shipments.models import Shipment, ShipmentLine
 from upsell.shipments.selectors import shipped_per_client
 
 
@@ -41,9 +42,9 @@ def _text(model: type[models.Model], field: str) -> str:
     return f"CAST({_column(model, field)} AS TEXT)"
 
 
-def _fetch_columns(sql: str, width: int) -> list[Sequence[object]]:
+def _fetch_columns(sql: str, width: int, params: Sequence[dt.date] = ()) -> list[Sequence[object]]:
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return [() for _ in range(width)]
@@ -164,4 +165,40 @@ def payments_snapshot() -> pa.Table:
     return pa.table(
         [pa.array(client_id, type=pa.int64()), _dates(date), _money(cents), _dates(due_date)],
         schema=PAYMENTS_SCHEMA,
+    )
+
+
+def shipment_lines_snapshot(*, end: dt.date) -> pa.Table:
+    """One row per shipment line dated on or before ``end``: client, product, the product's
+    group (empty when it has none), date, quantity and amount (negative on a return)."""
+    lines, shipments, products = (
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (ShipmentLine, Shipment, Product)
+    )
+
+    def number(field: str) -> str:
+        return f"CAST(lines.{_column(ShipmentLine, field)} AS DOUBLE PRECISION)"
+
+    shipment, product = _column(ShipmentLine, "shipment"), _column(ShipmentLine, "product")
+    client_id, product_id, group, date, quantity, amount = _fetch_columns(
+        f"SELECT shipments.{_column(Shipment, 'client')}, lines.{product}, "  # noqa: S608
+        f"products.{_column(Product, 'group')}, "
+        f"CAST(shipments.{_column(Shipment, 'date')} AS TEXT), "
+        f"{number('quantity')}, {number('amount')} "
+        f"FROM {lines} AS lines "
+        f"JOIN {shipments} AS shipments ON shipments.{_column(Shipment, 'id')} = lines.{shipment} "
+        f"JOIN {products} AS products ON products.{_column(Product, 'id')} = lines.{product} "
+        f"WHERE shipments.{_column(Shipment, 'date')} <= %s",
+        6,
+        [end],
+    )
+    return pa.table(
+        {
+            "client_id": pa.array(client_id, type=pa.int64()),
+            "product_id": pa.array(product_id, type=pa.int64()),
+            "group": pa.array(group, type=pa.string()),
+            "date": _dates(date),
+            "quantity": pa.array(quantity, type=pa.float64()),
+            "amount": pa.array(amount, type=pa.float64()),
+        }
     )

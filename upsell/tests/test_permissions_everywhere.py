@@ -260,6 +260,7 @@ PAGE_RULES: dict[str, Rule] = {
     "deals:objection_log": WORKS_BORIS_DEAL,
     "deals:objection_outcome": WORKS_BORIS_DEAL,
     "deals:client_section": SEES_BORIS_CLIENT,
+    "offers:client_section": SEES_BORIS_CLIENT,
     "deals:from_cell": rule(
         variants=({"month": "2026-03"},),
         anna=NOT_FOUND,
@@ -352,6 +353,7 @@ API_RULES: dict[str, Rule] = {
     "list_clients": SIGNED_IN,
     "create_client": CREATES_CLIENTS,
     "get_client": SEES_BORIS_CLIENT,
+    "list_client_suggestions": SEES_BORIS_CLIENT,
     "list_client_changes": SEES_BORIS_CLIENT,
     "update_client": CHANGES_BORIS_CLIENT,
     "get_client_budget_months": SEES_BORIS_CLIENT,

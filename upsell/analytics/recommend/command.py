@@ -3,11 +3,9 @@
 ``upsell recommend`` (a management command) parses its arguments, calls
 ``recommend_command_run`` and writes the table it returns through the project's CSV writer.
 
-The backtest chooses the model on calibration → holdout (``backtest``). The recommendations
-written are then fitted on everything up to the holdout end, for use after it: each client
-known by then gets its top k among the items somebody had bought by then, never an item it had
-bought itself (net quantity positive) before the holdout end. Lines after the holdout end are
-left out and counted.
+The model is chosen and the recommendations made as ``pipeline`` does for the nightly
+suggestions too: a backtest on calibration → holdout, then a refit on everything up to the
+holdout end, for use after it. Lines after the holdout end are left out and counted.
 """
 
 import datetime as dt
@@ -18,23 +16,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from upsell.analytics.recommend.backtest import (
-    CandidateScore,
-    model_choose,
-    model_fit,
-    models_backtest,
-    recommendations_make,
-    split_make,
-)
-from upsell.analytics.recommend.lines import (
-    Lines,
-    bought,
-    date_to_day,
-    lines_from_table,
-    net_quantities,
-)
+from upsell.analytics.recommend.lines import Lines, date_to_day, lines_from_table, net_quantities
 from upsell.analytics.recommend.models import MODEL_NAMES, ModelName, item_buyers
-from upsell.analytics.recommend.reasons import NO_ITEM, reasons_make
+from upsell.analytics.recommend.pipeline import recommendations_run
+from upsell.analytics.recommend.reasons import NO_ITEM
 
 type ModelChoice = ModelName | Literal["auto"]
 
@@ -134,6 +119,7 @@ def recommend_command_run(
     ``spark``, a ``SparkSession``, puts ALS among the candidates. Raises ``ValueError`` on bad
     input, naming the column and row or the reason.
     """
+    # Refused before the file is read.
     if k < 1:
         raise ValueError("k must be at least 1")
     if holdout_end <= calibration_end:
@@ -154,31 +140,17 @@ def recommend_command_run(
         )
     except ValueError as error:
         raise ValueError(f"{lines_path}: {error}") from error
-    calibration_day, holdout_day = date_to_day(calibration_end), date_to_day(holdout_end)
-    if not np.any(lines.day <= calibration_day):
-        raise ValueError(f"no line on or before the calibration end {calibration_end}")
-    if not np.any((lines.day > calibration_day) & (lines.day <= holdout_day)):
-        raise ValueError(
-            f"no line in the holdout, after {calibration_end} up to {holdout_end}: "
-            "the models cannot be compared"
-        )
-    if lines.clients.size < 2:
-        raise ValueError(
-            "the file has one client only: recommendations compare a client with others"
-        )
-
-    split = split_make(lines=lines, calibration_end=calibration_end, holdout_end=holdout_end)
-    candidates = MODEL_NAMES if model == "auto" else (model,)
-    scores = models_backtest(split=split, k=k, models=candidates, spark=spark)
-    chosen: CandidateScore = model_choose(scores=scores)
-
-    matrix = bought(lines=lines, start=None, end=holdout_end)
-    fitted = model_fit(model=chosen.model, matrix=matrix, params=chosen.params, spark=spark)
-    clients = np.flatnonzero(
-        np.bincount(lines.client_code[lines.day <= holdout_day], minlength=lines.clients.size)
-    ).astype(np.int64)
-    ranked = recommendations_make(fitted=fitted, matrix=matrix, clients=clients, k=k)
-    reasons = reasons_make(ranked=ranked, matrix=matrix, model=chosen.model)
+    recommended = recommendations_run(
+        lines=lines,
+        calibration_end=calibration_end,
+        holdout_end=holdout_end,
+        k=k,
+        models=MODEL_NAMES if model == "auto" else (model,),
+        spark=spark,
+    )
+    split, scores, chosen = recommended.split, recommended.scores, recommended.chosen
+    matrix, ranked, reasons = recommended.matrix, recommended.ranked, recommended.reasons
+    holdout_day = date_to_day(holdout_end)
     items_with_empty = np.append(lines.items, "")
     result = ranked.to_arrow(clients=lines.clients, items=lines.items)
     result = result.append_column("buyers", pa.array(reasons.buyers))

@@ -152,11 +152,16 @@ def test_the_command_runs_the_night_at_once(regular, capsys):
 
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Audit as of 2025-12-26: 1 clients"
-    assert out[-4].startswith("Forecast baselines: model ")
-    assert out[-4].endswith(", 1 clients, 11 cells")
-    assert out[-3] == "Sales programs: 0 members measured, 0 stock months, 0 effects"
-    assert out[-2] == "Deals matched: 0 requests, 0 shipments"
-    assert out[-1] == "Coaching: 0 figures measured"
+    assert out[-6].startswith("Forecast baselines: model ")
+    assert out[-6].endswith(", 1 clients, 11 cells")
+    assert out[-5] == "Sales programs: 0 members measured, 0 stock months, 0 effects"
+    assert out[-4] == "Deals matched: 0 requests, 0 shipments"
+    assert out[-3] == "Coaching: 0 figures measured"
+    assert out[-2:] == [
+        f"What to offer ({level}): too little data (there is one client only: "
+        "recommendations compare a client with others)"
+        for level in ("products", "groups")
+    ]
 
 
 def test_the_night_on_any_day_locks_what_is_due_and_refits_the_open_months(

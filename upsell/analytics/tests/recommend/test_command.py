@@ -187,7 +187,7 @@ def test_returns_cancel_a_purchase_and_ids_sort_as_numbers(tmp_path):
         (HEADER + "1,9,2024-05-10,1,100\n2,9,2024-05-11,1,100\n", {},
          "no line on or before the calibration end 2024-03-31"),
         (HEADER + "1,9,2024-01-10,1,100\n1,8,2024-05-11,1,100\n", {},
-         "the file has one client only: recommendations compare a client with others"),
+         "there is one client only: recommendations compare a client with others"),
         (HEADER + "1,9,2024-01-10,1,100\n", {"holdout_end": dt.date(2024, 3, 31)},
          "the holdout end must come after the calibration end"),
         (HEADER + "1,9,2024-01-10,1,100\n2,9,2024-01-10,1,100\n", {"max_rows": 1},

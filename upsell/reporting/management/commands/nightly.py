@@ -55,3 +55,9 @@ class Command(BaseCommand):
             f"Deals matched: {outcome.deals.requests} requests, {outcome.deals.shipments} shipments"
         )
         self.stdout.write(f"Coaching: {outcome.coaching_figures} figures measured")
+        for offers_run in (outcome.offers.products, outcome.offers.groups):
+            self.stdout.write(
+                f"What to offer ({offers_run.level}): "
+                + (f"too little data ({offers_run.note})" if offers_run.too_little_data else
+                   f"model {offers_run.model}, {offers_run.suggestions} suggestions")
+            )  # fmt: skip
