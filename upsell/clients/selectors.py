@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import F, Field, Q, QuerySet, Sum
+from django.db.models import F, Field, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import ExtractYear, Lower
 from django.utils.text import capfirst
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
-from upsell.clients.models import Client, ClientAssignmentChange, ClientBudgetMonth
+from upsell.clients.models import Client, ClientAssignmentChange, ClientAudit, ClientBudgetMonth
 from upsell.clients.services import BUDGET_MONTH_FIELD, DETAIL_FIELDS
 from upsell.core.money import money_round
 from upsell.history.presenters import (
@@ -69,10 +69,12 @@ def client_list(*, user: User, filters: ClientFilters | None = None) -> QuerySet
     A search of digits matches the start of the tax id; any search matches within the name.
     """
     filters = filters or ClientFilters()
+    # The perspective as a subquery, not a join: the page's count then reads the clients alone.
+    perspective = ClientAudit.objects.filter(client=OuterRef("pk")).values("perspective")[:1]
     clients = (
         clients_visible_to(user)
         .select_related("manager", "assistant")
-        .annotate(perspective=F("audit__perspective"))
+        .annotate(perspective=Subquery(perspective))
     )
     search = filters.search.strip()
     if search:
