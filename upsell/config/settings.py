@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "upsell.portfolios",
     "upsell.imports",
     "upsell.reporting",
+    "upsell.today",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("deals/", include("upsell.deals.urls")),
     path("notifications/", include("upsell.notifications.urls")),
     path("workload/", include("upsell.portfolios.urls")),
+    path("today/", include("upsell.today.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
