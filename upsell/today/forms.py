@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from upsell.accounts.models import Role, User
 from upsell.deals.models import ActivityKind
 from upsell.today.models import ActionKind, Decision
-from upsell.today.services import TEXT_LIMIT, WEIGHT_MAX
+from upsell.today.services import TEXT_LIMIT
 
 
 class TodayFilterForm(forms.Form):
@@ -41,12 +41,11 @@ class WeightsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for kind in ActionKind:
-            self.fields[f"weight_{kind.value}"] = forms.DecimalField(
+            # A comma or a point before the decimals; the service checks the range.
+            self.fields[f"weight_{kind.value}"] = forms.CharField(
                 label=kind.label,
-                min_value=0,
-                max_value=WEIGHT_MAX,
-                decimal_places=2,
-                max_digits=5,
+                max_length=12,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
 
     def weights(self) -> dict[str, Any]:
