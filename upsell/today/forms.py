@@ -48,5 +48,9 @@ class WeightsForm(forms.Form):
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
 
+        self.fields["digest"] = forms.BooleanField(
+            label=_("Send each manager its list by e-mail every morning"), required=False
+        )
+
     def weights(self) -> dict[str, Any]:
         return {kind.value: self.cleaned_data[f"weight_{kind.value}"] for kind in ActionKind}

@@ -92,10 +92,13 @@ class ActionDecision(models.Model):
 
 
 class TodaySettings(ChangeRecord):
-    """The head of sales' weights of each kind of action (kind → weight as a decimal string).
-    Every change is a new row; the latest is in force. A kind left out weighs 1."""
+    """The head of sales' weights of each kind of action (kind → weight as a decimal string) and
+    whether managers get their list by e-mail each morning. Every change is a new row; the
+    latest is in force. A kind left out weighs 1."""
 
     weights = models.JSONField(_("weights"), default=dict)
+    # Each morning's list by e-mail to every manager (``upsell today_digest``).
+    digest = models.BooleanField(_("daily e-mail"), default=False)
 
     class Meta(ChangeRecord.Meta):
         verbose_name = _("Today settings")

@@ -139,12 +139,12 @@ def _weight(value: object) -> Decimal | None:
     return weight.quantize(WEIGHT_PLACES)
 
 
-def today_weights_update(
-    *, weights: Mapping[str, object], changed_by: User
+def today_settings_update(
+    *, weights: Mapping[str, object], digest: bool | None = None, changed_by: User
 ) -> TodaySettings | None:
-    """Put new weights of the kinds of action in force (a kind left out keeps its weight).
-    The settings in force come back unchanged when nothing changes; None while none were ever
-    set and the new ones are the defaults."""
+    """Put new weights of the kinds of action in force (a kind left out keeps its weight) and,
+    where given, whether the daily e-mail goes out. The settings in force come back unchanged
+    when nothing changes; None while none were ever set and the new ones are the defaults."""
     if not can_set_weights(changed_by):
         raise PermissionDenied(_("Only the head of sales sets the weights."))
     problems: dict[str, str] = {}
@@ -163,8 +163,12 @@ def today_weights_update(
         raise ValidationError(problems)
     with transaction.atomic():
         latest = today_settings_latest()
-        if {kind.value: weight for kind, weight in current.items()} == chosen:
+        sending = (latest is not None and latest.digest) if digest is None else digest
+        unchanged = {kind.value: weight for kind, weight in current.items()} == chosen
+        if unchanged and sending == (latest is not None and latest.digest):
             return latest
         return TodaySettings.objects.create(
-            weights={name: str(weight) for name, weight in chosen.items()}, changed_by=changed_by
+            weights={name: str(weight) for name, weight in chosen.items()},
+            digest=sending,
+            changed_by=changed_by,
         )

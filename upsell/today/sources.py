@@ -92,7 +92,8 @@ def past_interval(scope: Scope) -> list[Action]:
 
 def forecast_empty(scope: Scope) -> list[Action]:
     """Next month's forecast cell without the manager's amount, while the month still takes
-    one (the forecasts' lock rule). Stake: the cell's baseline, else a month of revenue."""
+    one (the forecasts' lock rule). Stake: the cell's baseline, else a month of revenue; a client
+    with neither has nothing at stake and no action."""
     month = month_add(month_start(scope.today), 1)
     locked = month in months_locked([month])
     if not cell_editable(month=month, today=scope.today, locked=locked):
@@ -113,6 +114,9 @@ def forecast_empty(scope: Scope) -> list[Action]:
         else:
             stake = monthly_revenue(client)
             reason = _("No forecast for %(month)s yet; it buys %(amount)s in an average month.")
+        if stake <= 0:
+            # Nothing bought and nothing expected: no revenue waits on this forecast.
+            continue
         actions.append(
             Action(
                 kind=ActionKind.FORECAST_EMPTY,

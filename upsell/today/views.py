@@ -37,8 +37,8 @@ from upsell.today.access import (
 )
 from upsell.today.forms import DecisionForm, TodayFilterForm, WeightsForm
 from upsell.today.models import ActionKind, Decision, TodaySettings
-from upsell.today.selectors import today_list, weights_current
-from upsell.today.services import action_decide, today_weights_update
+from upsell.today.selectors import today_list, today_settings_latest, weights_current
+from upsell.today.services import action_decide, today_settings_update
 
 # The weights' history the settings page lists, newest first.
 CHANGES_SHOWN = 20
@@ -161,15 +161,19 @@ def weights_page(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     require_today(user)
     current = weights_current()
+    latest = today_settings_latest()
     form = WeightsForm(
         request.POST if request.method == "POST" else None,
-        initial={f"weight_{kind.value}": weight for kind, weight in current.items()},
+        initial={f"weight_{kind.value}": weight for kind, weight in current.items()}
+        | {"digest": latest is not None and latest.digest},
     )
     if request.method == "POST":
         require_set_weights(user)
         if form.is_valid():
             try:
-                today_weights_update(weights=form.weights(), changed_by=user)
+                today_settings_update(
+                    weights=form.weights(), digest=form.cleaned_data["digest"], changed_by=user
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:

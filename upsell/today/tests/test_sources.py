@@ -9,7 +9,7 @@ from django.utils import translation
 from upsell.forecasts.models import ForecastLock
 from upsell.today.models import ActionKind
 from upsell.today.selectors import actions_open, today_list
-from upsell.today.services import today_weights_update
+from upsell.today.services import today_settings_update
 from upsell.today.sources import days_left_in_month
 from upsell.today.tests.world import JULY
 
@@ -121,7 +121,7 @@ def test_the_head_of_sales_sees_the_team_and_any_one_manager(
 def test_the_weights_of_the_head_of_sales_reorder_the_list(
     world, head_of_sales, manager_anna, frozen
 ):
-    today_weights_update(
+    today_settings_update(
         weights={ActionKind.STUCK_DEAL: "4", ActionKind.PROGRAM_TIER: "0.5"},
         changed_by=head_of_sales,
     )
