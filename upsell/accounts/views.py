@@ -16,9 +16,15 @@ from upsell.accounts.http import authenticated_user
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: an administrator's work is imports; everybody else's is clients."""
-    if authenticated_user(request).is_admin_role:
+    """The start page: a manager's is its actions for today, an assistant's the request
+    queues, an administrator's the imports; everybody else's is clients."""
+    user = authenticated_user(request)
+    if user.is_admin_role:
         return redirect("imports:list")
+    if user.is_manager:
+        return redirect("today:list")
+    if user.is_assistant:
+        return redirect("requests:queues")
     return redirect("clients:list")
 
 

@@ -32,6 +32,7 @@ from upsell.products.api import router as products_router
 from upsell.programs.api import router as programs_router
 from upsell.requests.api import router as requests_router
 from upsell.shipments.api import router as shipments_router
+from upsell.today.api import routers as today_routers
 
 SchemaKey = tuple[str | None, tuple[tuple[str, Any], ...]]
 
@@ -92,6 +93,8 @@ api.add_router("/workload", workload_router)
 api.add_router("/programs", programs_router)
 for deals_prefix, deals_router in deals_routers:
     api.add_router(deals_prefix, deals_router)
+for today_prefix, today_router in today_routers:
+    api.add_router(today_prefix, today_router)
 
 
 @api.exception_handler(ValidationError)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("offers/", include("upsell.offers.urls")),
     path("notifications/", include("upsell.notifications.urls")),
     path("workload/", include("upsell.portfolios.urls")),
+    path("today/", include("upsell.today.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -41,6 +41,10 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     page = (match.url_name or "") if match is not None else ""
     closing = _closing_area(page) if section == "deals" else ""
     items = []
+    # The core layer sits below the apps: the start page is named by its URL, the role by value.
+    if user.is_manager or user.role == "head_of_sales":
+        url = reverse("today:list")
+        items.append(NavItem(label=_("Today"), url=url, active=section == "today"))
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         label = _("Clients") if user.sees_all_sales else _("My clients")
         items.append(NavItem(label=label, url=reverse("clients:list"), active=section == "clients"))

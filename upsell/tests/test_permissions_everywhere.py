@@ -66,6 +66,8 @@ from upsell.programs.tests.factories import credit_line_terms, program_running
 from upsell.reporting.models import AuditRun
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.shipments.models import Shipment, ShipmentLine
+from upsell.today.actions import action_key
+from upsell.today.models import ActionKind
 from upsell.worker.heartbeat import host_name
 from upsell.worker.models import WorkerHeartbeat
 
@@ -323,6 +325,16 @@ PAGE_RULES: dict[str, Rule] = {
     "deals:coaching_join": rule(
         anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, boris=FORBIDDEN, tom=FORBIDDEN
     ),
+    # Today: a manager its own list, the head of sales the team's, top management reads; an
+    # assistant or administrator has none. Deciding is the client's manager's or the head of
+    # sales'; the weights the head of sales'.
+    "today:list": SEES_DEALS,
+    "today:decide": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, tom=FORBIDDEN),
+    "today:weights": rule(
+        vera=NOT_FOUND,
+        adam=NOT_FOUND,
+        unsafe={"anna": FORBIDDEN, "boris": FORBIDDEN, "tom": FORBIDDEN},
+    ),
     # The API's machine-readable description and its docs page hold no data.
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
@@ -466,6 +478,9 @@ API_RULES: dict[str, Rule] = {
     "update_activity": CHANGES_BORIS_CLIENT,
     "hold_activity": CHANGES_BORIS_CLIENT,
     "cancel_activity": CHANGES_BORIS_CLIENT,
+    # Today, as on its page.
+    "get_today": SEES_DEALS,
+    "decide_action": rule(anna=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND, tom=FORBIDDEN),
 }
 
 # A path parameter named like this takes the id of that restricted thing.
@@ -1017,6 +1032,10 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
     input."""
     if name in THING_FOR_PARAMETER:
         return world.things[THING_FOR_PARAMETER[name]].pk
+    if name == "key":
+        # The action on Boris's Today list: his client's forecast of the coming month to fill.
+        coming = month_add(month_start(timezone.localdate()), 1)
+        return action_key(ActionKind.FORECAST_EMPTY, world.things["client"].pk, f"{coming:%Y-%m}")
     schema = _resolve(schema)
     if "default" in schema:
         return schema["default"]

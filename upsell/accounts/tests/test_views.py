@@ -32,7 +32,7 @@ def test_the_login_page_is_open_to_anybody(client, db):
 
 
 @pytest.mark.parametrize(("persona", "start"), [
-    ("manager_anna", "/clients/"), ("assistant_vera", "/clients/"), ("head_of_sales", "/clients/"),
+    ("manager_anna", "/today/"), ("assistant_vera", "/requests/"), ("head_of_sales", "/clients/"),
     ("top_manager", "/clients/"), ("admin_adam", "/imports/"),
 ])  # fmt: skip
 def test_each_role_lands_on_its_start_page(client, request, persona, start):

@@ -18,6 +18,8 @@ def listed(page):
 def test_a_manager_sees_its_own_clients_and_no_one_elses(page, live_server, company, page_errors):
     clients = company["clients"]
     log_in(page, live_server, "anna")
+    expect(page).to_have_url(f"{live_server.url}/today/")
+    page.click("nav.nav a[href='/clients/']")
 
     expect(page).to_have_url(f"{live_server.url}/clients/")
     expect(page.locator("h1")).to_have_text("Мои клиенты")

@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_the_language_switches_to_english_and_back(page, live_server, company, page_errors):
     log_in(page, live_server, "anna")
+    page.goto(f"{live_server.url}/clients/")
     expect(page.locator("h1")).to_have_text("Мои клиенты")
     page.select_option("select[name=region]", "Москва")
     expect(page).to_have_url(re.compile(r"region=%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0"))

@@ -1,0 +1,58 @@
+"""An action of the Today list: what to do, for which client, why in words and the revenue at
+stake. The sources make them; ``selectors`` weighs, ranks and hides the decided ones."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from upsell.accounts.models import User
+from upsell.clients.models import Client
+from upsell.core.money import money_round
+from upsell.today.models import ActionKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    kind: ActionKind
+    # Stable while the situation lasts: the kind, the object and its period.
+    key: str
+    client: Client
+    title: str
+    reason: str
+    stake: Decimal
+    weight: Decimal = Decimal(1)
+    # The deal the action is about (a stuck deal, a meeting on a deal): what is done on it
+    # counts as the deal's activity.
+    deal_id: int | None = None
+    # The planned meeting the action is: done holds it rather than logging another.
+    activity_id: int | None = None
+
+    @property
+    def score(self) -> Decimal:
+        return money_round(self.stake * self.weight)
+
+    @property
+    def manager(self) -> User | None:
+        return self.client.manager
+
+    @property
+    def dom_id(self) -> str:
+        return "action-" + self.key.replace(":", "-")
+
+
+def action_key(kind: ActionKind, object_id: int, period: dt.date | str = "") -> str:
+    """``kind:object[:period]``: a month as ``YYYY-MM``, a day as ``YYYY-MM-DD``."""
+    parts = [str(kind), str(object_id)]
+    if isinstance(period, dt.date):
+        parts.append(period.isoformat())
+    elif period:
+        parts.append(period)
+    return ":".join(parts)
+
+
+def monthly_revenue(client: Client) -> Decimal:
+    """What the client buys in an average month: its last 365 days' revenue over 12."""
+    audit = getattr(client, "audit", None)
+    if audit is None:
+        return Decimal("0.00")
+    return money_round(audit.revenue_365 / 12)

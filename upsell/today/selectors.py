@@ -1,0 +1,99 @@
+"""The Today list: every source's actions, less those decided, weighed and ranked.
+
+An action is hidden while a decision on its key holds: done or dismissed for good (its key
+changes when the situation is new, next period), postponed until its day comes.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.db.models import Q
+
+from upsell.accounts.models import User
+from upsell.today.actions import Action
+from upsell.today.models import ActionDecision, ActionKind, Decision, TodaySettings
+from upsell.today.sources import SOURCES, Scope, scope_clients
+
+# The list shows this many actions, the best first.
+SHOWN = 30
+DEFAULT_WEIGHT = Decimal(1)
+
+
+def today_settings_latest() -> TodaySettings | None:
+    return TodaySettings.objects.select_related("changed_by").first()
+
+
+def weights_current() -> dict[ActionKind, Decimal]:
+    """Each kind's weight in force: the head of sales' latest, 1 for a kind never set."""
+    latest = today_settings_latest()
+    stored = {} if latest is None else latest.weights
+    return {
+        kind: Decimal(str(stored[kind.value])) if kind.value in stored else DEFAULT_WEIGHT
+        for kind in ActionKind
+    }
+
+
+def hidden_keys(*, keys: list[str], today: dt.date) -> set[str]:
+    """The keys among ``keys`` that a decision keeps off the list on ``today``."""
+    return set(
+        ActionDecision.objects.filter(key__in=keys)
+        .filter(
+            Q(decision__in=[Decision.DONE, Decision.DISMISSED])
+            | Q(decision=Decision.POSTPONED, until__gt=today)
+        )
+        .values_list("key", flat=True)
+    )
+
+
+def actions_open(
+    *, user: User, manager: User | None, today: dt.date, now: dt.datetime
+) -> list[Action]:
+    """Every undecided action of ``manager``'s clients (the team's when None) as ``user`` may
+    see them, weighed, best first: by score, then by kind, client and key."""
+    clients = {client.pk: client for client in scope_clients(user=user, manager=manager)}
+    scope = Scope(user=user, manager=manager, today=today, now=now, clients=clients)
+    candidates = [action for source in SOURCES for action in source(scope)]
+    hidden = hidden_keys(keys=[action.key for action in candidates], today=today)
+    weights = weights_current()
+    order = {kind: index for index, kind in enumerate(ActionKind)}
+    weighed = [
+        replace(action, weight=weights[action.kind])
+        for action in candidates
+        if action.key not in hidden
+    ]
+    return sorted(
+        weighed,
+        key=lambda a: (-a.score, order[a.kind], a.client.name, a.client.pk, a.key),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class TodayList:
+    actions: list[Action]
+    # Every open action's count per kind, before the kind filter and the limit.
+    counts: dict[ActionKind, int]
+    total: int
+    stake: Decimal
+
+
+def today_list(
+    *,
+    user: User,
+    manager: User | None,
+    today: dt.date,
+    now: dt.datetime,
+    kind: ActionKind | None = None,
+) -> TodayList:
+    """The top ``SHOWN`` actions (of ``kind`` alone, if given), with the counts per kind."""
+    actions = actions_open(user=user, manager=manager, today=today, now=now)
+    counts = Counter(action.kind for action in actions)
+    chosen = [action for action in actions if kind is None or action.kind == kind]
+    shown = chosen[:SHOWN]
+    return TodayList(
+        actions=shown,
+        counts={kind_: counts[kind_] for kind_ in ActionKind if counts[kind_]},
+        total=len(chosen),
+        stake=sum((action.stake for action in shown), Decimal("0.00")),
+    )

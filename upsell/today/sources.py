@@ -1,0 +1,358 @@
+"""Where the actions of the Today list come from: one small function per source, each reading
+stored data through the app that owns it and never deciding a rule of that app again.
+
+Each source takes the scope (whose motivated clients, which day) and returns its candidate
+actions; ``SOURCES`` is the tuple the list reads, so a new source is one more function here.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from upsell.accounts.models import User
+from upsell.clients.access import clients_visible_to
+from upsell.clients.models import Client
+from upsell.clients.motivation import motivated_q
+from upsell.clients.wallet import client_wallet
+from upsell.core.money import format_money, money_round
+from upsell.core.months import month_add, month_end, month_start
+from upsell.deals.access import activities_visible_to
+from upsell.deals.models import ActivityState
+from upsell.deals.stuck import stuck_after_days, stuck_deals
+from upsell.forecasts.locks import cell_editable, months_locked
+from upsell.forecasts.models import ForecastCell
+from upsell.programs.access import memberships_visible_to
+from upsell.programs.models import MembershipGroup, MembershipState
+from upsell.programs.presenters import progress_sentence
+from upsell.requests.selectors import request_queue
+from upsell.shipments.selectors import shipped_per_client
+from upsell.today.actions import Action, action_key, monthly_revenue
+from upsell.today.models import ActionKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scope:
+    """Whose actions: ``user`` reads them, of ``manager``'s clients (everyone's it may see
+    when None), on ``today``."""
+
+    user: User
+    manager: User | None
+    today: dt.date
+    now: dt.datetime
+    # The motivated clients in scope, by id, with their audit and manager.
+    clients: dict[int, Client]
+
+
+def scope_clients(*, user: User, manager: User | None) -> QuerySet[Client]:
+    """The motivated clients ``user`` may see (``manager``'s alone, if given): whoever serves a
+    client is its manager, as the clients' own funnel says."""
+    clients = clients_visible_to(user).filter(motivated_q())
+    if manager is not None:
+        clients = clients.filter(manager=manager)
+    return clients.select_related("audit", "manager").order_by("name", "id")
+
+
+def _days(count: int) -> str:
+    return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}
+
+
+def past_interval(scope: Scope) -> list[Action]:
+    """A client that has waited longer than it usually waits between orders (the audit's
+    stored metrics). Stake: a month of its revenue."""
+    actions = []
+    for client in scope.clients.values():
+        audit = getattr(client, "audit", None)
+        if audit is None:
+            continue
+        interval = audit.metrics.get("typical_interval_days")
+        since = audit.metrics.get("days_since_last_order")
+        if interval is None or since is None or int(since) <= int(interval):
+            continue
+        period = audit.last_order_date or audit.as_of
+        actions.append(
+            Action(
+                kind=ActionKind.PAST_INTERVAL,
+                key=action_key(ActionKind.PAST_INTERVAL, client.pk, period),
+                client=client,
+                title=_("Call: the next order is overdue"),
+                reason=_("Usually orders every %(interval)s; %(since)s since the last order.")
+                % {"interval": _days(int(interval)), "since": _days(int(since))},
+                stake=monthly_revenue(client),
+            )
+        )
+    return actions
+
+
+def forecast_empty(scope: Scope) -> list[Action]:
+    """Next month's forecast cell without the manager's amount, while the month still takes
+    one (the forecasts' lock rule). Stake: the cell's baseline, else a month of revenue; a client
+    with neither has nothing at stake and no action."""
+    month = month_add(month_start(scope.today), 1)
+    locked = month in months_locked([month])
+    if not cell_editable(month=month, today=scope.today, locked=locked):
+        return []
+    cells = {
+        cell.client_id: cell
+        for cell in ForecastCell.objects.filter(client_id__in=list(scope.clients), month=month)
+    }
+    month_name = date_format(month, "F Y")
+    actions = []
+    for client in scope.clients.values():
+        cell = cells.get(client.pk)
+        if cell is not None and cell.amount is not None:
+            continue
+        if cell is not None and cell.baseline > 0:
+            stake = cell.baseline
+            reason = _("No forecast for %(month)s yet; the statistical baseline is %(amount)s.")
+        else:
+            stake = monthly_revenue(client)
+            reason = _("No forecast for %(month)s yet; it buys %(amount)s in an average month.")
+        if stake <= 0:
+            # Nothing bought and nothing expected: no revenue waits on this forecast.
+            continue
+        actions.append(
+            Action(
+                kind=ActionKind.FORECAST_EMPTY,
+                key=action_key(ActionKind.FORECAST_EMPTY, client.pk, f"{month:%Y-%m}"),
+                client=client,
+                title=_("Fill in next month's forecast"),
+                reason=reason % {"month": month_name, "amount": format_money(stake)},
+                stake=stake,
+            )
+        )
+    return actions
+
+
+def days_left_in_month(today: dt.date) -> int:
+    """The days of the month still ahead, today included."""
+    return (month_end(today) - today).days + 1
+
+
+def forecast_unshipped(scope: Scope) -> list[Action]:
+    """This month's forecast not yet shipped (shipped per client and month is the shipments
+    app's answer). Stake: forecast − shipped."""
+    month = month_start(scope.today)
+    cells = [
+        cell
+        for cell in ForecastCell.objects.filter(client_id__in=list(scope.clients), month=month)
+        if cell.forecast > 0
+    ]
+    if not cells:
+        return []
+    shipped = shipped_per_client(
+        first=month, end=month_add(month, 1), clients=[cell.client_id for cell in cells]
+    )
+    left = days_left_in_month(scope.today)
+    actions = []
+    for cell in cells:
+        done = shipped.get(cell.client_id, Decimal("0.00"))
+        gap = money_round(cell.forecast - done)
+        if gap <= 0:
+            continue
+        actions.append(
+            Action(
+                kind=ActionKind.FORECAST_UNSHIPPED,
+                key=action_key(ActionKind.FORECAST_UNSHIPPED, cell.client_id, f"{month:%Y-%m}"),
+                client=scope.clients[cell.client_id],
+                title=_("Bring this month's forecast to shipment"),
+                reason=ngettext(
+                    "Forecast %(forecast)s, shipped %(shipped)s; %(count)s day left in the month.",
+                    "Forecast %(forecast)s, shipped %(shipped)s; %(count)s days left in the month.",
+                    left,
+                )
+                % {
+                    "forecast": format_money(cell.forecast),
+                    "shipped": format_money(done),
+                    "count": left,
+                },
+                stake=gap,
+            )
+        )
+    return actions
+
+
+def wallet(scope: Scope) -> list[Action]:
+    """A budgeting client whose budget for this month we have not shipped: the rest goes to
+    the competitors (the clients' share of wallet). Stake: budget − shipped."""
+    month = month_start(scope.today)
+    actions = []
+    for client in scope.clients.values():
+        if not client.plans_budget:
+            continue
+        year = client_wallet(client=client, year=month.year)
+        if year is None:
+            continue
+        period = year.months[month.month - 1]
+        if period.competitors <= 0:
+            continue
+        actions.append(
+            Action(
+                kind=ActionKind.WALLET,
+                key=action_key(ActionKind.WALLET, client.pk, f"{month:%Y-%m}"),
+                client=client,
+                title=_("Win the budget back from the competitors"),
+                reason=_(
+                    "Budget for %(month)s is %(budget)s, shipped %(shipped)s: %(rest)s still "
+                    "goes to the competitors."
+                )
+                % {
+                    "month": date_format(month, "F Y"),
+                    "budget": format_money(period.budget),
+                    "shipped": format_money(period.shipped),
+                    "rest": format_money(period.competitors),
+                },
+                stake=period.competitors,
+            )
+        )
+    return actions
+
+
+def program_tier(scope: Scope) -> list[Action]:
+    """An active member whose next tier the nightly run found within reach, in the programs'
+    own words. Stake: what is missing to the next tier."""
+    memberships = (
+        memberships_visible_to(scope.user)
+        .filter(
+            client_id__in=list(scope.clients),
+            group=MembershipGroup.MEMBER,
+            state=MembershipState.ACTIVE,
+            progress__within_reach=True,
+        )
+        .select_related("program", "progress")
+        .order_by("client_id", "program_id")
+    )
+    return [
+        Action(
+            kind=ActionKind.PROGRAM_TIER,
+            key=action_key(ActionKind.PROGRAM_TIER, membership.pk, membership.progress.as_of),
+            client=scope.clients[membership.client_id],
+            title=_("%(program)s: the next tier is within reach")
+            % {"program": membership.program.name},
+            reason=progress_sentence(membership),
+            stake=membership.progress.missing or Decimal("0.00"),
+        )
+        for membership in memberships
+    ]
+
+
+def stuck_deal(scope: Scope) -> list[Action]:
+    """An open deal with nothing done for longer than the closing settings allow (closing's
+    one rule). Stake: the deal's amount."""
+    after = stuck_after_days()
+    stuck = stuck_deals(
+        user=scope.user,
+        now=scope.now,
+        after_days=after,
+        manager_id=None if scope.manager is None else scope.manager.pk,
+    )
+    return [
+        Action(
+            kind=ActionKind.STUCK_DEAL,
+            key=action_key(
+                ActionKind.STUCK_DEAL,
+                item.deal.pk,
+                timezone.localdate(item.deal.last_activity_at),
+            ),
+            client=scope.clients[item.deal.client_id],
+            title=_("Move the stuck deal: %(deal)s")
+            % {"deal": item.deal.title or item.deal.get_stage_display()},
+            reason=_(
+                "At the stage %(stage)s with nothing done for %(days)s (stuck after %(after)s)."
+            )
+            % {
+                "stage": item.deal.get_stage_display(),
+                "days": _days(item.days),
+                "after": _days(after),
+            },
+            stake=item.deal.amount,
+            deal_id=item.deal.pk,
+        )
+        for item in stuck
+        if item.deal.client_id in scope.clients
+    ]
+
+
+def meeting(scope: Scope) -> list[Action]:
+    """A call, meeting or visit planned for today. Stake: its deal's amount, else a month of
+    the client's revenue."""
+    start = timezone.make_aware(dt.datetime.combine(scope.today, dt.time()))
+    activities = (
+        activities_visible_to(scope.user)
+        .filter(
+            state=ActivityState.PLANNED,
+            starts_at__gte=start,
+            starts_at__lt=start + dt.timedelta(days=1),
+            client_id__in=list(scope.clients),
+        )
+        .select_related("deal")
+        .order_by("starts_at", "id")
+    )
+    if scope.manager is not None:
+        activities = activities.filter(owner=scope.manager)
+    actions = []
+    for activity in activities:
+        client = scope.clients[activity.client_id]
+        stake = activity.deal.amount if activity.deal is not None else monthly_revenue(client)
+        starts = timezone.localtime(activity.starts_at)
+        actions.append(
+            Action(
+                kind=ActionKind.MEETING,
+                key=action_key(ActionKind.MEETING, activity.pk),
+                client=client,
+                title=_("%(kind)s at %(time)s")
+                % {"kind": activity.get_kind_display(), "time": f"{starts:%H:%M}"},
+                reason=(
+                    _("Planned for today; the goal: %(goal)s") % {"goal": activity.goal}
+                    if activity.goal
+                    else _("Planned for today.")
+                ),
+                stake=stake,
+                deal_id=activity.deal_id,
+                activity_id=activity.pk,
+            )
+        )
+    return actions
+
+
+def complex_request(scope: Scope) -> list[Action]:
+    """A complex request waiting in the manager's queue (complexity is the fact stored when it
+    was routed). Stake: the request's amount."""
+    requests = request_queue(
+        user=scope.user, assignee_id=None if scope.manager is None else scope.manager.pk
+    ).exclude(complex_rule="")
+    return [
+        Action(
+            kind=ActionKind.REQUEST,
+            key=action_key(ActionKind.REQUEST, request.pk),
+            client=scope.clients.get(request.client_id, request.client),
+            title=_("Answer the complex request"),
+            reason=_("Waiting since %(day)s: %(why)s")
+            % {
+                "day": date_format(timezone.localdate(request.created_at), "j E"),
+                "why": request.complex_reason,
+            },
+            stake=request.amount,
+        )
+        for request in requests
+    ]
+
+
+Source = Callable[[Scope], list[Action]]
+
+SOURCES: tuple[Source, ...] = (
+    past_interval,
+    forecast_empty,
+    forecast_unshipped,
+    wallet,
+    program_tier,
+    stuck_deal,
+    meeting,
+    complex_request,
+)

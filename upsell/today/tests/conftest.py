@@ -1,0 +1,3 @@
+from upsell.today.tests.world import frozen, world
+
+__all__ = ["frozen", "world"]
