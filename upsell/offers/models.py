@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from upsell.core.models import money_field
+
 
 class SuggestionLevel(models.TextChoices):
     PRODUCTS = "products", _("Products")
@@ -88,6 +90,9 @@ class Suggestion(models.Model):
         verbose_name=_("because of"),
     )
     because_of_group = models.CharField(_("because of the group"), max_length=200, blank=True)
+    # What a client that bought the item over the last year spent on it in an average month: the
+    # revenue at stake if this client takes it up as its peers did.
+    monthly_amount = money_field(_("a buyer's month"), default=0)
 
     class Meta:
         verbose_name = _("suggestion")

@@ -22,6 +22,7 @@ SUGGESTION_COLUMNS: dict[str, pl.DataType] = {
     "among": pl.Int64(),
     "because_of_id": pl.Int64(),
     "because_of_group": pl.String(),
+    "monthly_amount": pl.Decimal(scale=2),
 }
 
 

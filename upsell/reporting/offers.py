@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.utils import timezone
 
-from upsell.analytics.recommend.lines import lines_from_table
+from upsell.analytics.recommend.lines import lines_from_table, monthly_spend_per_buyer
 from upsell.analytics.recommend.models import MODEL_NAMES, ModelName
 from upsell.analytics.recommend.pipeline import recommendations_run
 from upsell.analytics.recommend.reasons import NO_ITEM
@@ -112,6 +112,9 @@ def level_compute(
         "score": pl.Series(ranked.score),
         "buyers": pl.Series(reasons.buyers),
         "among": pl.Series(reasons.among),
+        "monthly_amount": pl.Series(
+            np.round(monthly_spend_per_buyer(lines=lines, end=as_of)[ranked.item_code], 2)
+        ).cast(pl.Decimal(scale=2)),
     }
     if level == SuggestionLevel.PRODUCTS:
         columns["product_id"] = pl.Series(item.astype(np.int64))

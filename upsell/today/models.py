@@ -23,6 +23,7 @@ class ActionKind(models.TextChoices):
     STUCK_DEAL = "stuck_deal", _("Stuck deal")
     MEETING = "meeting", _("Meeting today")
     REQUEST = "request", _("Complex request waiting")
+    CROSS_SELL = "cross_sell", _("Something to offer")
 
 
 class Decision(models.TextChoices):

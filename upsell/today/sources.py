@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -28,6 +29,8 @@ from upsell.deals.models import ActivityState
 from upsell.deals.stuck import stuck_after_days, stuck_deals
 from upsell.forecasts.locks import cell_editable, months_locked
 from upsell.forecasts.models import ForecastCell
+from upsell.offers.models import Suggestion, SuggestionLevel
+from upsell.offers.selectors import latest_run, suggestion_reason
 from upsell.programs.access import memberships_visible_to
 from upsell.programs.models import MembershipGroup, MembershipState
 from upsell.programs.presenters import progress_sentence
@@ -344,6 +347,47 @@ def complex_request(scope: Scope) -> list[Action]:
     ]
 
 
+def cross_sell(scope: Scope) -> list[Action]:
+    """The first product the night's suggestions offer a client it never bought (the offers'
+    latest run). Stake: what a buyer of it spends on it in a month, times the share of the
+    client's peers who buy it."""
+    run = latest_run(level=SuggestionLevel.PRODUCTS)
+    if run is None:
+        return []
+    suggestions = (
+        Suggestion.objects.filter(run=run, rank=1, client_id__in=list(scope.clients))
+        .select_related("product", "because_of")
+        .order_by("client_id")
+    )
+    actions = []
+    for suggestion in suggestions:
+        product = suggestion.product
+        if product is None or not suggestion.among:
+            continue
+        stake = money_round(suggestion.monthly_amount * suggestion.buyers / suggestion.among)
+        if stake <= 0:
+            continue
+        because_of = suggestion.because_of.name if suggestion.because_of is not None else ""
+        reason = suggestion_reason(
+            buyers=suggestion.buyers, among=suggestion.among, because_of=because_of
+        )
+        actions.append(
+            Action(
+                kind=ActionKind.CROSS_SELL,
+                key=action_key(ActionKind.CROSS_SELL, suggestion.client_id, str(product.pk)),
+                client=scope.clients[suggestion.client_id],
+                title=_("Offer %(product)s") % {"product": product.name},
+                reason=_("%(reason)s; its buyers spend %(amount)s a month on it.")
+                % {
+                    "reason": capfirst(reason),
+                    "amount": format_money(suggestion.monthly_amount),
+                },
+                stake=stake,
+            )
+        )
+    return actions
+
+
 Source = Callable[[Scope], list[Action]]
 
 SOURCES: tuple[Source, ...] = (
@@ -355,4 +399,5 @@ SOURCES: tuple[Source, ...] = (
     stuck_deal,
     meeting,
     complex_request,
+    cross_sell,
 )

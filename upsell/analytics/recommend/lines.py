@@ -198,3 +198,17 @@ def clients_known(*, lines: Lines, end: dt.date) -> npt.NDArray[np.bool_]:
     known = np.zeros(lines.clients.size, dtype=bool)
     known[lines.client_code[lines.day <= date_to_day(end)]] = True
     return known
+
+
+def monthly_spend_per_buyer(*, lines: Lines, end: dt.date, months: int = 12) -> FloatArray:
+    """Per item, what a client who bought it over the ``months`` before ``end`` spent on it in
+    an average month of them (net amounts; 0 for an item nobody bought then)."""
+    start = dt.date.fromordinal(end.toordinal() - round(months * 365.25 / 12))
+    keep = _window(lines, start, end)
+    spent = np.bincount(
+        lines.item_code[keep], weights=lines.amount[keep], minlength=lines.items.size
+    )
+    buyers = (bought(lines=lines, start=start, end=end) > 0).sum(axis=0).A1.astype(np.float64)
+    per_buyer = np.divide(spent, buyers, out=np.zeros_like(spent), where=buyers > 0)
+    monthly: FloatArray = np.maximum(per_buyer / months, 0.0)
+    return monthly

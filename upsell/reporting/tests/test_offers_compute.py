@@ -1,6 +1,7 @@
 """The nightly suggestions on a small world with a planted co-purchase (``offers_world``)."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -44,6 +45,12 @@ def test_a_client_is_offered_what_the_buyers_of_its_products_buy(world):
         (2, "S-1", "", 2, 7, None, ""),
         (3, "T-1", "", 2, 7, None, ""),
     ]
+    # Each buyer of each of them spent 100.00 on it over the year: 8.33 a month at stake.
+    assert list(
+        Suggestion.objects.filter(client=world.clients["beta"], run=products)
+        .order_by("rank")
+        .values_list("monthly_amount", flat=True)
+    ) == [Decimal("8.33")] * 3
 
     groups = computed.groups
     assert (groups.model, groups.clients, groups.items, groups.clients_scored) == (

@@ -3,10 +3,14 @@
 import datetime as dt
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.utils import translation
 
 from upsell.forecasts.models import ForecastLock
+from upsell.offers.models import SuggestionLevel
+from upsell.offers.services import RunFigures, suggestions_replace
+from upsell.products.tests.factories import ProductFactory
 from upsell.today.models import ActionKind
 from upsell.today.selectors import actions_open, today_list
 from upsell.today.services import today_settings_update
@@ -172,3 +176,48 @@ def test_a_locked_next_month_asks_for_no_forecast(world, manager_anna, head_of_s
 )
 def test_the_days_left_in_the_month_count_today(day, left):
     assert days_left_in_month(dt.date.fromisoformat(day)) == left
+
+
+def test_the_nights_first_suggestion_is_an_action_with_its_peers_share_at_stake(
+    world, manager_anna, frozen
+):
+    # Given the night's suggestions: Gamma's first is a dowel its peers buy
+    anchor = ProductFactory.create(sku="A-1", name="Анкер 10×100")
+    dowel = ProductFactory.create(sku="D-1", name="Дюбель 8×40")
+    screw = ProductFactory.create(sku="S-1", name="Саморез 4×50")
+    suggestions = pl.DataFrame(
+        {
+            "client_id": [world.gamma.pk, world.gamma.pk],
+            "product_id": [dowel.pk, screw.pk],
+            "rank": [1, 2],
+            "score": [0.9, 0.4],
+            "buyers": [34, 5],
+            "among": [40, 200],
+            "because_of_id": [anchor.pk, None],
+            "monthly_amount": [Decimal("12000.00"), Decimal("3000.00")],
+        }
+    ).with_columns(pl.lit(None, pl.String).alias(name) for name in ("group", "because_of_group"))
+    suggestions_replace(
+        figures=RunFigures(
+            level=SuggestionLevel.PRODUCTS, as_of=frozen.date(), k=10, model="itemknn"
+        ),
+        suggestions=suggestions,
+        computed_at=frozen,
+    )
+
+    # When Anna's list is made
+    with translation.override("en"):
+        actions = actions_open(
+            user=manager_anna, manager=manager_anna, today=frozen.date(), now=frozen
+        )
+
+    # Then the first suggestion alone is an action, its stake a buyer's month times the share
+    assert [row for row in _rows(actions) if row[0] == ActionKind.CROSS_SELL] == [
+        (
+            ActionKind.CROSS_SELL, f"cross_sell:{world.gamma.pk}:{dowel.pk}", 'ООО "Гамма"',
+            "Offer Дюбель 8×40",
+            "Bought by 34 of the 40 clients who buy Анкер 10×100; its buyers spend ₽12,000.00 "
+            "a month on it.",
+            Decimal("10200.00"), Decimal("10200.00"),
+        )
+    ]  # fmt: skip
