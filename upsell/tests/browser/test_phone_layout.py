@@ -3,6 +3,7 @@ the phone no page is wider than the screen, the menu folds behind its button and
 on the laptop the head of sales' whole menu and her full name fit the top bar."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -48,8 +49,15 @@ def overflowing(page: Page, url: str) -> dict[str, object] | None:
     return None if measured["scrollWidth"] <= PHONE["width"] else measured
 
 
+@dataclass(frozen=True, kw_only=True)
+class FieldDay:
+    client: Client
+    deal: Deal
+    period: CoachingPeriod
+
+
 @pytest.fixture
-def field_day(company, today) -> dict[str, object]:
+def field_day(company, today) -> FieldDay:
     """Anna's open deal, her visit to its client tomorrow, and Boris's coaching period."""
     people: dict[str, User] = company["people"]
     client: Client = company["clients"][0]
@@ -80,12 +88,11 @@ def field_day(company, today) -> dict[str, object]:
         goals="Фиксировать следующий шаг после каждой встречи.",
         created_by=people["helen"],
     )
-    return {"client": client, "deal": deal, "period": period}
+    return FieldDay(client=client, deal=deal, period=period)
 
 
-def main_pages(field_day: dict[str, object], *, head: bool) -> list[str]:
-    client: Client = field_day["client"]
-    deal: Deal = field_day["deal"]
+def main_pages(field_day: FieldDay, *, head: bool) -> list[str]:
+    client, deal = field_day.client, field_day.deal
     urls = [
         reverse("clients:list"),
         reverse("clients:detail", args=[client.pk]),
@@ -101,15 +108,13 @@ def main_pages(field_day: dict[str, object], *, head: bool) -> list[str]:
         reverse("programs:list"),
     ]
     if head:
-        urls += [reverse("deals:coaching_detail", args=[field_day["period"].pk])]
+        urls += [reverse("deals:coaching_detail", args=[field_day.period.pk])]
         urls += [reverse("audit:overview"), reverse("portfolios:workload"), reverse("imports:list")]
     return urls
 
 
 @pytest.mark.parametrize(("username", "head"), [("helen", True), ("anna", False)])
-def test_every_main_page_fits_a_phone(
-    browser, live_server, field_day, page_errors, username, head
-):
+def test_every_main_page_fits_a_phone(browser, live_server, field_day, page_errors, username, head):
     page = phone_page(browser, page_errors)
     log_in(page, live_server, username)
 
@@ -164,7 +169,7 @@ def test_phone_screens_of_the_field_work(browser, live_server, field_day, page_e
     page.goto(f"{live_server.url}{reverse('deals:calendar')}")
     expect(page.locator(".week .activity-card")).to_have_count(1)
     screenshot(page, "phone-calendar")
-    page.goto(f"{live_server.url}{reverse('clients:detail', args=[field_day['client'].pk])}")
+    page.goto(f"{live_server.url}{reverse('clients:detail', args=[field_day.client.pk])}")
     screenshot(page, "phone-card")
     page.locator(".menu-button").click()
     screenshot(page, "phone-menu")
