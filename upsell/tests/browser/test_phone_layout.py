@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
-from upsell.deals.models import CoachingPeriod, Deal
+from upsell.deals.models import CoachingPeriod, Deal, DealStage
 from upsell.deals.services.activities import ActivityPlan, activity_plan
 from upsell.deals.services.deals import deal_open
 from upsell.tests.browser.conftest import log_in, open_page, screenshot
@@ -160,12 +160,21 @@ def test_on_a_phone_the_menu_opens_from_its_button_and_leads_to_a_page(
     page.context.close()
 
 
-def test_phone_screens_of_the_field_work(browser, live_server, field_day, page_errors):
+def test_on_a_phone_the_board_moves_a_deal_and_the_week_lists_its_visit(
+    browser, live_server, field_day, page_errors
+):
     page = phone_page(browser, page_errors)
     log_in(page, live_server, "anna")
 
     page.goto(f"{live_server.url}{reverse('deals:board')}")
     screenshot(page, "phone-board")
+    card = f"#deal-{field_day.deal.pk}"
+    page.click(f"{card} button[data-step='1']")
+    expect(page.locator(f"#column-offer {card}")).to_be_visible()
+    page.locator(card).focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(f"#column-objections {card}")).to_be_visible()
+    assert Deal.objects.get().stage == DealStage.OBJECTIONS
     page.goto(f"{live_server.url}{reverse('deals:calendar')}")
     expect(page.locator(".week .activity-card")).to_have_count(1)
     screenshot(page, "phone-calendar")
