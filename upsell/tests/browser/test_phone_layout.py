@@ -1,6 +1,7 @@
 """Every main page at a phone's width (390×844) and the full menu at a laptop's (1440×900): on
 the phone no page is wider than the screen, the menu folds behind its button and its links work;
-on the laptop the head of sales' whole menu and her full name fit the top bar."""
+on the laptop the head of sales' whole menu and her full name fit the top bar, the closing
+pages and her own links opening under "Deals" and under her name."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -148,6 +149,7 @@ def test_on_a_phone_the_menu_opens_from_its_button_and_leads_to_a_page(
 
     expect(button).to_have_attribute("aria-expanded", "true")
     expect(page.locator(".user-name")).to_be_visible()
+    expect(page.locator(".user-links button:text-is('Выйти')")).to_be_visible()
     target = menu.locator(f"nav.nav a:text-is('{link}')")
     expect(target).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -208,7 +210,10 @@ def test_on_a_laptop_the_whole_menu_and_the_full_name_fit(
     expect(group).to_have_attribute("data-active", "")
     expect(group.locator("a[href='/deals/conversion/']")).to_have_attribute("aria-current", "page")
 
+    page.locator(".user-menu summary").click()
+    expect(page.locator(".user-links a[href='/password/']")).to_be_visible()
     group.locator("summary").click()
+    expect(page.locator(".user-links")).to_be_hidden()
     if width == WIDE["width"]:
         screenshot(page, "menu-wide")
     group.locator("a[href='/deals/coaching/']").click()

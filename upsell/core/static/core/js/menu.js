@@ -1,11 +1,12 @@
 /* The top bar's menu: on a phone the menu button shows and hides the links; on a wide screen a
-   group of links ("Deals") opens under its label and closes on a click elsewhere or on Escape.
+   group of links ("Deals", the user's own links under the name) opens under its label and
+   closes on a click elsewhere or on Escape.
    A static file, so the page keeps its strict Content-Security-Policy. */
 (function () {
   "use strict";
 
   function closeGroups(except) {
-    document.querySelectorAll(".topbar details.nav-group[open]").forEach(function (group) {
+    document.querySelectorAll(".topbar details[open]").forEach(function (group) {
       if (group !== except) {
         group.open = false;
       }
@@ -23,13 +24,13 @@
       button.setAttribute("aria-expanded", open ? "true" : "false");
     });
     document.addEventListener("click", function (event) {
-      closeGroups(event.target.closest ? event.target.closest("details.nav-group") : null);
+      closeGroups(event.target.closest ? event.target.closest(".topbar details") : null);
     });
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") {
         return;
       }
-      var open = topbar.querySelector("details.nav-group[open]");
+      var open = topbar.querySelector("details[open]");
       if (open) {
         open.open = false;
         open.querySelector("summary").focus();
