@@ -12,9 +12,12 @@ from upsell.core.money import currency_symbol
 
 @dataclass(frozen=True, kw_only=True)
 class NavItem:
+    """A link of the menu, or a group of links (``children``) that opens under its label."""
+
     label: str
     url: str
     active: bool
+    children: tuple["NavItem", ...] = ()
 
 
 # Closing's pages by the menu item that marks them as the one open (the rest are the deals').
@@ -29,6 +32,23 @@ def _closing_area(page: str) -> str:
     if page.startswith(("calendar", "activit", "client_activities")):
         return "calendar"
     return "deals"
+
+
+def _closing_group(closing: str) -> NavItem:
+    """The closing pages under one "Deals" item, so the whole menu and the user's name fit a
+    laptop's width."""
+    pages = [
+        ("deals", _("Deal board"), reverse("deals:board")),
+        ("conversion", _("Conversion"), reverse("deals:conversion")),
+        ("coaching", _("Coaching"), reverse("deals:coaching_list")),
+        ("calendar", _("Calendar"), reverse("deals:calendar")),
+    ]
+    children = tuple(
+        NavItem(label=label, url=url, active=closing == area) for area, label, url in pages
+    )
+    return NavItem(
+        label=_("Deals"), url=reverse("deals:board"), active=bool(closing), children=children
+    )
 
 
 def _navigation(request: HttpRequest) -> list[NavItem]:
@@ -58,18 +78,10 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
         url = reverse("requests:queues")
         items.append(NavItem(label=_("Requests"), url=url, active=section == "requests"))
     if user.sees_all_sales or user.is_manager:
-        url = reverse("deals:board")
-        items.append(NavItem(label=_("Deals"), url=url, active=closing == "deals"))
+        items.append(_closing_group(closing))
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         url = reverse("programs:list")
         items.append(NavItem(label=_("Programs"), url=url, active=section == "programs"))
-    if user.sees_all_sales or user.is_manager:
-        url = reverse("deals:conversion")
-        items.append(NavItem(label=_("Conversion"), url=url, active=closing == "conversion"))
-        url = reverse("deals:coaching_list")
-        items.append(NavItem(label=_("Coaching"), url=url, active=closing == "coaching"))
-        url = reverse("deals:calendar")
-        items.append(NavItem(label=_("Calendar"), url=url, active=closing == "calendar"))
     if user.sees_all_sales:
         url = reverse("portfolios:workload")
         items.append(NavItem(label=_("Workload"), url=url, active=section == "portfolios"))

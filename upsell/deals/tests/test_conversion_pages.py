@@ -260,7 +260,7 @@ def test_the_menu_leads_managers_and_the_head_of_sales_to_the_report(
 
 def test_each_closing_page_marks_its_own_menu_item_alone(head_of_sales):
     pages = {
-        reverse("deals:board"): "Deals",
+        reverse("deals:board"): "Deal board",
         reverse("deals:stuck"): "Conversion",
         reverse("deals:coaching_list"): "Coaching",
         reverse("deals:calendar"): "Calendar",

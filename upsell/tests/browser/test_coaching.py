@@ -47,6 +47,7 @@ def test_the_head_of_sales_opens_a_period_writes_a_note_and_reads_the_effect(
     starts = month_add(month_start(today), -2)
     ends = month_add(starts, 2) - dt.timedelta(days=1)
     log_in(page, live_server, "helen")
+    page.click("nav.nav details.nav-group summary")
     page.click("nav.nav a[href='/deals/coaching/']")
     page.click("a[href='/deals/coaching/new/']")
 
@@ -86,6 +87,7 @@ def test_the_coached_manager_reads_his_period_and_may_not_write(
         ends_on=today, goals="Больше встреч",
     )  # fmt: skip
     log_in(page, live_server, "boris")
+    page.click("nav.nav details.nav-group summary")
     page.click("nav.nav a[href='/deals/coaching/']")
     page.click(f"a[href='/deals/coaching/{period.pk}/']")
 
