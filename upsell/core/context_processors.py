@@ -1,6 +1,8 @@
 """What every page's layout needs: the currency and the navigation of the user's role."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -8,6 +10,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from upsell.core.money import currency_symbol
+
+# What an app counts beside its menu item (the requests waiting in a person's queue, say), by
+# the item's URL name: each app registers its own count in its AppConfig.ready, as it does its
+# health check, so that this layer reads no app's models.
+MenuCount = Callable[[Any], int]
+_MENU_COUNTS: dict[str, MenuCount] = {}
+
+
+def menu_count_register(url_name: str, count: MenuCount) -> None:
+    _MENU_COUNTS[url_name] = count
+
+
+def _count(url_name: str, user: Any) -> int:
+    count = _MENU_COUNTS.get(url_name)
+    return count(user) if count is not None else 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,6 +35,8 @@ class NavItem:
     url: str
     active: bool
     children: tuple["NavItem", ...] = ()
+    # How many wait there for the user (0 shows nothing).
+    count: int = 0
 
 
 # Closing's pages by the menu item that marks them as the one open (the rest are the deals').
@@ -76,7 +95,14 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
         items.append(NavItem(label=_("Forecast"), url=url, active=section == "forecasts"))
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         url = reverse("requests:queues")
-        items.append(NavItem(label=_("Requests"), url=url, active=section == "requests"))
+        items.append(
+            NavItem(
+                label=_("Requests"),
+                url=url,
+                active=section == "requests",
+                count=_count("requests:queues", user),
+            )
+        )
     if user.sees_all_sales or user.is_manager:
         items.append(_closing_group(closing))
     if user.sees_all_sales or user.is_manager or user.is_assistant:

@@ -6,3 +6,9 @@ class RequestsConfig(AppConfig):
     name = "upsell.requests"
     label = "order_requests"
     verbose_name = _("Order requests")
+
+    def ready(self) -> None:
+        from upsell.core.context_processors import menu_count_register
+        from upsell.requests.selectors import waiting_for
+
+        menu_count_register("requests:queues", waiting_for)

@@ -64,6 +64,13 @@ def request_queue(
     return requests.select_related("client", "assignee").order_by("created_at", "id")
 
 
+def waiting_for(user: User) -> int:
+    """How many requests wait in ``user``'s own queue (the count beside the menu's Requests)."""
+    if not user.is_authenticated or not (user.is_manager or user.is_assistant):
+        return 0
+    return request_queue(user=user, assignee_id=user.pk).count()
+
+
 def request_lines(*, request: OrderRequest) -> QuerySet[OrderRequestLine]:
     return request.lines.select_related("product").order_by("line_number")
 
