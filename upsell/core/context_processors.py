@@ -22,9 +22,10 @@ def menu_count_register(url_name: str, count: MenuCount) -> None:
     _MENU_COUNTS[url_name] = count
 
 
-def _count(url_name: str, user: Any) -> int:
+def _count(url_name: str, user: Any) -> Callable[[], int]:
+    """The count, asked only when a page draws its menu (a page's fragment draws none)."""
     count = _MENU_COUNTS.get(url_name)
-    return count(user) if count is not None else 0
+    return (lambda: count(user)) if count is not None else (lambda: 0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,8 +36,8 @@ class NavItem:
     url: str
     active: bool
     children: tuple["NavItem", ...] = ()
-    # How many wait there for the user (0 shows nothing).
-    count: int = 0
+    # How many wait there for the user (0 shows nothing), counted when the menu is drawn.
+    count: Callable[[], int] | None = None
 
 
 # Closing's pages by the menu item that marks them as the one open (the rest are the deals').

@@ -3,12 +3,12 @@ period alone, among single models and blends of two.
 
 The candidates are BG/NBD, Pareto/NBD, NBD (no dropout) and each customer's historic rate. A
 BG/NBD or Pareto/NBD fit that runs to the boundary where nobody leaves (a → 0 or b → ∞,
-s → 0 or β → ∞) is the NBD limit of its family and is scored as such, with the fit's r and
-alpha; one whose dropout parameters both ran to infinity (one dropout probability or rate for
-everybody) is scored at its boundary parameters; any other fit that cannot be trusted leaves
-its candidate out. Besides the single
-models, every convex blend of two of them, and every model shrunk towards no purchase at all,
-is a candidate, with weights in steps of 0.01.
+s → 0 or β → ∞) is the NBD limit of its family and is scored as such, with the NBD's own
+fitted r and alpha (so the three forecast alike, and a tie goes to the earlier candidate); one
+whose dropout parameters both ran to infinity (one dropout probability or rate for everybody)
+is scored at its boundary parameters; any other fit that cannot be trusted leaves its candidate
+out. Besides the single models, every convex blend of two of them, and every model shrunk
+towards no purchase at all, is a candidate, with weights in steps of 0.01.
 
 The inner split: only purchases up to the calibration end are read. The inner horizon is the
 forecast's horizon, but at most half of the time from the first purchase to the calibration
@@ -109,7 +109,13 @@ def _boundary_limit(
         raise NotIdentifiableError(fit.reason)
     x, t_x, t = summary.frequency, summary.recency, summary.age
     if edges <= NO_DROPOUT_EDGES[name]:
-        params = NbdParams(r=fit.params.r, alpha=fit.params.alpha)
+        # The limit is the NBD model: its own maximum-likelihood fit, which the boundary fit's
+        # r and alpha approach only to the optimizer's tolerance (on each processor a little
+        # differently). BG/NBD's and Pareto/NBD's limits and the NBD then forecast alike.
+        nbd = nbd_fit(frequency=x, recency=t_x, age=t)
+        params = (
+            nbd.params if nbd.identifiable else NbdParams(r=fit.params.r, alpha=fit.params.alpha)
+        )
         expected = nbd_expected_transactions(
             params=params, horizon=horizon, frequency=x, recency=t_x, age=t
         )
@@ -336,8 +342,10 @@ def inner_backtest(
         mixes=mixes,
         folds=[({n: p[n] for n in eligible}, actual) for p, actual in scored],
     )
-    # Rounding keeps a blend that only ties a single model by floating-point noise out.
-    best = min(range(len(mixes)), key=lambda i: (round(float(scores[i]), 12), i))
+    # Scores equal to nine places are a tie: a blend that only ties a single model, or a BG/NBD
+    # fit at its NBD limit against the NBD fit itself, differ by floating-point noise that
+    # another processor's arithmetic turns the other way. The earlier candidate wins a tie.
+    best = min(range(len(mixes)), key=lambda i: (round(float(scores[i]), 9), i))
     by_name = {mix.parts[0][0]: i for i, mix in enumerate(mixes) if len(mix.parts) == 1}
     singles = tuple(
         SingleScore(name, True, "scored", float(maes[by_name[name]]), float(rmses[by_name[name]]))

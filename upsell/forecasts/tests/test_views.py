@@ -119,8 +119,8 @@ def test_the_grid_reads_in_a_fixed_number_of_queries(
     http = _as(manager_anna)
 
     # session, user, managed statuses, clients, their program memberships, cells, actuals, plans,
-    # locks, plan changes
-    with django_assert_num_queries(10):
+    # locks, plan changes, the requests waiting in the menu
+    with django_assert_num_queries(11):
         response = http.get(reverse("forecasts:grid"))
 
     assert len(response.context["grid"].rows) == 31

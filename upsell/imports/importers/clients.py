@@ -59,9 +59,11 @@ _STORED = {
 
 
 def _holds_names(cells: pl.Series) -> bool:
-    """Whether most of the column's filled cells are words other than yes and no."""
+    """Whether most of the column's filled cells are words other than yes and no, and at least
+    two different ones: a lone odd word is a slip in a yes/no column, named as an error."""
     words = cells.drop_nulls().str.to_lowercase()
-    return int((~words.is_in(TRUE_WORDS + FALSE_WORDS)).sum()) * 2 > words.len()
+    other = words.filter(~words.is_in(TRUE_WORDS + FALSE_WORDS))
+    return other.len() * 2 > words.len() and other.n_unique() >= 2
 
 
 class ClientsImporter(Importer):
