@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -256,21 +255,18 @@ def build(*, clients: int, others: int) -> None:
     OrderRequest.objects.bulk_create(requests, batch_size=5000)
 
 
-def raw_connection(vendor: str, name: str) -> Any:
-    """A connection outside Django's wrappers: a new ``sqlite3`` one on the same file, with the
-    functions the page's connection has (Django's date functions, which a month's filter
-    calls, and the site's LOWER); on PostgreSQL, the driver's own connection."""
-    if vendor == "sqlite":
-        from django.db.backends.sqlite3._functions import register
-
-        from upsell.core.sqlite import sqlite_lower
-
-        raw = sqlite3.connect(name)
-        register(raw)
-        raw.create_function("LOWER", 1, sqlite_lower, deterministic=True)
-        return raw
+def raw_connection() -> Any:
+    """A connection outside Django's wrappers. On SQLite a new ``sqlite3`` connection on the same
+    file, opened as the site opens it (with Django's date functions, which a month's filter
+    calls) and given the site's LOWER; on PostgreSQL, the driver's own connection."""
     from django.db import connection
 
+    if connection.vendor == "sqlite":
+        from upsell.core.sqlite import sqlite_lower
+
+        raw = connection.get_new_connection(connection.get_connection_params())
+        raw.create_function("LOWER", 1, sqlite_lower, deterministic=True)
+        return raw
     connection.ensure_connection()
     return connection.connection
 
@@ -317,7 +313,7 @@ def main() -> None:
         with CaptureQueriesContext(connection) as captured:
             assert http.get(today_url).status_code == 200
         statements = [query["sql"] for query in captured.captured_queries]
-        raw = raw_connection(connection.vendor, str(connection.settings_dict["NAME"]))
+        raw = raw_connection()
 
         def today() -> None:
             assert http.get(today_url).status_code == 200
