@@ -46,11 +46,14 @@ def test_a_client_is_offered_what_the_buyers_of_its_products_buy(world):
         (3, "T-1", "", 2, 7, None, ""),
     ]
     # Each buyer of each of them spent 100.00 on it over the year: 8.33 a month at stake.
-    assert list(
-        Suggestion.objects.filter(client=world.clients["beta"], run=products)
-        .order_by("rank")
-        .values_list("monthly_amount", flat=True)
-    ) == [Decimal("8.33")] * 3
+    assert (
+        list(
+            Suggestion.objects.filter(client=world.clients["beta"], run=products)
+            .order_by("rank")
+            .values_list("monthly_amount", flat=True)
+        )
+        == [Decimal("8.33")] * 3
+    )
 
     groups = computed.groups
     assert (groups.model, groups.clients, groups.items, groups.clients_scored) == (
