@@ -8,8 +8,8 @@ import pytest
 
 from upsell.clients.models import ClientBudgetMonth
 from upsell.clients.services import client_budget_months_set
-from upsell.clients.tests.test_api import api_client, client_fields
 from upsell.clients.tests.factories import ClientFactory
+from upsell.clients.tests.test_api import api_client, client_fields
 from upsell.clients.wallet import client_wallet, clients_wallet_month
 from upsell.core.months import year_months
 from upsell.history.models import Change, ChangeSource
