@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "effect": (),
     "recommend": (),
     "offers": (),
+    "today": (),
     "load": (),
 }
 

@@ -133,6 +133,16 @@ def client_budget_months(*, client: Client, year: int) -> dict[dt.date, Decimal]
     )
 
 
+def clients_budget_month(*, clients: list[int], month: dt.date) -> dict[int, Decimal]:
+    """The budget of ``month`` (its first day) of each of ``clients`` that planned it, by client
+    id."""
+    return dict(
+        ClientBudgetMonth.objects.filter(client_id__in=clients, month=month).values_list(
+            "client_id", "amount"
+        )
+    )
+
+
 def budget_year_totals() -> list[tuple[int, int, Decimal]]:
     """(client, year, sum of its months) for every year some client planned by month."""
     return [

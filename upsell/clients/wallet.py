@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from upsell.clients.models import Client
-from upsell.clients.selectors import client_budget_months
+from upsell.clients.selectors import client_budget_months, clients_budget_month
 from upsell.core.months import month_add
-from upsell.shipments.selectors import shipped_per_month
+from upsell.shipments.selectors import shipped_per_client, shipped_per_month
 
 # A share is kept to a hundredth of a percent.
 SHARE_PLACES = 4
@@ -85,3 +85,21 @@ def client_wallet(*, client: Client, year: int) -> ClientWallet | None:
         ),
         total=_period(months),
     )
+
+
+def clients_wallet_month(*, clients: list[int], month: dt.date) -> dict[int, WalletPeriod]:
+    """The share of wallet in ``month`` (its first day) of each of ``clients`` that budgeted
+    it, by client id: the month of ``client_wallet`` for many clients at once."""
+    budgets = clients_budget_month(clients=clients, month=month)
+    if not budgets:
+        return {}
+    shipped = shipped_per_client(first=month, end=month_add(month, 1), clients=list(budgets))
+    return {
+        client_id: WalletPeriod(
+            first=month,
+            last=month,
+            budget=budget,
+            shipped=shipped.get(client_id, Decimal("0.00")),
+        )
+        for client_id, budget in budgets.items()
+    }

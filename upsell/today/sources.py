@@ -21,7 +21,7 @@ from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
-from upsell.clients.wallet import client_wallet
+from upsell.clients.wallet import clients_wallet_month
 from upsell.core.money import format_money, money_round
 from upsell.core.months import month_add, month_end, month_start
 from upsell.deals.access import activities_visible_to
@@ -185,15 +185,14 @@ def wallet(scope: Scope) -> list[Action]:
     """A budgeting client whose budget for this month we have not shipped: the rest goes to
     the competitors (the clients' share of wallet). Stake: budget − shipped."""
     month = month_start(scope.today)
+    periods = clients_wallet_month(
+        clients=[client.pk for client in scope.clients.values() if client.plans_budget],
+        month=month,
+    )
     actions = []
     for client in scope.clients.values():
-        if not client.plans_budget:
-            continue
-        year = client_wallet(client=client, year=month.year)
-        if year is None:
-            continue
-        period = year.months[month.month - 1]
-        if period.competitors <= 0:
+        period = periods.get(client.pk)
+        if period is None or period.competitors <= 0:
             continue
         actions.append(
             Action(

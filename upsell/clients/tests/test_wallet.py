@@ -8,8 +8,9 @@ import pytest
 
 from upsell.clients.models import ClientBudgetMonth
 from upsell.clients.services import client_budget_months_set
+from upsell.clients.tests.factories import ClientFactory
 from upsell.clients.tests.test_api import api_client, client_fields
-from upsell.clients.wallet import client_wallet
+from upsell.clients.wallet import client_wallet, clients_wallet_month
 from upsell.core.months import year_months
 from upsell.history.models import Change, ChangeSource
 from upsell.shipments.tests.factories import ShipmentFactory
@@ -66,6 +67,24 @@ def test_share_and_competitors_by_month_quarter_and_year(budgeted):
         Decimal("1600.00"),
     )
     assert wallet.total.share == 0.6444
+
+
+def test_the_month_of_many_clients_is_the_month_of_each_wallet(budgeted, manager_anna):
+    other = ClientFactory.create(manager=manager_anna, plans_budget=True)
+    clients = [budgeted.pk, other.pk]
+
+    january = clients_wallet_month(clients=clients, month=dt.date(2026, 1, 1))
+    march = clients_wallet_month(clients=clients, month=dt.date(2026, 3, 1))
+
+    wallet = client_wallet(client=budgeted, year=2026)
+    assert wallet is not None
+    assert january == {budgeted.pk: wallet.months[0]}
+    assert march == {budgeted.pk: wallet.months[2]}
+    assert (january[budgeted.pk].competitors, march[budgeted.pk].competitors) == (
+        Decimal("600.00"),
+        Decimal("0.00"),
+    )
+    assert clients_wallet_month(clients=clients, month=dt.date(2025, 12, 1)) == {}
 
 
 def test_a_year_without_months_has_no_wallet(budgeted):
