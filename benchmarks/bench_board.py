@@ -22,24 +22,13 @@ bare SQL is printed beside it.
 import argparse
 import datetime as dt
 import os
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from decimal import Decimal
 
+from benchmarks.harness import median_seconds
+
 STAGES = ("preparation", "offer", "objections", "terms_agreed", "order")
-
-
-def median_seconds(actions: list[Callable[[], object]], *, runs: int) -> list[float]:
-    """The median time of each action, their runs interleaved so that all see the same load."""
-    timings: list[list[float]] = [[] for _ in actions]
-    for _ in range(runs):
-        for action, times in zip(actions, timings, strict=True):
-            started = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - started)
-    return [statistics.median(times) for times in timings]
 
 
 def build(*, deals: int, clients: int, others: int) -> None:

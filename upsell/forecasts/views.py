@@ -24,6 +24,7 @@ from upsell.accounts.models import Role, User
 from upsell.clients.access import can_change_client, get_client_for_user
 from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
+from upsell.core.forms import form_errors_add
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.core.months import month_add, month_parse, month_start
 from upsell.forecasts import workbook
@@ -208,8 +209,7 @@ def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -
         gc.cell = CellFigures.of(conflict.current)
         return _render_cell(request, gc, form=ForecastCellForm(data), conflict=conflict.current)
     except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+        form_errors_add(form, error)
         return _render_cell(request, gc, form=form)
     gc.cell = CellFigures.of(cell)
     return _render_saved_cell(request, user, client, gc)

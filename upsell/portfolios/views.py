@@ -17,6 +17,7 @@ from upsell.accounts.models import User
 from upsell.clients.access import can_reassign_clients, get_client_for_user
 from upsell.clients.forms import ClientReassignForm
 from upsell.clients.views import client_card_render
+from upsell.core.forms import form_errors_add
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.presenters import (
@@ -157,8 +158,7 @@ def client_reassign(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("Responsible people changed."))
             card = reverse("clients:detail", kwargs={"client_id": client.pk})

@@ -18,6 +18,7 @@ from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to, get_client_for_user
 from upsell.clients.models import Client, ClientStatus
+from upsell.core.forms import form_errors_add
 from upsell.core.htmx import HtmxHttpRequest
 from upsell.programs.access import (
     can_decide_memberships,
@@ -299,8 +300,7 @@ def program_enrol(request: HttpRequest, program_id: int) -> HttpResponse:
                 control_percent=form.cleaned_data["control_percent"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,

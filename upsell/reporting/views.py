@@ -17,6 +17,7 @@ from upsell.analytics.btyd.backtest import SHORT_HISTORY
 from upsell.clients.access import get_client_for_user
 from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.motivation import managed_statuses_current
+from upsell.core.forms import form_errors_add
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.presenters import FieldShape, change_list, choice_text, number_text
 from upsell.history.selectors import changes_of
@@ -282,8 +283,7 @@ def client_status_override(request: HttpRequest, client_id: int) -> HttpResponse
                 today=timezone.localdate(),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_add(form, error)
     context = _client_status_context(request, client_id)
     if form.errors:
         context["override_form"] = form

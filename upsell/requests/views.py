@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role, User
 from upsell.clients.access import get_client_for_user
+from upsell.core.forms import form_errors_add
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.presenters import (
     FieldShape,
@@ -109,8 +110,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 created_by=user,
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request,

@@ -25,6 +25,7 @@ from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role, User
 from upsell.clients.access import clients_visible_to, get_client_for_user
 from upsell.clients.models import Client
+from upsell.core.forms import form_errors_add
 from upsell.core.htmx import HtmxHttpRequest
 from upsell.core.months import month_parse, month_start
 from upsell.deals.access import (
@@ -251,8 +252,7 @@ def deal_edit_page(request: HttpRequest, deal_id: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The deal is saved."))
             return redirect("deals:detail", deal_id=deal.pk)
@@ -320,8 +320,7 @@ def deal_create(request: HttpRequest) -> HttpResponse:
                     by=user,
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("The deal is open."))
                 return redirect("deals:detail", deal_id=deal.pk)

@@ -5,13 +5,13 @@ coach."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role
+from upsell.core.forms import form_errors_add
 from upsell.core.htmx import HtmxHttpRequest
 from upsell.deals.access import can_coach, get_coaching_period_for_user
 from upsell.deals.forms.coaching import JoinForm, NoteForm, PeriodForm
@@ -31,11 +31,6 @@ from upsell.deals.services.coaching import (
 )
 
 SEES_COACHING = (Role.HEAD_OF_SALES, Role.TOP_MANAGEMENT, Role.MANAGER)
-
-
-def _errors_onto(form: Form, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 @require_GET
@@ -64,7 +59,7 @@ def _period_form(request: HttpRequest, *, period: CoachingPeriod | None) -> Http
             else:
                 period = coaching_period_edit(period=period, terms=terms, by=user)
         except ValidationError as error:
-            _errors_onto(form, error)
+            form_errors_add(form, error)
         else:
             return redirect("deals:coaching_detail", period.pk)
     return render(request, "deals/coaching/form.html", {"form": form, "period": period})
@@ -128,7 +123,7 @@ def coaching_note_page(request: HtmxHttpRequest, period_id: int) -> HttpResponse
         try:
             coaching_note_write(period=period, text=form.cleaned_data["text"], by=user)
         except ValidationError as error:
-            _errors_onto(form, error)
+            form_errors_add(form, error)
         else:
             form = NoteForm()
     template = "deals/coaching/detail.html#notes" if request.htmx else "deals/coaching/detail.html"
@@ -146,7 +141,7 @@ def coaching_join_page(request: HttpRequest, period_id: int) -> HttpResponse:
         try:
             coaching_meeting_join(period=period, activity=form.cleaned_data["activity"], by=user)
         except ValidationError as error:
-            _errors_onto(form, error)
+            form_errors_add(form, error)
         else:
             return redirect("deals:coaching_detail", period.pk)
     return _detail(request, period, join_form=form)

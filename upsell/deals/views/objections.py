@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from upsell.accounts.http import authenticated_user
+from upsell.core.forms import form_errors_add
 from upsell.deals.access import (
     can_keep_closing_lists,
     can_work_deal,
@@ -54,8 +55,7 @@ def objection_log_page(request: HttpRequest, deal_id: int) -> HttpResponse:
                 by=user,
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The objection is logged."))
             return redirect("deals:detail", deal_id=deal.pk)
@@ -103,8 +103,7 @@ def answer_library_page(request: HttpRequest) -> HttpResponse:
                 category=form.cleaned_data["category"], text=form.cleaned_data["text"], by=user
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The answer is in the library."))
             return redirect("deals:answers")
