@@ -13,6 +13,7 @@ from django.http import Http404
 from upsell.accounts.models import Role, User
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client
+from upsell.clients.motivation import client_is_motivated, managed_statuses_current
 from upsell.requests.models import OrderRequest
 
 
@@ -63,6 +64,20 @@ def can_work_on_request(user: User, request: OrderRequest) -> bool:
     return (user.is_active and request.assignee_id == user.pk) or can_reassign_request(
         user, request
     )
+
+
+def request_takers(request: OrderRequest) -> list[User]:
+    """Who may hold ``request``: the client's manager, and its assistant while the client is
+    spontaneous (a motivated client's requests are the manager's; a complex one may still be
+    handed to the assistant by hand). Nobody else sees the client. Active people only, the
+    manager first."""
+    client = request.client
+    takers = [client.manager] if client.manager is not None else []
+    if client.assistant is not None and not client_is_motivated(
+        client=client, managed_statuses=managed_statuses_current()
+    ):
+        takers.append(client.assistant)
+    return [person for person in takers if person.is_active]
 
 
 def can_view_complex_rules(user: User) -> bool:

@@ -16,6 +16,7 @@ from upsell.requests.access import (
     can_create_requests,
     can_reassign_request,
     can_view_complex_rules,
+    can_work_on_request,
     get_request_for_user,
 )
 from upsell.requests.lines import RequestLineDetails
@@ -29,6 +30,7 @@ from upsell.requests.schemas import (
     OrderRequestPage,
     QueueQuery,
     RequestReassignIn,
+    RequestStatusIn,
 )
 from upsell.requests.selectors import ComplexRules, complex_rules_current, request_queue
 from upsell.requests.services import (
@@ -36,6 +38,7 @@ from upsell.requests.services import (
     complex_rules_update,
     order_request_create,
     order_request_reassign,
+    order_request_status_set,
 )
 
 router = Router(tags=["requests"])
@@ -130,4 +133,23 @@ def reassign_order_request(
     assignee = users_by_id(assignee=payload.assignee)["assignee"]
     return order_request_reassign(
         request=order_request, assignee=assignee, changed_by=user, reason=payload.reason
+    )
+
+
+@router.post(
+    "/{request_id}/status",
+    response={200: OrderRequestOut, **error_responses(400, 401, 403, 404, 422)},
+)
+def set_order_request_status(
+    request: HttpRequest, request_id: Path[ObjectId], payload: RequestStatusIn
+) -> OrderRequest:
+    """Take the request into work, put it back in the queue, finish or cancel it (its assignee,
+    the client's manager or the head of sales). Cancelling needs a reason; without one nothing
+    changes (400)."""
+    user = authenticated_user(request)
+    order_request = get_request_for_user(user, request_id)
+    if not can_work_on_request(user, order_request):
+        raise PermissionDenied(_("Only its assignee, the client's manager or the head of sales."))
+    return order_request_status_set(
+        request=order_request, status=payload.status, changed_by=user, reason=payload.reason
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.core.money import MONEY_DIGITS, MONEY_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES
+from upsell.requests.access import request_takers
 from upsell.requests.lines import RequestLineDetails
 from upsell.requests.models import OrderRequest, RequestStatus
 from upsell.requests.selectors import ComplexRules
@@ -97,7 +98,10 @@ class RequestLineForm(forms.Form):
     product_code = forms.CharField(label=_("Product code"), required=False, max_length=64)
     product_name = forms.CharField(label=_("Product as written"), required=False, max_length=300)
     quantity = _decimal(_("Quantity"), max_digits=QUANTITY_DIGITS, decimal_places=QUANTITY_PLACES)
-    price = _decimal(_("Price"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES)
+    # Left empty for a catalogue product: the request takes the product's price.
+    price = _decimal(
+        _("Price"), max_digits=MONEY_DIGITS, decimal_places=MONEY_PLACES, required=False
+    )
     discount_percent = _decimal(
         _("Discount, %"), max_digits=5, decimal_places=2, max_value=Decimal(100), required=False
     )
@@ -106,6 +110,8 @@ class RequestLineForm(forms.Form):
         data = super().clean() or {}
         if not data.get("product_code") and not data.get("product_name"):
             self.add_error(None, _("Give the product's code or describe the product."))
+        elif not data.get("product_code") and data.get("price") is None and "price" in data:
+            self.add_error("price", _("Give the price: only a catalogue product's price is known."))
         if data.get("quantity") is not None and data["quantity"] <= 0:
             self.add_error("quantity", _("The quantity must be more than zero."))
         return data
@@ -162,23 +168,34 @@ def line_formset_grown(data: Any) -> BaseRequestLineFormSet:
     return grown
 
 
-class RequestReassignForm(forms.Form):
-    """The client's manager or assistant: nobody else sees the client."""
+class TakerChoiceField(forms.ModelChoiceField[User]):
+    """A person with its role in the reader's language: «Иванова Анна (менеджер)»."""
 
-    assignee = forms.ModelChoiceField(label=_("Hand to"), queryset=User.objects.none())
+    def label_from_instance(self, obj: User) -> str:
+        return _("%(person)s (%(role)s)") % {
+            "person": obj,
+            "role": str(obj.get_role_display()).lower(),
+        }
+
+
+class RequestReassignForm(forms.Form):
+    """The people who may take the request, as ``request_takers`` names them."""
+
+    assignee = TakerChoiceField(label=_("Hand to"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
     def __init__(self, *args: Any, request: OrderRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        client = request.client
-        people = [pk for pk in (client.manager_id, client.assistant_id) if pk is not None]
-        cast(forms.ModelChoiceField[User], self.fields["assignee"]).queryset = User.objects.filter(
-            pk__in=people, is_active=True
+        people = [person.pk for person in request_takers(request)]
+        cast(TakerChoiceField, self.fields["assignee"]).queryset = User.objects.filter(
+            pk__in=people
         ).order_by("role", "full_name")
 
 
 class RequestStatusForm(forms.Form):
     status = forms.ChoiceField(choices=RequestStatus.choices)
+    # Required to cancel: the service refuses a cancellation without it.
+    reason = forms.CharField(label=_("Why it is cancelled"), max_length=500, required=False)
 
 
 class ComplexRulesForm(forms.Form):

@@ -16,18 +16,20 @@ from upsell.core.money import KOPECK, MONEY_LIMIT, QUANTITY_LIMIT, QUANTITY_QUAN
 @dataclass(frozen=True, kw_only=True)
 class RequestLineDetails:
     """One line as the client wrote it: a product code of the catalogue, or a product it
-    describes in words, with the quantity, the price and the discount it asks for."""
+    describes in words, with the quantity, the price and the discount it asks for. A catalogue
+    product's line may leave the price out: the request takes the product's price then."""
 
     product_code: str = ""
     product_name: str = ""
     quantity: Decimal
-    price: Decimal
+    price: Decimal | None = None
     discount_percent: Decimal = Decimal(0)
 
     @property
     def amount(self) -> Decimal:
-        """Quantity × price less the discount, rounded half up to the kopeck."""
-        return money_round(self.quantity * self.price * (100 - self.discount_percent) / 100)
+        """Quantity × price less the discount, rounded half up to the kopeck (0 until priced)."""
+        price = self.price if self.price is not None else Decimal(0)
+        return money_round(self.quantity * price * (100 - self.discount_percent) / 100)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -57,7 +59,10 @@ def request_line_problems_by_field(line: RequestLineDetails) -> list[RequestLine
         QUANTITY_QUANTUM
     ):
         found("quantity", _("a quantity has at most 12 digits and 3 decimals."))
-    if line.price < 0:
+    if line.price is None:
+        if not line.product_code.strip():
+            found("price", _("give the price: only a catalogue product's price is known."))
+    elif line.price < 0:
         found("price", _("a price cannot be negative."))
     elif line.price >= MONEY_LIMIT or line.price != line.price.quantize(KOPECK):
         found("price", _("a price has at most 14 digits and 2 decimals."))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from upsell.core.models import ChangeRecord, HandOver, money_field, quantity_field
@@ -118,6 +119,10 @@ class OrderRequest(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Since when the client waits: the start of its order's day when the order is dated (and
+    # not later than it reached us), else the moment it was taken. Until it is finished.
+    waiting_since = models.DateTimeField(_("waiting since"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("order request")
@@ -148,6 +153,11 @@ class OrderRequest(models.Model):
                 condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
                 name="order_requests_request_discount_percent",
             ),
+            models.CheckConstraint(
+                condition=models.Q(finished_at__isnull=True)
+                | models.Q(status__in=[RequestStatus.DONE, RequestStatus.CANCELLED]),
+                name="order_requests_request_finished_when_done",
+            ),
             models.UniqueConstraint(
                 fields=["client", "number"],
                 condition=~models.Q(number=""),
@@ -157,10 +167,15 @@ class OrderRequest(models.Model):
         indexes = [
             models.Index(fields=["assignee", "status"], name="order_requests_queue_idx"),
             models.Index(fields=["client", "status"], name="order_requests_client_idx"),
+            models.Index(fields=["status", "finished_at"], name="order_requests_finished_idx"),
         ]
 
     def __str__(self) -> str:
         return f"№ {self.pk} {self.client}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in WAITING_STATUSES
 
     @property
     def is_complex(self) -> bool:
@@ -260,3 +275,36 @@ class OrderRequestChange(HandOver):
     @property
     def reason_text(self) -> str:
         return routing_reason(self.rule, self.facts, self.reason)
+
+
+class OrderRequestStatusChange(ChangeRecord):
+    """A request taken into work, put back, finished or cancelled: by whom, when, and why (a
+    cancelled request always says why)."""
+
+    request = models.ForeignKey(
+        OrderRequest,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("request"),
+    )
+    previous = models.CharField(_("from"), max_length=20, choices=RequestStatus.choices)
+    new = models.CharField(_("to"), max_length=20, choices=RequestStatus.choices)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("request status change")
+        verbose_name_plural = _("request status changes")
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(previous__in=RequestStatus.values, new__in=RequestStatus.values),
+                name="order_requests_status_change_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(new=RequestStatus.CANCELLED) | ~models.Q(reason=""),
+                name="order_requests_cancel_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.previous} → {self.new}"

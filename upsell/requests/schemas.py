@@ -18,6 +18,7 @@ from upsell.products.schemas import ProductRef
 from upsell.requests.models import (
     OrderRequest,
     OrderRequestLine,
+    OrderRequestStatusChange,
     RequestSource,
     RequestStatus,
     RoutingRule,
@@ -54,7 +55,9 @@ class OrderRequestLineIn(Schema):
     product_code: Annotated[str, text(64)] = Field("", description="the catalogue's SKU")
     product_name: Annotated[str, text(300)] = Field("", description="the product as written")
     quantity: QuantityIn
-    price: MoneyIn
+    price: MoneyIn | None = Field(
+        None, description="empty: a catalogue product's price (the price it was last sold at)"
+    )
     discount_percent: Percent = Decimal(0)
 
 
@@ -114,18 +117,43 @@ class OrderRequestOut(Schema):
     )
     complex_reason: str = Field(description="why it is complex, in words; empty when simple")
     created_at: dt.datetime
+    waiting_since: dt.datetime = Field(
+        description="the start of the client's order day when the order is dated, else when it "
+        "was taken"
+    )
+    finished_at: dt.datetime | None = Field(description="when it was done or cancelled")
 
     @staticmethod
     def resolve_complex_rule(request: OrderRequest) -> str | None:
         return request.complex_rule or None
 
 
+class RequestStatusChangeOut(Schema):
+    previous: RequestStatus
+    new: RequestStatus
+    reason: str = Field(description="why; a cancelled request always says why")
+    changed_by: UserRef | None
+    changed_at: dt.datetime
+
+
 class OrderRequestDetailOut(OrderRequestOut):
     lines: list[OrderRequestLineOut]
+    status_changes: list[RequestStatusChangeOut] = Field(
+        description="who took it into work, finished or cancelled it, and when; latest first"
+    )
 
     @staticmethod
     def resolve_lines(request: OrderRequest) -> QuerySet[OrderRequestLine]:
         return request.lines.select_related("product")
+
+    @staticmethod
+    def resolve_status_changes(request: OrderRequest) -> QuerySet[OrderRequestStatusChange]:
+        return request.status_changes.select_related("changed_by")
+
+
+class RequestStatusIn(Schema):
+    status: RequestStatus = Field(description="in_work, open (back to the queue), done, cancelled")
+    reason: Annotated[str, text(500)] = Field("", description="required to cancel")
 
 
 class OrderRequestPage(PageOut):

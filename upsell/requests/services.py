@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from upsell.accounts.models import Role, User
+from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
 from upsell.core.money import KOPECK, MONEY_LIMIT, money_problem
@@ -23,6 +23,7 @@ from upsell.history.services import changes_record, fields_changed
 from upsell.notifications.services import notification_send
 from upsell.products.models import Product
 from upsell.programs.selectors import client_credit_standing
+from upsell.requests.access import request_takers
 from upsell.requests.lines import RequestLineDetails, request_line_problems
 from upsell.requests.models import (
     WAITING_STATUSES,
@@ -30,12 +31,18 @@ from upsell.requests.models import (
     OrderRequest,
     OrderRequestChange,
     OrderRequestLine,
+    OrderRequestStatusChange,
     RequestSource,
     RequestStatus,
     RoutingRule,
 )
 from upsell.requests.reasons import rule_sentence
-from upsell.requests.selectors import ComplexRules, client_overdue_debt, complex_rules_current
+from upsell.requests.selectors import (
+    ComplexRules,
+    client_overdue_debt,
+    complex_rules_current,
+    product_prices,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -223,6 +230,31 @@ def _catalogue_products(lines: Iterable[RequestLineDetails]) -> dict[str, Produc
     return found
 
 
+def _priced(details: RequestDetails, products: Mapping[str, Product]) -> RequestDetails:
+    """The lines with a price each: a line that left it out takes its product's price."""
+    unpriced = [line for line in details.lines if line.price is None]
+    if not unpriced:
+        return details
+    prices = product_prices(products=list(products.values()))
+    errors = []
+    lines = []
+    for number, line in enumerate(details.lines, start=1):
+        if line.price is None:
+            product = products[line.product_code.strip()]
+            price = prices.get(product.pk)
+            if price is None:
+                errors.append(
+                    _("Line %(number)s: «%(code)s» has no price yet (it was never sold): give it.")
+                    % {"number": number, "code": product.sku}
+                )
+                continue
+            line = replace(line, price=price)
+        lines.append(line)
+    if errors:
+        raise ValidationError({"lines": errors})
+    return replace(details, lines=tuple(lines))
+
+
 def _with_lines(details: RequestDetails, products: Mapping[str, Product]) -> RequestDetails:
     """The details as the lines make them: their count, the groups of their products, their
     total when no amount was given, and the deepest discount of the request and its lines."""
@@ -262,6 +294,15 @@ def _notify_assignee(
     )
 
 
+def _waiting_since(ordered_on: dt.date | None) -> dt.datetime:
+    """The client waits from the start of its order's day, not from when the order reached us;
+    an order dated ahead waits from now."""
+    now = timezone.now()
+    if ordered_on is None:
+        return now
+    return min(now, dt.datetime.combine(ordered_on, dt.time(), timezone.get_current_timezone()))
+
+
 def order_request_create(
     *, client: Client, details: RequestDetails, source: RequestSource, created_by: User | None
 ) -> OrderRequest:
@@ -271,7 +312,7 @@ def order_request_create(
     """
     _validate_details(details)
     products = _catalogue_products(details.lines)
-    details = _with_lines(details, products)
+    details = _with_lines(_priced(details, products), products)
     number = details.number.strip()
     complexity = order_request_complexity(
         client=client, details=details, rules=complex_rules_current()
@@ -299,6 +340,7 @@ def order_request_create(
                     complex_rule=complexity.rule if complexity else "",
                     complex_facts=complexity.facts if complexity else {},
                     created_by=created_by,
+                    waiting_since=_waiting_since(details.ordered_on),
                 )
         except IntegrityError:
             # The unique (client, number) constraint: the one this check could lose a race to.
@@ -319,7 +361,8 @@ def order_request_create(
                 product_code=line.product_code.strip(),
                 product_name=line.product_name.strip(),
                 quantity=line.quantity,
-                price=line.price,
+                # Every line is priced by now (``_priced``); the 0 is for the type checker.
+                price=line.price or Decimal(0),
                 discount_percent=line.discount_percent,
                 amount=line.amount,
             )
@@ -366,7 +409,7 @@ def order_request_reassign(
 ) -> OrderRequest:
     """Hand a waiting request to the client's manager (``assignee`` None) or its assistant.
 
-    Nobody else may hold it: only they see the client, and an assistant only a spontaneous one.
+    Only those ``request_takers`` names may hold it.
     """
     client = request.client
     target = assignee or client.manager
@@ -375,12 +418,11 @@ def order_request_reassign(
         errors["status"] = _("A request that is done or cancelled stays where it is.")
     if target is None:
         errors["assignee"] = _("The client has no manager to hand the request to.")
-    elif target.pk not in {client.manager_id, client.assistant_id} or not target.is_active:
-        errors["assignee"] = _("Only the client's manager or assistant can take its requests.")
-    elif target.role == Role.ASSISTANT and client_is_motivated(
-        client=client, managed_statuses=managed_statuses_current()
-    ):
-        errors["assignee"] = _("A motivated client's requests stay with its manager.")
+    elif target not in request_takers(request):
+        if target.pk not in {client.manager_id, client.assistant_id} or not target.is_active:
+            errors["assignee"] = _("Only the client's manager or assistant can take its requests.")
+        else:
+            errors["assignee"] = _("A motivated client's requests stay with its manager.")
     if errors:
         raise ValidationError(errors)
     if target == request.assignee:
@@ -402,21 +444,36 @@ ALLOWED_TRANSITIONS = {
     RequestStatus.DONE: set(),
     RequestStatus.CANCELLED: set(),
 }
+FINISHED_STATUSES = (RequestStatus.DONE, RequestStatus.CANCELLED)
 
 
-def order_request_status_set(*, request: OrderRequest, status: str) -> OrderRequest:
+def order_request_status_set(
+    *, request: OrderRequest, status: str, changed_by: User | None, reason: str = ""
+) -> OrderRequest:
+    """Take a request into work, put it back, finish or cancel it; the history keeps who did it,
+    when and why. A cancelled request says why: without a reason nothing changes. A finished
+    request stops waiting and never reopens."""
+    reason = reason.strip()
+    errors: dict[str, str] = {}
     if status not in ALLOWED_TRANSITIONS.get(RequestStatus(request.status), set()):
-        raise ValidationError(
-            {
-                "status": _("A request cannot go from %(old)s to %(new)s.")
-                % {
-                    "old": request.get_status_display(),
-                    "new": status,
-                }
-            }
-        )
-    request.status = status
-    request.save(update_fields=["status", "updated_at"])
+        errors["status"] = _("A request cannot go from %(old)s to %(new)s.") % {
+            "old": request.get_status_display(),
+            "new": RequestStatus(status).label if status in RequestStatus.values else status,
+        }
+    if status == RequestStatus.CANCELLED and not reason:
+        errors["reason"] = _("Say why the request is cancelled.")
+    if len(reason) > 500:
+        errors["reason"] = _("A reason has at most 500 characters.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        OrderRequestStatusChange.objects.create(
+            request=request, previous=request.status, new=status, reason=reason,
+            changed_by=changed_by,
+        )  # fmt: skip
+        request.status = status
+        request.finished_at = timezone.now() if status in FINISHED_STATUSES else None
+        request.save(update_fields=["status", "finished_at", "updated_at"])
     return request
 
 

@@ -4,14 +4,16 @@ rules. Every request is reached through the access funnel."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import Role, User
-from upsell.clients.access import get_client_for_user
+from upsell.clients.access import clients_visible_to, get_client_for_user
+from upsell.clients.selectors import ClientFilters, client_list
 from upsell.core.forms import form_errors_add
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.presenters import (
@@ -35,6 +37,7 @@ from upsell.requests.access import (
     get_request_for_user,
     require,
 )
+from upsell.requests.exports import queues_xlsx_response
 from upsell.requests.forms import (
     BaseRequestLineFormSet,
     ComplexRulesForm,
@@ -44,12 +47,14 @@ from upsell.requests.forms import (
     line_formset,
     line_formset_grown,
 )
-from upsell.requests.models import OrderRequest, RequestSource
+from upsell.requests.models import OrderRequest, RequestSource, RequestStatus
 from upsell.requests.selectors import (
     complex_rules_current,
     request_history,
     request_lines,
     request_queue,
+    request_status_changes,
+    requests_done_today,
 )
 from upsell.requests.services import (
     complex_rules_update,
@@ -59,6 +64,8 @@ from upsell.requests.services import (
 )
 
 QUEUE_LIMIT = 500
+# Clients the new-request form offers at a time; the search finds the others.
+CLIENT_CHOICES = 12
 CLIENT_REQUESTS_SHOWN = 10
 
 
@@ -68,19 +75,51 @@ def request_queues(request: HttpRequest) -> HttpResponse:
     """The user's own queue; the head of sales and top management see every queue."""
     user = authenticated_user(request)
     require(can_use_requests(user))
+    queues, done_today = _queues_shown(user)
+    context = {
+        "queues": queues,
+        "done_today": done_today,
+        "client_cards": _client_cards(
+            user, [item for _person, items in queues for item in items] + done_today
+        ),
+        "can_create": can_create_requests(user),
+        "can_see_rules": can_view_complex_rules(user),
+    }
+    return render(request, "requests/queues.html", context)
+
+
+def _queues_shown(
+    user: User,
+) -> tuple[list[tuple[User | None, list[OrderRequest]]], list[OrderRequest]]:
+    """The waiting requests ``user`` may see by the person holding them (its own queue first),
+    and those done today."""
     waiting = list(request_queue(user=user)[:QUEUE_LIMIT])
+    done_today = list(requests_done_today(user=user)[:QUEUE_LIMIT])
     queues: dict[User | None, list[OrderRequest]] = {}
     for item in waiting:
         queues.setdefault(item.assignee, []).append(item)
     if user.role in (Role.MANAGER, Role.ASSISTANT):
         own: dict[User | None, list[OrderRequest]] = {user: queues.get(user, [])}
         queues = own | {person: items for person, items in queues.items() if person != user}
-    context = {
-        "queues": list(queues.items()),
-        "can_create": can_create_requests(user),
-        "can_see_rules": can_view_complex_rules(user),
-    }
-    return render(request, "requests/queues.html", context)
+    return list(queues.items()), done_today
+
+
+@require_GET
+@login_required
+def request_export(request: HttpRequest) -> FileResponse:
+    """The queues as a workbook, as the page shows them."""
+    user = authenticated_user(request)
+    require(can_use_requests(user))
+    queues, done_today = _queues_shown(user)
+    return queues_xlsx_response(queues=queues, done_today=done_today, now=timezone.now())
+
+
+def _client_cards(user: User, requests: list[OrderRequest]) -> set[int]:
+    """The clients of ``requests`` whose card ``user`` may open: their names are links."""
+    ids = {item.client_id for item in requests}
+    if not ids:
+        return set()
+    return set(clients_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,7 +163,32 @@ def request_create(request: HttpRequest) -> HttpResponse:
 def _render_form(
     request: HttpRequest, form: OrderRequestForm, lines: BaseRequestLineFormSet
 ) -> HttpResponse:
-    return render(request, "requests/request_form.html", {"form": form, "lines": lines})
+    """The form; the client field offers the client chosen so far and the first few others,
+    and its search asks ``client_search`` for more."""
+    clients = form.fields["client"].queryset  # type: ignore[attr-defined]
+    chosen = form["client"].value()
+    chosen_client = clients.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    first = list(clients.exclude(pk=chosen_client.pk if chosen_client else None)[:CLIENT_CHOICES])
+    context = {
+        "form": form,
+        "lines": lines,
+        "choices": [chosen_client, *first] if chosen_client else first,
+        "chosen": chosen_client.pk if chosen_client else None,
+    }
+    return render(request, "requests/request_form.html", context)
+
+
+@require_GET
+@login_required
+def client_search(request: HttpRequest) -> HttpResponse:
+    """The new-request form's client choices for what was typed (name or the start of the tax
+    id): only clients the user may take a request for."""
+    user = authenticated_user(request)
+    require(can_create_requests(user))
+    search = request.GET.get("client_search", "")[:200]
+    found = client_list(user=user, filters=ClientFilters(search=search)).order_by("name", "id")
+    context = {"choices": list(found[:CLIENT_CHOICES]), "chosen": None}
+    return render(request, "requests/client_choices.html", context)
 
 
 def _render_card(
@@ -139,10 +203,14 @@ def _render_card(
         reassign_form = RequestReassignForm(
             request=order_request, initial={"assignee": order_request.assignee}
         )
+    statuses = request_status_changes(request=order_request)
     context = {
         "order_request": order_request,
         "lines": request_lines(request=order_request),
         "history": request_history(request=order_request),
+        "taken": statuses.get(RequestStatus.IN_WORK),
+        "finished": statuses.get(order_request.status) if order_request.is_finished else None,
+        "client_link": clients_visible_to(user).filter(pk=order_request.client_id).exists(),
         "reassign_form": reassign_form if can_reassign else None,
         "can_work": can_work_on_request(user, order_request),
     }
@@ -188,9 +256,16 @@ def request_status(request: HttpRequest, request_id: int) -> HttpResponse:
     form = RequestStatusForm(request.POST)
     if form.is_valid():
         try:
-            order_request_status_set(request=order_request, status=form.cleaned_data["status"])
+            order_request_status_set(
+                request=order_request,
+                status=form.cleaned_data["status"],
+                changed_by=user,
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(str(error) for error in form.errors.values()))
     return redirect("requests:detail", request_id=order_request.pk)
 
 

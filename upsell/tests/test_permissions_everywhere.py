@@ -64,7 +64,7 @@ from upsell.programs.services.memberships import membership_propose, memberships
 from upsell.programs.services.terms import Tier
 from upsell.programs.tests.factories import credit_line_terms, program_running
 from upsell.reporting.models import AuditRun
-from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
+from upsell.requests.models import OrderRequest, RequestSource, RequestStatus, RoutingRule
 from upsell.shipments.models import Shipment, ShipmentLine
 from upsell.today.actions import action_key
 from upsell.today.models import ActionKind
@@ -198,7 +198,10 @@ PAGE_RULES: dict[str, Rule] = {
     "forecasts:export": FORECAST_SCREEN,
     "forecasts:import": rule(vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN),
     "requests:queues": rule(adam=FORBIDDEN),
+    "requests:export": rule(adam=FORBIDDEN),
     "requests:create": rule(tom=FORBIDDEN, adam=FORBIDDEN),
+    # The new-request form's client search finds only the clients the user may serve.
+    "requests:client_search": rule(tom=FORBIDDEN, adam=FORBIDDEN),
     "requests:rules": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, adam=FORBIDDEN, unsafe={"tom": FORBIDDEN}
     ),
@@ -386,6 +389,8 @@ API_RULES: dict[str, Rule] = {
     "get_order_request": SEES_BORIS_CLIENT,
     "create_order_request": CHANGES_BORIS_CLIENT,
     "reassign_order_request": CHANGES_BORIS_CLIENT,
+    # Its assignee, the client's manager or the head of sales takes it, finishes or cancels it.
+    "set_order_request_status": CHANGES_BORIS_CLIENT,
     # The complex-order rules, as on their page: top management reads, the head of sales sets.
     "get_complex_rules": SEES_AUDIT,
     "update_complex_rules": HEAD_OF_SALES_ONLY,
@@ -1050,6 +1055,9 @@ def example_of(schema: dict[str, Any], world: World, name: str = "") -> Any:
     if name == "kind" and ProgramKind.CREDIT_LINE in schema.get("enum", ()):
         # A program's terms: a credit line needs no tiers, so the empty list is valid terms.
         return ProgramKind.CREDIT_LINE
+    if name == "status" and RequestStatus.IN_WORK in schema.get("enum", ()):
+        # A request's next step: Boris's waiting request taken into work.
+        return RequestStatus.IN_WORK
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")

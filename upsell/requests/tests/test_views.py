@@ -96,7 +96,8 @@ def test_queues_show_the_rule_and_the_waiting_time(
 
     with time_machine.travel(NOW, tick=False):
         vera = signed_in(assistant_vera)
-        with django_assert_max_num_queries(8):
+        # The waiting, the done today, and which client cards the user may open.
+        with django_assert_max_num_queries(10):
             response = vera.get(reverse("requests:queues"))
 
     page = text(response)
