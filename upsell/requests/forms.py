@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import User
@@ -187,9 +187,11 @@ class RequestReassignForm(forms.Form):
     def __init__(self, *args: Any, request: OrderRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = [person.pk for person in request_takers(request)]
+        # In the order request_takers gives them: the manager first.
+        order = Case(*(When(pk=pk, then=position) for position, pk in enumerate(people)))
         cast(TakerChoiceField, self.fields["assignee"]).queryset = User.objects.filter(
             pk__in=people
-        ).order_by("role", "full_name")
+        ).order_by(order)
 
 
 class RequestStatusForm(forms.Form):

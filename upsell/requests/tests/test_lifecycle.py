@@ -194,7 +194,7 @@ def test_the_transfer_list_offers_only_who_may_take_the_request(
         field = RequestReassignForm(request=request)["assignee"]
         return [option.choice_label for option in field.subwidgets][1:]
 
-    assert offered(spontaneous) == ["Смирнова Вера (assistant)", "Иванова Анна (manager)"]
+    assert offered(spontaneous) == ["Иванова Анна (manager)", "Смирнова Вера (assistant)"]
     # A motivated client's request is its manager's alone.
     assert offered(motivated) == ["Иванова Анна (manager)"]
 

@@ -16,7 +16,7 @@ from upsell.accounts.models import User
 from upsell.clients.models import Client, ClientStatus
 from upsell.products.models import Product
 from upsell.requests.models import OrderRequest, OrderRequestLine, RequestSource, RequestStatus
-from upsell.requests.services import RequestDetails, order_request_create
+from upsell.requests.services import RequestDetails, order_request_create, order_request_reassign
 from upsell.shipments.models import ShipmentLine
 from upsell.tests.browser.conftest import log_in, open_page
 from upsell.tests.browser.test_phone_layout import OVERFLOW, PHONE
@@ -180,3 +180,67 @@ def test_the_queue_downloads_as_a_workbook(page, live_server, company, page_erro
         (str(request.assignee), request.pk, client.name, 84000)
     ]
     assert page_errors == []
+
+
+def test_a_request_s_day_from_hand_over_to_done_today(
+    browser, page, live_server, company, page_errors, today
+):
+    people: dict[str, User] = company["people"]
+    clients: list[Client] = company["clients"]
+    # Anna's spontaneous client that Vera serves, and its order of three days ago.
+    client = next(
+        client
+        for client in clients
+        if client.assistant_id == people["vera"].pk and not client.plans_budget
+    )
+    client.status = ClientStatus.ONE_TIME
+    client.save(update_fields=["status"])
+    request = order_request_create(
+        client=client,
+        details=RequestDetails(
+            description="Профиль ПН 50×40", ordered_on=today - dt.timedelta(days=3)
+        ),
+        source=RequestSource.UI,
+        created_by=people["anna"],
+    )
+    order_request_reassign(
+        request=request, assignee=None, changed_by=people["anna"], reason="Сама позвоню"
+    )
+    log_in(page, live_server, "anna")
+    card_url = f"{live_server.url}{reverse('requests:detail', args=[request.pk])}"
+    page.goto(card_url)
+
+    # The hand-over offers the client's manager and its assistant, each with its role.
+    assert page.locator("#id_assignee option").all_inner_texts()[1:] == [
+        "Иванова Анна Сергеевна (менеджер)",
+        "Смирнова Вера Павловна (ассистент)",
+    ]
+    page.select_option("#id_assignee", label="Смирнова Вера Павловна (ассистент)")
+    page.locator(".reassign-form button[type=submit]").click()
+    page.wait_for_url(card_url)
+
+    page.context.close()
+    page = open_page(browser, locale="ru-RU", errors=page_errors)
+    log_in(page, live_server, "vera")
+    page.goto(f"{live_server.url}{reverse('requests:queues')}")
+    row = page.locator("table.queue tbody tr", has_text=client.name).first
+    # It waits from the client's order day, not from when it was typed in.
+    expect(row.locator("td").last).to_have_text("3 дня, 12 часов")
+    row.locator("a", has_text=client.name).click()
+    expect(page).to_have_url(f"{live_server.url}{reverse('clients:detail', args=[client.pk])}")
+    page.goto(card_url)
+    page.locator("button[value=in_work]").click()
+    page.wait_for_url(card_url)
+    page.locator("button[value=done]").click()
+    page.wait_for_url(card_url)
+    progress = page.locator(".request-progress")
+    expect(progress).to_contain_text("Смирнова Вера Павловна")
+    assert progress.inner_text().count("Смирнова Вера Павловна") == 2
+
+    page.goto(f"{live_server.url}{reverse('requests:queues')}")
+    done = page.locator("#done-today tbody tr")
+    expect(done).to_have_count(1)
+    expect(done.first).to_contain_text(client.name)
+    expect(done.first.locator("td").last).to_have_text("3 дня, 12 часов")
+    assert page_errors == []
+    page.context.close()
