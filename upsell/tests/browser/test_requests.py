@@ -48,6 +48,7 @@ def test_the_manager_finds_the_client_adds_lines_and_takes_the_catalogue_price(
     expect(choices).to_have_count(0)
     expect(page.locator("#client-choices")).not_to_contain_text("Уралсталь")
     page.fill("#id_client_search", "строй")
+    page.press("#id_client_search", "Enter")
     expect(choices).to_have_count(2)
     assert choices.locator("span:first-of-type").all_inner_texts() == [
         'ООО "Альфа-Строй"',
