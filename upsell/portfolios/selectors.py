@@ -2,14 +2,16 @@
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from math import ceil
 
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     DecimalField,
+    F,
     Min,
     Q,
     QuerySet,
@@ -24,13 +26,14 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import Role, Team, User
 from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
-from upsell.core.money import MONEY_DIGITS, MONEY_PLACES
+from upsell.core.money import MONEY_DIGITS, MONEY_PLACES, money_round
 from upsell.core.months import month_add, month_start
 from upsell.forecasts.models import ForecastCell
 from upsell.portfolios.models import WorkloadSettings
 from upsell.requests.models import WAITING_STATUSES, OrderRequest
 from upsell.shipments.selectors import (
     shipped_of_each_client,
+    shipped_per_client,
     shipped_per_client_fields,
 )
 
@@ -211,14 +214,16 @@ def workload_board(
         served[holder]["motivated" if group.motivated else "spontaneous"] += group.clients
         served_revenue[holder] += group.revenue_12m
     first = month_start(today)
-    forecast = dict(
-        ForecastCell.objects.filter(
+    # To the kopeck: SQLite adds its amounts as floats.
+    forecast = {
+        manager_id: money_round(total)
+        for manager_id, total in ForecastCell.objects.filter(
             manager__isnull=False, month__gte=first, month__lt=month_add(first, 12)
         )
         .values("manager_id")
         .annotate(total=Sum(Coalesce("amount", "baseline")))
         .values_list("manager_id", "total")
-    )
+    }
     waiting = {
         row["assignee_id"]: (row["count"], row["oldest"])
         for row in OrderRequest.objects.filter(status__in=WAITING_STATUSES, assignee__isnull=False)
@@ -389,3 +394,123 @@ def spontaneous_left_with_managers(
     )
     moving = sum(1 for move in proposal if move.role == "assistant")
     return without_assistant - moving
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamCapacity:
+    """The active managers' motivated clients against the places the capacity gives them."""
+
+    managers: int
+    capacity: int
+    motivated: int
+    over_capacity: int  # managers with more motivated clients than the capacity
+    excess: int  # motivated clients beyond the capacity, added over those managers
+    room: int  # places left, added over the managers within capacity
+
+    @property
+    def places(self) -> int:
+        return self.managers * self.capacity
+
+    @property
+    def over(self) -> int:
+        """Motivated clients beyond the team's places: what no rebalancing can place."""
+        return max(self.motivated - self.places, 0)
+
+    @property
+    def managers_needed(self) -> int:
+        """Managers it takes to serve every motivated client at the capacity in force."""
+        return ceil(self.motivated / self.capacity)
+
+    @property
+    def managers_more(self) -> int:
+        return max(self.managers_needed - self.managers, 0)
+
+    @property
+    def capacity_needed(self) -> int | None:
+        """The capacity at which the managers there are serve every motivated client, their
+        portfolios evened out."""
+        return ceil(self.motivated / self.managers) if self.managers else None
+
+
+def team_capacity(*, board: list[PersonLoad], capacity: int) -> TeamCapacity:
+    """The board's managers added up against ``capacity``."""
+    managers = [row for row in board if row.capacity is not None]
+    return TeamCapacity(
+        managers=len(managers),
+        capacity=capacity,
+        motivated=sum(row.motivated for row in managers),
+        over_capacity=sum(1 for row in managers if row.overloaded),
+        excess=sum(max(row.motivated - capacity, 0) for row in managers),
+        room=sum(max(capacity - row.motivated, 0) for row in managers),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssistantCandidate:
+    """A motivated client beyond its manager's capacity that no manager has room for."""
+
+    client: Client
+    manager: User
+    perspective: int | None
+    revenue_12m: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssistantCandidates:
+    total: int  # all of them; ``shown`` holds at most the limit asked for
+    shown: list[AssistantCandidate]
+
+
+def assistant_candidates(
+    *,
+    workload: Workload,
+    board: list[PersonLoad],
+    proposal: list[ProposedMove],
+    limit: int | None = None,
+) -> AssistantCandidates:
+    """The motivated clients that stay beyond their managers' capacity once the proposal's
+    moves to managers with room are made: of each such manager, as many as it is still over,
+    its least perspective first (a client never audited last), the managers most over first.
+    These could go to assistants; only the first ``limit`` of them are read."""
+    capacity = workload.config.max_motivated_per_manager
+    moved: dict[int, list[int]] = defaultdict(list)
+    for move in proposal:
+        if move.role == "manager" and move.previous is not None:
+            moved[move.previous.pk].append(move.client.pk)
+    still_over = sorted(
+        (
+            (row.motivated - capacity - len(moved[row.user.pk]), row.user)
+            for row in board
+            if row.overloaded
+        ),
+        key=lambda pair: (-pair[0], pair[1].full_name, pair[1].pk),
+    )
+    shown: list[AssistantCandidate] = []
+    for over, manager in still_over:
+        take = over if limit is None else min(over, limit - len(shown))
+        if take <= 0:
+            continue
+        least_first = (
+            portfolio_clients()
+            .filter(workload.motivated, manager=manager)
+            .exclude(pk__in=moved[manager.pk])
+            .annotate(perspective=F("audit__perspective"))
+            .only(*PORTFOLIO_FIELDS)
+            .order_by(F("perspective").asc(nulls_last=True), "name", "id")[:take]
+        )
+        shown += [
+            AssistantCandidate(
+                client=client,
+                manager=manager,
+                perspective=client.perspective,
+                revenue_12m=Decimal(0),
+            )
+            for client in least_first
+        ]
+    revenue = shipped_per_client(
+        first=workload.revenue_since, end=None, clients=[row.client.pk for row in shown]
+    )
+    return AssistantCandidates(
+        total=sum(max(over, 0) for over, _manager in still_over),
+        shown=[replace(row, revenue_12m=revenue.get(row.client.pk, Decimal(0))) for row in shown],
+    )

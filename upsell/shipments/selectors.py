@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
+from upsell.core.money import money_round
 from upsell.core.months import month_add, month_start
 from upsell.shipments.access import shipments_visible_to
 from upsell.shipments.models import Shipment
@@ -77,10 +78,11 @@ def shipped_per_client_fields(
     *, first: dt.date | None, end: dt.date | None, clients: QuerySet[Client], fields: Sequence[str]
 ) -> dict[tuple[Any, ...], Decimal]:
     """Net shipped amount in [first, end) of ``clients``, summed over the clients that share the
-    values of ``fields`` (``("manager_id", "assistant_id")``: per the people who serve them)."""
+    values of ``fields`` (``("manager_id", "assistant_id")``: per the people who serve them).
+    To the kopeck: SQLite adds its amounts as floats."""
     keys = [f"client__{name}" for name in fields]
     return {
-        tuple(row[:-1]): row[-1]
+        tuple(row[:-1]): money_round(row[-1])
         for row in _shipped(clients=clients, first=first, end=end)
         .order_by()
         .values_list(*keys)
