@@ -5,7 +5,7 @@ card's reassign form, which hands one client over with its requests and forecast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,10 +30,13 @@ from upsell.history.presenters import (
 )
 from upsell.history.selectors import changes_of
 from upsell.portfolios.access import can_manage_workload, can_view_workload, require
+from upsell.portfolios.exports import workload_xlsx_response
 from upsell.portfolios.forms import WorkloadSettingsForm
 from upsell.portfolios.selectors import (
+    assistant_candidates,
     rebalance_propose,
     spontaneous_left_with_managers,
+    team_capacity,
     workload_board,
     workload_current,
 )
@@ -42,6 +45,9 @@ from upsell.portfolios.services import (
     portfolio_rebalance_apply,
     workload_settings_update,
 )
+
+# The clients that could go to assistants the page lists; the workbook holds them all.
+CANDIDATES_SHOWN = 50
 
 
 def _render_board(
@@ -58,11 +64,18 @@ def _render_board(
                 "pool_assistant": config.pool_assistant,
             }
         )
+    board = workload_board(workload=workload)
     proposal = rebalance_propose(workload=workload) if can_manage else []
     context = {
-        "board": workload_board(workload=workload),
+        "board": board,
         "config": config,
+        "team": team_capacity(board=board, capacity=config.max_motivated_per_manager),
         "proposal": proposal,
+        "candidates": assistant_candidates(
+            workload=workload, board=board, proposal=proposal, limit=CANDIDATES_SHOWN
+        )
+        if can_manage
+        else None,
         "left_with_managers": spontaneous_left_with_managers(proposal=proposal, workload=workload)
         if can_manage
         else 0,
@@ -103,6 +116,25 @@ def _settings_changes(request: HttpRequest, form: WorkloadSettingsForm) -> Chang
 def workload(request: HttpRequest) -> HttpResponse:
     require(can_view_workload(authenticated_user(request)))
     return _render_board(request)
+
+
+@require_GET
+@login_required
+def workload_export(request: HttpRequest) -> HttpResponseBase:
+    """The board as a workbook; the head of sales' also lists every client that could go to
+    assistants."""
+    user = authenticated_user(request)
+    require(can_view_workload(user))
+    workload = workload_current()
+    board = workload_board(workload=workload)
+    candidates = (
+        assistant_candidates(
+            workload=workload, board=board, proposal=rebalance_propose(workload=workload)
+        )
+        if can_manage_workload(user)
+        else None
+    )
+    return workload_xlsx_response(board=board, candidates=candidates, today=workload.today)
 
 
 @require_POST

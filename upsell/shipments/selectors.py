@@ -1,16 +1,17 @@
 """Reads of shipments for the client card, exports and the API."""
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
+from upsell.core.money import money_round
 from upsell.core.months import month_add, month_start
 from upsell.shipments.access import shipments_visible_to
 from upsell.shipments.models import Shipment
@@ -70,6 +71,36 @@ def shipped_per_client(
         .values_list("client_id")
         .annotate(total=Sum("total"))
         .values_list("client_id", "total")
+    )
+
+
+def shipped_per_client_fields(
+    *, first: dt.date | None, end: dt.date | None, clients: QuerySet[Client], fields: Sequence[str]
+) -> dict[tuple[Any, ...], Decimal]:
+    """Net shipped amount in [first, end) of ``clients``, summed over the clients that share the
+    values of ``fields`` (``("manager_id", "assistant_id")``: per the people who serve them).
+    To the kopeck: SQLite adds its amounts as floats."""
+    keys = [f"client__{name}" for name in fields]
+    return {
+        tuple(row[:-1]): money_round(row[-1])
+        for row in _shipped(clients=clients, first=first, end=end)
+        .order_by()
+        .values_list(*keys)
+        .annotate(total=Sum("total"))
+        .values_list(*keys, "total")
+    }
+
+
+def shipped_of_each_client(*, first: dt.date | None, end: dt.date | None) -> Subquery:
+    """Net shipped amount in [first, end) of the client a queryset of clients is on, as a
+    subquery to annotate or order it by (None where nothing was shipped)."""
+    return Subquery(
+        _shipped(clients=None, first=first, end=end)
+        .filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client_id")
+        .annotate(total=Sum("total"))
+        .values("total")[:1]
     )
 
 

@@ -211,6 +211,7 @@ PAGE_RULES: dict[str, Rule] = {
     "requests:reassign": CHANGES_BORIS_CLIENT,
     "requests:status": CHANGES_BORIS_CLIENT,
     "portfolios:workload": SEES_AUDIT,
+    "portfolios:export": SEES_AUDIT,
     "portfolios:settings": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
     ),
