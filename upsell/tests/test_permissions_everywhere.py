@@ -165,6 +165,8 @@ PAGE_RULES: dict[str, Rule] = {
     "clients:edit": CHANGES_BORIS_CLIENT,
     "clients:budget_edit": CHANGES_BORIS_CLIENT,
     "clients:shipment": SEES_BORIS_CLIENT,
+    "clients:shipments_export": SEES_BORIS_CLIENT,
+    "clients:payments_export": SEES_BORIS_CLIENT,
     "imports:list": IMPORT_SCREEN,
     "imports:detail": IMPORT_SCREEN,
     "imports:rejected": IMPORT_SCREEN,
