@@ -173,6 +173,9 @@ def client_detail(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
         if can_reassign_clients(user)
         else None
     )
+    if wants_part(request, "responsible"):
+        context = {"client": client, "reassign_form": reassign_form}
+        return render(request, "clients/client_detail.html#responsible", context)
     return client_card_render(request, user=user, client=client, reassign_form=reassign_form)
 
 

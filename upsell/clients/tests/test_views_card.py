@@ -449,3 +449,23 @@ def test_who_does_not_see_the_client_downloads_nothing(
 
     assert response.status_code == 404
     assert "РН-3" not in response.content.decode()
+
+
+def test_the_responsible_panel_is_served_alone_after_a_status_change(
+    client, head_of_sales, annas_client
+):
+    client.force_login(head_of_sales)
+
+    response = client.get(
+        f"/clients/{annas_client.pk}/", headers={"HX-Request": "true", "HX-Target": "responsible"}
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith(
+        f'<section class="panel" id="responsible" hx-get="/clients/{annas_client.pk}/" '
+        'hx-trigger="client-status-changed from:body" hx-target="this" hx-swap="outerHTML">'
+    )
+    assert '<dd data-role="manager">Иванова Анна</dd>' in html
+    assert '<dd data-role="assistant">Смирнова Вера</dd>' in html
+    assert f'action="/workload/clients/{annas_client.pk}/reassign/"' in html
+    assert "<h1>" not in html

@@ -27,6 +27,8 @@ def test_the_badge_follows_an_override_at_once(page, live_server, company, page_
     page.click("#client-status button[type=submit]")
 
     expect(page.locator("#status_badge .badge")).to_have_text("Партнёр")
+    # A partner is motivated: its manager serves it, and the panel says so without a reload.
+    expect(page.locator("#responsible [data-role=manager]")).to_have_text(str(client.manager))
     expect(page.locator("#client-status .panel-header .badge")).to_have_text("Партнёр")
     client.refresh_from_db()
     assert client.status == ClientStatus.PARTNER

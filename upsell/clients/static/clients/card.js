@@ -1,5 +1,6 @@
 /* The client card: when the status section answers a change (an override set or lifted), the
-   badge under the client's name asks for itself again, so the card never shows two statuses.
+   badge under the client's name asks for itself again, so the card never shows two statuses,
+   and so does the Responsible panel (a status routes the client to whoever serves it now).
    The status section belongs to the audit; it swaps itself, and this tells the badge.
    A static file, so the page keeps its strict Content-Security-Policy. */
 (function () {
