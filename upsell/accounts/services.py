@@ -1,4 +1,4 @@
-"""Creating and updating users from a company's files.
+"""Creating and updating users: from a company's files and on the administrator's Users page.
 
 The staff file is the list of people (ФИО, login, role, whom an assistant serves); other
 files name managers only by ФИО, and a manager they name who has no account yet gets one
@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, Team, User
 
@@ -146,3 +148,30 @@ def _assisted_managers_set(*, assistant: User, managers: Sequence[User]) -> bool
             team, _created = Team.objects.get_or_create(manager=manager)
             team.assistants.add(assistant)
     return True
+
+
+def user_active_set(*, user: User, active: bool, by: User | None) -> bool:
+    """Let ``user`` log in again, or stop them (people leave: their clients and history stay);
+    whether anything changed. Nobody deactivates themselves, so an administrator remains."""
+    if not can_change_users(by):
+        raise PermissionDenied("Only the administrator adds people or changes them")
+    if not active and by is not None and by.pk == user.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if user.is_active == active:
+        return False
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    return True
+
+
+def user_password_set(*, user: User, password: str, by: User | None) -> None:
+    """Give ``user`` a password the administrator tells them (they change it after logging in);
+    Django's password rules apply."""
+    if not can_change_users(by):
+        raise PermissionDenied("Only the administrator adds people or changes them")
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])

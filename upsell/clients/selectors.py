@@ -5,7 +5,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import F, Field, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    F,
+    Field,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import ExtractYear, Lower
 from django.utils.text import capfirst
@@ -13,7 +25,13 @@ from django.utils.translation import gettext_lazy as _
 
 from upsell.accounts.models import User
 from upsell.clients.access import clients_visible_to
-from upsell.clients.models import Client, ClientAssignmentChange, ClientAudit, ClientBudgetMonth
+from upsell.clients.models import (
+    Client,
+    ClientAssignmentChange,
+    ClientAudit,
+    ClientBudgetMonth,
+    ClientStatus,
+)
 from upsell.clients.services import BUDGET_MONTH_FIELD, DETAIL_FIELDS
 from upsell.core.money import money_round
 from upsell.history.presenters import (
@@ -27,6 +45,7 @@ from upsell.history.presenters import (
 ClientSort = Literal[
     "name", "-name", "tax_id", "-tax_id", "region", "-region", "segment", "-segment",
     "manager", "-manager", "status", "-status", "perspective", "-perspective",
+    "last_order", "-last_order",
 ]  # fmt: skip
 CLIENT_SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name", "id"),
@@ -34,9 +53,17 @@ CLIENT_SORTS: dict[str, tuple[str, ...]] = {
     "region": ("region", "name", "id"),
     "segment": ("segment", "name", "id"),
     "manager": ("manager__full_name", "name", "id"),
-    "status": ("status", "name", "id"),
+    "status": ("status_rank", "name", "id"),
     "perspective": ("audit__perspective", "name", "id"),
+    "last_order": ("last_order_date", "name", "id"),
 }
+
+# The method's order of the statuses (as ``ClientStatus`` lists them), not their codes' alphabet.
+STATUS_RANK = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(ClientStatus.values)),
+    default=None,
+    output_field=IntegerField(),
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,23 +85,41 @@ def _ordering(sort: str) -> list[OrderBy]:
     columns = CLIENT_SORTS.get(sort.removeprefix("-"), CLIENT_SORTS["name"])
     # Clients the audit has not reached sort after the others either way.
     return [
-        (F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True))
+        (
+            _column(column).desc(nulls_last=True)
+            if descending
+            else _column(column).asc(nulls_last=True)
+        )
         for column in columns
     ]
 
 
+def _column(column: str) -> F | Case:
+    return STATUS_RANK if column == "status_rank" else F(column)
+
+
+def days_since(day: dt.date | None, *, today: dt.date) -> int | None:
+    """Whole days from ``day`` (a client's last order) to ``today``; None without a day."""
+    return None if day is None else (today - day).days
+
+
 def client_list(*, user: User, filters: ClientFilters | None = None) -> QuerySet[Client]:
-    """The clients ``user`` may see, narrowed by ``filters``, with manager and assistant joined.
+    """The clients ``user`` may see, narrowed by ``filters``, with manager and assistant joined,
+    and the audit's perspective and last order date.
 
     A search of digits matches the start of the tax id; any search matches within the name.
     """
     filters = filters or ClientFilters()
-    # The perspective as a subquery, not a join: the page's count then reads the clients alone.
-    perspective = ClientAudit.objects.filter(client=OuterRef("pk")).values("perspective")[:1]
+    # The audit's figures as subqueries, not a join: the page's count then reads the clients
+    # alone. The last order is the audit's, as of its date, like the status and perspective.
+    audit = ClientAudit.objects.filter(client=OuterRef("pk"))
     clients = (
         clients_visible_to(user)
         .select_related("manager", "assistant")
-        .annotate(perspective=Subquery(perspective))
+        .annotate(
+            perspective=Subquery(audit.values("perspective")[:1]),
+            last_order_date=Subquery(audit.values("last_order_date")[:1]),
+        )
     )
     search = filters.search.strip()
     if search:

@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.client_create, name="create"),
     path("<int:client_id>/", views.client_detail, name="detail"),
     path("<int:client_id>/edit/", views.client_edit, name="edit"),
+    path("<int:client_id>/shipments.xlsx", views.client_shipments_export, name="shipments_export"),
+    path("<int:client_id>/payments.xlsx", views.client_payments_export, name="payments_export"),
     path("<int:client_id>/budget/", views.client_budget_edit, name="budget_edit"),
     path("<int:client_id>/contacts/", views.client_contacts, name="contacts"),
     path(

@@ -7,6 +7,7 @@ Handing a client to other people moves what is attached to it, so that form post
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -56,6 +57,7 @@ from upsell.clients.selectors import (
     client_budget_months,
     client_detail_shapes,
     client_filter_choices,
+    days_since,
 )
 from upsell.clients.selectors import client_list as select_clients
 from upsell.clients.services import client_budget_months_set
@@ -63,6 +65,7 @@ from upsell.clients.services import client_update as update_client
 from upsell.clients.wallet import client_wallet
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.core.money import format_money
+from upsell.core.spreadsheets import Cell
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.presenters import ChangeList, change_list
 from upsell.history.selectors import changes_of
@@ -101,6 +104,7 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
         "query": _canonical_query(request),
     }
     if wants_part(request, "rows"):
+        context["rows"] = _rows_with_days(page)
         response = render(request, "clients/client_list.html#rows", context)
         push_url(response, f"{request.path}{context['query']}")
     else:
@@ -111,9 +115,20 @@ def client_list(request: HtmxHttpRequest) -> HttpResponse:
             regions=choices["regions"],
         )
         context["can_create"] = can_create_clients(user)
+        # The page's clients are read last, after the menus, as the template draws them.
+        context["rows"] = _rows_with_days(page)
         response = render(request, "clients/client_list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _rows_with_days(page: Page[Client]) -> list[tuple[Client, int | None]]:
+    """Each client of the page with the days since its last order, as of today."""
+    today = timezone.localdate()
+    return [
+        (client, days_since(getattr(client, "last_order_date", None), today=today))
+        for client in page
+    ]
 
 
 def _canonical_query(request: HttpRequest) -> str:
@@ -128,11 +143,12 @@ def client_export(request: HttpRequest, file_format: str) -> HttpResponseBase:
     """The current filtered list as a spreadsheet: the same selector, so the same access."""
     user = authenticated_user(request)
     clients = select_clients(user=user, filters=ClientFilterForm(request.GET).filters())
-    file_stem = f"clients-{timezone.localdate():%Y-%m-%d}"
+    today = timezone.localdate()
+    file_stem = f"clients-{today:%Y-%m-%d}"
     if file_format == "xlsx":
-        return exports.clients_xlsx_response(clients=clients, file_stem=file_stem)
+        return exports.clients_xlsx_response(clients=clients, today=today, file_stem=file_stem)
     if file_format == "csv":
-        return exports.clients_csv_response(clients=clients, file_stem=file_stem)
+        return exports.clients_csv_response(clients=clients, today=today, file_stem=file_stem)
     raise Http404("No such export format")
 
 
@@ -147,6 +163,8 @@ def client_detail(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
     if wants_part(request, "payments"):
         context = {"client": client, "payments": _payments_page(request, user, client)}
         return render(request, "clients/client_detail.html#payments", context)
+    if wants_part(request, "status_badge"):
+        return render(request, "clients/client_detail.html#status_badge", {"client": client})
     if wants_part(request, "changes"):
         context = {"client": client, "changes": _changes(request, client)}
         return render(request, "clients/client_detail.html#changes", context)
@@ -155,6 +173,9 @@ def client_detail(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
         if can_reassign_clients(user)
         else None
     )
+    if wants_part(request, "responsible"):
+        context = {"client": client, "reassign_form": reassign_form}
+        return render(request, "clients/client_detail.html#responsible", context)
     return client_card_render(request, user=user, client=client, reassign_form=reassign_form)
 
 
@@ -188,6 +209,13 @@ def client_card_render(
         "shipped_year_before": sum((total for _, total in months[-24:-12]), Decimal(0)),
         "paid_last_year": paid_last_year or Decimal(0),
         "last_shipment_date": shipment_list(user=user, filters=ShipmentFilters(client_id=client.pk))
+        .values_list("date", flat=True)
+        .first(),
+        # A client since its first order, not since its row was made (an import of old history).
+        "first_shipment_date": shipment_list(
+            user=user, filters=ShipmentFilters(client_id=client.pk)
+        )
+        .order_by("date", "id")
         .values_list("date", flat=True)
         .first(),
         "shipments": shipments,
@@ -232,6 +260,52 @@ def _shipments_page(request: HttpRequest, user: User, client: Client) -> Page[Sh
 def _payments_page(request: HttpRequest, user: User, client: Client) -> Page[Payment]:
     payments = payment_list(user=user, filters=PaymentFilters(client_id=client.pk))
     return Paginator(payments, DOCUMENTS_PER_PAGE).get_page(request.GET.get("payments_page"))
+
+
+@require_GET
+@login_required
+def client_shipments_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
+    """The card's shipment documents as an Excel sheet, every one of them, newest first."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    shipments = shipment_list(user=user, filters=ShipmentFilters(client_id=client.pk))
+    rows: Iterator[list[Cell]] = (
+        [
+            shipment.date,
+            shipment.number,
+            str(shipment.manager) if shipment.manager else "",
+            shipment.line_count,
+            shipment.total,
+        ]
+        for shipment in shipments.iterator(chunk_size=exports.CHUNK_SIZE)
+    )
+    return exports.table_xlsx_response(
+        title=_("Shipment documents"),
+        header=[_("Date"), _("Document"), _("Manager"), _("Lines"), _("Total")],
+        rows=rows,
+        widths=(12, 18, 28, 8, 16),
+        file_stem=f"shipments-{client.pk}-{timezone.localdate():%Y-%m-%d}",
+    )
+
+
+@require_GET
+@login_required
+def client_payments_export(request: HttpRequest, client_id: int) -> HttpResponseBase:
+    """The card's payments as an Excel sheet, every one of them, newest first."""
+    user = authenticated_user(request)
+    client = get_client_for_user(user, client_id)
+    payments = payment_list(user=user, filters=PaymentFilters(client_id=client.pk))
+    rows: Iterator[list[Cell]] = (
+        [payment.date, payment.number, payment.due_date, payment.amount]
+        for payment in payments.iterator(chunk_size=exports.CHUNK_SIZE)
+    )
+    return exports.table_xlsx_response(
+        title=_("Payments"),
+        header=[_("Date"), _("Document"), _("Due date"), _("Amount")],
+        rows=rows,
+        widths=(12, 18, 12, 16),
+        file_stem=f"payments-{client.pk}-{timezone.localdate():%Y-%m-%d}",
+    )
 
 
 @require_GET

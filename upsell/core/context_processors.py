@@ -117,9 +117,10 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
         items.append(
             NavItem(label=_("Imports"), url=reverse("imports:list"), active=section == "imports")
         )
-    if user.is_staff and user.is_admin_role:
-        url = reverse("admin:accounts_user_changelist")
-        items.append(NavItem(label=_("Users"), url=url, active=False))
+    if user.is_admin_role:
+        url = reverse("accounts:users")
+        active = section == "accounts" and page.startswith("user")
+        items.append(NavItem(label=_("Users"), url=url, active=active))
     elif user.is_staff:
         items.append(NavItem(label=_("Administration"), url=reverse("admin:index"), active=False))
     return items

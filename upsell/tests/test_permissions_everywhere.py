@@ -152,12 +152,22 @@ KEEPS_CLOSING_LISTS = rule(
     anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
 )
 
+# The Users page is the administrator's; for everybody else it is not there.
+MANAGES_USERS = rule(
+    anna=NOT_FOUND, boris=NOT_FOUND, vera=NOT_FOUND, helen=NOT_FOUND, tom=NOT_FOUND,
+    things={"user_id": "manager"},
+)  # fmt: skip
+
 PAGE_RULES: dict[str, Rule] = {
     "accounts:login": PUBLIC,
     # Signing out sends everyone, signed in or not, to the login page.
     "accounts:logout": rule(everyone=LOGIN),
     "accounts:home": SIGNED_IN,
     "accounts:password_change": SIGNED_IN,
+    "accounts:users": MANAGES_USERS,
+    "accounts:user_create": MANAGES_USERS,
+    "accounts:user_edit": MANAGES_USERS,
+    "accounts:user_active": MANAGES_USERS,
     "clients:list": SIGNED_IN,
     "clients:export": rule(variants=({"file_format": "csv"}, {"file_format": "xlsx"})),
     "clients:create": CREATES_CLIENTS,
@@ -165,6 +175,8 @@ PAGE_RULES: dict[str, Rule] = {
     "clients:edit": CHANGES_BORIS_CLIENT,
     "clients:budget_edit": CHANGES_BORIS_CLIENT,
     "clients:shipment": SEES_BORIS_CLIENT,
+    "clients:shipments_export": SEES_BORIS_CLIENT,
+    "clients:payments_export": SEES_BORIS_CLIENT,
     "imports:list": IMPORT_SCREEN,
     "imports:detail": IMPORT_SCREEN,
     "imports:rejected": IMPORT_SCREEN,

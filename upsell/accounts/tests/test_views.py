@@ -18,7 +18,7 @@ def navigation(response):
 def nav_labels(response):
     """The navigation's links to the screens built here (other apps add theirs beside them)."""
     links = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', navigation(response))
-    built = ("/clients/", "/programs/", "/imports/", "/admin/")
+    built = ("/clients/", "/programs/", "/imports/", "/users/", "/admin/")
     return [label for url, label in links if url.startswith(built)]
 
 
@@ -86,6 +86,7 @@ def test_the_start_page_asks_anonymous_to_log_in(client, db):
     (Role.HEAD_OF_SALES, True, ["Clients", "Programs", "Imports", "Administration"]),
     (Role.TOP_MANAGEMENT, False, ["Clients", "Programs"]),
     (Role.ADMIN, True, ["Imports", "Users"]),
+    (Role.ADMIN, False, ["Imports", "Users"]),
 ])  # fmt: skip
 def test_the_navigation_shows_each_role_its_screens(client, db, role, staff, labels):
     client.force_login(UserFactory.create(role=role, is_staff=staff))
@@ -210,3 +211,11 @@ def test_the_users_admin_shows_roles_and_teams(client, admin_adam, assistant_ver
         for username, cells in rows
     }
     assert teams == {"adam": "—", "anna": "Смирнова Вера", "vera": "Иванова Анна"}
+
+
+def test_the_users_item_opens_the_users_page_not_djangos_admin(client, admin_adam):
+    client.force_login(admin_adam)
+
+    response = client.get("/users/")
+
+    assert '<a href="/users/" aria-current="page">Users</a>' in navigation(response)

@@ -1,12 +1,14 @@
 """The client card, its htmx parts and a shipment document's lines, as each persona."""
 
 import datetime as dt
+import io
 import json
 import re
 from decimal import Decimal
 
 import pytest
 import time_machine
+from openpyxl import load_workbook
 
 from upsell.clients.tests.factories import ClientFactory
 from upsell.payments.models import Payment
@@ -345,3 +347,125 @@ def test_a_document_is_seen_by_who_sees_its_client(
 
     assert response.status_code == status
     assert ("SKU-1" in response.content.decode()) == (status == 200)
+
+
+def test_client_since_is_the_first_order_not_the_day_the_row_was_made(
+    client, manager_anna, annas_client, history
+):
+    client.force_login(manager_anna)
+
+    response = client.get(f"/clients/{annas_client.pk}/")
+
+    assert response.context["first_shipment_date"] == dt.date(2023, 1, 10)
+    assert "<dd data-client-since>01/10/2023</dd>" in response.content.decode()
+
+
+def test_a_client_without_orders_is_no_client_yet(client, manager_anna, annas_client):
+    client.force_login(manager_anna)
+
+    html = client.get(f"/clients/{annas_client.pk}/").content.decode()
+
+    assert "<dd data-client-since>no orders yet</dd>" in html
+
+
+def test_the_badge_is_served_alone_with_the_status_in_force(client, head_of_sales, annas_client):
+    client.force_login(head_of_sales)
+    card = client.get(f"/clients/{annas_client.pk}/").content.decode()
+    assert (
+        f'<span id="status_badge" class="status-badge" hx-get="/clients/{annas_client.pk}/" '
+        'hx-trigger="client-status-changed from:body" hx-target="this" hx-swap="outerHTML">'
+        "</span>"
+    ) in card
+    assert '<script src="/static/clients/card.js" defer></script>' in card
+
+    response = client.post(
+        f"/audit/clients/{annas_client.pk}/status/override/",
+        {"status": "partner", "reason": "Дилерский договор", "expires_on": ""},
+        headers={"HX-Request": "true", "HX-Target": "client-status"},
+    )
+    assert response.status_code == 200
+    badge = client.get(
+        f"/clients/{annas_client.pk}/", headers={"HX-Request": "true", "HX-Target": "status_badge"}
+    ).content.decode()
+
+    assert badge == (
+        f'<span id="status_badge" class="status-badge" hx-get="/clients/{annas_client.pk}/" '
+        'hx-trigger="client-status-changed from:body" hx-target="this" hx-swap="outerHTML">'
+        ' · <span class="badge status-partner">Partner</span></span>'
+    )
+
+
+def cell_day(year, month, day):
+    """A date as openpyxl reads a date cell back: midnight of that day."""
+    return dt.datetime.combine(dt.date(year, month, day), dt.time())
+
+
+def sheet_rows(response):
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_the_cards_documents_download_as_excel(client, manager_anna, annas_client, history):
+    client.force_login(manager_anna)
+
+    response = client.get(f"/clients/{annas_client.pk}/shipments.xlsx")
+
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="shipments-{annas_client.pk}-2026-03-15.xlsx"'
+    )
+    assert sheet_rows(response) == [
+        ["Date", "Document", "Manager", "Lines", "Total"],
+        [cell_day(2026, 3, 2), "РН-3", "Иванова Анна", 2, 1600],
+        [cell_day(2026, 3, 1), "РН-2", None, 1, 1200],
+        [cell_day(2025, 4, 10), "РН-1", None, 1, 8000],
+        [cell_day(2023, 1, 10), "РН-0", None, 1, 99],
+    ]
+
+
+def test_the_cards_payments_download_as_excel_in_russian(
+    client, manager_anna, annas_client, payments
+):
+    client.force_login(manager_anna)
+
+    response = client.get(
+        f"/clients/{annas_client.pk}/payments.xlsx", headers={"Accept-Language": "ru"}
+    )
+
+    assert sheet_rows(response) == [
+        ["Дата", "Документ", "Срок оплаты", "Сумма"],
+        [cell_day(2026, 3, 10), "ПП-7", cell_day(2026, 3, 31), 1600],
+        [cell_day(2024, 1, 10), None, None, 99],
+    ]
+
+
+@pytest.mark.parametrize("export", ["shipments", "payments"])
+@pytest.mark.parametrize("persona", ["manager_boris", "admin_adam"])
+def test_who_does_not_see_the_client_downloads_nothing(
+    client, request, persona, export, annas_client, history, payments
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(f"/clients/{annas_client.pk}/{export}.xlsx")
+
+    assert response.status_code == 404
+    assert "РН-3" not in response.content.decode()
+
+
+def test_the_responsible_panel_is_served_alone_after_a_status_change(
+    client, head_of_sales, annas_client
+):
+    client.force_login(head_of_sales)
+
+    response = client.get(
+        f"/clients/{annas_client.pk}/", headers={"HX-Request": "true", "HX-Target": "responsible"}
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith(
+        f'<section class="panel" id="responsible" hx-get="/clients/{annas_client.pk}/" '
+        'hx-trigger="client-status-changed from:body" hx-target="this" hx-swap="outerHTML">'
+    )
+    assert '<dd data-role="manager">Иванова Анна</dd>' in html
+    assert '<dd data-role="assistant">Смирнова Вера</dd>' in html
+    assert f'action="/workload/clients/{annas_client.pk}/reassign/"' in html
+    assert "<h1>" not in html

@@ -1,6 +1,7 @@
 """The client list page, its htmx partial and its exports, as each persona."""
 
 import csv
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 
 from upsell.accounts.models import Role
 from upsell.accounts.tests.factories import UserFactory
-from upsell.clients.models import ClientStatus
+from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 
 HTMX_ROWS = {"HX-Request": "true", "HX-Target": "rows"}
@@ -61,6 +62,28 @@ def portfolio(manager_anna, manager_boris, assistant_vera):
             ),
         ]
     }  # fmt: skip
+
+
+@pytest.fixture
+def audited(portfolio, today):
+    """The audit's findings on Gamma (VIP, ordered a week ago) and Alpha (lapsing); Vector not
+    audited yet."""
+    found = [
+        ('ООО "Гамма"', ClientStatus.VIP, 82, 7),
+        ('АО "Альфа"', ClientStatus.LAPSING, 35, 198),
+        ('ООО "Бета"', ClientStatus.LOST, 5, 400),
+        ('ООО "Дельта"', ClientStatus.NEW, 60, 28),
+    ]
+    for name, status, perspective, days in found:
+        last_order = today - dt.timedelta(days=days)
+        client = portfolio[name]
+        ClientAudit.objects.create(
+            client=client, as_of=today, computed_status=status, status_rule="rule",
+            perspective=perspective, last_order_date=last_order,
+        )  # fmt: skip
+        client.status = status
+        client.save(update_fields=["status"])
+    return portfolio
 
 
 def test_anonymous_is_sent_to_log_in(client):
@@ -263,25 +286,29 @@ def test_amounts_and_flags_are_shown_in_the_readers_language(client, manager_ann
 
 
 @pytest.fixture
-def export_rows():
+def export_rows(today):
+    def ago(days):
+        return dt.datetime.combine(today - dt.timedelta(days=days), dt.time())
+
     return [
         [
-            "Client", "Tax id", "Region", "Segment", "Manager", "Assistant", "Partner",
-            "Plans a purchase budget", "Annual budget", "Budget year",
+            "client", "tax_id", "region", "segment", "Status", "Perspective", "Last order",
+            "Days since last order", "manager", "Assistant", "partner", "plans_budget",
+            "annual_budget", "budget_year",
         ],
-        ['АО "Альфа"', "5001000017", "Тверь", "Розница", "Иванова Анна", None, "No", "No", None,
-         None],
-        ['ИП "Вектор"', "7802000063", "Москва", "Розница", "Иванова Анна", None, "Yes", "No", None,
-         None],
+        ['АО "Альфа"', "5001000017", "Тверь", "Розница", "Lapsing", 35, ago(198),
+         198, "Иванова Анна", None, "No", "No", None, None],
+        ['ИП "Вектор"', "7802000063", "Москва", "Розница", None, None, None, None,
+         "Иванова Анна", None, "Yes", "No", None, None],
         [
-            'ООО "Гамма"', "7707083893", "Москва", "Опт", "Иванова Анна", "Смирнова Вера", "No",
-            "Yes", Decimal("1234567.89"), 2026,
+            'ООО "Гамма"', "7707083893", "Москва", "Опт", "VIP", 82, ago(7), 7,
+            "Иванова Анна", "Смирнова Вера", "No", "Yes", Decimal("1234567.89"), 2026,
         ],
     ]  # fmt: skip
 
 
 def test_the_xlsx_export_holds_exactly_the_visible_clients(
-    client, manager_anna, portfolio, export_rows
+    client, manager_anna, portfolio, audited, export_rows
 ):
     client.force_login(manager_anna)
 
@@ -322,12 +349,13 @@ def test_the_csv_export_is_utf8_with_a_bom_and_semicolons(client, manager_anna, 
     assert body.startswith(b"\xef\xbb\xbf")
     assert list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";")) == [
         [
-            "Клиент", "ИНН", "Регион", "Сегмент", "Менеджер", "Ассистент", "Партнёр",
-            "Планирует бюджет закупок", "Годовой бюджет", "Год бюджета",
+            "Контрагент", "ИНН", "Регион", "Сегмент", "Статус", "Перспективность",
+            "Последний заказ", "Дней с последнего заказа", "Менеджер", "Ассистент", "Партнёр",
+            "Бюджетирование", "Годовой бюджет", "Год бюджета",
         ],
         [
-            'ООО "Гамма"', "7707083893", "Москва", "Опт", "Иванова Анна", "Смирнова Вера",
-            "Нет", "Да", "1234567,89", "2026",
+            'ООО "Гамма"', "7707083893", "Москва", "Опт", "", "", "", "", "Иванова Анна",
+            "Смирнова Вера", "Нет", "Да", "1234567,89", "2026",
         ],
     ]  # fmt: skip
 
@@ -371,3 +399,44 @@ def test_anonymous_cannot_export(client, portfolio):
 
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/clients/export.xlsx"
+
+
+def test_the_list_shows_the_status_perspective_last_order_and_days_since(
+    client, manager_anna, audited, today
+):
+    client.force_login(manager_anna)
+
+    html = client.get("/clients/", headers={"Accept-Language": "ru"}).content.decode()
+
+    rows = re.findall(r"<tr>\s*<td class=\"primary-cell\">(.*?)</tr>", html, flags=re.S)
+    cells = [
+        [
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", "<td>" + row, flags=re.S)
+        ]
+        for row in rows
+    ]
+    assert [row[0:1] + row[4:8] for row in cells] == [
+        ['АО "Альфа"', "Уходящий", "35", f"{today - dt.timedelta(days=198):%d.%m.%Y}", "198"],
+        ['ИП "Вектор" Партнёр', "—", "—", "—", "—"],
+        ['ООО "Гамма"', "VIP", "82", f"{today - dt.timedelta(days=7):%d.%m.%Y}", "7"],
+    ]
+
+
+def test_sorting_by_status_follows_the_methods_order_not_the_codes(client, head_of_sales, audited):
+    client.force_login(head_of_sales)
+
+    ascending = listed(client.get("/clients/", {"sort": "status"}))
+    descending = listed(client.get("/clients/", {"sort": "-status"}))
+
+    # New, VIP, Lapsing, Lost; the client the audit has not reached comes last either way.
+    assert ascending == ['ООО "Дельта"', 'ООО "Гамма"', 'АО "Альфа"', 'ООО "Бета"', 'ИП "Вектор"']
+    assert descending == ['ООО "Бета"', 'АО "Альфа"', 'ООО "Гамма"', 'ООО "Дельта"', 'ИП "Вектор"']
+
+
+def test_sorting_by_the_last_order_puts_the_longest_silent_first(client, head_of_sales, audited):
+    client.force_login(head_of_sales)
+
+    assert listed(client.get("/clients/", {"sort": "last_order"})) == [
+        'ООО "Бета"', 'АО "Альфа"', 'ООО "Дельта"', 'ООО "Гамма"', 'ИП "Вектор"',
+    ]  # fmt: skip
