@@ -24,6 +24,7 @@ from upsell.config.throttling import UserRateLimit
 from upsell.deals.api import routers as deals_routers
 from upsell.forecasts.api import router as forecasts_router
 from upsell.imports.api import router as imports_router
+from upsell.notifications.api import router as notifications_router
 from upsell.offers.api import router as offers_router
 from upsell.payments.api import router as payments_router
 from upsell.portfolios.api import router as portfolios_router
@@ -91,6 +92,7 @@ api.add_router("/requests", requests_router)
 api.add_router("/forecasts", forecasts_router)
 api.add_router("/workload", workload_router)
 api.add_router("/programs", programs_router)
+api.add_router("/notifications", notifications_router)
 for deals_prefix, deals_router in deals_routers:
     api.add_router(deals_prefix, deals_router)
 for today_prefix, today_router in today_routers:

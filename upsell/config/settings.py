@@ -177,9 +177,11 @@ STATIC_URL = "/static/"
 from upsell.core.staticfiles import STATICFILES_FINDERS as STATICFILES_FINDERS  # noqa: E402
 
 STATIC_ROOT = DATA_DIR / "static"
+# Collected static files get names that carry a hash of their content, and WhiteNoise lets the
+# browser cache those for good: a new version is a new name, so plotly.js loads once.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

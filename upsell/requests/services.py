@@ -21,6 +21,7 @@ from upsell.core.months import date_problem, years_after
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.services import changes_record, fields_changed
 from upsell.notifications.services import notification_send
+from upsell.notifications.wordings import Params
 from upsell.products.models import Product
 from upsell.programs.selectors import client_credit_standing
 from upsell.requests.access import request_takers
@@ -36,7 +37,7 @@ from upsell.requests.models import (
     RequestStatus,
     RoutingRule,
 )
-from upsell.requests.reasons import rule_sentence
+from upsell.requests.reasons import routing_reason, rule_sentence
 from upsell.requests.selectors import (
     ComplexRules,
     client_overdue_debt,
@@ -276,19 +277,26 @@ def _with_lines(details: RequestDetails, products: Mapping[str, Product]) -> Req
     )
 
 
+# The notification that a request is someone's now (see ``assigned_wording``).
+ASSIGNED = "requests.assigned"
+
+
 def _notify_assignee(
-    request: OrderRequest, assignee: User | None, actor: User | None, *, reason: str
-) -> None:
+    request: OrderRequest, assignee: User | None, actor: User | None, *, rule: str,
+    facts: dict[str, Any], note: str,
+) -> None:  # fmt: skip
     # Whoever hands a request to itself knows already.
     if assignee is None or assignee == actor:
         return
     notification_send(
         user=assignee,
-        text=_("Request № %(number)s of %(client)s is yours: %(reason)s")
-        % {
+        kind=ASSIGNED,
+        params={
             "number": request.pk,
             "client": request.client.name,
-            "reason": reason,
+            "rule": rule,
+            "facts": facts,
+            "note": note,
         },
         url=reverse("requests:detail", kwargs={"request_id": request.pk}),
     )
@@ -301,6 +309,15 @@ def _waiting_since(ordered_on: dt.date | None) -> dt.datetime:
     if ordered_on is None:
         return now
     return min(now, dt.datetime.combine(ordered_on, dt.time(), timezone.get_current_timezone()))
+
+
+def assigned_wording(params: Params) -> str:
+    """How "a request is yours" reads, with why it came, in the active language."""
+    return _("Request № %(number)s of %(client)s is yours: %(reason)s") % {
+        "number": params["number"],
+        "client": params["client"],
+        "reason": routing_reason(params["rule"], params["facts"], params["note"]),
+    }
 
 
 def order_request_create(
@@ -376,7 +393,9 @@ def order_request_create(
             facts=routing.facts,
             changed_by=created_by,
         )
-        _notify_assignee(request, routing.assignee, created_by, reason=routing.reason)
+        _notify_assignee(
+            request, routing.assignee, created_by, rule=routing.rule, facts=routing.facts, note=""
+        )
     return request
 
 
@@ -401,7 +420,7 @@ def _move(
     request.save(
         update_fields=["assignee", "routed_by_rule", "routing_facts", "routing_note", "updated_at"]
     )
-    _notify_assignee(request, assignee, changed_by, reason=request.routing_reason)
+    _notify_assignee(request, assignee, changed_by, rule=rule, facts={}, note=reason[:500])
 
 
 def order_request_reassign(

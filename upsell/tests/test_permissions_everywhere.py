@@ -395,6 +395,8 @@ API_RULES: dict[str, Rule] = {
     "get_shipment": SEES_BORIS_CLIENT,
     "list_payments": SIGNED_IN,
     "get_payment": SEES_BORIS_CLIENT,
+    "list_notifications": SIGNED_IN,
+    "mark_notifications_read": SIGNED_IN,
     "list_import_runs": SIGNED_IN,
     "get_import_run": SEES_IMPORT_RUN,
     "create_import_run": IMPORTS_FILES,

@@ -26,6 +26,9 @@ def test_gunicorn_serves_the_login_page_and_static_files_with_the_production_set
             port, "GET", "/static/core/app.css", headers={"Accept-Encoding": "gzip"}
         )
         missing_status, _, missing_page = fetch(port, "GET", "/no-such-page/")
+        # The page names the stylesheet by its hashed name, which may be cached for good.
+        [hashed_path] = re.findall(rb'href="(/static/core/app\.[0-9a-f]{12}\.css)"', login_page)
+        hashed_status, hashed_headers, hashed_css = fetch(port, "GET", hashed_path.decode())
 
     assert login_status == 200
     assert b'name="username"' in login_page
@@ -42,6 +45,12 @@ def test_gunicorn_serves_the_login_page_and_static_files_with_the_production_set
     assert gzip_status == 200
     assert gzip_headers["content-encoding"] == "gzip"
     assert gzip.decompress(gzipped) == app_css
+    # Under its hashed name the same file is cached for a year and more: a new version gets a
+    # new name, so the chart library and the stylesheet load once. The plain name is not.
+    assert hashed_status == 200
+    assert hashed_css == app_css
+    assert hashed_headers["cache-control"] == "max-age=315360000, public, immutable"
+    assert css_headers["cache-control"] == "max-age=60, public"
     # The secret key was made once, in the data folder, readable by its owner only.
     assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600
     # Gunicorn's access log names each request with its status.

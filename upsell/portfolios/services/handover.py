@@ -19,6 +19,7 @@ import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,10 +35,15 @@ from upsell.deals.services.activities import activities_follow_clients
 from upsell.deals.services.deals import deals_follow_clients
 from upsell.forecasts.services import forecast_cells_reassign
 from upsell.notifications.services import NAMES_IN_A_NOTIFICATION, notification_send
+from upsell.notifications.wordings import Params
 from upsell.requests.models import RoutingRule
 from upsell.requests.services import order_requests_follow_clients
 
 HISTORY_BATCH = 2000
+# The notifications of a hand-over: clients given to a person, and clients back with their
+# manager (see ``given_wording`` and ``back_wording``).
+GIVEN = "portfolios.given"
+BACK = "portfolios.back"
 
 
 class Keep(enum.Enum):
@@ -331,14 +337,39 @@ def _deals_follow(batch: HandOverBatch) -> int:
     )
 
 
-def _names(clients: Sequence[ClientHandedOver]) -> str:
-    """The clients by name, as a list of clients reads: the first few, then how many more."""
+def _names(clients: Sequence[ClientHandedOver]) -> dict[str, Any]:
+    """The clients by name as a list of clients reads: the first few, then how many more."""
     in_order = sorted(clients, key=lambda change: (change.name, change.client_id))
-    names = ", ".join(change.name for change in in_order[:NAMES_IN_A_NOTIFICATION])
-    more = len(clients) - NAMES_IN_A_NOTIFICATION
-    if more > 0:
-        names += " " + _("and %(count)s more") % {"count": more}
+    shown = [change.name for change in in_order[:NAMES_IN_A_NOTIFICATION]]
+    return {"names": shown, "more": len(clients) - len(shown)}
+
+
+def _names_text(params: Params) -> str:
+    names = ", ".join(params["names"])
+    if params["more"] > 0:
+        names += " " + _("and %(count)s more") % {"count": params["more"]}
     return names
+
+
+def back_wording(params: Params) -> str:
+    """How "clients are back in your portfolio" reads in the active language."""
+    names = _names_text(params)
+    if params["rule"] == HandOverRule.ROUTING:
+        return _("Back in your portfolio as motivated clients: %(names)s") % {"names": names}
+    return _("Back in your portfolio: %(names)s") % {"names": names}
+
+
+def given_wording(params: Params) -> str:
+    """How "clients are yours now" reads in the active language."""
+    if "client" in params:
+        values = {"user": params["by"], "client": params["client"], "reason": params["reason"]}
+        if params["reason"]:
+            return _("%(user)s hands %(client)s over to you: %(reason)s") % values
+        return _("%(user)s hands %(client)s over to you") % values
+    return _("Yours now (%(why)s): %(names)s") % {
+        "why": params["reason"] or HandOverRule(params["rule"]).label,
+        "names": _names_text(params),
+    }
 
 
 def _people_told(batch: HandOverBatch) -> int:
@@ -368,12 +399,10 @@ def _people_told(batch: HandOverBatch) -> int:
             _tell_given(person, given[person_id], batch)
             told += 1
         if back.get(person_id):
-            names = _names(back[person_id])
             notification_send(
                 user=person,
-                text=_("Back in your portfolio as motivated clients: %(names)s") % {"names": names}
-                if batch.rule == HandOverRule.ROUTING
-                else _("Back in your portfolio: %(names)s") % {"names": names},
+                kind=BACK,
+                params={"rule": batch.rule.value, **_names(back[person_id])},
                 url=_clients_url(back[person_id]),
             )
             told += 1
@@ -387,20 +416,12 @@ def _clients_url(clients: Sequence[ClientHandedOver]) -> str:
 
 
 def _tell_given(person: User, clients: list[ClientHandedOver], batch: HandOverBatch) -> None:
-    url = _clients_url(clients)
+    params: dict[str, Any]
     if len(clients) == 1 and batch.by is not None:
-        values = {"user": batch.by, "client": clients[0].name, "reason": clients[0].reason}
-        text = (
-            _("%(user)s hands %(client)s over to you: %(reason)s") % values
-            if clients[0].reason
-            else _("%(user)s hands %(client)s over to you") % values
-        )
+        params = {"by": str(batch.by), "client": clients[0].name, "reason": clients[0].reason}
     else:
-        text = _("Yours now (%(why)s): %(names)s") % {
-            "why": batch.reason or batch.rule.label,
-            "names": _names(clients),
-        }
-    notification_send(user=person, text=text, url=url)
+        params = {"rule": batch.rule.value, "reason": batch.reason, **_names(clients)}
+    notification_send(user=person, kind=GIVEN, params=params, url=_clients_url(clients))
 
 
 def _activities_follow(batch: HandOverBatch) -> int:
