@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from upsell.core.months import month_add, month_start
@@ -56,3 +56,8 @@ def month_closed_problem(*, month: dt.date, today: dt.date, locked: bool) -> str
 def cell_editable(*, month: dt.date, today: dt.date, locked: bool) -> bool:
     """A cell takes a new forecast while its month is neither locked nor over."""
     return month_closed_problem(month=month, today=today, locked=locked) is None
+
+
+def cells_editable_q(today: dt.date) -> Q:
+    """The cells that take a new forecast (as ``cell_editable`` says), as a filter."""
+    return Q(month__gte=month_start(today)) & ~Q(month__in=locked_months_query())

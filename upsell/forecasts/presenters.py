@@ -37,7 +37,9 @@ class CellView:
 class RowTotalView:
     client_id: int
     forecast: str
-    actual: str  # blank when nothing was shipped this year
+    # The fact and the forecast of the months that have both; blank before the first of them.
+    compared_actual: str
+    compared_forecast: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,25 +88,36 @@ class GridPresenter:
             share_of_wallet=None if share is None else percent(share),
             cells=[self.cell(gc) for gc in row.cells],
             total=self.row_total(
-                RowTotal(client_id=client.pk, forecast=row.forecast, actual=row.actual)
+                RowTotal(
+                    client_id=client.pk,
+                    forecast=row.forecast,
+                    compared_forecast=row.compared_forecast,
+                    compared_actual=row.compared_actual,
+                )
             ),
         )
 
     def row_total(self, total: RowTotal) -> RowTotalView:
+        compared = bool(total.compared_actual or total.compared_forecast)
         return RowTotalView(
             client_id=total.client_id,
             forecast=self.amount(total.forecast),
-            actual=self.amount(total.actual) if total.actual else "",
+            compared_actual=self.amount(total.compared_actual) if compared else "",
+            compared_forecast=self.amount(total.compared_forecast) if compared else "",
         )
 
     def cell(self, gc: GridCell, *, saved: bool = False) -> CellView:
         """The cell's figures: the baseline; the manager's amount and confidence, and comment;
-        for a month begun, the shipments; for a month over, shipments minus forecast; and the
+        for a month begun, the shipments; for a month over that had a forecast, shipments
+        minus forecast; and the
         ✎ that opens the editor. Every value is escaped here, where the markup is written."""
         client_id, month_key = gc.client.pk, self._month_key(gc.month)
         html_amount = self._html_amount
         figures = gc.cell
-        lines = [f'<div class="baseline">{html_amount(gc.baseline)}</div>']
+        # A month nobody forecast shows no forecast, not a baseline of zero.
+        lines = (
+            [] if figures is None else [f'<div class="baseline">{html_amount(gc.baseline)}</div>']
+        )
         if figures is not None and figures.amount is not None:
             confidence = escape(figures.confidence)
             label = self._confidence_labels.get(figures.confidence, confidence)

@@ -91,9 +91,18 @@ class GridCell:
         return ZERO if self.cell is None else self.cell.forecast
 
     @property
+    def compared(self) -> bool:
+        """Whether the cell has both a forecast and a fact (its month has begun): only such
+        cells are added up where forecast and fact are set side by side."""
+        return self.cell is not None and self.actual is not None
+
+    @property
     def deviation(self) -> Decimal | None:
-        """Shipped minus forecast, once the month is over."""
-        return None if not self.is_past or self.actual is None else self.actual - self.forecast
+        """Shipped minus forecast, once the month is over; None where there was no forecast
+        (a month's shipments are no gain over a forecast nobody made)."""
+        if not self.is_past or self.actual is None or self.cell is None:
+            return None
+        return self.actual - self.forecast
 
 
 @dataclass(kw_only=True)
@@ -125,6 +134,16 @@ class GridRow:
     def actual(self) -> Decimal:
         return sum((cell.actual or ZERO for cell in self.cells), ZERO)
 
+    @property
+    def compared_forecast(self) -> Decimal:
+        """The forecast of the months that have both a forecast and a fact."""
+        return sum((cell.forecast for cell in self.cells if cell.compared), ZERO)
+
+    @property
+    def compared_actual(self) -> Decimal:
+        """The fact of the months that have both a forecast and a fact."""
+        return sum((cell.actual or ZERO for cell in self.cells if cell.compared), ZERO)
+
 
 @dataclass(kw_only=True)
 class MonthTotal:
@@ -134,6 +153,9 @@ class MonthTotal:
     actual: Decimal | None = None
     plan: Decimal | None = None
     locked: bool = False
+    # Forecast and fact of the cells that have both (see ``GridCell.compared``).
+    compared_forecast: Decimal = ZERO
+    compared_actual: Decimal = ZERO
 
     @property
     def key(self) -> str:
@@ -145,15 +167,26 @@ class MonthTotal:
         """Forecast minus plan: what the forecast still lacks (negative) to reach the plan."""
         return None if self.plan is None else self.forecast - self.plan
 
+    @property
+    def fact_gap(self) -> Decimal | None:
+        """Fact minus forecast over the cells that have both; None before the month begins."""
+        if self.actual is None:
+            return None
+        return self.compared_actual - self.compared_forecast
+
 
 @dataclass(frozen=True, kw_only=True)
 class YearTotal:
-    """A grid's months added up; shipments count as nothing in months not yet begun."""
+    """A grid's months added up; shipments count as nothing in months not yet begun. The
+    fact is set beside the forecast of the same cells (``compared_forecast``), not beside the
+    forecast of the whole year."""
 
     baseline: Decimal
     forecast: Decimal
     actual: Decimal
     plan: Decimal
+    compared_forecast: Decimal
+    compared_actual: Decimal
     key: str = "year"
 
     @classmethod
@@ -163,7 +196,14 @@ class YearTotal:
             forecast=sum((total.forecast for total in totals), ZERO),
             actual=sum((total.actual or ZERO for total in totals), ZERO),
             plan=sum((total.plan or ZERO for total in totals), ZERO),
+            compared_forecast=sum((total.compared_forecast for total in totals), ZERO),
+            compared_actual=sum((total.compared_actual for total in totals), ZERO),
         )
+
+    @property
+    def fact_gap(self) -> Decimal:
+        """Fact minus forecast over the cells that have both."""
+        return self.compared_actual - self.compared_forecast
 
 
 @dataclass(kw_only=True)
@@ -280,6 +320,8 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
                 else None,
                 plan=plans.get(month),
                 locked=month in locked,
+                compared_forecast=sum((c.forecast for c in column if c.compared), ZERO),
+                compared_actual=sum((c.actual or ZERO for c in column if c.compared), ZERO),
             )
         )
     return Grid(
@@ -289,11 +331,13 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
 
 @dataclass(frozen=True, kw_only=True)
 class RowTotal:
-    """One client's figures over the year, as its row's last column shows them."""
+    """One client's figures over the year, as its row's last column shows them: the year's
+    forecast, and the fact beside the forecast of the months that have both."""
 
     client_id: int
     forecast: Decimal
-    actual: Decimal
+    compared_forecast: Decimal
+    compared_actual: Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -319,20 +363,19 @@ def forecast_grid_totals(
 
     With ``client``, also that client's row total (None when the client is not in the grid).
     A fixed number of queries: the managed statuses, the cells and the shipments per month,
-    the plans, and whether the client is in the grid.
+    which cells of the months begun exist, the plans, and whether the client is in the grid.
     """
     months = year_months(year)
     current = month_start(today)
     clients = motivated_clients_of(user=user, manager=manager)
     in_row = Q() if client is None else Q(client_id=client.pk)
     forecast = Coalesce("amount", "baseline")
+    cells_of_grid = ForecastCell.objects.filter(
+        _cells_of(manager), client__in=clients.values("pk"), month__year=year
+    ).order_by()
     cells = {
         month: (baseline, forecast_total, row_forecast or ZERO)
-        for month, baseline, forecast_total, row_forecast in ForecastCell.objects.filter(
-            _cells_of(manager), client__in=clients.values("pk"), month__year=year
-        )
-        .order_by()
-        .values_list("month")
+        for month, baseline, forecast_total, row_forecast in cells_of_grid.values_list("month")
         .annotate(
             baseline_total=Sum("baseline"),
             forecast_total=Sum(forecast),
@@ -340,15 +383,23 @@ def forecast_grid_totals(
         )
         .values_list("month", "baseline_total", "forecast_total", "row_forecast")
     }
+    # A month begun compares its forecast with the shipments of the clients that have a cell.
+    begun_cells = set(cells_of_grid.filter(month__lte=current).values_list("client_id", "month"))
     shipped: dict[dt.date, tuple[Decimal, Decimal]] = {}
+    compared_shipped: dict[dt.date, tuple[Decimal, Decimal]] = {}
     for (client_id, month), total in shipped_per_month(
         clients=clients,
         first=months[0],
         end=_shipped_until(year=year, current=current),
     ).items():
-        month_total, row_total = shipped.get(month, (ZERO, ZERO))
         in_this_row = client is not None and client_id == client.pk
-        shipped[month] = (month_total + total, row_total + (total if in_this_row else ZERO))
+        for sums, counts in (
+            (shipped, True),
+            (compared_shipped, (client_id, month) in begun_cells),
+        ):
+            if counts:
+                month_total, row_total = sums.get(month, (ZERO, ZERO))
+                sums[month] = (month_total + total, row_total + (total if in_this_row else ZERO))
     plans = dict(
         SalesPlan.objects.filter(manager=manager, month__year=year).values_list("month", "amount")
     )
@@ -360,6 +411,8 @@ def forecast_grid_totals(
             forecast=cells.get(month, no_cells)[1],
             actual=shipped.get(month, no_shipments)[0] if month <= current else None,
             plan=plans.get(month),
+            compared_forecast=cells.get(month, no_cells)[1] if month <= current else ZERO,
+            compared_actual=compared_shipped.get(month, no_shipments)[0],
         )
         for month in months
     ]
@@ -368,7 +421,10 @@ def forecast_grid_totals(
         row = RowTotal(
             client_id=client.pk,
             forecast=sum((figures[2] for figures in cells.values()), ZERO),
-            actual=sum((figures[1] for figures in shipped.values()), ZERO),
+            compared_forecast=sum(
+                (figures[2] for month, figures in cells.items() if month <= current), ZERO
+            ),
+            compared_actual=sum((figures[1] for figures in compared_shipped.values()), ZERO),
         )
     return GridTotals(months=totals, row=row)
 

@@ -23,6 +23,7 @@ from upsell.clients.models import Client
 from upsell.core.money import money_problem, money_round
 from upsell.core.months import date_problem, month_add, month_start, years_after
 from upsell.forecasts.locks import (
+    cells_editable_q,
     locked_months_query,
     month_closed_problem,
     month_lock_due,
@@ -137,6 +138,56 @@ def forecast_cell_save(
     if not updated:
         raise ForecastConflictError(cell)
     return cell
+
+
+def forecast_baselines_accept(
+    *, clients: Iterable[Client], year: int, user: User, source: ChangeSource
+) -> int:
+    """Take the baseline as the manager's figure, as probable, in every cell of ``clients`` for
+    ``year`` that has no figure yet and can still change; the number of cells filled. A cell
+    with a figure keeps it; a month without a baseline cell stays empty. Each filled cell's
+    history says who accepted its baseline, and through ``source``."""
+    today = timezone.localdate()
+    managers = {client.pk: client.manager_id for client in clients}
+    with transaction.atomic():
+        cells = list(
+            ForecastCell.objects.select_for_update()
+            .filter(cells_editable_q(today), client_id__in=list(managers), month__year=year)
+            .filter(amount__isnull=True)
+            .order_by("client_id", "month")
+            .values_list("pk", "client_id", "month", "baseline", "confidence")
+        )
+        now = timezone.now()
+        for start in range(0, len(cells), BULK_BATCH):
+            batch = cells[start : start + BULK_BATCH]
+            by_manager: dict[int | None, list[int]] = {}
+            for pk, client_id, *_figures in batch:
+                by_manager.setdefault(managers[client_id], []).append(pk)
+            for manager_id, pks in by_manager.items():
+                ForecastCell.objects.filter(pk__in=pks).update(
+                    amount=F("baseline"),
+                    confidence=Confidence.PROBABLE,
+                    manager_id=manager_id,
+                    version=F("version") + 1,
+                    updated_by=user,
+                    updated_at=now,
+                )
+        changes_record(
+            changes=(
+                change
+                for _pk, client_id, month, baseline, confidence in cells
+                for change in fields_changed(
+                    subject=Subject.FORECAST_CELL,
+                    object_id=client_id,
+                    month=month,
+                    before={"amount": None, "confidence": confidence},
+                    after={"amount": baseline, "confidence": Confidence.PROBABLE},
+                )
+            ),
+            by=user,
+            source=source,
+        )
+    return len(cells)
 
 
 # What a person sets on a cell; the baseline is the statistical job's, explained by its run.

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.forecast_grid_page, name="grid"),
     path("cells/<int:client_id>/<str:month>/", views.forecast_cell, name="cell"),
     path("plans/", views.sales_plan, name="plan"),
+    path("baselines/accept/", views.baselines_accept, name="baselines_accept"),
     path("accuracy/", views.forecast_accuracy_page, name="accuracy"),
     path("export.xlsx", views.forecast_export, name="export"),
     path("import/", views.forecast_import, name="import"),

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -17,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upsell.accounts.http import authenticated_user
@@ -47,6 +49,7 @@ from upsell.forecasts.history import (
     forecast_months_changed,
     sales_plan_changes,
 )
+from upsell.forecasts.locks import cell_editable
 from upsell.forecasts.presenters import GridPresenter, cells_url
 from upsell.forecasts.selectors import (
     CellFigures,
@@ -56,9 +59,15 @@ from upsell.forecasts.selectors import (
     forecast_grid,
     forecast_grid_cell,
     forecast_grid_totals,
+    motivated_clients_of,
     team_rollup,
 )
-from upsell.forecasts.services import ForecastConflictError, forecast_cell_save, sales_plan_set
+from upsell.forecasts.services import (
+    ForecastConflictError,
+    forecast_baselines_accept,
+    forecast_cell_save,
+    sales_plan_set,
+)
 from upsell.history.models import ChangeSource
 from upsell.history.presenters import change_list
 
@@ -104,6 +113,14 @@ def forecast_grid_page(request: HttpRequest) -> HttpResponse:
         )
         presenter = GridPresenter()
         context["grid"] = grid
+        context["first_open_month"] = next(
+            (
+                total.month
+                for total in grid.totals
+                if cell_editable(month=total.month, today=today, locked=total.locked)
+            ),
+            None,
+        )
         context["rows"] = [presenter.row(row) for row in grid.rows]
         context["can_set_plans"] = can_set_plans(user)
         context |= _plan_changes(request, manager, year)
@@ -213,6 +230,49 @@ def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -
         return _render_cell(request, gc, form=form)
     gc.cell = CellFigures.of(cell)
     return _render_saved_cell(request, user, client, gc)
+
+
+@require_POST
+@login_required
+def baselines_accept(request: HttpRequest) -> HttpResponse:
+    """Fill the empty cells that can still change with their baseline: those of one client's
+    row (``client``), or of the whole grid of ``manager`` for ``year``; then back to the grid,
+    saying how many were filled."""
+    user = authenticated_user(request)
+    if not uses_forecasts(user):
+        raise PermissionDenied(_("Forecasts are kept by managers and the heads of sales."))
+    manager_id, year = GridFilterForm(request.POST).chosen(default_year=timezone.localdate().year)
+    manager = forecast_manager_for_user(user, manager_id)
+    if manager is None:
+        raise Http404("No such manager")
+    if not can_edit_grid(user, manager):
+        raise PermissionDenied(_("Your role does not change forecasts."))
+    clients = motivated_clients_of(user=user, manager=manager)
+    if request.POST.get("client"):
+        try:
+            clients = clients.filter(pk=int(request.POST["client"]))
+        except ValueError:
+            raise Http404("No such client") from None
+    chosen = list(clients)
+    if request.POST.get("client") and not chosen:
+        raise Http404("No such client")
+    filled = forecast_baselines_accept(
+        clients=chosen, year=year, user=user, source=ChangeSource.SCREEN
+    )
+    if filled:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d empty cell now holds its baseline.",
+                "%(count)d empty cells now hold their baseline.",
+                filled,
+            )
+            % {"count": filled},
+        )
+    else:
+        messages.info(request, _("No empty cell that can still change has a baseline."))
+    query = urlencode({"manager": manager.pk, "year": year})
+    return redirect(f"{reverse('forecasts:grid')}?{query}")
 
 
 @require_POST

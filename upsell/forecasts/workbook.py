@@ -1,11 +1,11 @@
 """The grid as the manager's working file, and back.
 
 A sheet holds the plan, forecast and fact totals on top, then one block of rows per client:
-forecast (the manager's amount), confidence, baseline, fact, and the version each cell was
-exported at (a hidden row). Importing reads the forecast and confidence rows: a cell that
-differs from what Upsell holds is saved through the same service as the grid's editor; one
-that does not is left alone. Any invalid cell stops the import, naming its row and column,
-and then nothing is written.
+forecast (the manager's amount), confidence (in words of the reader's language), baseline,
+fact, and the version each cell was exported at (a hidden row). Importing reads the forecast
+and confidence rows: a cell that differs from what Upsell holds is saved through the same
+service as the grid's editor; one that does not is left alone. Any invalid cell stops the
+import, naming its row and column, and then nothing is written.
 """
 
 import datetime as dt
@@ -76,6 +76,8 @@ def grid_xlsx_response(*, grid: Grid) -> FileResponse:
             ["", FACT_TOTAL, "", *(t.actual for t in grid.totals), grid.actual],
         ],
     )
+    # A confidence in words of the reader's language; the import reads either language's.
+    confidence_words = {value: str(label) for value, label in Confidence.choices}
     for row in grid.rows:
         client = row.client
         amounts = [None if gc.cell is None else gc.cell.amount for gc in row.cells]
@@ -87,7 +89,10 @@ def grid_xlsx_response(*, grid: Grid) -> FileResponse:
                     client.pk,
                     "",
                     CONFIDENCE,
-                    *(gc.cell.confidence if gc.cell else "" for gc in row.cells),
+                    *(
+                        confidence_words.get(gc.cell.confidence, "") if gc.cell else ""
+                        for gc in row.cells
+                    ),
                 ],
                 [client.pk, "", BASELINE, *(gc.baseline for gc in row.cells), row.baseline],
                 [client.pk, "", FACT, *(gc.actual for gc in row.cells), row.actual],

@@ -206,6 +206,10 @@ PAGE_RULES: dict[str, Rule] = {
     "forecasts:plan": rule(
         anna=FORBIDDEN, boris=FORBIDDEN, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
     ),
+    # A manager fills its own grid; the head of sales any manager's; top management only reads.
+    "forecasts:baselines_accept": rule(
+        anna=NOT_FOUND, vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN
+    ),
     "forecasts:accuracy": FORECAST_SCREEN,
     "forecasts:export": FORECAST_SCREEN,
     "forecasts:import": rule(vera=FORBIDDEN, tom=FORBIDDEN, adam=FORBIDDEN),

@@ -2,6 +2,7 @@
 total and the month's and the year's totals, equal to what the page shows once reloaded."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -112,8 +113,10 @@ def test_a_saved_cell_sends_its_row_month_and_year_totals_out_of_band(manager_an
     }
     # March: Гамма 3 500 (its amount now) + Дельта's 500 baseline; shipped 1 200 + 300.
     # The year: Гамма 1 000 + 2 500 + 3 500 + 4 000, Дельта 500; shipped 900 + 1 500.
+    # Гамма's fact of January to March (0 + 900 + 1 200) stands beside the forecast of those
+    # months (1 000 + 2 500 + 3 500), not beside the year's.
     assert out_of_band == {
-        f"row-total-{gamma.pk}": "11,000.00 fact 2,100.00",
+        f"row-total-{gamma.pk}": "11,000.00 fact 2,100.00 of 7,000.00",
         "total-baseline-2026-03": "3,500.00",
         "total-forecast-2026-03": "4,000.00",
         "total-gap-2026-03": "-2,000.00",
@@ -121,6 +124,8 @@ def test_a_saved_cell_sends_its_row_month_and_year_totals_out_of_band(manager_an
         "total-baseline-year": "10,500.00",
         "total-forecast-year": "11,500.00",
         "total-fact-year": "2,400.00",
+        "total-fact-gap-2026-03": "-2,500.00",
+        "total-fact-gap-year": "-5,100.00",  # 2 400 shipped against 1 000 + 2 500 + 4 000
     }
 
 
@@ -138,7 +143,12 @@ def test_the_totals_sent_are_the_ones_the_reloaded_page_shows(manager_anna, comp
     }
     page = texts_by_id(_grid_page(manager_anna, "ru"))
     assert sent == {element_id: page[element_id] for element_id in sent}
-    assert sent[f"row-total-{delta.pk}"] == "0,00 факт 300,00"
+    # Дельта's March: 300 shipped against the forecast of 0 it now has.
+    assert re.findall(r"[\d\xa0]+,\d\d", sent[f"row-total-{delta.pk}"]) == [
+        "0,00",
+        "300,00",
+        "0,00",
+    ]
     assert sent["total-forecast-2026-03"] == "3\xa0500,00"
 
 
@@ -168,7 +178,7 @@ def test_a_changed_plan_sends_the_months_gap_and_the_years_plan(
         changed.content.decode().lstrip().startswith('<td class="num plan-cell" id="plan-2026-03"')
     )
     assert "hx-swap-oob" not in changed_found["plan-2026-03"].attrs
-    assert 'name="amount" value="8000.00"' in changed.content.decode()
+    assert 'name="amount" value="8,000.00"' in changed.content.decode()  # as typed, formatted
     # Forecast of March: Гамма's 3 000 and Дельта's 500 baselines, against 8 000.
     assert {
         element_id: (element.text, element.attrs.get("hx-swap-oob"))
@@ -196,7 +206,7 @@ def test_the_page_shows_each_figure_where_the_totals_find_it(manager_anna, compa
     )
     assert english[f"cell-{gamma.pk}-2026-03"].endswith("✎")
     assert english[f"cell-{gamma.pk}-2026-04"] == "4,000.00 ✎"  # not begun: no shipments yet
-    assert english[f"row-total-{gamma.pk}"] == "10,500.00 fact 2,100.00"
+    assert english[f"row-total-{gamma.pk}"] == "10,500.00 fact 2,100.00 of 6,500.00"
     assert [
         english[f"total-{kind}-2026-03"] for kind in ("baseline", "forecast", "gap", "fact")
     ] == [
@@ -225,14 +235,27 @@ def test_the_totals_selector_adds_up_as_the_grid_does(request, persona, manager_
     )
 
     def figures(total):
-        return (total.month, total.baseline, total.forecast, total.actual, total.plan)
+        return (
+            total.month,
+            total.baseline,
+            total.forecast,
+            total.actual,
+            total.plan,
+            total.compared_forecast,
+            total.compared_actual,
+        )
 
     assert [figures(total) for total in totals.months] == [figures(t) for t in grid.totals]
     assert totals.year == grid.year_total
     [gamma_row] = [row for row in grid.rows if row.client == company["gamma"]]
     assert totals.row is not None
-    assert (totals.row.forecast, totals.row.actual) == (gamma_row.forecast, gamma_row.actual)
-    assert (totals.row.forecast, totals.row.actual) == (Decimal("10500.00"), Decimal("2100.00"))
+    row_figures = (totals.row.forecast, totals.row.compared_forecast, totals.row.compared_actual)
+    assert row_figures == (
+        gamma_row.forecast,
+        gamma_row.compared_forecast,
+        gamma_row.compared_actual,
+    )
+    assert row_figures == (Decimal("10500.00"), Decimal("6500.00"), Decimal("2100.00"))
 
 
 def test_a_save_reads_its_totals_in_a_fixed_number_of_queries(
@@ -246,8 +269,9 @@ def test_a_save_reads_its_totals_in_a_fixed_number_of_queries(
 
     # session, user, client; the cell, its shipments, its lock; the save: savepoint, the cell,
     # row lock, month lock, update, its history, release, reread; the totals: managed statuses,
-    # cells, shipments, plans, whether the client is in the grid
-    with django_assert_num_queries(19):
+    # cells, which cells of the months begun exist, shipments, plans, whether the client is in
+    # the grid
+    with django_assert_num_queries(20):
         response = _save_march(http, company["gamma"], "3500", version=0)
 
     assert texts_by_id(response.content.decode())["total-fact-2026-03"] == "1,700.00"

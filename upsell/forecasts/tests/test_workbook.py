@@ -174,3 +174,31 @@ def test_an_imported_workbook_keeps_each_cell_it_changed_as_an_import(manager_an
         (anna_regular.pk, APRIL, "amount", None, "4500.50", manager_anna.pk, "import", NOW),
         (anna_regular.pk, APRIL, "confidence", "", "commit", manager_anna.pk, "import", NOW),
     ]
+
+
+@pytest.mark.parametrize(("language", "word"), [("en", "Commit"), ("ru", "Точно")])
+def test_the_export_writes_a_confidence_in_words_and_reads_it_back_unchanged(
+    manager_anna, anna_regular, language, word
+):
+    forecast_cell_save(
+        client=anna_regular,
+        month=APRIL,
+        amount=Decimal(4500),
+        confidence=Confidence.COMMIT,
+        comment="",
+        expected_version=0,
+        user=manager_anna,
+        source=ChangeSource.SCREEN,
+    )
+    response = _as(manager_anna).get(
+        reverse("forecasts:export"),
+        {"manager": manager_anna.pk, "year": 2026},
+        headers={"accept-language": language},
+    )
+    assert isinstance(response, FileResponse)
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+    assert workbook.worksheets[0][f"G{CONFIDENCE_ROW}"].value == word
+    result = grid_xlsx_import(file=_bytes(workbook), user=manager_anna)
+    assert (result.updated, result.problems) == (0, [])
+    assert _figures() == {APRIL: (Decimal("4500.00"), Confidence.COMMIT, 1)}

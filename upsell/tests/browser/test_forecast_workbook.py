@@ -313,7 +313,7 @@ def test_a_manager_fills_the_grid_and_round_trips_it_through_libreoffice(
     assert layout.sheet == "Прогноз"
     assert sorted(layout.columns) == year_months(world.year)
     assert layout.value(stroymarket, FORECAST, edited) == 125000.5
-    assert layout.value(stroymarket, CONFIDENCE, edited) == "commit"
+    assert layout.value(stroymarket, CONFIDENCE, edited) == "Точно"  # in the reader's words
     assert layout.value(arsenal, FORECAST, locked) == 50000
     assert layout.value(resurs, FORECAST, later) is None  # no figure of Anna's yet
     assert layout.value(resurs, "Базовый прогноз", later) == 59000  # 40 000 + 10 000 + 9 000
@@ -419,7 +419,16 @@ def test_the_forecast_screens_read_in_russian_after_switching(
     expect(head.first).to_have_text("Клиент")
     expect(head.last).to_have_text("Год")
     footer = page.locator("table.forecast-grid tfoot th")
-    expect(footer).to_have_text(["Базовый прогноз", "Прогноз", "План", "Прогноз − план", "Факт"])
+    expect(footer).to_have_text(
+        [
+            "Базовый прогноз",
+            "Прогноз",
+            "План",
+            "Прогноз − план",
+            "Факт",
+            _russian("Fact − forecast"),
+        ]
+    )
     locked = world.month(LOCKED_MONTH)
     expect(page.locator(f"th:has-text('{locked:%m.%Y}') .badge")).to_have_text("Зафиксирован")
     expect(page.locator(f"#{world.cell_id(world.arsenal, LOCKED_MONTH)} .badge")).to_have_text(

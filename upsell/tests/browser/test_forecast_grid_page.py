@@ -1,0 +1,175 @@
+"""The forecast grid as a manager works in it, in a real browser: it opens on the months that
+can still change, with the client column and the months' header in view however it scrolls;
+one click takes the baseline for a row or the whole grid. And a client's forecast on the card
+fits a 390 px phone."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import FloatRect, Page, ViewportSize, expect
+
+from upsell.accounts.models import User
+from upsell.clients.models import Client
+from upsell.core.months import year_months
+from upsell.forecasts.models import ForecastCell
+from upsell.forecasts.services import BaselineRow, forecast_baselines_replace
+from upsell.tests.browser.conftest import log_in, open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE = ViewportSize(width=390, height=844)
+JULY, AUGUST = 7, 8
+
+
+@pytest.fixture(autouse=True)
+def mid_july():
+    """July is the first month that can still change: the clock stands at 15 July of this year."""
+    moment = dt.datetime(timezone.localdate().year, 7, 15, 10, tzinfo=dt.UTC)
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+@pytest.fixture
+def grid(company) -> tuple[User, list[Client]]:
+    """Anna and her three motivated clients (Арсенал, Ресурс, СтройМаркет), each with a
+    baseline of 1 000 × its place + the month's number for every month of the year."""
+    people, clients = company["people"], company["clients"]
+    assert isinstance(people, dict)
+    assert isinstance(clients, list)
+    anna = people["anna"]
+    motivated = sorted(
+        (c for c in clients if c.manager == anna and c.plans_budget), key=lambda c: c.name
+    )
+    months = year_months(timezone.localdate().year)
+    forecast_baselines_replace(
+        rows=[
+            BaselineRow(
+                client_id=client.pk,
+                month=month,
+                expected_orders=Decimal(1),
+                amount=Decimal(1000 * (index + 1) + month.month),
+                low=Decimal(0),
+                high=Decimal(90_000),
+            )
+            for index, client in enumerate(motivated)
+            for month in months
+        ],
+        months=months,
+        model="browser-test",
+    )
+    return anna, motivated
+
+
+def _cell_id(client: Client, month: int) -> str:
+    return f"cell-{client.pk}-{timezone.localdate().year}-{month:02d}"
+
+
+def _month(number: int) -> dt.date:
+    return dt.date(timezone.localdate().year, number, 1)
+
+
+def _english_page(browser, errors: list[str]) -> Page:
+    return open_page(browser, locale="en-US", errors=errors)
+
+
+def _box(page: Page, selector: str) -> FloatRect:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box
+
+
+def test_the_grid_opens_on_the_open_months_and_keeps_its_client_column_and_header(
+    browser, warm_live_server, grid
+):
+    errors: list[str] = []
+    page = _english_page(browser, errors)
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}/forecasts/")
+    year = timezone.localdate().year
+
+    frame = ".forecast-frame"
+    frame_box = _box(page, frame)
+    client_column = _box(page, ".forecast-grid thead th:first-child")
+    july = _box(page, f".forecast-grid thead th:has-text('07.{year}')")
+    december = _box(page, f".forecast-grid thead th:has-text('12.{year}')")
+    # July to December are in view beside the client column; the months over are scrolled
+    # (partly) out of the way.
+    assert page.evaluate("document.querySelector('.forecast-frame').scrollLeft") > 0
+    assert july["x"] >= client_column["x"] + client_column["width"] - 1
+    assert december["x"] + december["width"] <= frame_box["x"] + frame_box["width"] + 1
+    january = _box(page, f".forecast-grid thead th:has-text('01.{year}')")
+    assert january["x"] < client_column["x"] + client_column["width"]  # under the client column
+
+    # Scrolled to the year's end and down: the client names and the months stay in view.
+    page.evaluate(
+        "() => { const f = document.querySelector('.forecast-frame');"
+        " f.scrollLeft = f.scrollWidth; f.scrollTop = f.scrollHeight; }"
+    )
+    frame_box = _box(page, frame)
+    first_client = _box(page, ".forecast-grid tbody th.client-cell")
+    header = _box(page, f".forecast-grid thead th:has-text('12.{year}')")
+    assert abs(first_client["x"] - frame_box["x"]) <= 2
+    assert abs(header["y"] - frame_box["y"]) <= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1440
+    page.context.close()
+    assert errors == []
+
+
+def test_a_manager_accepts_the_baseline_of_a_row_then_of_the_whole_grid(
+    browser, warm_live_server, grid
+):
+    _anna, (arsenal, resurs, stroymarket) = grid
+    errors: list[str] = []
+    page = _english_page(browser, errors)
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}/forecasts/")
+
+    row = page.locator("tr", has=page.locator(f"#{_cell_id(resurs, JULY)}"))
+    row.get_by_role("button", name="accept the baseline").click()
+
+    # July to December of Ресурс: six months still open.
+    expect(page.locator(".messages")).to_have_text("6 empty cells now hold their baseline.")
+    expect(page.locator(f"#{_cell_id(resurs, AUGUST)} .manager-amount strong")).to_have_text(
+        "2,008.00"
+    )
+    expect(page.locator(f"#{_cell_id(resurs, 6)} .manager-amount")).to_have_count(0)  # over
+
+    page.get_by_role("button", name="Accept the baseline", exact=True).click()
+
+    expect(page.locator(".messages")).to_have_text("12 empty cells now hold their baseline.")
+    filled = ForecastCell.objects.exclude(amount=None)
+    assert sorted({cell.client_id for cell in filled}) == sorted(
+        [arsenal.pk, resurs.pk, stroymarket.pk]
+    )
+    assert {cell.month.month for cell in filled} == set(range(JULY, 13))
+    assert all(cell.amount == cell.baseline for cell in filled)
+    page.context.close()
+    assert errors == []
+
+
+def test_a_clients_forecast_fits_a_phone(browser, warm_live_server, grid):
+    _anna, (_arsenal, _resurs, stroymarket) = grid
+    errors: list[str] = []
+    page = open_page(browser, locale="ru-RU", errors=errors)
+    page.set_viewport_size(PHONE)
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}{reverse('clients:detail', args=[stroymarket.pk])}")
+
+    section = page.locator("#client-forecast")
+    expect(section.locator("tbody tr")).to_have_count(6)
+    expect(section.locator("tbody tr").first).to_contain_text(f"07.{timezone.localdate().year}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = section.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= PHONE["width"]
+    # The months, the baseline and the forecast are readable without scrolling sideways.
+    for column in range(3):
+        cell = section.locator("tbody tr").first.locator("td").nth(column).bounding_box()
+        assert cell is not None
+        assert cell["x"] + cell["width"] <= PHONE["width"]
+    page.context.close()
+    assert errors == []
