@@ -47,6 +47,7 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
     ImportKind.CLIENTS: (
         ColumnSpec("client", "Контрагент", "client", required=True),
         ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("kpp", "КПП", "kpp"),
         ColumnSpec("manager", "Менеджер", "manager"),
         ColumnSpec("region", "Регион", "region"),
         ColumnSpec("segment", "Сегмент", "segment"),
