@@ -25,6 +25,20 @@ class Client(models.Model):
     name = models.CharField(_("name"), max_length=300, db_index=True)
     # ИНН: 10 digits for an organisation, 12 for an individual entrepreneur; blank when unknown.
     tax_id = models.CharField(_("tax id (INN)"), max_length=12, blank=True)
+    # КПП: an organisation's branches share its ИНН and each has its own КПП; a client is known
+    # by the two together. Blank when the file never gave one (and for an entrepreneur).
+    kpp = models.CharField(_("tax registration reason code (KPP)"), max_length=9, blank=True)
+    # The head organisation of a branch: the client of the same ИНН whose КПП has the head's
+    # form (``upsell.core.tax_ids.kpp_is_head``), else the first of them stored. Null for a head
+    # organisation and for a client without branches.
+    head = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+        verbose_name=_("head organisation"),
+    )
     region = models.CharField(_("region"), max_length=200, blank=True, db_index=True)
     segment = models.CharField(_("segment"), max_length=200, blank=True, db_index=True)
     manager = models.ForeignKey(
@@ -61,9 +75,17 @@ class Client(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tax_id"],
+                fields=["tax_id", "kpp"],
                 condition=~models.Q(tax_id=""),
-                name="clients_client_tax_id_unique",
+                name="clients_client_tax_id_kpp_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kpp="")
+                | models.Q(In(Length("kpp"), [9])) & ~models.Q(tax_id=""),
+                name="clients_client_kpp_with_tax_id",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(head=models.F("id")), name="clients_client_head_not_itself"
             ),
             models.CheckConstraint(
                 condition=models.Q(tax_id="") | models.Q(In(Length("tax_id"), [10, 12])),

@@ -66,7 +66,10 @@ def _validate_details(details: ClientDetails, *, client: Client | None) -> None:
                 "problem": _(problem),
             }
         else:
-            taken = Client.objects.filter(tax_id=details.tax_id)
+            # A branch shares its organisation's ИНН under a КПП of its own.
+            taken = Client.objects.filter(
+                tax_id=details.tax_id, kpp="" if client is None else client.kpp
+            )
             if client is not None:
                 taken = taken.exclude(pk=client.pk)
             if taken.exists():

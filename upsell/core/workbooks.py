@@ -88,12 +88,17 @@ def workbook_read(
     limits: WorkbookLimits | None = None,
     shape: Shape | None = None,
     shape_types: tuple[type, ...] = (),
+    merged_down: bool = False,
 ) -> Any:
     """The first sheet's rows (each cell as the parser gives it, ``""`` when empty), or what
     ``shape`` makes of them in the child (built of plain values and ``shape_types``);
-    ``WorkbookRefused`` when the workbook breaks a limit or cannot be read."""
+    ``WorkbookRefused`` when the workbook breaks a limit or cannot be read.
+
+    With ``merged_down``, the value of a merged range is the value of each of its rows (in the
+    range's first column): a grouped report merges a client's name over the rows of its lines.
+    """
     limits = limits or WorkbookLimits.from_settings()
-    request = pickle.dumps((data, limits, shape), protocol=pickle.HIGHEST_PROTOCOL)
+    request = pickle.dumps((data, limits, shape, merged_down), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         child = subprocess.run(  # noqa: S603 - this very interpreter, running this module
             [sys.executable, "-c", _CHILD_MAIN],
@@ -207,11 +212,11 @@ def child_main() -> None:
     A fresh interpreter, not a fork: the caller's threads, connections and parsers' thread
     pools stay where they are, and the child imports nothing heavier than the parser.
     """
-    data, limits, shape = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from the parent
+    data, limits, shape, merged_down = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     outcome: tuple[Any, ...]
     try:
-        rows = _first_sheet_rows(data, limits)
+        rows = _first_sheet_rows(data, limits, merged_down=merged_down)
         del data
         outcome = ("read", rows if shape is None else shape(rows))
     except _Refusal as refusal:
@@ -228,7 +233,7 @@ def child_main() -> None:
     sys.stdout.buffer.flush()
 
 
-def _first_sheet_rows(data: bytes, limits: WorkbookLimits) -> Rows:
+def _first_sheet_rows(data: bytes, limits: WorkbookLimits, *, merged_down: bool) -> Rows:
     if data.startswith(_ZIP_MAGIC):
         _zip_check(data, limits)
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -244,7 +249,22 @@ def _first_sheet_rows(data: bytes, limits: WorkbookLimits) -> Rows:
             cells=rows * columns,
             limit=limits.cells,
         )
-    return sheet.to_python(skip_empty_area=False)
+    values: Rows = sheet.to_python(skip_empty_area=False)
+    if merged_down:
+        _merged_down(values, sheet.merged_cell_ranges or [])
+    return values
+
+
+def _merged_down(rows: Rows, ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Give each row of a merged range the value of its first cell, in the range's first
+    column (the parser gives it to the first cell alone)."""
+    for (first_row, column), (last_row, _last_column) in ranges:
+        if first_row >= len(rows) or column >= len(rows[first_row]):
+            continue
+        value = rows[first_row][column]
+        for row in rows[first_row + 1 : last_row + 1]:
+            if column < len(row) and row[column] == "":
+                row[column] = value
 
 
 def _zip_check(data: bytes, limits: WorkbookLimits) -> None:

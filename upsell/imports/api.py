@@ -1,5 +1,6 @@
 """Imports over the REST API: the ERP or a script sends a file, then polls its run."""
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,12 +10,14 @@ from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 
 from upsell.accounts.http import authenticated_user
+from upsell.accounts.models import User
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
 from upsell.core.uploads import upload_size_validate
 from upsell.imports.access import can_import, import_runs_visible_to
 from upsell.imports.models import ImportKind, ImportRun
+from upsell.imports.problems import FileRejected
 from upsell.imports.schemas import ImportRunOut, ImportRunPage
-from upsell.imports.services import import_run_create
+from upsell.imports.services import column_mapping_save, file_headers, import_run_create
 
 router = Router(tags=["imports"])
 
@@ -28,6 +31,7 @@ def create_import_run(
     kind: Form[ImportKind | None] = None,
     keep_valid_rows: Form[bool] = False,
     create_products: Form[bool] = False,
+    columns: Form[str | None] = None,
 ) -> Status[ImportRun]:
     """Upload a file (CSV or XLSX) to import in the background; poll the run it answers with.
 
@@ -35,6 +39,11 @@ def create_import_run(
     rows are imported and the rest rejected (a document one of them may belong to is held back
     whole); otherwise any error imports nothing. With ``create_products`` a product code of a
     shipments or orders file that the catalogue lacks is added to it; otherwise it is an error.
+
+    With ``columns`` — a JSON object of the file's headers, each to a field of ``kind`` (as
+    docs/import.md names them in English: ``{"Покупатель": "client", "Сумма с НДС": "amount"}``)
+    — files whose headers the import does not know are read: the mapping is remembered for every
+    file with the same set of headers, which then import without it.
     """
     user = authenticated_user(request)
     if not can_import(user):
@@ -51,6 +60,8 @@ def create_import_run(
         upload_size_validate(file)
     except ValidationError as too_large:
         raise ValidationError({"file": too_large.messages}) from None
+    if columns is not None:
+        _columns_remember(columns, kind=kind or "", file=file, file_name=file_name, user=user)
     run = import_run_create(
         upload=file,
         file_name=file_name,
@@ -78,3 +89,33 @@ def get_import_run(request: HttpRequest, run_id: Path[ObjectId]) -> ImportRun:
         return import_runs_visible_to(authenticated_user(request)).get(pk=run_id)
     except ImportRun.DoesNotExist:
         raise Http404("No such import") from None
+
+
+def _columns_remember(
+    columns: str, *, kind: str, file: UploadedFile, file_name: str, user: User
+) -> None:
+    """Store the mapping ``columns`` gives for the file's headers; 400 naming what is wrong."""
+    if not kind:
+        raise ValidationError({"kind": _("A mapping of the columns needs the kind of the file.")})
+    try:
+        fields = json.loads(columns)
+    except ValueError:
+        fields = None
+    if not isinstance(fields, dict) or not all(
+        isinstance(header, str) and isinstance(field, str) for header, field in fields.items()
+    ):
+        raise ValidationError(
+            {"columns": _("Give a JSON object of the file's headers, each to a field.")}
+        )
+    try:
+        headers = file_headers(data=file.read(), file_name=file_name)
+    except FileRejected as rejected:
+        raise ValidationError(
+            {"file": [problem.message for problem in rejected.problems]}
+        ) from None
+    finally:
+        file.seek(0)
+    try:
+        column_mapping_save(kind=kind, headers=headers, fields=fields, by=user)
+    except ValidationError as invalid:
+        raise ValidationError({"columns": invalid.message_dict["mapping"]}) from None

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from upsell.core.uploads import upload_size_validate
+from upsell.imports.formats.columns import KIND_COLUMNS, header_normalise
 from upsell.imports.models import ImportKind
 
 
@@ -34,3 +37,36 @@ class ImportUploadForm(forms.Form):
             "the summary lists every product added."
         ),
     )
+
+
+class ColumnMappingForm(forms.Form):
+    """Which field of the kind each column of a file is: one select per header of the file."""
+
+    def __init__(self, *args: Any, headers: tuple[str, ...], kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers = tuple(header for header in headers if header.strip())
+        choices = [("", _("— not read —"))] + [
+            (spec.field, f"{spec.russian} / {spec.english}{' *' if spec.required else ''}")
+            for spec in KIND_COLUMNS[kind]
+        ]
+        known = _known_fields(kind)
+        for position, header in enumerate(self.headers):
+            self.fields[f"column_{position}"] = forms.ChoiceField(
+                label=header,
+                required=False,
+                choices=choices,
+                initial=known.get(header_normalise(header), ""),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        """The file's header → its field, for the headers given one."""
+        return {
+            header: self.cleaned_data[f"column_{position}"]
+            for position, header in enumerate(self.headers)
+            if self.cleaned_data[f"column_{position}"]
+        }
+
+
+def _known_fields(kind: str) -> dict[str, str]:
+    """The fields the import already tells by their headers: the form starts with them."""
+    return {name: spec.field for spec in KIND_COLUMNS[kind] for name in spec.names}

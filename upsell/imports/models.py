@@ -121,3 +121,37 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class ColumnMapping(models.Model):
+    """Which field of a kind each column of a file is, for the files of one shape (the same set
+    of headers) whose headers the import does not know: asked once, used for every such file."""
+
+    # The file's headers, normalised and sorted (``formats.columns.headers_shape``).
+    shape = models.CharField(_("shape"), max_length=64, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    # Normalised header → field of the kind; a header not in it is not read.
+    fields = models.JSONField(_("fields"), default=dict)
+    # The headers as the file wrote them, to show the mapping to a person.
+    headers = models.JSONField(_("headers"), default=list)
+    mapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("mapped by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ImportKind.values), name="imports_mapping_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {', '.join(self.headers)}"

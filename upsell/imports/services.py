@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path, PurePath
 
 import polars as pl
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
@@ -32,7 +33,12 @@ from upsell.core.spreadsheets import UTF8_BOM, CsvWriter
 from upsell.core.uploads import file_too_large_message
 from upsell.deals.services.matching import deals_match
 from upsell.imports.changes import Changes, documents_as_json, products_as_json
-from upsell.imports.formats.columns import columns_map
+from upsell.imports.formats.columns import (
+    columns_map,
+    header_normalise,
+    headers_shape,
+    mapping_problems,
+)
 from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
 from upsell.imports.importers.base import (
     COLUMN,
@@ -56,6 +62,7 @@ from upsell.imports.models import (
     IMPORT_ORDER,
     MAX_STORED_CHANGES,
     MAX_STORED_ERRORS,
+    ColumnMapping,
     ImportKind,
     ImportRun,
     ImportStage,
@@ -220,6 +227,40 @@ def _order_of(path: Path, kind: str) -> int:
     return IMPORT_ORDER.index(kind)
 
 
+def column_mapping_for(*, headers: tuple[str, ...]) -> ColumnMapping | None:
+    """The mapping a person gave for files of these headers, if any."""
+    return ColumnMapping.objects.filter(shape=headers_shape(headers)).first()
+
+
+def column_mapping_save(
+    *, kind: str, headers: tuple[str, ...], fields: dict[str, str], by: User | None
+) -> ColumnMapping:
+    """Remember which field of ``kind`` each of ``headers`` is (``fields``: a header as the file
+    writes it → a field; a header left out is not read), for every file of these headers.
+
+    Raises ValidationError (under ``mapping``) naming each header that cannot be so.
+    """
+    _kind_check(kind)
+    problems = mapping_problems(kind=kind, headers=headers, fields=fields)
+    if problems:
+        raise ValidationError({"mapping": problems})
+    mapping, _created = ColumnMapping.objects.update_or_create(
+        shape=headers_shape(headers),
+        defaults={
+            "kind": kind,
+            "fields": {header_normalise(header): field for header, field in fields.items()},
+            "headers": [header for header in headers if header.strip()],
+            "mapped_by": by,
+        },
+    )
+    return mapping
+
+
+def file_headers(*, data: bytes, file_name: str) -> tuple[str, ...]:
+    """The headers of a file, as the import reads them (FileRejected when it cannot)."""
+    return table_read(data=data, file_name=file_name).headers
+
+
 def import_run_create(
     *,
     upload: File[bytes],
@@ -314,7 +355,16 @@ def _import(
 ) -> list[Problem]:
     try:
         table = table_read(data=data, file_name=run.file_name)
-        columns = columns_map(headers=table.headers, kind=run.kind, header_row=table.header_row)
+        mapping = column_mapping_for(headers=table.headers)
+        if mapping is not None and run.kind in ("", mapping.kind):
+            columns = columns_map(
+                headers=table.headers,
+                kind=mapping.kind,
+                header_row=table.header_row,
+                mapping=mapping.fields,
+            )
+        else:
+            columns = columns_map(headers=table.headers, kind=run.kind, header_row=table.header_row)
     except FileRejected as rejected:
         _finish_failed(run, rejected.problems)
         return rejected.problems

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.import_list, name="list"),
     path("<int:run_id>/", views.import_detail, name="detail"),
     path("<int:run_id>/rejected/", views.import_rejected_rows, name="rejected"),
+    path("<int:run_id>/columns/", views.import_columns, name="columns"),
 ]

@@ -6,6 +6,8 @@ polls its progress until the run is finished.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,9 +20,10 @@ from upsell.accounts.models import User
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.imports.access import can_import, import_runs_visible_to
 from upsell.imports.changes import DocumentChange
-from upsell.imports.forms import ImportUploadForm
-from upsell.imports.models import ImportRun, ImportStatus
-from upsell.imports.services import import_run_create
+from upsell.imports.forms import ColumnMappingForm, ImportUploadForm
+from upsell.imports.models import ImportKind, ImportRun, ImportStatus
+from upsell.imports.problems import FileRejected
+from upsell.imports.services import column_mapping_save, file_headers, import_run_create
 
 RUNS_PER_PAGE = 25
 FINISHED = frozenset({ImportStatus.SUCCEEDED, ImportStatus.PARTIAL, ImportStatus.FAILED})
@@ -126,3 +129,41 @@ def _counts_table(run: ImportRun) -> list[tuple[str, int, int, int]]:
             )
         )
     return rows
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_columns(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Map the columns of a run's file to the fields of a kind once, and import it with them;
+    every later file of the same columns imports directly."""
+    user = _importer(request)
+    run = _run_for(user, run_id)
+    if not run.stored_file:
+        raise Http404("This import kept no file")
+    with run.stored_file.open("rb") as stored:
+        data = stored.read()
+    try:
+        headers = file_headers(data=data, file_name=run.file_name)
+    except FileRejected:
+        raise Http404("The file cannot be read") from None
+    kind = request.POST.get("kind") or request.GET.get("kind") or run.kind
+    kind = kind if kind in ImportKind.values else ""
+    form = ColumnMappingForm(request.POST or None, headers=headers, kind=kind) if kind else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            column_mapping_save(kind=kind, headers=headers, fields=form.mapping(), by=user)
+        except ValidationError as invalid:
+            for message in invalid.message_dict["mapping"]:
+                form.add_error(None, message)
+        else:
+            again = import_run_create(
+                upload=ContentFile(data),
+                file_name=run.file_name,
+                imported_by=user,
+                kind=kind,
+                keep_valid_rows=run.keep_valid_rows,
+                create_products=run.create_products,
+            )
+            return redirect("imports:detail", run_id=again.pk)
+    context = {"run": run, "kind": kind, "kinds": ImportKind.choices, "form": form}
+    return render(request, "imports/import_columns.html", context)

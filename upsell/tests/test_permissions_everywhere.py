@@ -180,6 +180,7 @@ PAGE_RULES: dict[str, Rule] = {
     "imports:list": IMPORT_SCREEN,
     "imports:detail": IMPORT_SCREEN,
     "imports:rejected": IMPORT_SCREEN,
+    "imports:columns": IMPORT_SCREEN,
     "audit:overview": SEES_AUDIT,
     "audit:start": RUNS_AUDIT,
     "audit:forecast_refresh": RUNS_AUDIT,
@@ -685,6 +686,10 @@ def world(
         counts={"products": {"created": 1, "updated": 0, "unchanged": 0}},
         error_count=1,
         errors=[{"row": 3, "column": "Артикул", "message": "Пустое значение"}],
+        stored_file=default_storage.save(
+            "imports/products.csv",
+            ContentFile("Артикул;Номенклатура\nA-1;Болт\n;Гайка\n".encode()),
+        ),
         rejected_file=default_storage.save(
             "imports/products.rejected.csv",
             ContentFile("Артикул;Номенклатура;reason\n;Гайка;Пустое значение\n".encode()),

@@ -5,6 +5,7 @@ ignored and ``ё`` read as ``е``. Columns no kind knows are ignored, so a 1C ex
 few extra columns (warehouse, VAT, …) imports as it is.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -47,6 +48,7 @@ KIND_COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
     ImportKind.CLIENTS: (
         ColumnSpec("client", "Контрагент", "client", required=True),
         ColumnSpec("tax_id", "ИНН", "tax_id"),
+        ColumnSpec("kpp", "КПП", "kpp"),
         ColumnSpec("manager", "Менеджер", "manager"),
         ColumnSpec("region", "Регион", "region"),
         ColumnSpec("segment", "Сегмент", "segment"),
@@ -213,7 +215,54 @@ class ColumnMap:
         return self.positions[field]
 
 
-def _fields_by_position(kind: str, headers: tuple[str, ...]) -> dict[int, ColumnSpec]:
+def headers_shape(headers: tuple[str, ...]) -> str:
+    """What files of the same shape share: their set of headers, normalised (a digest of it)."""
+    names = sorted({header_normalise(header) for header in headers if header.strip()})
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+
+
+def mapping_problems(*, kind: str, headers: tuple[str, ...], fields: dict[str, str]) -> list[str]:
+    """Why ``fields`` (a file's header → a field of ``kind``) cannot read files of ``headers``;
+    empty when it can."""
+    specs = {spec.field: spec for spec in KIND_COLUMNS[kind]}
+    names = {header_normalise(header): header for header in headers if header.strip()}
+    problems = []
+    taken: dict[str, str] = {}
+    for header, field in fields.items():
+        if header_normalise(header) not in names:
+            problems.append(_("the file has no column «{header}»").format(header=header))
+        elif field not in specs:
+            problems.append(
+                _("«{header}»: a file of this kind has no field «{field}»").format(
+                    header=header, field=field
+                )
+            )
+        elif field in taken:
+            problems.append(
+                _("«{header}» and «{other}» are both {field}: a field is one column").format(
+                    header=header, other=taken[field], field=specs[field].label()
+                )
+            )
+        else:
+            taken[field] = header
+    problems.extend(
+        _("no column is {field}, which the file needs").format(field=spec.label())
+        for spec in specs.values()
+        if spec.required and spec.field not in taken
+    )
+    return problems
+
+
+def _fields_by_position(
+    kind: str, headers: tuple[str, ...], mapping: dict[str, str] | None = None
+) -> dict[int, ColumnSpec]:
+    if mapping is not None:
+        specs = {spec.field: spec for spec in KIND_COLUMNS[kind]}
+        return {
+            position: specs[mapping[header_normalise(header)]]
+            for position, header in enumerate(headers)
+            if mapping.get(header_normalise(header)) in specs
+        }
     lookup = {name: spec for spec in KIND_COLUMNS[kind] for name in _names(kind, spec)}
     found = {}
     for position, header in enumerate(headers):
@@ -265,14 +314,21 @@ def kind_detect(headers: tuple[str, ...]) -> str:
     return best_kind
 
 
-def columns_map(*, headers: tuple[str, ...], kind: str = "", header_row: int = 1) -> ColumnMap:
-    """Map the header row to the fields of ``kind`` (detected when not given).
+def columns_map(
+    *,
+    headers: tuple[str, ...],
+    kind: str = "",
+    header_row: int = 1,
+    mapping: dict[str, str] | None = None,
+) -> ColumnMap:
+    """Map the header row to the fields of ``kind`` (detected when not given), by the names the
+    import knows or by ``mapping`` (a normalised header → a field of ``kind``) when given.
 
     Raises FileRejected naming every missing required column and every repeated one, at the
     header's row ``header_row``.
     """
     kind = kind or kind_detect(headers)
-    found = _fields_by_position(kind, headers)
+    found = _fields_by_position(kind, headers, mapping)
     problems = []
     positions: dict[str, int] = {}
     for position, spec in sorted(found.items()):

@@ -395,6 +395,7 @@ def _workbook_read(data: bytes) -> RawTable:
             data=data,
             shape=functools.partial(sheet_columns, known=KNOWN_HEADERS),
             shape_types=(SheetColumns,),
+            merged_down=True,
         )
     except WorkbookRefused as refused:
         raise FileRejected.whole_file(refused.message) from None

@@ -18,6 +18,7 @@ from upsell.core.money import (
     QUANTITY_PLACES,
     QUANTITY_WHOLE_DIGITS,
 )
+from upsell.core.tax_ids import KPP_PATTERN
 
 CELL = "cell"
 VALUE = "value"
@@ -294,4 +295,32 @@ def tax_id_parse(cells: pl.DataFrame) -> pl.DataFrame:
         pl.when(~pl.col("good_length"))
         .then(message(_("an ИНН has 10 or 12 digits: {}"), pl.col(CELL)))
         .otherwise(message(_("the ИНН's check digits are wrong: {}"), pl.col(CELL))),
+    )
+
+
+def kpp_parse(cells: pl.DataFrame) -> pl.DataFrame:
+    """КПП: 9 characters, digits with capital Latin letters allowed in positions 5–6
+    (``upsell.core.tax_ids.KPP_PATTERN``). A spreadsheet that took it for a number drops its
+    leading zero (regions 01–09): an 8-digit value is taken with the zero put back."""
+    frame = cells.with_columns(
+        pl.col(CELL).str.replace_all(_THOUSANDS, "").str.to_uppercase().alias("kpp")
+    ).with_columns(
+        pl.when(pl.col("kpp").str.contains(r"^\d{8}$"))
+        .then(pl.concat_str(pl.lit("0"), pl.col("kpp")))
+        .otherwise(pl.col("kpp"))
+        .alias("kpp")
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("kpp").str.contains(KPP_PATTERN)).then(pl.col("kpp")).alias(VALUE)
+    )
+    return _explained(
+        frame,
+        pl.when(pl.col("kpp").str.len_chars() != 9)
+        .then(message(_("a КПП has 9 characters: {}"), pl.col(CELL)))
+        .otherwise(
+            message(
+                _("a КПП is digits, with capital Latin letters in positions 5–6 only: {}"),
+                pl.col(CELL),
+            )
+        ),
     )

@@ -247,25 +247,23 @@ class Importer(ABC):
         )
 
     def _totals_check(self, totals: pl.DataFrame, data: pl.DataFrame, table: RawTable) -> None:
-        """A totals row is skipped only when it is last and its sums match the rows above it.
+        """A totals row is skipped when it is last and the sums it states (if any) match the
+        rows above it.
 
         1C puts "Итого" under a report; taken for data it would be a client, a product or a
-        document named "Итого". Recognised safely it is dropped; anything else is an error.
+        document named "Итого". Recognised safely it is dropped; a totals row in the middle of
+        the data, or one whose sums differ from the rows' (a file cut short), is an error.
         """
         last_data_row = data.get_column(ROW).max()
         for total in totals.iter_rows(named=True):
             if last_data_row is not None and total[ROW] < last_data_row:
                 message = _("a totals row in the middle of the data: only data rows belong here")
             else:
-                checked, mismatches = self._totals_compare(total, data)
-                if checked and not mismatches:
+                mismatches = self._totals_compare(total, data)
+                if not mismatches:
                     continue
-                message = (
-                    _("the totals row does not add up: {mismatches}").format(
-                        mismatches="; ".join(mismatches)
-                    )
-                    if mismatches
-                    else _("a totals row is not data: remove it from the file")
+                message = _("the totals row does not add up: {mismatches}").format(
+                    mismatches="; ".join(mismatches)
                 )
             self.problems.add_one(
                 row=total[ROW],
@@ -274,11 +272,8 @@ class Importer(ABC):
                 message=message,
             )
 
-    def _totals_compare(
-        self, total: dict[str, object], data: pl.DataFrame
-    ) -> tuple[int, list[str]]:
-        """How many sums the totals row states, and those that differ from the rows' sums."""
-        checked = 0
+    def _totals_compare(self, total: dict[str, object], data: pl.DataFrame) -> list[str]:
+        """The sums the totals row states that differ from the rows' sums."""
         mismatches = []
         for name, places in self.totals_fields.items():
             if not self.columns.has(name):
@@ -286,7 +281,6 @@ class Importer(ABC):
             cell = total[cell_column(self.columns.position(name))]
             if cell is None:
                 continue
-            checked += 1
             stated = decimal_parse(
                 pl.DataFrame({CELL: [cell]}, schema={CELL: pl.String}), places=places, max_digits=18
             ).item(0, VALUE)
@@ -305,7 +299,7 @@ class Importer(ABC):
                         sum=_number_text(rows_sum, places),
                     )
                 )
-        return checked, mismatches
+        return mismatches
 
     def refusal(self) -> str:
         """Why the importing user may not bring this kind of file in; empty when it may."""

@@ -1,9 +1,12 @@
 """Clients: the client base, with manager, region, segment, partner flag and purchase budget.
 
-A client is matched by ИНН, else by exact name. The file updates only the fields it has
-columns for (an empty cell in such a column clears the field; an ИНН is only ever added),
-and adds the clients not stored yet. A manager is named by full name and must be an active
-manager (the staff file adds people; this one never does). Who serves a client is written by
+A client is matched by ИНН and КПП, else by ИНН, else by exact name
+(``references.clients_find``). The file updates only the fields it has columns for (an empty
+cell in such a column clears the field; an ИНН or a КПП is only ever added), and adds the
+clients not stored yet. An organisation's branches share its ИНН, each with its own КПП: each
+is a client of its own under its head organisation (``client_heads_settle``). A manager is
+named by full name and must be an active manager (the staff file adds people; this one never
+does). Who serves a client is written by
 ``portfolios.clients_hand_over``, as on the client's card: the change is recorded in the
 client's assignment history (a new client's first manager too), and its waiting requests and
 future forecast go with it.
@@ -19,14 +22,17 @@ from upsell.accounts.models import User
 from upsell.clients.models import Client, HandOverRule
 from upsell.clients.selectors import budget_year_totals
 from upsell.clients.services import clients_details_store
-from upsell.core.bulk import LOOKUP_CHUNK, values_frame
+from upsell.core.bulk import LOOKUP_CHUNK, rows_update, values_frame
+from upsell.core.tax_ids import KPP_HEAD_REASONS
 from upsell.history.models import ChangeSource
 from upsell.imports.changes import MONEY
+from upsell.imports.formats.readers import ROW
 from upsell.imports.formats.values import (
     FALSE_WORDS,
     TRUE_WORDS,
     bool_parse,
     integer_parse,
+    kpp_parse,
     money_column_parse,
     tax_id_parse,
 )
@@ -38,7 +44,10 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.references import (
     CANDIDATES,
+    KPP_ADDED,
+    SHARED_TAX_ID,
     active_managers_find,
+    client_ambiguity_message,
     clients_create,
     clients_find,
 )
@@ -76,6 +85,11 @@ class ClientsImporter(Importer):
         if not columns.has("tax_id"):
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("tax_id"))
         frame = parsed_by_value(frame, "tax_id", tax_id_parse)
+        if columns.has("kpp"):
+            frame = parsed_by_value(frame, "kpp", kpp_parse)
+            self._kpp_check(frame)
+        else:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("kpp"))
         if columns.has("partner") and _holds_names(frame.get_column("partner")):
             # 1C:Trade Management 11's «Партнер» is the company a client belongs to, not the
             # yes/no flag: a column whose cells are mostly names says nothing of the flag.
@@ -93,7 +107,7 @@ class ClientsImporter(Importer):
                     integer_parse, low=1900, high=2199, problem=_("not a year: {} (write 2025)")
                 ),
             )
-        for name in ("tax_id", "partner", "plans_budget", "annual_budget", "budget_year"):
+        for name in ("tax_id", "kpp", "partner", "plans_budget", "annual_budget", "budget_year"):
             if columns.has(name) and name in frame.columns:
                 self.problems.add_parsed(frame, name)
         if columns.has("annual_budget"):
@@ -121,9 +135,34 @@ class ClientsImporter(Importer):
                 message=_("a budget year without an annual budget"),
             )
         with_tax_id = pl.col("tax_id").is_not_null()
-        repeats_check(frame, self.problems, key="tax_id", field="tax_id", among=with_tax_id)
+        identity = pl.concat_str("tax_id", pl.col("kpp").fill_null(""), separator="/")
+        repeats_check(
+            frame.with_columns(identity.alias("_identity")),
+            self.problems,
+            key="_identity",
+            field="kpp" if columns.has("kpp") else "tax_id",
+            among=with_tax_id & pl.col("kpp__problem").is_null()
+            if columns.has("kpp")
+            else with_tax_id,
+        )
         repeats_check(frame, self.problems, key="client", field="client", among=~with_tax_id)
         return frame.drop(f"{name}__problem" for name in self._problem_columns(frame))
+
+    def _kpp_check(self, frame: pl.DataFrame) -> None:
+        """A КПП is an organisation's: it comes with a 10-digit ИНН."""
+        kpp = pl.col("kpp").is_not_null()
+        self.problems.add(
+            frame,
+            where=kpp & pl.col("tax_id").is_null() & pl.col("tax_id__problem").is_null(),
+            field="kpp",
+            message=_("a КПП needs the client's ИНН"),
+        )
+        self.problems.add(
+            frame,
+            where=kpp & (pl.col("tax_id").str.len_chars() == 12),
+            field="kpp",
+            message=_("an individual entrepreneur (a 12-digit ИНН) has no КПП"),
+        )
 
     @staticmethod
     def _problem_columns(frame: pl.DataFrame) -> list[str]:
@@ -132,17 +171,20 @@ class ClientsImporter(Importer):
         ]
 
     def resolve(self, frame: pl.DataFrame) -> pl.DataFrame:
-        clients = clients_find(frame.select("client", "tax_id"))
+        clients = clients_find(frame.select("client", "tax_id", "kpp"))
         frame = frame.join(
-            clients, on=["client", "tax_id"], how="left", nulls_equal=True, maintain_order="left"
+            clients,
+            on=["client", "tax_id", "kpp"],
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
         )
+        frame = _kpp_claims_settle(frame)
         self.problems.add(
             frame,
             where=pl.col(CANDIDATES) > 1,
             field="client",
-            message=pl.format(
-                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
-            ),
+            message=client_ambiguity_message(),
         )
         repeats_check(
             frame,
@@ -151,7 +193,7 @@ class ClientsImporter(Importer):
             field="client",
             among=pl.col("client_id").is_not_null(),
         )
-        frame = frame.drop(CANDIDATES)
+        frame = frame.drop(CANDIDATES, SHARED_TAX_ID, KPP_ADDED)
         if self.columns.has("annual_budget"):
             self._budget_months_check(frame)
         if self.columns.has("manager"):
@@ -219,8 +261,12 @@ class ClientsImporter(Importer):
         new = frame.filter(pl.col("client_id").is_null()).select(
             *(pl.col(name).alias(stored) for name, stored in present.items()),
             pl.col("tax_id").fill_null(""),
+            pl.col("kpp").fill_null(""),
         )
         created = clients_create(new)
+        if self.columns.has("kpp"):
+            placed = client_heads_settle(tax_ids=frame.get_column("tax_id"))
+            updated |= placed & set(known.get_column("client_id").to_list())
         if self.columns.has("manager"):
             updated |= self._managers_hand_over(known, created.get_column("id"), frame)
         self.counts.add(
@@ -260,10 +306,11 @@ class ClientsImporter(Importer):
 
     def _known_update(self, known: pl.DataFrame, present: dict[str, str]) -> set[int]:
         """Store the fields the file changes on the clients it has already; their ids."""
-        stored_fields = ("id", "tax_id", *present.values())
+        stored_fields = ("id", "tax_id", "kpp", *present.values())
         schema: dict[str, PolarsDataType] = {
             "id": pl.Int64,
             "tax_id": pl.String,
+            "kpp": pl.String,
             "name": pl.String,
             "manager_id": pl.Int64,
             "region": pl.String,
@@ -293,9 +340,14 @@ class ClientsImporter(Importer):
             pl.when(pl.col("stored_tax_id") == "")
             .then(pl.col("tax_id").fill_null(""))
             .otherwise(pl.col("stored_tax_id"))
-            .alias("tax_id")
+            .alias("tax_id"),
+            # So is a КПП.
+            pl.when(pl.col("stored_kpp") == "")
+            .then(pl.col("kpp").fill_null(""))
+            .otherwise(pl.col("stored_kpp"))
+            .alias("kpp"),
         )
-        targets = {**present, "tax_id": "tax_id"}
+        targets = {**present, "tax_id": "tax_id", "kpp": "kpp"}
         changed = compared.filter(
             pl.any_horizontal(
                 pl.col(name).ne_missing(pl.col(f"stored_{stored}"))
@@ -315,3 +367,75 @@ class ClientsImporter(Importer):
             source=ChangeSource.IMPORT,
         )
         return set(changed.get_column("client_id").to_list())
+
+
+def _kpp_claims_settle(frame: pl.DataFrame) -> pl.DataFrame:
+    """A client stored without a КПП is given one once: of the file's rows with its ИНН and a
+    КПП no stored client has, the head organisation's row takes it (the one whose КПП has the
+    head's form, else the first); the others are its branches, new clients."""
+    claims = (
+        frame.filter(pl.col(KPP_ADDED))
+        .sort(
+            ~_head_form(),
+            ROW,
+        )
+        .group_by("tax_id", maintain_order=True)
+        .agg(pl.col(ROW).first().alias("_claim_row"))
+    )
+    return (
+        frame.join(claims, on="tax_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(pl.col(KPP_ADDED) & (pl.col(ROW) != pl.col("_claim_row")))
+            .then(None)
+            .otherwise(pl.col("client_id"))
+            .alias("client_id")
+        )
+        .drop("_claim_row")
+    )
+
+
+def client_heads_settle(*, tax_ids: pl.Series) -> set[int]:
+    """Place the clients of each of ``tax_ids`` under their head organisation; the ids of those
+    whose head changed.
+
+    Of the clients sharing an ИНН, the head organisation is the one whose КПП has the head's
+    form (``kpp_is_head``: the reason 01 or 50), the first stored when several have or none
+    has; each of the others is its branch. A client alone with its ИНН has no head.
+    """
+    stored = pl.concat(
+        [
+            values_frame(
+                Client.objects.filter(tax_id__in=chunk),
+                fields=("id", "tax_id", "kpp", "head_id"),
+                schema={"id": pl.Int64, "tax_id": pl.String, "kpp": pl.String, "head_id": pl.Int64},
+            )
+            for chunk in _chunks(tax_ids.drop_nulls().unique().sort().to_list())
+        ]
+        or [
+            pl.DataFrame(
+                schema={"id": pl.Int64, "tax_id": pl.String, "kpp": pl.String, "head_id": pl.Int64}
+            )
+        ]
+    )
+    heads = (
+        stored.sort(~_head_form(), "id")
+        .group_by("tax_id")
+        .agg(pl.col("id").first().alias("head"), pl.len().alias("_shared"))
+    )
+    settled = stored.join(heads, on="tax_id").with_columns(
+        pl.when((pl.col("_shared") > 1) & (pl.col("id") != pl.col("head")))
+        .then(pl.col("head"))
+        .alias("new_head_id")
+    )
+    changed = settled.filter(pl.col("new_head_id").ne_missing(pl.col("head_id")))
+    rows_update(model=Client, frame=changed.select("id", pl.col("new_head_id").alias("head_id")))
+    return set(changed.get_column("id").to_list())
+
+
+def _head_form() -> pl.Expr:
+    """Whether ``kpp`` has the form of a head organisation's (``tax_ids.kpp_is_head``)."""
+    return pl.col("kpp").str.slice(4, 2).is_in(sorted(KPP_HEAD_REASONS)).fill_null(value=False)
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[start : start + LOOKUP_CHUNK] for start in range(0, len(values), LOOKUP_CHUNK)]

@@ -34,6 +34,9 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.references import (
     CANDIDATES,
+    KPP_ADDED,
+    SHARED_TAX_ID,
+    client_ambiguity_message,
     client_named_check,
     clients_find,
     products_find,
@@ -277,9 +280,7 @@ class MembershipsImporter(Importer):
             frame,
             where=pl.col(CANDIDATES) > 1,
             field="client",
-            message=pl.format(
-                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
-            ),
+            message=client_ambiguity_message(),
         )
         for field in ("tax_id", "client"):
             # A row with an ИНН is told by it; a row without one by the client's name.
@@ -292,7 +293,7 @@ class MembershipsImporter(Importer):
                 field=field,
                 message=_("no such client: import it with the clients or shipments file first"),
             )
-        return frame.drop(CANDIDATES)
+        return frame.drop(CANDIDATES, SHARED_TAX_ID, KPP_ADDED)
 
     def _rows_of(self, frame: pl.DataFrame) -> dict[int, list[tuple[int, MembershipRow]]]:
         """The first row of each known client in each known program, as the programs app

@@ -19,7 +19,13 @@ from upsell.imports.formats.values import (
     tax_id_parse,
 )
 from upsell.imports.importers.base import Importer, parsed_by_value, parsed_in_place
-from upsell.imports.importers.references import CANDIDATES, clients_find
+from upsell.imports.importers.references import (
+    CANDIDATES,
+    KPP_ADDED,
+    SHARED_TAX_ID,
+    client_ambiguity_message,
+    clients_find,
+)
 from upsell.imports.models import ImportKind
 from upsell.payments.models import Payment
 
@@ -62,9 +68,7 @@ class PaymentsImporter(Importer):
             frame,
             where=pl.col(CANDIDATES) > 1,
             field="client",
-            message=pl.format(
-                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
-            ),
+            message=client_ambiguity_message(),
         )
         self.problems.add(
             frame,
@@ -72,7 +76,7 @@ class PaymentsImporter(Importer):
             field="client",
             message=_("no such client: import it with the clients or shipments file first"),
         )
-        return frame.drop(CANDIDATES)
+        return frame.drop(CANDIDATES, SHARED_TAX_ID, KPP_ADDED)
 
     def write(self, frame: pl.DataFrame) -> None:
         frame = frame.with_columns(

@@ -18,6 +18,8 @@ from upsell.imports.importers.base import Counts, Problems
 from upsell.products.models import Product
 
 CANDIDATES = "_candidates"
+SHARED_TAX_ID = "_shared_tax_id"
+KPP_ADDED = "_kpp_added"
 
 
 def managers_find(names: pl.Series) -> pl.DataFrame:
@@ -55,24 +57,48 @@ def products_find(skus: pl.Series) -> pl.DataFrame:
 
 
 def clients_find(pairs: pl.DataFrame) -> pl.DataFrame:
-    """(``client``, ``tax_id``) → ``client_id`` and the number of stored clients that matched.
+    """(``client``, ``tax_id``, maybe ``kpp``) → ``client_id``, the number of stored clients that
+    matched (CANDIDATES) and whether they share the ИНН (SHARED_TAX_ID: an organisation and its
+    branches, one КПП each).
 
-    A pair with an ИНН takes the client with that ИНН, else the one client of that name
-    that has no ИНН yet (a client of the same name with another ИНН is another company).
-    A pair without an ИНН takes the one client of that name.
+    A pair with an ИНН and a КПП takes the client with both; else the one client of that ИНН
+    whose КПП is not known yet (KPP_ADDED: it is given the КПП); else none (a branch not stored
+    yet). A pair with an ИНН and no КПП takes the one client with that ИНН, or among an
+    organisation and its branches the one of that exact name. A pair whose ИНН no client has
+    takes the one client of that name that has no ИНН yet (a client of the same name with
+    another ИНН is another company). A pair without an ИНН takes the one client of that name.
     """
-    pairs = pairs.select("client", "tax_id").unique()
-    by_tax_id = rows_where_in(
+    with_kpp = "kpp" in pairs.columns
+    pairs = pairs.select(
+        "client", "tax_id", "kpp" if with_kpp else pl.lit(None, pl.String).alias("kpp")
+    ).unique()
+    stored = rows_where_in(
         model=Client,
         lookup="tax_id",
-        values=pairs.get_column("tax_id").drop_nulls().to_list(),
-        fields=("tax_id", "id"),
-        schema={"tax_id": pl.String, "by_tax_id": pl.Int64},
+        values=pairs.get_column("tax_id").drop_nulls().unique().to_list(),
+        fields=("tax_id", "kpp", "name", "id"),
+        schema={"tax_id": pl.String, "kpp": pl.String, "name": pl.String, "id": pl.Int64},
+    )
+    by_tax_id = stored.group_by("tax_id").agg(
+        pl.col("id").min().alias("by_tax_id"), pl.len().cast(pl.Int64).alias("tax_id_count")
+    )
+    by_kpp = stored.filter(pl.col("kpp") != "").select(
+        "tax_id", "kpp", pl.col("id").alias("by_kpp")
+    )
+    blank_kpp = (
+        stored.filter(pl.col("kpp") == "")
+        .group_by("tax_id")
+        .agg(pl.col("id").min().alias("blank_kpp_id"), pl.len().alias("blank_kpp_count"))
+    )
+    by_tax_id_and_name = (
+        stored.group_by("tax_id", "name")
+        .agg(pl.col("id").min().alias("named_id"), pl.len().alias("named_count"))
+        .rename({"name": "client"})
     )
     by_name = rows_where_in(
         model=Client,
         lookup="name",
-        values=pairs.get_column("client").unique().to_list(),
+        values=pairs.get_column("client").drop_nulls().unique().to_list(),
         fields=("name", "id", "tax_id"),
         schema={"client": pl.String, "by_name": pl.Int64, "stored_tax_id": pl.String},
     )
@@ -88,27 +114,73 @@ def clients_find(pairs: pl.DataFrame) -> pl.DataFrame:
     )
     joined = (
         pairs.join(by_tax_id, on="tax_id", how="left")
+        .join(by_kpp, on=["tax_id", "kpp"], how="left")
+        .join(blank_kpp, on="tax_id", how="left")
+        .join(by_tax_id_and_name, on=["tax_id", "client"], how="left")
         .join(any_name, on="client", how="left")
         .join(blank_name, on="client", how="left")
     )
     with_tax_id = pl.col("tax_id").is_not_null()
-    return joined.select(
-        "client",
-        "tax_id",
-        pl.when(pl.col("by_tax_id").is_not_null())
+    given_kpp = pl.col("kpp").is_not_null()
+    stored_tax_id = pl.col("tax_id_count").is_not_null()
+    takes_blank_kpp = (
+        given_kpp & pl.col("by_kpp").is_null() & (pl.col("blank_kpp_count") == 1)
+    ).fill_null(value=False)
+    shared = (~given_kpp & (pl.col("tax_id_count") > 1)).fill_null(value=False)
+    found = joined.with_columns(
+        pl.when(given_kpp & stored_tax_id)
+        .then(pl.coalesce("by_kpp", pl.when(takes_blank_kpp).then(pl.col("blank_kpp_id"))))
+        .when(stored_tax_id & (pl.col("tax_id_count") == 1))
         .then(pl.col("by_tax_id"))
-        .when(with_tax_id & (pl.col("blank_count") == 1))
+        .when(stored_tax_id & (pl.col("named_count") == 1))
+        .then(pl.col("named_id"))
+        .when(with_tax_id & ~stored_tax_id & (pl.col("blank_count") == 1))
         .then(pl.col("blank_id"))
         .when(~with_tax_id & (pl.col("any_count") == 1))
         .then(pl.col("any_id"))
         .alias("client_id"),
-        pl.when(pl.col("by_tax_id").is_not_null())
+        pl.when(given_kpp & stored_tax_id)
+        .then(pl.when(pl.col("by_kpp").is_not_null() | takes_blank_kpp).then(1).otherwise(0))
+        .when(stored_tax_id & (pl.col("named_count") == 1))
         .then(1)
+        .when(stored_tax_id)
+        .then(pl.col("tax_id_count"))
         .when(with_tax_id)
         .then(pl.col("blank_count").fill_null(0))
         .otherwise(pl.col("any_count").fill_null(0))
         .cast(pl.Int64)
         .alias(CANDIDATES),
+        takes_blank_kpp.alias(KPP_ADDED),
+    ).with_columns((shared & (pl.col(CANDIDATES) > 1)).alias(SHARED_TAX_ID))
+    return found.select(
+        "client",
+        "tax_id",
+        *(["kpp"] if with_kpp else []),
+        "client_id",
+        CANDIDATES,
+        SHARED_TAX_ID,
+        KPP_ADDED,
+    )
+
+
+def client_ambiguity_message() -> pl.Expr:
+    """Why a row naming several stored clients (CANDIDATES, SHARED_TAX_ID) is refused."""
+    return (
+        pl.when(pl.col(SHARED_TAX_ID))
+        .then(
+            pl.format(
+                _(
+                    "{} clients have this ИНН, an organisation and its branches: give the КПП "
+                    "or the branch's exact name to tell which"
+                ),
+                pl.col(CANDIDATES),
+            )
+        )
+        .otherwise(
+            pl.format(
+                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
+            )
+        )
     )
 
 
@@ -194,12 +266,10 @@ def clients_resolve(
         frame,
         where=pl.col(CANDIDATES) > 1,
         field=field,
-        message=pl.format(
-            _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
-        ),
+        message=client_ambiguity_message(),
     )
     problems.add(frame, where=named & (pl.col(CANDIDATES) == 0), field=field, message=missing)
-    return frame
+    return frame.drop(SHARED_TAX_ID, KPP_ADDED)
 
 
 def client_named_check(frame: pl.DataFrame, *, problems: Problems, columns: ColumnMap) -> None:

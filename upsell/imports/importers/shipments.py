@@ -53,6 +53,8 @@ from upsell.imports.importers.base import (
 )
 from upsell.imports.importers.references import (
     CANDIDATES,
+    SHARED_TAX_ID,
+    client_ambiguity_message,
     clients_create,
     clients_find,
     managers_complete,
@@ -289,7 +291,7 @@ class ShipmentsImporter(Importer):
         )
         self.pairs = pairs
         frame = frame.join(
-            pairs.select("client_pair", "client_id", CANDIDATES),
+            pairs.select("client_pair", "client_id", CANDIDATES, SHARED_TAX_ID),
             on="client_pair",
             how="left",
             maintain_order="left",
@@ -298,11 +300,9 @@ class ShipmentsImporter(Importer):
             frame,
             where=pl.col(CANDIDATES) > 1,
             field="client",
-            message=pl.format(
-                _("{} clients have this name: give the ИНН to tell which"), pl.col(CANDIDATES)
-            ),
+            message=client_ambiguity_message(),
         )
-        return frame.drop(CANDIDATES)
+        return frame.drop(CANDIDATES, SHARED_TAX_ID)
 
     def rejected_with(self, frame: pl.DataFrame, rejected: pl.Series) -> pl.DataFrame:
         """The lines of the documents held back (see the module's docstring); they are listed

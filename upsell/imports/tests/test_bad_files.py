@@ -12,11 +12,12 @@ from upsell.imports.models import ImportRun, ImportStatus
 from upsell.imports.problems import Problem
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, table_counts
+from upsell.products.models import Product
 
 KINDS_DESCRIBED = (
     "staff: ФИО/full_name*, Логин/username, Роль/role*, Руководитель/manager, E-mail/email; "
     "products: Артикул/sku*, Номенклатура/product*, Группа/group, Единица/unit; "
-    "clients: Контрагент/client*, ИНН/tax_id, Менеджер/manager, Регион/region, "
+    "clients: Контрагент/client*, ИНН/tax_id, КПП/kpp, Менеджер/manager, Регион/region, "
     "Сегмент/segment, Партнёр/partner, Бюджетирование/plans_budget, "
     "Годовой бюджет/annual_budget, Год бюджета/budget_year; "
     "shipments: Дата/date*, Номер/document*, Контрагент/client*, ИНН/tax_id, "
@@ -277,13 +278,18 @@ def test_totals_rows_that_are_not_safely_a_trailing_total_are_errors(
     )
 
 
-def test_a_totals_row_in_a_file_without_sums_is_an_error(db: None, tmp_path: Path) -> None:
+def test_a_trailing_totals_row_of_a_file_without_sums_is_skipped(db: None, tmp_path: Path) -> None:
+    # Given a products list ending with 1C's totals row, which counts the lines
     path = csv_write(
         tmp_path / "p.csv",
-        [("Артикул", "Номенклатура"), ("A-1", "Болт"), ("Итого", "1")],
+        [("Артикул", "Номенклатура"), ("A-1", "Болт"), ("Итого:", "1")],
     )
 
-    _fails_with(path, ["p.csv:3:Артикул: a totals row is not data: remove it from the file"])
+    run = import_path(path=path)
+
+    # Then it is neither an error nor a product
+    assert (run.status, run.errors) == (ImportStatus.SUCCEEDED, [])
+    assert list(Product.objects.values_list("sku", "name")) == [("A-1", "Болт")]
 
 
 def test_products_errors(db: None, tmp_path: Path) -> None:

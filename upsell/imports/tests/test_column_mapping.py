@@ -1,0 +1,175 @@
+"""Files whose headers the import does not know: the person maps their columns once, and every
+file with the same columns imports directly, on the screen and over the API."""
+
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from upsell.clients.models import Client
+from upsell.imports.models import ColumnMapping, ImportRun, ImportStatus
+from upsell.imports.services import column_mapping_save, import_path
+from upsell.imports.tests.files import csv_write, table_counts
+from upsell.imports.tests.test_api import api_client
+
+HEADERS = ("Покупатель", "ИНН покупателя", "Область")
+ROWS = [HEADERS, ("ООО Альфа", "7707083893", "Москва"), ("ИП Петров", "500100732259", "")]
+MAPPING = {"Покупатель": "client", "ИНН покупателя": "tax_id", "Область": "region"}
+
+
+def test_a_file_of_unknown_headers_imports_once_its_columns_are_mapped(
+    db: None, tmp_path: Path
+) -> None:
+    # Given a file the import cannot read by its headers
+    path = csv_write(tmp_path / "clients.csv", ROWS)
+    assert import_path(path=path).status == ImportStatus.FAILED
+
+    # When its columns are mapped to the fields of a clients file
+    column_mapping_save(kind="clients", headers=HEADERS, fields=MAPPING, by=None)
+    run = import_path(path=path)
+
+    # Then it imports as a clients file
+    assert (run.status, run.kind, run.errors) == (ImportStatus.SUCCEEDED, "clients", [])
+    assert list(Client.objects.order_by("name").values_list("name", "tax_id", "region")) == [
+        ("ИП Петров", "500100732259", ""),
+        ("ООО Альфа", "7707083893", "Москва"),
+    ]
+
+
+def test_a_file_of_the_same_columns_imports_directly_and_errors_name_its_own_columns(
+    db: None, tmp_path: Path
+) -> None:
+    column_mapping_save(kind="clients", headers=HEADERS, fields=MAPPING, by=None)
+    before = table_counts()
+
+    # Given another file with the same columns in another order and other case, with a bad ИНН
+    run = import_path(
+        path=csv_write(
+            tmp_path / "march.csv",
+            [("область", "ПОКУПАТЕЛЬ", "ИНН покупателя"), ("Москва", "ООО Бета", "7707083894")],
+        )
+    )
+
+    # Then the mapping reads it, and the error names the file's own row and column
+    assert (run.status, run.errors) == (
+        ImportStatus.FAILED,
+        [
+            {
+                "row": 2,
+                "column": "ИНН покупателя",
+                "message": "the ИНН's check digits are wrong: «7707083894»",
+            }
+        ],
+    )
+    assert table_counts() == before
+
+
+def test_a_mapping_names_every_column_it_cannot_take(db: None) -> None:
+    with pytest.raises(ValidationError) as refused:
+        column_mapping_save(
+            kind="clients",
+            headers=HEADERS,
+            fields={"ИНН покупателя": "tax_id", "Область": "tax_id", "Склад": "region"},
+            by=None,
+        )
+
+    problems = refused.value.message_dict["mapping"]
+    assert problems == [
+        "«Область» and «ИНН покупателя» are both ИНН/tax_id: a field is one column",
+        "the file has no column «Склад»",
+        "no column is Контрагент/client*, which the file needs",
+    ]
+    assert ColumnMapping.objects.count() == 0
+
+
+def test_the_import_screen_asks_for_the_columns_once(
+    client, head_of_sales, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(head_of_sales)
+    file = "\n".join(";".join(row) for row in ROWS) + "\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/imports/", {"file": SimpleUploadedFile("clients.csv", file.encode())})
+    failed = ImportRun.objects.get()
+    assert "/columns/" in client.get(f"/imports/{failed.pk}/").content.decode()
+
+    # When the person chooses the kind, then the field of each column
+    page = client.get(f"/imports/{failed.pk}/columns/", {"kind": "clients"}).content.decode()
+    assert [header in page for header in HEADERS] == [True, True, True]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/imports/{failed.pk}/columns/",
+            {"kind": "clients", "column_0": "client", "column_1": "tax_id", "column_2": "region"},
+        )
+
+    # Then the file is imported again with them, and the next such file imports directly
+    again = ImportRun.objects.exclude(pk=failed.pk).get()
+    assert response["Location"] == f"/imports/{again.pk}/"
+    assert (again.status, again.kind) == (ImportStatus.SUCCEEDED, "clients")
+    assert Client.objects.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/imports/", {"file": SimpleUploadedFile("more.csv", file.encode())})
+    assert ImportRun.objects.get(file_name="more.csv").status == ImportStatus.SUCCEEDED
+
+
+def test_a_mapping_without_a_required_field_is_asked_again(client, head_of_sales) -> None:
+    client.force_login(head_of_sales)
+    run = ImportRun.objects.create(
+        file_name="clients.csv",
+        status=ImportStatus.FAILED,
+        stored_file=SimpleUploadedFile("clients.csv", "Покупатель;Область\nА;Б\n".encode()),
+    )
+
+    response = client.post(f"/imports/{run.pk}/columns/", {"kind": "clients", "column_1": "region"})
+
+    assert response.status_code == 200
+    assert "no column is Контрагент/client*, which the file needs" in response.content.decode()
+    assert (ColumnMapping.objects.count(), ImportRun.objects.count()) == (0, 1)
+
+
+def test_the_api_takes_a_mapping_with_the_file(
+    head_of_sales, django_capture_on_commit_callbacks
+) -> None:
+    file = "\n".join(";".join(row) for row in ROWS) + "\n"
+    api = api_client(head_of_sales)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/imports",
+            {
+                "file": SimpleUploadedFile("clients.csv", file.encode()),
+                "kind": "clients",
+                "columns": '{"Покупатель": "client", "ИНН покупателя": "tax_id"}',
+            },
+        )
+
+    assert response.status_code == 202
+    run = ImportRun.objects.get(pk=response.json()["id"])
+    assert (run.status, Client.objects.count()) == (ImportStatus.SUCCEEDED, 2)
+    assert ColumnMapping.objects.get().fields == {
+        "покупатель": "client",
+        "инн покупателя": "tax_id",
+    }
+
+
+def test_the_api_refuses_a_mapping_it_cannot_take(head_of_sales) -> None:
+    api = api_client(head_of_sales)
+
+    response = api.post(
+        "/api/imports",
+        {
+            "file": SimpleUploadedFile("clients.csv", "Покупатель;Область\nА;Б\n".encode()),
+            "kind": "clients",
+            "columns": '{"Область": "region"}',
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {
+            "loc": ["body", "columns"],
+            "msg": "no column is Контрагент/client*, which the file needs",
+            "type": "invalid",
+        }
+    ]
+    assert (ColumnMapping.objects.count(), ImportRun.objects.count()) == (0, 0)
