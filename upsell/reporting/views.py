@@ -43,6 +43,8 @@ from upsell.reporting.services import (
 
 ABC = ("A", "B", "C")
 XYZ = ("X", "Y", "Z")
+# The budgets still going to competitors the overview shows, the biggest first.
+BUDGETS_SHOWN = 20
 
 
 def _default_months(months: list[dt.date]) -> tuple[dt.date, dt.date] | None:
@@ -97,7 +99,7 @@ def audit_overview(request: HttpRequest) -> HttpResponse:
             (labels.get(source, "—"), [cells.get((source, target)) for target in to_statuses])
             for source in from_statuses
         ],
-        "budgets": selectors.budget_captures(user=user)[:20],
+        "budgets": selectors.budget_captures(user=user, limit=BUDGETS_SHOWN),
         "start_form": AuditStartForm() if can_run_audit(user) else None,
         "can_change_rules": can_change_rules(user),
         "forecast_runs": ForecastRun.objects.select_related("started_by")[:5],
