@@ -210,12 +210,15 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The rules are saved. They apply from the next audit."))
                 return redirect("audit:rules")
+    shapes = _rules_shapes(form)
     context = {
         "form": form,
         "can_change": can_change_rules(user),
+        # Whoever may not change the rules reads them: each label and its value as text.
+        "values": [(shape.label, shape.text(form.initial[name])) for name, shape in shapes.items()],
         "changes": change_list(
             changes_of(subject=Subject.STATUS_RULES, object_id=None),
-            _rules_shapes(form),
+            shapes,
             everything=request.GET.get("changes") == "all",
         ),
     }
@@ -223,14 +226,17 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
 
 
 def _rules_shapes(form: AuditRulesForm) -> dict[str, FieldShape]:
+    """Each rule's label and how its value reads, the managed statuses first as on the form."""
     shapes = {
+        "managed_statuses": FieldShape(
+            form.fields["managed_statuses"].label or "", choice_text(ClientStatus.choices)
+        )
+    }
+    shapes |= {
         name: FieldShape(field.label or name, number_text)
         for name, field in form.fields.items()
         if name != "managed_statuses"
     }
-    shapes["managed_statuses"] = FieldShape(
-        form.fields["managed_statuses"].label or "", choice_text(ClientStatus.choices)
-    )
     return shapes
 
 
