@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +19,7 @@ from upsell.accounts.models import User
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.imports.access import can_import, import_runs_visible_to
 from upsell.imports.changes import DocumentChange
+from upsell.imports.exports import import_history_xlsx_response
 from upsell.imports.forms import ImportUploadForm
 from upsell.imports.models import ImportRun, ImportStatus
 from upsell.imports.services import import_run_create
@@ -63,6 +65,17 @@ def import_list(request: HtmxHttpRequest) -> HttpResponse:
     if wants_part(request, "history"):
         return render(request, "imports/import_list.html#history", context)
     return render(request, "imports/import_list.html", context)
+
+
+@require_GET
+@login_required
+def import_history_export(request: HttpRequest) -> FileResponse:
+    """The history of imports as a workbook, every run and not only the page shown."""
+    user = _importer(request)
+    return import_history_xlsx_response(
+        runs=import_runs_visible_to(user),
+        filename=f"imports-{timezone.localdate():%Y-%m-%d}.xlsx",
+    )
 
 
 @require_GET

@@ -25,6 +25,8 @@ EXPORTED_METRICS = tuple(
     if name not in {"client_id", "status", "status_rule", "perspective", "is_partner"}
 )
 ZERO = Decimal("0.00")
+ABC = ("A", "B", "C")
+XYZ = ("X", "Y", "Z")
 
 
 def audit_run_latest() -> AuditRun | None:

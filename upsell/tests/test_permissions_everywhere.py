@@ -166,9 +166,13 @@ PAGE_RULES: dict[str, Rule] = {
     "clients:budget_edit": CHANGES_BORIS_CLIENT,
     "clients:shipment": SEES_BORIS_CLIENT,
     "imports:list": IMPORT_SCREEN,
+    "imports:export": IMPORT_SCREEN,
     "imports:detail": IMPORT_SCREEN,
     "imports:rejected": IMPORT_SCREEN,
     "audit:overview": SEES_AUDIT,
+    "audit:export": SEES_AUDIT,
+    "audit:statuses_export": SEES_AUDIT,
+    "audit:accuracy_export": FORECAST_SCREEN,
     "audit:start": RUNS_AUDIT,
     "audit:forecast_refresh": RUNS_AUDIT,
     "audit:run": rule(
