@@ -14,6 +14,7 @@ from importlib.util import find_spec
 BENCHMARKS: dict[str, tuple[str, ...]] = {
     "import": ("--lines", "1000000"),
     "client_list": (),
+    "audit_overview": (),
     "audit": (),
     "programs": (),
     "board": (),

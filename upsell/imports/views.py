@@ -12,6 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,7 @@ from upsell.accounts.models import User
 from upsell.core.htmx import HtmxHttpRequest, wants_part
 from upsell.imports.access import can_import, import_runs_visible_to
 from upsell.imports.changes import DocumentChange
+from upsell.imports.exports import import_history_xlsx_response
 from upsell.imports.forms import ColumnMappingForm, ImportUploadForm
 from upsell.imports.models import ImportKind, ImportRun, ImportStatus
 from upsell.imports.problems import FileRejected
@@ -66,6 +68,17 @@ def import_list(request: HtmxHttpRequest) -> HttpResponse:
     if wants_part(request, "history"):
         return render(request, "imports/import_list.html#history", context)
     return render(request, "imports/import_list.html", context)
+
+
+@require_GET
+@login_required
+def import_history_export(request: HttpRequest) -> FileResponse:
+    """The history of imports as a workbook, every run and not only the page shown."""
+    user = _importer(request)
+    return import_history_xlsx_response(
+        runs=import_runs_visible_to(user),
+        filename=f"imports-{timezone.localdate():%Y-%m-%d}.xlsx",
+    )
 
 
 @require_GET

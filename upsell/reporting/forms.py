@@ -25,6 +25,7 @@ THRESHOLD_LABELS = {
     "abc_b_percent": _("ABC: class B up to, %"),
     "xyz_x_max_cv": _("XYZ: class X up to this variation of monthly revenue"),
     "xyz_y_max_cv": _("XYZ: class Y up to"),
+    "xyz_min_months": _("XYZ: no class before this many complete months since the first order"),
     "rfm_bins": _("RFM: number of score levels"),
     "payment_terms_days": _("Debt is overdue after, days"),
     "discipline_zero_days_late": _("Payment discipline is 0 at this average delay, days"),
@@ -51,7 +52,7 @@ class AuditRulesForm(forms.Form):
     ) -> None:
         super().__init__(data, initial={**asdict(settings), "managed_statuses": list(managed)})
         for field in fields(AuditSettings):
-            label = THRESHOLD_LABELS.get(field.name, field.name)
+            label = THRESHOLD_LABELS[field.name]
             if field.type in (float, "float"):
                 self.fields[field.name] = forms.FloatField(label=label, min_value=0)
             else:

@@ -5,7 +5,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, DecimalField, F, FilteredRelation, Q, Sum, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 
 from upsell.accounts.models import User
 from upsell.analytics.contracts import AUDIT_SCHEMA
@@ -22,6 +24,9 @@ EXPORTED_METRICS = tuple(
     for name in AUDIT_SCHEMA.names
     if name not in {"client_id", "status", "status_rule", "perspective", "is_partner"}
 )
+ZERO = Decimal("0.00")
+ABC = ("A", "B", "C")
+XYZ = ("X", "Y", "Z")
 
 
 def audit_run_latest() -> AuditRun | None:
@@ -82,25 +87,28 @@ class StatusTotal:
 
 
 def status_totals(*, user: User) -> list[StatusTotal]:
-    """Clients and their revenue over 365 days by the status in force, in the method's order."""
+    """Clients and their revenue over 365 days by the status in force: every status in the
+    method's order, those no client has included, then the clients without a status if any."""
     rows = {
         row["status"]: row
         for row in clients_visible_to(user)
         .values("status")
         .annotate(clients=Count("id"), revenue=Sum("audit__revenue_365"))
+        .order_by()
     }
     totals = []
     for status, label in [*ClientStatus.choices, ("", "—")]:
         row = rows.get(status)
-        if row is not None:
-            totals.append(
-                StatusTotal(
-                    status=status,
-                    label=str(label),
-                    clients=row["clients"],
-                    revenue_365=row["revenue"] or Decimal("0.00"),
-                )
+        if row is None and status == "":
+            continue
+        totals.append(
+            StatusTotal(
+                status=status,
+                label=str(label),
+                clients=row["clients"] if row else 0,
+                revenue_365=(row["revenue"] if row else None) or Decimal("0.00"),
             )
+        )
     return totals
 
 
@@ -134,18 +142,21 @@ def status_migration_matrix(
     the end of ``month_to``, with the revenue over 365 days they carried at each end. A client
     not yet buying at ``month_from`` counts as coming from no status."""
     month_from, month_to = month_start(month_from), month_start(month_to)
-    earlier = ClientStatusMonth.objects.filter(client=OuterRef("client"), month=month_from)
+    # Each client's row at the later month joined to its row at the earlier one (none when it
+    # was not yet buying): one pass over the later month, grouped in the database.
+    earlier = FilteredRelation(
+        "client__status_months", condition=Q(client__status_months__month=month_from)
+    )
     rows = (
         ClientStatusMonth.objects.filter(client__in=clients_visible_to(user), month=month_to)
+        .annotate(earlier=earlier)
+        .values(from_status=F("earlier__status"), to_status=F("status"))
         .annotate(
-            from_status=Subquery(earlier.values("status")[:1]),
-            from_revenue=Subquery(earlier.values("revenue_365")[:1]),
+            clients=Count("id"),
+            revenue_from=Sum("earlier__revenue_365"),
+            revenue_to=Sum("revenue_365"),
         )
-        .values("from_status", to_status=F("status"))
-        .annotate(
-            clients=Count("id"), revenue_from=Sum("from_revenue"), revenue_to=Sum("revenue_365")
-        )
-        .order_by("from_status", "to_status")
+        .order_by(F("from_status").asc(nulls_first=True), "to_status")
     )
     return [
         Migration(
@@ -174,29 +185,39 @@ class BudgetCapture:
     to_competitors: Decimal
 
 
-def budget_captures(*, user: User) -> list[BudgetCapture]:
+def budget_captures(*, user: User, limit: int | None = None) -> list[BudgetCapture]:
     """Clients that plan a purchase budget: what they bought from us this budget year against
-    the budget, the biggest amount still going to competitors first."""
+    the budget, the biggest amount still going to competitors first (the first ``limit``).
+    The database sorts and cuts, so a page of twenty reads twenty clients."""
     clients = (
         clients_visible_to(user)
         .filter(plans_budget=True, audit__isnull=False)
+        .annotate(to_competitors=Coalesce(_metric_amount("competitors_amount"), Value(ZERO)))
         .select_related("audit", "manager")
+        .order_by("-to_competitors", "name", "pk")
     )
+    if limit is not None:
+        clients = clients[:limit]
     captures = []
     for client in clients.iterator(chunk_size=2000):
         metrics = client.audit.metrics
-        budget = Decimal(str(metrics.get("annual_budget") or 0))
         share = metrics.get("share_of_wallet")
         captures.append(
             BudgetCapture(
                 client=client,
-                budget=budget,
+                budget=Decimal(str(metrics.get("annual_budget") or 0)),
                 bought=Decimal(str(metrics.get("bought_budget_year") or 0)),
                 share_of_wallet=float(share) if share is not None else None,
                 to_competitors=Decimal(str(metrics.get("competitors_amount") or 0)),
             )
         )
-    return sorted(captures, key=lambda capture: (-capture.to_competitors, capture.client.name))
+    return captures
+
+
+def _metric_amount(name: str) -> Cast:
+    """An amount of the audit's metrics (JSON keeps money as text) as a number SQL sorts."""
+    amount = KeyTextTransform(name, "audit__metrics")
+    return Cast(amount, DecimalField(max_digits=18, decimal_places=2))
 
 
 def client_status_timeline(*, client: Client) -> list[tuple[dt.date, str, str]]:

@@ -5,6 +5,9 @@ from upsell.reporting import views
 app_name = "audit"
 urlpatterns = [
     path("", views.audit_overview, name="overview"),
+    path("export.xlsx", views.audit_overview_export, name="export"),
+    path("statuses.xlsx", views.statuses_export, name="statuses_export"),
+    path("accuracy.xlsx", views.accuracy_export, name="accuracy_export"),
     path("runs/", views.audit_start, name="start"),
     path("runs/<int:run_id>/", views.audit_run_detail, name="run"),
     path("rules/", views.audit_rules, name="rules"),

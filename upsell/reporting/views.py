@@ -2,26 +2,32 @@
 status section of a client card (loaded into the card by htmx)."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upsell.accounts.http import authenticated_user
+from upsell.accounts.models import Role, User
 from upsell.analytics.btyd.backtest import SHORT_HISTORY
 from upsell.clients.access import get_client_for_user
 from upsell.clients.models import ClientAudit, ClientStatus
 from upsell.clients.motivation import managed_statuses_current
 from upsell.core.forms import form_errors_add
+from upsell.core.months import month_add, month_start
+from upsell.forecasts.access import forecast_manager_for_user, uses_forecasts
+from upsell.forecasts.forms import GridFilterForm
+from upsell.forecasts.selectors import forecast_accuracy
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.presenters import FieldShape, change_list, choice_text, number_text
 from upsell.history.selectors import changes_of
-from upsell.reporting import selectors
+from upsell.reporting import exports, selectors
 from upsell.reporting.access import (
     can_change_rules,
     can_override_status,
@@ -33,6 +39,7 @@ from upsell.reporting.forms import AuditRulesForm, AuditStartForm, MigrationForm
 from upsell.reporting.models import AuditRun, ForecastModel, ForecastRun, RunStatus
 from upsell.reporting.reasons import status_reason
 from upsell.reporting.rules import audit_settings_current
+from upsell.reporting.selectors import ABC, XYZ
 from upsell.reporting.services import (
     audit_run_create,
     forecast_run_create,
@@ -41,8 +48,8 @@ from upsell.reporting.services import (
     status_rules_update,
 )
 
-ABC = ("A", "B", "C")
-XYZ = ("X", "Y", "Z")
+# The budgets still going to competitors the overview shows, the biggest first.
+BUDGETS_SHOWN = 20
 
 
 def _default_months(months: list[dt.date]) -> tuple[dt.date, dt.date] | None:
@@ -53,11 +60,9 @@ def _default_months(months: list[dt.date]) -> tuple[dt.date, dt.date] | None:
     return (year_before if year_before in months else months[0]), last
 
 
-@require_GET
-@login_required
-def audit_overview(request: HttpRequest) -> HttpResponse:
-    user = authenticated_user(request)
-    require(can_view_audit(user))
+def _migration_choice(request: HttpRequest) -> tuple[MigrationForm, tuple[dt.date, dt.date] | None]:
+    """The two month-ends the migration compares: the address's, else a year back from the
+    last month of the history."""
     months = selectors.history_months_available()
     migration_form = MigrationForm(request.GET or None, months=months)
     chosen = (
@@ -70,14 +75,34 @@ def audit_overview(request: HttpRequest) -> HttpResponse:
             {"month_from": chosen[0].isoformat(), "month_to": chosen[1].isoformat()}, months=months
         )
         migration_form.is_valid()
-    totals = selectors.status_totals(user=user)
-    revenue = sum(total.revenue_365 for total in totals)
-    abc_xyz = selectors.abc_xyz_matrix(user=user)
-    migrations = (
-        selectors.status_migration_matrix(user=user, month_from=chosen[0], month_to=chosen[1])
-        if chosen
-        else []
+    return migration_form, chosen
+
+
+def _overview_tables(
+    user: User, chosen: tuple[dt.date, dt.date] | None, *, budgets: int | None
+) -> exports.OverviewTables:
+    return exports.OverviewTables(
+        totals=selectors.status_totals(user=user),
+        abc_xyz=selectors.abc_xyz_matrix(user=user),
+        migration_months=chosen,
+        migrations=(
+            selectors.status_migration_matrix(user=user, month_from=chosen[0], month_to=chosen[1])
+            if chosen
+            else []
+        ),
+        budgets=selectors.budget_captures(user=user, limit=budgets),
     )
+
+
+@require_GET
+@login_required
+def audit_overview(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
+    require(can_view_audit(user))
+    migration_form, chosen = _migration_choice(request)
+    tables = _overview_tables(user, chosen, budgets=BUDGETS_SHOWN)
+    totals, abc_xyz, migrations = tables.totals, tables.abc_xyz, tables.migrations
+    revenue = sum(total.revenue_365 for total in totals)
     labels = dict(ClientStatus.choices)
     from_statuses = sorted({m.from_status for m in migrations}, key=_status_order)
     to_statuses = sorted({m.to_status for m in migrations}, key=_status_order)
@@ -92,12 +117,17 @@ def audit_overview(request: HttpRequest) -> HttpResponse:
         "abc_xyz_rows": [(abc, [abc_xyz.get((abc, xyz), (0, 0)) for xyz in XYZ]) for abc in ABC],
         "xyz": XYZ,
         "migration_form": migration_form,
+        "migration_query": urlencode(
+            {"month_from": chosen[0].isoformat(), "month_to": chosen[1].isoformat()}
+        )
+        if chosen
+        else "",
         "migration_columns": [(status, labels.get(status, "—")) for status in to_statuses],
         "migration_rows": [
             (labels.get(source, "—"), [cells.get((source, target)) for target in to_statuses])
             for source in from_statuses
         ],
-        "budgets": selectors.budget_captures(user=user)[:20],
+        "budgets": tables.budgets,
         "start_form": AuditStartForm() if can_run_audit(user) else None,
         "can_change_rules": can_change_rules(user),
         "forecast_runs": ForecastRun.objects.select_related("started_by")[:5],
@@ -106,6 +136,61 @@ def audit_overview(request: HttpRequest) -> HttpResponse:
         "can_refresh_forecast": can_run_audit(user),
     }
     return render(request, "audit/overview.html", context)
+
+
+@require_GET
+@login_required
+def audit_overview_export(request: HttpRequest) -> FileResponse:
+    """The overview's tables as a workbook, the migration between the months the page showed
+    and every budget, not only the first twenty."""
+    user = authenticated_user(request)
+    require(can_view_audit(user))
+    _form, chosen = _migration_choice(request)
+    return exports.overview_xlsx_response(
+        tables=_overview_tables(user, chosen, budgets=None),
+        filename=f"audit-{timezone.localdate():%Y-%m-%d}.xlsx",
+    )
+
+
+@require_GET
+@login_required
+def statuses_export(request: HttpRequest) -> FileResponse:
+    """Every client's status, the computed one, why, and every metric of the latest audit: the
+    file the ``export statuses`` command writes, in the reader's language."""
+    user = authenticated_user(request)
+    require(can_view_audit(user))
+    return exports.statuses_xlsx_response(
+        user=user, filename=f"statuses-{timezone.localdate():%Y-%m-%d}.xlsx"
+    )
+
+
+@require_GET
+@login_required
+def accuracy_export(request: HttpRequest) -> FileResponse:
+    """The forecast accuracy page as a workbook: the chosen manager's, or every manager's when
+    the head of sales or top management chose the whole team. A manager gets its own."""
+    user = authenticated_user(request)
+    if not uses_forecasts(user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    # Accuracy is measured on finished months: in January it is the year just over.
+    default_year = month_add(month_start(today), -1).year
+    data = request.GET.copy()
+    data.setdefault("year", str(default_year))
+    manager_id, year = GridFilterForm(data).chosen(default_year=default_year)
+    manager = forecast_manager_for_user(user, manager_id)
+    managers = (
+        [manager]
+        if manager is not None
+        else User.objects.filter(role=Role.MANAGER).order_by("full_name", "username")
+    )
+    return exports.accuracy_xlsx_response(
+        accuracies=[
+            (each, forecast_accuracy(manager=each, year=year, today=today)) for each in managers
+        ],
+        year=year,
+        filename=f"accuracy-{year}.xlsx",
+    )
 
 
 def _backtest_rows(run: ForecastRun | None) -> list[dict[str, object]]:
@@ -208,12 +293,15 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The rules are saved. They apply from the next audit."))
                 return redirect("audit:rules")
+    shapes = _rules_shapes(form)
     context = {
         "form": form,
         "can_change": can_change_rules(user),
+        # Whoever may not change the rules reads them: each label and its value as text.
+        "values": [(shape.label, shape.text(form.initial[name])) for name, shape in shapes.items()],
         "changes": change_list(
             changes_of(subject=Subject.STATUS_RULES, object_id=None),
-            _rules_shapes(form),
+            shapes,
             everything=request.GET.get("changes") == "all",
         ),
     }
@@ -221,14 +309,17 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
 
 
 def _rules_shapes(form: AuditRulesForm) -> dict[str, FieldShape]:
+    """Each rule's label and how its value reads, the managed statuses first as on the form."""
     shapes = {
+        "managed_statuses": FieldShape(
+            form.fields["managed_statuses"].label or "", choice_text(ClientStatus.choices)
+        )
+    }
+    shapes |= {
         name: FieldShape(field.label or name, number_text)
         for name, field in form.fields.items()
         if name != "managed_statuses"
     }
-    shapes["managed_statuses"] = FieldShape(
-        form.fields["managed_statuses"].label or "", choice_text(ClientStatus.choices)
-    )
     return shapes
 
 

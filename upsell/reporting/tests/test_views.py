@@ -34,7 +34,18 @@ def test_head_of_sales_sees_the_overview(client, head_of_sales, audited):
 
     assert response.status_code == 200
     totals = [(t.status, t.clients, t.revenue_365) for t in response.context["totals"]]
-    assert totals == [("new", 1, Decimal("50.00")), ("vip", 1, Decimal("3500.00"))]
+    # Every status in the method's order, those no client has at zero.
+    assert totals == [
+        ("new", 1, Decimal("50.00")),
+        ("one_time", 0, Decimal("0.00")),
+        ("irregular", 0, Decimal("0.00")),
+        ("regular", 0, Decimal("0.00")),
+        ("vip", 1, Decimal("3500.00")),
+        ("partner", 0, Decimal("0.00")),
+        ("reanimated", 0, Decimal("0.00")),
+        ("lapsing", 0, Decimal("0.00")),
+        ("lost", 0, Decimal("0.00")),
+    ]
     # Anna's client makes all the revenue (A) and buys erratically (Z); Boris's, new with one
     # order, has no class yet.
     assert response.context["abc_xyz_rows"] == [
