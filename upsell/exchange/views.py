@@ -1,5 +1,6 @@
 """The address 1C's «Обмен с сайтом» calls: ``?type=catalog|sale&mode=…``. Every answer is
-plain text as 1C reads it (``success``, ``progress`` or ``failure`` and its lines)."""
+plain text as 1C reads it (``success``, ``progress`` or ``failure`` and its lines), except the
+orders ``query`` gives, which are CommerceML."""
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from upsell.core.uploads import file_max_bytes
 from upsell.exchange.access import COOKIE, exchange_session_of, exchange_user_authenticate
+from upsell.exchange.orders_out import orders_confirm, orders_query
 from upsell.exchange.services import (
     ExchangeFailed,
     Reply,
@@ -65,6 +67,14 @@ def exchange_1c(request: HttpRequest) -> HttpResponse:
                 return _reply(success())
             case "import" if kind == "catalog":
                 return _reply(exchange_import_ask(session=session, file_name=filename))
+            case "query" if kind == "sale":
+                return HttpResponse(
+                    orders_query(),
+                    content_type=f"application/xml; charset={settings.UPSELL_EXCHANGE_ENCODING}",
+                )
+            case "success" if kind == "sale":
+                orders_confirm()
+                return _reply(success())
     except ExchangeFailed as failed:
         return _reply(failure(str(failed)))
     return _reply(
