@@ -71,6 +71,14 @@ def answer(one_c: OneC, capture: Capture, data: bytes) -> tuple[int, str]:
             id="windows-1251-declared-utf-8",
         ),
         pytest.param(
+            catalogue_xml()
+            .join(('<?xml version="1.0" encoding="koi8-r"?>\n', ""))
+            .encode("koi8-r"),
+            "import.xml: the file declares the encoding koi8-r; an exchange file is in UTF-8 "
+            "or windows-1251",
+            id="another-encoding",
+        ),
+        pytest.param(
             declared(catalogue_xml(version="3.1"), "utf-8"),
             'import.xml: КоммерческаяИнформация ВерсияСхемы="3.1": this schema version is not '
             "known (known: 2.03, 2.04, 2.05, 2.06, 2.07, 2.08, 2.09, 2.10)",
