@@ -9,12 +9,15 @@ same data twice changes nothing), and one more: when any of them fails, none is 
 """
 
 import csv
+import gc
 import io
 import logging
 import secrets
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -186,19 +189,30 @@ class _RolledBack(Exception):  # noqa: N818 - raised to roll the transaction bac
     pass
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file's millions of elements and rows are made:
+    it would walk them all again and again, and none of them is in a cycle."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def exchange_file_import(*, session: ExchangeSession, file_name: str) -> None:
     """Import one CommerceML file of the session, all of it or nothing; ExchangeFailed says
     why nothing was written."""
     name = file_name_check(file_name)
     try:
-        root = document_read(_file_data(session, name))
+        with _collector_paused():
+            root = document_read(_file_data(session, name))
+            tables = [*catalogue_tables(root), *documents_tables(root)]
+            offers = offers_codes(root)
     except CommerceMLError as error:
         raise ExchangeFailed(f"{name}: {error}") from None
-    try:
-        tables = [*catalogue_tables(root), *documents_tables(root)]
-    except CommerceMLError as error:
-        raise ExchangeFailed(f"{name}: {error}") from None
-    offers = offers_codes(root)
     if offers:
         _offers_check(name, offers)
     if tables:
