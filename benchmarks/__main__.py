@@ -13,6 +13,7 @@ from importlib.util import find_spec
 
 BENCHMARKS: dict[str, tuple[str, ...]] = {
     "import": ("--lines", "1000000"),
+    "exchange": (),
     "client_list": (),
     "audit_overview": (),
     "audit": (),

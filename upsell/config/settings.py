@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "upsell.deals",
     "upsell.portfolios",
     "upsell.imports",
+    "upsell.exchange",
     "upsell.reporting",
     "upsell.today",
 ]
@@ -198,6 +199,15 @@ UPSELL_WORKBOOK_UNPACKED_MAX_MB = env_int("UPSELL_WORKBOOK_UNPACKED_MAX_MB", 102
 UPSELL_WORKBOOK_MAX_CELLS = env_int("UPSELL_WORKBOOK_MAX_CELLS", 20_000_000)
 UPSELL_WORKBOOK_MEMORY_MB = env_int("UPSELL_WORKBOOK_MEMORY_MB", 4096)
 UPSELL_WORKBOOK_SECONDS = env_int("UPSELL_WORKBOOK_SECONDS", 300)
+
+# The exchange with 1C («Обмен с сайтом», CommerceML 2): the user name of the one user 1C signs
+# in as (empty: no exchange), where the files 1C sends are kept while it exchanges, and the
+# encoding of the orders given to 1C (UTF-8 or windows-1251).
+UPSELL_EXCHANGE_USER = env_str("UPSELL_EXCHANGE_USER", "")
+UPSELL_EXCHANGE_DIR = Path(env_str("UPSELL_EXCHANGE_DIR", str(DATA_DIR / "exchange"))).resolve()
+UPSELL_EXCHANGE_ENCODING = env_str("UPSELL_EXCHANGE_ENCODING", "UTF-8")
+if UPSELL_EXCHANGE_ENCODING.lower() not in ("utf-8", "windows-1251"):
+    raise ImproperlyConfigured("UPSELL_EXCHANGE_ENCODING must be UTF-8 or windows-1251")
 
 # The day of each month on which the forecast of the coming months is locked as a snapshot.
 UPSELL_FORECAST_LOCK_DAY = env_int("UPSELL_FORECAST_LOCK_DAY", 25)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("upsell.accounts.urls")),
     path("clients/", include("upsell.clients.urls")),
     path("imports/", include("upsell.imports.urls")),
+    path("exchange/", include("upsell.exchange.urls")),
     path("audit/", include("upsell.reporting.urls")),
     path("forecasts/", include("upsell.forecasts.urls")),
     path("requests/", include("upsell.requests.urls")),

@@ -367,6 +367,9 @@ PAGE_RULES: dict[str, Rule] = {
     "api:api-root": NOTHING_THERE,
     # A monitor asks whether the installation works; the answer names no one.
     "healthz": PUBLIC,
+    # 1C's exchange signs in as the one exchange user by its password, never by a session of
+    # the site: everyone else is refused with 1C's "failure".
+    "exchange:1c": rule(everyone=FORBIDDEN),
 }
 
 # The workload's settings and rebalancing, the complex-order rules: the head of sales's calls.

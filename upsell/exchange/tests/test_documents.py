@@ -1,0 +1,156 @@
+"""The sale exchange's documents from 1C: buyers become clients, orders routed requests,
+sales (Реализация) shipments; all of a file or nothing."""
+
+from decimal import Decimal
+
+import pytest
+
+from upsell.accounts.models import User
+from upsell.clients.tests.factories import ClientFactory
+from upsell.exchange.tests.samples import (
+    LUTIK_INN,
+    ROMASHKA_INN,
+    OneC,
+    counterparty,
+    declared,
+    document,
+    documents_xml,
+    information,
+    line,
+    zipped,
+)
+from upsell.imports.tests.files import table_counts
+from upsell.products.models import Product
+from upsell.products.tests.factories import ProductFactory
+from upsell.requests.models import OrderRequest, RequestSource
+from upsell.shipments.models import Shipment
+
+
+@pytest.fixture
+def catalogue(db: None) -> dict[str, Product]:
+    return {
+        sku: ProductFactory.create(sku=sku, name=name)
+        for sku, name in {"A-1": "Болт М8", "B-2": "Гайка М8"}.items()
+    }
+
+
+def sent(one_c: OneC, data: bytes, filename: str = "documents.xml") -> tuple[int, str]:
+    one_c.checkauth("sale")
+    one_c.get("sale", "init")
+    return one_c.send("sale", filename, data)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "utf-8"])
+def test_documents_become_clients_requests_and_shipments(
+    one_c: OneC, catalogue: dict[str, Product], exchange_user: User, encoding: str
+) -> None:
+    assert sent(one_c, declared(documents_xml(), encoding)) == (200, "success")
+
+    request = OrderRequest.objects.select_related("client").get()
+    assert (request.number, str(request.ordered_on), request.client.name) == (
+        "ЗК-00012",
+        "2026-11-30",
+        "Ромашка",
+    )
+    assert (request.client.tax_id, request.source, request.amount, request.line_count) == (
+        ROMASHKA_INN,
+        RequestSource.FILE,
+        Decimal("1930.00"),
+        2,
+    )
+    assert request.created_by == exchange_user
+    assert request.routed_by_rule != ""
+    shipment = Shipment.objects.select_related("client").get()
+    assert (shipment.number, shipment.date.isoformat(), shipment.client.name) == (
+        "РТ-00345",
+        "2026-11-28",
+        "Лютик",
+    )
+    assert shipment.client.tax_id == LUTIK_INN
+    assert list(shipment.lines.values_list("product__sku", "quantity", "amount")) == [
+        ("A-1", Decimal("40.000"), Decimal("480.00"))
+    ]
+
+
+def test_the_same_documents_twice_change_nothing(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    data = declared(documents_xml(), "cp1251")
+    assert sent(one_c, data) == (200, "success")
+    before = table_counts()
+    assert sent(one_c, zipped({"documents.xml": data}), filename="documents.zip") == (
+        200,
+        "success",
+    )
+    assert table_counts() == before
+
+
+def test_a_document_for_an_unknown_client_fails_whole(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    stranger = document(
+        "ЗК-00013",
+        "2026-11-30",
+        "Заказ товара",
+        counterparty("Незнакомец"),
+        line("A-1", "Болт М8", "1", "12.50", "12.50"),
+    )
+    before = table_counts()
+
+    assert sent(one_c, declared(information(stranger + documents_xml()[0:0]), "utf-8")) == (
+        200,
+        "failure\ndocuments.xml: Документ 1 (Номер ЗК-00013)/Товар 1: the buyer «Незнакомец» has "
+        "no ИНН and is not a client Upsell knows by that name",
+    )
+    assert table_counts() == before
+
+
+def test_a_buyer_without_tax_id_known_by_name_is_taken(
+    one_c: OneC, catalogue: dict[str, Product], manager_anna: User
+) -> None:
+    known = ClientFactory.create(name="Знакомый", manager=manager_anna)
+    order = document(
+        "ЗК-00014",
+        "2026-11-30",
+        "Заказ товара",
+        counterparty("Знакомый"),
+        line("B-2", "Гайка М8", "10", "3.40", "34.00"),
+    )
+
+    assert sent(one_c, declared(information(order), "utf-8")) == (200, "success")
+    assert OrderRequest.objects.get().client == known
+
+
+def test_one_bad_line_writes_nothing_and_names_its_element(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    broken = document(
+        "РТ-00346",
+        "2026-11-29",
+        "Отпуск товара",
+        counterparty("Лютик", LUTIK_INN),
+        line("Z-9", "Неизвестно что", "5", "1.00", "5.00"),
+    )
+    xml = documents_xml().replace("</КоммерческаяИнформация>", broken + "</КоммерческаяИнформация>")
+    before = table_counts()
+
+    status, text = sent(one_c, declared(xml, "utf-8"))
+
+    assert (status, text.split("\n")[0]) == (200, "failure")
+    assert text.split("\n")[1].startswith(
+        "documents.xml: Документ 3 (Номер РТ-00346)/Товар 1: sku: "
+    )
+    assert table_counts() == before
+
+
+def test_an_operation_the_exchange_does_not_take_fails(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    payment = document(
+        "ПП-1", "2026-11-30", "Выплата безналичных денег", counterparty("Лютик", LUTIK_INN), ""
+    )
+    assert sent(one_c, declared(information(payment), "utf-8")) == (
+        200,
+        "failure\ndocuments.xml: Документ 1 (Номер ПП-1): ХозОперация «Выплата безналичных "
+        "денег» is not taken; the exchange takes «Заказ товара» and «Отпуск товара»",
+    )
