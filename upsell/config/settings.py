@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "upsell.portfolios",
     "upsell.imports",
     "upsell.reporting",
+    "upsell.review",
     "upsell.today",
 ]
 
