@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "recommend": (),
     "offers": (),
     "today": (),
+    "review": (),
     "load": (),
 }
 
