@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[str, ...]] = {
     "offers": (),
     "today": (),
     "workload": (),
+    "review": (),
     "load": (),
 }
 

@@ -11,14 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from upsell.accounts.http import authenticated_user
+from upsell.accounts.models import Role
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: a manager's is its actions for today, an assistant's the request
-    queues, an administrator's the imports; everybody else's is clients."""
+    queues, an administrator's the imports, the head of sales' the Monday review, top
+    management's the company view; everybody else's is clients."""
     user = authenticated_user(request)
+    if user.role == Role.HEAD_OF_SALES:
+        return redirect("review:monday")
+    if user.role == Role.TOP_MANAGEMENT:
+        return redirect("review:company")
     if user.is_admin_role:
         return redirect("imports:list")
     if user.is_manager:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "upsell.imports",
     "upsell.exchange",
     "upsell.reporting",
+    "upsell.review",
     "upsell.today",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("upsell.notifications.urls")),
     path("workload/", include("upsell.portfolios.urls")),
     path("today/", include("upsell.today.urls")),
+    path("review/", include("upsell.review.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

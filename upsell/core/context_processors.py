@@ -85,6 +85,9 @@ def _navigation(request: HttpRequest) -> list[NavItem]:
     if user.is_manager or user.role == "head_of_sales":
         url = reverse("today:list")
         items.append(NavItem(label=_("Today"), url=url, active=section == "today"))
+    if user.role in ("head_of_sales", "top_management"):
+        url = reverse("review:monday" if user.role == "head_of_sales" else "review:company")
+        items.append(NavItem(label=_("Review"), url=url, active=section == "review"))
     if user.sees_all_sales or user.is_manager or user.is_assistant:
         label = _("Clients") if user.sees_all_sales else _("My clients")
         items.append(NavItem(label=label, url=reverse("clients:list"), active=section == "clients"))

@@ -156,3 +156,15 @@ def format_money(value: Number) -> str:
     if language in SYMBOL_AFTER_AMOUNT:
         return f"{sign}{amount}\xa0{currency_symbol()}"
     return f"{sign}{currency_symbol()}{amount}"
+
+
+MILLION = Decimal(1_000_000)
+
+
+def format_millions(value: Number) -> str:
+    """An amount in millions with one decimal, for totals whose kopecks are noise:
+    ``4,2 млн`` / ``4.2 M``."""
+    millions = (Decimal(str(value)) / MILLION).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return _("%(amount)s M") % {
+        "amount": formats.number_format(millions, decimal_pos=1, force_grouping=True)
+    }

@@ -5,7 +5,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, FilteredRelation, Q, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 
@@ -13,7 +24,7 @@ from upsell.accounts.models import User
 from upsell.analytics.contracts import AUDIT_SCHEMA
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientAudit, ClientStatus, ClientStatusMonth
-from upsell.core.months import month_start
+from upsell.core.months import month_add, month_start
 from upsell.reporting.definitions import METRIC_DEFINITIONS, MetricDefinition
 from upsell.reporting.models import AuditRun, RunStatus
 from upsell.reporting.reasons import status_reason
@@ -258,3 +269,80 @@ def _typed(value: object, kind: str) -> object:
     if kind == "ratio" and isinstance(value, int | float):
         return value * 100
     return value
+
+
+def status_month_before(day: dt.date) -> dt.date:
+    """The month of the history whose end is the last month end before ``day``."""
+    return month_add(month_start(day), -1)
+
+
+def status_changes_since(*, user: User, since: dt.date) -> QuerySet[Client]:
+    """The clients ``user`` may see whose status in force differs from their status at the last
+    month end before ``since``, each with ``status_before`` (blank: it had none yet). Empty when
+    the monthly history does not reach that month."""
+    month = status_month_before(since)
+    before = ClientStatusMonth.objects.filter(client=OuterRef("pk"), month=month)
+    changed = (
+        clients_visible_to(user)
+        .annotate(status_before=Coalesce(Subquery(before.values("status")[:1]), Value("")))
+        .exclude(status=F("status_before"))
+    )
+    if not ClientStatusMonth.objects.filter(month=month).exists():
+        return changed.none()
+    return changed
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusMonthTotal:
+    month: dt.date
+    status: str
+    clients: int
+    revenue_365: Decimal
+
+
+def status_totals_by_month(*, user: User, first: dt.date) -> list[StatusMonthTotal]:
+    """Clients and their revenue over 365 days by month-end status, every month of the history
+    from ``first`` on, those with no status left out."""
+    rows = (
+        ClientStatusMonth.objects.filter(
+            client__in=clients_visible_to(user), month__gte=month_start(first)
+        )
+        .exclude(status="")
+        .values("month", "status")
+        .annotate(clients=Count("id"), revenue=Sum("revenue_365"))
+        .order_by("month", "status")
+    )
+    return [
+        StatusMonthTotal(
+            month=row["month"],
+            status=row["status"],
+            clients=row["clients"],
+            revenue_365=row["revenue"] or Decimal("0.00"),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupTotal:
+    name: str
+    clients: int
+    revenue_365: Decimal
+
+
+def totals_by_client_field(*, user: User, field: str, limit: int) -> list[GroupTotal]:
+    """Clients and their revenue over 365 days by ``field`` (``region`` or ``segment``), the
+    biggest revenue first, at most ``limit`` groups."""
+    if field not in {"region", "segment"}:
+        raise ValueError(field)
+    rows = (
+        clients_visible_to(user)
+        .order_by()
+        .values(field)
+        .annotate(clients=Count("id"), revenue=Sum("audit__revenue_365", default=Decimal("0.00")))
+        .order_by("-revenue", field)[:limit]
+    )
+    return [
+        GroupTotal(name=row[field], clients=row["clients"], revenue_365=row["revenue"])
+        for row in rows
+    ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from upsell.accounts.models import User
@@ -139,3 +139,41 @@ def client_monthly_shipments(
         months.append((month, totals.get((client.pk, month), Decimal("0.00"))))
         month = month_add(month, 1)
     return months
+
+
+def shipped_two_periods(
+    *,
+    first: dt.date,
+    middle: dt.date,
+    end: dt.date,
+    per: ShippedPer = "client",
+    clients: Clients | None = None,
+) -> QuerySet[Any, Any]:
+    """Net shipped amount per client (or per the manager who serves it now) in [first, middle)
+    as ``before`` and in [middle, end) as ``after``, one row per ``owner``, summed by the
+    database: the caller narrows, orders and cuts it there too."""
+    shipments = _shipped(clients=clients, first=first, end=end)
+    if per == "manager":
+        shipments = shipments.filter(client__manager__isnull=False)
+    zero = Decimal("0.00")
+    return (
+        shipments.order_by()
+        .values(owner=F(_PER_FIELD[per]))
+        .annotate(
+            before=Sum("total", filter=Q(date__lt=middle), default=zero),
+            after=Sum("total", filter=Q(date__gte=middle), default=zero),
+        )
+    )
+
+
+def shipped_two_periods_total(
+    *, first: dt.date, middle: dt.date, end: dt.date, clients: Clients | None = None
+) -> tuple[Decimal, Decimal]:
+    """Net shipped amount of every client (or of ``clients``) in [first, middle) and in
+    [middle, end)."""
+    zero = Decimal("0.00")
+    totals = _shipped(clients=clients, first=first, end=end).aggregate(
+        before=Sum("total", filter=Q(date__lt=middle), default=zero),
+        after=Sum("total", filter=Q(date__gte=middle), default=zero),
+    )
+    return totals["before"], totals["after"]

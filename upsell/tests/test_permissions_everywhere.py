@@ -157,6 +157,8 @@ MANAGES_USERS = rule(
     anna=NOT_FOUND, boris=NOT_FOUND, vera=NOT_FOUND, helen=NOT_FOUND, tom=NOT_FOUND,
     things={"user_id": "manager"},
 )  # fmt: skip
+# The reviews: the head of sales and top management; for anyone else there is no such page.
+SEES_REVIEW = rule(anna=NOT_FOUND, boris=NOT_FOUND, vera=NOT_FOUND, adam=NOT_FOUND)
 
 PAGE_RULES: dict[str, Rule] = {
     "accounts:login": PUBLIC,
@@ -360,6 +362,10 @@ PAGE_RULES: dict[str, Rule] = {
         adam=NOT_FOUND,
         unsafe={"anna": FORBIDDEN, "boris": FORBIDDEN, "tom": FORBIDDEN},
     ),
+    # The Monday review is the head of sales', the company view hers and top management's
+    # (who, opening the review, is shown the company view); nobody else finds them.
+    "review:monday": SEES_REVIEW,
+    "review:company": SEES_REVIEW,
     # The API's machine-readable description and its docs page hold no data.
     "api:openapi-json": PUBLIC,
     "api:openapi-view": PUBLIC,
@@ -390,6 +396,12 @@ COACHES_PERIOD = rule(
 
 API_RULES: dict[str, Rule] = {
     "get_me": SIGNED_IN,
+    # The reviews, as their pages: the Monday review the head of sales', the company view hers
+    # and top management's; nobody else finds them.
+    "get_review": rule(
+        anna=NOT_FOUND, boris=NOT_FOUND, vera=NOT_FOUND, tom=NOT_FOUND, adam=NOT_FOUND
+    ),
+    "get_company_review": SEES_REVIEW,
     "list_clients": SIGNED_IN,
     "create_client": CREATES_CLIENTS,
     "get_client": SEES_BORIS_CLIENT,

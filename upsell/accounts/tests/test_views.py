@@ -32,8 +32,8 @@ def test_the_login_page_is_open_to_anybody(client, db):
 
 
 @pytest.mark.parametrize(("persona", "start"), [
-    ("manager_anna", "/today/"), ("assistant_vera", "/requests/"), ("head_of_sales", "/clients/"),
-    ("top_manager", "/clients/"), ("admin_adam", "/imports/"),
+    ("manager_anna", "/today/"), ("assistant_vera", "/requests/"), ("head_of_sales", "/review/"),
+    ("top_manager", "/review/company/"), ("admin_adam", "/imports/"),
 ])  # fmt: skip
 def test_each_role_lands_on_its_start_page(client, request, persona, start):
     user = request.getfixturevalue(persona)

@@ -11,7 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils import formats, timezone
 
-from upsell.core.money import EMPTY, Number, currency_symbol, format_amount, format_money
+from upsell.core.money import (
+    EMPTY,
+    Number,
+    currency_symbol,
+    format_amount,
+    format_millions,
+    format_money,
+)
 
 register = template.Library()
 
@@ -32,6 +39,12 @@ def _whole(value: Number) -> int:
     """Rounded half up, as people round (Python's round() goes to the even neighbour)."""
     exact = value if isinstance(value, Decimal) else Decimal(str(value))
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def millions(value: Number | None) -> str:
+    """A total in millions with one decimal, where kopecks are noise."""
+    return EMPTY if value is None else format_millions(value)
 
 
 @register.filter

@@ -36,6 +36,7 @@ def test_a_manager_sees_its_own_clients_and_no_one_elses(page, live_server, comp
 
 def test_the_head_of_sales_searches_filters_and_sorts(page, live_server, company, page_errors):
     log_in(page, live_server, "helen")
+    page.goto(f"{live_server.url}/clients/")
     expect(page.locator("#rows")).to_contain_text("30 клиентов")
 
     page.fill("input[name=q]", "строй")
@@ -69,6 +70,7 @@ def test_the_head_of_sales_opens_a_card_and_reassigns_its_manager(
 ):
     client = company["clients"][0]
     log_in(page, live_server, "helen")
+    page.goto(f"{live_server.url}/clients/")
 
     page.fill("input[name=q]", "СтройМаркет")
     expect(page.locator("#rows .table-footer")).to_contain_text("1 клиент")

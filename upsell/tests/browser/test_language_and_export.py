@@ -35,6 +35,7 @@ def test_the_language_switches_to_english_and_back(page, live_server, company, p
 
 def test_the_export_downloads_the_filtered_list(page, live_server, company, tmp_path, page_errors):
     log_in(page, live_server, "helen")
+    page.goto(f"{live_server.url}/clients/")
     page.select_option("select[name=segment]", "Строительство")
     page.select_option("select[name=region]", "Москва")
     expect(page.locator("#rows .table-footer")).to_contain_text("2 клиента")

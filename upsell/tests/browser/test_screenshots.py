@@ -42,6 +42,7 @@ def test_the_main_screens(browser, warm_live_server, company, tmp_path, language
     screenshot(page, f"login-{language}")
 
     log_in(page, live_server, "helen")
+    page.goto(f"{live_server.url}/clients/")
     expect(page.locator("#rows tbody tr")).to_have_count(30)
     screenshot(page, f"client-list-{language}")
 

@@ -1,0 +1,84 @@
+"""The Monday review and the company view as their readers open them, and nobody else."""
+
+import html
+
+import pytest
+import time_machine
+
+from upsell.review.tests.conftest import NOW
+
+
+@pytest.fixture(autouse=True)
+def monday():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_the_head_of_sales_reads_the_week_on_one_page(client, company, head_of_sales):
+    client.force_login(head_of_sales)
+
+    response = client.get("/review/")
+
+    text = page_text(response)
+    assert response.status_code == 200
+    # A week back from 17 June is 10 June: the statuses at the end of May against now.
+    assert response.context["since"].isoformat() == "2026-06-10"
+    assert [client.name for client in response.context["changed"]] == [
+        'ООО "Альфа"', 'ООО "Бета"', 'ООО "Дельта"',
+    ]  # fmt: skip
+    assert f'href="/clients/{company["beta"].pk}/">ООО "Бета"</a>' in text
+    assert "Петров Борис: shipments of the last 3 months 0.2 M, down from 0.3 M" in text
+    assert 'href="/requests/' in text
+    assert 'href="/workload/"' in text
+    assert "Иванова Анна: 2 motivated clients of 60 (3 %), 0 spontaneous, 1 requests" in text
+
+
+def test_the_status_changes_narrow_to_one_change_and_manager(
+    client, company, head_of_sales, manager_boris
+):
+    client.force_login(head_of_sales)
+
+    by_change = client.get("/review/", {"change": "regular-lapsing"})
+    by_manager = client.get("/review/", {"manager": manager_boris.pk, "since": "2026-06-01"})
+
+    assert [c.name for c in by_change.context["changed"]] == ['ООО "Бета"']
+    assert [c.name for c in by_manager.context["changed"]] == ['ООО "Бета"', 'ООО "Дельта"']
+
+
+def test_a_date_out_of_range_is_named_and_the_week_shown(client, company, head_of_sales):
+    client.force_login(head_of_sales)
+
+    response = client.get("/review/", {"since": "2100-01-01", "change": "nonsense"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"since", "change"}
+    assert response.context["since"].isoformat() == "2026-06-10"
+    assert len(response.context["changed"]) == 3
+
+
+def test_top_management_is_shown_the_company_view(client, company, top_manager):
+    client.force_login(top_manager)
+
+    monday_review = client.get("/review/")
+    company_view = client.get("/review/company/")
+
+    assert monday_review.status_code == 302
+    assert monday_review["Location"] == "/review/company/"
+    assert company_view.status_code == 200
+    text = page_text(company_view)
+    assert "The company: shipments of the last 3 months 0.3 M, down from 0.4 M" in text
+    assert [(group.name, group.clients) for group in company_view.context["view"].regions] == [
+        ("Казань", 3), ("Москва", 1),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["manager_anna", "assistant_vera", "admin_adam"])
+@pytest.mark.parametrize("path", ["/review/", "/review/company/"])
+def test_nobody_else_finds_the_reviews(client, request, company, persona, path):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(path).status_code == 404
