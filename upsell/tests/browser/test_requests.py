@@ -54,6 +54,14 @@ def test_the_manager_finds_the_client_adds_lines_and_takes_the_catalogue_price(
         'ООО "Альфа-Строй"',
         'ООО "СтройМаркет"',
     ]
+    # Each choice is a radio beside its name on one line, not a field-wide box above it.
+    radio = choices.first.locator("input").bounding_box()
+    name = choices.first.locator("span:first-of-type").bounding_box()
+    assert radio is not None
+    assert name is not None
+    assert radio["width"] < 30
+    assert name["x"] > radio["x"] + radio["width"]
+    assert abs(name["y"] - radio["y"]) < radio["height"]
     page.locator(".client-choice", has_text="СтройМаркет").locator("input").check()
     rows = page.locator(".request-lines tbody tr")
     expect(rows).to_have_count(5)
