@@ -39,6 +39,16 @@ def months_locked(months: Iterable[dt.date]) -> set[dt.date]:
     return set(ForecastLock.objects.filter(month__in=list(months)).values_list("month", flat=True))
 
 
+def month_first_editable(today: dt.date) -> dt.date:
+    """The first month whose forecast can still change: this month, or the first after it that
+    is not locked (in December after the lock day, next January or later)."""
+    month = month_start(today)
+    locked = set(ForecastLock.objects.filter(month__gte=month).values_list("month", flat=True))
+    while month in locked:
+        month = month_add(month, 1)
+    return month
+
+
 def locked_months_query() -> QuerySet[ForecastLock, dt.date]:
     """Every locked month, as a subquery for a statement that must leave them alone."""
     return ForecastLock.objects.values_list("month", flat=True)

@@ -49,7 +49,7 @@ from upsell.forecasts.history import (
     forecast_months_changed,
     sales_plan_changes,
 )
-from upsell.forecasts.locks import cell_editable
+from upsell.forecasts.locks import cell_editable, month_first_editable
 from upsell.forecasts.presenters import GridPresenter, cells_url
 from upsell.forecasts.selectors import (
     CellFigures,
@@ -81,11 +81,12 @@ def can_edit_grid(user: User, manager: User) -> bool:
 def _grid_choice(
     request: HttpRequest, user: User, *, default_year: int | None = None
 ) -> tuple[User | None, int, GridFilterForm]:
-    """The manager and year the address chooses; the current year unless ``default_year``."""
+    """The manager and year the address chooses; unless ``default_year``, the year of the first
+    month whose forecast can still change (next year's, once this year's are all locked)."""
     if not uses_forecasts(user):
         raise PermissionDenied(_("Forecasts are kept by managers and the heads of sales."))
     if default_year is None:
-        default_year = timezone.localdate().year
+        default_year = month_first_editable(timezone.localdate()).year
     data = request.GET.copy()
     # The form shows the year the page shows, also when the address names none.
     data.setdefault("year", str(default_year))

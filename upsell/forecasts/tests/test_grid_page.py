@@ -220,3 +220,25 @@ def test_boris_and_top_management_cannot_accept_annas_baselines(
 
     assert (boris.status_code, top.status_code) == (404, 403)
     assert _figures() == before
+
+
+def test_once_every_month_left_in_the_year_is_locked_the_grid_opens_on_next_year(manager_anna):
+    december, january = dt.date(2026, 12, 1), dt.date(2027, 1, 1)
+    with time_machine.travel(dt.datetime(2026, 12, 28, 12, tzinfo=dt.UTC), tick=False):
+        ForecastLock.objects.create(month=december)
+        december_locked = _as(manager_anna).get(reverse("forecasts:grid"))
+        ForecastLock.objects.create(month=january)
+        january_locked = _as(manager_anna).get(reverse("forecasts:grid"))
+        chosen = _as(manager_anna).get(reverse("forecasts:grid"), {"year": 2026})
+
+    assert december_locked.context["year"] == 2027
+    assert january_locked.context["year"] == 2027
+    assert chosen.context["year"] == 2026
+
+
+def test_while_a_month_of_the_year_can_change_the_grid_opens_on_this_year(manager_anna):
+    ForecastLock.objects.create(month=MARCH)
+
+    response = _as(manager_anna).get(reverse("forecasts:grid"))
+
+    assert response.context["year"] == 2026

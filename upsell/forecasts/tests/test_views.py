@@ -119,8 +119,9 @@ def test_the_grid_reads_in_a_fixed_number_of_queries(
     http = _as(manager_anna)
 
     # session, user, managed statuses, clients, their program memberships, cells, actuals, plans,
-    # locks, plan changes, the requests waiting in the menu
-    with django_assert_num_queries(11):
+    # locks, plan changes, the requests waiting in the menu, and the locks ahead that choose the
+    # year it opens on
+    with django_assert_num_queries(12):
         response = http.get(reverse("forecasts:grid"))
 
     assert len(response.context["grid"].rows) == 31
