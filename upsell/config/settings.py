@@ -183,7 +183,7 @@ STATIC_ROOT = DATA_DIR / "static"
 # browser cache those for good: a new version is a new name, so plotly.js loads once.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "upsell.core.staticfiles.HashedStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -15,6 +15,7 @@ from django.contrib.staticfiles.finders import BaseFinder
 from django.contrib.staticfiles.utils import matches_patterns
 from django.core import checks
 from django.core.files.storage import FileSystemStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 PLOTLY_JS = "vendor/plotly.min.js"
 
@@ -71,3 +72,17 @@ class PackagedStaticFilesFinder(BaseFinder):
             storage = FileSystemStorage(location=source.parent)
             storage.prefix = str(Path(path).parent)  # type: ignore[attr-defined]
             yield source.name, storage
+
+
+class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
+    """Collected files under names that carry a hash of their content (WhiteNoise lets the
+    browser cache those for good), with one difference from WhiteNoise's: a file that was never
+    collected (``collectstatic`` not run yet, say after a restore) keeps its plain name instead
+    of failing every page that names it."""
+
+    def stored_name(self, name: str) -> str:
+        try:
+            stored: str = super().stored_name(name)
+        except ValueError:
+            return name
+        return stored

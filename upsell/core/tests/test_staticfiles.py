@@ -3,7 +3,12 @@
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
-from upsell.core.staticfiles import PLOTLY_JS, STATICFILES_FINDERS, PackagedStaticFilesFinder
+from upsell.core.staticfiles import (
+    PLOTLY_JS,
+    STATICFILES_FINDERS,
+    HashedStaticFilesStorage,
+    PackagedStaticFilesFinder,
+)
 
 
 def test_the_finder_finds_plotly_in_the_installed_wheel():
@@ -49,3 +54,14 @@ def test_the_settings_finders_keep_djangos_own():
         "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     ]
     assert issubclass(PackagedStaticFilesFinder, BaseFinder)
+
+
+def test_collected_files_get_hashed_names_and_uncollected_ones_keep_their_plain_name(tmp_path):
+    storage = HashedStaticFilesStorage(location=tmp_path, base_url="/static/")
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "app.css").write_text("body { color: black; }")
+    storage.hashed_files = {"core/app.css": "core/app.0123456789ab.css"}
+
+    assert storage.stored_name("core/app.css") == "core/app.0123456789ab.css"
+    # Not collected: no manifest entry and no file to hash. The page still names it.
+    assert storage.stored_name("core/missing.js") == "core/missing.js"

@@ -303,7 +303,7 @@ def test_with_htmx_a_refused_form_comes_back_in_its_panel_and_nothing_moves(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section class="panel" id="responsible">')
+    assert html.lstrip().startswith('<section class="panel" id="responsible" ')
     assert "<h1>" not in html
     assert (
         '<ul class="errorlist" id="reassign_manager_error"><li>Select a valid choice. That choice '

@@ -53,8 +53,10 @@ def test_the_company_view_gives_the_company_s_figures(client, company, top_manag
         {"name": "Казань", "clients": 3, "revenue_365": "0.00"},
         {"name": "Москва", "clients": 1, "revenue_365": "0.00"},
     ]
+    # Every status in the method's order, those without clients included.
     assert [(row["name"], row["clients"]) for row in body["by_status"]] == [
-        ("new", 1), ("regular", 2), ("lapsing", 1),
+        ("new", 1), ("one_time", 0), ("irregular", 0), ("regular", 2), ("vip", 0),
+        ("partner", 0), ("reanimated", 0), ("lapsing", 1), ("lost", 0),
     ]  # fmt: skip
     assert body["stagnation"][0]["company"]["change_percent"] == -25.3
 

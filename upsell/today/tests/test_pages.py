@@ -31,7 +31,7 @@ def test_a_manager_starts_on_today_and_an_assistant_on_the_queues(
 
     assert _as(manager_anna).get(home).url == reverse("today:list")
     assert _as(assistant_vera).get(home).url == reverse("requests:queues")
-    assert _as(head_of_sales).get(home).url == reverse("clients:list")
+    assert _as(head_of_sales).get(home).url == reverse("review:monday")
 
 
 def test_today_is_the_first_menu_item_of_managers_and_the_head_of_sales(
