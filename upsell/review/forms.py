@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +22,11 @@ class StatusChangeForm(forms.Form):
     """The status changes the review lists, read from the query string: since when (a week ago
     unless chosen), which change and whose clients."""
 
+    # A date field's value is ISO whatever the reader's language: the browser shows it localised.
     since = forms.DateField(
-        label=_("Changed since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Changed since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     change = forms.CharField(label=_("Status change"), required=False, max_length=50)
     manager = forms.ModelChoiceField(
@@ -32,8 +36,12 @@ class StatusChangeForm(forms.Form):
         empty_label=_("All"),
     )
 
-    def __init__(self, *args: object, today: dt.date, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: Any = None, *, today: dt.date, **kwargs: object) -> None:
+        # The field shows the day the list starts from, also when the address names none.
+        if data is not None and not data.get("since"):
+            data = data.copy()
+            data["since"] = (today - dt.timedelta(days=DEFAULT_SINCE_DAYS)).isoformat()
+        super().__init__(data, **kwargs)  # type: ignore[arg-type]
         self.today = today
 
     def clean_since(self) -> dt.date | None:

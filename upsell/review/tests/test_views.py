@@ -49,6 +49,17 @@ def test_the_status_changes_narrow_to_one_change_and_manager(
     assert [c.name for c in by_manager.context["changed"]] == ['ООО "Бета"', 'ООО "Дельта"']
 
 
+def test_the_date_field_shows_the_day_the_list_starts_from(client, company, head_of_sales):
+    client.force_login(head_of_sales)
+
+    week = client.get("/review/", headers={"Accept-Language": "ru"}).content.decode()
+    chosen = client.get("/review/", {"since": "2026-06-01"}).content.decode()
+
+    # ISO in the field whatever the language: the browser shows it in the reader's format.
+    assert 'type="date" name="since" value="2026-06-10"' in week
+    assert 'type="date" name="since" value="2026-06-01"' in chosen
+
+
 def test_a_date_out_of_range_is_named_and_the_week_shown(client, company, head_of_sales):
     client.force_login(head_of_sales)
 
