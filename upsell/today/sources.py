@@ -325,7 +325,7 @@ def meeting(scope: Scope) -> list[Action]:
 
 def complex_request(scope: Scope) -> list[Action]:
     """A complex request waiting in the manager's queue (complexity is the fact stored when it
-    was routed). Stake: the request's amount."""
+    was routed), waiting since the client's order. Stake: the request's amount."""
     requests = request_queue(
         user=scope.user, assignee_id=None if scope.manager is None else scope.manager.pk
     ).exclude(complex_rule="")
@@ -337,7 +337,7 @@ def complex_request(scope: Scope) -> list[Action]:
             title=_("Answer the complex request"),
             reason=_("Waiting since %(day)s: %(why)s")
             % {
-                "day": date_format(timezone.localdate(request.created_at), "j E"),
+                "day": date_format(timezone.localdate(request.waiting_since), "j E"),
                 "why": request.complex_reason,
             },
             stake=request.amount,

@@ -86,7 +86,7 @@ def test_every_source_gives_its_action_with_the_figures_in_words(world, manager_
         (
             ActionKind.REQUEST, f"request:{world.request.pk}", 'ООО "Альфа"',
             "Answer the complex request",
-            "Waiting since 17 June: Complex: amount above the threshold",
+            "Waiting since 14 June: Complex: amount above the threshold",
             Decimal("7000.00"), Decimal("7000.00"),
         ),
     ]  # fmt: skip

@@ -117,6 +117,8 @@ def world(frozen, manager_anna: User, manager_boris: User, head_of_sales: User) 
         assignee=manager_anna,
         routed_by_rule=RoutingRule.AMOUNT,
         complex_rule=RoutingRule.AMOUNT,
+        # The client ordered three days before the request reached Upsell.
+        waiting_since=timezone.now() - dt.timedelta(days=3),
     )
     program = program_running(
         terms=retro_bonus_terms(
