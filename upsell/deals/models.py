@@ -213,8 +213,12 @@ class DealStageChange(ChangeRecord):
     deal = models.ForeignKey(
         Deal, on_delete=models.CASCADE, related_name="stage_changes", verbose_name=_("deal")
     )
-    stage_before = models.CharField(_("from"), max_length=20, choices=DealStage.choices, blank=True)
-    stage_after = models.CharField(_("to"), max_length=20, choices=DealStage.choices)
+    stage_before = models.CharField(
+        pgettext_lazy("deal stage", "from"), max_length=20, choices=DealStage.choices, blank=True
+    )
+    stage_after = models.CharField(
+        pgettext_lazy("deal stage", "to"), max_length=20, choices=DealStage.choices
+    )
 
     class Meta(ChangeRecord.Meta):
         verbose_name = _("deal stage change")

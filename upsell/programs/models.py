@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from upsell.clients.models import Client
@@ -136,7 +137,7 @@ class ProgramTier(models.Model):
     (cumulative), of the period's purchases (retro-bonus), of an order paid in advance."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tiers")
-    threshold = money_field(_("from"))
+    threshold = money_field(pgettext_lazy("tier threshold", "from"))
     rate = models.DecimalField(_("rate, %"), max_digits=5, decimal_places=2)
 
     class Meta:

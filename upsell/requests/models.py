@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from upsell.core.models import ChangeRecord, HandOver, money_field, quantity_field
 from upsell.requests.reasons import routing_reason, rule_sentence
@@ -20,7 +21,7 @@ class RequestSource(models.TextChoices):
 class RequestStatus(models.TextChoices):
     OPEN = "open", _("Open")
     IN_WORK = "in_work", _("In work")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("request status", "Done")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -287,8 +288,12 @@ class OrderRequestStatusChange(ChangeRecord):
         related_name="status_changes",
         verbose_name=_("request"),
     )
-    previous = models.CharField(_("from"), max_length=20, choices=RequestStatus.choices)
-    new = models.CharField(_("to"), max_length=20, choices=RequestStatus.choices)
+    previous = models.CharField(
+        pgettext_lazy("request status", "from"), max_length=20, choices=RequestStatus.choices
+    )
+    new = models.CharField(
+        pgettext_lazy("request status", "to"), max_length=20, choices=RequestStatus.choices
+    )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:

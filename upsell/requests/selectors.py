@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client, ClientAudit
@@ -126,7 +127,7 @@ class HistoryEntry:
 _STATUS_WHAT = {
     RequestStatus.IN_WORK: lambda: _("Taken into work"),
     RequestStatus.OPEN: lambda: _("Put back in the queue"),
-    RequestStatus.DONE: lambda: _("Done"),
+    RequestStatus.DONE: lambda: pgettext("request status", "Done"),
     RequestStatus.CANCELLED: lambda: _("Cancelled"),
 }
 

@@ -10,6 +10,7 @@ back on its day.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from upsell.core.models import ChangeRecord
 
@@ -27,7 +28,7 @@ class ActionKind(models.TextChoices):
 
 
 class Decision(models.TextChoices):
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("action decision", "Done")
     POSTPONED = "postponed", _("Postponed")
     DISMISSED = "dismissed", _("Dismissed")
 
