@@ -28,7 +28,14 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from benchmarks.harness import median_seconds
+from benchmarks.harness import (
+    median_seconds,
+    page_statements,
+    raw_close,
+    raw_connection,
+    replay,
+    verdict,
+)
 
 GOAL = 3.0
 MANAGERS = 40
@@ -145,18 +152,6 @@ def build(*, clients: int) -> None:
     )
 
 
-def raw_connection() -> Any:
-    """A connection outside Django's wrappers: on SQLite a new ``sqlite3`` connection on the
-    same file, opened as the site opens it (with Django's functions); on PostgreSQL, the
-    driver's own connection."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        return connection.get_new_connection(connection.get_connection_params())
-    connection.ensure_connection()
-    return connection.connection
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000)
@@ -170,9 +165,8 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.db import connection
         from django.test import Client as HttpClient
-        from django.test.utils import CaptureQueriesContext, setup_test_environment
+        from django.test.utils import setup_test_environment
         from django.urls import reverse
 
         from upsell.accounts.models import User
@@ -194,24 +188,14 @@ def main() -> None:
         listed = sum(total.clients for total in response.context["totals"])
         assert listed == options.clients, (listed, options.clients)
 
-        with CaptureQueriesContext(connection) as captured:
-            assert http.get(url).status_code == 200
-        statements = [query["sql"] for query in captured.captured_queries]
+        statements = page_statements(lambda: http.get(url))
         raw = raw_connection()
 
         def page() -> None:
             assert http.get(url).status_code == 200
 
         def sql() -> list[list[Any]]:
-            cursor = raw.cursor()
-            try:
-                rows = []
-                for statement in statements:
-                    cursor.execute(statement)
-                    rows.append(cursor.fetchall() if cursor.description else [])
-                return rows
-            finally:
-                cursor.close()
+            return replay(raw, statements)
 
         fetched = sum(len(rows) for rows in sql())
         page_time, sql_time = median_seconds([page, sql], runs=options.runs)
@@ -224,12 +208,8 @@ def main() -> None:
             f"bare SQL of the page ({len(statements)} statements, {fetched} rows): "
             f"median {sql_time * 1000:.1f} ms"
         )
-        print(
-            f"page / sql = {ratio:.2f}   goal page <= {GOAL:.0f}x sql: "
-            f"{'MET' if ratio <= GOAL else 'NOT MET'}"
-        )
-        if connection.vendor == "sqlite":
-            raw.close()
+        print(f"page / sql = {ratio:.2f}   goal page <= {GOAL:.0f}x sql: {verdict(ratio, GOAL)}")
+        raw_close(raw)
 
 
 if __name__ == "__main__":

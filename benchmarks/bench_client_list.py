@@ -20,14 +20,20 @@ printed as MET or NOT MET.
 
 import argparse
 import os
-import sqlite3
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from benchmarks.harness import (
+    median_seconds,
+    page_statements,
+    raw_close,
+    raw_connection,
+    replay,
+    verdict,
+)
 
 GOAL = 3.0
 REGIONS = [f"Регион {n:02d}" for n in range(1, 86)]
@@ -38,23 +44,6 @@ WORDS = [
 ]  # fmt: skip
 FORMS = ["ООО", "АО", "ИП", "ООО ТД"]
 SEARCH = {"q": "Строй", "segment": "Розница"}
-
-
-def median_seconds(
-    first: Callable[[], object], second: Callable[[], object], *, runs: int
-) -> tuple[float, float]:
-    """The median time of each action, their runs interleaved so that both see the same load
-    on a shared machine."""
-    for _ in range(3):
-        first()
-        second()
-    timings: tuple[list[float], list[float]] = ([], [])
-    for _ in range(runs):
-        for action, times in ((first, timings[0]), (second, timings[1])):
-            started = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - started)
-    return statistics.median(timings[0]), statistics.median(timings[1])
 
 
 def budget(n: int) -> dict[str, object]:
@@ -109,33 +98,25 @@ def page_rows(user: Any, params: dict[str, str]) -> tuple[int, int]:
     return clients.count(), len(clients[:CLIENTS_PER_PAGE])
 
 
-def measure(database: Path, *, runs: int) -> None:
-    from django.db import connection
+def measure(*, runs: int) -> None:
     from django.test import Client as HttpClient
-    from django.test.utils import CaptureQueriesContext
 
     from upsell.accounts.models import User
-    from upsell.core.sqlite import sqlite_lower
 
     http = HttpClient()
     helen = User.objects.get(username="helen")
     http.force_login(helen)
-    raw = sqlite3.connect(database)
-    # The page's connection folds Cyrillic with the LOWER the site registers: so does the replay,
-    # or a search would find nothing and flatter the floor.
-    raw.create_function("LOWER", 1, sqlite_lower, deterministic=True)
+    raw = raw_connection()
     for label, params in (("first page", {}), ("search in a segment", SEARCH)):
 
         def page(params: dict[str, str] = params) -> None:
             response = http.get("/clients/", params)
             assert response.status_code == 200, response.status_code
 
-        with CaptureQueriesContext(connection) as captured:
-            page()
-        statements = [query["sql"] for query in captured.captured_queries]
+        statements = page_statements(page)
 
         def sql(statements: list[str] = statements) -> list[list[Any]]:
-            return [raw.execute(statement).fetchall() for statement in statements]
+            return replay(raw, statements)
 
         # The replay reads what the page read: the same count and the same rows of clients.
         replayed = sql()
@@ -143,15 +124,18 @@ def measure(database: Path, *, runs: int) -> None:
         assert replayed[COUNT_STATEMENT][0][0] == shown[0], (replayed[COUNT_STATEMENT], shown)
         assert len(replayed[-1]) == shown[1], (len(replayed[-1]), shown)
 
-        page_time, sql_time = median_seconds(page, sql, runs=runs)
+        for _ in range(3):
+            page()
+            sql()
+        page_time, sql_time = median_seconds([page, sql], runs=runs)
         ratio = page_time / sql_time
         print(
             f"{label:<20} page {page_time * 1000:7.1f} ms   sql {sql_time * 1000:7.1f} ms "
             f"({len(statements)} statements, {shown[0]} clients, {shown[1]} shown)   "
             f"ratio {ratio:.2f}   goal page <= {GOAL:.0f}x sql: "
-            f"{'MET' if ratio <= GOAL else 'NOT MET'}"
+            f"{verdict(ratio, GOAL)}"
         )
-    raw.close()
+    raw_close(raw)
 
 
 def main() -> None:
@@ -171,7 +155,7 @@ def main() -> None:
         started = time.perf_counter()
         build(clients=options.clients)
         print(f"built {options.clients} clients in {time.perf_counter() - started:.1f} s")
-        measure(database, runs=options.runs)
+        measure(runs=options.runs)
 
 
 if __name__ == "__main__":

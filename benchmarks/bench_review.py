@@ -22,14 +22,20 @@ The goal: page ≤ 3 × sql, printed as MET or NOT MET.
 import argparse
 import datetime as dt
 import os
-import sqlite3
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import median_seconds
+from benchmarks.harness import (
+    median_seconds,
+    page_statements,
+    raw_close,
+    raw_connection,
+    replay,
+    verdict,
+)
 
 GOAL = 3.0
 MANAGERS = 40
@@ -194,18 +200,12 @@ def build(*, clients: int) -> None:
     )
 
 
-def measure(database: Path, *, runs: int) -> None:
-    from django.db import connection
-    from django.db.backends.sqlite3._functions import register  # type: ignore[import-untyped]
+def measure(*, runs: int) -> None:
     from django.test import Client as HttpClient
-    from django.test.utils import CaptureQueriesContext
 
     from upsell.accounts.models import User
 
-    raw = sqlite3.connect(database)
-    # The page's connection has Django's date functions (month truncation and the like): so
-    # does the replay.
-    register(raw)
+    raw = raw_connection()
     for label, username, path in (
         ("Monday review", "helen", "/review/"),
         ("company view", "tom", "/review/company/"),
@@ -218,12 +218,10 @@ def measure(database: Path, *, runs: int) -> None:
             assert response.status_code == 200, response.status_code
 
         page()  # the cold request
-        with CaptureQueriesContext(connection) as captured:
-            page()
-        statements = [query["sql"] for query in captured.captured_queries]
+        statements = page_statements(page)
 
         def sql(statements: list[str] = statements) -> list[list[Any]]:
-            return [raw.execute(statement).fetchall() for statement in statements]
+            return replay(raw, statements)
 
         sql()
         page_time, sql_time = median_seconds([page, sql], runs=runs)
@@ -231,10 +229,10 @@ def measure(database: Path, *, runs: int) -> None:
         print(
             f"{label:<14} page {page_time * 1000:8.1f} ms   sql {sql_time * 1000:8.1f} ms "
             f"({len(statements)} statements)   ratio {ratio:.2f}   "
-            f"goal page <= {GOAL:.0f}x sql: {'MET' if ratio <= GOAL else 'NOT MET'}",
+            f"goal page <= {GOAL:.0f}x sql: {verdict(ratio, GOAL)}",
             flush=True,
         )
-    raw.close()
+    raw_close(raw)
 
 
 def main() -> None:
@@ -254,7 +252,7 @@ def main() -> None:
         started = time.perf_counter()
         build(clients=options.clients)
         print(f"built {options.clients} clients in {time.perf_counter() - started:.1f} s")
-        measure(database, runs=options.runs)
+        measure(runs=options.runs)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,13 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from benchmarks.harness import median_seconds
+from benchmarks.harness import (
+    median_seconds,
+    page_statements,
+    raw_close,
+    raw_connection,
+    replay,
+)
 
 SEED = 20260617
 SHOWN = 30
@@ -244,22 +250,6 @@ def build(*, clients: int, others: int) -> None:
     OrderRequest.objects.bulk_create(requests, batch_size=5000)
 
 
-def raw_connection() -> Any:
-    """A connection outside Django's wrappers. On SQLite a new ``sqlite3`` connection on the same
-    file, opened as the site opens it (with Django's date functions, which a month's filter
-    calls) and given the site's LOWER; on PostgreSQL, the driver's own connection."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        from upsell.core.sqlite import sqlite_lower
-
-        raw = connection.get_new_connection(connection.get_connection_params())
-        raw.create_function("LOWER", 1, sqlite_lower, deterministic=True)
-        return raw
-    connection.ensure_connection()
-    return connection.connection
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=250)
@@ -273,9 +263,8 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.db import connection
         from django.test import Client as HttpClient
-        from django.test.utils import CaptureQueriesContext, setup_test_environment
+        from django.test.utils import setup_test_environment
         from django.urls import reverse
 
         from upsell.accounts.models import User
@@ -299,24 +288,14 @@ def main() -> None:
         assert len(listed.actions) == SHOWN, len(listed.actions)
         assert http.get(clients_url).status_code == 200
 
-        with CaptureQueriesContext(connection) as captured:
-            assert http.get(today_url).status_code == 200
-        statements = [query["sql"] for query in captured.captured_queries]
+        statements = page_statements(lambda: http.get(today_url))
         raw = raw_connection()
 
         def today() -> None:
             assert http.get(today_url).status_code == 200
 
         def sql() -> list[list[Any]]:
-            cursor = raw.cursor()
-            try:
-                rows = []
-                for statement in statements:
-                    cursor.execute(statement)
-                    rows.append(cursor.fetchall() if cursor.description else [])
-                return rows
-            finally:
-                cursor.close()
+            return replay(raw, statements)
 
         def client_list() -> None:
             assert http.get(clients_url).status_code == 200
@@ -339,8 +318,7 @@ def main() -> None:
             f"goal: Today within the client list's time: today / client list = "
             f"{page / clients_page:.2f} — {verdict}"
         )
-        if connection.vendor == "sqlite":
-            raw.close()
+        raw_close(raw)
 
 
 if __name__ == "__main__":

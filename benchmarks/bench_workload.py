@@ -29,7 +29,14 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from benchmarks.harness import median_seconds
+from benchmarks.harness import (
+    median_seconds,
+    page_statements,
+    raw_close,
+    raw_connection,
+    replay,
+    verdict,
+)
 
 GOAL = 3.0
 SEED = 20261207
@@ -157,22 +164,6 @@ def build(*, clients: int) -> int:
     return capacity
 
 
-def raw_connection() -> Any:
-    """A connection outside Django's wrappers. On SQLite a new ``sqlite3`` connection on the same
-    file, opened as the site opens it and given the site's LOWER; on PostgreSQL, the driver's own
-    connection."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        from upsell.core.sqlite import sqlite_lower
-
-        raw = connection.get_new_connection(connection.get_connection_params())
-        raw.create_function("LOWER", 1, sqlite_lower, deterministic=True)
-        return raw
-    connection.ensure_connection()
-    return connection.connection
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000)
@@ -185,9 +176,8 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.db import connection
         from django.test import Client as HttpClient
-        from django.test.utils import CaptureQueriesContext, setup_test_environment
+        from django.test.utils import setup_test_environment
         from django.urls import reverse
 
         from upsell.accounts.models import User
@@ -218,24 +208,14 @@ def main() -> None:
             "shown"
         )
 
-        with CaptureQueriesContext(connection) as captured:
-            assert http.get(url).status_code == 200
-        statements = [query["sql"] for query in captured.captured_queries]
+        statements = page_statements(lambda: http.get(url))
         raw = raw_connection()
 
         def page() -> None:
             assert http.get(url).status_code == 200
 
         def sql() -> list[list[Any]]:
-            cursor = raw.cursor()
-            try:
-                rows = []
-                for statement in statements:
-                    cursor.execute(statement)
-                    rows.append(cursor.fetchall() if cursor.description else [])
-                return rows
-            finally:
-                cursor.close()
+            return replay(raw, statements)
 
         fetched = sum(len(rows) for rows in sql())
         page_time, sql_time = median_seconds([page, sql], runs=options.runs)
@@ -245,12 +225,8 @@ def main() -> None:
             f"page median {page_time * 1000:.0f} ms   sql median {sql_time * 1000:.0f} ms "
             f"({len(statements)} statements, {fetched} rows)"
         )
-        print(
-            f"page / sql = {ratio:.2f}   goal page <= {GOAL:.0f}x sql: "
-            f"{'MET' if ratio <= GOAL else 'NOT MET'}"
-        )
-        if connection.vendor == "sqlite":
-            raw.close()
+        print(f"page / sql = {ratio:.2f}   goal page <= {GOAL:.0f}x sql: {verdict(ratio, GOAL)}")
+        raw_close(raw)
 
 
 if __name__ == "__main__":
