@@ -64,14 +64,16 @@ def _shipped(
 def shipped_per_client(
     *, first: dt.date | None, end: dt.date | None, clients: Clients | None = None
 ) -> dict[int, Decimal]:
-    """Net shipped amount per client in [first, end) (None: no bound on that side)."""
-    return dict(
-        _shipped(clients=clients, first=first, end=end)
+    """Net shipped amount per client in [first, end) (None: no bound on that side), to the
+    kopeck: SQLite adds its amounts as floats."""
+    return {
+        client_id: money_round(total)
+        for client_id, total in _shipped(clients=clients, first=first, end=end)
         .order_by()
         .values_list("client_id")
         .annotate(total=Sum("total"))
         .values_list("client_id", "total")
-    )
+    }
 
 
 def shipped_per_client_fields(
@@ -112,13 +114,13 @@ def shipped_per_month(
     per: ShippedPer = "client",
 ) -> dict[tuple[int, dt.date], Decimal]:
     """Net shipped amount per (client, month) in [first, end); with ``per="manager"``, per the
-    manager who serves the client now (clients without one are left out)."""
+    manager who serves the client now (clients without one are left out). To the kopeck."""
     shipments = _shipped(clients=clients, first=first, end=end)
     key = _PER_FIELD[per]
     if per == "manager":
         shipments = shipments.filter(client__manager__isnull=False)
     return {
-        (owner, month): total
+        (owner, month): money_round(total)
         for owner, month, total in shipments.annotate(month=TruncMonth("date"))
         .order_by()
         .values_list(key, "month")

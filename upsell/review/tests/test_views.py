@@ -34,7 +34,9 @@ def test_the_head_of_sales_reads_the_week_on_one_page(client, company, head_of_s
     assert "Петров Борис: shipments of the last 3 months 0.2 M, down from 0.3 M" in text
     assert 'href="/requests/' in text
     assert 'href="/workload/"' in text
-    assert "Иванова Анна: 2 motivated clients of 60 (3 %), 0 spontaneous, 1 requests" in text
+    assert (
+        "Иванова Анна: motivated clients 2 of 60 (3 %), spontaneous 0, requests waiting 1" in text
+    )
 
 
 def test_the_status_changes_narrow_to_one_change_and_manager(
@@ -57,6 +59,8 @@ def test_the_date_field_shows_the_day_the_list_starts_from(client, company, head
 
     # ISO in the field whatever the language: the browser shows it in the reader's format.
     assert 'type="date" name="since" value="2026-06-10"' in week
+    # A month after "end of" takes the genitive in Russian.
+    assert "клиенты, конец мая 2025 → конец мая 2026" in html.unescape(week)
     assert 'type="date" name="since" value="2026-06-01"' in chosen
 
 

@@ -134,6 +134,25 @@ def test_every_main_page_fits_a_phone(browser, live_server, field_day, page_erro
     page.context.close()
 
 
+def test_on_a_phone_a_box_sits_beside_its_name(browser, live_server, field_day, page_errors):
+    page = phone_page(browser, page_errors)
+    log_in(page, live_server, "helen")
+    page.goto(f"{live_server.url}{reverse('clients:list')}")
+
+    label = page.locator("#client-filters .field.checkbox label")
+    box = label.locator("input[type=checkbox]").bounding_box()
+    whole = label.bounding_box()
+
+    assert box is not None
+    assert whole is not None
+    # One line: the box its own size at the label's left, the name after it on the same line.
+    assert box["width"] == 16
+    assert box["x"] == whole["x"]
+    assert whole["height"] < 2 * box["height"] + 8
+    assert page_errors == []
+    page.context.close()
+
+
 @pytest.mark.parametrize(("username", "link", "opens"), [
     ("helen", "Календарь", "/deals/calendar/"),
     ("anna", "Программы", "/programs/"),
