@@ -23,7 +23,7 @@ FIELDS = (
 @pytest.fixture
 def clients(manager_anna, manager_boris, assistant_vera, today):
     """Clients of two managers, one served by an assistant, one without a tax id, one without a
-    manager, one with a budget, one audited."""
+    manager, one with a budget, one audited, one named like a formula."""
     gamma = ClientFactory.create(
         name='ООО "Гамма"', tax_id=tax_id_with_checksum("770708389"),
         region="Москва", segment="Опт",
@@ -40,6 +40,11 @@ def clients(manager_anna, manager_boris, assistant_vera, today):
         name='АО "Торговый дом"', tax_id=tax_id_with_checksum("500100001"), manager=manager_boris
     )
     ClientFactory.create(name='ООО "Ничей"', tax_id=tax_id_with_checksum("780200006"), manager=None)
+    # A name a spreadsheet would run: written as text, and read back as the name it is.
+    ClientFactory.create(
+        name='=HYPERLINK("http://x","y")', tax_id=tax_id_with_checksum("503300003"),
+        manager=manager_boris,
+    )
     return list(Client.objects.order_by("pk").values_list(*FIELDS))
 
 
@@ -58,7 +63,7 @@ def test_the_export_imports_back_as_a_clients_file_that_changes_nothing(
 
     assert (run.kind, run.status, run.errors) == ("clients", ImportStatus.SUCCEEDED, [])
     assert list(Client.objects.order_by("pk").values_list(*FIELDS)) == clients
-    assert run.counts == {"clients": {"created": 0, "updated": 0, "unchanged": 4}}
+    assert run.counts == {"clients": {"created": 0, "updated": 0, "unchanged": 5}}
     assert list(Client.objects.order_by("pk").values_list(*FIELDS)) == clients
     assert ClientAssignmentChange.objects.filter(rule="import").count() == 0
     assert Change.objects.count() == changes_before

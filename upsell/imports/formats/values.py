@@ -31,6 +31,9 @@ _NUMBER = r"^(?<sign>[-+]?)(?<whole>\d+)(?:[.,](?<fraction>\d*))?$"
 _INN_WEIGHTS_10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN_WEIGHTS_11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN_WEIGHTS_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+# The apostrophe ``upsell.core.spreadsheets.text_neutralised`` puts before a text that begins
+# with one of its FORMULA_STARTS.
+_NEUTRALISED = r"^'[=+@\t\r-]"
 TRUE_WORDS = ("да", "yes", "true", "1", "y", "д", "истина")
 FALSE_WORDS = ("нет", "no", "false", "0", "n", "н", "ложь")
 
@@ -46,9 +49,14 @@ def message(template: str, cell: pl.Expr) -> pl.Expr:
 
 
 def text_clean(cell: pl.Expr) -> pl.Expr:
-    """The cell without surrounding spaces, null when nothing is left."""
+    """The cell without surrounding spaces, null when nothing is left. A text the product's own
+    files wrote with an apostrophe before a formula's first character (``'=HYPERLINK(…)``, see
+    ``upsell.core.spreadsheets``) is read back without it: an exported list imports as it was."""
     stripped = cell.str.strip_chars()
-    return pl.when(stripped != "").then(stripped)
+    restored = (
+        pl.when(stripped.str.contains(_NEUTRALISED)).then(stripped.str.slice(1)).otherwise(stripped)
+    )
+    return pl.when(stripped != "").then(restored)
 
 
 def date_parse(cells: pl.DataFrame) -> pl.DataFrame:

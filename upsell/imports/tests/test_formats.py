@@ -4,8 +4,11 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from upsell.core.spreadsheets import FORMULA_STARTS, text_neutralised
+from upsell.imports.formats.values import text_clean
 from upsell.imports.models import ImportKind, ImportStatus
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, xlsx_write
@@ -289,3 +292,15 @@ def test_a_missing_column_is_named_at_the_reports_header_row(db: None, tmp_path:
     assert run.errors == [
         {"row": 5, "column": "Номенклатура", "message": "required column is missing"}
     ]
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_a_text_neutralised_by_the_products_files_is_read_back_as_it_was(start: str) -> None:
+    written = text_neutralised(f"{start}SUM(A1)")
+    cells = pl.DataFrame({"cell": [written, "'plain", "  '=kept  "]})
+
+    read = cells.select(text_clean(pl.col("cell")))["cell"].to_list()
+
+    assert written == f"'{start}SUM(A1)"
+    # Surrounding spaces go first; an apostrophe before anything else is the text's own.
+    assert read == [f"{start}SUM(A1)", "'plain", "=kept"]
