@@ -4,7 +4,7 @@ They live in accounts because it is the lowest app every API module may import (
 layers contract in pyproject.toml).
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
 from django.db.models import Model, QuerySet
@@ -65,6 +65,11 @@ MoneyIn = Annotated[
         }
     ),
 ]
+
+
+def percent_of(value: Decimal | None) -> float | None:
+    """A percentage with one decimal, for a figure that is a ratio, not money."""
+    return None if value is None else float(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 class PageParams(Schema):

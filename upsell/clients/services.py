@@ -10,7 +10,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -349,10 +349,16 @@ def client_status_months_replace(*, history: pl.DataFrame) -> int:
     return history.height
 
 
+def status_overrides_in_force(*, today: dt.date) -> QuerySet[ClientStatusOverride]:
+    """The overrides that set their clients' statuses on ``today``: not lifted, not past their
+    end date."""
+    return ClientStatusOverride.objects.filter(lifted_at__isnull=True).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+
+
 def _active_override_status(*, today: dt.date) -> Subquery:
-    active = ClientStatusOverride.objects.filter(
-        client=OuterRef("pk"), lifted_at__isnull=True
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    active = status_overrides_in_force(today=today).filter(client=OuterRef("pk"))
     return Subquery(active.order_by("-created_at", "-id").values("status")[:1])
 
 

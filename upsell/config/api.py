@@ -31,8 +31,10 @@ from upsell.portfolios.api import router as portfolios_router
 from upsell.portfolios.api import workload_router
 from upsell.products.api import router as products_router
 from upsell.programs.api import router as programs_router
+from upsell.reporting.api import router as reporting_router
 from upsell.requests.api import router as requests_router
 from upsell.review.api import router as review_router
+from upsell.review.api import status_changes_router
 from upsell.shipments.api import router as shipments_router
 from upsell.today.api import routers as today_routers
 
@@ -85,6 +87,8 @@ api.add_router("/clients", clients_router)
 api.add_router("/clients", portfolios_router)
 # What to offer a client is the offers app's, under the client's path too.
 api.add_router("/clients", offers_router)
+# A client's status (the audit's, or set by hand) is reporting's, under the client's path too.
+api.add_router("/clients", reporting_router)
 api.add_router("/products", products_router)
 api.add_router("/shipments", shipments_router)
 api.add_router("/payments", payments_router)
@@ -95,6 +99,7 @@ api.add_router("/workload", workload_router)
 api.add_router("/programs", programs_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/review", review_router)
+api.add_router("/status-changes", status_changes_router)
 for deals_prefix, deals_router in deals_routers:
     api.add_router(deals_prefix, deals_router)
 for today_prefix, today_router in today_routers:

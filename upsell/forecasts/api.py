@@ -1,15 +1,26 @@
-"""Forecast cells over the REST API: the same access funnel and service as the grid."""
+"""Forecasts over the REST API: cells, plans and accuracy, through the same access funnel,
+selectors and services as the grid, its plan row and the accuracy page."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from upsell.accounts.http import authenticated_user
-from upsell.accounts.schemas import ObjectId, PageParams, error_responses
-from upsell.forecasts.access import forecast_clients_visible_to, get_forecast_client_for_user
+from upsell.accounts.models import User
+from upsell.accounts.schemas import ObjectId, PageParams, error_responses, percent_of
+from upsell.forecasts.access import (
+    can_set_plans,
+    forecast_clients_visible_to,
+    forecast_manager_for_user,
+    get_forecast_client_for_user,
+)
 from upsell.forecasts.history import forecast_cell_changes
+from upsell.forecasts.locks import month_first_editable
 from upsell.forecasts.models import ForecastCell
 from upsell.forecasts.schemas import (
     ForecastCellIn,
@@ -18,8 +29,26 @@ from upsell.forecasts.schemas import (
     ForecastCellQuery,
     ForecastChangeQuery,
     ForecastConflictOut,
+    ManagerAccuracyOut,
+    YearPlanIn,
+    YearPlanOut,
+    YearQuery,
 )
-from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
+from upsell.forecasts.selectors import (
+    Accuracy,
+    AccuracyLine,
+    YearPlan,
+    accuracy_year_default,
+    forecast_accuracies,
+    plan_managers,
+    sales_plans_of,
+    team_managers,
+)
+from upsell.forecasts.services import (
+    ForecastConflictError,
+    forecast_cell_save,
+    sales_plans_set,
+)
 from upsell.history.models import ChangeSource
 from upsell.history.schemas import ChangePage
 
@@ -109,3 +138,82 @@ def save_forecast_cell(
     except ForecastConflictError as conflict:
         detail = "The cell changed since it was read; nothing was written."
         return Status(409, {"detail": detail, "current": conflict.current})
+
+
+def _plan_out(plan: YearPlan) -> dict[str, Any]:
+    return {
+        "manager": plan.manager,
+        "year": plan.year,
+        "months": [{"month": month, "amount": amount} for month, amount in plan.months.items()],
+        "total": plan.total,
+    }
+
+
+@router.get("/plans", response={200: list[YearPlanOut], **error_responses(401, 403, 404, 422)})
+def list_sales_plans(request: HttpRequest, query: Query[YearQuery]) -> list[dict[str, Any]]:
+    """The plans of a year month by month (the year the grid opens on unless given): a manager
+    its own; the head of sales and top management one manager's, or every active manager's."""
+    user = authenticated_user(request)
+    manager = forecast_manager_for_user(user, query.manager)
+    year = query.year or month_first_editable(timezone.localdate()).year
+    managers = [manager] if manager is not None else list(team_managers())
+    return [_plan_out(plan) for plan in sales_plans_of(managers=managers, year=year)]
+
+
+@router.put("/plans", response={200: YearPlanOut, **error_responses(400, 401, 403, 422)})
+def set_sales_plans(request: HttpRequest, payload: YearPlanIn) -> dict[str, Any]:
+    """Set a manager's plan for the months named, all or none (the head of sales only); each
+    change is kept in the plan's history, as on the grid."""
+    user = authenticated_user(request)
+    if not can_set_plans(user):
+        raise PermissionDenied(_("Only the head of sales sets plans."))
+    manager = plan_managers().filter(pk=payload.manager_id).first()
+    if manager is None:
+        raise ValidationError(
+            {"manager_id": _("No manager has id %(id)s.") % {"id": payload.manager_id}}
+        )
+    sales_plans_set(
+        manager=manager,
+        year=payload.year,
+        amounts=payload.months,
+        set_by=user,
+        source=ChangeSource.API,
+    )
+    [plan] = sales_plans_of(managers=[manager], year=payload.year)
+    return _plan_out(plan)
+
+
+def _figures(line: AccuracyLine) -> dict[str, Any]:
+    return {
+        "forecast": line.forecast,
+        "actual": line.actual,
+        "wape": percent_of(line.wape),
+        "bias": percent_of(line.bias),
+    }
+
+
+def _accuracy_out(manager: User, year: int, accuracy: Accuracy) -> dict[str, Any]:
+    return {
+        "manager": manager,
+        "year": year,
+        "total": _figures(accuracy.total),
+        "by_month": [_figures(line) | {"month": line.month} for line in accuracy.by_month],
+        "by_client": [_figures(line) | {"client": line.client} for line in accuracy.by_client],
+    }
+
+
+@router.get(
+    "/accuracy", response={200: list[ManagerAccuracyOut], **error_responses(401, 403, 404, 422)}
+)
+def get_forecast_accuracy(request: HttpRequest, query: Query[YearQuery]) -> list[dict[str, Any]]:
+    """The locked forecasts of the finished months of a year against what was shipped, per
+    month, per client and in total (the year of the last finished month unless given): a
+    manager its own; the head of sales and top management one manager's, or every manager's."""
+    user = authenticated_user(request)
+    today = timezone.localdate()
+    manager = forecast_manager_for_user(user, query.manager)
+    year = query.year or accuracy_year_default(today)
+    return [
+        _accuracy_out(each, year, accuracy)
+        for each, accuracy in forecast_accuracies(manager=manager, year=year, today=today)
+    ]

@@ -10,6 +10,7 @@ from upsell.core.money import MONEY_DIGITS, MONEY_PLACES
 from upsell.core.months import month_parse
 from upsell.core.uploads import upload_size_validate
 from upsell.forecasts.models import Confidence
+from upsell.forecasts.selectors import plan_managers
 
 
 def _amount_field(label: Any) -> forms.DecimalField:
@@ -60,7 +61,7 @@ class GridFilterForm(forms.Form):
 
 
 class SalesPlanForm(forms.Form):
-    manager = forms.ModelChoiceField(queryset=User.objects.filter(role=Role.MANAGER))
+    manager = forms.ModelChoiceField(queryset=plan_managers())
     month = forms.CharField(max_length=10)
     amount = _amount_field(_("Plan"))
 

@@ -1,9 +1,11 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from upsell.accounts.schemas import Money, MoneyIn, PageOut
+from upsell.accounts.schemas import MAX_ID, Money, MoneyIn, PageOut, UserRef
+from upsell.clients.schemas import ClientRef
 from upsell.forecasts.models import Confidence
 
 
@@ -54,3 +56,57 @@ class ForecastChangeQuery(Schema):
     month: dt.date | None = Field(
         None, ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 1), description="one month's changes"
     )
+
+
+class YearQuery(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    manager: int | None = Field(
+        None, ge=1, le=MAX_ID, description="a manager's id; without one, every manager's"
+    )
+
+
+class PlanMonthOut(Schema):
+    month: dt.date = Field(description="the first day of the month")
+    amount: Money | None = Field(description="the plan; null where none is set")
+
+
+class YearPlanOut(Schema):
+    manager: UserRef
+    year: int
+    months: list[PlanMonthOut] = Field(description="every month of the year, January first")
+    total: Money = Field(description="the plans set in the year")
+
+
+MonthNumber = Annotated[int, Field(ge=1, le=12)]
+
+
+class YearPlanIn(Schema):
+    manager_id: int = Field(ge=1, le=MAX_ID, description="a manager's id")
+    year: int = Field(ge=2000, le=2100)
+    months: dict[MonthNumber, MoneyIn | None] = Field(
+        description='the plan of each month named by its number ("1" is January); null '
+        "removes the month's plan, a month left out keeps its plan"
+    )
+
+
+class AccuracyFiguresOut(Schema):
+    forecast: Money = Field(description="the locked forecasts of the finished months")
+    actual: Money = Field(description="what those clients were shipped in those months")
+    wape: float | None = Field(description="absolute errors over the shipped amount, %")
+    bias: float | None = Field(description="(forecast − shipped) over the shipped amount, %")
+
+
+class MonthAccuracyOut(AccuracyFiguresOut):
+    month: dt.date
+
+
+class ClientAccuracyOut(AccuracyFiguresOut):
+    client: ClientRef
+
+
+class ManagerAccuracyOut(Schema):
+    manager: UserRef
+    year: int
+    total: AccuracyFiguresOut
+    by_month: list[MonthAccuracyOut] = Field(description="the finished months forecast")
+    by_client: list[ClientAccuracyOut] = Field(description="by the client's name")

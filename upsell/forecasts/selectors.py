@@ -447,14 +447,22 @@ class TeamRow:
         return sum((total.actual or ZERO for total in self.totals), ZERO)
 
 
+def plan_managers() -> QuerySet[User]:
+    """Whom the head of sales sets plans for: the managers."""
+    return User.objects.filter(role=Role.MANAGER)
+
+
+def team_managers() -> QuerySet[User]:
+    """The managers the team views list, by name: the active ones."""
+    return User.objects.filter(role=Role.MANAGER, is_active=True).order_by("full_name", "username")
+
+
 def team_rollup(*, year: int, today: dt.date) -> list[TeamRow]:
     """Every manager's plan, forecast and shipments per month of ``year``: the team view of
     the head of sales and top management."""
     months = year_months(year)
     current = month_start(today)
-    managers = list(
-        User.objects.filter(role=Role.MANAGER, is_active=True).order_by("full_name", "username")
-    )
+    managers = list(team_managers())
     forecast = {
         (manager_id, month): total
         for manager_id, month, total in ForecastCell.objects.filter(
@@ -519,6 +527,37 @@ def forecast_grid_cell(
 
 
 @dataclass(frozen=True, kw_only=True)
+class YearPlan:
+    """A manager's plan of each month of a year (None: no plan set)."""
+
+    manager: User
+    year: int
+    months: dict[dt.date, Decimal | None]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((amount for amount in self.months.values() if amount is not None), ZERO)
+
+
+def sales_plans_of(*, managers: list[User], year: int) -> list[YearPlan]:
+    """The plans of ``managers`` for every month of ``year``, in one query."""
+    amounts = {
+        (manager_id, month): amount
+        for manager_id, month, amount in SalesPlan.objects.filter(
+            manager__in=managers, month__year=year
+        ).values_list("manager_id", "month", "amount")
+    }
+    return [
+        YearPlan(
+            manager=manager,
+            year=year,
+            months={month: amounts.get((manager.pk, month)) for month in year_months(year)},
+        )
+        for manager in managers
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
 class AccuracyLine:
     """How a locked forecast compared with what was shipped.
 
@@ -531,6 +570,9 @@ class AccuracyLine:
     forecast: Decimal
     actual: Decimal
     absolute_error: Decimal
+    # What the line is of: a month's line names its month, a client's its client.
+    month: dt.date | None = None
+    client: Client | None = None
 
     @property
     def wape(self) -> Decimal | None:
@@ -548,13 +590,27 @@ class Accuracy:
     by_client: list[AccuracyLine]
 
 
-def _line(label: str, pairs: list[tuple[Decimal, Decimal]]) -> AccuracyLine:
+def _line(
+    label: str,
+    pairs: list[tuple[Decimal, Decimal]],
+    *,
+    month: dt.date | None = None,
+    client: Client | None = None,
+) -> AccuracyLine:
     return AccuracyLine(
         label=label,
+        month=month,
+        client=client,
         forecast=sum((forecast for forecast, _ in pairs), ZERO),
         actual=sum((actual for _, actual in pairs), ZERO),
         absolute_error=sum((abs(forecast - actual) for forecast, actual in pairs), ZERO),
     )
+
+
+def accuracy_year_default(today: dt.date) -> int:
+    """The year accuracy opens on: that of the last finished month (in January, the year just
+    over), since accuracy is measured on finished months."""
+    return month_add(month_start(today), -1).year
 
 
 def forecast_accuracy(*, manager: User, year: int, today: dt.date) -> Accuracy:
@@ -577,9 +633,24 @@ def forecast_accuracy(*, manager: User, year: int, today: dt.date) -> Accuracy:
     clients = sorted(by_client, key=lambda client: (client.name, client.pk))
     return Accuracy(
         total=_line("", [pair for pairs in by_month.values() for pair in pairs]),
-        by_month=[_line(f"{month:%m.%Y}", by_month[month]) for month in sorted(by_month)],
-        by_client=[_line(client.name, by_client[client]) for client in clients],
+        by_month=[
+            _line(f"{month:%m.%Y}", by_month[month], month=month) for month in sorted(by_month)
+        ],
+        by_client=[_line(client.name, by_client[client], client=client) for client in clients],
     )
+
+
+def forecast_accuracies(
+    *, manager: User | None, year: int, today: dt.date
+) -> list[tuple[User, Accuracy]]:
+    """The accuracy of ``manager``, or without one of every manager by name (those who left
+    too: their finished months were forecast all the same)."""
+    managers = (
+        [manager]
+        if manager is not None
+        else User.objects.filter(role=Role.MANAGER).order_by("full_name", "username")
+    )
+    return [(each, forecast_accuracy(manager=each, year=year, today=today)) for each in managers]
 
 
 @dataclass(frozen=True, kw_only=True)

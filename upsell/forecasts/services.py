@@ -7,7 +7,7 @@ is refused and reported, amounts are kopecks and never negative.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -403,3 +403,32 @@ def sales_plan_set(
             source=source,
         )
     return plan
+
+
+def sales_plans_set(
+    *,
+    manager: User,
+    year: int,
+    amounts: Mapping[int, Decimal | None],
+    set_by: User,
+    source: ChangeSource,
+) -> None:
+    """Set ``manager``'s plan for the months of ``year`` that ``amounts`` names by number (1 is
+    January), all or none: each as ``sales_plan_set`` would, an empty amount removing the plan."""
+    with transaction.atomic():
+        for number, amount in sorted(amounts.items()):
+            try:
+                sales_plan_set(
+                    manager=manager,
+                    month=dt.date(year, number, 1),
+                    amount=amount,
+                    set_by=set_by,
+                    source=source,
+                )
+            except ValidationError as error:
+                # The caller names a year and months by number, not a month's date.
+                fields = {"month": "year", "amount": "months"}
+                problems = error.message_dict.items()
+                raise ValidationError(
+                    {fields.get(name, name): messages for name, messages in problems}
+                ) from error

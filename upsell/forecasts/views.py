@@ -28,7 +28,7 @@ from upsell.clients.models import Client
 from upsell.clients.motivation import client_is_motivated, managed_statuses_current
 from upsell.core.forms import form_errors_add
 from upsell.core.htmx import HtmxHttpRequest, wants_part
-from upsell.core.months import month_add, month_parse, month_start
+from upsell.core.months import month_parse
 from upsell.forecasts import workbook
 from upsell.forecasts.access import (
     can_set_plans,
@@ -54,6 +54,7 @@ from upsell.forecasts.presenters import GridPresenter, cells_url
 from upsell.forecasts.selectors import (
     CellFigures,
     GridCell,
+    accuracy_year_default,
     client_forecast_months,
     forecast_accuracy,
     forecast_grid,
@@ -314,9 +315,7 @@ def sales_plan(request: HttpRequest) -> HttpResponse:
 def forecast_accuracy_page(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     today = timezone.localdate()
-    # Accuracy is measured on finished months: in January the page opens on the year just over.
-    last_finished = month_add(month_start(today), -1)
-    manager, year, form = _grid_choice(request, user, default_year=last_finished.year)
+    manager, year, form = _grid_choice(request, user, default_year=accuracy_year_default(today))
     context: dict[str, Any] = {"form": form, "year": year, "manager": manager}
     if manager is not None:
         context["accuracy"] = forecast_accuracy(manager=manager, year=year, today=today)

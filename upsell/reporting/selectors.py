@@ -23,7 +23,14 @@ from django.db.models.functions import Cast, Coalesce
 from upsell.accounts.models import User
 from upsell.analytics.contracts import AUDIT_SCHEMA
 from upsell.clients.access import clients_visible_to
-from upsell.clients.models import Client, ClientAudit, ClientStatus, ClientStatusMonth
+from upsell.clients.models import (
+    Client,
+    ClientAudit,
+    ClientStatus,
+    ClientStatusMonth,
+    ClientStatusOverride,
+)
+from upsell.clients.services import status_overrides_in_force
 from upsell.core.months import month_add, month_start
 from upsell.reporting.definitions import METRIC_DEFINITIONS, MetricDefinition
 from upsell.reporting.models import AuditRun, RunStatus
@@ -240,6 +247,40 @@ def client_status_timeline(*, client: Client) -> list[tuple[dt.date, str, str]]:
             changes.append((month, previous or "", status))
             previous = status
     return changes
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientStatusSection:
+    """A client's status as its card shows it: the audit's, the one set by hand if any is in
+    force, why the audit chose its status, and the changes at month ends."""
+
+    audit: ClientAudit | None
+    reason: str
+    override: ClientStatusOverride | None
+    timeline: list[tuple[dt.date, str, str]]
+
+
+def client_status_section(*, client: Client, today: dt.date) -> ClientStatusSection:
+    """``client``'s status section on ``today`` (the caller checked access)."""
+    audit = ClientAudit.objects.filter(client=client).first()
+    override = (
+        status_overrides_in_force(today=today)
+        .filter(client=client)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    reason = ""
+    if audit is not None:
+        reason = status_reason(
+            rule=audit.status_rule, metrics=audit.metrics, thresholds=audit_thresholds_latest()
+        )
+    return ClientStatusSection(
+        audit=audit,
+        reason=reason,
+        override=override,
+        timeline=client_status_timeline(client=client),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,14 +22,11 @@ from upsell.analytics.audit.clients import audit_clients
 from upsell.analytics.audit.history import audit_history
 from upsell.analytics.engines import Engine, EngineSession, engine_connect
 from upsell.analytics.settings import AuditSettings
-from upsell.clients.models import Client, ClientStatusOverride
 from upsell.clients.motivation import managed_statuses_current
 from upsell.clients.services import (
     ClientAuditRow,
     client_audits_replace,
     client_status_months_replace,
-    client_status_override_lift,
-    client_status_override_set,
     client_statuses_refresh,
     portfolio_rules_update,
 )
@@ -97,33 +94,6 @@ def status_rules_update(
         # next audit.
         portfolio_routing_apply(changed_by=changed_by)
         return rules
-
-
-def status_override_set(
-    *,
-    client: Client,
-    status: str,
-    reason: str,
-    expires_on: dt.date | None,
-    set_by: User,
-    today: dt.date,
-) -> ClientStatusOverride:
-    """Set a client's status by hand and route it to whoever now serves it."""
-    with transaction.atomic():
-        override = client_status_override_set(
-            client=client, status=status, reason=reason, expires_on=expires_on, set_by=set_by,
-            today=today,
-        )  # fmt: skip
-        portfolio_routing_apply(changed_by=set_by)
-    return override
-
-
-def status_override_lift(*, client: Client, lifted_by: User, today: dt.date) -> int:
-    """Return a client to its computed status and route it to whoever now serves it."""
-    with transaction.atomic():
-        lifted = client_status_override_lift(client=client, lifted_by=lifted_by, today=today)
-        portfolio_routing_apply(changed_by=lifted_by)
-    return lifted
 
 
 def _run_claim(run: Run) -> bool:

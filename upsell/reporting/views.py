@@ -14,16 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from upsell.accounts.http import authenticated_user
-from upsell.accounts.models import Role, User
+from upsell.accounts.models import User
 from upsell.analytics.btyd.backtest import SHORT_HISTORY
 from upsell.clients.access import get_client_for_user
-from upsell.clients.models import ClientAudit, ClientStatus
+from upsell.clients.models import ClientStatus
 from upsell.clients.motivation import managed_statuses_current
 from upsell.core.forms import form_errors_add
-from upsell.core.months import month_add, month_start
 from upsell.forecasts.access import forecast_manager_for_user, uses_forecasts
 from upsell.forecasts.forms import GridFilterForm
-from upsell.forecasts.selectors import forecast_accuracy
+from upsell.forecasts.selectors import accuracy_year_default, forecast_accuracies
 from upsell.history.models import ChangeSource, Subject
 from upsell.history.presenters import FieldShape, change_list, choice_text, number_text
 from upsell.history.selectors import changes_of
@@ -37,16 +36,10 @@ from upsell.reporting.access import (
 )
 from upsell.reporting.forms import AuditRulesForm, AuditStartForm, MigrationForm, StatusOverrideForm
 from upsell.reporting.models import AuditRun, ForecastModel, ForecastRun, RunStatus
-from upsell.reporting.reasons import status_reason
+from upsell.reporting.overrides import status_override_lift, status_override_set
 from upsell.reporting.rules import audit_settings_current
 from upsell.reporting.selectors import ABC, XYZ
-from upsell.reporting.services import (
-    audit_run_create,
-    forecast_run_create,
-    status_override_lift,
-    status_override_set,
-    status_rules_update,
-)
+from upsell.reporting.services import audit_run_create, forecast_run_create, status_rules_update
 
 # The budgets still going to competitors the overview shows, the biggest first.
 BUDGETS_SHOWN = 20
@@ -173,21 +166,13 @@ def accuracy_export(request: HttpRequest) -> FileResponse:
     if not uses_forecasts(user):
         raise PermissionDenied
     today = timezone.localdate()
-    # Accuracy is measured on finished months: in January it is the year just over.
-    default_year = month_add(month_start(today), -1).year
+    default_year = accuracy_year_default(today)
     data = request.GET.copy()
     data.setdefault("year", str(default_year))
     manager_id, year = GridFilterForm(data).chosen(default_year=default_year)
     manager = forecast_manager_for_user(user, manager_id)
-    managers = (
-        [manager]
-        if manager is not None
-        else User.objects.filter(role=Role.MANAGER).order_by("full_name", "username")
-    )
     return exports.accuracy_xlsx_response(
-        accuracies=[
-            (each, forecast_accuracy(manager=each, year=year, today=today)) for each in managers
-        ],
+        accuracies=forecast_accuracies(manager=manager, year=year, today=today),
         year=year,
         filename=f"accuracy-{year}.xlsx",
     )
@@ -326,26 +311,18 @@ def _rules_shapes(form: AuditRulesForm) -> dict[str, FieldShape]:
 def _client_status_context(request: HttpRequest, client_id: int) -> dict[str, object]:
     user = authenticated_user(request)
     client = get_client_for_user(user, client_id)
-    audit = ClientAudit.objects.filter(client=client).first()
-    thresholds = selectors.audit_thresholds_latest()
-    override = client.status_overrides.filter(lifted_at__isnull=True).first()
-    if override and override.expires_on and override.expires_on < timezone.localdate():
-        override = None
+    section = selectors.client_status_section(client=client, today=timezone.localdate())
     labels = dict(ClientStatus.choices)
     return {
         "client": client,
-        "audit": audit,
-        "reason": status_reason(
-            rule=audit.status_rule, metrics=audit.metrics, thresholds=thresholds
-        )
-        if audit
-        else "",
-        "metrics": selectors.client_metrics(audit=audit) if audit else [],
+        "audit": section.audit,
+        "reason": section.reason,
+        "metrics": selectors.client_metrics(audit=section.audit) if section.audit else [],
         "timeline": [
             (month, labels.get(before, ""), labels.get(after, ""))
-            for month, before, after in selectors.client_status_timeline(client=client)
+            for month, before, after in section.timeline
         ],
-        "override": override,
+        "override": section.override,
         "override_form": StatusOverrideForm() if can_override_status(user) else None,
     }
 

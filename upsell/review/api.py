@@ -1,6 +1,7 @@
 """The reviews over the REST API, ``/api/review``: the Monday review's figures (the head of
-sales') and the company view's (hers and top management's), read by the same selectors as the
-pages and under the same access rules: anybody else finds neither (404)."""
+sales') and the company view's (hers and top management's), and ``/api/status-changes``, the
+review's whole list of clients whose status changed, a page at a time; read by the same
+selectors as the pages and under the same access rules: anybody else finds none (404)."""
 
 import datetime as dt
 from typing import Annotated, Any
@@ -12,11 +13,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from upsell.accounts.http import authenticated_user
-from upsell.accounts.schemas import ObjectId, error_responses, text
+from upsell.accounts.schemas import ObjectId, PageParams, error_responses, percent_of, text
+from upsell.clients.models import Client
 from upsell.review.access import can_see_company_view, can_see_monday_review, require
 from upsell.review.forms import StatusChangeForm
 from upsell.review.presenters import stagnation_sentence
-from upsell.review.schemas import CompanyViewOut, MondayReviewOut, percent_of
+from upsell.review.schemas import CompanyViewOut, MondayReviewOut, StatusChangePage
 from upsell.review.selectors import (
     STATUS_CHANGES_SHOWN,
     PlanFigures,
@@ -26,9 +28,11 @@ from upsell.review.selectors import (
     StatusHistory,
     company_view,
     monday_review,
+    status_changes,
 )
 
 router = Router(tags=["review"])
+status_changes_router = Router(tags=["review"])
 
 
 class ReviewQuery(Schema):
@@ -50,6 +54,15 @@ def _form(query: ReviewQuery) -> StatusChangeForm:
             {field: [str(error) for error in errors] for field, errors in form.errors.items()}
         )
     return form
+
+
+def _status_change(client: Client) -> dict[str, Any]:
+    return {
+        "client": client,
+        "from_status": client.status_before,  # type: ignore[attr-defined]
+        "to_status": client.status,
+        "manager": client.manager,
+    }
 
 
 def _figures(figures: PlanFigures) -> dict[str, Any]:
@@ -128,15 +141,7 @@ def get_review(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, Any
         "since": review.filters.since,
         "status_change_counts": review.change_counts,
         "status_changes_total": review.changes.count(),
-        "status_changes": [
-            {
-                "client": client,
-                "from_status": client.status_before,  # type: ignore[attr-defined]
-                "to_status": client.status,
-                "manager": client.manager,
-            }
-            for client in changes
-        ],
+        "status_changes": [_status_change(client) for client in changes],
         "plan": _plans(review.plans),
         "accuracy": [
             {
@@ -154,6 +159,24 @@ def get_review(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, Any
         "waiting_total": review.waiting_total,
         "waiting": review.waiting,
         "status_history": _history(review.history),
+    }
+
+
+@status_changes_router.get("", response={200: StatusChangePage, **error_responses(401, 404, 422)})
+def list_status_changes(
+    request: HttpRequest, query: Query[ReviewQuery], page: Query[PageParams]
+) -> dict[str, Any]:
+    """The Monday review's list of the clients whose status in force differs from their status
+    at the last month end before ``since`` (a week ago unless given), narrowed to one change
+    ``from-to`` (``-new``: from no status) and one manager, by name, a page at a time; the head
+    of sales' alone, as the review."""
+    user = authenticated_user(request)
+    require(can_see_monday_review(user))
+    filters = _form(query).filters()
+    changes = page.page_of(status_changes(user=user, filters=filters))
+    return changes | {
+        "since": filters.since,
+        "items": [_status_change(client) for client in changes["items"]],
     }
 
 

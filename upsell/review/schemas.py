@@ -1,16 +1,10 @@
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 from ninja import Field, Schema
 
-from upsell.accounts.schemas import Money, UserRef
+from upsell.accounts.schemas import Money, PageOut, UserRef
 from upsell.clients.schemas import ClientRef
 from upsell.portfolios.schemas import PersonLoadOut
-
-
-def percent_of(value: Decimal | None) -> float | None:
-    """A percentage with one decimal, for a figure that is a ratio, not money."""
-    return None if value is None else float(value.quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 class StatusChangeCountOut(Schema):
@@ -24,6 +18,11 @@ class StatusChangeOut(Schema):
     from_status: str
     to_status: str
     manager: UserRef | None
+
+
+class StatusChangePage(PageOut):
+    since: dt.date = Field(description="the day the changes are counted from")
+    items: list[StatusChangeOut] = Field(description="by the client's name")
 
 
 class PlanFiguresOut(Schema):

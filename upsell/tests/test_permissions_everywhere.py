@@ -402,6 +402,10 @@ API_RULES: dict[str, Rule] = {
         anna=NOT_FOUND, boris=NOT_FOUND, vera=NOT_FOUND, tom=NOT_FOUND, adam=NOT_FOUND
     ),
     "get_company_review": SEES_REVIEW,
+    # The review's list of status changes, a page at a time: the head of sales', as the review.
+    "list_status_changes": rule(
+        anna=NOT_FOUND, boris=NOT_FOUND, vera=NOT_FOUND, tom=NOT_FOUND, adam=NOT_FOUND
+    ),
     "list_clients": SIGNED_IN,
     "create_client": CREATES_CLIENTS,
     "get_client": SEES_BORIS_CLIENT,
@@ -411,6 +415,11 @@ API_RULES: dict[str, Rule] = {
     "get_client_budget_months": SEES_BORIS_CLIENT,
     "set_client_budget_months": CHANGES_BORIS_CLIENT,
     "reassign_client": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    # A client's status, as its card: whoever sees the client reads it, the head of sales alone
+    # sets it by hand or lifts that.
+    "get_client_status": SEES_BORIS_CLIENT,
+    "override_client_status": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
+    "lift_client_status_override": HEAD_OF_SALES_DECIDES_FOR_BORIS_CLIENT,
     "list_products": SIGNED_IN,
     "get_product": SIGNED_IN,
     "create_product": CHANGES_PRODUCTS,
@@ -437,6 +446,11 @@ API_RULES: dict[str, Rule] = {
     "get_client_forecast": SEES_BORIS_CLIENT,
     "list_client_forecast_changes": SEES_BORIS_CLIENT,
     "save_forecast_cell": CHANGES_BORIS_CLIENT,
+    # Plans and accuracy, as the grid and the accuracy page: a manager its own, the head of
+    # sales and top management anyone's; the head of sales alone sets plans.
+    "list_sales_plans": FORECAST_SCREEN,
+    "set_sales_plans": HEAD_OF_SALES_ONLY,
+    "get_forecast_accuracy": FORECAST_SCREEN,
     # The workload board, as its page: top management reads the board and its settings, the
     # head of sales alone changes them and sees and applies the rebalancing.
     "get_workload": SEES_AUDIT,

@@ -84,3 +84,56 @@ def test_nobody_else_finds_the_reviews(client, request, company, persona, path):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(path).status_code == 404
+
+
+def test_the_status_changes_come_a_page_at_a_time(client, company, head_of_sales, manager_boris):
+    client.force_login(head_of_sales)
+
+    first = client.get("/api/status-changes", {"page_size": 2}).json()
+    second = client.get("/api/status-changes", {"page_size": 2, "page": 2}).json()
+
+    # A week back from 17 June, against the end of May.
+    assert {key: first[key] for key in ("since", "count", "page", "page_size")} == {
+        "since": "2026-06-10", "count": 3, "page": 1, "page_size": 2,
+    }  # fmt: skip
+    assert [
+        (change["client"]["name"], change["from_status"], change["to_status"],
+         change["manager"]["username"])
+        for change in first["items"] + second["items"]
+    ] == [
+        ('ООО "Альфа"', "new", "regular", "anna"),
+        ('ООО "Бета"', "regular", "lapsing", "boris"),
+        ('ООО "Дельта"', "", "new", "boris"),
+    ]  # fmt: skip
+
+
+def test_the_status_changes_narrow_to_one_change_and_one_manager(
+    client, company, head_of_sales, manager_boris
+):
+    client.force_login(head_of_sales)
+
+    body = client.get(
+        "/api/status-changes",
+        {"change": "-new", "manager": manager_boris.pk, "since": "2026-06-01"},
+    ).json()
+
+    assert (body["since"], body["count"]) == ("2026-06-01", 1)
+    assert [change["client"]["name"] for change in body["items"]] == ['ООО "Дельта"']
+
+
+def test_a_change_that_is_no_change_of_status_is_refused_naming_the_field(
+    client, company, head_of_sales
+):
+    client.force_login(head_of_sales)
+
+    response = client.get("/api/status-changes", {"change": "regular-gold"})
+
+    assert response.status_code == 422
+    assert [error["loc"] for error in response.json()["detail"]] == [["body", "change"]]
+
+
+@pytest.mark.parametrize("persona", ["top_manager", "manager_anna", "assistant_vera"])
+def test_nobody_else_finds_the_status_changes(client, request, company, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get("/api/status-changes").status_code == 404
