@@ -350,7 +350,7 @@ def test_an_invalid_workbook_writes_nothing_and_names_the_cells(
     result = _upload(manager_anna, workbook)
 
     assert [(p.row, p.column, p.message) for p in result.problems] == [
-        (11, "A", f"Unknown client: {boris_client.pk}."),
+        (10, "A", f"Unknown client: {boris_client.pk}."),
         (6, "F", "This month is locked; its forecast is final."),
         (6, "G", "Not a number."),
     ]
