@@ -39,7 +39,11 @@ from upsell.forecasts.access import get_forecast_client_for_user
 from upsell.forecasts.locks import month_closed_problem, months_locked
 from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.forecasts.selectors import Grid
-from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
+from upsell.forecasts.services import (
+    ForecastConflictError,
+    confidence_typed,
+    forecast_cell_save,
+)
 from upsell.history.models import ChangeSource
 
 # The file is the Russian working file of the method; its row names are part of its format.
@@ -447,11 +451,7 @@ def _change(
         return None
     current_amount = None if existing is None else existing.amount
     current_confidence = "" if existing is None else existing.confidence
-    if amount is None:
-        confidence = ""
-    elif not confidence:
-        # A figure typed without a category keeps the cell's category, or counts as probable.
-        confidence = current_confidence or Confidence.PROBABLE
+    confidence = confidence_typed(amount=amount, confidence=confidence, current=current_confidence)
     if amount == current_amount and confidence == current_confidence:
         result.unchanged += 1
         return None
