@@ -7,6 +7,10 @@ tab or a carriage return is written with a leading apostrophe — unless the who
 plain number (``-1 234,56``, a return's quantity), which no spreadsheet runs. Numbers, dates
 and empty cells are written as they are.
 
+The product's own formulas (a working file's totals, which follow the figures a person types)
+are another type, ``Formula``, which no value read from data ever becomes: only code writes
+one, it is written to XLSX alone, and it refers to cells of its own sheet only.
+
 A download is written whole to a temporary file first and sent with its length, so that a
 browser knows a download cut short (a server restart) from a complete one.
 """
@@ -16,6 +20,7 @@ import datetime as dt
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any, Protocol
 
@@ -34,7 +39,25 @@ UTF8_BOM = "\ufeff"
 # Kept in memory up to this size, then on disk: a list of a million clients is not held.
 SPOOL_BYTES = 4 * 1024 * 1024
 
-Cell = str | int | float | Decimal | bool | dt.date | None
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula the product itself writes into an XLSX cell, such as ``=SUM(D6:O6)``.
+
+    Text is never a formula here: a name or comment that begins with ``=`` stays a ``str`` and
+    is neutralised. A ``Formula`` refers to cells of its own sheet: another sheet or workbook
+    (``!``, ``[``) and dynamic data exchange (``|``) are refused when it is made.
+    """
+
+    text: str
+
+    def __post_init__(self) -> None:
+        if not self.text.startswith("=") or any(sign in self.text for sign in "![]|"):
+            raise ValueError(f"not a formula of the product's own sheet: {self.text!r}")
+
+
+Cell = str | int | float | Decimal | bool | dt.date | Formula | None
+SheetValue = str | int | float | Decimal | bool | dt.date | None
 
 
 def text_neutralised(text: str) -> str:
@@ -44,9 +67,14 @@ def text_neutralised(text: str) -> str:
     return text
 
 
-def cell_safe(value: Cell) -> Cell:
-    """A cell's value for a spreadsheet: text neutralised, anything else as it is."""
-    return text_neutralised(value) if isinstance(value, str) else value
+def cell_safe(value: Cell) -> SheetValue:
+    """A cell's value for an XLSX sheet: text neutralised, the product's own formula as its
+    formula, anything else as it is."""
+    if isinstance(value, str):
+        return text_neutralised(value)
+    if isinstance(value, Formula):
+        return value.text
+    return value
 
 
 class TextFile(Protocol):
@@ -75,6 +103,7 @@ class CsvWriter:
                 return str(value).replace(".", self._decimal_separator)
             case dt.date():
                 return value.isoformat()
+        # A Formula among them: a CSV has no formulas, and its readers would run one.
         raise TypeError(f"no CSV cell for {value!r}")
 
     def row(self, values: Sequence[Cell]) -> None:
@@ -96,7 +125,7 @@ def xlsx_cells(
         cell = WriteOnlyCell(sheet, value=cell_safe(value))  # type: ignore[arg-type]
         if font is not None:
             cell.font = font
-        if number_format is not None and isinstance(value, Decimal | int | float):
+        if number_format is not None and isinstance(value, Decimal | int | float | Formula):
             cell.number_format = number_format
         cells.append(cell)
     return cells

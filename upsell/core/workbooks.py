@@ -4,10 +4,11 @@ A workbook describes more than it holds: a 5 KB XLSX with one cell at XFD1048576
 reader for seventeen billion cells, and a few megabytes of zip inflate to gigabytes of sheet
 XML. So a workbook is read in a child process under an address-space limit and a deadline, and
 before any parser sees it the child checks the zip: every member's declared size, then its real
-inflated size while inflating it, and every cell reference of the first sheet against the rows
-and columns a workbook may have; the cells of the range the parser loads are counted before
-they become Python values. Whatever goes wrong comes back as ``WorkbookRefused`` with a message
-naming the sheet, and the calling process (the task worker, the web server) lives on.
+inflated size while inflating it, and every cell reference of each sheet it reads (the first,
+and any the caller names) against the rows and columns a workbook may have; the cells of the
+range the parser loads are counted before they become Python values. Whatever goes wrong
+comes back as ``WorkbookRefused`` with a message naming the sheet, and the calling process (the
+task worker, the web server) lives on.
 
 The child imports no Django: its findings travel as codes and figures and are worded here, in
 the caller's language. A caller that wants more than the rows (the import's text table) passes
@@ -16,6 +17,7 @@ pipe once, already in its final form.
 """
 
 import copy
+import dataclasses
 import io
 import logging
 import pickle
@@ -97,12 +99,43 @@ def workbook_read(
     With ``merged_down``, the value of a merged range is the value of each of its rows (in the
     range's first column): a grouped report merges a client's name over the rows of its lines.
     """
-    limits = limits or WorkbookLimits.from_settings()
-    request = pickle.dumps((data, limits, shape, merged_down), protocol=pickle.HIGHEST_PROTOCOL)
+    request = _Request(
+        data=data,
+        limits=limits or WorkbookLimits.from_settings(),
+        shape=shape,
+        merged_down=merged_down,
+    )
+    return _child_read(request, shape_types)
+
+
+def workbook_sheets_read(
+    *, data: bytes, names: tuple[str, ...], limits: WorkbookLimits | None = None
+) -> tuple[Rows, dict[str, Rows]]:
+    """The first sheet's rows, and those of each sheet named in ``names`` that the workbook
+    has (hidden or not), each sheet held to the same limits; ``WorkbookRefused`` as above."""
+    read: tuple[Rows, dict[str, Rows]] = _child_read(
+        _Request(data=data, limits=limits or WorkbookLimits.from_settings(), names=names), ()
+    )
+    return read
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Request:
+    data: bytes
+    limits: WorkbookLimits
+    shape: Shape | None = None
+    merged_down: bool = False
+    # Sheets read by name besides the first; the child then sends (first, {name: rows}).
+    names: tuple[str, ...] = ()
+
+
+def _child_read(request: _Request, shape_types: tuple[type, ...]) -> Any:
+    limits = request.limits
+    pickled = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         child = subprocess.run(  # noqa: S603 - this very interpreter, running this module
             [sys.executable, "-c", _CHILD_MAIN],
-            input=request,
+            input=pickled,
             capture_output=True,
             timeout=limits.seconds,
             check=False,
@@ -207,18 +240,23 @@ class _Refusal(Exception):  # noqa: N818 - a finding of the child, worded by the
 
 
 def child_main() -> None:
-    """Read the pickled (data, limits, shape) on stdin; write the pickled outcome on stdout.
+    """Read the pickled request on stdin; write the pickled outcome on stdout.
 
     A fresh interpreter, not a fork: the caller's threads, connections and parsers' thread
     pools stay where they are, and the child imports nothing heavier than the parser.
     """
-    data, limits, shape, merged_down = pickle.loads(sys.stdin.buffer.read())  # noqa: S301
+    request: _Request = pickle.loads(sys.stdin.buffer.read())  # noqa: S301 - from the parent
+    data, request = request.data, dataclasses.replace(request, data=b"")
+    limits = request.limits
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     outcome: tuple[Any, ...]
     try:
-        rows = _first_sheet_rows(data, limits, merged_down=merged_down)
+        rows, named = _sheets_rows(data, request)
         del data
-        outcome = ("read", rows if shape is None else shape(rows))
+        if request.names:
+            outcome = ("read", (rows, named))
+        else:
+            outcome = ("read", rows if request.shape is None else request.shape(rows))
     except _Refusal as refusal:
         outcome = (refusal.code, refusal.values)
     except MemoryError:
@@ -233,11 +271,23 @@ def child_main() -> None:
     sys.stdout.buffer.flush()
 
 
-def _first_sheet_rows(data: bytes, limits: WorkbookLimits, *, merged_down: bool) -> Rows:
+def _sheets_rows(data: bytes, request: _Request) -> tuple[Rows, dict[str, Rows]]:
+    """The first sheet's rows, and those of each sheet of ``request.names`` the workbook has."""
+    limits = request.limits
     if data.startswith(_ZIP_MAGIC):
-        _zip_check(data, limits)
+        _zip_check(data, limits, request.names)
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheet = workbook.get_sheet_by_index(0)
+    rows = _sheet_rows(workbook.get_sheet_by_index(0), limits, merged_down=request.merged_down)
+    present = set(workbook.sheet_names)
+    named = {
+        name: _sheet_rows(workbook.get_sheet_by_name(name), limits, merged_down=False)
+        for name in request.names
+        if name in present
+    }
+    return rows, named
+
+
+def _sheet_rows(sheet: Any, limits: WorkbookLimits, *, merged_down: bool) -> Rows:
     # The range starts at A1: the rows and columns before its first cell are held too.
     rows, columns = sheet.end[0] + 1 if sheet.end else 0, sheet.end[1] + 1 if sheet.end else 0
     if rows * columns > limits.cells:
@@ -267,9 +317,10 @@ def _merged_down(rows: Rows, ranges: list[tuple[tuple[int, int], tuple[int, int]
                 row[column] = value
 
 
-def _zip_check(data: bytes, limits: WorkbookLimits) -> None:
+def _zip_check(data: bytes, limits: WorkbookLimits, names: tuple[str, ...] = ()) -> None:
     """Refuse a zip that unpacks to more than the limit (by what it declares, then by what it
-    really inflates to), or whose first sheet has a cell beyond the rows or columns allowed."""
+    really inflates to), or whose first sheet, or a sheet of ``names``, has a cell beyond the
+    rows or columns allowed."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     members = archive.infolist()
     if len(members) > _ZIP_MEMBERS_MAX:
@@ -279,10 +330,11 @@ def _zip_check(data: bytes, limits: WorkbookLimits) -> None:
         declared += member.file_size
         if declared > limits.unpacked_bytes:
             raise _Refusal("unpacked", limit=limits.unpacked_bytes // MB, part=member.filename)
-    sheet_part, sheet_name = _first_sheet_part(archive)
+    sheet_parts = _sheet_parts(archive, names)
     for member in members:
-        content = _inflated(archive, member, keep=member.filename == sheet_part)
-        if content is not None:
+        sheet_name = sheet_parts.get(member.filename)
+        content = _inflated(archive, member, keep=sheet_name is not None)
+        if content is not None and sheet_name is not None:
             _cells_check(content, sheet_name, limits)
 
 
@@ -310,27 +362,35 @@ _SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _first_sheet_part(archive: zipfile.ZipFile) -> tuple[str, str]:
-    """The member holding the first sheet of an XLSX, and the sheet's name (``("", "")`` for a
-    zip that is not an XLSX, which the parser then refuses)."""
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return "", ""
+def _sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...]) -> dict[str, str]:
+    """The members holding the first sheet of an XLSX and the sheets of ``names``, each with
+    its sheet's name (none for a zip that is not an XLSX, which the parser then refuses)."""
+    members = set(archive.namelist())
+    if "xl/workbook.xml" not in members or "xl/_rels/workbook.xml.rels" not in members:
+        return {}
     for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
         if archive.getinfo(part).file_size > _INDEX_PART_MAX_BYTES:
             raise _Refusal("unpacked", limit=_INDEX_PART_MAX_BYTES // MB, part=part)
     # Both parts are size-checked above, expat refuses entity expansion bombs, and the child's
     # address space is limited.
-    sheet = ElementTree.fromstring(archive.read("xl/workbook.xml")).find(f".//{_SHEET}")  # noqa: S314
-    if sheet is None:
-        return "", ""
+    sheets = ElementTree.fromstring(archive.read("xl/workbook.xml")).findall(f".//{_SHEET}")  # noqa: S314
+    chosen = [
+        sheet for index, sheet in enumerate(sheets) if index == 0 or sheet.get("name") in names
+    ]
+    if not chosen:
+        return {}
     relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
-    for relationship in relationships.iter(_RELATIONSHIPS):
-        if relationship.get("Id") == sheet.get(_RELATIONSHIP_ID):
-            target = relationship.get("Target", "")
+    targets = {
+        relationship.get("Id"): relationship.get("Target", "")
+        for relationship in relationships.iter(_RELATIONSHIPS)
+    }
+    parts = {}
+    for sheet in chosen:
+        target = targets.get(sheet.get(_RELATIONSHIP_ID))
+        if target:
             part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            return part, sheet.get("name", "")
-    return "", ""
+            parts[part] = sheet.get("name", "")
+    return parts
 
 
 def column_letters(number: int) -> str:

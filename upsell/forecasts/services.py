@@ -74,6 +74,15 @@ def _month_check(month: dt.date) -> None:
         raise ValidationError({"month": problem})
 
 
+def confidence_typed(*, amount: Decimal | None, confidence: str, current: str) -> str:
+    """The confidence a cell takes with the figure typed into it, on the grid as in a workbook:
+    the one chosen; for a figure typed without one, the cell's own, or probable; none for an
+    empty amount, which clears the manager's figure."""
+    if amount is None:
+        return ""
+    return confidence or current or Confidence.PROBABLE
+
+
 def forecast_cell_save(
     *,
     client: Client,

@@ -65,6 +65,7 @@ from upsell.forecasts.selectors import (
 )
 from upsell.forecasts.services import (
     ForecastConflictError,
+    confidence_typed,
     forecast_baselines_accept,
     forecast_cell_save,
     sales_plan_set,
@@ -209,12 +210,18 @@ def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -
     form = ForecastCellForm(request.POST)
     if not form.is_valid():
         return _render_cell(request, gc, form=form)
+    amount = form.cleaned_data["amount"]
     try:
         cell = forecast_cell_save(
             client=client,
             month=gc.month,
-            amount=form.cleaned_data["amount"],
-            confidence=form.cleaned_data["confidence"],
+            amount=amount,
+            # A figure typed with the keys alone, without its confidence, saves as well.
+            confidence=confidence_typed(
+                amount=amount,
+                confidence=form.cleaned_data["confidence"],
+                current="" if gc.cell is None else gc.cell.confidence,
+            ),
             comment=form.cleaned_data["comment"],
             expected_version=form.cleaned_data["version"],
             user=user,

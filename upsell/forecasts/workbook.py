@@ -1,11 +1,17 @@
 """The grid as the manager's working file, and back.
 
 A sheet holds the plan, forecast and fact totals on top, then one block of rows per client:
-forecast (the manager's amount), confidence (in words of the reader's language), baseline,
-fact, and the version each cell was exported at (a hidden row). Importing reads the forecast
-and confidence rows: a cell that differs from what Upsell holds is saved through the same
-service as the grid's editor; one that does not is left alone. Any invalid cell stops the
-import, naming its row and column, and then nothing is written.
+forecast (the manager's amount), confidence (in words of the reader's language), baseline and
+fact. The totals are formulas over the client rows, so they follow a figure the manager
+changes in Excel or LibreOffice; a month without the manager's amount counts with its
+baseline, as in Upsell. The version each cell was exported at sits in a second sheet, very
+hidden (Excel's and LibreOffice's menus do not list it), keyed by client and month.
+
+Importing reads the forecast and confidence rows: a cell that differs from what Upsell holds
+is saved through the same service as the grid's editor, expecting the version it was exported
+at; one that does not is left alone. Any invalid cell stops the import, naming its row and
+column, and then nothing is written. A file of the earlier shape, whose versions were a hidden
+row in each client's block, imports as well.
 """
 
 import datetime as dt
@@ -26,26 +32,29 @@ from openpyxl.utils import get_column_letter
 from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.core.money import MONEY_LIMIT, money_parse, money_problem, money_round
-from upsell.core.spreadsheets import xlsx_response, xlsx_rows_append
+from upsell.core.spreadsheets import Cell, Formula, xlsx_response, xlsx_rows_append
 from upsell.core.uploads import file_max_bytes, file_too_large_message
-from upsell.core.workbooks import WorkbookRefused, WorkbookUnreadable, workbook_read
+from upsell.core.workbooks import WorkbookRefused, WorkbookUnreadable, workbook_sheets_read
 from upsell.forecasts.access import get_forecast_client_for_user
 from upsell.forecasts.locks import month_closed_problem, months_locked
 from upsell.forecasts.models import Confidence, ForecastCell
 from upsell.forecasts.selectors import Grid
-from upsell.forecasts.services import ForecastConflictError, forecast_cell_save
+from upsell.forecasts.services import (
+    ForecastConflictError,
+    confidence_typed,
+    forecast_cell_save,
+)
 from upsell.history.models import ChangeSource
 
 # The file is the Russian working file of the method; its row names are part of its format.
-FORECAST, CONFIDENCE, BASELINE, FACT, VERSION = (
-    "Прогноз",
-    "Уверенность",
-    "Базовый прогноз",
-    "Факт",
-    "Версия",
-)
+FORECAST, CONFIDENCE, BASELINE, FACT = "Прогноз", "Уверенность", "Базовый прогноз", "Факт"
+# The row of versions in each client's block of a file exported before the versions' sheet.
+VERSION = "Версия"
 PLAN_TOTAL, FORECAST_TOTAL, FACT_TOTAL = "План", "Итого прогноз", "Итого факт"
+VERSIONS_SHEET = "Версии"
 HEADER_ROW = 2
+FIRST_CLIENT_ROW = HEADER_ROW + 4  # below the plan, forecast and fact totals
+BLOCK = (FORECAST, CONFIDENCE, BASELINE, FACT)
 FIRST_MONTH_COLUMN = 4
 MONEY_FORMAT = "#,##0.00"
 
@@ -59,6 +68,7 @@ def grid_xlsx_response(*, grid: Grid) -> FileResponse:
     sheet = workbook.active
     assert sheet is not None  # noqa: S101 - a new workbook always has its first sheet
     sheet.title = "Прогноз"
+    months = [get_column_letter(FIRST_MONTH_COLUMN + index) for index in range(len(grid.months))]
     xlsx_rows_append(
         sheet,
         [
@@ -68,23 +78,24 @@ def grid_xlsx_response(*, grid: Grid) -> FileResponse:
     )
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
-    xlsx_rows_append(
-        sheet,
-        [
-            ["", PLAN_TOTAL, "", *(total.plan for total in grid.totals), grid.plan],
-            ["", FORECAST_TOTAL, "", *(t.forecast for t in grid.totals), grid.forecast],
-            ["", FACT_TOTAL, "", *(t.actual for t in grid.totals), grid.actual],
-        ],
-    )
+    xlsx_rows_append(sheet, _total_rows(grid, months))
     # A confidence in words of the reader's language; the import reads either language's.
     confidence_words = {value: str(label) for value, label in Confidence.choices}
-    for row in grid.rows:
+    for number, row in enumerate(grid.rows):
         client = row.client
-        amounts = [None if gc.cell is None else gc.cell.amount for gc in row.cells]
+        first = FIRST_CLIENT_ROW + number * len(BLOCK)
+        forecast, baseline, fact = first, first + 2, first + 3
+        baseline_sum = _sum(months, baseline)
         xlsx_rows_append(
             sheet,
             [
-                [client.pk, client.name, FORECAST, *amounts, row.forecast],
+                [
+                    client.pk,
+                    client.name,
+                    FORECAST,
+                    *(None if gc.cell is None else gc.cell.amount for gc in row.cells),
+                    _forecast_sum(months, forecast, baseline),
+                ],
                 [
                     client.pk,
                     "",
@@ -94,21 +105,76 @@ def grid_xlsx_response(*, grid: Grid) -> FileResponse:
                         for gc in row.cells
                     ),
                 ],
-                [client.pk, "", BASELINE, *(gc.baseline for gc in row.cells), row.baseline],
-                [client.pk, "", FACT, *(gc.actual for gc in row.cells), row.actual],
-                [client.pk, "", VERSION, *(gc.version for gc in row.cells)],
+                [client.pk, "", BASELINE, *(gc.baseline for gc in row.cells), baseline_sum],
+                [client.pk, "", FACT, *(gc.actual for gc in row.cells), _sum(months, fact)],
             ],
         )
-        sheet.row_dimensions[sheet.max_row].hidden = True
     for cells in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=FIRST_MONTH_COLUMN):
         for cell in cells:
             cell.number_format = MONEY_FORMAT
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 16
     sheet.freeze_panes = f"{get_column_letter(FIRST_MONTH_COLUMN)}{HEADER_ROW + 1}"
+    _versions_sheet(workbook, grid)
     return xlsx_response(
         workbook=workbook, filename=f"forecast-{grid.manager.username}-{grid.year}.xlsx"
     )
+
+
+def _sum(months: list[str], row: int) -> Formula:
+    return Formula(f"=SUM({months[0]}{row}:{months[-1]}{row})")
+
+
+def _forecast_sum(months: list[str], forecast: int, baseline: int) -> Formula:
+    """A client's year: its amounts, and the baseline of each month left without one."""
+    amounts, baselines = (f"{months[0]}{r}:{months[-1]}{r}" for r in (forecast, baseline))
+    return Formula(f'=SUM({amounts})+SUMIF({amounts},"",{baselines})')
+
+
+def _total_rows(grid: Grid, months: list[str]) -> list[list[Cell]]:
+    """The plan (figures: the plan is not in the client rows), and the month's forecast and
+    fact added up over the client rows, each month counting with its baseline where the
+    manager left it empty; the year's column adds up the months."""
+    plan_row = HEADER_ROW + 1
+    if not grid.rows:
+        return [
+            ["", PLAN_TOTAL, "", *(total.plan for total in grid.totals), grid.plan],
+            ["", FORECAST_TOTAL, "", *(0 for _month in months), 0],
+            ["", FACT_TOTAL, "", *(0 for _month in months), 0],
+        ]
+    first, last = FIRST_CLIENT_ROW, FIRST_CLIENT_ROW + len(grid.rows) * len(BLOCK) - 1
+    kinds = f"$C${first}:$C${last}"
+
+    def forecast(column: str) -> Formula:
+        amounts = f"{column}${first}:{column}${last}"
+        # The baseline row is two below the forecast row of the same block. SUMPRODUCT's
+        # arrays apart, not multiplied: the shifted range meets the confidences' words.
+        baselines = f"{column}${first + 2}:{column}${last + 2}"
+        return Formula(
+            f'=SUMIF({kinds},"{FORECAST}",{amounts})'
+            f'+SUMPRODUCT(({kinds}="{FORECAST}")*({amounts}=""),{baselines})'
+        )
+
+    def fact(column: str) -> Formula:
+        return Formula(f'=SUMIF({kinds},"{FACT}",{column}${first}:{column}${last})')
+
+    return [
+        ["", PLAN_TOTAL, "", *(total.plan for total in grid.totals), _sum(months, plan_row)],
+        ["", FORECAST_TOTAL, "", *map(forecast, months), _sum(months, plan_row + 1)],
+        ["", FACT_TOTAL, "", *map(fact, months), _sum(months, plan_row + 2)],
+    ]
+
+
+def _versions_sheet(workbook: Workbook, grid: Grid) -> None:
+    """The version of every cell as exported, out of the manager's way: the import expects
+    it, so that a cell changed in Upsell since the export is not overwritten unawares."""
+    sheet = workbook.create_sheet(VERSIONS_SHEET)
+    sheet.sheet_state = "veryHidden"
+    rows: list[list[Cell]] = [["ID", "Месяц", VERSION]]
+    rows += (
+        [row.client.pk, _month_title(gc.month), gc.version] for row in grid.rows for gc in row.cells
+    )
+    xlsx_rows_append(sheet, rows)
 
 
 @dataclass(frozen=True)
@@ -153,27 +219,54 @@ def _amount(value: Any) -> Decimal | None:
     return money_parse(value)
 
 
+def _month_of(title: Any) -> dt.date | None:
+    """A month as the file names it: ``MM.YYYY``, or a date a spreadsheet made of it."""
+    if isinstance(title, str) and len(title) == 7 and title[2] == ".":
+        try:
+            return dt.date(int(title[3:]), int(title[:2]), 1)
+        except ValueError:
+            return None
+    if isinstance(title, dt.date):
+        return dt.date(title.year, title.month, 1)
+    return None
+
+
 def _months(header: tuple[Any, ...]) -> dict[int, dt.date]:
     months = {}
     for index, title in enumerate(header[FIRST_MONTH_COLUMN - 1 :], start=FIRST_MONTH_COLUMN):
-        if isinstance(title, str) and len(title) == 7 and title[2] == ".":
-            try:
-                months[index] = dt.date(int(title[3:]), int(title[:2]), 1)
-            except ValueError:
-                continue
-        elif isinstance(title, dt.date):
-            months[index] = dt.date(title.year, title.month, 1)
+        month = _month_of(title)
+        if month is not None:
+            months[index] = month
     return months
 
 
-def _rows(file: IO[bytes]) -> list[tuple[Any, ...]]:
-    """The first sheet's rows, read by the bounded reader: a file too large, a zip bomb or a
-    sheet reaching an absurd cell fails here, not the web process."""
+Rows = list[tuple[Any, ...]]
+
+
+def _rows(file: IO[bytes]) -> tuple[Rows, Rows]:
+    """The first sheet's rows and the versions' sheet's (none in a file without it), read by
+    the bounded reader: a file too large, a zip bomb or a sheet reaching an absurd cell fails
+    here, not the web process."""
     data = file.read(file_max_bytes() + 1)
     too_large = file_too_large_message(size=len(data))
     if too_large is not None:
         raise WorkbookRefused(too_large)
-    return [tuple(map(_cell_value_of, row)) for row in workbook_read(data=data)]
+    rows, named = workbook_sheets_read(data=data, names=(VERSIONS_SHEET,))
+    return [tuple(map(_cell_value_of, row)) for row in rows], [
+        tuple(map(_cell_value_of, row)) for row in named.get(VERSIONS_SHEET, [])
+    ]
+
+
+def _versions(rows: Rows) -> dict[tuple[int, dt.date], int]:
+    """The version each cell was exported at, by client id and month."""
+    versions = {}
+    for row in rows[1:]:
+        if len(row) < 3 or not isinstance(row[0], int) or not isinstance(row[2], int):
+            continue
+        month = _month_of(row[1])
+        if month is not None:
+            versions[row[0], month] = row[2]
+    return versions
 
 
 # Past it a float no longer holds every whole number: 1e300 stays a float, and too large.
@@ -192,7 +285,7 @@ def _cell_value_of(value: Any) -> Any:
 def grid_xlsx_import(*, file: IO[bytes], user: User) -> ImportResult:
     result = ImportResult()
     try:
-        rows = _rows(file)
+        rows, version_rows = _rows(file)
     except WorkbookUnreadable:
         result.problems.append(ImportProblem(row=1, column="A", message=_("Not an XLSX workbook.")))
         return result
@@ -205,7 +298,7 @@ def grid_xlsx_import(*, file: IO[bytes], user: User) -> ImportResult:
             ImportProblem(row=HEADER_ROW, column="D", message=_("No month columns (MM.YYYY)."))
         )
         return result
-    changes = _changes(rows, months, user, result)
+    changes = _changes(rows, months, _versions(version_rows), user, result)
     if result.problems:
         return result
     try:
@@ -243,7 +336,11 @@ def _message(error: Exception) -> str:
 
 
 def _changes(
-    rows: list[tuple[Any, ...]], months: dict[int, dt.date], user: User, result: ImportResult
+    rows: Rows,
+    months: dict[int, dt.date],
+    versions: dict[tuple[int, dt.date], int],
+    user: User,
+    result: ImportResult,
 ) -> list[_Change]:
     blocks: dict[Any, dict[str, tuple[int, tuple[Any, ...]]]] = {}
     for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
@@ -274,6 +371,7 @@ def _changes(
                 block=block,
                 index=index,
                 existing=existing.get((client.pk, month)),
+                version=versions.get((client.pk, month)),
                 row=number,
                 column=column,
                 confidences=confidences,
@@ -322,12 +420,15 @@ def _change(
     block: dict[str, tuple[int, tuple[Any, ...]]],
     index: int,
     existing: ForecastCell | None,
+    version: int | None,
     row: int,
     column: str,
     confidences: dict[str, str],
     result: ImportResult,
 ) -> _Change | None:
-    """What the file asks to change in one cell, or None when it matches Upsell."""
+    """What the file asks to change in one cell, or None when it matches Upsell. The cell is
+    expected at ``version``, as the versions' sheet has it, or else as the hidden row of a
+    file of the earlier shape has it."""
     try:
         amount = _amount(_cell_value(block, FORECAST, index))
     except ValueError:
@@ -350,21 +451,19 @@ def _change(
         return None
     current_amount = None if existing is None else existing.amount
     current_confidence = "" if existing is None else existing.confidence
-    if amount is None:
-        confidence = ""
-    elif not confidence:
-        # A figure typed without a category keeps the cell's category, or counts as probable.
-        confidence = current_confidence or Confidence.PROBABLE
+    confidence = confidence_typed(amount=amount, confidence=confidence, current=current_confidence)
     if amount == current_amount and confidence == current_confidence:
         result.unchanged += 1
         return None
-    version = _cell_value(block, VERSION, index)
+    if version is None:
+        earlier = _cell_value(block, VERSION, index)
+        version = int(earlier) if isinstance(earlier, int | float) else 0
     return _Change(
         client=client,
         month=month,
         amount=amount,
         confidence=confidence,
-        version=int(version) if isinstance(version, int | float) else 0,
+        version=version,
         row=row,
         column=column,
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from upsell.clients.models import ClientStatus
 from upsell.clients.tests.factories import ClientFactory
-from upsell.core.spreadsheets import CsvWriter, cell_safe
+from upsell.core.spreadsheets import CsvWriter, Formula, cell_safe
 from upsell.imports.models import ImportStatus
 from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write
@@ -60,9 +60,13 @@ def _download(response) -> bytes:
     return content
 
 
-def _xlsx_texts(content: bytes) -> list[tuple[str, str]]:
+def _xlsx_texts(content: bytes | openpyxl.Workbook) -> list[tuple[str, str]]:
     """Every text cell of every sheet, with its type: a formula would be type ``f``."""
-    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    workbook = (
+        content
+        if isinstance(content, openpyxl.Workbook)
+        else openpyxl.load_workbook(io.BytesIO(content))
+    )
     return [
         (cell.value, cell.data_type)
         for sheet in workbook.worksheets
@@ -85,6 +89,16 @@ def test_a_cell_that_would_run_is_written_as_text():
     assert lines.getvalue() == "'=1+1;-1234,50;7;;1\r\n"
 
 
+def test_only_the_products_own_formula_is_written_as_one():
+    assert cell_safe(Formula("=SUM(D6:O6)")) == "=SUM(D6:O6)"
+    assert cell_safe("=SUM(D6:O6)") == "'=SUM(D6:O6)"  # the same text from data stays text
+    for text in ("SUM(D6:O6)", "=cmd|' /C calc'!A0", "=Лист2!A1", "=[book.xlsx]Sheet1!A1"):
+        with pytest.raises(ValueError, match="not a formula of the product's own sheet"):
+            Formula(text)
+    with pytest.raises(TypeError, match="no CSV cell"):
+        CsvWriter(io.StringIO()).row([Formula("=1+1")])
+
+
 def test_the_client_list_csv_writes_no_formula(hostile_clients, manager_anna):
     content = _download(_signed_in(manager_anna).get("/clients/export.csv"))
 
@@ -101,17 +115,28 @@ def test_the_client_list_xlsx_writes_no_formula(hostile_clients, manager_anna):
     )
 
 
-def test_the_forecast_workbook_writes_no_formula(hostile_clients, manager_anna):
+def test_the_forecast_workbook_writes_no_formula_but_its_own_totals(hostile_clients, manager_anna):
     with time_machine.travel(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC), tick=False):
         response = _signed_in(manager_anna).get(
             reverse("forecasts:export"), {"manager": manager_anna.pk, "year": 2026}
         )
-    texts = _xlsx_texts(_download(response))
+    workbook = openpyxl.load_workbook(io.BytesIO(_download(response)))
+    sheet = workbook.worksheets[0]
+    texts = _xlsx_texts(workbook)
+    formulas = {
+        cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"
+    }
 
-    assert {data_type for _value, data_type in texts} == {"s"}
     assert sorted(value for value, _type in texts if value.startswith("'")) == sorted(
         NEUTRAL_IN_XLSX
     )
+    # Every formula is a total the workbook adds up: the top rows' months and year (3 to 5),
+    # and each client's forecast, baseline and fact over the year (column P).
+    client_rows = range(6, 6 + 4 * len(HOSTILE))
+    assert formulas == {f"{column}{row}" for column in "DEFGHIJKLMNO" for row in (4, 5)} | {
+        f"P{row}" for row in (3, 4, 5, *(row for row in client_rows if (row - 6) % 4 != 1))
+    }
+    assert {sheet[cell].value.split("(")[0] for cell in formulas} == {"=SUM", "=SUMIF"}
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

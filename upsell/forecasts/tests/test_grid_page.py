@@ -85,6 +85,16 @@ def test_the_year_sets_the_fact_beside_the_forecast_of_the_same_months(manager_a
     assert texts["total-fact-gap-year"] == "300.00"
 
 
+def test_the_legend_names_the_editors_keys_to_whoever_edits(manager_anna, top_manager, omega):
+    keys = "In an open cell, Enter saves and goes down a row, Tab saves and goes right, Esc puts"
+    grid = {"manager": manager_anna.pk, "year": 2026}
+
+    own = _as(manager_anna).get(reverse("forecasts:grid"), grid).content.decode()
+    read_only = _as(top_manager).get(reverse("forecasts:grid"), grid).content.decode()
+
+    assert (keys in own, keys in read_only) == (True, False)
+
+
 def test_the_row_names_its_perspective_budget_and_share_of_wallet(manager_anna, omega):
     html = _as(manager_anna).get(reverse("forecasts:grid")).content.decode()
 

@@ -169,6 +169,25 @@ def test_a_stale_save_is_told_and_keeps_both_figures(manager_anna, anna_regular,
     assert ForecastCell.objects.get().amount == Decimal("100.00")
 
 
+def test_an_amount_typed_without_its_confidence_keeps_the_cells_or_counts_as_probable(
+    manager_anna, anna_regular
+):
+    http, url = _as(manager_anna), _cell_url(anna_regular, "2026-04")
+
+    typed = {"amount": "2500", "confidence": "", "comment": "", "version": "0"}
+    http.post(url, typed, headers={"HX-Request": "true"})
+    first = ForecastCell.objects.values_list("amount", "confidence", "version").get()
+    http.post(url, {**typed, "confidence": "commit", "version": "1"})
+    http.post(url, {**typed, "amount": "3000", "version": "2"})
+    kept = ForecastCell.objects.values_list("amount", "confidence", "version").get()
+    http.post(url, {**typed, "amount": "", "confidence": "commit", "version": "3"})
+    cleared = ForecastCell.objects.values_list("amount", "confidence", "version").get()
+
+    assert first == (Decimal("2500.00"), "probable", 1)
+    assert kept == (Decimal("3000.00"), "commit", 3)
+    assert cleared == (None, "", 4)
+
+
 def test_a_locked_month_refuses_the_save(manager_anna, anna_regular):
     forecast_snapshot_take(month=APRIL)
 
@@ -350,7 +369,7 @@ def test_an_invalid_workbook_writes_nothing_and_names_the_cells(
     result = _upload(manager_anna, workbook)
 
     assert [(p.row, p.column, p.message) for p in result.problems] == [
-        (11, "A", f"Unknown client: {boris_client.pk}."),
+        (10, "A", f"Unknown client: {boris_client.pk}."),
         (6, "F", "This month is locked; its forecast is final."),
         (6, "G", "Not a number."),
     ]

@@ -1,7 +1,7 @@
 """The forecast grid as a manager works in it, in a real browser: it opens on the months that
 can still change, with the client column and the months' header in view however it scrolls;
-one click takes the baseline for a row or the whole grid. And a client's forecast on the card
-fits a 390 px phone."""
+one click takes the baseline for a row or the whole grid; the keys of a spreadsheet save a cell
+and move on, past the locked months. And a client's forecast on the card fits a 390 px phone."""
 
 import datetime as dt
 from decimal import Decimal
@@ -16,12 +16,16 @@ from upsell.accounts.models import User
 from upsell.clients.models import Client
 from upsell.core.months import year_months
 from upsell.forecasts.models import ForecastCell
-from upsell.forecasts.services import BaselineRow, forecast_baselines_replace
+from upsell.forecasts.services import (
+    BaselineRow,
+    forecast_baselines_replace,
+    forecast_snapshot_take,
+)
 from upsell.tests.browser.conftest import log_in, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = ViewportSize(width=390, height=844)
-JULY, AUGUST = 7, 8
+JULY, AUGUST, SEPTEMBER, DECEMBER = 7, 8, 9, 12
 
 
 @pytest.fixture(autouse=True)
@@ -171,5 +175,111 @@ def test_a_clients_forecast_fits_a_phone(browser, warm_live_server, grid):
         cell = section.locator("tbody tr").first.locator("td").nth(column).bounding_box()
         assert cell is not None
         assert cell["x"] + cell["width"] <= PHONE["width"]
+    page.context.close()
+    assert errors == []
+
+
+def _amount_field(page: Page, client: Client, month: int):
+    return page.locator(f"#{_cell_id(client, month)} form.cell-editor [name=amount]")
+
+
+def _amounts() -> dict[tuple[int, int], Decimal | None]:
+    return {
+        (cell.client_id, cell.month.month): cell.amount
+        for cell in ForecastCell.objects.exclude(amount=None)
+    }
+
+
+def test_a_manager_types_amounts_and_moves_with_tab_and_enter(browser, warm_live_server, grid):
+    _anna, (arsenal, resurs, stroymarket) = grid
+    errors: list[str] = []
+    page = _english_page(browser, errors)
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}/forecasts/")
+
+    page.locator(f"#{_cell_id(arsenal, JULY)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, arsenal, JULY)).to_be_focused()
+    page.keyboard.type("1500")
+    page.keyboard.press("Tab")
+
+    # Saved, and the next month of the same client is open, its amount ready to type.
+    expect(page.locator(f"#{_cell_id(arsenal, JULY)} .manager-amount strong")).to_have_text(
+        "1,500.00"
+    )
+    expect(_amount_field(page, arsenal, AUGUST)).to_be_focused()
+    page.keyboard.type("2500.5")
+    page.keyboard.press("Enter")
+
+    # Saved, and the same month of the next client is open.
+    expect(_amount_field(page, resurs, AUGUST)).to_be_focused()
+    assert _amounts() == {
+        (arsenal.pk, JULY): Decimal("1500.00"),
+        (arsenal.pk, AUGUST): Decimal("2500.50"),
+    }
+    expect(page.locator(f"#{_cell_id(arsenal, AUGUST)} .manager-amount strong")).to_have_text(
+        "2,500.50"
+    )
+
+    # Shift+Enter goes back up; Escape puts the figure back and closes the cell.
+    page.keyboard.type("777")
+    page.keyboard.press("Shift+Enter")
+    expect(_amount_field(page, arsenal, AUGUST)).to_be_focused()
+    expect(_amount_field(page, arsenal, AUGUST)).to_have_value("2,500.50")
+    page.keyboard.type("9")
+    page.keyboard.press("Escape")
+    august = page.locator(f"#{_cell_id(arsenal, AUGUST)}")
+    expect(august.locator("form.cell-editor")).to_have_count(0)
+    expect(august.locator(".manager-amount strong")).to_have_text("2,500.50")
+    expect(august.get_by_role("button", name="✎")).to_be_focused()
+    assert _amounts() == {
+        (arsenal.pk, JULY): Decimal("1500.00"),
+        (arsenal.pk, AUGUST): Decimal("2500.50"),
+        (resurs.pk, AUGUST): Decimal("777.00"),
+    }
+    assert stroymarket.pk not in {client_id for client_id, _month in _amounts()}
+    page.context.close()
+    assert errors == []
+
+
+def test_the_keys_skip_a_locked_month_and_wrap_to_the_next_client(
+    browser, warm_live_server, grid, company
+):
+    _anna, (arsenal, resurs, _stroymarket) = grid
+    people = company["people"]
+    assert isinstance(people, dict)
+    forecast_snapshot_take(month=_month(AUGUST), locked_by=people["helen"])
+    errors: list[str] = []
+    page = _english_page(browser, errors)
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}/forecasts/")
+
+    page.locator(f"#{_cell_id(arsenal, JULY)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, arsenal, JULY)).to_be_focused()
+    page.keyboard.type("1000")
+    page.keyboard.press("Tab")
+
+    # August is locked: September opens.
+    expect(_amount_field(page, arsenal, SEPTEMBER)).to_be_focused()
+    expect(page.locator(f"#{_cell_id(arsenal, AUGUST)} form")).to_have_count(0)
+    page.keyboard.type("3000")
+    page.keyboard.press("Shift+Tab")
+    expect(_amount_field(page, arsenal, JULY)).to_be_focused()
+    expect(_amount_field(page, arsenal, JULY)).to_have_value("1,000.00")
+    page.keyboard.press("Escape")
+
+    # From December, Tab goes on to the next client's first month that can change.
+    page.locator(f"#{_cell_id(arsenal, DECEMBER)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, arsenal, DECEMBER)).to_be_focused()
+    page.keyboard.type("4000")
+    page.keyboard.press("Tab")
+    expect(_amount_field(page, resurs, JULY)).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(_amount_field(page, arsenal, DECEMBER)).to_be_focused()
+
+    assert _amounts() == {
+        (arsenal.pk, JULY): Decimal("1000.00"),
+        (arsenal.pk, SEPTEMBER): Decimal("3000.00"),
+        (arsenal.pk, DECEMBER): Decimal("4000.00"),
+    }
     page.context.close()
     assert errors == []

@@ -23,6 +23,7 @@ import time_machine
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from playwright.sync_api import Page, expect
 
 from upsell.accounts.models import User
@@ -35,7 +36,13 @@ from upsell.forecasts.services import (
     forecast_cell_save,
     forecast_snapshot_take,
 )
-from upsell.forecasts.workbook import CONFIDENCE, FORECAST, HEADER_ROW
+from upsell.forecasts.workbook import (
+    CONFIDENCE,
+    FIRST_MONTH_COLUMN,
+    FORECAST,
+    FORECAST_TOTAL,
+    HEADER_ROW,
+)
 from upsell.history.models import ChangeSource
 from upsell.tests.browser.conftest import log_in, open_page, screenshot
 
@@ -181,6 +188,7 @@ class Layout:
     sheet: str
     columns: dict[dt.date, str]
     rows: dict[tuple[int, str], int]
+    rows_named: dict[str, int]  # the totals' rows on top, by the name in column B
     values: dict[str, Any]
 
     @classmethod
@@ -193,13 +201,18 @@ class Layout:
                 month = dt.date(int(cell.value[3:]), int(cell.value[:2]), 1)
                 columns[month] = cell.column_letter
         rows: dict[tuple[int, str], int] = {}
+        rows_named: dict[str, int] = {}
         first = HEADER_ROW + 1
         for number, row in enumerate(sheet.iter_rows(min_row=first, values_only=True), first):
-            client_id, kind = row[0], row[2]
+            client_id, name, kind = row[0], row[1], row[2]
             if isinstance(client_id, int) and isinstance(kind, str):
                 rows[client_id, kind] = number
+            elif isinstance(name, str):
+                rows_named[name] = number
         values = {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row}
-        return cls(sheet=sheet.title, columns=columns, rows=rows, values=values)
+        return cls(
+            sheet=sheet.title, columns=columns, rows=rows, rows_named=rows_named, values=values
+        )
 
     def address(self, client: Client, kind: str, month: dt.date) -> str:
         return f"{self.columns[month]}{self.rows[client.pk, kind]}"
@@ -330,6 +343,22 @@ def test_a_manager_fills_the_grid_and_round_trips_it_through_libreoffice(
             }
         },
     )
+    # LibreOffice works the totals out again: a client's year counts its amounts and the
+    # baseline of each month without one (СтройМаркет's baseline is 60 000 + 1 000 × month).
+    computed = load_workbook(changed, data_only=True).worksheets[0]
+    year_column = get_column_letter(FIRST_MONTH_COLUMN + 12)
+    stroymarket_year = computed[f"{year_column}{layout.rows[stroymarket.pk, FORECAST]}"].value
+    assert stroymarket_year == 11 * 60_000 + 1_000 * (78 - EDITED_MONTH) + 130_000 == 862_000
+    forecast_total = layout.rows_named[FORECAST_TOTAL]
+    # June: Арсенал's and Ресурс's baselines, and СтройМаркет's 130 000.
+    assert computed[f"{layout.columns[edited]}{forecast_total}"].value == 46_000 + 56_000 + 130_000
+    # September: Арсенал's and СтройМаркет's baselines, and Ресурс's 98 000.
+    assert computed[f"{layout.columns[later]}{forecast_total}"].value == 49_000 + 98_000 + 69_000
+    assert computed[f"{year_column}{forecast_total}"].value == sum(
+        computed[f"{layout.columns[month]}{forecast_total}"].value for month in layout.columns
+    )
+    assert layout.values[f"{year_column}{forecast_total}"].startswith("=SUM(")  # as exported
+
     _import(page, changed)
     expect(page.get_by_role("status")).to_have_text(
         "Сохранено изменённых ячеек: 2; без изменений: 34."

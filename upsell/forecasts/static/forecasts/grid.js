@@ -1,5 +1,13 @@
 // The forecast grid opens on the months that can still change: its frame scrolls them in
 // beside the client column, the months over (partly) out of the way.
+//
+// In a cell's editor the keys of a spreadsheet work: Enter saves the cell and opens the same
+// month of the next client (Shift+Enter: the previous one); Tab in the amount saves and opens
+// the next cell to the right, on to the next client's first month that can change (Shift+Tab:
+// to the left); Escape puts back the figures the cell held before editing and closes it.
+// Locked and read-only cells (those without ✎) are skipped. A cell is saved the way its Save
+// button saves it, and the next one opens only once the save went through: a cell the server
+// refuses (a wrong amount, someone else's change) stays open with its message.
 (function () {
   "use strict";
 
@@ -13,9 +21,139 @@
     frame.scrollLeft = Math.max(0, month.offsetLeft - (clientColumn ? clientColumn.offsetWidth : 0));
   }
 
+  // Where to go once the cell being saved (or closed) comes back: {from, to, focusOwn}.
+  var pending = null;
+
+  function rowsOf(table) {
+    return Array.prototype.slice.call(table.tBodies[0].rows);
+  }
+
+  function cellsOf(row) {
+    return Array.prototype.slice.call(row.querySelectorAll("td.forecast-cell"));
+  }
+
+  function editable(cell) {
+    return cell.classList.contains("editing") || cell.querySelector("button[hx-get]") !== null;
+  }
+
+  // The editable cell the key leads to from `cell`, or null at the grid's edge.
+  function neighbour(cell, key, backwards) {
+    var table = cell.closest("table");
+    var rows = rowsOf(table);
+    var rowIndex = rows.indexOf(cell.parentElement);
+    var column = cellsOf(rows[rowIndex]).indexOf(cell);
+    var step = backwards ? -1 : 1;
+    var r;
+    if (key === "Enter") {
+      for (r = rowIndex + step; r >= 0 && r < rows.length; r += step) {
+        var below = cellsOf(rows[r])[column];
+        if (below && editable(below)) {
+          return below;
+        }
+      }
+      return null;
+    }
+    var cells = [];
+    rows.forEach(function (row) {
+      cells = cells.concat(cellsOf(row));
+    });
+    for (var i = cells.indexOf(cell) + step; i >= 0 && i < cells.length; i += step) {
+      if (editable(cells[i])) {
+        return cells[i];
+      }
+    }
+    return null;
+  }
+
+  function open(cell) {
+    if (cell.classList.contains("editing")) {
+      focusEditor(cell);
+      return;
+    }
+    cell.querySelector("button[hx-get]").click();
+  }
+
+  function focusEditor(cell) {
+    var field = cell.querySelector("[name=amount]");
+    if (field) {
+      field.focus();
+      field.select();
+    }
+  }
+
+  function focusCell(cell) {
+    var button = cell.querySelector("button[hx-get]");
+    if (button) {
+      button.focus();
+    }
+  }
+
+  // Puts back what each field of the editor held when it opened.
+  function restore(form) {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.tagName === "SELECT") {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = option.defaultSelected;
+        });
+      } else if (field.type !== "hidden" && "defaultValue" in field) {
+        field.value = field.defaultValue;
+      }
+    });
+  }
+
+  function onKeyDown(event) {
+    var form = event.target.closest && event.target.closest(".forecast-grid form.cell-editor");
+    if (!form || event.isComposing || event.altKey || event.ctrlKey || event.metaKey) {
+      return;
+    }
+    var cell = form.closest("td");
+    var key = event.key;
+    var grid = key === "Enter" || (key === "Tab" && event.target.name === "amount");
+    if (key === "Escape") {
+      event.preventDefault();
+      restore(form);
+      pending = { from: cell.id, to: null, focusOwn: true };
+      form.querySelector("button[hx-get]").click();
+    } else if (grid && event.target.tagName !== "BUTTON") {
+      event.preventDefault();
+      var next = neighbour(cell, key, event.shiftKey);
+      pending = { from: cell.id, to: next && next.id, focusOwn: !next };
+      form.requestSubmit();
+    }
+  }
+
+  // A cell swapped in by htmx: an editor takes the keyboard; a cell left goes on to the next.
+  function onLoad(event) {
+    var cell = event.target;
+    if (!cell.matches || !cell.matches("td.forecast-cell")) {
+      return;
+    }
+    if (cell.classList.contains("editing")) {
+      if (!pending || pending.from === cell.id || pending.to === cell.id) {
+        // Opened by ✎ or by a key, or refused by the server: the amount is ready to type.
+        pending = null;
+        focusEditor(cell);
+      }
+      return;
+    }
+    if (!pending || pending.from !== cell.id) {
+      return;
+    }
+    var target = pending.to && document.getElementById(pending.to);
+    var focusOwn = pending.focusOwn;
+    pending = target ? { from: null, to: target.id, focusOwn: false } : null;
+    if (target) {
+      open(target);
+    } else if (focusOwn) {
+      focusCell(cell);
+    }
+  }
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", openFirstEditableMonth);
   } else {
     openFirstEditableMonth();
   }
+  document.addEventListener("keydown", onKeyDown);
+  document.addEventListener("htmx:load", onLoad);
 })();
