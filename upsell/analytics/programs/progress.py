@@ -200,13 +200,12 @@ def inputs_upload(
 def parts_store(
     *, engine: EngineSession, inputs: dict[str, "Table"], as_of: dt.date
 ) -> dict[str, "Table"]:
-    """The per-member parts of the progress, each stored in the session: totals, order
-    accruals, expected rest and credit position."""
+    """The per-member parts of the progress, each stored in the session: totals with the
+    order accruals, expected rest and credit position."""
     as_of_day = day_number(day=as_of)
     members, documents, payments = inputs["members"], inputs["documents"], inputs["payments"]
     builds = {
-        "totals": lambda: period_totals(in_period=inputs["in_period"]),
-        "accruals": lambda: order_accruals(
+        "totals": lambda: period_figures(
             in_period=inputs["in_period"],
             bands=inputs["bands"],
             paid_ahead=orders_paid_ahead(documents=documents, payments=payments, members=members),
@@ -314,6 +313,14 @@ def period_totals(*, in_period: "Table") -> "Table":
             & (in_period.day >= in_period.joined_day)
         ),
     )
+
+
+def period_figures(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -> "Table":
+    """Per member: its period totals with the accrual units of its orders (0 without any)."""
+    totals = period_totals(in_period=in_period)
+    accruals = order_accruals(in_period=in_period, bands=bands, paid_ahead=paid_ahead)
+    figures = totals.left_join(accruals, MEMBER_KEY).drop("program_id_right", "client_id_right")
+    return figures.mutate(units=figures.units.fill_null(0))
 
 
 def orders_paid_ahead(*, documents: "Table", payments: "Table", members: "Table") -> "Table":
@@ -457,7 +464,10 @@ def expected_rest(
 def credit_position(
     *, documents: "Table", payments: "Table", members: "Table", as_of_day: int
 ) -> "Table":
-    """Per credit-line member: exposure, available, oldest unpaid order and past delay."""
+    """Per credit-line member: exposure, available, oldest unpaid order and past delay.
+
+    The exposure is the client's grouped sums; only a client that owes anything has its
+    documents ordered for the running total that finds the oldest unpaid order."""
     lines = members.filter(members.kind == CREDIT_LINE).select(
         *MEMBER_KEY, "limit_cents", "delay_days"
     )
@@ -465,15 +475,22 @@ def credit_position(
     paid = payments.semi_join(clients, "client_id")
     paid = paid.group_by("client_id").aggregate(paid=money_sum(cents=paid.cents))
     shipped = documents.semi_join(clients, "client_id")
-    running = ibis.cumulative_window(group_by="client_id", order_by=[shipped.day, shipped.order_id])
-    shipped = shipped.mutate(running=shipped.cents.sum().over(running))
-    shipped = shipped.left_join(paid, "client_id").drop("client_id_right")
-    shipped = shipped.mutate(paid=shipped.paid.fill_null(0))
-    balances = shipped.group_by("client_id").aggregate(
-        exposure=ibis.greatest(money_sum(cents=shipped.cents) - shipped.paid.max(), 0),
-        first_unpaid=shipped.day.min(where=(shipped.cents > 0) & (shipped.running > shipped.paid)),
+    shipped = shipped.group_by("client_id").aggregate(shipped=money_sum(cents=shipped.cents))
+    balances = shipped.left_join(paid, "client_id").drop("client_id_right")
+    balances = balances.select(
+        "client_id",
+        paid=balances.paid.fill_null(0),
+        exposure=ibis.greatest(balances.shipped - balances.paid.fill_null(0), 0),
+    )
+    owing = balances.filter(balances.exposure > 0)
+    unpaid = documents.join(owing.select("client_id", "paid"), "client_id")
+    running = ibis.cumulative_window(group_by="client_id", order_by=[unpaid.day, unpaid.order_id])
+    unpaid = unpaid.mutate(running=unpaid.cents.sum().over(running))
+    unpaid = unpaid.group_by("client_id").aggregate(
+        first_unpaid=unpaid.day.min(where=(unpaid.cents > 0) & (unpaid.running > unpaid.paid))
     )
     position = lines.left_join(balances, "client_id").drop("client_id_right")
+    position = position.left_join(unpaid, "client_id").drop("client_id_right")
     exposure = position.exposure.fill_null(0)
     oldest_unpaid = ibis.ifelse(exposure > 0, position.first_unpaid, ibis.null("int32"))
     late: BooleanValue = (as_of_day - oldest_unpaid) > position.delay_days
