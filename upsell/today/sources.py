@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -61,21 +60,23 @@ AUDIT_FIELDS = ("as_of", "last_order_date", "revenue_365", "metrics")
 MANAGER_FIELDS = ("id", "username", "full_name", "first_name", "last_name")
 
 
-def scope_clients(*, user: User, manager: User | None) -> QuerySet[Client]:
+def scope_clients(*, user: User, manager: User | None) -> list[Client]:
     """The motivated clients ``user`` may see (``manager``'s alone, if given): whoever serves a
     client is its manager, as the clients' own funnel says."""
-    clients = clients_visible_to(user).filter(motivated_q())
-    if manager is not None:
-        clients = clients.filter(manager=manager)
-    return (
-        clients.select_related("audit", "manager")
-        .only(
-            *CLIENT_FIELDS,
-            *(f"audit__{name}" for name in AUDIT_FIELDS),
-            *(f"manager__{name}" for name in MANAGER_FIELDS),
+    clients = clients_visible_to(user).filter(motivated_q()).order_by("name", "id")
+    audits = [f"audit__{name}" for name in AUDIT_FIELDS]
+    if manager is None:
+        managers = [f"manager__{name}" for name in MANAGER_FIELDS]
+        return list(
+            clients.select_related("audit", "manager").only(*CLIENT_FIELDS, *audits, *managers)
         )
-        .order_by("name", "id")
+    ours = list(
+        clients.filter(manager=manager).select_related("audit").only(*CLIENT_FIELDS, *audits)
     )
+    for client in ours:
+        # Each of them names ``manager``: the one instance in hand serves them all.
+        client.manager = manager
+    return ours
 
 
 def _days(count: int) -> str:
