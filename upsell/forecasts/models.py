@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from upsell.core.models import money_field
@@ -103,6 +104,12 @@ class ForecastCell(models.Model):
     def forecast(self) -> Decimal:
         """The amount the cell counts with: the manager's when set, else the baseline."""
         return self.baseline if self.amount is None else self.amount
+
+
+def cell_forecast() -> Coalesce:
+    """``ForecastCell.forecast`` in SQL, to annotate cells with: the manager's amount when set,
+    else the baseline."""
+    return Coalesce("amount", "baseline")
 
 
 class SalesPlan(models.Model):

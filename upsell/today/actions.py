@@ -2,13 +2,33 @@
 stake. The sources make them; ``selectors`` weighs, ranks and hides the decided ones."""
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
-from upsell.core.money import money_round
+from upsell.core.money import format_money, money_round
 from upsell.today.models import ActionKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reason:
+    """Why, in words: a translated sentence and the figures it names, put into words only when
+    the action is shown (the list weighs about a thousand candidates and shows thirty).
+
+    ``sentence`` is ``%``-formatted with ``facts`` as they are and ``money`` as amounts; a
+    sentence without either is said as it stands. A fact may be another reason."""
+
+    sentence: str
+    facts: Mapping[str, "str | int | Reason"] = field(default_factory=dict)
+    money: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        if not self.facts and not self.money:
+            return self.sentence
+        amounts = {name: format_money(value) for name, value in self.money.items()}
+        return self.sentence % {**self.facts, **amounts}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,7 +38,7 @@ class Action:
     key: str
     client: Client
     title: str
-    reason: str
+    why: Reason
     stake: Decimal
     weight: Decimal = Decimal(1)
     # The deal the action is about (a stuck deal, a meeting on a deal): what is done on it
@@ -30,6 +50,10 @@ class Action:
     @property
     def score(self) -> Decimal:
         return money_round(self.stake * self.weight)
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
 
     @property
     def manager(self) -> User | None:

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -22,13 +21,13 @@ from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
 from upsell.clients.wallet import clients_wallet_month
-from upsell.core.money import format_money, money_round
+from upsell.core.money import money_round
 from upsell.core.months import month_add, month_end, month_start
 from upsell.deals.access import activities_visible_to
 from upsell.deals.models import ActivityState
 from upsell.deals.stuck import stuck_after_days, stuck_deals
 from upsell.forecasts.locks import cell_editable, months_locked
-from upsell.forecasts.models import ForecastCell
+from upsell.forecasts.models import ForecastCell, cell_forecast
 from upsell.offers.models import Suggestion, SuggestionLevel
 from upsell.offers.selectors import latest_run, suggestion_reason
 from upsell.programs.access import memberships_visible_to
@@ -36,7 +35,7 @@ from upsell.programs.models import MembershipGroup, MembershipState
 from upsell.programs.presenters import progress_sentence
 from upsell.requests.selectors import request_queue
 from upsell.shipments.selectors import shipped_per_client
-from upsell.today.actions import Action, action_key, monthly_revenue
+from upsell.today.actions import Action, Reason, action_key, monthly_revenue
 from upsell.today.models import ActionKind
 
 
@@ -49,17 +48,35 @@ class Scope:
     manager: User | None
     today: dt.date
     now: dt.datetime
-    # The motivated clients in scope, by id, with their audit and manager.
+    # The motivated clients in scope, by id, with their audit and manager: the fields the
+    # sources and the list read, no more.
     clients: dict[int, Client]
 
 
-def scope_clients(*, user: User, manager: User | None) -> QuerySet[Client]:
+# What an action says of its client and its manager (the page, the API, the e-mail) and what
+# the sources read.
+CLIENT_FIELDS = ("id", "name", "tax_id", "manager", "plans_budget")
+AUDIT_FIELDS = ("as_of", "last_order_date", "revenue_365", "metrics")
+MANAGER_FIELDS = ("id", "username", "full_name", "first_name", "last_name")
+
+
+def scope_clients(*, user: User, manager: User | None) -> list[Client]:
     """The motivated clients ``user`` may see (``manager``'s alone, if given): whoever serves a
     client is its manager, as the clients' own funnel says."""
-    clients = clients_visible_to(user).filter(motivated_q())
-    if manager is not None:
-        clients = clients.filter(manager=manager)
-    return clients.select_related("audit", "manager").order_by("name", "id")
+    clients = clients_visible_to(user).filter(motivated_q()).order_by("name", "id")
+    audits = [f"audit__{name}" for name in AUDIT_FIELDS]
+    if manager is None:
+        managers = [f"manager__{name}" for name in MANAGER_FIELDS]
+        return list(
+            clients.select_related("audit", "manager").only(*CLIENT_FIELDS, *audits, *managers)
+        )
+    ours = list(
+        clients.filter(manager=manager).select_related("audit").only(*CLIENT_FIELDS, *audits)
+    )
+    for client in ours:
+        # Each of them names ``manager``: the one instance in hand serves them all.
+        client.manager = manager
+    return ours
 
 
 def _days(count: int) -> str:
@@ -69,6 +86,8 @@ def _days(count: int) -> str:
 def past_interval(scope: Scope) -> list[Action]:
     """A client that has waited longer than it usually waits between orders (the audit's
     stored metrics). Stake: a month of its revenue."""
+    title = _("Call: the next order is overdue")
+    sentence = _("Usually orders every %(interval)s; %(since)s since the last order.")
     actions = []
     for client in scope.clients.values():
         audit = getattr(client, "audit", None)
@@ -84,9 +103,11 @@ def past_interval(scope: Scope) -> list[Action]:
                 kind=ActionKind.PAST_INTERVAL,
                 key=action_key(ActionKind.PAST_INTERVAL, client.pk, period),
                 client=client,
-                title=_("Call: the next order is overdue"),
-                reason=_("Usually orders every %(interval)s; %(since)s since the last order.")
-                % {"interval": _days(int(interval)), "since": _days(int(since))},
+                title=title,
+                why=Reason(
+                    sentence=sentence,
+                    facts={"interval": _days(int(interval)), "since": _days(int(since))},
+                ),
                 stake=monthly_revenue(client),
             )
         )
@@ -101,22 +122,26 @@ def forecast_empty(scope: Scope) -> list[Action]:
     locked = month in months_locked([month])
     if not cell_editable(month=month, today=scope.today, locked=locked):
         return []
-    cells = {
-        cell.client_id: cell
-        for cell in ForecastCell.objects.filter(client_id__in=list(scope.clients), month=month)
+    # The manager's amount and the baseline of each cell there is.
+    cells: dict[int, tuple[Decimal | None, Decimal]] = {
+        client_id: (amount, baseline)
+        for client_id, amount, baseline in ForecastCell.objects.filter(
+            client_id__in=list(scope.clients), month=month
+        ).values_list("client_id", "amount", "baseline")
     }
     month_name = date_format(month, "F Y")
+    title = _("Fill in next month's forecast")
+    on_baseline = _("No forecast for %(month)s yet; the statistical baseline is %(amount)s.")
+    on_revenue = _("No forecast for %(month)s yet; it buys %(amount)s in an average month.")
     actions = []
     for client in scope.clients.values():
-        cell = cells.get(client.pk)
-        if cell is not None and cell.amount is not None:
+        amount, baseline = cells.get(client.pk, (None, Decimal("0.00")))
+        if amount is not None:
             continue
-        if cell is not None and cell.baseline > 0:
-            stake = cell.baseline
-            reason = _("No forecast for %(month)s yet; the statistical baseline is %(amount)s.")
+        if baseline > 0:
+            stake, sentence = baseline, on_baseline
         else:
-            stake = monthly_revenue(client)
-            reason = _("No forecast for %(month)s yet; it buys %(amount)s in an average month.")
+            stake, sentence = monthly_revenue(client), on_revenue
         if stake <= 0:
             # Nothing bought and nothing expected: no revenue waits on this forecast.
             continue
@@ -125,8 +150,8 @@ def forecast_empty(scope: Scope) -> list[Action]:
                 kind=ActionKind.FORECAST_EMPTY,
                 key=action_key(ActionKind.FORECAST_EMPTY, client.pk, f"{month:%Y-%m}"),
                 client=client,
-                title=_("Fill in next month's forecast"),
-                reason=reason % {"month": month_name, "amount": format_money(stake)},
+                title=title,
+                why=Reason(sentence=sentence, facts={"month": month_name}, money={"amount": stake}),
                 stake=stake,
             )
         )
@@ -142,39 +167,39 @@ def forecast_unshipped(scope: Scope) -> list[Action]:
     """This month's forecast not yet shipped (shipped per client and month is the shipments
     app's answer). Stake: forecast − shipped."""
     month = month_start(scope.today)
-    cells = [
-        cell
-        for cell in ForecastCell.objects.filter(client_id__in=list(scope.clients), month=month)
-        if cell.forecast > 0
-    ]
-    if not cells:
-        return []
-    shipped = shipped_per_client(
-        first=month, end=month_add(month, 1), clients=[cell.client_id for cell in cells]
+    forecasts: dict[int, Decimal] = dict(
+        ForecastCell.objects.filter(client_id__in=list(scope.clients), month=month)
+        .annotate(counted=cell_forecast())
+        .filter(counted__gt=0)
+        .values_list("client_id", "counted")
     )
+    if not forecasts:
+        return []
+    shipped = shipped_per_client(first=month, end=month_add(month, 1), clients=list(forecasts))
     left = days_left_in_month(scope.today)
+    title = _("Bring this month's forecast to shipment")
+    sentence = ngettext(
+        "Forecast %(forecast)s, shipped %(shipped)s; %(count)s day left in the month.",
+        "Forecast %(forecast)s, shipped %(shipped)s; %(count)s days left in the month.",
+        left,
+    )
     actions = []
-    for cell in cells:
-        done = shipped.get(cell.client_id, Decimal("0.00"))
-        gap = money_round(cell.forecast - done)
+    for client_id, forecast in forecasts.items():
+        done = shipped.get(client_id, Decimal("0.00"))
+        gap = money_round(forecast - done)
         if gap <= 0:
             continue
         actions.append(
             Action(
                 kind=ActionKind.FORECAST_UNSHIPPED,
-                key=action_key(ActionKind.FORECAST_UNSHIPPED, cell.client_id, f"{month:%Y-%m}"),
-                client=scope.clients[cell.client_id],
-                title=_("Bring this month's forecast to shipment"),
-                reason=ngettext(
-                    "Forecast %(forecast)s, shipped %(shipped)s; %(count)s day left in the month.",
-                    "Forecast %(forecast)s, shipped %(shipped)s; %(count)s days left in the month.",
-                    left,
-                )
-                % {
-                    "forecast": format_money(cell.forecast),
-                    "shipped": format_money(done),
-                    "count": left,
-                },
+                key=action_key(ActionKind.FORECAST_UNSHIPPED, client_id, f"{month:%Y-%m}"),
+                client=scope.clients[client_id],
+                title=title,
+                why=Reason(
+                    sentence=sentence,
+                    facts={"count": left},
+                    money={"forecast": forecast, "shipped": done},
+                ),
                 stake=gap,
             )
         )
@@ -189,6 +214,12 @@ def wallet(scope: Scope) -> list[Action]:
         clients=[client.pk for client in scope.clients.values() if client.plans_budget],
         month=month,
     )
+    title = _("Win the budget back from the competitors")
+    sentence = _(
+        "Budget for %(month)s is %(budget)s, shipped %(shipped)s: %(rest)s still "
+        "goes to the competitors."
+    )
+    month_name = date_format(month, "F Y")
     actions = []
     for client in scope.clients.values():
         period = periods.get(client.pk)
@@ -199,17 +230,16 @@ def wallet(scope: Scope) -> list[Action]:
                 kind=ActionKind.WALLET,
                 key=action_key(ActionKind.WALLET, client.pk, f"{month:%Y-%m}"),
                 client=client,
-                title=_("Win the budget back from the competitors"),
-                reason=_(
-                    "Budget for %(month)s is %(budget)s, shipped %(shipped)s: %(rest)s still "
-                    "goes to the competitors."
-                )
-                % {
-                    "month": date_format(month, "F Y"),
-                    "budget": format_money(period.budget),
-                    "shipped": format_money(period.shipped),
-                    "rest": format_money(period.competitors),
-                },
+                title=title,
+                why=Reason(
+                    sentence=sentence,
+                    facts={"month": month_name},
+                    money={
+                        "budget": period.budget,
+                        "shipped": period.shipped,
+                        "rest": period.competitors,
+                    },
+                ),
                 stake=period.competitors,
             )
         )
@@ -237,7 +267,7 @@ def program_tier(scope: Scope) -> list[Action]:
             client=scope.clients[membership.client_id],
             title=_("%(program)s: the next tier is within reach")
             % {"program": membership.program.name},
-            reason=progress_sentence(membership),
+            why=Reason(sentence=progress_sentence(membership)),
             stake=membership.progress.missing or Decimal("0.00"),
         )
         for membership in memberships
@@ -265,14 +295,16 @@ def stuck_deal(scope: Scope) -> list[Action]:
             client=scope.clients[item.deal.client_id],
             title=_("Move the stuck deal: %(deal)s")
             % {"deal": item.deal.title or item.deal.get_stage_display()},
-            reason=_(
-                "At the stage %(stage)s with nothing done for %(days)s (stuck after %(after)s)."
-            )
-            % {
-                "stage": item.deal.get_stage_display(),
-                "days": _days(item.days),
-                "after": _days(after),
-            },
+            why=Reason(
+                sentence=_(
+                    "At the stage %(stage)s with nothing done for %(days)s (stuck after %(after)s)."
+                ),
+                facts={
+                    "stage": item.deal.get_stage_display(),
+                    "days": _days(item.days),
+                    "after": _days(after),
+                },
+            ),
             stake=item.deal.amount,
             deal_id=item.deal.pk,
         )
@@ -310,10 +342,13 @@ def meeting(scope: Scope) -> list[Action]:
                 client=client,
                 title=_("%(kind)s at %(time)s")
                 % {"kind": activity.get_kind_display(), "time": f"{starts:%H:%M}"},
-                reason=(
-                    _("Planned for today; the goal: %(goal)s") % {"goal": activity.goal}
+                why=(
+                    Reason(
+                        sentence=_("Planned for today; the goal: %(goal)s"),
+                        facts={"goal": activity.goal},
+                    )
                     if activity.goal
-                    else _("Planned for today.")
+                    else Reason(sentence=_("Planned for today."))
                 ),
                 stake=stake,
                 deal_id=activity.deal_id,
@@ -335,11 +370,13 @@ def complex_request(scope: Scope) -> list[Action]:
             key=action_key(ActionKind.REQUEST, request.pk),
             client=scope.clients.get(request.client_id, request.client),
             title=_("Answer the complex request"),
-            reason=_("Waiting since %(day)s: %(why)s")
-            % {
-                "day": date_format(timezone.localdate(request.waiting_since), "j E"),
-                "why": request.complex_reason,
-            },
+            why=Reason(
+                sentence=_("Waiting since %(day)s: %(why)s"),
+                facts={
+                    "day": date_format(timezone.localdate(request.waiting_since), "j E"),
+                    "why": request.complex_reason,
+                },
+            ),
             stake=request.amount,
         )
         for request in requests
@@ -354,33 +391,33 @@ def cross_sell(scope: Scope) -> list[Action]:
     if run is None:
         return []
     suggestions = (
-        Suggestion.objects.filter(run=run, rank=1, client_id__in=list(scope.clients))
-        .select_related("product", "because_of")
+        Suggestion.objects.filter(
+            run=run, rank=1, client_id__in=list(scope.clients), product__isnull=False
+        )
+        .exclude(among=0)
         .order_by("client_id")
-    )
+        .values_list(
+            "client_id", "product_id", "product__name", "buyers", "among", "because_of__name",
+            "monthly_amount",
+        )
+    )  # fmt: skip
+    title = _("Offer %(product)s")
+    sentence = _("%(reason)s; its buyers spend %(amount)s a month on it.")
     actions = []
-    for suggestion in suggestions:
-        product = suggestion.product
-        if product is None or not suggestion.among:
-            continue
-        stake = money_round(suggestion.monthly_amount * suggestion.buyers / suggestion.among)
+    for client_id, product_id, product, buyers, among, because_of, monthly in suggestions:
+        stake = money_round(monthly * buyers / among)
         if stake <= 0:
             continue
-        because_of = suggestion.because_of.name if suggestion.because_of is not None else ""
-        reason = suggestion_reason(
-            buyers=suggestion.buyers, among=suggestion.among, because_of=because_of
-        )
+        reason = suggestion_reason(buyers=buyers, among=among, because_of=because_of or "")
         actions.append(
             Action(
                 kind=ActionKind.CROSS_SELL,
-                key=action_key(ActionKind.CROSS_SELL, suggestion.client_id, str(product.pk)),
-                client=scope.clients[suggestion.client_id],
-                title=_("Offer %(product)s") % {"product": product.name},
-                reason=_("%(reason)s; its buyers spend %(amount)s a month on it.")
-                % {
-                    "reason": capfirst(reason),
-                    "amount": format_money(suggestion.monthly_amount),
-                },
+                key=action_key(ActionKind.CROSS_SELL, client_id, str(product_id)),
+                client=scope.clients[client_id],
+                title=title % {"product": product},
+                why=Reason(
+                    sentence=sentence, facts={"reason": capfirst(reason)}, money={"amount": monthly}
+                ),
                 stake=stake,
             )
         )
