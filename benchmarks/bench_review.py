@@ -6,7 +6,10 @@
 It builds a temporary SQLite database (the migrations, then the rows in bulk): 40 managers with
 this year's plans, 100 000 clients with a status, an audit and thirteen month ends of status
 history, three shipments each over the last two years, this month's and next month's forecast
-of the motivated clients, a locked last month with its snapshots, and waiting requests. It logs
+of the motivated clients, a locked last month with its snapshots, waiting requests, twenty active
+sales programs (two in five clients members, with their progress, and half of the programs with
+a measured effect), and a deal for every other client over every stage (the open ones idle up to
+sixty days, the closed ones closed over the last two months with eight reasons lost). It logs
 the head of sales in and measures each page, the median of N interleaved runs after a warm-up:
 
 - page: ``GET /review/`` (and ``/review/company/``) through Django's test client — middleware,
@@ -51,6 +54,9 @@ STATUSES = (
     "lost",
     "regular",
 )
+PROGRAMS = 20
+LOST_REASONS = 8
+DEAL_STAGES = ("preparation", "offer", "objections", "terms_agreed", "order", "won", "lost")
 REGIONS = [f"Регион {n:02d}" for n in range(1, 86)]
 SEGMENTS = ["Строительство", "Розница", "Промышленность", "Дилеры", "Опт", "ЖКХ", "Мебель"]
 
@@ -198,6 +204,106 @@ def build(*, clients: int) -> None:
         )
         for client_id, manager in motivated[:2000]
     )
+    build_programs(ids=ids, today=today)
+    build_deals(ids=ids, managers=managers, today=today)
+
+
+def build_programs(*, ids: list[int], today: dt.date) -> None:
+    from upsell.programs.models import (
+        EffectMethod,
+        Membership,
+        MembershipProgress,
+        MembershipState,
+        Program,
+        ProgramEffect,
+        ProgramKind,
+        ProgramState,
+    )
+
+    programs = Program.objects.bulk_create(
+        Program(
+            name=f"Программа {n:02d}",
+            kind=ProgramKind.RETRO_BONUS,
+            state=ProgramState.ACTIVE,
+            period_start=today.replace(month=1, day=1),
+            period_end=today.replace(month=12, day=31),
+        )
+        for n in range(PROGRAMS)
+    )
+    members = [(n, client_id) for n, client_id in enumerate(ids) if n % 5 < 2]
+    memberships = Membership.objects.bulk_create(
+        (
+            Membership(
+                program=programs[n % PROGRAMS],
+                client_id=client_id,
+                state=MembershipState.ACTIVE,
+                joined_on=today.replace(month=1, day=1),
+            )
+            for n, client_id in members
+        ),
+        batch_size=10000,
+    )
+    MembershipProgress.objects.bulk_create(
+        (
+            MembershipProgress(
+                membership_id=membership.pk,
+                as_of=today,
+                purchased=money(10_000 + n % 97 * 1000),
+                accrued=money(n % 97 * 20),
+                expected_end=money(20_000 + n % 97 * 1000),
+                within_reach=n % 7 == 0,
+            )
+            for n, membership in enumerate(memberships)
+        ),
+        batch_size=10000,
+    )
+    ProgramEffect.objects.bulk_create(
+        ProgramEffect(
+            program=program,
+            as_of=today,
+            method=EffectMethod.MATCHED,
+            members=len(members) // PROGRAMS,
+            controls=len(members) // PROGRAMS,
+            months=3,
+            uplift=money(1500),
+            low=money(-200),
+            high=money(3200),
+            too_little_data=False,
+            cost=money(100_000),
+            net=money(200_000),
+        )
+        for program in programs[::2]
+    )
+
+
+def build_deals(*, ids: list[int], managers: list[Any], today: dt.date) -> None:
+    from django.utils import timezone
+
+    from upsell.core.months import month_start
+    from upsell.deals.models import Deal, DealSource, LostReason
+
+    reasons = LostReason.objects.bulk_create(
+        LostReason(name=f"Причина {n}", position=n) for n in range(LOST_REASONS)
+    )
+    now = timezone.now()
+    deals = []
+    for n, client_id in enumerate(ids[::2]):
+        stage = DEAL_STAGES[n % len(DEAL_STAGES)]
+        closed = stage in ("won", "lost")
+        deals.append(
+            Deal(
+                client_id=client_id,
+                manager=managers[(2 * n) % MANAGERS],
+                month=month_start(today),
+                amount=money(10_000 + n % 89 * 1000),
+                stage=stage,
+                source=DealSource.HAND,
+                lost_reason=reasons[n % LOST_REASONS] if stage == "lost" else None,
+                last_activity_at=now - dt.timedelta(days=n % 60),
+                closed_at=now - dt.timedelta(days=n % 60) if closed else None,
+            )
+        )
+    Deal.objects.bulk_create(deals, batch_size=10000)
 
 
 def measure(*, runs: int) -> None:

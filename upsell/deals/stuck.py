@@ -8,8 +8,9 @@ one is set). The list, the API and any mark of a stuck deal elsewhere ask here.
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from upsell.accounts.models import User
 from upsell.deals.access import deals_visible_to
@@ -70,3 +71,27 @@ def stuck_deals(
             user=user, now=now, after_days=after_days, manager_id=manager_id
         )
     ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagerStuck:
+    manager: User
+    deals: int
+    amount: Decimal
+
+
+def stuck_per_manager(*, user: User, now: dt.datetime, after_days: int) -> list[ManagerStuck]:
+    """How many of the stuck deals ``user`` may see each manager holds, and for how much,
+    counted by the database; the manager with the most first."""
+    rows = list(
+        stuck_deals_query(user=user, now=now, after_days=after_days)
+        .order_by()
+        .values("manager_id")
+        .annotate(deals=Count("id"), amount=Sum("amount", default=Decimal("0.00")))
+    )
+    managers = User.objects.in_bulk([row["manager_id"] for row in rows])
+    lines = [
+        ManagerStuck(manager=managers[row["manager_id"]], deals=row["deals"], amount=row["amount"])
+        for row in rows
+    ]
+    return sorted(lines, key=lambda line: (-line.deals, str(line.manager), line.manager.pk))

@@ -20,6 +20,7 @@ from upsell.programs.models import (
     MembershipGroup,
     MembershipState,
     Program,
+    ProgramEffect,
     ProgramKind,
     ProgramState,
     StockCommitment,
@@ -221,6 +222,53 @@ def client_programs_open(*, client: Client, user: User, today: dt.date) -> list[
         program
         for program in programs
         if eligibility_refusal(program=program, client=client) is None
+    ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramFigures:
+    """An active program as the night last measured it: its members in force, those whose next
+    tier is within reach, the discounts and bonuses they accrued so far, and the program's
+    effect (None until the night could measure one)."""
+
+    program: Program
+    members: int
+    within_reach: int
+    accrued: Decimal
+    effect: ProgramEffect | None
+
+
+def programs_active_figures(*, user: User) -> list[ProgramFigures]:
+    """The active programs ``user`` may see with their figures, counted and summed by the
+    database in one query whatever the members (counted over every member, as the program list
+    counts them)."""
+    in_force = Q(
+        memberships__group=MembershipGroup.MEMBER, memberships__state=MembershipState.ACTIVE
+    )
+    programs = (
+        programs_visible_to(user)
+        .filter(state=ProgramState.ACTIVE)
+        .select_related("effect")
+        .annotate(
+            members_count=Count("memberships", filter=in_force),
+            within_reach_count=Count(
+                "memberships", filter=in_force & Q(memberships__progress__within_reach=True)
+            ),
+            accrued_total=Sum(
+                "memberships__progress__accrued", filter=in_force, default=Decimal("0.00")
+            ),
+        )
+        .order_by("-period_start", "name", "id")
+    )
+    return [
+        ProgramFigures(
+            program=program,
+            members=program.members_count,
+            within_reach=program.within_reach_count,
+            accrued=program.accrued_total,
+            effect=getattr(program, "effect", None),
+        )
+        for program in programs
     ]
 
 

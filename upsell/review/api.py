@@ -15,12 +15,14 @@ from ninja import Query, Router, Schema
 from upsell.accounts.http import authenticated_user
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses, percent_of, text
 from upsell.clients.models import Client
+from upsell.programs.selectors import ProgramFigures
 from upsell.review.access import can_see_company_view, can_see_monday_review, require
 from upsell.review.forms import StatusChangeForm
 from upsell.review.presenters import stagnation_sentence
 from upsell.review.schemas import CompanyViewOut, MondayReviewOut, StatusChangePage
 from upsell.review.selectors import (
     STATUS_CHANGES_SHOWN,
+    ClosingFigures,
     PlanFigures,
     PlanReview,
     Stagnation,
@@ -127,11 +129,56 @@ def _history(history: StatusHistory) -> dict[str, Any]:
     }
 
 
+def _programs(programs: list[ProgramFigures]) -> list[dict[str, Any]]:
+    return [
+        {
+            "program": line.program,
+            "members": line.members,
+            "within_reach": line.within_reach,
+            "accrued": line.accrued,
+            "effect": line.effect,
+        }
+        for line in programs
+    ]
+
+
+def _deals(closing: ClosingFigures, *, per_manager: bool) -> dict[str, Any]:
+    closed = closing.closed
+    figures: dict[str, Any] = {
+        "pipeline": closing.pipeline,
+        "pipeline_deals": closing.pipeline_deals,
+        "pipeline_amount": closing.pipeline_amount,
+        "closed": {
+            "since": closed.since,
+            "won": closed.won,
+            "won_amount": closed.won_amount,
+            "lost": closed.lost,
+            "lost_amount": closed.lost_amount,
+            "lost_reasons": [
+                {
+                    "id": reason.reason_id,
+                    "name": reason.name,
+                    "deals": reason.deals,
+                    "amount": reason.amount,
+                }
+                for reason in closed.lost_reasons
+            ],
+        },
+        "stuck_after_days": closing.stuck_after_days,
+        "stuck_total": closing.stuck_total,
+    }
+    if per_manager:
+        figures["stuck"] = closing.stuck
+    return figures
+
+
 @router.get("", response={200: MondayReviewOut, **error_responses(401, 404, 422)})
 def get_review(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, Any]:
     """The head of sales' Monday review: the clients whose status changed since ``since`` (a
     week ago unless given; narrowed to one change ``from-to`` and one manager), plan, forecast
-    and fact per manager, forecast accuracy, where growth stopped, workload and what waits."""
+    and fact per manager, forecast accuracy, where growth stopped, workload and what waits, the
+    active sales programs, the open pipeline, the deals won and lost since ``since`` and the
+    stuck deals per manager."""
     user = authenticated_user(request)
     require(can_see_monday_review(user))
     form = _form(query)
@@ -159,6 +206,8 @@ def get_review(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, Any
         "waiting_total": review.waiting_total,
         "waiting": review.waiting,
         "status_history": _history(review.history),
+        "programs": _programs(review.programs),
+        "deals": _deals(review.closing, per_manager=True),
     }
 
 
@@ -183,7 +232,9 @@ def list_status_changes(
 @router.get("/company", response={200: CompanyViewOut, **error_responses(401, 404, 422)})
 def get_company_review(request: HttpRequest, query: Query[ReviewQuery]) -> dict[str, Any]:
     """Top management's company view: status changes since ``since``, clients and revenue by
-    status, region and segment, plan, forecast and fact by month, where growth stopped."""
+    status, region and segment, plan, forecast and fact by month, where growth stopped, the
+    active sales programs, the open pipeline, the deals won and lost since ``since`` and how
+    many are stuck."""
     user = authenticated_user(request)
     require(can_see_company_view(user))
     form = _form(query)
@@ -203,6 +254,8 @@ def get_company_review(request: HttpRequest, query: Query[ReviewQuery]) -> dict[
         "managers_over_capacity": view.over_capacity,
         "waiting_total": view.waiting_total,
         "status_history": _history(view.history),
+        "programs": _programs(view.programs),
+        "deals": _deals(view.closing, per_manager=False),
     }
 
 

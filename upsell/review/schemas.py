@@ -4,7 +4,9 @@ from ninja import Field, Schema
 
 from upsell.accounts.schemas import Money, PageOut, UserRef
 from upsell.clients.schemas import ClientRef
+from upsell.deals.models import DealStage
 from upsell.portfolios.schemas import PersonLoadOut
+from upsell.programs.models import EffectMethod, ProgramKind
 
 
 class StatusChangeCountOut(Schema):
@@ -111,6 +113,82 @@ class StatusHistoryOut(Schema):
     migration: list[MigrationOut]
 
 
+class ProgramRef(Schema):
+    id: int
+    name: str
+    kind: ProgramKind
+    period_start: dt.date
+    period_end: dt.date
+
+
+class ProgramEffectOut(Schema):
+    as_of: dt.date = Field(description="the night that measured it")
+    method: EffectMethod = Field(
+        description="random: against the control group held out at random; matched: against "
+        "the non-members most like the members"
+    )
+    members: int
+    controls: int
+    months: int = Field(description="the program's months measured")
+    uplift: Money = Field(description="revenue uplift per member per month")
+    low: Money = Field(description="the 90 % interval's lower end")
+    high: Money = Field(description="the 90 % interval's upper end")
+    too_little_data: bool = Field(description="too little data yet to tell it from chance")
+    cost: Money = Field(description="the discounts and bonuses accrued")
+    net: Money = Field(description="the uplift of every member in every month, less the cost")
+
+
+class ProgramFiguresOut(Schema):
+    program: ProgramRef
+    members: int = Field(description="members in force")
+    within_reach: int = Field(description="members whose next tier is within reach")
+    accrued: Money = Field(description="discounts and bonuses the members accrued so far")
+    effect: ProgramEffectOut | None = Field(description="null: not measured yet")
+
+
+class StageTotalOut(Schema):
+    stage: DealStage
+    deals: int
+    amount: Money
+
+
+class LostReasonTotalOut(Schema):
+    id: int
+    name: str
+    deals: int
+    amount: Money
+
+
+class ClosedSinceOut(Schema):
+    since: dt.date
+    won: int
+    won_amount: Money
+    lost: int
+    lost_amount: Money
+    lost_reasons: list[LostReasonTotalOut] = Field(
+        description="the reasons most often given for the deals lost, at most 3"
+    )
+
+
+class ManagerStuckOut(Schema):
+    manager: UserRef
+    deals: int
+    amount: Money
+
+
+class CompanyDealsOut(Schema):
+    pipeline: list[StageTotalOut] = Field(description="the open deals by stage")
+    pipeline_deals: int
+    pipeline_amount: Money
+    closed: ClosedSinceOut = Field(description="the deals won and lost since `since`")
+    stuck_after_days: int = Field(description="an open deal without activity for longer is stuck")
+    stuck_total: int
+
+
+class DealsOut(CompanyDealsOut):
+    stuck: list[ManagerStuckOut] = Field(description="the stuck deals of each manager")
+
+
 class MondayReviewOut(Schema):
     since: dt.date
     status_change_counts: list[StatusChangeCountOut]
@@ -123,6 +201,8 @@ class MondayReviewOut(Schema):
     waiting_total: int
     waiting: list[WaitingRequestOut] = Field(description="the requests waiting longest")
     status_history: StatusHistoryOut
+    programs: list[ProgramFiguresOut] = Field(description="the active sales programs")
+    deals: DealsOut
 
 
 class GroupOut(Schema):
@@ -143,3 +223,5 @@ class CompanyViewOut(Schema):
     managers_over_capacity: int
     waiting_total: int
     status_history: StatusHistoryOut
+    programs: list[ProgramFiguresOut] = Field(description="the active sales programs")
+    deals: CompanyDealsOut

@@ -2,8 +2,9 @@
 
 Each figure is read from the app that owns its rule: statuses and their history from reporting,
 plans and the committed forecast from forecasts, what was shipped from shipments, the workload
-from portfolios, the waiting requests from requests. This module only puts them side by side;
-the database sums, nothing here walks every client.
+from portfolios, the waiting requests from requests, the sales programs' figures from programs,
+the pipeline and the stuck deals from deals. This module only puts them side by side; the
+database sums, nothing here walks every client or deal.
 """
 
 import datetime as dt
@@ -11,14 +12,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from upsell.accounts.models import Role, User
 from upsell.clients.access import clients_visible_to
 from upsell.clients.models import Client, ClientStatus
 from upsell.core.months import month_add, month_start, year_months
+from upsell.deals.selectors.pipeline import (
+    ClosedSince,
+    StageTotal,
+    deals_closed_since,
+    pipeline_by_stage,
+)
+from upsell.deals.stuck import ManagerStuck, stuck_after_days, stuck_per_manager
 from upsell.forecasts.committed import forecast_per_manager_month
 from upsell.forecasts.selectors import AccuracyLine, forecast_accuracy, team_rollup
 from upsell.portfolios.selectors import PersonLoad, workload_board
+from upsell.programs.selectors import ProgramFigures, programs_active_figures
 from upsell.reporting.selectors import (
     GroupTotal,
     Migration,
@@ -381,6 +391,43 @@ def status_history(*, user: User) -> StatusHistory:
     )
 
 
+# Sales programs and closing
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClosingFigures:
+    """The open pipeline by stage, the deals won and lost since the review's date, and the
+    stuck deals per manager (an open deal idle longer than ``stuck_after_days``)."""
+
+    pipeline: list[StageTotal]
+    closed: ClosedSince
+    stuck_after_days: int
+    stuck: list[ManagerStuck]
+
+    @property
+    def pipeline_deals(self) -> int:
+        return sum(stage.deals for stage in self.pipeline)
+
+    @property
+    def pipeline_amount(self) -> Decimal:
+        return sum((stage.amount for stage in self.pipeline), ZERO)
+
+    @property
+    def stuck_total(self) -> int:
+        return sum(line.deals for line in self.stuck)
+
+
+def closing_figures(*, user: User, since: dt.date, now: dt.datetime) -> ClosingFigures:
+    """The deals app's answers: the pipeline, what was closed since ``since``, what is stuck."""
+    after_days = stuck_after_days()
+    return ClosingFigures(
+        pipeline=pipeline_by_stage(user=user),
+        closed=deals_closed_since(user=user, since=since),
+        stuck_after_days=after_days,
+        stuck=stuck_per_manager(user=user, now=now, after_days=after_days),
+    )
+
+
 # The two pages, each read once for its page and its API operation
 
 
@@ -396,6 +443,8 @@ class MondayReview:
     waiting: list[OrderRequest]
     waiting_total: int
     history: StatusHistory
+    programs: list[ProgramFigures]
+    closing: ClosingFigures
 
 
 def monday_review(*, user: User, filters: StatusChangeFilters, today: dt.date) -> MondayReview:
@@ -414,6 +463,8 @@ def monday_review(*, user: User, filters: StatusChangeFilters, today: dt.date) -
         waiting=oldest_waiting(user=user),
         waiting_total=waiting_total(user=user),
         history=status_history(user=user),
+        programs=programs_active_figures(user=user),
+        closing=closing_figures(user=user, since=filters.since, now=timezone.now()),
     )
 
 
@@ -429,6 +480,8 @@ class CompanyView:
     workload: list[PersonLoad]
     waiting_total: int
     history: StatusHistory
+    programs: list[ProgramFigures]
+    closing: ClosingFigures
 
     @property
     def over_capacity(self) -> int:
@@ -436,7 +489,8 @@ class CompanyView:
 
 
 def company_view(*, user: User, since: dt.date, today: dt.date) -> CompanyView:
-    """The same questions for the company as a whole: by status, region, segment and month."""
+    """The same questions for the company as a whole: by status, region, segment and month,
+    the sales programs, the pipeline and the deals closed and stuck."""
     return CompanyView(
         since=since,
         change_counts=status_change_counts(user=user, since=since),
@@ -448,4 +502,6 @@ def company_view(*, user: User, since: dt.date, today: dt.date) -> CompanyView:
         workload=manager_workload(today=today),
         waiting_total=waiting_total(user=user),
         history=status_history(user=user),
+        programs=programs_active_figures(user=user),
+        closing=closing_figures(user=user, since=since, now=timezone.now()),
     )

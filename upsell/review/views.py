@@ -113,6 +113,8 @@ def monday_review_page(request: HttpRequest) -> HttpResponse:
         "workload": review.workload,
         "waiting": review.waiting,
         "waiting_total": review.waiting_total,
+        "programs": review.programs,
+        "closing": review.closing,
     }
     return render(request, "review/monday.html", context)
 
@@ -141,6 +143,8 @@ def company_view_page(request: HttpRequest) -> HttpResponse:
         ],
         "motivated": sum(load.motivated for load in view.workload),
         "capacity": sum(load.capacity or 0 for load in view.workload),
+        "programs": view.programs,
+        "closing": view.closing,
         "is_company": True,
     }
     return render(request, "review/company.html", context)

@@ -8,6 +8,9 @@ edited since the lock, to 650 000 and 999 999, do not count). In June so far А�
 200 000, Гамма 250 000 and Дельта 100 000 (and Бета, no longer motivated, 50 000). Over the three
 whole months to June Гамма bought 99 000 against 100 000 the three months before and Бета 150 000
 against 300 000.
+
+``programs_and_deals`` adds, on the same day, two active programs and the deals of the four
+clients (see its docstring for the figures).
 """
 
 import datetime as dt
@@ -18,12 +21,24 @@ import time_machine
 
 from upsell.clients.models import ClientStatus, ClientStatusMonth
 from upsell.clients.tests.factories import ClientFactory
+from upsell.deals.models import CLOSED_STAGES, Deal, DealSource, DealStage, LostReason
 from upsell.forecasts.models import (
     Confidence,
     ForecastCell,
     ForecastLock,
     ForecastSnapshot,
     SalesPlan,
+)
+from upsell.programs.models import (
+    EffectMethod,
+    Membership,
+    MembershipGroup,
+    MembershipProgress,
+    MembershipState,
+    Program,
+    ProgramEffect,
+    ProgramKind,
+    ProgramState,
 )
 from upsell.requests.models import OrderRequest, RequestSource, RequestStatus, RoutingRule
 from upsell.shipments.tests.factories import ShipmentFactory
@@ -108,3 +123,100 @@ def company(manager_anna, manager_boris, head_of_sales):
                 status=request_status,
             )  # fmt: skip
     return clients
+
+
+def _program(name: str, kind: ProgramKind, state: ProgramState) -> Program:
+    return Program.objects.create(
+        name=name, kind=kind, state=state,
+        period_start=dt.date(2026, 4, 1), period_end=dt.date(2026, 9, 30),
+    )  # fmt: skip
+
+
+def _member(
+    program: Program,
+    client,
+    *,
+    group=MembershipGroup.MEMBER,
+    state=MembershipState.ACTIVE,
+    progress: tuple[str, bool] | None = None,
+) -> Membership:
+    membership = Membership.objects.create(
+        program=program, client=client, group=group, state=state,
+        joined_on=dt.date(2026, 4, 1) if state != MembershipState.PROPOSED else None,
+    )  # fmt: skip
+    if progress is not None:
+        accrued, within_reach = progress
+        MembershipProgress.objects.create(
+            membership=membership, as_of=dt.date(2026, 6, 16), purchased=Decimal("500000.00"),
+            accrued=Decimal(accrued), expected_end=Decimal("900000.00"),
+            within_reach=within_reach,
+        )  # fmt: skip
+    return membership
+
+
+def _deal(
+    client,
+    stage: DealStage,
+    amount: str,
+    *,
+    idle_days: int,
+    closed: dt.datetime | None = None,
+    reason: LostReason | None = None,
+) -> Deal:
+    return Deal.objects.create(
+        client=client, manager=client.manager, month=JUNE, amount=Decimal(amount), stage=stage,
+        source=DealSource.HAND, lost_reason=reason,
+        last_activity_at=NOW - dt.timedelta(days=idle_days),
+        closed_at=closed if stage in CLOSED_STAGES else None,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def programs_and_deals(company):
+    """Two active programs, a draft and a closed one (neither shown):
+
+    - "Ретро-бонус 2026" (retro-bonus): Альфа and Гамма in force, Бета only proposed and Дельта
+      held out as the control group. Альфа accrued 4 000 and its next tier is within reach,
+      Гамма accrued 6 000.50. Measured against the control group: 12 000 a member a month
+      (2 000 … 22 000), net 46 000.
+    - "Кредитная линия" (credit line): Бета in force, its effect not measured yet.
+
+    Open deals: Альфа 300 000 at the offer (worked yesterday), Гамма 200 000 at objections
+    (idle 20 days), Бета 100 000 in preparation (idle 30 days), Дельта 50 000 at the order (idle
+    16 days): Anna has one deal stuck for 200 000, Boris two for 150 000 (stuck after 14 days).
+    Since 10 June Альфа's 150 000 was won (on the 12th; Гамма's 80 000 won on the 5th is before),
+    and three were lost: Бета 120 000 and Дельта 40 000 as too dear, Гамма 60 000 to a rival.
+    """
+    clients = company
+    retro = _program("Ретро-бонус 2026", ProgramKind.RETRO_BONUS, ProgramState.ACTIVE)
+    _member(retro, clients["alfa"], progress=("4000.00", True))
+    _member(retro, clients["gamma"], progress=("6000.50", False))
+    _member(retro, clients["beta"], state=MembershipState.PROPOSED)
+    _member(retro, clients["delta"], group=MembershipGroup.CONTROL)
+    ProgramEffect.objects.create(
+        program=retro, as_of=dt.date(2026, 6, 16), method=EffectMethod.RANDOM, members=2,
+        controls=1, months=2, uplift=Decimal("12000.00"), low=Decimal("2000.00"),
+        high=Decimal("22000.00"), too_little_data=True, cost=Decimal("2000.00"),
+        net=Decimal("46000.00"), means={},
+    )  # fmt: skip
+    credit = _program("Кредитная линия", ProgramKind.CREDIT_LINE, ProgramState.ACTIVE)
+    _member(credit, clients["beta"], progress=("0.00", False))
+    _member(_program("Черновик", ProgramKind.RETRO_BONUS, ProgramState.DRAFT), clients["alfa"])
+    _member(_program("Закрытая", ProgramKind.RETRO_BONUS, ProgramState.CLOSED), clients["gamma"])
+
+    dear = LostReason.objects.create(name="Дорого", position=1)
+    rival = LostReason.objects.create(name="Выбрали конкурента", position=2)
+    _deal(clients["alfa"], DealStage.OFFER, "300000.00", idle_days=1)
+    _deal(clients["gamma"], DealStage.OBJECTIONS, "200000.00", idle_days=20)
+    _deal(clients["beta"], DealStage.PREPARATION, "100000.00", idle_days=30)
+    _deal(clients["delta"], DealStage.ORDER, "50000.00", idle_days=16)
+    for client, stage, amount, day, reason in [
+        ("alfa", DealStage.WON, "150000.00", 12, None),
+        ("gamma", DealStage.WON, "80000.00", 5, None),
+        ("beta", DealStage.LOST, "120000.00", 11, dear),
+        ("delta", DealStage.LOST, "40000.00", 15, dear),
+        ("gamma", DealStage.LOST, "60000.00", 14, rival),
+    ]:
+        _deal(clients[client], stage, amount, idle_days=3, reason=reason,
+              closed=dt.datetime(2026, 6, day, 9, 0, tzinfo=dt.UTC))  # fmt: skip
+    return {"retro": retro, "credit": credit, "dear": dear, "rival": rival}

@@ -80,7 +80,7 @@ def test_a_date_out_of_range_is_refused_naming_the_field(client, company, head_o
         ("admin_adam", "/api/review/company"),
     ],
 )
-def test_nobody_else_finds_the_reviews(client, request, company, persona, path):
+def test_nobody_else_finds_the_reviews(client, request, programs_and_deals, persona, path):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(path).status_code == 404
@@ -137,3 +137,61 @@ def test_nobody_else_finds_the_status_changes(client, request, company, persona)
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get("/api/status-changes").status_code == 404
+
+
+def test_the_monday_review_gives_the_programs_and_the_deals(
+    client, programs_and_deals, head_of_sales, manager_anna, manager_boris
+):
+    client.force_login(head_of_sales)
+
+    body = client.get("/api/review").json()
+
+    retro, credit = programs_and_deals["retro"], programs_and_deals["credit"]
+    assert [
+        (line["program"]["id"], line["members"], line["within_reach"], line["accrued"])
+        for line in body["programs"]
+    ] == [(credit.pk, 1, 0, "0.00"), (retro.pk, 2, 1, "10000.50")]
+    assert body["programs"][0]["effect"] is None
+    assert body["programs"][1]["effect"] == {
+        "as_of": "2026-06-16", "method": "random", "members": 2, "controls": 1, "months": 2,
+        "uplift": "12000.00", "low": "2000.00", "high": "22000.00", "too_little_data": True,
+        "cost": "2000.00", "net": "46000.00",
+    }  # fmt: skip
+    deals = body["deals"]
+    assert [(stage["stage"], stage["deals"], stage["amount"]) for stage in deals["pipeline"]] == [
+        ("preparation", 1, "100000.00"), ("offer", 1, "300000.00"),
+        ("objections", 1, "200000.00"), ("terms_agreed", 0, "0.00"), ("order", 1, "50000.00"),
+    ]  # fmt: skip
+    assert (deals["pipeline_deals"], deals["pipeline_amount"]) == (4, "650000.00")
+    assert deals["closed"] == {
+        "since": "2026-06-10", "won": 1, "won_amount": "150000.00", "lost": 3,
+        "lost_amount": "220000.00",
+        "lost_reasons": [
+            {"id": programs_and_deals["dear"].pk, "name": "Дорого", "deals": 2,
+             "amount": "160000.00"},
+            {"id": programs_and_deals["rival"].pk, "name": "Выбрали конкурента", "deals": 1,
+             "amount": "60000.00"},
+        ],
+    }  # fmt: skip
+    assert (deals["stuck_after_days"], deals["stuck_total"]) == (14, 3)
+    assert [(line["manager"]["id"], line["deals"], line["amount"]) for line in deals["stuck"]] == [
+        (manager_boris.pk, 2, "150000.00"), (manager_anna.pk, 1, "200000.00"),
+    ]  # fmt: skip
+
+
+def test_the_company_view_gives_the_company_s_deals_and_programs(
+    client, programs_and_deals, top_manager
+):
+    client.force_login(top_manager)
+
+    body = client.get("/api/review/company", {"since": "2026-06-14"}).json()
+
+    assert [line["program"]["name"] for line in body["programs"]] == [
+        "Кредитная линия", "Ретро-бонус 2026",
+    ]  # fmt: skip
+    deals = body["deals"]
+    assert (deals["pipeline_deals"], deals["pipeline_amount"], deals["stuck_total"]) == (
+        4, "650000.00", 3,
+    )  # fmt: skip
+    assert (deals["closed"]["won"], deals["closed"]["lost"]) == (0, 2)
+    assert "stuck" not in deals

@@ -9,7 +9,9 @@ from upsell.review.selectors import (
     StatusChangeCount,
     StatusChangeFilters,
     accuracy_per_manager,
+    closing_figures,
     manager_workload,
+    monday_review,
     oldest_waiting,
     plan_review,
     stagnation,
@@ -18,7 +20,7 @@ from upsell.review.selectors import (
     status_history,
     waiting_total,
 )
-from upsell.review.tests.conftest import JUNE, MAY, MAY_LAST_YEAR, TODAY
+from upsell.review.tests.conftest import JUNE, MAY, MAY_LAST_YEAR, NOW, TODAY
 
 SINCE = dt.date(2026, 6, 10)
 
@@ -181,3 +183,63 @@ def test_status_history_sums_revenue_by_month_end_status_and_the_migration(compa
         (ClientStatus.IRREGULAR, ClientStatus.REGULAR, 1),
         (ClientStatus.REGULAR, ClientStatus.REGULAR, 1),
     ]
+
+
+def test_the_active_programs_come_with_their_members_reach_accrual_and_effect(
+    programs_and_deals, head_of_sales
+):
+    review = monday_review(
+        user=head_of_sales, filters=StatusChangeFilters(since=SINCE), today=TODAY
+    )
+
+    assert [
+        (line.program.name, line.members, line.within_reach, line.accrued)
+        for line in review.programs
+    ] == [
+        ("Кредитная линия", 1, 0, Decimal("0.00")),
+        ("Ретро-бонус 2026", 2, 1, Decimal("10000.50")),
+    ]
+    retro_effect = review.programs[1].effect
+    assert retro_effect is not None
+    assert (retro_effect.method, retro_effect.uplift, retro_effect.low, retro_effect.high) == (
+        "random", Decimal("12000.00"), Decimal("2000.00"), Decimal("22000.00"),
+    )  # fmt: skip
+    assert review.programs[0].effect is None
+
+
+def test_the_pipeline_the_deals_closed_since_the_date_and_the_stuck_ones(
+    programs_and_deals, head_of_sales, manager_anna, manager_boris
+):
+    closing = closing_figures(user=head_of_sales, since=SINCE, now=NOW)
+
+    assert [(stage.stage, stage.deals, stage.amount) for stage in closing.pipeline] == [
+        ("preparation", 1, Decimal("100000.00")),
+        ("offer", 1, Decimal("300000.00")),
+        ("objections", 1, Decimal("200000.00")),
+        ("terms_agreed", 0, Decimal("0.00")),
+        ("order", 1, Decimal("50000.00")),
+    ]
+    assert (closing.pipeline_deals, closing.pipeline_amount) == (4, Decimal("650000.00"))
+    closed = closing.closed
+    assert (closed.won, closed.won_amount, closed.lost, closed.lost_amount) == (
+        1, Decimal("150000.00"), 3, Decimal("220000.00"),
+    )  # fmt: skip
+    assert [(reason.name, reason.deals, reason.amount) for reason in closed.lost_reasons] == [
+        ("Дорого", 2, Decimal("160000.00")),
+        ("Выбрали конкурента", 1, Decimal("60000.00")),
+    ]
+    assert closing.stuck_after_days == 14
+    assert [(line.manager, line.deals, line.amount) for line in closing.stuck] == [
+        (manager_boris, 2, Decimal("150000.00")),
+        (manager_anna, 1, Decimal("200000.00")),
+    ]
+    assert closing.stuck_total == 3
+
+
+def test_a_later_date_leaves_the_earlier_closings_out(programs_and_deals, head_of_sales):
+    closed = closing_figures(user=head_of_sales, since=dt.date(2026, 6, 14), now=NOW).closed
+
+    assert (closed.won, closed.lost, closed.lost_amount) == (0, 2, Decimal("100000.00"))
+    assert [(reason.name, reason.deals) for reason in closed.lost_reasons] == [
+        ("Выбрали конкурента", 1), ("Дорого", 1),
+    ]  # fmt: skip

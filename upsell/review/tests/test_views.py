@@ -93,7 +93,45 @@ def test_top_management_is_shown_the_company_view(client, company, top_manager):
 
 @pytest.mark.parametrize("persona", ["manager_anna", "assistant_vera", "admin_adam"])
 @pytest.mark.parametrize("path", ["/review/", "/review/company/"])
-def test_nobody_else_finds_the_reviews(client, request, company, persona, path):
+def test_nobody_else_finds_the_reviews(client, request, programs_and_deals, persona, path):
     client.force_login(request.getfixturevalue(persona))
 
     assert client.get(path).status_code == 404
+
+
+def test_the_monday_review_shows_the_programs_and_the_deals_each_a_link(
+    client, programs_and_deals, head_of_sales, manager_boris
+):
+    client.force_login(head_of_sales)
+
+    text = page_text(client.get("/review/"))
+
+    retro = programs_and_deals["retro"].pk
+    assert f'<a href="/programs/{retro}/">Ретро-бонус 2026</a>' in text
+    assert f'<a href="/programs/{retro}/#effect">12,000.00</a>' in text
+    assert "2,000.00 … 22,000.00 against the control group; a first sign" in text
+    assert '<td class="num" data-figure="accrued">10,000.50</td>' in text
+    assert '<a href="/deals/#column-offer">Offer</a></td><td class="num">1</td>' in text
+    assert '<td class="num" data-figure="pipeline-amount">650,000.00</td>' in text
+    assert "Deals closed since 06/10/2026" in text
+    assert '<tr data-reason="Дорого"><td class="indent">Дорого</td><td class="num">2</td>' in text
+    assert (
+        f'<a href="/deals/stuck/?manager={manager_boris.pk}">Петров Борис</a></td>'
+        '<td class="num">2</td><td class="num">150,000.00</td>'
+    ) in text
+
+
+def test_the_company_view_shows_the_same_figures_for_the_company(
+    client, programs_and_deals, top_manager
+):
+    client.force_login(top_manager)
+
+    response = client.get("/review/company/", {"since": "2026-06-14"})
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert '<td class="num" data-figure="within-reach">1</td>' in text
+    assert '<td class="num" data-figure="pipeline-deals">4</td>' in text
+    assert '<a href="/deals/stuck/">3 open deals are stuck</a>' in text
+    assert response.context["closing"].closed.lost == 2
+    assert "Петров Борис" not in text.split('id="stuck-deals"')[1].split("</section>")[0]
