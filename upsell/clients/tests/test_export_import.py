@@ -42,7 +42,8 @@ def clients(manager_anna, manager_boris, assistant_vera, today):
     ClientFactory.create(name='ООО "Ничей"', tax_id=tax_id_with_checksum("780200006"), manager=None)
     # A name a spreadsheet would run: written as text, and read back as the name it is.
     ClientFactory.create(
-        name='=HYPERLINK("http://x","y")', tax_id=tax_id_with_checksum("503300003"),
+        name='=HYPERLINK("http://x","y")',
+        tax_id=tax_id_with_checksum("503300003"),
         manager=manager_boris,
     )
     return list(Client.objects.order_by("pk").values_list(*FIELDS))
