@@ -50,8 +50,8 @@ class AuditRulesForm(forms.Form):
         label=_("What the audit reads as one buyer"),
         choices=AuditUnit.choices,
         help_text=_(
-            "An organisation with its branches: their shipments and payments count as the head "
-            "organisation's, and every branch carries its head organisation's status."
+            "Per organisation, its branches' shipments and payments count as the head "
+            "organisation's, and every branch carries the head organisation's status."
         ),
     )
 
