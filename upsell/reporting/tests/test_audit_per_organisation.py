@@ -52,9 +52,9 @@ def _rules(*, unit: str, by: User) -> None:
     )
 
 
-def _audit() -> AuditRun:
+def _audit(engine: str = "duckdb") -> AuditRun:
     return audit_run_execute(
-        run=audit_run_create(as_of=AS_OF, engine="duckdb", started_by=None, enqueue=False)
+        run=audit_run_create(as_of=AS_OF, engine=engine, started_by=None, enqueue=False)
     )
 
 
@@ -160,3 +160,18 @@ def test_changing_the_setting_is_a_rules_change_and_the_next_audit_recomputes_ev
     organisation["north"].refresh_from_db()
     assert organisation["north"].status == "lost"
     assert _history(organisation["head"]) == []
+
+
+@pytest.mark.spark
+def test_per_organisation_spark_gives_the_answers_duckdb_gives(organisation, head_of_sales):
+    _rules(unit="organisation", by=head_of_sales)
+    answers = {}
+    for engine in ("duckdb", "spark"):
+        _audit(engine)
+        answers[engine] = (
+            _results(organisation),
+            {name: _history(client) for name, client in organisation.items()},
+        )
+
+    assert answers["spark"] == answers["duckdb"]
+    assert answers["spark"][0]["north"][:2] == ("vip", "regular_in_abc_a")
