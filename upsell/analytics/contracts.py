@@ -60,6 +60,15 @@ MONTH_BUDGETS_LEFT_SCHEMA = pa.schema(
     ]
 )
 
+# One row per branch: the client and its head organisation, for the audit that reads an
+# organisation with its branches as one buyer.
+BRANCHES_SCHEMA = pa.schema(
+    [
+        pa.field("client_id", pa.int64(), nullable=False),
+        pa.field("head_id", pa.int64(), nullable=False),
+    ]
+)
+
 PAYMENTS_SCHEMA = pa.schema(
     [
         pa.field("client_id", pa.int64(), nullable=False),

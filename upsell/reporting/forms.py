@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from upsell.analytics.settings import AuditSettings
 from upsell.clients.models import ClientStatus
-from upsell.reporting.models import AuditEngine
+from upsell.reporting.models import AuditEngine, AuditUnit
 
 # What the head of sales sees beside each threshold; the analytics package documents the rules.
 THRESHOLD_LABELS = {
@@ -46,11 +46,27 @@ class AuditRulesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    unit = forms.ChoiceField(
+        label=_("What the audit reads as one buyer"),
+        choices=AuditUnit.choices,
+        help_text=_(
+            "Per organisation, its branches' shipments and payments count as the head "
+            "organisation's, and every branch carries the head organisation's status."
+        ),
+    )
 
     def __init__(
-        self, data: Any = None, *, settings: AuditSettings, managed: tuple[str, ...]
+        self,
+        data: Any = None,
+        *,
+        settings: AuditSettings,
+        managed: tuple[str, ...],
+        unit: AuditUnit,
     ) -> None:
-        super().__init__(data, initial={**asdict(settings), "managed_statuses": list(managed)})
+        super().__init__(
+            data,
+            initial={**asdict(settings), "managed_statuses": list(managed), "unit": unit.value},
+        )
         for field in fields(AuditSettings):
             label = THRESHOLD_LABELS[field.name]
             if field.type in (float, "float"):

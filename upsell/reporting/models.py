@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from upsell.core.models import ChangeRecord
 
 
+class AuditUnit(models.TextChoices):
+    """What the audit reads as one buyer: each client on its own (a branch apart from its head
+    organisation), or an organisation with its branches together."""
+
+    BRANCH = "branch", _("Each branch on its own")
+    ORGANISATION = "organisation", _("An organisation with its branches")
+
+
 class AuditRules(ChangeRecord):
     """The thresholds of the status rules as the head of sales set them.
 
@@ -16,11 +24,19 @@ class AuditRules(ChangeRecord):
     """
 
     thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
+    unit = models.CharField(
+        _("audit read per"), max_length=20, choices=AuditUnit.choices, default=AuditUnit.BRANCH
+    )
 
     class Meta:
         verbose_name = _("status rules")
         verbose_name_plural = _("status rules")
         ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__in=AuditUnit.values), name="audit_rules_unit_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.changed_at:%Y-%m-%d %H:%M}"
@@ -79,6 +95,9 @@ class AuditRun(Run):
     history_rows = models.PositiveIntegerField(_("history rows"), default=0)
     # The thresholds the run used, so its results can be explained later.
     thresholds = models.JSONField(_("thresholds"), default=dict, blank=True)
+    unit = models.CharField(
+        _("audit read per"), max_length=20, choices=AuditUnit.choices, default=AuditUnit.BRANCH
+    )
 
     class Meta(Run.Meta):
         verbose_name = _("audit run")
@@ -93,6 +112,9 @@ class AuditRun(Run):
             ),
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="audit_run_progress_percent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__in=AuditUnit.values), name="audit_run_unit_valid"
             ),
         ]
 

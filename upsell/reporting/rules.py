@@ -3,7 +3,7 @@
 from dataclasses import asdict, fields
 
 from upsell.analytics.settings import AuditSettings
-from upsell.reporting.models import AuditRules
+from upsell.reporting.models import AuditRules, AuditUnit
 
 THRESHOLD_NAMES = tuple(field.name for field in fields(AuditSettings))
 
@@ -22,6 +22,12 @@ def audit_rules_latest() -> AuditRules | None:
 def audit_settings_current() -> AuditSettings:
     rules = audit_rules_latest()
     return audit_settings_from(rules.thresholds if rules else {})
+
+
+def audit_unit_current() -> AuditUnit:
+    """Whether the audit reads each client on its own or an organisation with its branches."""
+    rules = audit_rules_latest()
+    return AuditUnit(rules.unit) if rules else AuditUnit.BRANCH
 
 
 def thresholds_changed_from_defaults(settings: AuditSettings) -> dict[str, object]:

@@ -33,7 +33,7 @@ from upsell.clients.models import (
 from upsell.clients.services import status_overrides_in_force
 from upsell.core.months import month_add, month_start
 from upsell.reporting.definitions import METRIC_DEFINITIONS, MetricDefinition
-from upsell.reporting.models import AuditRun, RunStatus
+from upsell.reporting.models import AuditRun, AuditUnit, RunStatus
 from upsell.reporting.reasons import status_reason
 
 # The metrics an export carries, in the analytics package's order.
@@ -258,6 +258,8 @@ class ClientStatusSection:
     reason: str
     override: ClientStatusOverride | None
     timeline: list[tuple[dt.date, str, str]]
+    # The head organisation whose figures a branch carries when the audit read per organisation.
+    read_with: Client | None = None
 
 
 def client_status_section(*, client: Client, today: dt.date) -> ClientStatusSection:
@@ -270,16 +272,21 @@ def client_status_section(*, client: Client, today: dt.date) -> ClientStatusSect
         .order_by("-created_at", "-id")
         .first()
     )
+    run = audit_run_latest()
     reason = ""
     if audit is not None:
         reason = status_reason(
-            rule=audit.status_rule, metrics=audit.metrics, thresholds=audit_thresholds_latest()
+            rule=audit.status_rule,
+            metrics=audit.metrics,
+            thresholds=run.thresholds if run is not None else {},
         )
+    per_organisation = run is not None and run.unit == AuditUnit.ORGANISATION
     return ClientStatusSection(
         audit=audit,
         reason=reason,
         override=override,
         timeline=client_status_timeline(client=client),
+        read_with=client.head if audit is not None and per_organisation else None,
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import User
 from upsell.analytics.audit.clients import audit_clients
 from upsell.analytics.audit.history import audit_history
+from upsell.analytics.audit.organisations import branches_drop, branches_pool, branches_spread
 from upsell.analytics.engines import Engine, EngineSession, engine_connect
 from upsell.analytics.settings import AuditSettings
 from upsell.clients.motivation import managed_statuses_current
@@ -42,12 +43,22 @@ from upsell.reporting.models import (
     AuditEngine,
     AuditRules,
     AuditRun,
+    AuditUnit,
     ForecastRun,
     Run,
     RunStatus,
 )
-from upsell.reporting.rules import audit_settings_current, thresholds_changed_from_defaults
-from upsell.reporting.snapshots import clients_snapshot, orders_snapshot, payments_snapshot
+from upsell.reporting.rules import (
+    audit_settings_current,
+    audit_unit_current,
+    thresholds_changed_from_defaults,
+)
+from upsell.reporting.snapshots import (
+    branches_snapshot,
+    clients_snapshot,
+    orders_snapshot,
+    payments_snapshot,
+)
 from upsell.worker.heartbeat import worker_id_current
 
 Progress = Callable[[str, int], None]
@@ -61,31 +72,43 @@ def status_rules_update(
     *,
     thresholds: dict[str, object],
     managed_statuses: list[str],
+    unit: str,
     changed_by: User,
     source: ChangeSource,
 ) -> AuditRules:
-    """Put new status thresholds and the statuses that make a client motivated in force; the
-    earlier rules stay as history, and each threshold that moved is kept in the rules' history
-    of changes. The thresholds apply from the next audit."""
+    """Put new status thresholds, the statuses that make a client motivated and what the audit
+    reads as one buyer (``unit``: a branch on its own, or an organisation with its branches) in
+    force; the earlier rules stay as history, and each rule that moved is kept in the rules'
+    history of changes. The thresholds and the unit apply from the next audit, which computes
+    every status and the whole month-end history again."""
     try:
         audit_settings = AuditSettings(**thresholds)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
         raise ValidationError({"thresholds": str(error)}) from error
+    if unit not in AuditUnit.values:
+        raise ValidationError({"unit": _("Choose what the audit reads as one buyer.")})
     with transaction.atomic():
         before = {
             **asdict(audit_settings_current()),
             "managed_statuses": sorted(managed_statuses_current()),
+            "unit": audit_unit_current().value,
         }
         portfolio_rules_update(managed_statuses=managed_statuses, changed_by=changed_by)
         rules = AuditRules.objects.create(
-            thresholds=thresholds_changed_from_defaults(audit_settings), changed_by=changed_by
+            thresholds=thresholds_changed_from_defaults(audit_settings),
+            unit=unit,
+            changed_by=changed_by,
         )
         changes_record(
             changes=fields_changed(
                 subject=Subject.STATUS_RULES,
                 object_id=None,
                 before=before,
-                after={**asdict(audit_settings), "managed_statuses": sorted(managed_statuses)},
+                after={
+                    **asdict(audit_settings),
+                    "managed_statuses": sorted(managed_statuses),
+                    "unit": unit,
+                },
             ),
             by=changed_by,
             source=source,
@@ -154,13 +177,17 @@ def _stage(run: AuditRun, stage: str, progress: int, report: Progress | None) ->
 def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> AuditRun:
     """Run a queued audit: every client's status, metrics and month-end history, stored.
 
+    Per organisation (the rules' ``unit``), a head organisation and its branches are audited
+    as one buyer and each branch is given its head organisation's results.
+
     Safe to run twice: a run that is no longer queued is left as it is.
     """
     if not _run_claim(run):
         run.refresh_from_db()
         return run
     settings = audit_settings_current()
-    AuditRun.objects.filter(pk=run.pk).update(thresholds=asdict(settings))
+    run.unit = audit_unit_current()
+    AuditRun.objects.filter(pk=run.pk).update(thresholds=asdict(settings), unit=run.unit)
     try:
         clients, history = _audit_compute(run=run, settings=settings, report=report)
         _stage(run, _("Storing the results"), 80, report)
@@ -182,6 +209,13 @@ def _audit_compute(
     orders = orders_snapshot()
     clients = clients_snapshot()
     payments = payments_snapshot()
+    # Per organisation, the one place a branch's documents become its head organisation's:
+    # whichever engine runs sees the organisation as one client.
+    branches = branches_snapshot() if run.unit == AuditUnit.ORGANISATION else None
+    if branches is not None:
+        orders = branches_pool(table=orders, branches=branches)
+        payments = branches_pool(table=payments, branches=branches)
+        clients = branches_drop(clients=clients, branches=branches)
     _stage(run, _("Starting the %(engine)s engine") % {"engine": run.engine}, 15, report)
     session = engine_connect(
         engine=Engine(run.engine), spark_master=django_settings.SPARK_MASTER or None
@@ -197,6 +231,11 @@ def _audit_compute(
         )
     finally:
         session.close()
+    if branches is not None:
+        audit = branches_spread(table=audit, branches=branches, sort_keys=("client_id",))
+        history = branches_spread(
+            table=history, branches=branches, sort_keys=("client_id", "month")
+        )
     return audit, history
 
 

@@ -15,6 +15,7 @@ from django.db.models import F
 
 from upsell.analytics.arrow import money_from_cents
 from upsell.analytics.contracts import (
+    BRANCHES_SCHEMA,
     BUDGETS_SCHEMA,
     CLIENTS_SCHEMA,
     MONEY,
@@ -95,6 +96,21 @@ def clients_snapshot() -> pa.Table:
             pa.array(year, type=pa.int32()),
         ],
         schema=CLIENTS_SCHEMA,
+    )
+
+
+def branches_snapshot() -> pa.Table:
+    """One row per branch: the client and its head organisation."""
+    table = connection.ops.quote_name(Client._meta.db_table)
+    head = _column(Client, "head")
+    client_id, head_id = _fetch_columns(
+        f"SELECT {_column(Client, 'id')}, {head} FROM {table} "  # noqa: S608
+        f"WHERE {head} IS NOT NULL",
+        2,
+    )
+    return pa.table(
+        [pa.array(client_id, type=pa.int64()), pa.array(head_id, type=pa.int64())],
+        schema=BRANCHES_SCHEMA,
     )
 
 

@@ -35,9 +35,9 @@ from upsell.reporting.access import (
     require,
 )
 from upsell.reporting.forms import AuditRulesForm, AuditStartForm, MigrationForm, StatusOverrideForm
-from upsell.reporting.models import AuditRun, ForecastModel, ForecastRun, RunStatus
+from upsell.reporting.models import AuditRun, AuditUnit, ForecastModel, ForecastRun, RunStatus
 from upsell.reporting.overrides import status_override_lift, status_override_set
-from upsell.reporting.rules import audit_settings_current
+from upsell.reporting.rules import audit_settings_current, audit_unit_current
 from upsell.reporting.selectors import ABC, XYZ
 from upsell.reporting.services import audit_run_create, forecast_run_create, status_rules_update
 
@@ -262,6 +262,7 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         settings=audit_settings_current(),
         managed=managed_statuses_current(),
+        unit=audit_unit_current(),
     )
     if request.method == "POST":
         require(can_change_rules(user))
@@ -270,6 +271,7 @@ def audit_rules(request: HttpRequest) -> HttpResponse:
                 status_rules_update(
                     thresholds=form.thresholds(),
                     managed_statuses=form.cleaned_data["managed_statuses"],
+                    unit=form.cleaned_data["unit"],
                     changed_by=user,
                     source=ChangeSource.SCREEN,
                 )
@@ -298,12 +300,13 @@ def _rules_shapes(form: AuditRulesForm) -> dict[str, FieldShape]:
     shapes = {
         "managed_statuses": FieldShape(
             form.fields["managed_statuses"].label or "", choice_text(ClientStatus.choices)
-        )
+        ),
+        "unit": FieldShape(form.fields["unit"].label or "", choice_text(AuditUnit.choices)),
     }
     shapes |= {
         name: FieldShape(field.label or name, number_text)
         for name, field in form.fields.items()
-        if name != "managed_statuses"
+        if name not in shapes
     }
     return shapes
 
@@ -317,6 +320,7 @@ def _client_status_context(request: HttpRequest, client_id: int) -> dict[str, ob
         "client": client,
         "audit": section.audit,
         "reason": section.reason,
+        "read_with": section.read_with,
         "metrics": selectors.client_metrics(audit=section.audit) if section.audit else [],
         "timeline": [
             (month, labels.get(before, ""), labels.get(after, ""))

@@ -45,6 +45,7 @@ def test_the_status_rules_keep_each_threshold_and_the_managed_statuses_that_move
     status_rules_update(
         thresholds={"new_days": 60, "lost_days": 200},
         managed_statuses=["vip", "regular"],
+        unit="branch",
         changed_by=head_of_sales,
         source=ChangeSource.SCREEN,
     )
@@ -63,6 +64,7 @@ def test_the_status_rules_page_shows_what_changed(head_of_sales, top_manager):
     status_rules_update(
         thresholds={"lost_days": 200, "lapsing_interval_factor": 2.5},
         managed_statuses=["vip", "regular"],
+        unit="branch",
         changed_by=head_of_sales,
         source=ChangeSource.SCREEN,
     )
@@ -76,4 +78,26 @@ def test_the_status_rules_page_shows_what_changed(head_of_sales, top_manager):
         f"Lost: no order for, days: 180 → 200 {who} "
         "Motivated clients: the statuses a manager manages and forecasts: "
         f"New, Partner, Reanimated, Regular, VIP → Regular, VIP {who}"
+    )
+
+
+def test_the_rules_page_shows_that_the_audit_reads_per_organisation(head_of_sales, top_manager):
+    status_rules_update(
+        thresholds={},
+        managed_statuses=["new", "partner", "reanimated", "regular", "vip"],
+        unit="organisation",
+        changed_by=head_of_sales,
+        source=ChangeSource.SCREEN,
+    )
+
+    page = _as(top_manager).get(reverse("audit:rules"))
+
+    assert _history() == [
+        ("status_rules", None, None, "unit", "branch", "organisation", head_of_sales.pk,
+         "screen", NOW),
+    ]  # fmt: skip
+    assert _text(page.content, "changes") == (
+        "Changes What the audit reads as one buyer: "
+        f"Each branch on its own → An organisation with its branches {WHEN} · Кузнецова Елена "
+        "· Screen"
     )

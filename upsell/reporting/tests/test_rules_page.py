@@ -8,11 +8,13 @@ from dataclasses import fields
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 
 from upsell.accounts.models import User
 from upsell.analytics.settings import AuditSettings
 from upsell.history.models import ChangeSource
-from upsell.reporting.forms import THRESHOLD_LABELS
+from upsell.reporting.forms import THRESHOLD_LABELS, AuditRulesForm
+from upsell.reporting.models import AuditUnit
 from upsell.reporting.services import status_rules_update
 
 CONTROL = re.compile(r"<(input|select|textarea)\b[^>]*>")
@@ -73,6 +75,7 @@ def test_top_management_reads_the_rules_as_values_without_a_form(
     status_rules_update(
         thresholds={"regular_min_orders": 5, "lapsing_interval_factor": 2.5},
         managed_statuses=["vip", "regular"],
+        unit="organisation",
         changed_by=head_of_sales,
         source=ChangeSource.SCREEN,
     )
@@ -83,12 +86,31 @@ def test_top_management_reads_the_rules_as_values_without_a_form(
     assert CONTROL.findall(section) == []
     assert "disabled" not in section
     pairs = re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", section)
-    assert pairs[:3] == [
+    assert pairs[:4] == [
         ("Motivated clients: the statuses a manager manages and forecasts", "Regular, VIP"),
+        ("What the audit reads as one buyer", "An organisation with its branches"),
         ("New: first order within, days", "90"),
         ("One-time: the single order within, days", "365"),
     ]
     assert dict(pairs)["Regular: at least this many orders in the window"] == "5"
     assert dict(pairs)["Lapsing: days since last order above this × typical interval"] == "2.5"
-    assert len(pairs) == 1 + len(fields(AuditSettings))
+    assert len(pairs) == 2 + len(fields(AuditSettings))
     assert "Save the rules" not in html
+
+
+def test_the_head_of_sales_chooses_what_the_audit_reads_as_one_buyer(head_of_sales: User) -> None:
+    html = _rules_section(_rules_page(head_of_sales))
+
+    field = html[html.index('<label for="id_unit">') : html.index("</select>")]
+    assert re.findall(r'<option value="(\w+)"( selected)?>([^<]+)</option>', field) == [
+        ("branch", " selected", "Each branch on its own"),
+        ("organisation", "", "An organisation with its branches"),
+    ]
+    assert "What the audit reads as one buyer" in field
+
+
+def test_the_setting_and_its_choices_are_in_the_readers_language() -> None:
+    form = AuditRulesForm(settings=AuditSettings(), managed=(), unit=AuditUnit.BRANCH)
+
+    texts = [form.fields["unit"].label, *(label for _value, label in AuditUnit.choices)]
+    assert all(isinstance(text, Promise) for text in texts)

@@ -94,7 +94,35 @@ def test_head_of_sales_changes_a_rule(client, head_of_sales):
 
     assert response.status_code == 302
     assert AuditRules.objects.get().thresholds == {"regular_min_orders": 5}
+    assert AuditRules.objects.get().unit == "branch"
     assert PortfolioRules.objects.get().managed_statuses == ["partner", "regular", "vip"]
+
+
+def test_head_of_sales_has_the_audit_read_per_organisation(client, head_of_sales):
+    client.force_login(head_of_sales)
+    form = client.get(reverse("audit:rules")).context["form"]
+    data = {name: value for name, value in form.initial.items() if name != "managed_statuses"}
+    data.update(unit="organisation", managed_statuses=["regular", "vip"])
+
+    response = client.post(reverse("audit:rules"), data)
+
+    assert response.status_code == 302
+    assert list(AuditRules.objects.values_list("thresholds", "unit")) == [({}, "organisation")]
+
+
+def test_the_audit_is_read_per_branch_or_per_organisation_only(client, head_of_sales):
+    client.force_login(head_of_sales)
+    form = client.get(reverse("audit:rules")).context["form"]
+    data = {name: value for name, value in form.initial.items() if name != "managed_statuses"}
+    data.update(unit="region", managed_statuses=["regular", "vip"])
+
+    response = client.post(reverse("audit:rules"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "unit": ["Select a valid choice. region is not one of the available choices."]
+    }
+    assert AuditRules.objects.count() == 0
 
 
 def test_top_management_sees_the_rules_but_cannot_change_them(client, top_manager):

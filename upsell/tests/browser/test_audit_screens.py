@@ -1,6 +1,7 @@
 """The audit overview and the status rules in a real browser: every table fits its panel on a
 laptop and scrolls in its own frame on a phone; each managed status's box sits beside its
-label; the overview's workbook downloads."""
+label; the audit is set to read per organisation and its choice fits a phone; the overview's
+workbook downloads."""
 
 import pytest
 from playwright.sync_api import ViewportSize
@@ -108,3 +109,26 @@ def test_the_overview_tables_download_in_excel(signed_in_head, warm_live_server,
     assert download.value.suggested_filename.startswith("audit-")
     assert download.value.suggested_filename.endswith(".xlsx")
     assert page_errors == []
+
+
+def test_the_head_of_sales_has_the_audit_read_per_organisation(
+    browser, warm_live_server, company, page_errors
+):
+    page = open_page(browser, locale="ru-RU", errors=page_errors)
+    log_in(page, warm_live_server, "helen")
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{warm_live_server.url}/audit/rules/")
+
+    page.select_option("#id_unit", "organisation")
+    page.click("#rules button[type=submit]")
+    page.wait_for_url(f"{warm_live_server.url}/audit/rules/")
+
+    assert page.input_value("#id_unit") == "organisation"
+    page.set_viewport_size(PHONE)
+    unit = page.locator("#id_unit").bounding_box()
+    assert unit is not None
+    assert unit["x"] >= 0
+    assert unit["x"] + unit["width"] <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page_errors == []
+    page.context.close()
