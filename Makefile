@@ -29,7 +29,7 @@ PYTEST_WORKERS ?= 2
 CALENDAR_DAYS ?= 2026-12-31 2027-01-01 2027-03-24 2027-03-25 2027-12-25 2028-02-29
 
 .PHONY: install demo test lint typecheck importlint migrations-check \
-	test-sqlite test-postgres test-spark test-calendar browser office bench messages clean
+	test-sqlite test-postgres test-spark test-calendar browser office jdbc bench messages clean
 
 install: $(VENV)/.installed
 
@@ -73,6 +73,11 @@ browser:
 office:
 	@{ test -x /usr/bin/soffice && /usr/bin/python3 -c "import uno" 2>/dev/null; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui python3-uno >/dev/null; }
 
+# PostgreSQL's JDBC driver for Spark, which reads the order history from PostgreSQL and writes
+# the audit back there: Debian's, loaded from /usr/share/java (nothing is downloaded at run time).
+jdbc:
+	@test -f /usr/share/java/postgresql.jar || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpostgresql-jdbc-java >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -92,8 +97,11 @@ test-sqlite: install browser office
 test-postgres: install browser office
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not spark" -n $(PYTEST_WORKERS) -p no:cacheprovider --create-db
 
-test-spark: install
-	env -u DATABASE_URL $(BIN)/pytest -m spark -p no:cacheprovider
+# The Spark tests on SQLite (tables handed over as Parquet files), then those that need Spark
+# to reach PostgreSQL over JDBC.
+test-spark: install jdbc
+	env -u DATABASE_URL $(BIN)/pytest -m "spark and not postgres" -p no:cacheprovider
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "spark and postgres" -p no:cacheprovider --create-db
 
 # Every test that asks for the frozen `today` (conftest.py), once per day of CALENDAR_DAYS.
 test-calendar: install browser office

@@ -1,14 +1,17 @@
 """The one place that chooses and opens the engine an analytics computation runs on.
 
 DuckDB runs in-process and is the default. Spark runs the same Ibis expressions when the data
-outgrows one machine: in local mode in tests and on the given master URL in production.
+outgrows one machine: in local mode in tests and on the given master URL in production. Spark can
+read its input rows straight from the database and write its results back to it over JDBC
+(`DatabaseRows`, `DatabaseTable`), so that the rows never pass through this process.
 """
 
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
     from ibis.expr.types import Table
 
 SPARK_LOCAL_MASTER = "local[*]"
+# Debian's PostgreSQL JDBC driver (libpostgresql-jdbc-java): Spark loads it from this path on
+# the driver and on every executor; nothing is downloaded at run time.
+POSTGRESQL_JDBC_JAR = "/usr/share/java/postgresql.jar"
 
 # Compiling a large Ibis expression to SQL takes longer than DuckDB takes to run it on a
 # million rows, and the SQL only depends on the computation, its settings and the engine.
@@ -54,6 +60,44 @@ class Engine(StrEnum):
     SPARK = "spark"
 
 
+@dataclass(frozen=True, kw_only=True)
+class JdbcDatabase:
+    """Where Spark reaches the database: a JDBC URL, its user and password (never shown)."""
+
+    url: str
+    user: str
+    password: str = field(repr=False)
+    driver: str = "org.postgresql.Driver"
+
+    def options(self) -> dict[str, str]:
+        return {"url": self.url, "user": self.user, "password": self.password,
+                "driver": self.driver}  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseRows:
+    """The rows of a query that Spark reads itself from the database, in place of an Arrow table
+    handed over by this process."""
+
+    database: JdbcDatabase
+    query: str
+
+    def until(self, *, column: str, last: int) -> "DatabaseRows":
+        """The rows whose `column` is at most `last`; the database filters them."""
+        return DatabaseRows(
+            database=self.database,
+            query=f"SELECT * FROM ({self.query}) AS rows WHERE {column} <= {int(last)}",  # noqa: S608
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseTable:
+    """A table of the database that Spark writes a result into (replacing what it held)."""
+
+    database: JdbcDatabase
+    name: str
+
+
 class EngineSession:
     """An open engine: takes Arrow tables in, runs Ibis expressions, gives Arrow tables back.
 
@@ -75,9 +119,17 @@ class EngineSession:
         """The session's ``SparkSession`` (None on DuckDB), for Spark's own libraries."""
         return self._spark
 
-    def table_upload(self, *, name: str, table: pa.Table) -> "Table":
-        """The Arrow table as the Ibis table `name` of this engine (until `tables_release`)."""
-        if self._spark is None:
+    def table_upload(self, *, name: str, table: pa.Table | DatabaseRows) -> "Table":
+        """The Arrow table, or the database's rows, as the Ibis table `name` of this engine (until
+        `tables_release`). Only Spark reads rows from the database."""
+        if isinstance(table, DatabaseRows):
+            if self._spark is None:
+                raise ValueError(f"{self.engine} reads no rows from a database: hand it a table")
+            rows = self._spark.read.format("jdbc").options(
+                **table.database.options(), query=table.query
+            )
+            rows.load().createOrReplaceTempView(name)
+        elif self._spark is None:
             # DuckDB scans the Arrow buffers in place.
             self.backend.con.register(name, table)
         else:
@@ -115,6 +167,18 @@ class EngineSession:
         if self._spark is None:
             return self.backend.con.sql(sql).to_arrow_table()
         return self._spark.sql(sql).toArrow()
+
+    def query_store(
+        self, *, key: Hashable, build: Callable[[], "Table"], table: DatabaseTable
+    ) -> None:
+        """Write the rows of the expression `build` makes into the database's `table` (created
+        or replaced), from Spark's executors straight to the database."""
+        if self._spark is None:
+            raise ValueError(f"{self.engine} writes no rows to a database: fetch them")
+        sql = self._sql(key=key, build=build)
+        self._spark.sql(sql).write.format("jdbc").options(
+            **table.database.options(), dbtable=table.name
+        ).mode("overwrite").save()
 
     def _sql(self, *, key: Hashable, build: Callable[[], "Table"]) -> str:
         """The SQL of the expression, compiled once per `key` and engine.
@@ -161,6 +225,7 @@ def engine_connect(
     spark_shuffle_partitions: int = 8,
     spark_conf: Mapping[str, str] | None = None,
     spark_scratch_dir: str | None = None,
+    spark_jars: Sequence[str] = (),
 ) -> EngineSession:
     """Open a session of the engine; close it with `EngineSession.close()`.
 
@@ -168,7 +233,8 @@ def engine_connect(
     machine's cores. Spark reads the tables handed to it from Parquet files in a scratch folder,
     removed when the session closes: a new temporary folder by default, on a cluster a folder
     that the driver and the executors share (`spark_scratch_dir`). `spark_conf` adds or
-    overrides Spark settings.
+    overrides Spark settings; `spark_jars` are the jars (a JDBC driver) Spark loads on the driver
+    and the executors, from the same path on every machine.
     """
     if engine is Engine.DUCKDB:
         backend = ibis.duckdb.connect()
@@ -194,6 +260,8 @@ def engine_connect(
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.memory", spark_driver_memory)
     )
+    if spark_jars:
+        builder = builder.config("spark.jars", ",".join(spark_jars))
     for key, value in (spark_conf or {}).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()

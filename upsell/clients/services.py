@@ -9,8 +9,8 @@ from decimal import Decimal
 import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db import connection, transaction
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -355,6 +355,41 @@ def status_overrides_in_force(*, today: dt.date) -> QuerySet[ClientStatusOverrid
     return ClientStatusOverride.objects.filter(lifted_at__isnull=True).filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today)
     )
+
+
+def client_audits_replace_from_query(*, query: str) -> int:
+    """Store a whole audit in place of the previous one from the rows of an SQL query on the
+    database (an audit a cluster engine wrote there); the clients stored. The query gives the
+    columns of ``AUDIT_QUERY_COLUMNS`` in that order, ``metrics`` as JSON."""
+    return _replace_from_query(model=ClientAudit, columns=AUDIT_QUERY_COLUMNS, query=query)
+
+
+AUDIT_QUERY_COLUMNS = tuple(_AUDIT_FRAME_SCHEMA)
+
+
+def client_status_months_replace_from_query(*, query: str) -> int:
+    """Store the month-end status history in place of the previous one from the rows of an SQL
+    query on the database; the rows stored. The query gives the columns client_id, month,
+    status, status_rule and revenue_365 in that order."""
+    return _replace_from_query(
+        model=ClientStatusMonth,
+        columns=("client_id", "month", "status", "status_rule", "revenue_365"),
+        query=query,
+    )
+
+
+def _replace_from_query(*, model: type[Model], columns: tuple[str, ...], query: str) -> int:
+    names = ", ".join(
+        connection.ops.quote_name(str(model._meta.get_field(name).column))  # type: ignore[union-attr]
+        for name in columns
+    )
+    table = connection.ops.quote_name(model._meta.db_table)
+    with transaction.atomic():
+        model._default_manager.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} ({names}) {query}")
+            inserted: int = cursor.rowcount
+    return inserted
 
 
 def _active_override_status(*, today: dt.date) -> Subquery:

@@ -14,20 +14,24 @@ import pyarrow.compute as pc
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
-from upsell.analytics.audit.clients import audit_clients
-from upsell.analytics.audit.history import audit_history
+from upsell.analytics.audit.clients import audit_clients, audit_clients_store
+from upsell.analytics.audit.history import audit_history, audit_history_store
 from upsell.analytics.audit.organisations import branches_drop, branches_pool, branches_spread
-from upsell.analytics.engines import Engine, EngineSession, engine_connect
+from upsell.analytics.contracts import HISTORY_SCHEMA
+from upsell.analytics.engines import POSTGRESQL_JDBC_JAR, Engine, JdbcDatabase, engine_connect
 from upsell.analytics.settings import AuditSettings
 from upsell.clients.motivation import managed_statuses_current
 from upsell.clients.services import (
     ClientAuditRow,
     client_audits_replace,
+    client_audits_replace_from_query,
     client_status_months_replace,
+    client_status_months_replace_from_query,
     client_statuses_refresh,
     portfolio_rules_update,
 )
@@ -39,6 +43,14 @@ from upsell.history.models import ChangeSource, Subject
 from upsell.history.services import changes_record, fields_changed
 from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh
+from upsell.reporting.jdbc import (
+    STORED_APART,
+    audit_inputs_database,
+    audit_query,
+    audit_staging,
+    history_query,
+    jdbc_database_current,
+)
 from upsell.reporting.models import (
     AuditEngine,
     AuditRules,
@@ -59,13 +71,10 @@ from upsell.reporting.snapshots import (
     orders_snapshot,
     payments_snapshot,
 )
+from upsell.shipments.models import Shipment
 from upsell.worker.heartbeat import worker_id_current
 
 Progress = Callable[[str, int], None]
-
-# The audit columns kept in their own database columns rather than in ``metrics``.
-_STORED_APART = {"client_id", "as_of", "status", "status_rule", "perspective", "abc_class",
-                 "xyz_class", "revenue_365", "last_order_date"}  # fmt: skip
 
 
 def status_rules_update(
@@ -188,18 +197,89 @@ def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> Audit
     settings = audit_settings_current()
     run.unit = audit_unit_current()
     AuditRun.objects.filter(pk=run.pk).update(thresholds=asdict(settings), unit=run.unit)
+    # Spark reads the database itself branch by branch; per organisation the branches are
+    # pooled in this process first, so the tables are handed to the engine.
+    database = (
+        jdbc_database_current()
+        if run.engine == AuditEngine.SPARK and run.unit == AuditUnit.BRANCH
+        else None
+    )
     try:
-        clients, history = _audit_compute(run=run, settings=settings, report=report)
-        _stage(run, _("Storing the results"), 80, report)
-        with transaction.atomic():
-            stored = client_audits_replace(as_of=run.as_of, rows=_audit_rows(clients))
-            history_rows = client_status_months_replace(history=_history_frame(history))
-            client_statuses_refresh(today=timezone.localdate())
-            portfolio_routing_apply()
+        if database is not None:
+            stored, history_rows = _audit_over_jdbc(
+                run=run, settings=settings, database=database, report=report
+            )
+        else:
+            stored, history_rows = _audit_in_process(run=run, settings=settings, report=report)
     except Exception as error:
         _run_failed(run, error)
         raise
     return _run_succeeded(run, stage="", progress=100, clients=stored, history_rows=history_rows)
+
+
+def _audit_in_process(
+    *, run: AuditRun, settings: AuditSettings, report: Progress | None
+) -> tuple[int, int]:
+    """The audit over the tables this process reads and hands to the engine; the clients and
+    history rows stored."""
+    clients, history = _audit_compute(run=run, settings=settings, report=report)
+    _stage(run, _("Storing the results"), 80, report)
+    with transaction.atomic():
+        stored = client_audits_replace(as_of=run.as_of, rows=_audit_rows(clients))
+        history_rows = client_status_months_replace(history=_history_frame(history))
+        _statuses_route()
+    return stored, history_rows
+
+
+def _audit_over_jdbc(
+    *, run: AuditRun, settings: AuditSettings, database: JdbcDatabase, report: Progress | None
+) -> tuple[int, int]:
+    """The audit on Spark, which reads the order history from PostgreSQL and writes its results
+    into staging tables there; they replace the stored audit in one transaction. The clients
+    and history rows stored."""
+    months = _history_months(
+        first=Shipment.objects.aggregate(first=Min("date"))["first"], as_of=run.as_of
+    )
+    with audit_staging(database=database, run_id=run.pk) as staging:
+        _stage(run, _("Starting the %(engine)s engine") % {"engine": run.engine}, 15, report)
+        session = engine_connect(
+            engine=Engine.SPARK,
+            spark_master=django_settings.SPARK_MASTER or None,
+            spark_jars=(POSTGRESQL_JDBC_JAR,),
+        )
+        try:
+            inputs = audit_inputs_database(database=database)
+            _stage(run, _("Auditing clients"), 25, report)
+            audit_clients_store(
+                inputs=inputs, as_of=run.as_of, settings=settings, session=session,
+                table=staging.clients,
+            )  # fmt: skip
+            _stage(run, _("Computing the monthly status history"), 50, report)
+            with_history = audit_history_store(
+                inputs=inputs, months=months, settings=settings, session=session,
+                table=staging.history,
+            )  # fmt: skip
+        finally:
+            session.close()
+        _stage(run, _("Storing the results"), 80, report)
+        with transaction.atomic():
+            stored = client_audits_replace_from_query(query=audit_query(staging=staging))
+            history_rows = (
+                client_status_months_replace_from_query(query=history_query(staging=staging))
+                if with_history
+                else client_status_months_replace(
+                    history=_history_frame(HISTORY_SCHEMA.empty_table())
+                )
+            )
+            _statuses_route()
+    return stored, history_rows
+
+
+def _statuses_route() -> None:
+    """Put the stored audit's statuses in force and route each client to whoever now serves
+    it."""
+    client_statuses_refresh(today=timezone.localdate())
+    portfolio_routing_apply()
 
 
 def _audit_compute(
@@ -226,8 +306,13 @@ def _audit_compute(
             orders, clients, payments, as_of=run.as_of, settings=settings, engine=session
         )
         _stage(run, _("Computing the monthly status history"), 50, report)
-        history = _history(
-            orders=orders, clients=clients, run=run, settings=settings, session=session
+        first = pc.min(orders.column("date")).as_py() if orders.num_rows else None
+        history = audit_history(
+            orders,
+            clients,
+            months=_history_months(first=first, as_of=run.as_of),
+            settings=settings,
+            engine=session,
         )
     finally:
         session.close()
@@ -239,21 +324,12 @@ def _audit_compute(
     return audit, history
 
 
-def _history(
-    *,
-    orders: pa.Table,
-    clients: pa.Table,
-    run: AuditRun,
-    settings: AuditSettings,
-    session: EngineSession,
-) -> pa.Table:
-    """Month-end statuses for every complete month before the audit date's month."""
-    last_complete = month_end(month_add(month_start(run.as_of), -1))
-    first = pc.min(orders.column("date")).as_py() if orders.num_rows else None
-    months: list[dt.date] | tuple[dt.date, dt.date] = (
-        (first, last_complete) if first is not None and first <= last_complete else []
-    )
-    return audit_history(orders, clients, months=months, settings=settings, engine=session)
+def _history_months(
+    *, first: dt.date | None, as_of: dt.date
+) -> list[dt.date] | tuple[dt.date, dt.date]:
+    """Every complete month before the audit date's month, from the first document's on."""
+    last_complete = month_end(month_add(month_start(as_of), -1))
+    return (first, last_complete) if first is not None and first <= last_complete else []
 
 
 def _json_safe(value: object) -> object:
@@ -274,7 +350,7 @@ def _audit_rows(audit: pa.Table) -> Iterator[ClientAuditRow]:
             revenue_365=row["revenue_365"] or Decimal("0.00"),
             last_order_date=row["last_order_date"],
             metrics={
-                name: _json_safe(value) for name, value in row.items() if name not in _STORED_APART
+                name: _json_safe(value) for name, value in row.items() if name not in STORED_APART
             },
         )
 

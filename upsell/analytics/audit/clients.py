@@ -1,20 +1,15 @@
 """The audit of the client base as of one date: status, reasons and perspective of every client."""
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from upsell.analytics.arrow import day_number, month_number, table_from_engine
-from upsell.analytics.audit.facts import (
-    clients_arrow_prepare,
-    facts_compute,
-    orders_arrow_prepare,
-    payments_arrow_prepare,
-)
+from upsell.analytics.audit.facts import AuditInputs, facts_compute
 from upsell.analytics.contracts import AUDIT_SCHEMA
-from upsell.analytics.engines import Engine, EngineSession, engine_session_use
+from upsell.analytics.engines import DatabaseTable, Engine, EngineSession, engine_session_use
 from upsell.analytics.settings import AuditSettings
 
 if TYPE_CHECKING:
@@ -87,36 +82,57 @@ def audit_clients(
     `audit.statuses` (rules, precedence and the columns each rule's explanation needs),
     `AuditSettings` (thresholds, XYZ).
     """
-    as_of_day = day_number(day=as_of)
-    documents = orders_arrow_prepare(orders=orders)
-    documents = documents.filter(pc.less_equal(documents.column("day"), as_of_day))
-    client_rows = clients_arrow_prepare(clients=clients)
-    payment_rows = payments_arrow_prepare(payments=payments)
-    with_payments = payment_rows.num_rows > 0
+    inputs = AuditInputs.from_arrow(orders=orders, clients=clients, payments=payments)
     with engine_session_use(engine=engine) as session:
-        facts = facts_compute(
-            session=session,
-            documents=documents,
-            clients=client_rows,
-            calendar=calendar_arrow(days=[as_of]),
-            payments=payment_rows if with_payments else None,
-            grid_build=("every client", _every_client_grid),
-            settings=settings,
-            detailed=True,
-        )
-        result = session.query_fetch(
-            key=("audit_clients", settings, with_payments),
-            build=lambda: facts.select(
-                *[name for name in AUDIT_SCHEMA.names if name not in _RENAMED],
-                **{name: facts[source] for name, source in _RENAMED.items()},
-            ),
-        )
+        key, build = _audit_query(session=session, inputs=inputs, as_of=as_of, settings=settings)
+        result = session.query_fetch(key=key, build=build)
     return table_from_engine(
         table=result,
         schema=AUDIT_SCHEMA,
         day_columns=AUDIT_DAY_COLUMNS,
         cents_columns=AUDIT_CENTS_COLUMNS,
         sort_keys=("client_id",),
+    )
+
+
+def audit_clients_store(
+    *,
+    inputs: AuditInputs,
+    as_of: dt.date,
+    settings: AuditSettings,
+    session: EngineSession,
+    table: DatabaseTable,
+) -> None:
+    """The audit of `audit_clients` written by the engine into the database's `table`, in
+    engine form: the columns of `AUDIT_SCHEMA`, those of `AUDIT_DAY_COLUMNS` as day numbers
+    (days since 1970-01-01) and those of `AUDIT_CENTS_COLUMNS` as kopecks."""
+    key, build = _audit_query(session=session, inputs=inputs, as_of=as_of, settings=settings)
+    try:
+        session.query_store(key=key, build=build, table=table)
+    finally:
+        session.tables_release()
+
+
+def _audit_query(
+    *, session: EngineSession, inputs: AuditInputs, as_of: dt.date, settings: AuditSettings
+) -> tuple[Hashable, Callable[[], "Table"]]:
+    """The audit's rows as an expression over the session's tables, and its key."""
+    facts = facts_compute(
+        session=session,
+        documents=inputs.documents_until(day=day_number(day=as_of)),
+        clients=inputs.clients,
+        calendar=calendar_arrow(days=[as_of]),
+        payments=inputs.payments,
+        grid_build=("every client", _every_client_grid),
+        settings=settings,
+        detailed=True,
+    )
+    return (
+        ("audit_clients", settings, inputs.payments is not None),
+        lambda: facts.select(
+            *[name for name in AUDIT_SCHEMA.names if name not in _RENAMED],
+            **{name: facts[source] for name, source in _RENAMED.items()},
+        ),
     )
 
 

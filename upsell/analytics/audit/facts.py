@@ -17,6 +17,7 @@ Definitions:
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import ibis
@@ -31,7 +32,7 @@ from upsell.analytics.contracts import (
     PAYMENTS_SCHEMA,
     table_conform,
 )
-from upsell.analytics.engines import EngineSession
+from upsell.analytics.engines import DatabaseRows, EngineSession
 from upsell.analytics.settings import AuditSettings
 
 if TYPE_CHECKING:
@@ -87,6 +88,37 @@ def payments_arrow_prepare(*, payments: pa.Table) -> pa.Table:
             "due_day": days_from_dates(column=payments.column("due_date")),
         }
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditInputs:
+    """The audit's input rows in engine form: the Arrow tables of `orders_arrow_prepare`,
+    `clients_arrow_prepare` and `payments_arrow_prepare`, or rows with the same columns and
+    types that the engine reads itself from the database. `payments` is None when there are
+    none; the clients' ids are unique."""
+
+    documents: pa.Table | DatabaseRows
+    clients: pa.Table | DatabaseRows
+    payments: pa.Table | DatabaseRows | None
+
+    @classmethod
+    def from_arrow(
+        cls, *, orders: pa.Table, clients: pa.Table, payments: pa.Table
+    ) -> "AuditInputs":
+        """The inputs from the contract's Arrow tables (`ORDERS_SCHEMA`, `CLIENTS_SCHEMA`,
+        `PAYMENTS_SCHEMA`)."""
+        payment_rows = payments_arrow_prepare(payments=payments)
+        return cls(
+            documents=orders_arrow_prepare(orders=orders),
+            clients=clients_arrow_prepare(clients=clients),
+            payments=payment_rows if payment_rows.num_rows > 0 else None,
+        )
+
+    def documents_until(self, *, day: int) -> pa.Table | DatabaseRows:
+        """The documents dated on or before the day number."""
+        if isinstance(self.documents, DatabaseRows):
+            return self.documents.until(column="day", last=day)
+        return self.documents.filter(pc.less_equal(self.documents.column("day"), day))
 
 
 def documents_cancel(*, documents: "Table") -> "Table":
@@ -161,24 +193,24 @@ GridBuild = Callable[["Table", "Table", "Table"], "Table"]
 def facts_compute(
     *,
     session: EngineSession,
-    documents: pa.Table,
-    clients: pa.Table,
+    documents: pa.Table | DatabaseRows,
+    clients: pa.Table | DatabaseRows,
     calendar: pa.Table,
-    payments: pa.Table | None,
+    payments: pa.Table | DatabaseRows | None,
     grid_build: tuple[str, GridBuild],
     settings: AuditSettings,
     detailed: bool,
 ) -> "Table":
     """One row per grid row (client_id, as_of_day, …) with the client's facts and status.
 
-    The inputs are the Arrow tables of `orders_arrow_prepare`, `clients_arrow_prepare`,
-    `calendar_arrow` and `payments_arrow_prepare`. `grid_build` names and makes the grid from the
-    cancelled documents, the clients and the calendar: each grid row carries the client's
-    attributes (is_partner, plans_budget, budget_cents, budget_year) and an audit date's
-    as_of_day, as_of_month, xyz_last_month (the last complete month as of that day) and
-    month_day. `detailed` adds what only the audit of one date shows: monthly variability,
-    budget, payments, RFM and perspective. The steps are stored in the session one by one: each
-    reads the stored rows of the one before instead of an ever larger expression.
+    The inputs are those of `AuditInputs` and the Arrow table of `calendar_arrow`. `grid_build`
+    names and makes the grid from the cancelled documents, the clients and the calendar: each
+    grid row carries the client's attributes (is_partner, plans_budget, budget_cents,
+    budget_year) and an audit date's as_of_day, as_of_month, xyz_last_month (the last complete
+    month as of that day) and month_day. `detailed` adds what only the audit of one date shows:
+    monthly variability, budget, payments, RFM and perspective. The steps are stored in the
+    session one by one: each reads the stored rows of the one before instead of an ever larger
+    expression.
     """
     documents_table = session.table_upload(name="upsell_audit_documents", table=documents)
     clients_table = session.table_upload(name="upsell_audit_clients", table=clients)

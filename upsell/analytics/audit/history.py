@@ -7,11 +7,11 @@ exactly what the audit as of that month's last day says. The partner flag and bu
 """
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 import ibis
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from upsell.analytics.arrow import (
     cents_from_money,
@@ -23,6 +23,7 @@ from upsell.analytics.arrow import (
 )
 from upsell.analytics.audit.clients import calendar_arrow, client_attributes
 from upsell.analytics.audit.facts import (
+    AuditInputs,
     clients_arrow_prepare,
     facts_compute,
     orders_arrow_prepare,
@@ -33,7 +34,7 @@ from upsell.analytics.contracts import (
     STATUS_CHANGES_SCHEMA,
     table_conform,
 )
-from upsell.analytics.engines import Engine, EngineSession, engine_session_use
+from upsell.analytics.engines import DatabaseTable, Engine, EngineSession, engine_session_use
 from upsell.analytics.settings import AuditSettings
 
 if TYPE_CHECKING:
@@ -63,34 +64,69 @@ def audit_history(
     numbers = history_months(months=months)
     if not numbers:
         return HISTORY_SCHEMA.empty_table()
-    last_day = month_last_day(month=numbers[-1])
-    documents = orders_arrow_prepare(orders=orders)
-    documents = documents.filter(pc.less_equal(documents.column("day"), day_number(day=last_day)))
-    client_rows = clients_arrow_prepare(clients=clients)
-    calendar_rows = calendar_arrow(days=[month_last_day(month=number) for number in numbers])
+    inputs = AuditInputs(
+        documents=orders_arrow_prepare(orders=orders),
+        clients=clients_arrow_prepare(clients=clients),
+        payments=None,
+    )
     with engine_session_use(engine=engine) as session:
-        facts = facts_compute(
-            session=session,
-            documents=documents,
-            clients=client_rows,
-            calendar=calendar_rows,
-            payments=None,
-            grid_build=("months since the first order", _months_since_first_order_grid),
-            settings=settings,
-            detailed=False,
+        key, build = _history_query(
+            session=session, inputs=inputs, numbers=numbers, settings=settings
         )
-        result = session.query_fetch(
-            key=("audit_history", settings),
-            build=lambda: facts.select(
-                "client_id", "status", "status_rule", "revenue_365", month=facts.month_day
-            ),
-        )
+        result = session.query_fetch(key=key, build=build)
     return table_from_engine(
         table=result,
         schema=HISTORY_SCHEMA,
         day_columns=("month",),
         cents_columns=("revenue_365",),
         sort_keys=("client_id", "month"),
+    )
+
+
+def audit_history_store(
+    *,
+    inputs: AuditInputs,
+    months: list[dt.date] | tuple[dt.date, dt.date],
+    settings: AuditSettings,
+    session: EngineSession,
+    table: DatabaseTable,
+) -> bool:
+    """The history of `audit_history` written by the engine into the database's `table`, in
+    engine form: client_id, status, status_rule, revenue_365 in kopecks and month as the day
+    number (days since 1970-01-01) of the month's first day. False, and nothing written, when
+    there are no months: the history is empty."""
+    numbers = history_months(months=months)
+    if not numbers:
+        return False
+    key, build = _history_query(session=session, inputs=inputs, numbers=numbers, settings=settings)
+    try:
+        session.query_store(key=key, build=build, table=table)
+    finally:
+        session.tables_release()
+    return True
+
+
+def _history_query(
+    *, session: EngineSession, inputs: AuditInputs, numbers: list[int], settings: AuditSettings
+) -> tuple[Hashable, Callable[[], "Table"]]:
+    """The history's rows as an expression over the session's tables, and its key."""
+    last_day = month_last_day(month=numbers[-1])
+    calendar_rows = calendar_arrow(days=[month_last_day(month=number) for number in numbers])
+    facts = facts_compute(
+        session=session,
+        documents=inputs.documents_until(day=day_number(day=last_day)),
+        clients=inputs.clients,
+        calendar=calendar_rows,
+        payments=None,
+        grid_build=("months since the first order", _months_since_first_order_grid),
+        settings=settings,
+        detailed=False,
+    )
+    return (
+        ("audit_history", settings),
+        lambda: facts.select(
+            "client_id", "status", "status_rule", "revenue_365", month=facts.month_day
+        ),
     )
 
 

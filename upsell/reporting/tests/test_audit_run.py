@@ -2,9 +2,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from upsell.clients.models import ClientAudit, ClientStatusMonth
 from upsell.clients.tests.factories import ClientFactory
+from upsell.reporting.jdbc import jdbc_database_current
 from upsell.reporting.models import AuditRun, RunStatus
 from upsell.reporting.services import audit_run_create, audit_run_execute
 from upsell.shipments.tests.factories import shipment_with_line
@@ -83,3 +85,18 @@ def test_running_a_finished_audit_again_changes_nothing(company):
 
     assert (again.status, again.finished_at) == (RunStatus.SUCCEEDED, finished_at)
     assert ClientAudit.objects.count() == 6
+
+
+def test_spark_reaches_the_projects_database_over_jdbc_only_on_postgresql(db):
+    database = jdbc_database_current()
+
+    if connection.vendor != "postgresql":
+        assert database is None
+        return
+    settings = connection.settings_dict
+    assert database is not None
+    assert (database.url, database.user) == (
+        f"jdbc:postgresql://{settings['HOST'] or 'localhost'}:{settings['PORT'] or '5432'}/"
+        f"{settings['NAME']}",
+        settings["USER"],
+    )
