@@ -19,8 +19,6 @@ The goal: the exchange within 2× of the CSV import.
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -28,22 +26,16 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import harness
+
 GOAL = 2.0
-
-
-def _tax_ids(count: int, rng: np.random.Generator) -> list[str]:
-    """Distinct valid 10-digit ИНН of organisations."""
-    bodies = 100_000_000 + rng.choice(900_000_000, size=count, replace=False)
-    digits = np.array([[int(c) for c in f"{body:09d}"] for body in bodies])
-    check = (digits @ np.array([2, 4, 10, 3, 5, 9, 4, 6, 8])) % 11 % 10
-    return [f"{body:09d}{c}" for body, c in zip(bodies, check, strict=True)]
 
 
 def generate(work: Path, *, documents: int, seed: int = 1) -> int:
     """Write documents.xml, clients.csv, shipments.csv and products.csv; the line count."""
     rng = np.random.default_rng(seed)
     clients = max(50, documents // 20)
-    tax_ids = _tax_ids(clients, rng)
+    tax_ids = harness.tax_ids(clients, rng)
     products = 400
     prices = rng.integers(50_00, 25_000_00, size=products)
     first = date(2024, 1, 1)
@@ -145,42 +137,14 @@ def _child(peer: str, work: Path) -> None:
 
 
 def _measure(database: str, peer: str, work: Path) -> dict[str, float]:
-    # 100 000 documents are a file of about 100 MB, past the default limit of one file.
-    env = {
-        "UPSELL_FILE_MAX_MB": "500",
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "upsell.config.settings",
-    }
-    scratch = f"upsell_bench_exchange_{os.getpid()}"
-    if database == "sqlite":
-        (work / f"{peer}.sqlite3").unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{work / f'{peer}.sqlite3'}"
-    else:
-        import psycopg
-
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {scratch}")
-            c.execute(f"CREATE DATABASE {scratch}")
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{scratch}"
-    try:
-        # The child is this very module, with paths made here.
-        done = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "benchmarks.bench_exchange", "--child", peer, str(work)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        if database == "postgres":
-            with psycopg.connect(
-                "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
-            ) as c:
-                c.execute(f"DROP DATABASE IF EXISTS {scratch}")
-    if done.returncode:
-        raise SystemExit(f"{database} {peer}: {done.stderr[-3000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return harness.child_measured(
+        database=database,
+        module="benchmarks.bench_exchange",
+        arguments=[peer, str(work)],
+        sqlite_path=work / f"{peer}.sqlite3",
+        # 100 000 documents are a file of about 100 MB, past the default limit of one file.
+        environment={"UPSELL_FILE_MAX_MB": "500"},
+    )
 
 
 def main() -> None:

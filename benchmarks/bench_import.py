@@ -19,9 +19,6 @@ database on 127.0.0.1, user postgres, created and dropped here):
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -29,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+from benchmarks import harness
 
 PLAIN_TABLE = "bench_raw_shipments"
 PLAIN_COLUMNS = (
@@ -56,14 +55,6 @@ MANAGERS = (
 )
 
 
-def _tax_ids(count: int, rng: np.random.Generator) -> list[str]:
-    """Distinct valid 10-digit ИНН of organisations."""
-    bodies = 100_000_000 + rng.choice(900_000_000, size=count, replace=False)
-    digits = np.array([[int(c) for c in f"{body:09d}"] for body in bodies])
-    check = (digits @ np.array([2, 4, 10, 3, 5, 9, 4, 6, 8])) % 11 % 10
-    return [f"{body:09d}{c}" for body, c in zip(bodies, check, strict=True)]
-
-
 def _ru_number(values: np.ndarray, places: int) -> list[str]:
     """``1 234,56`` with a non-breaking space, as 1C writes numbers."""
     unit = 10**places
@@ -88,7 +79,7 @@ def generate(path: Path, *, lines: int, seed: int = 1) -> None:
     days = np.sort(rng.integers(0, 3 * 365, size=documents))
     client_of_document = rng.integers(0, clients, size=documents)
     returns = rng.random(documents) < 0.02
-    tax_ids = _tax_ids(clients, rng)
+    tax_ids = harness.tax_ids(clients, rng)
     product_of_line = rng.integers(0, 400, size=lines)
     prices = rng.integers(50_00, 25_000_00, size=400)  # kopecks
     quantity = rng.integers(1, 60, size=lines) * 1000  # thousandths
@@ -217,43 +208,12 @@ def _child(csv_path: Path, rows_path: Path) -> None:
 
 
 def _measure(database: str, csv_path: Path, rows_path: Path, work: Path) -> dict[str, float]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "upsell.config.settings"}
-    scratch = f"upsell_bench_import_{os.getpid()}"
-    if database == "sqlite":
-        env["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
-    else:
-        import psycopg
-
-        with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
-            c.execute(f"DROP DATABASE IF EXISTS {scratch}")
-            c.execute(f"CREATE DATABASE {scratch}")
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{scratch}"
-    try:
-        # The child is this very module, with paths made here.
-        done = subprocess.run(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "benchmarks.bench_import",
-                "--child",
-                str(csv_path),
-                str(rows_path),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        if database == "postgres":
-            with psycopg.connect(
-                "host=127.0.0.1 user=postgres dbname=postgres", autocommit=True
-            ) as c:
-                c.execute(f"DROP DATABASE IF EXISTS {scratch}")
-    if done.returncode:
-        raise SystemExit(f"{database}: {done.stderr[-3000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return harness.child_measured(
+        database=database,
+        module="benchmarks.bench_import",
+        arguments=[str(csv_path), str(rows_path)],
+        sqlite_path=work / "bench.sqlite3",
+    )
 
 
 def main() -> None:

@@ -1,9 +1,19 @@
-"""What the page benchmarks share: each action's median time, their runs interleaved."""
+"""What the benchmarks share: each action's median time, their runs interleaved; valid ИНН;
+a measurement run in a child process of its own on a fresh database."""
 
+import json
+import os
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+import numpy as np
+
+POSTGRES_SERVER = "host=127.0.0.1 user=postgres dbname=postgres"
 
 
 def median_seconds(actions: list[Callable[[], object]], *, runs: int) -> list[float]:
@@ -71,3 +81,53 @@ def raw_close(raw: Any) -> None:
 
 def verdict(ratio: float, goal: float) -> str:
     return "MET" if ratio <= goal else "NOT MET"
+
+
+def tax_ids(count: int, rng: np.random.Generator) -> list[str]:
+    """Distinct valid 10-digit ИНН of organisations."""
+    bodies = 100_000_000 + rng.choice(900_000_000, size=count, replace=False)
+    digits = np.array([[int(c) for c in f"{body:09d}"] for body in bodies])
+    check = (digits @ np.array([2, 4, 10, 3, 5, 9, 4, 6, 8])) % 11 % 10
+    return [f"{body:09d}{c}" for body, c in zip(bodies, check, strict=True)]
+
+
+def child_measured(
+    *,
+    database: str,
+    module: str,
+    arguments: list[str],
+    sqlite_path: Path,
+    environment: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Run ``python -m module --child *arguments`` on a fresh database — SQLite in
+    ``sqlite_path``, or a scratch PostgreSQL database on 127.0.0.1 (user postgres) created and
+    dropped here — and give the JSON object its last line of output prints."""
+    env = {**(environment or {}), **os.environ, "DJANGO_SETTINGS_MODULE": "upsell.config.settings"}
+    scratch = f"upsell_{module.rpartition('.')[2]}_{os.getpid()}"
+    if database == "sqlite":
+        sqlite_path.unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{sqlite_path}"
+    else:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {scratch}")
+            connection.execute(f"CREATE DATABASE {scratch}")
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{scratch}"
+    try:
+        # The child is the benchmark's own module, with paths it made.
+        done = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", module, "--child", *arguments],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        if database == "postgres":
+            with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
+                connection.execute(f"DROP DATABASE IF EXISTS {scratch}")
+    if done.returncode:
+        raise SystemExit(f"{database} {' '.join(arguments)}: {done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result

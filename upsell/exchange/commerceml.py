@@ -21,10 +21,13 @@ problems are told to 1C by element rather than by row of a file 1C never saw:
 import codecs
 import io
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from itertools import chain, compress, repeat
+from operator import itemgetter, methodcaller
 from xml.etree.ElementTree import Element, ParseError, fromstring, iterparse
 
+import polars as pl
 from django.utils.translation import gettext as _
 
 from upsell.imports.models import ImportKind
@@ -38,36 +41,64 @@ MAX_DEPTH = 64
 ENCODINGS = frozenset({"utf-8", "cp1251"})
 ORDER_OPERATION = "Заказ товара"
 SALE_OPERATION = "Отпуск товара"
+# The columns of the import's files the documents become (as docs/import.md names them).
+CLIENT_HEADERS = ("client", "tax_id", "КПП")
+ORDER_HEADERS = (
+    "request", "date", "client", "tax_id", "sku", "product", "quantity", "price",
+    "discount_percent", "comment",
+)  # fmt: skip
+SHIPMENT_HEADERS = (
+    "document", "date", "client", "tax_id", "sku", "product", "quantity", "price", "amount",
+)  # fmt: skip
 _DEFAULT_NAMESPACE = re.compile(rb"""(?<=\s)xmlns\s*=\s*["'][^"']*["']""")
 # Where the root element's start tag is, in any file 1C writes.
 _HEAD = 2048
 _DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# An element's children as a list, taken in C.
+_CHILDREN = itemgetter(slice(None))
 
 
 class CommerceMLError(Exception):
     """The file cannot be taken; the message says why, naming the element."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Table:
-    """The rows of one import file, in its columns, with the element each row came from."""
+    """The rows of one import file, with the element each row came from."""
 
     kind: str
-    headers: tuple[str, ...]
-    rows: list[tuple[str, ...]] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
+    # A text column per header of the import's file, "" for an empty cell; a row per element.
+    frame: pl.DataFrame
+    places: list[str]
 
-    def add(self, place: str, *cells: str) -> None:
-        self.rows.append(cells)
-        self.places.append(place)
+    @classmethod
+    def of_rows(
+        cls, kind: str, headers: tuple[str, ...], rows: list[tuple[str, ...]], places: list[str]
+    ) -> "Table":
+        return cls(kind, pl.DataFrame(rows, schema=_text_columns(headers), orient="row"), places)
+
+    @classmethod
+    def of_columns(
+        cls, kind: str, headers: tuple[str, ...], columns: list[list[str]], places: list[str]
+    ) -> "Table":
+        return cls(kind, pl.DataFrame(columns, schema=_text_columns(headers), orient="col"), places)
+
+
+def _text_columns(headers: tuple[str, ...]) -> dict[str, pl.DataType]:
+    return dict.fromkeys(headers, pl.String())
+
+
+# Columns of text by name.
+Columns = dict[str, list[str]]
 
 
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _encoding_check(data: bytes) -> str:
-    """The encoding the file declares, once its bytes are known to be written in it."""
+def _encoding_check(data: bytes) -> tuple[str, str]:
+    """The encoding the file declares (its name as written, and Python's), when it is one an
+    exchange file is in and the file is not plainly in another (see ``_written_in``)."""
     if data.startswith(codecs.BOM_UTF8):
         declared = "utf-8"
     else:
@@ -94,6 +125,15 @@ def _encoding_check(data: bytes) -> str:
                     encoding=declared
                 )
             )
+    return declared, codec
+
+
+def _written_in(data: bytes, declared: str, codec: str) -> None:
+    """CommerceMLError naming the line of the first bytes that are not text in ``codec``.
+
+    The parser refuses such bytes too (it decodes with the same codec, and takes a byte it
+    cannot decode for a broken file), so this runs only once it has, to say why in 1C's words.
+    """
     try:
         data.decode(codec)
     except UnicodeDecodeError as error:
@@ -103,7 +143,6 @@ def _encoding_check(data: bytes) -> str:
                 "the file declares the encoding {encoding} but is not written in it (line {line})"
             ).format(encoding=declared, line=line)
         ) from None
-    return codec
 
 
 def _broken(data: bytes, error: ParseError) -> str:
@@ -130,7 +169,8 @@ def _depth_check(root: Element) -> None:
     """CommerceMLError for nesting past MAX_DEPTH."""
     level = [root]
     for _depth in range(MAX_DEPTH):
-        level = [child for element in level for child in element]
+        # Each level's children gathered in C: most elements are leaves, which ``len`` passes.
+        level = list(chain.from_iterable(map(_CHILDREN, filter(len, level))))
         if not level:
             return
     raise CommerceMLError(
@@ -156,9 +196,10 @@ def _tags_plain(root: Element) -> None:
 
 def document_read(data: bytes) -> Element:
     """The root element of a CommerceML file, read safely, tags without their namespace."""
-    _encoding_check(data)
+    declared, codec = _encoding_check(data)
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         # Without a DTD no entity can be declared: none is expanded, none is fetched.
+        _written_in(data, declared, codec)
         raise CommerceMLError(
             _("the file declares a DTD or entities, which an exchange file never has")
         )
@@ -168,6 +209,7 @@ def document_read(data: bytes) -> Element:
         # encodings taken are ASCII-compatible, so the check sees what the parser would.
         root = fromstring(_default_namespace_dropped(data))  # noqa: S314 - no DTD; see above
     except ParseError as error:
+        _written_in(data, declared, codec)
         raise CommerceMLError(_broken(data, error)) from None
     _depth_check(root)
     _tags_plain(root)
@@ -217,7 +259,8 @@ def catalogue_tables(root: Element) -> list[Table]:
     if not catalogues:
         return []
     groups = _groups(root)
-    products = Table(ImportKind.PRODUCTS, ("sku", "product", "group", "unit"))
+    rows: list[tuple[str, ...]] = []
+    places: list[str] = []
     template = _("Товар {number} (Ид {id})")
     for catalogue in catalogues:
         for number, product in enumerate(catalogue.iterfind("Товары/Товар"), start=1):
@@ -229,14 +272,16 @@ def catalogue_tables(root: Element) -> list[Table]:
                         place=place, id=group_id
                     )
                 )
-            products.add(
-                place,
-                _product_code(product),
-                _text(product, "Наименование"),
-                groups.get(group_id, ""),
-                _unit(product),
+            rows.append(
+                (
+                    _product_code(product),
+                    _text(product, "Наименование"),
+                    groups.get(group_id, ""),
+                    _unit(product),
+                )
             )
-    return [products]
+            places.append(place)
+    return [Table.of_rows(ImportKind.PRODUCTS, ("sku", "product", "group", "unit"), rows, places)]
 
 
 def offers_codes(root: Element) -> list[tuple[str, str]]:
@@ -252,15 +297,24 @@ def offers_codes(root: Element) -> list[tuple[str, str]]:
     ]
 
 
-def _documents(root: Element) -> Iterator[tuple[str, Element]]:
-    template = _("Документ {number} (Номер {document})")
-    for number, document in enumerate(root.iterfind("Документ"), start=1):
-        yield template.format(number=number, document=_text(document, "Номер")), document
+def _texts(elements: list[Element], tag: str) -> list[str]:
+    """The text of each element's first child ``tag``, stripped ("" without one): a column of a
+    table taken in C, not element by element in Python, for a file's hundreds of thousands."""
+    return list(map(str.strip, map(methodcaller("findtext", tag, ""), elements)))
+
+
+def _repeated[T](values: Iterable[T], counts: list[int]) -> list[T]:
+    """Each value as many times as its count says, in order."""
+    return list(chain.from_iterable(map(repeat, values, counts)))
 
 
 def _buyer(place: str, document: Element) -> Element:
-    counterparties = document.findall("Контрагенты/Контрагент")
-    buyers = [c for c in counterparties if _text(c, "Роль") in ("", "Покупатель")]
+    buyers = [
+        counterparty
+        for counterparties in document.findall("Контрагенты")
+        for counterparty in counterparties
+        if counterparty.tag == "Контрагент" and _text(counterparty, "Роль") in ("", "Покупатель")
+    ]
     if len(buyers) != 1:
         raise CommerceMLError(
             _("{place}: Контрагенты must name one buyer (Роль «Покупатель»), not {count}").format(
@@ -270,36 +324,21 @@ def _buyer(place: str, document: Element) -> Element:
     return buyers[0]
 
 
-def _children(element: Element) -> dict[str, Element]:
-    """An element's own elements by tag, the first of each."""
-    return {child.tag: child for child in reversed(element)}
+def _lines(place: str, document: Element) -> list[Element]:
+    goods = document.find("Товары")
+    lines = [] if goods is None else goods.findall("Товар")
+    if not lines:
+        raise CommerceMLError(_("{place}: the document has no Товары/Товар").format(place=place))
+    return lines
 
 
-def _client_name(counterparty: Element) -> str:
-    return _text(counterparty, "Наименование") or _text(counterparty, "ПолноеНаименование")
-
-
-def _discount_percent(line: Element) -> str:
-    return _text(line, "Скидки/Скидка/Процент")
-
-
-def documents_tables(root: Element) -> list[Table]:
-    """The documents' buyers (those with an ИНН), customer orders and shipments, in the order
-    they are imported."""
-    clients = Table(ImportKind.CLIENTS, ("client", "tax_id", "КПП"))
-    orders = Table(
-        ImportKind.ORDERS,
-        ("request", "date", "client", "tax_id", "sku", "product", "quantity", "price",
-         "discount_percent", "comment"),
-    )  # fmt: skip
-    shipments = Table(
-        ImportKind.SHIPMENTS,
-        ("document", "date", "client", "tax_id", "sku", "product", "quantity", "price", "amount"),
-    )
-    seen_clients: set[tuple[str, str, str]] = set()
-    line_template = _("Товар {number}")
-    for place, document in _documents(root):
-        operation = _text(document, "ХозОперация")
+def _documents_checked(
+    documents: list[Element], operations: list[str], places: list[str]
+) -> tuple[list[Element], list[list[Element]]]:
+    """Each document's buyer and lines; CommerceMLError for the first document, in the file's
+    order, of an operation the exchange does not take, without one buyer, or without lines."""
+    buyers, lines = [], []
+    for place, operation, document in zip(places, operations, documents, strict=True):
         if operation not in (ORDER_OPERATION, SALE_OPERATION):
             raise CommerceMLError(
                 _(
@@ -309,35 +348,139 @@ def documents_tables(root: Element) -> list[Table]:
                     place=place, operation=operation, order=ORDER_OPERATION, sale=SALE_OPERATION
                 )
             )
-        buyer = _buyer(place, document)
-        name, tax_id = _client_name(buyer), _text(buyer, "ИНН")
-        if tax_id:
-            key = (name, tax_id, _text(buyer, "КПП"))
-            if key not in seen_clients:
-                seen_clients.add(key)
-                clients.add(f"{place}/Контрагент", *key)
-        goods = _children(document).get("Товары")
-        lines = [] if goods is None else [line for line in goods if line.tag == "Товар"]
-        if not lines:
-            raise CommerceMLError(
-                _("{place}: the document has no Товары/Товар").format(place=place)
-            )
-        number, date = _text(document, "Номер"), _text(document, "Дата")
-        for line_number, line in enumerate(lines, start=1):
-            line_place = f"{place}/" + line_template.format(number=line_number)
-            # A line's own elements by tag, read once: the file's hundreds of thousands of
-            # lines are where the time goes.
-            texts = {child.tag: (child.text or "").strip() for child in reversed(line)}
-            product = (texts.get("Артикул") or texts.get("Ид", ""), texts.get("Наименование", ""))
-            quantity, price = texts.get("Количество", ""), texts.get("ЦенаЗаЕдиницу", "")
-            if operation == ORDER_OPERATION:
-                orders.add(
-                    line_place, number, date, name, tax_id, *product, quantity, price,
-                    _discount_percent(line), _text(document, "Комментарий"),
-                )  # fmt: skip
-            else:
-                shipments.add(
-                    line_place, number, date, name, tax_id, *product, quantity, price,
-                    texts.get("Сумма", ""),
-                )  # fmt: skip
-    return [table for table in (clients, orders, shipments) if table.rows]
+        buyers.append(_buyer(place, document))
+        lines.append(_lines(place, document))
+    return buyers, lines
+
+
+@dataclass(frozen=True)
+class _Documents:
+    """Documents in the file's order, as columns: each one's element, place, own cells (those
+    its lines repeat) and lines."""
+
+    elements: list[Element]
+    places: list[str]
+    numbers: list[str]
+    dates: list[str]
+    clients: list[str]
+    tax_ids: list[str]
+    lines: list[list[Element]]
+
+    def of_operation(self, operations: list[str], operation: str) -> "_Documents":
+        chosen = [each == operation for each in operations]
+        return _Documents(
+            *(list(compress(getattr(self, column.name), chosen)) for column in fields(self))
+        )
+
+    def table(
+        self, kind: str, headers: tuple[str, ...], *, own: Columns, of_lines: Columns
+    ) -> Table:
+        """A row per line, in ``headers``' order: its document's ``own`` cells, repeated on
+        each of its lines, and the cells ``of_lines``."""
+        counts = list(map(len, self.lines))
+        owner = pl.Series(_repeated(range(len(counts)), counts), dtype=pl.UInt32)
+        frame = pl.concat(
+            [
+                pl.DataFrame(own, schema=_text_columns(tuple(own))).select(pl.all().gather(owner)),
+                pl.DataFrame(of_lines, schema=_text_columns(tuple(of_lines))),
+            ],
+            how="horizontal",
+        ).select(headers)
+        template = _("Товар {number}")
+        names = [template.format(number=number) for number in range(1, max(counts) + 1)]
+        numbered = chain.from_iterable(map(names.__getitem__, map(slice, counts)))
+        places = list(map("{}/{}".format, _repeated(self.places, counts), numbered))
+        return Table(kind, frame, places)
+
+    def all_lines(self) -> list[Element]:
+        return list(chain.from_iterable(self.lines))
+
+
+def documents_tables(root: Element) -> list[Table]:
+    """The documents' buyers (those with an ИНН), customer orders and shipments, in the order
+    they are imported.
+
+    The file's hundreds of thousands of elements are where the time goes: each column is taken
+    for all elements at once (see ``_texts``), the documents checked one by one in the file's
+    order so the first problem is the one told."""
+    elements = root.findall("Документ")
+    numbers = _texts(elements, "Номер")
+    template = _("Документ {number} (Номер {document})")
+    places = [
+        template.format(number=number, document=code)
+        for number, code in enumerate(numbers, start=1)
+    ]
+    operations = _texts(elements, "ХозОперация")
+    buyers, lines = _documents_checked(elements, operations, places)
+    clients = [
+        name or full_name
+        for name, full_name in zip(
+            _texts(buyers, "Наименование"), _texts(buyers, "ПолноеНаименование"), strict=True
+        )
+    ]
+    tax_ids = _texts(buyers, "ИНН")
+    documents = _Documents(
+        elements, places, numbers, _texts(elements, "Дата"), clients, tax_ids, lines
+    )
+    tables = _clients_tables(places, clients, tax_ids, _texts(buyers, "КПП"))
+    if ORDER_OPERATION in operations:
+        tables.append(_orders_table(documents.of_operation(operations, ORDER_OPERATION)))
+    if SALE_OPERATION in operations:
+        tables.append(_shipments_table(documents.of_operation(operations, SALE_OPERATION)))
+    return tables
+
+
+def _clients_tables(
+    places: list[str], clients: list[str], tax_ids: list[str], kpps: list[str]
+) -> list[Table]:
+    """The buyers with an ИНН, each once, at the first document naming it."""
+    first: dict[tuple[str, ...], str] = {}
+    for place, client in zip(places, zip(clients, tax_ids, kpps, strict=True), strict=True):
+        if client[1] and client not in first:
+            first[client] = f"{place}/Контрагент"
+    if not first:
+        return []
+    return [Table.of_rows(ImportKind.CLIENTS, CLIENT_HEADERS, list(first), list(first.values()))]
+
+
+def _line_cells(lines: list[Element]) -> Columns:
+    """The cells every line has: SKU (its Артикул, or 1C's Ид), product, quantity, price."""
+    return {
+        "sku": [
+            article or own
+            for article, own in zip(_texts(lines, "Артикул"), _texts(lines, "Ид"), strict=True)
+        ],
+        "product": _texts(lines, "Наименование"),
+        "quantity": _texts(lines, "Количество"),
+        "price": _texts(lines, "ЦенаЗаЕдиницу"),
+    }
+
+
+def _orders_table(orders: _Documents) -> Table:
+    lines = orders.all_lines()
+    # Few lines have a discount: only those with Скидки are looked into.
+    discounts = [
+        "" if discounts is None else _text(line, "Скидки/Скидка/Процент")
+        for line, discounts in zip(lines, map(methodcaller("find", "Скидки"), lines), strict=True)
+    ]
+    own = {
+        "request": orders.numbers,
+        "date": orders.dates,
+        "client": orders.clients,
+        "tax_id": orders.tax_ids,
+        "comment": _texts(orders.elements, "Комментарий"),
+    }
+    of_lines = {**_line_cells(lines), "discount_percent": discounts}
+    return orders.table(ImportKind.ORDERS, ORDER_HEADERS, own=own, of_lines=of_lines)
+
+
+def _shipments_table(shipments: _Documents) -> Table:
+    lines = shipments.all_lines()
+    own = {
+        "document": shipments.numbers,
+        "date": shipments.dates,
+        "client": shipments.clients,
+        "tax_id": shipments.tax_ids,
+    }
+    of_lines = {**_line_cells(lines), "amount": _texts(lines, "Сумма")}
+    return shipments.table(ImportKind.SHIPMENTS, SHIPMENT_HEADERS, own=own, of_lines=of_lines)

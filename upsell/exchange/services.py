@@ -1,20 +1,17 @@
 """The exchange with 1C: its sessions, the files 1C sends, and importing them.
 
-Every file 1C sends goes through the import that files go through (``import_path_outcome``):
-the CommerceML file becomes the import's own files (see ``commerceml``), imported one after
-the other in dependency order inside one transaction. So every guarantee of the import holds
-(rows checked column by column, orders taken and routed as the orders file takes them, the
-same data twice changes nothing), and one more: when any of them fails, none is written, and
-1C is told why, by element.
+Every file 1C sends goes through the import that files go through: the CommerceML file
+becomes the rows of the import's own files (see ``commerceml``), handed to the import as the
+rows of a file (``import_rows_outcome``) one table after the other in dependency order inside
+one transaction. So every guarantee of the import holds (rows checked column by column, orders
+taken and routed as the orders file takes them, the same data twice changes nothing), and one
+more: when any of them fails, none is written, and 1C is told why, by element.
 """
 
-import csv
 import gc
-import io
 import logging
 import secrets
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +39,7 @@ from upsell.exchange.models import ExchangeImport, ExchangeSession, ExchangeStat
 from upsell.imports.importers.references import CANDIDATES, clients_find
 from upsell.imports.models import ImportKind, ImportStatus
 from upsell.imports.problems import Problem
-from upsell.imports.services import import_path_outcome
+from upsell.imports.services import import_rows_outcome
 from upsell.products.models import Product
 
 logger = logging.getLogger(__name__)
@@ -208,15 +205,19 @@ def exchange_file_import(*, session: ExchangeSession, file_name: str) -> None:
     name = file_name_check(file_name)
     try:
         with _collector_paused():
-            root = document_read(_file_data(session, name))
-            tables = [*catalogue_tables(root), *documents_tables(root)]
-            offers = offers_codes(root)
+            tables, offers = _file_read(_file_data(session, name))
     except CommerceMLError as error:
         raise ExchangeFailed(f"{name}: {error}") from None
     if offers:
         _offers_check(name, offers)
     if tables:
         _tables_import(name, tables, user=session.user)
+
+
+def _file_read(data: bytes) -> tuple[list[Table], list[tuple[str, str]]]:
+    """The tables and the offers of a CommerceML file; its tree is let go before any import."""
+    root = document_read(data)
+    return [*catalogue_tables(root), *documents_tables(root)], offers_codes(root)
 
 
 def _offers_check(name: str, offers: list[tuple[str, str]]) -> None:
@@ -242,11 +243,13 @@ def _buyers_known_check(name: str, tables: list[Table]) -> None:
     """A document whose buyer has no ИНН names a client Upsell holds already: the exchange
     creates no client from a name alone."""
     unnamed = [
-        (place, row[2])
+        (table.places[index], client)
         for table in tables
         if table.kind in (ImportKind.ORDERS, ImportKind.SHIPMENTS)
-        for place, row in zip(table.places, table.rows, strict=True)
-        if not row[3]
+        for index, client in table.frame.with_row_index("index")
+        .filter(pl.col("tax_id") == "")
+        .select("index", "client")
+        .iter_rows()
     ]
     if not unnamed:
         return
@@ -254,8 +257,8 @@ def _buyers_known_check(name: str, tables: list[Table]) -> None:
         {"client": [client for _place, client in unnamed], "tax_id": [None] * len(unnamed)},
         schema={"client": pl.String, "tax_id": pl.String},
     )
-    found = clients_find(pairs).filter(pl.col(CANDIDATES) == 1).get_column("client").to_list()
-    missing = [(place, client) for place, client in unnamed if client not in set(found)]
+    found = set(clients_find(pairs).filter(pl.col(CANDIDATES) == 1).get_column("client"))
+    missing = [(place, client) for place, client in unnamed if client not in found]
     if missing:
         raise ExchangeFailed(
             _problems_text(
@@ -272,36 +275,28 @@ def _buyers_known_check(name: str, tables: list[Table]) -> None:
 
 
 def _tables_import(name: str, tables: list[Table], *, user: User) -> None:
+    """Each table imported as the rows of a file of its kind (its runs named after the file 1C
+    sent), all of them or none."""
     _buyers_known_check(name, tables)
     try:
-        with (
-            tempfile.TemporaryDirectory(prefix="upsell-exchange-") as folder,
-            transaction.atomic(),
-        ):
+        with transaction.atomic():
             for table in tables:
-                path = Path(folder) / f"{PurePosixPath(name).stem}.{table.kind}.csv"
-                path.write_bytes(_csv(table))
-                outcome = import_path_outcome(path=path, imported_by=user, kind=table.kind)
+                outcome = import_rows_outcome(
+                    frame=table.frame,
+                    file_name=name,
+                    kind=table.kind,
+                    imported_by=user,
+                )
                 if outcome.run.status != ImportStatus.SUCCEEDED:
                     raise _RolledBack(_outcome_text(name, table, outcome.problems))
     except _RolledBack as rolled_back:
         raise ExchangeFailed(str(rolled_back)) from None
 
 
-def _csv(table: Table) -> bytes:
-    """The table as the import reads a file. Not a spreadsheet anyone opens: it is written as
-    1C gave the values, without the export writer's neutralising apostrophe."""
-    content = io.StringIO()
-    writer = csv.writer(content, delimiter=";", lineterminator="\n")
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
-    return content.getvalue().encode()
-
-
 def _outcome_text(name: str, table: Table, problems: tuple[Problem, ...]) -> str:
     lines = []
     for problem in problems:
-        # The file's rows: the header is row 1, the first element row 2.
+        # The table's rows are numbered as a file's: the header is row 1, the first element 2.
         row = problem.row
         place = (
             table.places[row - 2] if row is not None and 2 <= row <= len(table.places) + 1 else ""

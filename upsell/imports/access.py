@@ -7,7 +7,7 @@ no narrower view of them: anybody else sees no import at all.
 from django.db.models import QuerySet
 
 from upsell.accounts.models import Role, User
-from upsell.imports.models import ImportRun
+from upsell.imports.models import ColumnMapping, ImportRun
 
 
 def can_import(user: User) -> bool:
@@ -21,3 +21,8 @@ def can_import(user: User) -> bool:
 def import_runs_visible_to(user: User) -> QuerySet[ImportRun]:
     runs = ImportRun.objects.select_related("imported_by")
     return runs if can_import(user) else runs.none()
+
+
+def column_mappings_visible_to(user: User) -> QuerySet[ColumnMapping]:
+    mappings = ColumnMapping.objects.select_related("mapped_by")
+    return mappings if can_import(user) else mappings.none()

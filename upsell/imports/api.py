@@ -13,11 +13,16 @@ from upsell.accounts.http import authenticated_user
 from upsell.accounts.models import User
 from upsell.accounts.schemas import ObjectId, PageParams, error_responses
 from upsell.core.uploads import upload_size_validate
-from upsell.imports.access import can_import, import_runs_visible_to
-from upsell.imports.models import ImportKind, ImportRun
+from upsell.imports.access import can_import, column_mappings_visible_to, import_runs_visible_to
+from upsell.imports.models import ColumnMapping, ImportKind, ImportRun
 from upsell.imports.problems import FileRejected
-from upsell.imports.schemas import ImportRunOut, ImportRunPage
-from upsell.imports.services import column_mapping_save, file_headers, import_run_create
+from upsell.imports.schemas import ColumnMappingPage, ImportRunOut, ImportRunPage
+from upsell.imports.services import (
+    column_mapping_forget,
+    column_mapping_save,
+    file_headers,
+    import_run_create,
+)
 
 router = Router(tags=["imports"])
 
@@ -80,6 +85,33 @@ def list_import_runs(request: HttpRequest, page: Query[PageParams]) -> dict[str,
     """The runs the caller may see (the administrator and the head of sales see all), newest
     first."""
     return page.page_of(import_runs_visible_to(authenticated_user(request)))
+
+
+@router.get("/mappings", response={200: ColumnMappingPage, **error_responses(401, 403, 422)})
+def list_column_mappings(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """The column mappings remembered for files whose headers the import does not know (given
+    with ``columns`` on upload, or on the import's columns page), the latest first."""
+    user = authenticated_user(request)
+    if not can_import(user):
+        raise PermissionDenied(_("Your role does not import files."))
+    return page.page_of(column_mappings_visible_to(user).order_by("-updated_at", "-pk"))
+
+
+@router.delete(
+    "/mappings/{mapping_id}", response={204: None, **error_responses(401, 403, 404, 422)}
+)
+def forget_column_mapping(request: HttpRequest, mapping_id: Path[ObjectId]) -> Status[None]:
+    """Forget a column mapping: files of its headers are no longer read by it, until their
+    columns are mapped again. What it imported stays."""
+    user = authenticated_user(request)
+    if not can_import(user):
+        raise PermissionDenied(_("Your role does not import files."))
+    try:
+        mapping = column_mappings_visible_to(user).get(pk=mapping_id)
+    except ColumnMapping.DoesNotExist:
+        raise Http404("No such column mapping") from None
+    column_mapping_forget(mapping=mapping)
+    return Status(204, None)
 
 
 @router.get("/{run_id}", response={200: ImportRunOut, **error_responses(401, 404, 422)})

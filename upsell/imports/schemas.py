@@ -3,7 +3,15 @@ import datetime as dt
 from ninja import Field, Schema
 
 from upsell.accounts.schemas import Money, PageOut, UserRef
-from upsell.imports.models import DocumentOutcome, ImportRun, ImportStage, ImportStatus
+from upsell.imports.formats.columns import header_normalise
+from upsell.imports.models import (
+    ColumnMapping,
+    DocumentOutcome,
+    ImportKind,
+    ImportRun,
+    ImportStage,
+    ImportStatus,
+)
 
 
 class ImportErrorOut(Schema):
@@ -71,3 +79,29 @@ class ImportRunOut(Schema):
 
 class ImportRunPage(PageOut):
     items: list[ImportRunOut]
+
+
+class ColumnMappingOut(Schema):
+    id: int
+    kind: ImportKind = Field(description="what the files of this shape hold")
+    headers: list[str] = Field(
+        description="the headers of the file the mapping was given for, as it wrote them; "
+        "every file with the same set of headers (in any order and case) is read by it"
+    )
+    columns: dict[str, str] = Field(
+        description="each header read, to its field of the kind; a header left out is not read"
+    )
+    mapped_by: UserRef | None
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_columns(mapping: ColumnMapping) -> dict[str, str]:
+        return {
+            header: mapping.fields[header_normalise(header)]
+            for header in mapping.headers
+            if header_normalise(header) in mapping.fields
+        }
+
+
+class ColumnMappingPage(PageOut):
+    items: list[ColumnMappingOut]

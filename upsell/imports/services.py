@@ -39,7 +39,14 @@ from upsell.imports.formats.columns import (
     headers_shape,
     mapping_problems,
 )
-from upsell.imports.formats.readers import ROW, RawTable, cell_column, kind_sniff, table_read
+from upsell.imports.formats.readers import (
+    ROW,
+    RawTable,
+    cell_column,
+    kind_sniff,
+    rows_read,
+    table_read,
+)
 from upsell.imports.importers.base import (
     COLUMN,
     MESSAGE,
@@ -146,17 +153,12 @@ def import_path_outcome(
     """As ``import_path``, with every problem of the file and everything it changed (the run
     keeps the first ones)."""
     _kind_check(kind)
-    run = ImportRun.objects.create(
+    run = _run_started(
         file_name=path.name,
         kind=kind,
         keep_valid_rows=keep_valid_rows,
         create_products=create_products,
         imported_by=imported_by,
-        status=ImportStatus.RUNNING,
-        stage=ImportStage.READING,
-        started_at=timezone.now(),
-        worker_id=worker_id_current(),
-        attempts=1,
     )
     rejected_path = (rejected_dir or path.parent) / f"{path.stem}.rejected.csv"
 
@@ -181,8 +183,62 @@ def import_path_outcome(
         problems = [Problem(row=None, column="", message=too_large)]
         _finish_failed(run, problems)
         return ImportOutcome(run=run, problems=tuple(problems))
-    problems, changes = _run(run, data=data, rejected_save=rejected_save, progress=progress)
+    problems, changes = _run(
+        run,
+        read=partial(table_read, data=data, file_name=run.file_name),
+        rejected_save=rejected_save,
+        progress=progress,
+    )
     return ImportOutcome(run=run, problems=tuple(problems), changes=changes)
+
+
+def import_rows_outcome(
+    *, frame: pl.DataFrame, file_name: str, kind: str, imported_by: User | None = None
+) -> ImportOutcome:
+    """Import rows another reader took out of its own file ``file_name`` (the exchange with 1C
+    reads CommerceML) as a file of ``kind`` holding them is imported, without writing one: every
+    limit, check, write and run of a file's rows, all of them or none.
+
+    ``frame`` has a text column per header of such a file ("" for an empty cell); a problem
+    names its row as the file's would be numbered (the header is row 1, the first row 2)."""
+    _kind_check(kind)
+    run = _run_started(file_name=file_name, kind=kind, imported_by=imported_by)
+    problems, changes = _run(
+        run,
+        read=partial(rows_read, frame=frame),
+        rejected_save=_no_rejected_file,
+        progress=None,
+    )
+    return ImportOutcome(run=run, problems=tuple(problems), changes=changes)
+
+
+def _run_started(
+    *,
+    file_name: str,
+    kind: str,
+    imported_by: User | None,
+    keep_valid_rows: bool = False,
+    create_products: bool = False,
+) -> ImportRun:
+    """The run of an import this process starts now, not queued for a worker."""
+    return ImportRun.objects.create(
+        file_name=file_name,
+        kind=kind,
+        keep_valid_rows=keep_valid_rows,
+        create_products=create_products,
+        imported_by=imported_by,
+        status=ImportStatus.RUNNING,
+        stage=ImportStage.READING,
+        started_at=timezone.now(),
+        worker_id=worker_id_current(),
+        attempts=1,
+    )
+
+
+def _no_rejected_file(content: bytes) -> str:
+    # Without keep_valid_rows any rejected row fails the whole import before this is asked.
+    del content
+    raise AssertionError("rows imported all or none leave no rejected rows file")
 
 
 def import_paths(
@@ -256,6 +312,12 @@ def column_mapping_save(
     return mapping
 
 
+def column_mapping_forget(*, mapping: ColumnMapping) -> None:
+    """Files of the mapping's shape are read by their headers again (or refused) until a
+    mapping is given anew; the imports it read are left as they are."""
+    mapping.delete()
+
+
 def file_headers(*, data: bytes, file_name: str) -> tuple[str, ...]:
     """The headers of a file, as the import reads them (FileRejected when it cannot)."""
     return table_read(data=data, file_name=file_name).headers
@@ -314,19 +376,28 @@ def import_run_execute(*, run: ImportRun) -> ImportRun:
     def rejected_save(content: bytes) -> str:
         return storage.save(rejected_name, ContentFile(content))
 
-    _run(run, data=data, rejected_save=rejected_save, progress=None)
+    _run(
+        run,
+        read=partial(table_read, data=data, file_name=run.file_name),
+        rejected_save=rejected_save,
+        progress=None,
+    )
     return run
 
 
 def _run(
-    run: ImportRun, *, data: bytes, rejected_save: RejectedSave, progress: Progress | None
+    run: ImportRun,
+    *,
+    read: Callable[[], RawTable],
+    rejected_save: RejectedSave,
+    progress: Progress | None,
 ) -> tuple[list[Problem], Changes]:
-    """Import ``data`` as the file of ``run``; the problems found (none when it succeeded) and
-    what it changed."""
+    """Import the table ``read`` gives as the file of ``run``; the problems found (none when it
+    succeeded) and what it changed."""
     changes = Changes()
     try:
         problems = _import(
-            run, data=data, rejected_save=rejected_save, progress=progress, changes=changes
+            run, read=read, rejected_save=rejected_save, progress=progress, changes=changes
         )
     except Exception as error:
         # The run must not stay "running" forever: it failed, and the error is kept.
@@ -348,13 +419,13 @@ def _run(
 def _import(
     run: ImportRun,
     *,
-    data: bytes,
+    read: Callable[[], RawTable],
     rejected_save: RejectedSave,
     progress: Progress | None,
     changes: Changes,
 ) -> list[Problem]:
     try:
-        table = table_read(data=data, file_name=run.file_name)
+        table = read()
         mapping = column_mapping_for(headers=table.headers)
         if mapping is not None and run.kind in ("", mapping.kind):
             columns = columns_map(

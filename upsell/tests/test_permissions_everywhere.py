@@ -56,7 +56,7 @@ from upsell.deals.services.deals import deal_open, lost_reason_add
 from upsell.deals.services.objections import answer_add, objection_log
 from upsell.forecasts.models import ForecastCell
 from upsell.history.models import Change, ChangeSource, Subject
-from upsell.imports.models import ImportRun, ImportStatus
+from upsell.imports.models import ColumnMapping, ImportRun, ImportStatus
 from upsell.payments.models import Payment
 from upsell.products.tests.factories import ProductFactory
 from upsell.programs.models import MembershipProgress, ProgramKind
@@ -433,6 +433,8 @@ API_RULES: dict[str, Rule] = {
     "list_import_runs": SIGNED_IN,
     "get_import_run": SEES_IMPORT_RUN,
     "create_import_run": IMPORTS_FILES,
+    "list_column_mappings": IMPORTS_FILES,
+    "forget_column_mapping": IMPORTS_FILES,
     "list_order_requests": SIGNED_IN,
     "get_order_request": SEES_BORIS_CLIENT,
     "create_order_request": CHANGES_BORIS_CLIENT,
@@ -548,6 +550,7 @@ THING_FOR_PARAMETER = {
     "payment_id": "payment",
     "product_id": "product",
     "run_id": "import_run",
+    "mapping_id": "column_mapping",
     "request_id": "order_request",
     "program_id": "program",
     "membership_id": "membership",
@@ -728,6 +731,13 @@ def world(
             ContentFile("Артикул;Номенклатура;reason\n;Гайка;Пустое значение\n".encode()),
         ),
     )
+    column_mapping = ColumnMapping.objects.create(
+        shape="0" * 64,
+        kind="clients",
+        fields={"покупатель": "client"},
+        headers=["Покупатель"],
+        mapped_by=head_of_sales,
+    )
     audit_run = AuditRun.objects.create(as_of=dt.date(2026, 3, 1), started_by=head_of_sales)
     # The installation works: a task worker lives (this process) and the night's work finished.
     now = timezone.now()
@@ -844,6 +854,7 @@ def world(
             "payment": payment,
             "product": product,
             "import_run": import_run,
+            "column_mapping": column_mapping,
             "audit_run": audit_run,
             "order_request": order_request,
             "program": program,

@@ -103,8 +103,8 @@ def test_the_orders_read_back_as_the_exchange_reads_documents(
     assert response["Content-Type"] == "application/xml; charset=windows-1251"
     assert response.content.startswith(b"<?xml version='1.0' encoding='windows-1251'?>")
     [clients, orders] = documents_tables(document_read(response.content))
-    assert clients.rows == [("Ромашка", ROMASHKA_INN, "")]
-    assert orders.rows == [
+    assert clients.frame.rows() == [("Ромашка", ROMASHKA_INN, "")]
+    assert orders.frame.rows() == [
         ("З-3", "2026-12-01", "Ромашка", ROMASHKA_INN, "A-1", "Болт М8", "100", "12.50", "5",
          "Доставить до пятницы"),
     ]  # fmt: skip

@@ -293,18 +293,7 @@ def _csv_parse(utf8: bytes) -> RawTable:
     delimiter = _delimiter_sniff(line)
     headers = tuple(cell.strip() for cell in _line_split(line, delimiter))
     width = len(headers)
-    if width > settings.UPSELL_FILE_MAX_COLUMNS:
-        raise FileRejected(
-            [
-                Problem(
-                    row=header_row,
-                    column="",
-                    message=_(
-                        "the header has {columns} columns; a file may have {limit} at most"
-                    ).format(columns=width, limit=settings.UPSELL_FILE_MAX_COLUMNS),
-                )
-            ]
-        )
+    _width_check(width, header_row)
     body = utf8[len(head[:offset].encode()) :] if offset else utf8
     try:
         frame = _polars_read(body, delimiter, width)
@@ -327,6 +316,26 @@ def _csv_parse(utf8: bytes) -> RawTable:
         row_numbers = row_numbers + lines_in_row.cum_sum().shift(1, fill_value=0)
     frame = frame.with_columns(row_numbers.alias(ROW)).slice(1)
     frame = _blank_rows_drop(frame, width)
+    _height_check(frame)
+    return RawTable(headers=headers, frame=frame, delimiter=delimiter, header_row=header_row)
+
+
+def _width_check(width: int, header_row: int) -> None:
+    if width > settings.UPSELL_FILE_MAX_COLUMNS:
+        raise FileRejected(
+            [
+                Problem(
+                    row=header_row,
+                    column="",
+                    message=_(
+                        "the header has {columns} columns; a file may have {limit} at most"
+                    ).format(columns=width, limit=settings.UPSELL_FILE_MAX_COLUMNS),
+                )
+            ]
+        )
+
+
+def _height_check(frame: pl.DataFrame) -> None:
     if frame.height > settings.UPSELL_FILE_MAX_ROWS:
         beyond = int(frame.get_column(ROW)[settings.UPSELL_FILE_MAX_ROWS])
         raise FileRejected(
@@ -340,7 +349,6 @@ def _csv_parse(utf8: bytes) -> RawTable:
                 )
             ]
         )
-    return RawTable(headers=headers, frame=frame, delimiter=delimiter, header_row=header_row)
 
 
 def _polars_read(body: bytes, delimiter: str, width: int) -> pl.DataFrame:
@@ -380,6 +388,28 @@ def _blank_rows_drop(frame: pl.DataFrame, width: int) -> pl.DataFrame:
         & ~pl.col(OVERFLOW)
     )
     return frame.filter(~pl.col(ROW).is_in(blank.get_column(ROW).implode()))
+
+
+# --- Rows read elsewhere --------------------------------------------------------------------
+
+
+def rows_read(*, frame: pl.DataFrame) -> RawTable:
+    """Rows another reader took out of its own file, as the table a CSV of them reads as: the
+    header (``frame``'s column names) on row 1 and the rows under it, blank rows left out,
+    within the limits of a file. Each column holds text, "" for an empty cell."""
+    width = frame.width
+    _width_check(width, header_row=1)
+    names = [cell_column(i) for i in range(width)]
+    cells = frame.rename(dict(zip(frame.columns, names, strict=True))).select(
+        pl.when(pl.col(name) != "").then(pl.col(name).cast(pl.String)).alias(name) for name in names
+    )
+    table = cells.with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias(ROW),
+        pl.lit(value=False).alias(OVERFLOW),
+    )
+    table = _blank_rows_drop(table, width)
+    _height_check(table)
+    return RawTable(headers=tuple(frame.columns), frame=table, delimiter=";")
 
 
 # --- Workbooks ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Files whose headers the import does not know: the person maps their columns once, and every
 file with the same columns imports directly, on the screen and over the API."""
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,68 @@ def test_the_api_refuses_a_mapping_it_cannot_take(head_of_sales) -> None:
         }
     ]
     assert (ColumnMapping.objects.count(), ImportRun.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize("persona", ["head_of_sales", "admin_adam"])
+def test_the_api_lists_the_mappings_remembered(request, persona, head_of_sales) -> None:
+    column_mapping_save(kind="clients", headers=HEADERS, fields=MAPPING, by=head_of_sales)
+    mapping = ColumnMapping.objects.get()
+
+    response = api_client(request.getfixturevalue(persona)).get("/api/imports/mappings")
+
+    assert response.status_code == 200
+    page = response.json()
+    # The API writes times to the millisecond.
+    updated_at = mapping.updated_at.replace(
+        microsecond=mapping.updated_at.microsecond // 1000 * 1000
+    )
+    assert dt.datetime.fromisoformat(page["items"][0].pop("updated_at")) == updated_at
+    assert page == {
+        "count": 1,
+        "page": 1,
+        "page_size": 50,
+        "items": [
+            {
+                "id": mapping.pk,
+                "kind": "clients",
+                "headers": ["Покупатель", "ИНН покупателя", "Область"],
+                "columns": {
+                    "Покупатель": "client",
+                    "ИНН покупателя": "tax_id",
+                    "Область": "region",
+                },
+                "mapped_by": {
+                    "id": head_of_sales.pk,
+                    "username": "helen",
+                    "full_name": "Кузнецова Елена",
+                },
+            }
+        ],
+    }
+
+
+def test_a_mapping_forgotten_over_the_api_no_longer_reads_its_files(
+    head_of_sales, tmp_path: Path
+) -> None:
+    column_mapping_save(kind="clients", headers=HEADERS, fields=MAPPING, by=head_of_sales)
+    mapping = ColumnMapping.objects.get()
+    api = api_client(head_of_sales)
+
+    response = api.delete(f"/api/imports/mappings/{mapping.pk}")
+
+    assert (response.status_code, ColumnMapping.objects.count()) == (204, 0)
+    assert import_path(path=csv_write(tmp_path / "clients.csv", ROWS)).status == (
+        ImportStatus.FAILED
+    )
+    assert api.delete(f"/api/imports/mappings/{mapping.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["manager_anna", "assistant_vera", "top_manager"])
+def test_only_who_imports_sees_or_forgets_mappings(request, persona, head_of_sales) -> None:
+    column_mapping_save(kind="clients", headers=HEADERS, fields=MAPPING, by=head_of_sales)
+    mapping = ColumnMapping.objects.get()
+    api = api_client(request.getfixturevalue(persona))
+
+    assert api.get("/api/imports/mappings").status_code == 403
+    assert api.delete(f"/api/imports/mappings/{mapping.pk}").status_code == 403
+    assert ColumnMapping.objects.count() == 1
