@@ -105,7 +105,7 @@ def staff_member_save(
 ) -> tuple[User, SaveOutcome]:
     """Create the person's account, or bring ``user`` in line with what the file states."""
     if not can_change_users(by):
-        raise PermissionDenied("Only the administrator adds people or changes them")
+        raise PermissionDenied(_("Only the administrator adds people or changes them"))
     if user is None:
         user = User(
             username=member.username or username_unique(full_name=member.full_name, taken=set()),
@@ -154,7 +154,7 @@ def user_active_set(*, user: User, active: bool, by: User | None) -> bool:
     """Let ``user`` log in again, or stop them (people leave: their clients and history stay);
     whether anything changed. Nobody deactivates themselves, so an administrator remains."""
     if not can_change_users(by):
-        raise PermissionDenied("Only the administrator adds people or changes them")
+        raise PermissionDenied(_("Only the administrator adds people or changes them"))
     if not active and by is not None and by.pk == user.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     if user.is_active == active:
@@ -168,7 +168,7 @@ def user_password_set(*, user: User, password: str, by: User | None) -> None:
     """Give ``user`` a password the administrator tells them (they change it after logging in);
     Django's password rules apply."""
     if not can_change_users(by):
-        raise PermissionDenied("Only the administrator adds people or changes them")
+        raise PermissionDenied(_("Only the administrator adds people or changes them"))
     try:
         validate_password(password, user)
     except ValidationError as error:

@@ -9,6 +9,7 @@ not sales. Every page, API endpoint, export and task reaches a client through he
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
@@ -56,5 +57,5 @@ def get_client_for_user(user: User, client_id: int, *, write: bool = False) -> C
     except Client.DoesNotExist:
         raise Http404("No such client") from None
     if write and not can_change_client(user, client):
-        raise PermissionDenied("This client is read-only for you")
+        raise PermissionDenied(_("This client is read-only for you"))
     return client

@@ -334,7 +334,7 @@ def client_shipment(request: HtmxHttpRequest, client_id: int, shipment_id: int) 
 def client_create(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     if not can_create_clients(user):
-        raise PermissionDenied("Your role does not create clients")
+        raise PermissionDenied(_("Your role does not create clients"))
     form = ClientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ manages users and imports, not sales.
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
@@ -65,7 +66,7 @@ def get_deal_for_user(user: User, deal_id: int, *, work: bool = False) -> Deal:
     except Deal.DoesNotExist:
         raise Http404("No such deal") from None
     if work and not can_work_deal(user, deal):
-        raise PermissionDenied("Only the deal's manager or the head of sales works a deal")
+        raise PermissionDenied(_("Only the deal's manager or the head of sales works a deal"))
     return deal
 
 
@@ -99,7 +100,7 @@ def get_activity_for_user(user: User, activity_id: int, *, work: bool = False) -
     except Activity.DoesNotExist:
         raise Http404("No such activity") from None
     if work and not can_work_activity(user, activity):
-        raise PermissionDenied("Only the activity's owner or the head of sales changes it")
+        raise PermissionDenied(_("Only the activity's owner or the head of sales changes it"))
     return activity
 
 
@@ -127,5 +128,5 @@ def get_coaching_period_for_user(
     except CoachingPeriod.DoesNotExist:
         raise Http404("No such coaching period") from None
     if coach and not can_coach(user):
-        raise PermissionDenied("Only the head of sales coaches")
+        raise PermissionDenied(_("Only the head of sales coaches"))
     return period

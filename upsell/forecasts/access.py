@@ -8,6 +8,7 @@ reach answers 404 (its existence stays secret); one that may be read but not cha
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.access import can_change_client, clients_visible_to
@@ -36,7 +37,7 @@ def get_forecast_client_for_user(user: User, client_id: int, *, write: bool = Fa
     except Client.DoesNotExist:
         raise Http404("No such client") from None
     if write and not can_change_client(user, client):
-        raise PermissionDenied("This forecast is read-only for you")
+        raise PermissionDenied(_("This forecast is read-only for you"))
     return client
 
 
@@ -48,7 +49,7 @@ def forecast_manager_for_user(user: User, manager_id: int | None) -> User | None
             raise Http404("No such manager")
         return user
     if not uses_forecasts(user):
-        raise PermissionDenied("Forecasts are for managers and the heads of sales")
+        raise PermissionDenied(_("Forecasts are for managers and the heads of sales"))
     if manager_id is None:
         return None
     try:

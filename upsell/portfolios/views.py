@@ -178,7 +178,7 @@ def client_reassign(request: HtmxHttpRequest, client_id: int) -> HttpResponse:
     user = authenticated_user(request)
     client = get_client_for_user(user, client_id)
     if not can_reassign_clients(user):
-        raise PermissionDenied("Only the head of sales reassigns clients")
+        raise PermissionDenied(_("Only the head of sales reassigns clients"))
     form = ClientReassignForm(request.POST)
     if form.is_valid():
         try:

@@ -11,6 +11,7 @@ users and imports, not sales.
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 from upsell.clients.access import clients_visible_to
@@ -69,7 +70,7 @@ def get_program_for_user(user: User, program_id: int, *, design: bool = False) -
     except Program.DoesNotExist:
         raise Http404("No such program") from None
     if design and not can_design_programs(user):
-        raise PermissionDenied("Only top management changes a program's terms")
+        raise PermissionDenied(_("Only top management changes a program's terms"))
     return program
 
 

@@ -8,6 +8,7 @@ list (404).
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from upsell.accounts.models import Role, User
 
@@ -38,13 +39,13 @@ def require_today(user: User) -> None:
 def require_decide(user: User) -> None:
     require_today(user)
     if not can_decide(user):
-        raise PermissionDenied("Only managers and the head of sales decide on actions")
+        raise PermissionDenied(_("Only managers and the head of sales decide on actions"))
 
 
 def require_set_weights(user: User) -> None:
     require_today(user)
     if not can_set_weights(user):
-        raise PermissionDenied("Only the head of sales sets the weights")
+        raise PermissionDenied(_("Only the head of sales sets the weights"))
 
 
 def today_manager_for_user(user: User, manager_id: int | None) -> User | None:
