@@ -283,3 +283,35 @@ def test_the_keys_skip_a_locked_month_and_wrap_to_the_next_client(
     }
     page.context.close()
     assert errors == []
+
+
+def test_a_cell_opened_while_another_is_closing_takes_the_keyboard(browser, warm_live_server, grid):
+    """Escape in July, then ✎ in December before July has closed: December's editor, opened
+    last, keeps the focus when July's closed cell comes back after it."""
+    _anna, (arsenal, _resurs, _stroymarket) = grid
+    errors: list[str] = []
+    page = _english_page(browser, errors)
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}/forecasts/")
+    page.locator(f"#{_cell_id(arsenal, JULY)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, arsenal, JULY)).to_be_focused()
+
+    held = []
+    july_closed = f"**/forecasts/cells/{arsenal.pk}/{_month(JULY):%Y-%m}/"
+    page.route(july_closed, lambda route: held.append(route))
+    with page.expect_request(july_closed):
+        page.keyboard.press("Escape")
+    page.locator(f"#{_cell_id(arsenal, DECEMBER)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, arsenal, DECEMBER)).to_be_focused()
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator(f"#{_cell_id(arsenal, JULY)} form")).to_have_count(0)
+    expect(_amount_field(page, arsenal, DECEMBER)).to_be_focused()
+    page.keyboard.type("4000")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{_cell_id(arsenal, DECEMBER)} .manager-amount strong")).to_have_text(
+        "4,000.00"
+    )
+    assert _amounts() == {(arsenal.pk, DECEMBER): Decimal("4000.00")}
+    page.context.close()
+    assert errors == []

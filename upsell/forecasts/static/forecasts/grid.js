@@ -129,11 +129,11 @@
       return;
     }
     if (cell.classList.contains("editing")) {
-      if (!pending || pending.from === cell.id || pending.to === cell.id) {
-        // Opened by ✎ or by a key, or refused by the server: the amount is ready to type.
-        pending = null;
-        focusEditor(cell);
-      }
+      // Opened by ✎ or by a key, or refused by the server: the amount is ready to type. The
+      // editor opened last wins: a cell still closing behind it neither moves on nor takes
+      // the focus back.
+      pending = null;
+      focusEditor(cell);
       return;
     }
     if (!pending || pending.from !== cell.id) {
