@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 from django.urls import get_resolver
-from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 from upsell.accounts.models import Role, Team, User
 from upsell.accounts.tests.factories import UserFactory
@@ -28,6 +35,10 @@ from upsell.tests.calendar import on_default_day
 # Playwright's sync API runs an event loop in the test's thread; Django refuses database calls
 # from a thread with a running loop unless told that this one is safe (it is: tests are serial).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# An assertion waits as long as an action does: a full page such as the forecast grid can take
+# more than Playwright's 5 s to arrive while the whole suite loads both cores.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
