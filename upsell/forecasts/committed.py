@@ -14,11 +14,10 @@ from collections.abc import Collection
 from decimal import Decimal
 
 from django.db.models import Sum
-from django.db.models.functions import Coalesce
 
 from upsell.core.months import month_add
 from upsell.forecasts.locks import months_locked
-from upsell.forecasts.models import ForecastCell, ForecastSnapshot
+from upsell.forecasts.models import ForecastCell, ForecastSnapshot, cell_forecast
 
 
 def _months(first: dt.date, end: dt.date) -> list[dt.date]:
@@ -54,7 +53,7 @@ def forecast_per_manager_month(
     for manager_id, month, total in (
         cells.order_by()
         .values_list("manager_id", "month")
-        .annotate(total=Sum(Coalesce("amount", "baseline")))
+        .annotate(total=Sum(cell_forecast()))
         .values_list("manager_id", "month", "total")
     ):
         totals[(manager_id, month)] = total

@@ -12,7 +12,6 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
@@ -20,7 +19,7 @@ from upsell.clients.motivation import motivated_q
 from upsell.core.months import month_add, month_start, year_months
 from upsell.forecasts.access import forecast_clients_visible_to
 from upsell.forecasts.locks import cell_editable, months_locked
-from upsell.forecasts.models import ForecastCell, ForecastSnapshot, SalesPlan
+from upsell.forecasts.models import ForecastCell, ForecastSnapshot, SalesPlan, cell_forecast
 from upsell.shipments.selectors import shipped_per_month
 
 ZERO = Decimal("0.00")
@@ -369,7 +368,7 @@ def forecast_grid_totals(
     current = month_start(today)
     clients = motivated_clients_of(user=user, manager=manager)
     in_row = Q() if client is None else Q(client_id=client.pk)
-    forecast = Coalesce("amount", "baseline")
+    forecast = cell_forecast()
     cells_of_grid = ForecastCell.objects.filter(
         _cells_of(manager), client__in=clients.values("pk"), month__year=year
     ).order_by()
@@ -469,7 +468,7 @@ def team_rollup(*, year: int, today: dt.date) -> list[TeamRow]:
             month__year=year, manager__isnull=False
         )
         .values_list("manager_id", "month")
-        .annotate(total=Sum(Coalesce("amount", "baseline")))
+        .annotate(total=Sum(cell_forecast()))
         .values_list("manager_id", "month", "total")
     }
     plans = {

@@ -28,7 +28,7 @@ from upsell.clients.models import Client
 from upsell.clients.motivation import motivated_q
 from upsell.core.money import MONEY_DIGITS, MONEY_PLACES, money_round
 from upsell.core.months import month_add, month_start
-from upsell.forecasts.models import ForecastCell
+from upsell.forecasts.models import ForecastCell, cell_forecast
 from upsell.portfolios.models import WorkloadSettings
 from upsell.requests.models import WAITING_STATUSES, OrderRequest
 from upsell.shipments.selectors import (
@@ -221,7 +221,7 @@ def workload_board(
             manager__isnull=False, month__gte=first, month__lt=month_add(first, 12)
         )
         .values("manager_id")
-        .annotate(total=Sum(Coalesce("amount", "baseline")))
+        .annotate(total=Sum(cell_forecast()))
         .values_list("manager_id", "total")
     }
     waiting = {

@@ -21,7 +21,6 @@ from decimal import Decimal
 
 import pyarrow as pa
 from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
 
 from upsell.analytics.engines import Engine
 from upsell.analytics.programs import contracts as progress_contracts
@@ -30,7 +29,7 @@ from upsell.analytics.programs.progress import program_progress
 from upsell.analytics.programs.stock import stock_consumption
 from upsell.clients.models import Client, ClientBudgetMonth, ClientStatusMonth
 from upsell.core.months import month_add, month_start
-from upsell.forecasts.models import ForecastCell
+from upsell.forecasts.models import ForecastCell, cell_forecast
 from upsell.programs.models import (
     EffectMethod,
     Membership,
@@ -122,7 +121,7 @@ def _forecast_table(client_ids: set[int], as_of: dt.date) -> pa.Table:
     else the baseline."""
     cells = ForecastCell.objects.filter(
         client_id__in=client_ids, month__gte=month_start(as_of)
-    ).values_list("client_id", "month", Coalesce("amount", "baseline"))
+    ).values_list("client_id", "month", cell_forecast())
     return pa.Table.from_pylist(
         [
             {"client_id": client_id, "month": month, "amount": amount}

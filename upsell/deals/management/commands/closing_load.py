@@ -16,7 +16,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from upsell.accounts.models import Role, User
@@ -43,7 +42,7 @@ from upsell.demo.closing import (
     PlannedDeal,
     closing_build,
 )
-from upsell.forecasts.models import ForecastCell
+from upsell.forecasts.models import ForecastCell, cell_forecast
 from upsell.shipments.models import Shipment
 
 KOPECK = Decimal("0.01")
@@ -57,7 +56,7 @@ def _cells(managers: set[int], today: dt.date) -> list[ClientMonth]:
         month__gte=month_add(this_month, -MONTHS_BACK),
         month__lte=this_month,
         client__manager__in=managers,
-    ).values_list("pk", "client_id", "client__manager_id", "month", Coalesce("amount", "baseline"))
+    ).values_list("pk", "client_id", "client__manager_id", "month", cell_forecast())
     return [
         ClientMonth(cell_id=pk, client_id=client, manager_id=manager, month=month, amount=amount)
         for pk, client, manager, month, amount in rows
