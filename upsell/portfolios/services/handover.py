@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import Role, User
 from upsell.clients.models import AssignmentRole, Client, ClientAssignmentChange, HandOverRule
 from upsell.clients.services import ClientDetails, client_insert
-from upsell.core.bulk import LOOKUP_CHUNK
+from upsell.core.bulk import LOOKUP_CHUNK, rows_insert
 from upsell.deals.services.activities import activities_follow_clients
 from upsell.deals.services.deals import deals_follow_clients
 from upsell.forecasts.services import forecast_cells_reassign
@@ -39,7 +40,6 @@ from upsell.notifications.wordings import Params
 from upsell.requests.models import RoutingRule
 from upsell.requests.services import order_requests_follow_clients
 
-HISTORY_BATCH = 2000
 # The notifications of a hand-over: clients given to a person, and clients back with their
 # manager (see ``given_wording`` and ``back_wording``).
 GIVEN = "portfolios.given"
@@ -85,6 +85,17 @@ class ClientHandedOver:
     @property
     def assistant_changed(self) -> bool:
         return self.assistant_before != self.assistant_after
+
+    def roles_changed(self) -> list[tuple[AssignmentRole, int | None, int | None]]:
+        """(role, before, after) of the manager and of the assistant, where they changed."""
+        return [
+            (role, before, after)
+            for role, before, after in (
+                (AssignmentRole.MANAGER, self.manager_before, self.manager_after),
+                (AssignmentRole.ASSISTANT, self.assistant_before, self.assistant_after),
+            )
+            if before != after
+        ]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -242,30 +253,30 @@ def _clients_write(handed: Sequence[ClientHandedOver]) -> None:
             Client.objects.filter(pk__in=chunk).update(**{column: person_id, "updated_at": now})
 
 
+HISTORY_SCHEMA = {
+    "client_id": pl.Int64,
+    "role": pl.String,
+    "previous_id": pl.Int64,
+    "new_id": pl.Int64,
+    "reason": pl.String,
+}
+
+
 def _history_write(
     handed: Sequence[ClientHandedOver], *, rule: HandOverRule, by: User | None
 ) -> None:
-    rows = []
-    for change in handed:
-        for role, changed, before, after in (
-            (AssignmentRole.MANAGER, change.manager_changed, change.manager_before,
-             change.manager_after),
-            (AssignmentRole.ASSISTANT, change.assistant_changed, change.assistant_before,
-             change.assistant_after),
-        ):  # fmt: skip
-            if changed:
-                rows.append(
-                    ClientAssignmentChange(
-                        client_id=change.client_id,
-                        role=role,
-                        rule=rule,
-                        previous_id=before,
-                        new_id=after,
-                        changed_by=by,
-                        reason=change.reason,
-                    )
-                )
-    ClientAssignmentChange.objects.bulk_create(rows, batch_size=HISTORY_BATCH)
+    """A history row per role that changed. An import hands thousands of new clients to their
+    managers at once, so the rows go in as columns, not as model instances."""
+    rows = [
+        (change.client_id, role.value, before, after, change.reason)
+        for change in handed
+        for role, before, after in change.roles_changed()
+    ]
+    frame = pl.DataFrame(rows, schema=HISTORY_SCHEMA, orient="row").with_columns(
+        rule=pl.lit(rule.value),
+        changed_by_id=pl.lit(_person_id(by), dtype=pl.Int64),
+    )
+    rows_insert(model=ClientAssignmentChange, frame=frame)
 
 
 # The followers: what goes with a client to the people who serve it now. Each takes the batch
