@@ -261,12 +261,14 @@ def _metric_amount(name: str) -> Cast:
 
 
 def client_status_timeline(*, client: Client) -> list[tuple[dt.date, str, str]]:
-    """The months where ``client``'s month-end status changed: (month, from, to)."""
+    """The months where ``client``'s month-end status changed: (month, from, to), blank for no
+    status. The history starts from no status, so its first entry is the first status the
+    client had, and months without a status before it are not changes."""
     changes = []
-    previous = None
+    previous = ""
     for month, status in client.status_months.order_by("month").values_list("month", "status"):
         if status != previous:
-            changes.append((month, previous or "", status))
+            changes.append((month, previous, status))
             previous = status
     return changes
 
