@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     F,
     FilteredRelation,
     OuterRef,
@@ -54,6 +55,24 @@ def audit_run_latest() -> AuditRun | None:
 def audit_thresholds_latest() -> dict[str, object]:
     run = audit_run_latest()
     return run.thresholds if run else {}
+
+
+def clients_counted_once(*, user: User) -> QuerySet[Client]:
+    """The clients ``user`` may see whose audit figures a sum or a count adds up, so that each
+    buyer the latest audit read counts once.
+
+    Read per branch, every client. Read per organisation, a branch carries a copy of its head
+    organisation's figures (status, revenue over 365 days, classes, history): a branch counts
+    only while its head and every earlier branch of the same head are out of ``user``'s sight,
+    standing in for the organisation. Lists of clients still show each branch."""
+    visible = clients_visible_to(user)
+    run = audit_run_latest()
+    if run is None or run.unit != AuditUnit.ORGANISATION:
+        return visible
+    stands_in = visible.filter(
+        Q(pk=OuterRef("head_id")) | Q(head_id=OuterRef("head_id"), pk__lt=OuterRef("pk"))
+    )
+    return visible.filter(Q(head__isnull=True) | ~Exists(stands_in))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,10 +125,11 @@ class StatusTotal:
 
 def status_totals(*, user: User) -> list[StatusTotal]:
     """Clients and their revenue over 365 days by the status in force: every status in the
-    method's order, those no client has included, then the clients without a status if any."""
+    method's order, those no client has included, then the clients without a status if any.
+    Each buyer the audit read counts once (``clients_counted_once``)."""
     rows = {
         row["status"]: row
-        for row in clients_visible_to(user)
+        for row in clients_counted_once(user=user)
         .values("status")
         .annotate(clients=Count("id"), revenue=Sum("audit__revenue_365"))
         .order_by()
@@ -131,9 +151,10 @@ def status_totals(*, user: User) -> list[StatusTotal]:
 
 
 def abc_xyz_matrix(*, user: User) -> dict[tuple[str, str], tuple[int, Decimal]]:
-    """(ABC, XYZ) → (clients, revenue over 365 days) of the latest audit."""
+    """(ABC, XYZ) → (clients, revenue over 365 days) of the latest audit, each buyer the audit
+    read once."""
     rows = (
-        ClientAudit.objects.filter(client__in=clients_visible_to(user))
+        ClientAudit.objects.filter(client__in=clients_counted_once(user=user))
         .exclude(abc_class="")
         .values("abc_class", "xyz_class")
         .annotate(clients=Count("client_id"), revenue=Sum("revenue_365"))
@@ -158,7 +179,8 @@ def status_migration_matrix(
 ) -> list[Migration]:
     """How many clients moved from each status at the end of ``month_from`` to each status at
     the end of ``month_to``, with the revenue over 365 days they carried at each end. A client
-    not yet buying at ``month_from`` counts as coming from no status."""
+    not yet buying at ``month_from`` counts as coming from no status. Each buyer the latest
+    audit read counts once."""
     month_from, month_to = month_start(month_from), month_start(month_to)
     # Each client's row at the later month joined to its row at the earlier one (none when it
     # was not yet buying): one pass over the later month, grouped in the database.
@@ -166,7 +188,7 @@ def status_migration_matrix(
         "client__status_months", condition=Q(client__status_months__month=month_from)
     )
     rows = (
-        ClientStatusMonth.objects.filter(client__in=clients_visible_to(user), month=month_to)
+        ClientStatusMonth.objects.filter(client__in=clients_counted_once(user=user), month=month_to)
         .annotate(earlier=earlier)
         .values(from_status=F("earlier__status"), to_status=F("status"))
         .annotate(
@@ -239,12 +261,14 @@ def _metric_amount(name: str) -> Cast:
 
 
 def client_status_timeline(*, client: Client) -> list[tuple[dt.date, str, str]]:
-    """The months where ``client``'s month-end status changed: (month, from, to)."""
+    """The months where ``client``'s month-end status changed: (month, from, to), blank for no
+    status. The history starts from no status, so its first entry is the first status the
+    client had, and months without a status before it are not changes."""
     changes = []
-    previous = None
+    previous = ""
     for month, status in client.status_months.order_by("month").values_list("month", "status"):
         if status != previous:
-            changes.append((month, previous or "", status))
+            changes.append((month, previous, status))
             previous = status
     return changes
 
@@ -350,10 +374,10 @@ class StatusMonthTotal:
 
 def status_totals_by_month(*, user: User, first: dt.date) -> list[StatusMonthTotal]:
     """Clients and their revenue over 365 days by month-end status, every month of the history
-    from ``first`` on, those with no status left out."""
+    from ``first`` on, those with no status left out; each buyer the latest audit read once."""
     rows = (
         ClientStatusMonth.objects.filter(
-            client__in=clients_visible_to(user), month__gte=month_start(first)
+            client__in=clients_counted_once(user=user), month__gte=month_start(first)
         )
         .exclude(status="")
         .values("month", "status")
@@ -380,11 +404,11 @@ class GroupTotal:
 
 def totals_by_client_field(*, user: User, field: str, limit: int) -> list[GroupTotal]:
     """Clients and their revenue over 365 days by ``field`` (``region`` or ``segment``), the
-    biggest revenue first, at most ``limit`` groups."""
+    biggest revenue first, at most ``limit`` groups; each buyer the audit read once."""
     if field not in {"region", "segment"}:
         raise ValueError(field)
     rows = (
-        clients_visible_to(user)
+        clients_counted_once(user=user)
         .order_by()
         .values(field)
         .annotate(clients=Count("id"), revenue=Sum("audit__revenue_365", default=Decimal("0.00")))

@@ -72,11 +72,3 @@ def action_key(kind: ActionKind, object_id: int, period: dt.date | str = "") -> 
     elif period:
         parts.append(period)
     return ":".join(parts)
-
-
-def monthly_revenue(client: Client) -> Decimal:
-    """What the client buys in an average month: its last 365 days' revenue over 12."""
-    audit = getattr(client, "audit", None)
-    if audit is None:
-        return Decimal("0.00")
-    return money_round(audit.revenue_365 / 12)

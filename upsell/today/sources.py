@@ -9,7 +9,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -35,7 +37,7 @@ from upsell.programs.models import MembershipGroup, MembershipState
 from upsell.programs.presenters import progress_sentence
 from upsell.requests.selectors import request_queue
 from upsell.shipments.selectors import shipped_per_client
-from upsell.today.actions import Action, Reason, action_key, monthly_revenue
+from upsell.today.actions import Action, Reason, action_key
 from upsell.today.models import ActionKind
 
 
@@ -52,25 +54,65 @@ class Scope:
     # sources and the list read, no more.
     clients: dict[int, Client]
 
+    @cached_property
+    def revenue_year(self) -> dict[int, Decimal]:
+        """Each audited client's own revenue over the 365 days up to its audit's date.
+
+        The audit's figure, except for a head organisation or a branch: read per organisation,
+        the audit gives each of them the whole organisation's revenue, so the stake of a branch
+        would be its organisation's, once per branch. Theirs are read from their own shipments
+        over the same days (what the audit says of them when it reads each branch on its own).
+        """
+        revenue = {}
+        in_organisations: dict[dt.date, list[int]] = {}
+        for client in self.clients.values():
+            audit = getattr(client, "audit", None)
+            if audit is None:
+                continue
+            revenue[client.pk] = audit.revenue_365
+            if client.head_id is not None or getattr(client, "has_branches", False):
+                in_organisations.setdefault(audit.as_of, []).append(client.pk)
+        for as_of, client_ids in in_organisations.items():
+            own = shipped_per_client(
+                first=as_of - dt.timedelta(days=REVENUE_YEAR_DAYS),
+                end=as_of + dt.timedelta(days=1),
+                clients=client_ids,
+            )
+            revenue.update({pk: own.get(pk, ZERO) for pk in client_ids})
+        return revenue
+
+    def monthly_revenue(self, client: Client) -> Decimal:
+        """What ``client`` itself buys in an average month: its revenue over 365 days over 12."""
+        return money_round(self.revenue_year.get(client.pk, ZERO) / 12)
+
 
 # What an action says of its client and its manager (the page, the API, the e-mail) and what
 # the sources read.
-CLIENT_FIELDS = ("id", "name", "tax_id", "manager", "plans_budget")
+CLIENT_FIELDS = ("id", "name", "tax_id", "manager", "plans_budget", "head")
 AUDIT_FIELDS = ("as_of", "last_order_date", "revenue_365", "metrics")
 MANAGER_FIELDS = ("id", "username", "full_name", "first_name", "last_name")
+# The days of the audit's revenue over 365 days before its date (the date itself included).
+REVENUE_YEAR_DAYS = 365
+ZERO = Decimal("0.00")
 
 
 def scope_clients(*, user: User, manager: User | None) -> list[Client]:
     """The motivated clients ``user`` may see (``manager``'s alone, if given): whoever serves a
-    client is its manager, as the clients' own funnel says."""
-    clients = clients_visible_to(user).filter(motivated_q()).order_by("name", "id")
+    client is its manager, as the clients' own funnel says. Each knows whether it is the head
+    organisation of branches (``has_branches``)."""
+    clients = (
+        clients_visible_to(user)
+        .filter(motivated_q())
+        .annotate(has_branches=Exists(Client.objects.filter(head=OuterRef("pk"))))
+        .order_by("name", "id")
+    )
     audits = [f"audit__{name}" for name in AUDIT_FIELDS]
     if manager is None:
         managers = [f"manager__{name}" for name in MANAGER_FIELDS]
         return list(
             clients.select_related("audit", "manager").only(*CLIENT_FIELDS, *audits, *managers)
         )
-    ours = list(
+    ours: list[Client] = list(
         clients.filter(manager=manager).select_related("audit").only(*CLIENT_FIELDS, *audits)
     )
     for client in ours:
@@ -108,7 +150,7 @@ def past_interval(scope: Scope) -> list[Action]:
                     sentence=sentence,
                     facts={"interval": _days(int(interval)), "since": _days(int(since))},
                 ),
-                stake=monthly_revenue(client),
+                stake=scope.monthly_revenue(client),
             )
         )
     return actions
@@ -141,7 +183,7 @@ def forecast_empty(scope: Scope) -> list[Action]:
         if baseline > 0:
             stake, sentence = baseline, on_baseline
         else:
-            stake, sentence = monthly_revenue(client), on_revenue
+            stake, sentence = scope.monthly_revenue(client), on_revenue
         if stake <= 0:
             # Nothing bought and nothing expected: no revenue waits on this forecast.
             continue
@@ -333,7 +375,7 @@ def meeting(scope: Scope) -> list[Action]:
     actions = []
     for activity in activities:
         client = scope.clients[activity.client_id]
-        stake = activity.deal.amount if activity.deal is not None else monthly_revenue(client)
+        stake = activity.deal.amount if activity.deal is not None else scope.monthly_revenue(client)
         starts = timezone.localtime(activity.starts_at)
         actions.append(
             Action(

@@ -1,8 +1,8 @@
 """A client's status over the API says what its card's status section says, to whom the card
 says it; the head of sales alone sets it by hand and lifts that, as on the card.
 
-The audit of 15 June 2026 found Anna's Альфа VIP (at the ends of March, April and May it had no
-status, then New, then Regular) and Boris's Бета New, its first order 30 days before.
+The audit of 15 June 2026 found Anna's Альфа VIP (at the end of March it had no status yet,
+then New at April's and Regular at May's) and Boris's Бета New, its first order 30 days before.
 """
 
 import datetime as dt
@@ -99,7 +99,6 @@ def test_the_status_gives_the_card_s_section(manager_anna, head_of_sales, annas_
             "expires_on": "2026-09-30",
         },
         "month_end_changes": [
-            {"month": "2026-03-01", "from_status": None, "to_status": None},
             {"month": "2026-04-01", "from_status": None, "to_status": "new"},
             {"month": "2026-05-01", "from_status": "new", "to_status": "regular"},
         ],

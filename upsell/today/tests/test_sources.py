@@ -7,15 +7,17 @@ import polars as pl
 import pytest
 from django.utils import translation
 
+from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import ForecastLock
 from upsell.offers.models import SuggestionLevel
 from upsell.offers.services import RunFigures, suggestions_replace
 from upsell.products.tests.factories import ProductFactory
+from upsell.shipments.tests.factories import shipment_with_line
 from upsell.today.models import ActionKind
 from upsell.today.selectors import actions_open, today_list
 from upsell.today.services import today_settings_update
 from upsell.today.sources import days_left_in_month
-from upsell.today.tests.world import JULY
+from upsell.today.tests.world import JULY, audit
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +223,41 @@ def test_the_nights_first_suggestion_is_an_action_with_its_peers_share_at_stake(
             Decimal("10200.00"), Decimal("10200.00"),
         )
     ]  # fmt: skip
+
+
+def test_a_head_organisation_and_its_branch_are_each_staked_on_their_own_revenue(
+    manager_boris, frozen
+):
+    """Read per organisation, the audit gives the head and its branch the organisation's
+    360 000; each one's stake is a month of what it was itself shipped in the audit's 365 days
+    (up to 16 June 2026), a standalone client's the audit's revenue."""
+    head = ClientFactory.create(name='ООО "Дельта"', manager=manager_boris, status="regular")
+    branch = ClientFactory.create(
+        name='ООО "Дельта" Юг', manager=manager_boris, status="regular", head=head
+    )
+    alone = ClientFactory.create(name='ООО "Омега"', manager=manager_boris, status="regular")
+    for client in (head, branch):
+        audit(client, revenue="360000.00", interval=14, since=40)
+    audit(alone, revenue="60000.00", interval=14, since=40)
+    as_of = frozen.date() - dt.timedelta(days=1)
+    shipment_with_line(client=head, date=dt.date(2026, 5, 8), amount=Decimal("240000.00"))
+    shipment_with_line(
+        client=branch, date=as_of - dt.timedelta(days=365), amount=Decimal("120000.00")
+    )
+    # A day before the 365 days, and after the audit's date: neither is the audit's.
+    shipment_with_line(client=branch, date=as_of - dt.timedelta(days=366), amount=Decimal("99.00"))
+    shipment_with_line(client=branch, date=frozen.date(), amount=Decimal("77.00"))
+
+    actions = actions_open(
+        user=manager_boris, manager=manager_boris, today=frozen.date(), now=frozen
+    )
+
+    assert [
+        (action.client.name, action.stake)
+        for action in actions
+        if action.kind == ActionKind.PAST_INTERVAL
+    ] == [
+        ('ООО "Дельта"', Decimal("20000.00")),
+        ('ООО "Дельта" Юг', Decimal("10000.00")),
+        ('ООО "Омега"', Decimal("5000.00")),
+    ]
