@@ -376,7 +376,7 @@ def forecast_cells_reassign(*, client_ids: Iterable[int], manager: User | None) 
     moved."""
     next_month = month_add(month_start(timezone.localdate()), 1)
     return (
-        ForecastCell.objects.filter(client_id__in=list(client_ids), month__gte=next_month)
+        ForecastCell.objects.filter(client_id__any_of=list(client_ids), month__gte=next_month)
         .exclude(month__in=locked_months_query())
         .update(manager=manager)
     )

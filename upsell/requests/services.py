@@ -507,7 +507,7 @@ def order_requests_follow_clients(
     managed = managed_statuses_current()
     moved = 0
     waiting = (
-        OrderRequest.objects.filter(client_id__in=list(client_ids), status__in=WAITING_STATUSES)
+        OrderRequest.objects.filter(client_id__any_of=list(client_ids), status__in=WAITING_STATUSES)
         .select_related("client", "client__manager", "client__assistant", "assignee")
         .order_by("id")
     )

@@ -255,7 +255,7 @@ def activities_follow_clients(*, client_ids: Sequence[int], manager: User) -> in
     now = timezone.now()
     moving = list(
         Activity.objects.filter(
-            client_id__in=client_ids, state=ActivityState.PLANNED, starts_at__gt=now
+            client_id__any_of=list(client_ids), state=ActivityState.PLANNED, starts_at__gt=now
         )
         .exclude(owner=manager)
         .select_related("owner")

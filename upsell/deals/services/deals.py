@@ -357,7 +357,7 @@ def deals_follow_clients(*, client_ids: Sequence[int], manager: User | None) -> 
         # manager who had them until the head of sales gives the client a new one.
         return 0
     return (
-        Deal.objects.filter(client_id__in=list(client_ids), stage__in=OPEN_STAGES)
+        Deal.objects.filter(client_id__any_of=list(client_ids), stage__in=OPEN_STAGES)
         .exclude(manager=manager)
         .update(manager=manager)
     )

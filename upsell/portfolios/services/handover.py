@@ -205,7 +205,7 @@ def _locked_and_compared(merged: dict[int, ClientChange], *, reason: str) -> lis
     for chunk in _chunks(ids):
         rows = (
             Client.objects.select_for_update()
-            .filter(pk__in=chunk)
+            .filter(pk__any_of=chunk)
             .order_by("pk")
             .values_list("pk", "name", "manager_id", "assistant_id")
         )
@@ -250,7 +250,7 @@ def _clients_write(handed: Sequence[ClientHandedOver]) -> None:
     now = timezone.now()
     for (column, person_id), client_ids in targets.items():
         for chunk in _chunks(client_ids):
-            Client.objects.filter(pk__in=chunk).update(**{column: person_id, "updated_at": now})
+            Client.objects.filter(pk__any_of=chunk).update(**{column: person_id, "updated_at": now})
 
 
 HISTORY_SCHEMA = {
