@@ -349,6 +349,15 @@ def client_status_months_replace(*, history: pl.DataFrame) -> int:
     return history.height
 
 
+def client_status_months_append(*, history: pl.DataFrame) -> int:
+    """Add the month ends of ``history`` to the stored month-end status history, the rows
+    already stored kept as they are; the rows added. Same columns as
+    `client_status_months_replace`; a (client, month) already stored is refused by the
+    database, so the caller's transaction writes nothing."""
+    rows_insert(model=ClientStatusMonth, frame=history)
+    return history.height
+
+
 def status_overrides_in_force(*, today: dt.date) -> QuerySet[ClientStatusOverride]:
     """The overrides that set their clients' statuses on ``today``: not lifted, not past their
     end date."""

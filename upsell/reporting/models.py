@@ -15,6 +15,14 @@ class AuditUnit(models.TextChoices):
     ORGANISATION = "organisation", _("An organisation with its branches")
 
 
+class HistoryMode(models.TextChoices):
+    """How an audit brought the month-end status history up to date: the months that ended
+    since the last audit added to the stored ones, or every month computed again."""
+
+    APPENDED = "appended", _("New month ends added")
+    REBUILT = "rebuilt", _("Recomputed from the first document")
+
+
 class AuditRules(ChangeRecord):
     """The thresholds of the status rules as the head of sales set them.
 
@@ -98,6 +106,15 @@ class AuditRun(Run):
     unit = models.CharField(
         _("audit read per"), max_length=20, choices=AuditUnit.choices, default=AuditUnit.BRANCH
     )
+    history_mode = models.CharField(
+        _("month-end history"), max_length=20, choices=HistoryMode.choices, blank=True
+    )
+    history_months = models.PositiveIntegerField(_("months computed"), default=0)
+    # The last month the stored history covers after the run (its first day), and a digest of
+    # the documents dated up to that month's end: the next audit appends to the history only
+    # while those documents are as they were.
+    history_through = models.DateField(_("history through"), null=True, blank=True)
+    documents_fingerprint = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta(Run.Meta):
         verbose_name = _("audit run")
@@ -115,6 +132,10 @@ class AuditRun(Run):
             ),
             models.CheckConstraint(
                 condition=models.Q(unit__in=AuditUnit.values), name="audit_run_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(history_mode="") | models.Q(history_mode__in=HistoryMode.values),
+                name="audit_run_history_mode_valid",
             ),
         ]
 

@@ -14,22 +14,24 @@ import pyarrow.compute as pc
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
 from upsell.analytics.audit.clients import audit_clients, audit_clients_store
-from upsell.analytics.audit.history import audit_history, audit_history_store
+from upsell.analytics.audit.history import audit_history, audit_history_store, history_months
 from upsell.analytics.audit.organisations import branches_drop, branches_pool, branches_spread
 from upsell.analytics.contracts import HISTORY_SCHEMA
 from upsell.analytics.engines import POSTGRESQL_JDBC_JAR, Engine, JdbcDatabase, engine_connect
 from upsell.analytics.settings import AuditSettings
+from upsell.clients.models import ClientStatusMonth
 from upsell.clients.motivation import managed_statuses_current
 from upsell.clients.services import (
     ClientAuditRow,
     client_audits_replace,
     client_audits_replace_from_query,
+    client_status_months_append,
     client_status_months_replace,
     client_status_months_replace_from_query,
     client_statuses_refresh,
@@ -43,6 +45,7 @@ from upsell.history.models import ChangeSource, Subject
 from upsell.history.services import changes_record, fields_changed
 from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh
+from upsell.reporting.history import documents_fingerprint
 from upsell.reporting.jdbc import (
     STORED_APART,
     audit_inputs_database,
@@ -57,6 +60,7 @@ from upsell.reporting.models import (
     AuditRun,
     AuditUnit,
     ForecastRun,
+    HistoryMode,
     Run,
     RunStatus,
 )
@@ -184,12 +188,20 @@ def _stage(run: AuditRun, stage: str, progress: int, report: Progress | None) ->
 
 
 def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> AuditRun:
-    """Run a queued audit: every client's status, metrics and month-end history, stored.
+    """Run a queued audit: every client's status and metrics, stored, and the month-end
+    status history brought up to date.
+
+    The history is appended: only the month ends since the last audit's are computed and
+    added, the stored months kept as they are. It is computed again from the first document
+    when it must be: no history is stored, the status rules or the unit differ from the last
+    audit's, or a document dated on or before the last stored month end was added, corrected,
+    moved or deleted since. The run records which it did (``history_mode``).
 
     Per organisation (the rules' ``unit``), a head organisation and its branches are audited
     as one buyer and each branch is given its head organisation's results.
 
-    Safe to run twice: a run that is no longer queued is left as it is.
+    Safe to run twice: a run that is no longer queued is left as it is. A run that fails
+    stores nothing.
     """
     if not _run_claim(run):
         run.refresh_from_db()
@@ -206,37 +218,72 @@ def audit_run_execute(*, run: AuditRun, report: Progress | None = None) -> Audit
     )
     try:
         if database is not None:
-            stored, history_rows = _audit_over_jdbc(
-                run=run, settings=settings, database=database, report=report
-            )
+            stored = _audit_over_jdbc(run=run, settings=settings, database=database, report=report)
         else:
-            stored, history_rows = _audit_in_process(run=run, settings=settings, report=report)
+            stored = _audit_in_process(run=run, settings=settings, report=report)
     except Exception as error:
         _run_failed(run, error)
         raise
-    return _run_succeeded(run, stage="", progress=100, clients=stored, history_rows=history_rows)
+    return _run_succeeded(
+        run,
+        stage="",
+        progress=100,
+        clients=stored.clients,
+        history_rows=stored.history_rows,
+        history_mode=stored.history.mode,
+        history_months=len(history_months(months=stored.history.months)),
+        history_through=stored.history.through,
+        documents_fingerprint=stored.history.fingerprint,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class _HistoryUpdate:
+    """How an audit brings the month-end history up to date: appended or rebuilt, the months
+    it computes, the last month the history covers afterwards (its first day; None: no
+    history) and the digest of the documents dated up to that month's end (empty: the next
+    audit rebuilds)."""
+
+    mode: HistoryMode
+    months: list[dt.date] | tuple[dt.date, dt.date]
+    through: dt.date | None
+    fingerprint: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class _AuditStored:
+    clients: int
+    history_rows: int
+    history: _HistoryUpdate
 
 
 def _audit_in_process(
     *, run: AuditRun, settings: AuditSettings, report: Progress | None
-) -> tuple[int, int]:
-    """The audit over the tables this process reads and hands to the engine; the clients and
-    history rows stored."""
-    clients, history = _audit_compute(run=run, settings=settings, report=report)
+) -> _AuditStored:
+    """The audit over the tables this process reads and hands to the engine; what it stored."""
+    clients, history, update = _audit_compute(run=run, settings=settings, report=report)
     _stage(run, _("Storing the results"), 80, report)
+    store_history = (
+        client_status_months_append
+        if update.mode == HistoryMode.APPENDED
+        else client_status_months_replace
+    )
     with transaction.atomic():
         stored = client_audits_replace(as_of=run.as_of, rows=_audit_rows(clients))
-        history_rows = client_status_months_replace(history=_history_frame(history))
+        history_rows = store_history(history=_history_frame(history))
         _statuses_route()
-    return stored, history_rows
+    return _AuditStored(clients=stored, history_rows=history_rows, history=update)
 
 
 def _audit_over_jdbc(
     *, run: AuditRun, settings: AuditSettings, database: JdbcDatabase, report: Progress | None
-) -> tuple[int, int]:
+) -> _AuditStored:
     """The audit on Spark, which reads the order history from PostgreSQL and writes its results
-    into staging tables there; they replace the stored audit in one transaction. The clients
-    and history rows stored."""
+    into staging tables there; they replace the stored audit in one transaction.
+
+    This path always computes the whole month-end history again: the documents never pass
+    through this process, so it cannot tell whether past ones changed. It records no digest of
+    them, so the audit after it rebuilds the history too."""
     months = _history_months(
         first=Shipment.objects.aggregate(first=Min("date"))["first"], as_of=run.as_of
     )
@@ -272,7 +319,13 @@ def _audit_over_jdbc(
                 )
             )
             _statuses_route()
-    return stored, history_rows
+    update = _HistoryUpdate(
+        mode=HistoryMode.REBUILT,
+        months=months,
+        through=month_start(months[1]) if isinstance(months, tuple) else None,
+        fingerprint="",
+    )
+    return _AuditStored(clients=stored, history_rows=history_rows, history=update)
 
 
 def _statuses_route() -> None:
@@ -284,7 +337,7 @@ def _statuses_route() -> None:
 
 def _audit_compute(
     *, run: AuditRun, settings: AuditSettings, report: Progress | None
-) -> tuple[pa.Table, pa.Table]:
+) -> tuple[pa.Table, pa.Table, _HistoryUpdate]:
     _stage(run, _("Reading orders, clients and payments"), 5, report)
     orders = orders_snapshot()
     clients = clients_snapshot()
@@ -296,6 +349,7 @@ def _audit_compute(
         orders = branches_pool(table=orders, branches=branches)
         payments = branches_pool(table=payments, branches=branches)
         clients = branches_drop(clients=clients, branches=branches)
+    update = _history_update(run=run, settings=settings, orders=orders, branches=branches)
     _stage(run, _("Starting the %(engine)s engine") % {"engine": run.engine}, 15, report)
     session = engine_connect(
         engine=Engine(run.engine), spark_master=django_settings.SPARK_MASTER or None
@@ -306,13 +360,8 @@ def _audit_compute(
             orders, clients, payments, as_of=run.as_of, settings=settings, engine=session
         )
         _stage(run, _("Computing the monthly status history"), 50, report)
-        first = pc.min(orders.column("date")).as_py() if orders.num_rows else None
         history = audit_history(
-            orders,
-            clients,
-            months=_history_months(first=first, as_of=run.as_of),
-            settings=settings,
-            engine=session,
+            orders, clients, months=update.months, settings=settings, engine=session
         )
     finally:
         session.close()
@@ -321,7 +370,67 @@ def _audit_compute(
         history = branches_spread(
             table=history, branches=branches, sort_keys=("client_id", "month")
         )
-    return audit, history
+    return audit, history, update
+
+
+def _history_update(
+    *, run: AuditRun, settings: AuditSettings, orders: pa.Table, branches: pa.Table | None
+) -> _HistoryUpdate:
+    """Append the month ends since the stored history's last one when that history may be
+    extended; otherwise every month from the first document's."""
+    first = pc.min(orders.column("date")).as_py() if orders.num_rows else None
+    months = _history_months(first=first, as_of=run.as_of)
+    if not isinstance(months, tuple):
+        return _HistoryUpdate(mode=HistoryMode.REBUILT, months=[], through=None, fingerprint="")
+    last = months[1]
+    through = month_start(last)
+    fingerprint = documents_fingerprint(orders=orders, through=last, branches=branches)
+    stored_through = _history_extendable_through(
+        run=run, settings=settings, orders=orders, branches=branches
+    )
+    if stored_through is None or stored_through > through:
+        return _HistoryUpdate(
+            mode=HistoryMode.REBUILT, months=months, through=through, fingerprint=fingerprint
+        )
+    return _HistoryUpdate(
+        mode=HistoryMode.APPENDED,
+        months=(month_add(stored_through, 1), last) if stored_through < through else [],
+        through=through,
+        fingerprint=fingerprint,
+    )
+
+
+def _history_extendable_through(
+    *, run: AuditRun, settings: AuditSettings, orders: pa.Table, branches: pa.Table | None
+) -> dt.date | None:
+    """The last month of the stored history (its first day) when new month ends may be added
+    to it: the last audit used this one's rules and unit, the history stored is the one it
+    left, and the documents dated up to that month's end are exactly as they were then.
+    None when the history must be computed again."""
+    previous = (
+        AuditRun.objects.filter(status=RunStatus.SUCCEEDED)
+        .exclude(pk=run.pk)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if previous is None or previous.history_through is None or not previous.documents_fingerprint:
+        return None
+    if previous.unit != run.unit or _settings_of(previous) != settings:
+        return None
+    if ClientStatusMonth.objects.aggregate(last=Max("month"))["last"] != previous.history_through:
+        return None
+    fingerprint = documents_fingerprint(
+        orders=orders, through=month_end(previous.history_through), branches=branches
+    )
+    return previous.history_through if fingerprint == previous.documents_fingerprint else None
+
+
+def _settings_of(run: AuditRun) -> AuditSettings | None:
+    """The thresholds ``run`` used; None when they no longer make settings."""
+    try:
+        return AuditSettings(**run.thresholds)
+    except (TypeError, ValueError):
+        return None
 
 
 def _history_months(

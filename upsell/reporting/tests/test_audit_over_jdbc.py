@@ -14,7 +14,7 @@ from django.db import connection
 from upsell.clients.models import Client, ClientAudit, ClientStatusMonth
 from upsell.clients.tests.factories import ClientFactory
 from upsell.payments.models import Payment
-from upsell.reporting.models import AuditRun, RunStatus
+from upsell.reporting.models import AuditRun, HistoryMode, RunStatus
 from upsell.reporting.services import audit_run_create, audit_run_execute
 from upsell.shipments.tests.factories import ShipmentFactory
 
@@ -120,6 +120,12 @@ def test_spark_over_jdbc_stores_exactly_the_audit_duckdb_stores(company):
     }  # fmt: skip
     assert sum(".0," in audit[9] for audit in by_spark[0]) == 26  # floats that are whole
     assert _staging_tables() == []
+    # Over JDBC the history is always rebuilt, and leaves no digest of the documents: the
+    # audit after it rebuilds too.
+    assert (spark_run.history_mode, spark_run.history_months, spark_run.documents_fingerprint) == (
+        HistoryMode.REBUILT, duckdb_run.history_months, "",
+    )  # fmt: skip
+    assert _audit("duckdb").history_mode == HistoryMode.REBUILT
 
 
 def test_a_spark_run_that_fails_midway_leaves_the_stored_audit_as_it_was(company):

@@ -37,5 +37,6 @@ class Command(BaseCommand):
         seconds = (run.finished_at - run.started_at).total_seconds()  # type: ignore[operator]
         self.stdout.write(
             f"Audit as of {run.as_of:%Y-%m-%d} on {run.engine}: {run.clients} clients, "
-            f"{run.history_rows} month-end statuses, {seconds:.1f} s"
+            f"{run.history_rows} month-end statuses ({run.history_mode}: {run.history_months} "
+            f"months computed), {seconds:.1f} s"
         )
