@@ -382,12 +382,21 @@ def forecast_cells_reassign(*, client_ids: Iterable[int], manager: User | None) 
     )
 
 
+def _plan_locked_problem(month: dt.date) -> str:
+    return _("The plan for %(month)s cannot change: the month is locked.") % {
+        "month": f"{month:%m.%Y}"
+    }
+
+
 def sales_plan_set(
     *, manager: User, month: dt.date, amount: Decimal | None, set_by: User, source: ChangeSource
 ) -> SalesPlan | None:
     """Set ``manager``'s plan for ``month``; an empty amount removes the plan. A plan that
-    moved is kept in the plan's history, with ``set_by`` and ``source``."""
+    moved is kept in the plan's history, with ``set_by`` and ``source``. A locked month's plan
+    is final, as its forecast is: it is refused, naming the month."""
     _month_check(month)
+    if months_locked([month]):
+        raise ValidationError({"month": _plan_locked_problem(month)})
     if amount is not None:
         amount = _money(amount, "amount")
     with transaction.atomic():
@@ -423,7 +432,18 @@ def sales_plans_set(
     source: ChangeSource,
 ) -> None:
     """Set ``manager``'s plan for the months of ``year`` that ``amounts`` names by number (1 is
-    January), all or none: each as ``sales_plan_set`` would, an empty amount removing the plan."""
+    January), all or none: each as ``sales_plan_set`` would, an empty amount removing the plan.
+    A locked month among them refuses the whole change, each such month named by its number."""
+    months = {number: dt.date(year, number, 1) for number in amounts if 1 <= number <= 12}
+    locked = months_locked(months.values())
+    if locked:
+        raise ValidationError(
+            {
+                f"months.{number}": _plan_locked_problem(month)
+                for number, month in sorted(months.items())
+                if month in locked
+            }
+        )
     with transaction.atomic():
         for number, amount in sorted(amounts.items()):
             try:

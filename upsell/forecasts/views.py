@@ -295,13 +295,17 @@ def sales_plan(request: HttpRequest) -> HttpResponse:
         return render(request, "forecasts/grid.html#plan_errors", {"form": form}, status=200)
     manager: User = form.cleaned_data["manager"]
     month: dt.date = form.cleaned_data["month"]
-    sales_plan_set(
-        manager=manager,
-        month=month,
-        amount=form.plan_amount(),
-        set_by=user,
-        source=ChangeSource.SCREEN,
-    )
+    try:
+        sales_plan_set(
+            manager=manager,
+            month=month,
+            amount=form.plan_amount(),
+            set_by=user,
+            source=ChangeSource.SCREEN,
+        )
+    except ValidationError as error:
+        form_errors_add(form, error)
+        return render(request, "forecasts/grid.html#plan_errors", {"form": form}, status=200)
     # The plan's cell, and out of band the month's forecast − plan and the year's plan.
     totals = forecast_grid_totals(
         user=user, manager=manager, year=month.year, today=timezone.localdate()

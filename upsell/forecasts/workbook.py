@@ -26,8 +26,10 @@ from django.http import FileResponse, Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Font, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client
@@ -115,10 +117,39 @@ def grid_xlsx_response(*, grid: Grid) -> FileResponse:
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 16
     sheet.freeze_panes = f"{get_column_letter(FIRST_MONTH_COLUMN)}{HEADER_ROW + 1}"
+    _editable_cells_open(sheet, grid, confidence_words=list(confidence_words.values()))
     _versions_sheet(workbook, grid)
     return xlsx_response(
         workbook=workbook, filename=f"forecast-{grid.manager.username}-{grid.year}.xlsx"
     )
+
+
+def _editable_cells_open(sheet: Worksheet, grid: Grid, *, confidence_words: list[str]) -> None:
+    """The sheet protected (without a password) but for the cells that can still change: the
+    amount and the confidence of each open month. Tab in Excel moves from one such cell to
+    the next; a confidence is chosen from its list."""
+    confidences = DataValidation(
+        type="list",
+        formula1=f'"{",".join(confidence_words)}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        error=_("Choose a confidence from the list."),
+    )
+    for number, row in enumerate(grid.rows):
+        forecast = FIRST_CLIENT_ROW + number * len(BLOCK)
+        for index, gc in enumerate(row.cells):
+            if not gc.editable:
+                continue
+            column = FIRST_MONTH_COLUMN + index
+            for cell in (sheet.cell(forecast, column), sheet.cell(forecast + 1, column)):
+                cell.protection = Protection(locked=False)
+            confidences.add(sheet.cell(forecast + 1, column))
+    if confidences.sqref:
+        sheet.add_data_validation(confidences)
+    # Columns and rows may still be widened; every other change to the sheet is refused.
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+    sheet.protection.sheet = True
 
 
 def _sum(months: list[str], row: int) -> Formula:

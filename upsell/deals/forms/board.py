@@ -80,11 +80,18 @@ class BoardFilterForm(forms.Form):
         empty_label=_("The whole team"),
     )
     month = MonthField(label=_("Month"), required=False)
+    closed_since = forms.DateField(
+        label=_("Won and lost since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
-    def chosen(self) -> tuple[User | None, dt.date | None]:
+    def chosen(self) -> tuple[User | None, dt.date | None, dt.date | None]:
+        """The manager, the month and the first day of the closed deals chosen (None: any)."""
         if not self.is_valid():
-            return None, None
-        return self.cleaned_data["manager"], self.cleaned_data["month"]
+            return None, None, None
+        data = self.cleaned_data
+        return data["manager"], data["month"], data["closed_since"]
 
 
 class LinkForm(forms.Form):

@@ -27,12 +27,28 @@ class BoardColumn:
         return len(self.deals)
 
 
+def closed_since_q(since: dt.date) -> Q:
+    """The deals won or lost from the start of the day ``since`` on."""
+    return Q(
+        stage__in=CLOSED_STAGES,
+        closed_at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time.min)),
+    )
+
+
 def board_deals(
-    *, deals: QuerySet[Deal], month: dt.date | None, closed_in: dt.date
+    *,
+    deals: QuerySet[Deal],
+    month: dt.date | None,
+    closed_in: dt.date,
+    closed_since: dt.date | None = None,
 ) -> QuerySet[Deal]:
     """The deals a board shows, in one query: the open ones (of ``month`` when given), and the
-    won and lost ones (of ``month`` when given, else those closed in the month ``closed_in``)."""
-    if month is not None:
+    won and lost ones: those closed from ``closed_since`` on when given, else of ``month`` when
+    given, else those closed in the month ``closed_in``."""
+    if closed_since is not None:
+        open_deals = Q(stage__in=OPEN_STAGES) & (Q() if month is None else Q(month=month))
+        shown = open_deals | closed_since_q(closed_since)
+    elif month is not None:
         shown = Q(month=month)
     else:
         closed_from = timezone.make_aware(dt.datetime.combine(closed_in, dt.time.min))

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
 from upsell.accounts.models import User
 from upsell.deals.access import deals_visible_to
 from upsell.deals.models import OPEN_STAGES, DealStage
+from upsell.deals.selectors.deals import closed_since_q
 
 ZERO = Decimal("0.00")
 # The reasons a deal was lost that a review names, the most frequent first.
@@ -71,9 +71,7 @@ class ClosedSince:
 
 def deals_closed_since(*, user: User, since: dt.date) -> ClosedSince:
     """The deals ``user`` may see that were won or lost from the start of ``since`` on."""
-    closed = deals_visible_to(user).filter(
-        closed_at__gte=timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-    )
+    closed = deals_visible_to(user).filter(closed_since_q(since))
     won, lost = Q(stage=DealStage.WON), Q(stage=DealStage.LOST)
     totals = closed.aggregate(
         won=Count("id", filter=won),

@@ -7,7 +7,6 @@ answered with the two columns it changed (swapped out of band) and a message whe
 refused it.
 """
 
-import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -83,13 +82,20 @@ def _problems(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _board_scope(user: User, data: Any) -> tuple[BoardFilterForm, QuerySet[Deal], dt.date | None]:
+def _board_scope(user: User, data: Any) -> tuple[BoardFilterForm, QuerySet[Deal]]:
+    """The board's filters and the deals they show ``user``."""
     filters = BoardFilterForm(data)
-    manager, month = filters.chosen()
+    manager, month, closed_since = filters.chosen()
     deals = deals_visible_to(user)
     if manager is not None and user.sees_all_sales:
         deals = deals.filter(manager=manager)
-    return filters, deals, month
+    shown = board_deals(
+        deals=deals,
+        month=month,
+        closed_in=month_start(timezone.localdate()),
+        closed_since=closed_since,
+    )
+    return filters, shown
 
 
 def _now_context() -> dict[str, Any]:
@@ -117,11 +123,10 @@ def _with_cards(columns: list[BoardColumn], *, user: User, works: bool) -> list[
 @login_required
 def deal_board(request: HttpRequest) -> HttpResponse:
     """The board: a column per open stage, then the deals won and lost this month (or of the
-    month chosen)."""
+    month chosen, or since the day chosen)."""
     user = authenticated_user(request)
     _require(sees_board(user))
-    filters, deals, month = _board_scope(user, request.GET)
-    shown = list(board_deals(deals=deals, month=month, closed_in=month_start(timezone.localdate())))
+    filters, shown = _board_scope(user, request.GET)
     works = user.role in (Role.MANAGER, Role.HEAD_OF_SALES)
     context = {
         "filters": filters,
@@ -160,8 +165,7 @@ def deal_move_page(request: HtmxHttpRequest, deal_id: int) -> HttpResponse:
         except ValidationError as error:
             problem = _problems(error)
     if request.htmx and request.POST.get("from") == "board":
-        _filters, deals, month = _board_scope(user, request.POST)
-        shown = board_deals(deals=deals, month=month, closed_in=month_start(timezone.localdate()))
+        _filters, shown = _board_scope(user, request.POST)
         context = {
             "columns": _with_cards(
                 board_columns(shown, stages=(before, deal.stage)), user=user, works=True
@@ -385,8 +389,7 @@ def board_export(request: HttpRequest) -> FileResponse:
     """The board as a workbook, with the same filters."""
     user = authenticated_user(request)
     _require(sees_board(user))
-    _filters, deals, month = _board_scope(user, request.GET)
-    shown = board_deals(deals=deals, month=month, closed_in=month_start(timezone.localdate()))
+    _filters, shown = _board_scope(user, request.GET)
     return board_xlsx_response(deals=shown, now=timezone.now())
 
 

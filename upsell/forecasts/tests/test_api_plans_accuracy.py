@@ -179,6 +179,35 @@ def test_a_plan_that_cannot_be_is_refused_naming_its_field(
     assert not Change.objects.filter(subject=Subject.SALES_PLAN).exists()
 
 
+def test_a_locked_months_plan_is_refused_and_nothing_is_written(head_of_sales, manager_anna, plans):
+    forecast_snapshot_take(month=MAR)
+
+    response = api_client(head_of_sales).put(
+        "/api/forecasts/plans",
+        {"manager_id": manager_anna.pk, "year": 2026, "months": {"3": "1.00", "4": "2.00"}},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "loc": ["body", "months.3"],
+                "msg": "The plan for 03.2026 cannot change: the month is locked.",
+                "type": "invalid",
+            }
+        ]
+    }
+    assert sorted(
+        SalesPlan.objects.filter(manager=manager_anna).values_list("month", "amount")
+    ) == [
+        (JAN, Decimal("100000.00")),
+        (MAR, Decimal("120000.50")),
+        (dt.date(2027, 1, 1), Decimal("1.00")),
+    ]
+    assert not Change.objects.filter(subject=Subject.SALES_PLAN).exists()
+
+
 # --- accuracy -------------------------------------------------------------------------------
 
 

@@ -6,7 +6,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from upsell.forecasts.models import Confidence, ForecastCell, ForecastLock, ForecastSnapshot
+from upsell.forecasts.models import (
+    Confidence,
+    ForecastCell,
+    ForecastLock,
+    ForecastSnapshot,
+    SalesPlan,
+)
 from upsell.forecasts.services import (
     BaselineRow,
     ForecastConflictError,
@@ -16,8 +22,9 @@ from upsell.forecasts.services import (
     forecast_locks_due,
     forecast_snapshot_take,
     sales_plan_set,
+    sales_plans_set,
 )
-from upsell.history.models import ChangeSource
+from upsell.history.models import Change, ChangeSource, Subject
 
 MARCH = dt.date(2026, 3, 1)
 APRIL = dt.date(2026, 4, 1)
@@ -269,3 +276,47 @@ def test_the_lock_command_locks_what_is_due(annas_client, settings, capsys):
         capsys.readouterr().out
         == "Locked 04.2026: 1 cells\nNothing due (the lock day is the 20th)\n"
     )
+
+
+def test_a_locked_months_plan_is_refused_naming_the_month(manager_anna, head_of_sales):
+    SalesPlan.objects.create(
+        manager=manager_anna, month=MARCH, amount=Decimal(100), set_by=head_of_sales
+    )
+    forecast_snapshot_take(month=MARCH)
+
+    with pytest.raises(ValidationError) as refused:
+        sales_plan_set(
+            manager=manager_anna,
+            month=MARCH,
+            amount=Decimal(200),
+            set_by=head_of_sales,
+            source=ChangeSource.SCREEN,
+        )
+
+    assert refused.value.message_dict == {
+        "month": ["The plan for 03.2026 cannot change: the month is locked."]
+    }
+    assert list(SalesPlan.objects.values_list("month", "amount")) == [(MARCH, Decimal("100.00"))]
+    assert not Change.objects.filter(subject=Subject.SALES_PLAN).exists()
+
+
+def test_a_locked_month_among_several_refuses_them_all(manager_anna, head_of_sales):
+    SalesPlan.objects.create(
+        manager=manager_anna, month=APRIL, amount=Decimal(100), set_by=head_of_sales
+    )
+    forecast_snapshot_take(month=APRIL)
+
+    with pytest.raises(ValidationError) as refused:
+        sales_plans_set(
+            manager=manager_anna,
+            year=2026,
+            amounts={3: Decimal(300), 4: None, 5: Decimal(500)},
+            set_by=head_of_sales,
+            source=ChangeSource.API,
+        )
+
+    assert refused.value.message_dict == {
+        "months.4": ["The plan for 04.2026 cannot change: the month is locked."]
+    }
+    assert list(SalesPlan.objects.values_list("month", "amount")) == [(APRIL, Decimal("100.00"))]
+    assert not Change.objects.filter(subject=Subject.SALES_PLAN).exists()

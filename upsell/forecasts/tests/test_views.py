@@ -44,6 +44,13 @@ def _as(user) -> HttpClient:
     return client
 
 
+def _plan_cell(response, month: str) -> str:
+    """The markup of the grid's plan cell of ``month`` (``YYYY-MM``)."""
+    page: str = response.content.decode()
+    start = page.index(">", page.index(f'id="plan-{month}"')) + 1
+    return page[start : page.index("</td>", start)].strip()
+
+
 def _cell_url(client, month: str) -> str:
     return reverse("forecasts:cell", kwargs={"client_id": client.pk, "month": month})
 
@@ -243,6 +250,25 @@ def test_the_head_of_sales_sees_the_team_and_sets_a_plan(
     assert [row.manager for row in team.context["team"]] == [manager_anna, manager_boris]
     assert plan.status_code == 200
     assert SalesPlan.objects.get().amount == Decimal("7000.00")
+
+
+def test_a_locked_months_plan_is_shown_read_only_and_refused(head_of_sales, manager_anna):
+    SalesPlan.objects.create(manager=manager_anna, month=APRIL, amount=Decimal(5000))
+    forecast_snapshot_take(month=APRIL)
+    http = _as(head_of_sales)
+
+    grid = http.get(reverse("forecasts:grid"), {"manager": manager_anna.pk, "year": 2026})
+    plan = http.post(
+        reverse("forecasts:plan"),
+        {"manager": manager_anna.pk, "month": "2026-04", "amount": "7000"},
+    )
+
+    april, may = (_plan_cell(grid, month) for month in ("2026-04", "2026-05"))
+    assert april == '5,000.00<div><span class="badge locked">Locked</span></div>'
+    assert ("<form" in may, "Locked" in may) == (True, False)
+    assert plan.status_code == 200
+    assert "The plan for 04.2026 cannot change: the month is locked." in plan.content.decode()
+    assert list(SalesPlan.objects.values_list("month", "amount")) == [(APRIL, Decimal("5000.00"))]
 
 
 def test_a_manager_cannot_set_plans(manager_anna):

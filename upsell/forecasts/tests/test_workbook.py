@@ -18,7 +18,7 @@ from upsell.accounts.models import User
 from upsell.clients.models import Client, ClientStatus
 from upsell.clients.tests.factories import ClientFactory
 from upsell.forecasts.models import Confidence, ForecastCell
-from upsell.forecasts.services import forecast_cell_save
+from upsell.forecasts.services import forecast_cell_save, forecast_snapshot_take
 from upsell.forecasts.workbook import ImportResult, grid_xlsx_import
 from upsell.history.models import Change, ChangeSource
 
@@ -345,3 +345,37 @@ def test_a_workbook_of_the_earlier_shape_still_meets_a_change_made_in_upsell(
         (FORECAST_ROW, "G", "Changed in Upsell since the export.")
     ]
     assert _figures() == {APRIL: (Decimal("9000.00"), "possible", 2)}
+
+
+def test_only_the_amount_and_confidence_of_the_open_months_are_unlocked(manager_anna, anna_regular):
+    """On 10 March January and February are over and April is locked: the sheet is protected
+    with March and May to December's amount and confidence unlocked, Excel's Tab moving
+    between them, each confidence offering its list."""
+    forecast_snapshot_take(month=APRIL)
+
+    sheet = _exported(manager_anna).worksheets[0]
+
+    protection = sheet.protection
+    assert (protection.sheet, protection.password) == (True, None)
+    assert (protection.selectLockedCells, protection.selectUnlockedCells) == (False, False)
+    assert (protection.formatColumns, protection.formatRows, protection.formatCells) == (
+        False,
+        False,
+        True,
+    )
+    open_columns = "F" + "HIJKLMNO"  # March, then May to December
+    assert {
+        cell.coordinate for row in sheet.iter_rows() for cell in row if not cell.protection.locked
+    } == {f"{column}{row}" for column in open_columns for row in (FORECAST_ROW, CONFIDENCE_ROW)}
+    assert [
+        (rule.type, rule.formula1, rule.allow_blank, rule.showErrorMessage, str(rule.sqref))
+        for rule in sheet.data_validations.dataValidation
+    ] == [
+        (
+            "list",
+            '"Commit,Probable,Possible"',
+            True,
+            True,
+            " ".join(f"{column}{CONFIDENCE_ROW}" for column in open_columns),
+        )
+    ]

@@ -1,6 +1,7 @@
 """The Monday review and the company view as their readers open them, and nobody else."""
 
 import html
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -135,3 +136,32 @@ def test_the_company_view_shows_the_same_figures_for_the_company(
     assert '<a href="/deals/stuck/">3 open deals are stuck</a>' in text
     assert response.context["closing"].closed.lost == 2
     assert "Петров Борис" not in text.split('id="stuck-deals"')[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize("outcome", ["won", "lost"])
+def test_the_closed_deals_link_lists_exactly_the_deals_counted(
+    client, programs_and_deals, head_of_sales, outcome
+):
+    client.force_login(head_of_sales)
+    review = client.get("/review/", {"since": "2026-06-10"})
+    row = page_text(review).split(f'<tr data-closed="{outcome}">')[1]
+    link = row.split('href="')[1].split('"')[0]
+
+    board = client.get(link.split("#")[0])
+
+    counted = getattr(review.context["closing"].closed, outcome)
+    [column] = [column for column in board.context["columns"] if column.stage == outcome]
+    listed = sorted((deal.client.name, deal.amount) for deal in column.deals)
+    assert link == f"/deals/?closed_since=2026-06-10#column-{outcome}"
+    assert len(listed) == counted
+    assert (
+        listed
+        == {
+            "won": [('ООО "Альфа"', Decimal("150000.00"))],
+            "lost": [
+                ('ООО "Бета"', Decimal("120000.00")),
+                ('ООО "Гамма"', Decimal("60000.00")),
+                ('ООО "Дельта"', Decimal("40000.00")),
+            ],
+        }[outcome]
+    )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import FloatRect, Page, ViewportSize, expect
 
 from upsell.accounts.models import User
-from upsell.clients.models import Client
+from upsell.clients.models import Client, ClientAudit
 from upsell.core.months import year_months
 from upsell.forecasts.models import ForecastCell
 from upsell.forecasts.services import (
@@ -313,5 +313,39 @@ def test_a_cell_opened_while_another_is_closing_takes_the_keyboard(browser, warm
         "4,000.00"
     )
     assert _amounts() == {(arsenal.pk, DECEMBER): Decimal("4000.00")}
+    page.context.close()
+    assert errors == []
+
+
+def test_a_clients_figures_stay_inside_the_client_column_on_a_phone(
+    browser, warm_live_server, grid
+):
+    """A client's perspective and budget wrap inside the sticky client column at 390 px, never
+    running under the first month's column."""
+    _anna, clients = grid
+    for client in clients:
+        ClientAudit.objects.update_or_create(
+            client=client,
+            defaults={"as_of": timezone.localdate(), "status_rule": "", "perspective": 81},
+        )
+    errors: list[str] = []
+    page = open_page(browser, locale="ru-RU", errors=errors)
+    page.set_viewport_size(PHONE)
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}/forecasts/")
+    expect(page.locator("th.client-cell").first).to_contain_text("перспективность 81/100")
+
+    # How far each client cell's content reaches past the cell's right edge, in pixels.
+    overflows = page.evaluate(
+        """() => [...document.querySelectorAll('.forecast-grid tbody th.client-cell')].map(
+            (cell) => {
+              const edge = cell.getBoundingClientRect().right;
+              const parts = [...cell.querySelectorAll('*')].map(
+                (part) => part.getBoundingClientRect().right);
+              return [Math.max(0, Math.ceil(Math.max(...parts) - edge)),
+                      cell.scrollWidth - cell.clientWidth];
+            })"""
+    )
+    assert overflows == [[0, 0]] * len(clients)
     page.context.close()
     assert errors == []

@@ -1,10 +1,14 @@
 """The forecast grid's totals follow a saved cell and a changed plan in a real browser: htmx
-swaps the row's total and the footer's cells out of band, and a reload shows the same."""
+swaps the row's total and the footer's cells out of band, and a reload shows the same; a locked
+month's plan reads, marked locked, but takes no new figure."""
+
+import datetime as dt
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from upsell.forecasts.services import forecast_snapshot_take
 from upsell.tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,4 +75,23 @@ def test_the_totals_follow_a_saved_cell_and_a_changed_plan(page, live_server, co
     assert {
         element_id: page.locator(f"#{element_id}").inner_text() for element_id in followed
     } == followed
+    assert page_errors == []
+
+
+def test_a_locked_months_plan_reads_but_takes_no_new_figure(
+    page, live_server, company, page_errors
+):
+    people = company["people"]
+    assert isinstance(people, dict)
+    year = timezone.localdate().year
+    forecast_snapshot_take(month=dt.date(year, 1, 1))
+    log_in(page, live_server, "helen")
+    page.goto(f"{live_server.url}/forecasts/?manager={people['anna'].pk}&year={year}")
+
+    january, december = page.locator(f"#plan-{year}-01"), page.locator(f"#plan-{year}-12")
+
+    expect(january.locator(".badge.locked")).to_be_visible()
+    expect(january.locator("input")).to_have_count(0)
+    expect(december.locator("input[name=amount]")).to_be_editable()
+    expect(december.locator(".badge.locked")).to_have_count(0)
     assert page_errors == []
