@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
@@ -410,8 +410,9 @@ def forecast_grid_totals(
     plan sends back so that the page's totals follow it without reading the whole grid again.
 
     With ``client``, also that client's row total (None when the client is not in the grid).
-    A fixed number of queries: the managed statuses, the cells and the shipments per month,
-    which cells of the months begun exist, the plans, and whether the client is in the grid.
+    At most six queries: the managed statuses, the cells per month, which cells of the months
+    begun exist and the shipments (for a year begun), the plans, and whether the client is in
+    the grid (when none of the grid's cells is the client's).
     """
     months = year_months(year)
     current = month_start(today)
@@ -421,24 +422,30 @@ def forecast_grid_totals(
     cells_of_grid = ForecastCell.objects.filter(
         _cells_of(manager), client__in=clients.values("pk"), month__year=year
     ).order_by()
-    cells = {
-        month: (baseline, forecast_total, row_forecast or ZERO)
-        for month, baseline, forecast_total, row_forecast in cells_of_grid.values_list("month")
+    cells = {}
+    client_cells = 0  # of ``client``, in the grid's cells of the year
+    for month, baseline, forecast_total, row_forecast, row_cells in (
+        cells_of_grid.values_list("month")
         .annotate(
             baseline_total=Sum("baseline"),
             forecast_total=Sum(forecast),
             row_forecast=Sum(forecast, filter=in_row),
+            row_cells=Count("pk", filter=in_row),
         )
-        .values_list("month", "baseline_total", "forecast_total", "row_forecast")
-    }
+        .values_list("month", "baseline_total", "forecast_total", "row_forecast", "row_cells")
+    ):
+        cells[month] = (baseline, forecast_total, row_forecast or ZERO)
+        client_cells += row_cells
     # A month begun compares its forecast with the shipments of the clients that have a cell.
-    begun_cells = set(cells_of_grid.filter(month__lte=current).values_list("client_id", "month"))
+    begun_cells = (
+        set(cells_of_grid.filter(month__lte=current).values_list("client_id", "month"))
+        if months[0] <= current
+        else set()
+    )
     shipped: dict[dt.date, tuple[Decimal, Decimal]] = {}
     compared_shipped: dict[dt.date, tuple[Decimal, Decimal]] = {}
-    for (client_id, month), total in shipped_per_month(
-        clients=clients,
-        first=months[0],
-        end=_shipped_until(year=year, current=current),
+    for (client_id, month), total in _shipped_in_year(
+        clients=clients, year=year, current=current
     ).items():
         in_this_row = client is not None and client_id == client.pk
         for sums, counts in (
@@ -465,7 +472,8 @@ def forecast_grid_totals(
         for month in months
     ]
     row = None
-    if client is not None and clients.filter(pk=client.pk).exists():
+    # A client with cells among the grid's is in the grid; one without is asked about.
+    if client is not None and (client_cells or clients.filter(pk=client.pk).exists()):
         row = RowTotal(
             client_id=client.pk,
             forecast=sum((figures[2] for figures in cells.values()), ZERO),
