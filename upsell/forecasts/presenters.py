@@ -14,7 +14,7 @@ directly, which skips ``mark_safe``'s checks.
 """
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -111,7 +111,12 @@ class GridPresenter:
                 f'"><button type="submit" class="link-button" title="{fill_title}">'
                 f"{escape(_('accept the baseline'))}</button></form>"
             )
-        self._escaped_amounts: dict[Decimal, str] = {}
+        # An amount is digits, a sign and the language's separators: written as it is where these
+        # need no escaping, as in every language the product speaks.
+        sample = self.amount(Decimal("-1234567.89"))
+        self._html_amount: Callable[[Decimal], str] = (
+            self.amount if escape(sample) == sample else self._escaped_amount
+        )
         self._month_keys: dict[dt.date, str] = {}
 
     def rows(self, grid: Grid, *, in_programs: Collection[int]) -> list[RowView]:
@@ -120,7 +125,7 @@ class GridPresenter:
 
     def row(self, row: GridRow, *, in_programs: bool = False) -> RowView:
         client = row.client
-        cell = self.cell
+        client_id, write_cell, month_key = client.pk, self._cell, self._month_key
         return RowView(
             client=client,
             in_programs=in_programs,
@@ -128,7 +133,9 @@ class GridPresenter:
             accept=SafeString(
                 f"{self._accept_start}{client.pk}{self._accept_end}" if self._accept_start else ""
             ),
-            cells=SafeString("".join([cell(gc) for gc in row.cells])),
+            cells=SafeString(
+                "".join([write_cell(gc, client_id, month_key(gc.month)) for gc in row.cells])
+            ),
             total=self.row_total(row.total()),
         )
 
@@ -169,21 +176,25 @@ class GridPresenter:
         compared = ""
         if total.compared_actual or total.compared_forecast:
             words = self._compared_words % {
-                "fact": escape(self.amount(total.compared_actual)),
-                "forecast": escape(self.amount(total.compared_forecast)),
+                "fact": self._html_amount(total.compared_actual),
+                "forecast": self._html_amount(total.compared_forecast),
             }
             compared = f'<div class="actual" title="{self._compared_title}">{words}</div>'
         swap = ' hx-swap-oob="true"' if oob else ""
         return SafeString(
             f'<td id="row-total-{total.client_id}" class="num row-total"{swap}>'
-            f"<strong>{escape(self.amount(total.forecast))}</strong>{compared}</td>"
+            f"<strong>{self._html_amount(total.forecast)}</strong>{compared}</td>"
         )
 
     def cell(self, gc: GridCell, *, saved: bool = False) -> SafeString:
         """The cell's ``<td>``: the baseline; the manager's amount and confidence, and comment;
         for a month begun, the shipments; for a month over that had a forecast, shipments
         minus forecast; and the ✎ that opens the editor."""
-        client_id, month_key = gc.client.pk, self._month_key(gc.month)
+        return self._cell(gc, gc.client.pk, self._month_key(gc.month), saved=saved)
+
+    def _cell(
+        self, gc: GridCell, client_id: int, month_key: str, *, saved: bool = False
+    ) -> SafeString:
         html_amount = self._html_amount
         locked = " locked" if gc.locked else ""
         parts = [
@@ -221,11 +232,8 @@ class GridPresenter:
         parts.append("</td>")
         return SafeString("".join(parts))
 
-    def _html_amount(self, value: Decimal) -> str:
-        text = self._escaped_amounts.get(value)
-        if text is None:
-            text = self._escaped_amounts[value] = escape(self.amount(value))
-        return text
+    def _escaped_amount(self, value: Decimal) -> str:
+        return escape(self.amount(value))
 
     def _month_key(self, month: dt.date) -> str:
         key = self._month_keys.get(month)

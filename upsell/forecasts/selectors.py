@@ -185,14 +185,17 @@ class MonthTotal:
     def count_in(self, cell: GridCell) -> None:
         """Add ``cell`` of this month to the totals (``actual`` starts at zero in a month
         begun, None in one to come)."""
-        self.baseline += cell.baseline
-        cell_forecast = cell.forecast
-        self.forecast += cell_forecast
-        if cell.actual is not None:
-            self.actual = (self.actual or ZERO) + cell.actual
+        figures, actual = cell.cell, cell.actual
+        if actual is not None:
+            self.actual = (self.actual or ZERO) + actual
+        if figures is None:  # no baseline, no forecast, nothing compared
+            return
+        forecast = figures.forecast
+        self.baseline += figures.baseline
+        self.forecast += forecast
         if cell.compared:
-            self.compared_forecast += cell_forecast
-            self.compared_actual += cell.actual or ZERO
+            self.compared_forecast += forecast
+            self.compared_actual += actual or ZERO
 
     @property
     def plan_gap(self) -> Decimal | None:
@@ -268,6 +271,19 @@ class Grid:
         return self.year_total.plan
 
 
+# What the grid and its workbook show of a client, and the client's manager; the programs'
+# levers ask for more themselves.
+GRID_CLIENT_FIELDS = (
+    "name",
+    "status",
+    "manager",
+    "plans_budget",
+    "annual_budget",
+    "audit__perspective",
+    "audit__metrics",
+)
+
+
 def motivated_clients_of(*, user: User, manager: User) -> QuerySet[Client]:
     """``manager``'s motivated clients as ``user`` may see them, with their audit, by name."""
     return (
@@ -332,15 +348,16 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
     """``manager``'s grid for ``year`` as ``user`` sees it."""
     months = year_months(year)
     current = month_start(today)
-    clients = list(motivated_clients_of(user=user, manager=manager))
+    clients = list(motivated_clients_of(user=user, manager=manager).only(*GRID_CLIENT_FIELDS))
     client_ids = [client.pk for client in clients]
-    cells = {
-        (client_id, month): CellFigures(*figures)
-        for client_id, month, *figures in ForecastCell.objects.filter(
-            _cells_of(manager), client_id__in=client_ids, month__year=year
-        )
+    rows_of_cells = (
+        ForecastCell.objects.filter(_cells_of(manager), client_id__in=client_ids, month__year=year)
         .order_by()
         .values_list("client_id", "month", *CELL_FIGURES)
+    )
+    cells = {
+        (client_id, month): CellFigures(baseline, amount, confidence, comment, version)
+        for client_id, month, baseline, amount, confidence, comment, version in rows_of_cells
     }
     actuals = _shipped_in_year(clients=client_ids, year=year, current=current)
     plans = dict(
@@ -368,9 +385,10 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
     ]
     rows = []
     for client in clients:
+        client_id = client.pk
         row = GridRow(client=client, cells=[])
         for column, total in zip(columns, totals, strict=True):
-            key = (client.pk, column.month)
+            key = (client_id, column.month)
             cell = GridCell(
                 client=client,
                 month=column.month,
