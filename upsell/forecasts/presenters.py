@@ -1,14 +1,20 @@
-"""The forecast grid as its page draws it: every figure of a row written once, in Python.
+"""The forecast grid as its page draws it: every row written once, in Python.
 
-A manager's grid holds some 3 600 cells and 15 000 figures. Drawn through template tags, each
-cell cost a dozen variable lookups, ``if`` tags and ``amount`` filters, and the page took
-seconds of server time. Here a cell becomes three strings, its id, its classes and its
-content, with the amounts written by one ``AmountFormatter`` per page; the template places
-them. The page and the single cells that htmx swaps in (after an edit, a cancel) come from the
-same code, so they cannot drift apart.
+A manager's grid holds some 300 rows, 3 600 cells and 15 000 figures. Drawn through template
+tags, each cell cost a dozen variable lookups, ``if`` tags and ``amount`` filters, each row two
+dozen more, and the page took seconds of server time. Here a row becomes four strings: its
+client's heading, its "accept the baseline" form, its cells and its year total, with the
+amounts written by one ``AmountFormatter`` and the page's words looked up once per page. The
+template places them, and names the programs' levers under the few clients in a program (the
+programs app writes those). The page and the single cells and totals that htmx swaps in (after
+an edit, a cancel, a save) come from the same code, so they cannot drift apart.
+
+Every value is escaped where the markup is written; the strings are then ``SafeString``
+directly, which skips ``mark_safe``'s checks.
 """
 
 import datetime as dt
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -16,41 +22,41 @@ from html import escape
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
-from upsell.clients.models import Client
+from upsell.clients.models import Client, ClientStatus
 from upsell.core.money import AmountFormatter
 from upsell.core.templatetags.formatting import percent
 from upsell.forecasts.models import Confidence
-from upsell.forecasts.selectors import GridCell, GridRow, RowTotal
+from upsell.forecasts.selectors import Grid, GridCell, GridRow, RowTotal
 
 COMMENT_SHOWN = 24  # characters of a comment in the cell; the whole of it in the tooltip
+# How the lines of a row's heading are indented on the page, for whoever reads its source.
+HEADING_LINE = "\n            "
+HEADING_END = "\n          "
 
 
-@dataclass(frozen=True, slots=True)
-class CellView:
-    dom_id: str
-    css_class: str
-    content: SafeString
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowAccept:
+    """What each row's "accept the baseline" form posts besides its client."""
 
-
-@dataclass(frozen=True, slots=True)
-class RowTotalView:
-    client_id: int
-    forecast: str
-    # The fact and the forecast of the months that have both; blank before the first of them.
-    compared_actual: str
-    compared_forecast: str
+    url: str
+    manager_id: int
+    year: int
+    csrf_token: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RowView:
     client: Client
-    url: str
-    perspective: int | None
-    budget: str | None  # for clients that plan a purchase budget
-    share_of_wallet: str | None
-    cells: list[CellView]
-    total: RowTotalView
+    # Whether the client is in a sales program, whose levers the template names under it.
+    in_programs: bool
+    # The client's name and, under it, its status, perspective, budget and share of wallet.
+    heading: SafeString
+    # The row's "accept the baseline" form; nothing in a grid its reader cannot change.
+    accept: SafeString
+    cells: SafeString  # the row's month cells, one after the other
+    total: SafeString  # the row's last cell: its year
 
 
 def cells_url() -> str:
@@ -69,96 +75,165 @@ def clients_url() -> str:
 class GridPresenter:
     """Writes rows and cells in the active language; make one per response."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, accept: RowAccept | None = None) -> None:
         self.amount = AmountFormatter()
-        self.clients_url = clients_url()
         self._cells_url = escape(cells_url())
+        self._clients_url = escape(clients_url())
         self._confidence_labels = {value: escape(str(label)) for value, label in Confidence.choices}
-        self._escaped_amounts: dict[Decimal, str] = {}
+        self._status_labels = {value: escape(str(label)) for value, label in ClientStatus.choices}
+        self._perspective = escape(_("perspective"))
+        self._budget = escape(_("budget"))
+        self._share_of_wallet = escape(_("share of wallet"))
+        self._share_of_wallet_title = escape(
+            _("Bought from us this budget year, as a share of the purchase budget")
+        )
+        self._compared_title = escape(
+            _(
+                "Shipped in the months begun that have a forecast, "
+                "against the forecast of those months"
+            )
+        )
+        self._compared_words = escape(_("fact %(fact)s of %(forecast)s"))
+        self._accept_start = self._accept_end = ""
+        if accept is not None:
+            self._accept_start = (
+                f'<form method="post" action="{escape(accept.url)}" class="row-accept">'
+                '<input type="hidden" name="csrfmiddlewaretoken" '
+                f'value="{escape(accept.csrf_token)}">'
+                f'<input type="hidden" name="manager" value="{accept.manager_id}">'
+                f'<input type="hidden" name="year" value="{accept.year}">'
+                '<input type="hidden" name="client" value="'
+            )
+            fill_title = escape(
+                _("Fill this client's empty cells that can still change with their baseline")
+            )
+            self._accept_end = (
+                f'"><button type="submit" class="link-button" title="{fill_title}">'
+                f"{escape(_('accept the baseline'))}</button></form>"
+            )
+        # An amount is digits, a sign and the language's separators: written as it is where these
+        # need no escaping, as in every language the product speaks.
+        sample = self.amount(Decimal("-1234567.89"))
+        self._html_amount: Callable[[Decimal], str] = (
+            self.amount if escape(sample) == sample else self._escaped_amount
+        )
         self._month_keys: dict[dt.date, str] = {}
 
-    def row(self, row: GridRow) -> RowView:
+    def rows(self, grid: Grid, *, in_programs: Collection[int]) -> list[RowView]:
+        """The grid's rows; ``in_programs``: the ids of the clients in a sales program."""
+        return [self.row(row, in_programs=row.client.pk in in_programs) for row in grid.rows]
+
+    def row(self, row: GridRow, *, in_programs: bool = False) -> RowView:
         client = row.client
-        share = row.share_of_wallet
+        client_id, write_cell, month_key = client.pk, self._cell, self._month_key
         return RowView(
             client=client,
-            url=f"{self.clients_url}{client.pk}/",
-            perspective=row.perspective,
-            budget=self.amount(client.annual_budget) if client.plans_budget else None,
-            share_of_wallet=None if share is None else percent(share),
-            cells=[self.cell(gc) for gc in row.cells],
-            total=self.row_total(
-                RowTotal(
-                    client_id=client.pk,
-                    forecast=row.forecast,
-                    compared_forecast=row.compared_forecast,
-                    compared_actual=row.compared_actual,
-                )
+            in_programs=in_programs,
+            heading=self._heading(row),
+            accept=SafeString(
+                f"{self._accept_start}{client.pk}{self._accept_end}" if self._accept_start else ""
             ),
+            cells=SafeString(
+                "".join([write_cell(gc, client_id, month_key(gc.month)) for gc in row.cells])
+            ),
+            total=self.row_total(row.total()),
         )
 
-    def row_total(self, total: RowTotal) -> RowTotalView:
-        compared = bool(total.compared_actual or total.compared_forecast)
-        return RowTotalView(
-            client_id=total.client_id,
-            forecast=self.amount(total.forecast),
-            compared_actual=self.amount(total.compared_actual) if compared else "",
-            compared_forecast=self.amount(total.compared_forecast) if compared else "",
+    def _heading(self, row: GridRow) -> SafeString:
+        client = row.client
+        status = ""
+        if client.status:
+            label = self._status_labels.get(client.status) or escape(client.status)
+            status = f'<span class="badge status-{escape(client.status)}">{label}</span>'
+        perspective = row.perspective
+        budget = self.amount(client.annual_budget) if client.plans_budget else None
+        share = row.share_of_wallet
+        figures = [
+            status,
+            ""
+            if perspective is None
+            else f'<span class="row-figure">{self._perspective} {perspective}/100</span>',
+            ""
+            if budget is None
+            else f'<span class="row-figure">{self._budget} {escape(budget)}</span>',
+            ""
+            if share is None
+            else (
+                f'<span class="row-figure" title="{self._share_of_wallet_title}">'
+                f"{self._share_of_wallet} {escape(percent(share))}</span>"
+            ),
+        ]
+        return SafeString(
+            f'<a href="{self._clients_url}{client.pk}/">{escape(client.name)}</a>'
+            f'{HEADING_END}<div class="muted">{HEADING_LINE}'
+            f"{HEADING_LINE.join(figures)}{HEADING_END}</div>"
         )
 
-    def cell(self, gc: GridCell, *, saved: bool = False) -> CellView:
-        """The cell's figures: the baseline; the manager's amount and confidence, and comment;
+    def row_total(self, total: RowTotal, *, oob: bool = False) -> SafeString:
+        """The row's last cell: the year's forecast and, once a month with a forecast has begun,
+        the fact beside the forecast of those months; ``oob`` when htmx swaps it in beside a
+        saved cell."""
+        compared = ""
+        if total.compared_actual or total.compared_forecast:
+            words = self._compared_words % {
+                "fact": self._html_amount(total.compared_actual),
+                "forecast": self._html_amount(total.compared_forecast),
+            }
+            compared = f'<div class="actual" title="{self._compared_title}">{words}</div>'
+        swap = ' hx-swap-oob="true"' if oob else ""
+        return SafeString(
+            f'<td id="row-total-{total.client_id}" class="num row-total"{swap}>'
+            f"<strong>{self._html_amount(total.forecast)}</strong>{compared}</td>"
+        )
+
+    def cell(self, gc: GridCell, *, saved: bool = False) -> SafeString:
+        """The cell's ``<td>``: the baseline; the manager's amount and confidence, and comment;
         for a month begun, the shipments; for a month over that had a forecast, shipments
-        minus forecast; and the
-        ✎ that opens the editor. Every value is escaped here, where the markup is written."""
-        client_id, month_key = gc.client.pk, self._month_key(gc.month)
+        minus forecast; and the ✎ that opens the editor."""
+        return self._cell(gc, gc.client.pk, self._month_key(gc.month), saved=saved)
+
+    def _cell(
+        self, gc: GridCell, client_id: int, month_key: str, *, saved: bool = False
+    ) -> SafeString:
         html_amount = self._html_amount
+        locked = " locked" if gc.locked else ""
+        parts = [
+            f'<td id="cell-{client_id}-{month_key}" class="num forecast-cell{locked}'
+            f'{" saved" if saved else ""}">'
+        ]
         figures = gc.cell
         # A month nobody forecast shows no forecast, not a baseline of zero.
-        lines = (
-            [] if figures is None else [f'<div class="baseline">{html_amount(gc.baseline)}</div>']
-        )
-        if figures is not None and figures.amount is not None:
-            confidence = escape(figures.confidence)
-            label = self._confidence_labels.get(figures.confidence, confidence)
-            lines.append(
-                f'<div class="manager-amount"><strong>{html_amount(figures.amount)}</strong> '
-                f'<span class="badge confidence-{confidence}">{label}</span></div>'
-            )
-        if figures is not None and figures.comment:
-            shown = Truncator(figures.comment).chars(COMMENT_SHOWN)
-            lines.append(
-                f'<div class="comment" title="{escape(figures.comment)}">{escape(shown)}</div>'
-            )
+        if figures is not None:
+            parts.append(f'<div class="baseline">{html_amount(figures.baseline)}</div>')
+            if figures.amount is not None:
+                confidence = escape(figures.confidence)
+                label = self._confidence_labels.get(figures.confidence, confidence)
+                parts.append(
+                    f'<div class="manager-amount"><strong>{html_amount(figures.amount)}</strong> '
+                    f'<span class="badge confidence-{confidence}">{label}</span></div>'
+                )
+            if figures.comment:
+                shown = Truncator(figures.comment).chars(COMMENT_SHOWN)
+                parts.append(
+                    f'<div class="comment" title="{escape(figures.comment)}">{escape(shown)}</div>'
+                )
         if gc.actual is not None:
-            lines.append(f'<div class="actual">{html_amount(gc.actual)}</div>')
-        deviation = gc.deviation
-        if deviation is not None:
-            below = " below" if deviation < 0 else ""
-            lines.append(f'<div class="deviation{below}">Δ {html_amount(deviation)}</div>')
+            parts.append(f'<div class="actual">{html_amount(gc.actual)}</div>')
+            deviation = gc.deviation
+            if deviation is not None:
+                below = " below" if deviation < 0 else ""
+                parts.append(f'<div class="deviation{below}">Δ {html_amount(deviation)}</div>')
         if gc.editable:
-            lines.append(
+            parts.append(
                 '<button type="button" class="link-button" '
                 f'hx-get="{self._cells_url}{client_id}/{month_key}/?edit=1" '
                 'hx-target="closest td" hx-swap="outerHTML">✎</button>'
             )
-        css_class = "num forecast-cell"
-        if gc.locked:
-            css_class += " locked"
-        if saved:
-            css_class += " saved"
-        return CellView(
-            dom_id=f"cell-{client_id}-{month_key}",
-            css_class=css_class,
-            # Every value above is escaped; SafeString directly skips mark_safe's lazy check.
-            content=SafeString("".join(lines)),
-        )
+        parts.append("</td>")
+        return SafeString("".join(parts))
 
-    def _html_amount(self, value: Decimal) -> str:
-        text = self._escaped_amounts.get(value)
-        if text is None:
-            text = self._escaped_amounts[value] = escape(self.amount(value))
-        return text
+    def _escaped_amount(self, value: Decimal) -> str:
+        return escape(self.amount(value))
 
     def _month_key(self, month: dt.date) -> str:
         key = self._month_keys.get(month)

@@ -10,8 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, prefetch_related_objects
 
 from upsell.accounts.models import Role, User
 from upsell.clients.models import Client
@@ -25,12 +26,11 @@ from upsell.shipments.selectors import shipped_per_month
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CellFigures:
+class CellFigures(NamedTuple):
     """What the grid shows of a stored cell.
 
     A grid reads thousands of cells; building a model instance for each cost more than the
-    whole query, so the grid reads these few fields alone.
+    whole query, so the grid reads these few fields alone, each row straight into one of these.
     """
 
     baseline: Decimal
@@ -41,13 +41,7 @@ class CellFigures:
 
     @classmethod
     def of(cls, cell: ForecastCell) -> "CellFigures":
-        return cls(
-            baseline=cell.baseline,
-            amount=cell.amount,
-            confidence=cell.confidence,
-            comment=cell.comment,
-            version=cell.version,
-        )
+        return cls(cell.baseline, cell.amount, cell.confidence, cell.comment, cell.version)
 
     @property
     def forecast(self) -> Decimal:
@@ -58,7 +52,7 @@ class CellFigures:
 CELL_FIGURES = ("baseline", "amount", "confidence", "comment", "version")
 
 
-@dataclass(kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class GridCell:
     client: Client
     month: dt.date
@@ -104,7 +98,18 @@ class GridCell:
         return self.actual - self.forecast
 
 
-@dataclass(kw_only=True)
+@dataclass(frozen=True, kw_only=True)
+class RowTotal:
+    """One client's figures over the year, as its row's last column shows them: the year's
+    forecast, and the fact beside the forecast of the months that have both."""
+
+    client_id: int
+    forecast: Decimal
+    compared_forecast: Decimal
+    compared_actual: Decimal
+
+
+@dataclass(slots=True, kw_only=True)
 class GridRow:
     client: Client
     cells: list[GridCell]
@@ -121,9 +126,25 @@ class GridRow:
         share = None if audit is None else audit.metrics.get("share_of_wallet")
         return None if share is None else float(share) * 100
 
+    def total(self) -> RowTotal:
+        """The row's figures over the year, added up in one pass over its cells."""
+        forecast = compared_forecast = compared_actual = ZERO
+        for cell in self.cells:
+            cell_forecast = cell.forecast
+            forecast += cell_forecast
+            if cell.compared:
+                compared_forecast += cell_forecast
+                compared_actual += cell.actual or ZERO
+        return RowTotal(
+            client_id=self.client.pk,
+            forecast=forecast,
+            compared_forecast=compared_forecast,
+            compared_actual=compared_actual,
+        )
+
     @property
     def forecast(self) -> Decimal:
-        return sum((cell.forecast for cell in self.cells), ZERO)
+        return self.total().forecast
 
     @property
     def baseline(self) -> Decimal:
@@ -136,12 +157,12 @@ class GridRow:
     @property
     def compared_forecast(self) -> Decimal:
         """The forecast of the months that have both a forecast and a fact."""
-        return sum((cell.forecast for cell in self.cells if cell.compared), ZERO)
+        return self.total().compared_forecast
 
     @property
     def compared_actual(self) -> Decimal:
         """The fact of the months that have both a forecast and a fact."""
-        return sum((cell.actual or ZERO for cell in self.cells if cell.compared), ZERO)
+        return self.total().compared_actual
 
 
 @dataclass(kw_only=True)
@@ -160,6 +181,21 @@ class MonthTotal:
     def key(self) -> str:
         """The month as the page's element ids name it: ``YYYY-MM``."""
         return f"{self.month:%Y-%m}"
+
+    def count_in(self, cell: GridCell) -> None:
+        """Add ``cell`` of this month to the totals (``actual`` starts at zero in a month
+        begun, None in one to come)."""
+        figures, actual = cell.cell, cell.actual
+        if actual is not None:
+            self.actual = (self.actual or ZERO) + actual
+        if figures is None:  # no baseline, no forecast, nothing compared
+            return
+        forecast = figures.forecast
+        self.baseline += figures.baseline
+        self.forecast += forecast
+        if cell.compared:
+            self.compared_forecast += forecast
+            self.compared_actual += actual or ZERO
 
     @property
     def plan_gap(self) -> Decimal | None:
@@ -235,6 +271,19 @@ class Grid:
         return self.year_total.plan
 
 
+# What the grid and its workbook show of a client, and the client's manager; the programs'
+# levers ask for more themselves.
+GRID_CLIENT_FIELDS = (
+    "name",
+    "status",
+    "manager",
+    "plans_budget",
+    "annual_budget",
+    "audit__perspective",
+    "audit__metrics",
+)
+
+
 def motivated_clients_of(*, user: User, manager: User) -> QuerySet[Client]:
     """``manager``'s motivated clients as ``user`` may see them, with their audit, by name."""
     return (
@@ -242,10 +291,25 @@ def motivated_clients_of(*, user: User, manager: User) -> QuerySet[Client]:
         .filter(manager=manager)
         .filter(motivated_q())
         .select_related("audit")
-        # The programs' levers shown on each row (the programs app writes them in words).
-        .prefetch_related("program_memberships__program", "program_memberships__progress")
         .order_by("name", "id")
     )
+
+
+def clients_in_programs(clients: list[Client]) -> set[int]:
+    """The ids of those of ``clients`` in a sales program, whose memberships and progress this
+    prefetches for the levers the grid names under them (the programs app writes them in
+    words). The others, most clients of a grid, ask nothing more."""
+    members = set(
+        Client.objects.filter(
+            pk__in=[client.pk for client in clients], program_memberships__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    prefetch_related_objects(
+        [client for client in clients if client.pk in members],
+        "program_memberships__program",
+        "program_memberships__progress",
+    )
+    return members
 
 
 def _cells_of(manager: User) -> Q:
@@ -258,85 +322,88 @@ def _shipped_until(*, year: int, current: dt.date) -> dt.date:
     return month_add(min(current, dt.date(year, 12, 1)), 1)
 
 
+def _shipped_in_year(
+    *, clients: list[int] | QuerySet[Client], year: int, current: dt.date
+) -> dict[tuple[int, dt.date], Decimal]:
+    """What ``clients`` were shipped per month of ``year`` begun by ``current``; a year still
+    to come asks the database nothing."""
+    first, end = dt.date(year, 1, 1), _shipped_until(year=year, current=current)
+    if first >= end:
+        return {}
+    return shipped_per_month(clients=clients, first=first, end=end)
+
+
+@dataclass(frozen=True, slots=True)
+class _GridColumn:
+    """What every cell of a month shares, worked out once per grid rather than once per cell."""
+
+    month: dt.date
+    begun: bool
+    is_past: bool
+    locked: bool
+    editable: bool
+
+
 def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_edit: bool) -> Grid:
     """``manager``'s grid for ``year`` as ``user`` sees it."""
     months = year_months(year)
     current = month_start(today)
-    clients = list(motivated_clients_of(user=user, manager=manager))
+    clients = list(motivated_clients_of(user=user, manager=manager).only(*GRID_CLIENT_FIELDS))
     client_ids = [client.pk for client in clients]
-    cells = {
-        (client_id, month): CellFigures(
-            baseline=baseline,
-            amount=amount,
-            confidence=confidence,
-            comment=comment,
-            version=version,
-        )
-        for client_id, month, baseline, amount, confidence, comment, version in (
-            ForecastCell.objects.filter(
-                _cells_of(manager), client_id__in=client_ids, month__year=year
-            )
-            .order_by()
-            .values_list("client_id", "month", *CELL_FIGURES)
-        )
-    }
-    actuals = shipped_per_month(
-        clients=client_ids, first=months[0], end=_shipped_until(year=year, current=current)
+    rows_of_cells = (
+        ForecastCell.objects.filter(_cells_of(manager), client_id__in=client_ids, month__year=year)
+        .order_by()
+        .values_list("client_id", "month", *CELL_FIGURES)
     )
+    cells = {
+        (client_id, month): CellFigures(baseline, amount, confidence, comment, version)
+        for client_id, month, baseline, amount, confidence, comment, version in rows_of_cells
+    }
+    actuals = _shipped_in_year(clients=client_ids, year=year, current=current)
     plans = dict(
         SalesPlan.objects.filter(manager=manager, month__year=year).values_list("month", "amount")
     )
     locked = months_locked(months)
-    rows = [
-        GridRow(
-            client=client,
-            cells=[
-                GridCell(
-                    client=client,
-                    month=month,
-                    cell=cells.get((client.pk, month)),
-                    actual=actuals.get((client.pk, month), ZERO) if month <= current else None,
-                    is_past=month < current,
-                    locked=month in locked,
-                    editable=can_edit
-                    and cell_editable(month=month, today=today, locked=month in locked),
-                )
-                for month in months
-            ],
+    columns = [
+        _GridColumn(
+            month=month,
+            begun=month <= current,
+            is_past=month < current,
+            locked=month in locked,
+            editable=can_edit and cell_editable(month=month, today=today, locked=month in locked),
         )
-        for client in clients
+        for month in months
     ]
-    totals = []
-    for index, month in enumerate(months):
-        column = [row.cells[index] for row in rows]
-        totals.append(
-            MonthTotal(
-                month=month,
-                baseline=sum((cell.baseline for cell in column), ZERO),
-                forecast=sum((cell.forecast for cell in column), ZERO),
-                actual=sum((cell.actual or ZERO for cell in column), ZERO)
-                if month <= current
-                else None,
-                plan=plans.get(month),
-                locked=month in locked,
-                compared_forecast=sum((c.forecast for c in column if c.compared), ZERO),
-                compared_actual=sum((c.actual or ZERO for c in column if c.compared), ZERO),
-            )
+    totals = [
+        MonthTotal(
+            month=column.month,
+            actual=ZERO if column.begun else None,
+            plan=plans.get(column.month),
+            locked=column.locked,
         )
+        for column in columns
+    ]
+    rows = []
+    for client in clients:
+        client_id = client.pk
+        row = GridRow(client=client, cells=[])
+        for column, total in zip(columns, totals, strict=True):
+            key = (client_id, column.month)
+            cell = GridCell(
+                client=client,
+                month=column.month,
+                cell=cells.get(key),
+                actual=actuals.get(key, ZERO) if column.begun else None,
+                is_past=column.is_past,
+                locked=column.locked,
+                editable=column.editable,
+            )
+            row.cells.append(cell)
+            total.count_in(cell)
+        rows.append(row)
     return Grid(
         manager=manager, year=year, rows=rows, totals=totals, can_edit=can_edit, months=months
     )
-
-
-@dataclass(frozen=True, kw_only=True)
-class RowTotal:
-    """One client's figures over the year, as its row's last column shows them: the year's
-    forecast, and the fact beside the forecast of the months that have both."""
-
-    client_id: int
-    forecast: Decimal
-    compared_forecast: Decimal
-    compared_actual: Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -361,8 +428,9 @@ def forecast_grid_totals(
     plan sends back so that the page's totals follow it without reading the whole grid again.
 
     With ``client``, also that client's row total (None when the client is not in the grid).
-    A fixed number of queries: the managed statuses, the cells and the shipments per month,
-    which cells of the months begun exist, the plans, and whether the client is in the grid.
+    At most six queries: the managed statuses, the cells per month, which cells of the months
+    begun exist and the shipments (for a year begun), the plans, and whether the client is in
+    the grid (when none of the grid's cells is the client's).
     """
     months = year_months(year)
     current = month_start(today)
@@ -372,24 +440,30 @@ def forecast_grid_totals(
     cells_of_grid = ForecastCell.objects.filter(
         _cells_of(manager), client__in=clients.values("pk"), month__year=year
     ).order_by()
-    cells = {
-        month: (baseline, forecast_total, row_forecast or ZERO)
-        for month, baseline, forecast_total, row_forecast in cells_of_grid.values_list("month")
+    cells = {}
+    client_cells = 0  # of ``client``, in the grid's cells of the year
+    for month, baseline, forecast_total, row_forecast, row_cells in (
+        cells_of_grid.values_list("month")
         .annotate(
             baseline_total=Sum("baseline"),
             forecast_total=Sum(forecast),
             row_forecast=Sum(forecast, filter=in_row),
+            row_cells=Count("pk", filter=in_row),
         )
-        .values_list("month", "baseline_total", "forecast_total", "row_forecast")
-    }
+        .values_list("month", "baseline_total", "forecast_total", "row_forecast", "row_cells")
+    ):
+        cells[month] = (baseline, forecast_total, row_forecast or ZERO)
+        client_cells += row_cells
     # A month begun compares its forecast with the shipments of the clients that have a cell.
-    begun_cells = set(cells_of_grid.filter(month__lte=current).values_list("client_id", "month"))
+    begun_cells = (
+        set(cells_of_grid.filter(month__lte=current).values_list("client_id", "month"))
+        if months[0] <= current
+        else set()
+    )
     shipped: dict[dt.date, tuple[Decimal, Decimal]] = {}
     compared_shipped: dict[dt.date, tuple[Decimal, Decimal]] = {}
-    for (client_id, month), total in shipped_per_month(
-        clients=clients,
-        first=months[0],
-        end=_shipped_until(year=year, current=current),
+    for (client_id, month), total in _shipped_in_year(
+        clients=clients, year=year, current=current
     ).items():
         in_this_row = client is not None and client_id == client.pk
         for sums, counts in (
@@ -416,7 +490,8 @@ def forecast_grid_totals(
         for month in months
     ]
     row = None
-    if client is not None and clients.filter(pk=client.pk).exists():
+    # A client with cells among the grid's is in the grid; one without is asked about.
+    if client is not None and (client_cells or clients.filter(pk=client.pk).exists()):
         row = RowTotal(
             client_id=client.pk,
             forecast=sum((figures[2] for figures in cells.values()), ZERO),

@@ -110,14 +110,12 @@ def forecast_cell_save(
         if confidence not in Confidence.values:
             raise ValidationError({"confidence": _("Choose how confident you are.")})
     with transaction.atomic():
-        cell, _created = ForecastCell.objects.get_or_create(
-            client=client, month=month, defaults={"manager_id": client.manager_id}
-        )
         # Holding the row while the lock is checked: a snapshot taken at the same moment
         # either copies this save or makes it fail, never copies the value before it.
-        before = (
-            ForecastCell.objects.select_for_update().filter(pk=cell.pk).values(*_CELL_EDITED).get()
+        cell, _created = ForecastCell.objects.select_for_update().get_or_create(
+            client=client, month=month, defaults={"manager_id": client.manager_id}
         )
+        before = {field: getattr(cell, field) for field in _CELL_EDITED}
         closed = month_closed_problem(
             month=month, today=timezone.localdate(), locked=bool(months_locked([month]))
         )

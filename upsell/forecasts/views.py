@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,12 +51,13 @@ from upsell.forecasts.history import (
     sales_plan_changes,
 )
 from upsell.forecasts.locks import cell_editable, month_first_editable
-from upsell.forecasts.presenters import GridPresenter, cells_url
+from upsell.forecasts.presenters import GridPresenter, RowAccept, cells_url
 from upsell.forecasts.selectors import (
     CellFigures,
     GridCell,
     accuracy_year_default,
     client_forecast_months,
+    clients_in_programs,
     forecast_accuracy,
     forecast_grid,
     forecast_grid_cell,
@@ -114,7 +116,16 @@ def forecast_grid_page(request: HttpRequest) -> HttpResponse:
             today=today,
             can_edit=can_edit_grid(user, manager),
         )
-        presenter = GridPresenter()
+        presenter = GridPresenter(
+            accept=RowAccept(
+                url=reverse("forecasts:baselines_accept"),
+                manager_id=manager.pk,
+                year=year,
+                csrf_token=get_token(request),
+            )
+            if grid.can_edit
+            else None
+        )
         context["grid"] = grid
         context["first_open_month"] = next(
             (
@@ -124,7 +135,9 @@ def forecast_grid_page(request: HttpRequest) -> HttpResponse:
             ),
             None,
         )
-        context["rows"] = [presenter.row(row) for row in grid.rows]
+        context["rows"] = presenter.rows(
+            grid, in_programs=clients_in_programs([row.client for row in grid.rows])
+        )
         context["can_set_plans"] = can_set_plans(user)
         context |= _plan_changes(request, manager, year)
     return render(request, "forecasts/grid.html", context)
@@ -155,8 +168,7 @@ def _render_cell(request: HttpRequest, gc: GridCell, **context: Any) -> HttpResp
         return render(
             request, "forecasts/grid.html#editor", {"gc": gc, "cells_url": cells_url(), **context}
         )
-    cell = GridPresenter().cell(gc)
-    return render(request, "forecasts/grid.html#cell", {"cell": cell})
+    return HttpResponse(GridPresenter().cell(gc))
 
 
 def _render_saved_cell(
@@ -175,7 +187,7 @@ def _render_saved_cell(
             client=client,
         )
         context |= {
-            "row_total": None if totals.row is None else presenter.row_total(totals.row),
+            "row_total": None if totals.row is None else presenter.row_total(totals.row, oob=True),
             "month_total": totals.month(gc.month),
             "year_total": totals.year,
         }
