@@ -21,9 +21,10 @@ problems are told to 1C by element rather than by row of a file 1C never saw:
 import codecs
 import io
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import itemgetter, methodcaller
 from xml.etree.ElementTree import Element, ParseError, fromstring, iterparse
 
@@ -69,19 +70,20 @@ class Table:
     kind: str
     # A text column per header of the import's file, "" for an empty cell; a row per element.
     frame: pl.DataFrame
-    places: list[str]
+    # The element a row (counted from 0) came from; told only for the rows a problem names, so
+    # a file's hundreds of thousands of places are never all written out.
+    place_of: Callable[[int], str]
 
     @classmethod
     def of_rows(
         cls, kind: str, headers: tuple[str, ...], rows: list[tuple[str, ...]], places: list[str]
     ) -> "Table":
-        return cls(kind, pl.DataFrame(rows, schema=_text_columns(headers), orient="row"), places)
+        frame = pl.DataFrame(rows, schema=_text_columns(headers), orient="row")
+        return cls(kind, frame, places.__getitem__)
 
-    @classmethod
-    def of_columns(
-        cls, kind: str, headers: tuple[str, ...], columns: list[list[str]], places: list[str]
-    ) -> "Table":
-        return cls(kind, pl.DataFrame(columns, schema=_text_columns(headers), orient="col"), places)
+    def place(self, index: int) -> str:
+        """The element the row ``index`` (counted from 0) came from, "" past the last row."""
+        return self.place_of(index) if 0 <= index < self.frame.height else ""
 
 
 def _text_columns(headers: tuple[str, ...]) -> dict[str, pl.DataType]:
@@ -308,58 +310,69 @@ def _repeated[T](values: Iterable[T], counts: list[int]) -> list[T]:
     return list(chain.from_iterable(map(repeat, values, counts)))
 
 
-def _buyer(place: str, document: Element) -> Element:
-    buyers = [
+def _buyers(document: Element) -> list[Element]:
+    return [
         counterparty
         for counterparties in document.findall("Контрагенты")
         for counterparty in counterparties
         if counterparty.tag == "Контрагент" and _text(counterparty, "Роль") in ("", "Покупатель")
     ]
-    if len(buyers) != 1:
-        raise CommerceMLError(
-            _("{place}: Контрагенты must name one buyer (Роль «Покупатель»), not {count}").format(
-                place=place, count=len(buyers)
-            )
-        )
-    return buyers[0]
 
 
-def _lines(place: str, document: Element) -> list[Element]:
+def _lines(document: Element) -> list[Element]:
     goods = document.find("Товары")
-    lines = [] if goods is None else goods.findall("Товар")
-    if not lines:
-        raise CommerceMLError(_("{place}: the document has no Товары/Товар").format(place=place))
-    return lines
+    return [] if goods is None else goods.findall("Товар")
+
+
+def _documents_place(numbers: list[str]) -> Callable[[int], str]:
+    """The place of a document, by its index (from 0) in the file's order."""
+    template = _("Документ {number} (Номер {document})")
+    return lambda index: template.format(number=index + 1, document=numbers[index])
 
 
 def _documents_checked(
-    documents: list[Element], operations: list[str], places: list[str]
+    documents: list[Element], operations: list[str], place_of: Callable[[int], str]
 ) -> tuple[list[Element], list[list[Element]]]:
     """Each document's buyer and lines; CommerceMLError for the first document, in the file's
     order, of an operation the exchange does not take, without one buyer, or without lines."""
     buyers, lines = [], []
-    for place, operation, document in zip(places, operations, documents, strict=True):
+    for index, (operation, document) in enumerate(zip(operations, documents, strict=True)):
         if operation not in (ORDER_OPERATION, SALE_OPERATION):
             raise CommerceMLError(
                 _(
                     "{place}: ХозОперация «{operation}» is not taken; the exchange takes "
                     "«{order}» and «{sale}»"
                 ).format(
-                    place=place, operation=operation, order=ORDER_OPERATION, sale=SALE_OPERATION
+                    place=place_of(index),
+                    operation=operation,
+                    order=ORDER_OPERATION,
+                    sale=SALE_OPERATION,
                 )
             )
-        buyers.append(_buyer(place, document))
-        lines.append(_lines(place, document))
+        found = _buyers(document)
+        if len(found) != 1:
+            raise CommerceMLError(
+                _(
+                    "{place}: Контрагенты must name one buyer (Роль «Покупатель»), not {count}"
+                ).format(place=place_of(index), count=len(found))
+            )
+        goods = _lines(document)
+        if not goods:
+            raise CommerceMLError(
+                _("{place}: the document has no Товары/Товар").format(place=place_of(index))
+            )
+        buyers.append(found[0])
+        lines.append(goods)
     return buyers, lines
 
 
 @dataclass(frozen=True)
 class _Documents:
-    """Documents in the file's order, as columns: each one's element, place, own cells (those
-    its lines repeat) and lines."""
+    """Documents in the file's order, as columns: each one's element, index in the file, own
+    cells (those its lines repeat) and lines."""
 
     elements: list[Element]
-    places: list[str]
+    indices: list[int]
     numbers: list[str]
     dates: list[str]
     clients: list[str]
@@ -373,10 +386,17 @@ class _Documents:
         )
 
     def table(
-        self, kind: str, headers: tuple[str, ...], *, own: Columns, of_lines: Columns
+        self,
+        kind: str,
+        headers: tuple[str, ...],
+        *,
+        own: Columns,
+        of_lines: Columns,
+        place_of: Callable[[int], str],
     ) -> Table:
         """A row per line, in ``headers``' order: its document's ``own`` cells, repeated on
-        each of its lines, and the cells ``of_lines``."""
+        each of its lines, and the cells ``of_lines``; a row's place is its document's
+        (``place_of`` its index in the file) and its number among the document's lines."""
         counts = list(map(len, self.lines))
         owner = pl.Series(_repeated(range(len(counts)), counts), dtype=pl.UInt32)
         frame = pl.concat(
@@ -386,11 +406,16 @@ class _Documents:
             ],
             how="horizontal",
         ).select(headers)
+        ends = list(accumulate(counts))
+        indices = self.indices
         template = _("Товар {number}")
-        names = [template.format(number=number) for number in range(1, max(counts) + 1)]
-        numbered = chain.from_iterable(map(names.__getitem__, map(slice, counts)))
-        places = list(map("{}/{}".format, _repeated(self.places, counts), numbered))
-        return Table(kind, frame, places)
+
+        def place(row: int) -> str:
+            document = bisect_right(ends, row)
+            number = row - ends[document] + counts[document] + 1
+            return f"{place_of(indices[document])}/{template.format(number=number)}"
+
+        return Table(kind, frame, place)
 
     def all_lines(self) -> list[Element]:
         return list(chain.from_iterable(self.lines))
@@ -402,16 +427,13 @@ def documents_tables(root: Element) -> list[Table]:
 
     The file's hundreds of thousands of elements are where the time goes: each column is taken
     for all elements at once (see ``_texts``), the documents checked one by one in the file's
-    order so the first problem is the one told."""
+    order so the first problem is the one told, and the place of a row written out only for
+    the rows a problem names."""
     elements = root.findall("Документ")
     numbers = _texts(elements, "Номер")
-    template = _("Документ {number} (Номер {document})")
-    places = [
-        template.format(number=number, document=code)
-        for number, code in enumerate(numbers, start=1)
-    ]
+    place_of = _documents_place(numbers)
     operations = _texts(elements, "ХозОперация")
-    buyers, lines = _documents_checked(elements, operations, places)
+    buyers, lines = _documents_checked(elements, operations, place_of)
     clients = [
         name or full_name
         for name, full_name in zip(
@@ -420,27 +442,37 @@ def documents_tables(root: Element) -> list[Table]:
     ]
     tax_ids = _texts(buyers, "ИНН")
     documents = _Documents(
-        elements, places, numbers, _texts(elements, "Дата"), clients, tax_ids, lines
+        elements,
+        list(range(len(elements))),
+        numbers,
+        _texts(elements, "Дата"),
+        clients,
+        tax_ids,
+        lines,
     )
-    tables = _clients_tables(places, clients, tax_ids, _texts(buyers, "КПП"))
+    tables = _clients_tables(place_of, clients, tax_ids, _texts(buyers, "КПП"))
     if ORDER_OPERATION in operations:
-        tables.append(_orders_table(documents.of_operation(operations, ORDER_OPERATION)))
+        orders = documents.of_operation(operations, ORDER_OPERATION)
+        tables.append(_orders_table(orders, place_of))
     if SALE_OPERATION in operations:
-        tables.append(_shipments_table(documents.of_operation(operations, SALE_OPERATION)))
+        shipments = documents.of_operation(operations, SALE_OPERATION)
+        tables.append(_shipments_table(shipments, place_of))
     return tables
 
 
 def _clients_tables(
-    places: list[str], clients: list[str], tax_ids: list[str], kpps: list[str]
+    place_of: Callable[[int], str], clients: list[str], tax_ids: list[str], kpps: list[str]
 ) -> list[Table]:
     """The buyers with an ИНН, each once, at the first document naming it."""
-    first: dict[tuple[str, ...], str] = {}
-    for place, client in zip(places, zip(clients, tax_ids, kpps, strict=True), strict=True):
+    first: dict[tuple[str, ...], int] = {}
+    for index, client in enumerate(zip(clients, tax_ids, kpps, strict=True)):
         if client[1] and client not in first:
-            first[client] = f"{place}/Контрагент"
+            first[client] = index
     if not first:
         return []
-    return [Table.of_rows(ImportKind.CLIENTS, CLIENT_HEADERS, list(first), list(first.values()))]
+    frame = pl.DataFrame(list(first), schema=_text_columns(CLIENT_HEADERS), orient="row")
+    documents = list(first.values())
+    return [Table(ImportKind.CLIENTS, frame, lambda row: f"{place_of(documents[row])}/Контрагент")]
 
 
 def _line_cells(lines: list[Element]) -> Columns:
@@ -456,7 +488,7 @@ def _line_cells(lines: list[Element]) -> Columns:
     }
 
 
-def _orders_table(orders: _Documents) -> Table:
+def _orders_table(orders: _Documents, place_of: Callable[[int], str]) -> Table:
     lines = orders.all_lines()
     # Few lines have a discount: only those with Скидки are looked into.
     discounts = [
@@ -471,10 +503,12 @@ def _orders_table(orders: _Documents) -> Table:
         "comment": _texts(orders.elements, "Комментарий"),
     }
     of_lines = {**_line_cells(lines), "discount_percent": discounts}
-    return orders.table(ImportKind.ORDERS, ORDER_HEADERS, own=own, of_lines=of_lines)
+    return orders.table(
+        ImportKind.ORDERS, ORDER_HEADERS, own=own, of_lines=of_lines, place_of=place_of
+    )
 
 
-def _shipments_table(shipments: _Documents) -> Table:
+def _shipments_table(shipments: _Documents, place_of: Callable[[int], str]) -> Table:
     lines = shipments.all_lines()
     own = {
         "document": shipments.numbers,
@@ -483,4 +517,6 @@ def _shipments_table(shipments: _Documents) -> Table:
         "tax_id": shipments.tax_ids,
     }
     of_lines = {**_line_cells(lines), "amount": _texts(lines, "Сумма")}
-    return shipments.table(ImportKind.SHIPMENTS, SHIPMENT_HEADERS, own=own, of_lines=of_lines)
+    return shipments.table(
+        ImportKind.SHIPMENTS, SHIPMENT_HEADERS, own=own, of_lines=of_lines, place_of=place_of
+    )

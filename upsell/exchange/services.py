@@ -243,7 +243,7 @@ def _buyers_known_check(name: str, tables: list[Table]) -> None:
     """A document whose buyer has no ИНН names a client Upsell holds already: the exchange
     creates no client from a name alone."""
     unnamed = [
-        (table.places[index], client)
+        (table.place(index), client)
         for table in tables
         if table.kind in (ImportKind.ORDERS, ImportKind.SHIPMENTS)
         for index, client in table.frame.with_row_index("index")
@@ -298,9 +298,7 @@ def _outcome_text(name: str, table: Table, problems: tuple[Problem, ...]) -> str
     for problem in problems:
         # The table's rows are numbered as a file's: the header is row 1, the first element 2.
         row = problem.row
-        place = (
-            table.places[row - 2] if row is not None and 2 <= row <= len(table.places) + 1 else ""
-        )
+        place = table.place(row - 2) if row is not None else ""
         where = ": ".join(part for part in (place, problem.column) if part)
         lines.append(f"{where}: {problem.message}" if where else problem.message)
     return _problems_text(name, lines)

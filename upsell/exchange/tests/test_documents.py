@@ -154,3 +154,88 @@ def test_an_operation_the_exchange_does_not_take_fails(
         "failure\ndocuments.xml: Документ 1 (Номер ПП-1): ХозОперация «Выплата безналичных "
         "денег» is not taken; the exchange takes «Заказ товара» and «Отпуск товара»",
     )
+
+
+def test_a_bad_second_line_is_named_by_its_number_in_its_document(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    broken = document(
+        "РТ-00347",
+        "2026-11-29",
+        "Отпуск товара",
+        counterparty("Лютик", LUTIK_INN),
+        line("A-1", "Болт М8", "5", "12.50", "62.50")
+        + line("Z-9", "Неизвестно что", "5", "1", "5"),
+    )
+    xml = documents_xml().replace("</КоммерческаяИнформация>", broken + "</КоммерческаяИнформация>")
+
+    status, text = sent(one_c, declared(xml, "utf-8"))
+
+    assert (status, text.split("\n")[0]) == (200, "failure")
+    assert text.split("\n")[1].startswith(
+        "documents.xml: Документ 3 (Номер РТ-00347)/Товар 2: sku: "
+    )
+
+
+def test_a_bad_buyer_is_named_at_the_first_document_naming_it(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    bad_tax_id = "1234567890"
+    sales = [
+        document(
+            number,
+            "2026-11-29",
+            "Отпуск товара",
+            counterparty(name, tax_id),
+            line("A-1", "Болт М8", "5", "12.50", "62.50"),
+        )
+        for number, name, tax_id in [
+            ("РТ-00348", "Лютик", LUTIK_INN),
+            ("РТ-00349", "Одуванчик", bad_tax_id),
+            ("РТ-00350", "Одуванчик", bad_tax_id),
+        ]
+    ]
+    before = table_counts()
+
+    status, text = sent(one_c, declared(information("".join(sales)), "utf-8"))
+
+    assert (status, text.split("\n")[0]) == (200, "failure")
+    assert text.split("\n")[1].startswith("documents.xml: Документ 2 (Номер РТ-00349)/Контрагент: ")
+    assert table_counts() == before
+
+
+def test_a_document_naming_two_buyers_fails_and_names_it(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    two_buyers = document(
+        "РТ-00351",
+        "2026-11-29",
+        "Отпуск товара",
+        counterparty("Лютик", LUTIK_INN) + counterparty("Ромашка", ROMASHKA_INN),
+        line("A-1", "Болт М8", "5", "12.50", "62.50"),
+    )
+    xml = documents_xml().replace(
+        "</КоммерческаяИнформация>", two_buyers + "</КоммерческаяИнформация>"
+    )
+
+    assert sent(one_c, declared(xml, "utf-8")) == (
+        200,
+        "failure\ndocuments.xml: Документ 3 (Номер РТ-00351): Контрагенты must name one buyer "
+        "(Роль «Покупатель»), not 2",
+    )
+
+
+def test_the_seller_named_besides_the_buyer_is_left_alone(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    seller = counterparty("Наша фирма", ROMASHKA_INN).replace("Покупатель", "Продавец")
+    sale = document(
+        "РТ-00352",
+        "2026-11-29",
+        "Отпуск товара",
+        seller + counterparty("Лютик", LUTIK_INN),
+        line("A-1", "Болт М8", "5", "12.50", "62.50"),
+    )
+
+    assert sent(one_c, declared(information(sale), "utf-8")) == (200, "success")
+    assert list(Shipment.objects.values_list("number", "client__name")) == [("РТ-00352", "Лютик")]
