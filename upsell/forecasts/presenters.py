@@ -107,9 +107,10 @@ class GridPresenter:
             fill_title = escape(
                 _("Fill this client's empty cells that can still change with their baseline")
             )
+            accept_words = escape(_("accept the baseline"))
             self._accept_end = (
                 f'"><button type="submit" class="link-button" title="{fill_title}">'
-                f"{escape(_('accept the baseline'))}</button></form>"
+                f"{accept_words}</button></form>"
             )
         # An amount is digits, a sign and the language's separators: written as it is where these
         # need no escaping, as in every language the product speaks.
