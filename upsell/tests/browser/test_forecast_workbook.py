@@ -464,6 +464,8 @@ def test_the_forecast_screens_read_in_russian_after_switching(
         "Точно"
     )
     expect(page.locator(".forecast-legend")).to_contain_text("✎ — изменить ячейку.")
+    expect(page.locator("form.row-accept button").first).to_have_text("принять базовый прогноз")
+    expect(page.locator("th.client-cell").first).to_contain_text("бюджет")
 
     cell_id = world.cell_id(world.resurs, EDITED_MONTH)
     page.locator(f"#{cell_id}").get_by_role("button", name="✎").click()
