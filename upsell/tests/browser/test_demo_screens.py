@@ -21,7 +21,8 @@ from upsell.clients.models import Client, ClientStatus
 from upsell.clients.motivation import motivated_q
 from upsell.core.months import month_add, month_start
 from upsell.demo import generate
-from upsell.forecasts.models import ForecastCell, ForecastLock
+from upsell.forecasts.locks import months_locked
+from upsell.forecasts.models import ForecastCell, ForecastLock, SalesPlan
 from upsell.forecasts.services import sales_plan_set
 from upsell.history.models import ChangeSource
 from upsell.imports.models import ImportStatus
@@ -59,13 +60,25 @@ def _demo_company(directory: Path, *, today: dt.date) -> None:
 
 
 def _plans_for(manager: User, *, head_of_sales: User, today: dt.date) -> None:
-    """The head of sales' plan for the manager: a tenth above the baseline, in round thousands."""
+    """The head of sales' plan for the manager: a tenth above the baseline, in round thousands.
+
+    A plan is set before its month is locked; the demo's history has locked the months already
+    over, so their plans are written as the head of sales set them at the start of the year.
+    The months still open take theirs as the grid gives them."""
     first = month_start(today.replace(month=1))
-    for month in (month_add(first, index) for index in range(12)):
+    months = [month_add(first, index) for index in range(12)]
+    locked = months_locked(months)
+    for month in months:
         baseline = ForecastCell.objects.filter(manager=manager, month=month).aggregate(
             total=Sum("baseline")
         )["total"] or Decimal(0)
         plan = (baseline * Decimal("1.1") / 1000).quantize(Decimal(1)) * 1000
+        if month in locked:
+            if plan:
+                SalesPlan.objects.create(
+                    manager=manager, month=month, amount=plan, set_by=head_of_sales
+                )
+            continue
         sales_plan_set(
             manager=manager,
             month=month,
