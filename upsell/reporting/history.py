@@ -9,29 +9,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from upsell.analytics.arrow import cents_from_money
-
-# The seeds of the two 64-bit lanes of the digest.
-_SEEDS = (0x9E3779B97F4A7C15, 0xD1B54A32D192ED03)
-
-
-def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """SplitMix64's finaliser: every input bit spreads over every output bit."""
-    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    mixed: npt.NDArray[np.uint64] = values ^ (values >> np.uint64(31))
-    return mixed
+from upsell.core.digests import SEEDS, rows_chained
 
 
 def _rows_digest(columns: list[npt.NDArray[np.uint64]]) -> str:
-    """A 128-bit digest of a set of rows, whatever their order: each row's fields chained
-    through SplitMix64, the rows summed in two differently seeded lanes."""
-    lanes = []
-    with np.errstate(over="ignore"):
-        for seed in _SEEDS:
-            row = np.full(len(columns[0]), seed, dtype=np.uint64)
-            for column in columns:
-                row = _mix(row ^ column)
-            lanes.append(int(row.sum(dtype=np.uint64)))
+    """A 128-bit digest of a set of rows, whatever their order: each row's fields chained, the
+    rows summed in two differently seeded lanes."""
+    lanes = [int(rows_chained(columns, seed=seed).sum(dtype=np.uint64)) for seed in SEEDS]
     return f"{lanes[0]:016x}{lanes[1]:016x}"
 
 

@@ -20,7 +20,6 @@ integer keys through the grouping and joining.
 from decimal import Decimal
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import Role, User
 from upsell.clients.models import HandOverRule
 from upsell.core.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
+from upsell.core.digests import SEEDS, mix, rows_chained
 from upsell.core.money import MONEY_LIMIT
 from upsell.imports.changes import FIRST_ROW, MONEY
 from upsell.imports.formats.readers import ROW
@@ -607,18 +607,6 @@ class ShipmentsImporter(Importer):
         ).drop("stored_kopecks")
 
 
-# The seed of the lines' chain, and of the second 64-bit lane of the 128-bit digest.
-_SEEDS = (0x9E3779B97F4A7C15, 0xD1B54A32D192ED03)
-
-
-def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """SplitMix64's finaliser: every input bit spreads over every output bit."""
-    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    mixed: npt.NDArray[np.uint64] = values ^ (values >> np.uint64(31))
-    return mixed
-
-
 def _content_hashes(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.Series:
     """A 128-bit digest per document of its client, manager and lines (product, quantity,
     price, amount, each at its line number), so that a re-import tells an unchanged document
@@ -649,13 +637,11 @@ def _content_hashes(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.Series:
         starts = np.concatenate(
             ([0], np.cumsum(documents.get_column("line_count").to_numpy())[:-1])
         ).astype(np.int64)
-        line = np.full(lines.height, _SEEDS[0], dtype=np.uint64)
-        for field in fields:
-            line = _mix(line ^ field)
+        line = rows_chained(fields, seed=SEEDS[0])
         lanes = []
-        for per_line in (line, _mix(line ^ np.uint64(_SEEDS[1]))):
+        for per_line in (line, mix(line ^ np.uint64(SEEDS[1]))):
             document = np.add.reduceat(per_line, starts) if lines.height else per_line
             for field in header:
-                document = _mix(document ^ field)
+                document = mix(document ^ field)
             lanes.append(document.tolist())
     return pl.Series([f"{a:016x}{b:016x}" for a, b in zip(*lanes, strict=True)], dtype=pl.String)
