@@ -291,15 +291,18 @@ def test_a_cell_opened_while_another_is_closing_takes_the_keyboard(browser, warm
     _anna, (arsenal, _resurs, _stroymarket) = grid
     errors: list[str] = []
     page = _english_page(browser, errors)
+    # July's closed cell is held from the start (its editor's URL has ?edit=1 and passes): the
+    # route is in place long before the request it holds, and the wait for it is generous, as
+    # both cores may be busy with other browsers.
+    held = []
+    july_closed = f"**/forecasts/cells/{arsenal.pk}/{_month(JULY):%Y-%m}/"
+    page.route(july_closed, lambda route: held.append(route))
     log_in(page, warm_live_server, "anna")
     page.goto(f"{warm_live_server.url}/forecasts/")
     page.locator(f"#{_cell_id(arsenal, JULY)}").get_by_role("button", name="✎").click()
     expect(_amount_field(page, arsenal, JULY)).to_be_focused()
 
-    held = []
-    july_closed = f"**/forecasts/cells/{arsenal.pk}/{_month(JULY):%Y-%m}/"
-    page.route(july_closed, lambda route: held.append(route))
-    with page.expect_request(july_closed):
+    with page.expect_request(july_closed, timeout=30_000):
         page.keyboard.press("Escape")
     page.locator(f"#{_cell_id(arsenal, DECEMBER)}").get_by_role("button", name="✎").click()
     expect(_amount_field(page, arsenal, DECEMBER)).to_be_focused()
