@@ -57,6 +57,13 @@ def audit_thresholds_latest() -> dict[str, object]:
     return run.thresholds if run else {}
 
 
+def audit_read_per_organisation() -> bool:
+    """Whether the latest audit read each organisation with its branches, so that a branch
+    carries its head organisation's figures."""
+    run = audit_run_latest()
+    return run is not None and run.unit == AuditUnit.ORGANISATION
+
+
 def clients_counted_once(*, user: User) -> QuerySet[Client]:
     """The clients ``user`` may see whose audit figures a sum or a count adds up, so that each
     buyer the latest audit read counts once.
@@ -66,8 +73,7 @@ def clients_counted_once(*, user: User) -> QuerySet[Client]:
     only while its head and every earlier branch of the same head are out of ``user``'s sight,
     standing in for the organisation. Lists of clients still show each branch."""
     visible = clients_visible_to(user)
-    run = audit_run_latest()
-    if run is None or run.unit != AuditUnit.ORGANISATION:
+    if not audit_read_per_organisation():
         return visible
     stands_in = visible.filter(
         Q(pk=OuterRef("head_id")) | Q(head_id=OuterRef("head_id"), pk__lt=OuterRef("pk"))

@@ -34,6 +34,7 @@ from upsell.reporting.selectors import (
     Migration,
     StatusMonthTotal,
     StatusTotal,
+    clients_counted_once,
     history_months_available,
     status_changes_since,
     status_migration_matrix,
@@ -94,9 +95,12 @@ class StatusChangeCount:
 
 
 def status_change_counts(*, user: User, since: dt.date) -> list[StatusChangeCount]:
-    """How many clients made each change (from, to) since ``since``, in the statuses' order."""
+    """How many clients made each change (from, to) since ``since``, in the statuses' order;
+    each buyer the latest audit read once (``clients_counted_once``), as the status charts
+    beside them count."""
     rows = (
         status_changes_since(user=user, since=since)
+        .filter(pk__in=clients_counted_once(user=user))
         .order_by()
         .values(from_status=F("status_before"), to_status=F("status"))
         .annotate(clients=Count("id"))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from upsell.accounts.http import authenticated_user
 from upsell.clients.models import ClientStatus
+from upsell.reporting.selectors import audit_read_per_organisation
 from upsell.review import presenters
 from upsell.review.access import can_see_company_view, can_see_monday_review, require
 from upsell.review.forms import StatusChangeForm, change_key
@@ -72,6 +73,7 @@ def _shared(
         "since": filters.since,
         "changes": _change_choices(counts),
         "changes_total": sum(count.clients for count in counts),
+        "counted_once": audit_read_per_organisation(),
         "chosen_change": change_key(*filters.change) if filters.change else "",
         "plans": plans,
         "plan_chart": presenters.plan_chart(plans.months),

@@ -24,6 +24,12 @@ from upsell.reporting.selectors import (
     totals_by_client_field,
 )
 from upsell.reporting.services import audit_run_create, audit_run_execute, status_rules_update
+from upsell.review.selectors import (
+    StatusChangeCount,
+    StatusChangeFilters,
+    status_change_counts,
+    status_changes,
+)
 from upsell.shipments.tests.factories import shipment_with_line
 
 AS_OF = dt.date(2026, 6, 15)
@@ -156,3 +162,59 @@ def test_per_organisation_the_client_list_still_shows_each_branch_with_its_statu
     names = ('ООО "Альфа"', 'ООО "Альфа" Север', 'ООО "Альфа" Юг')
     listed = [name for name in names if ">" + escape(name) + "<" in html]
     assert listed == list(names)
+
+
+# At the end of September 2025 only the northern branch had bought, irregularly: read per branch
+# the north is lost now and the south, new since, vip; read per organisation the organisation
+# went from irregular to vip.
+SINCE = dt.date(2025, 10, 6)
+
+
+def _monday_changes(user: User) -> tuple[str, list[str]]:
+    """The Monday review's count of clients that changed status, and its note if any."""
+    http = HttpClient()
+    http.force_login(user)
+    html = http.get(reverse("review:monday"), {"since": SINCE.isoformat()}).content.decode()
+    panel = re.search(r'id="status-changes">.*?</section>', html, re.S)
+    assert panel is not None
+    count = re.search(r'<span class="muted">([^<]+)</span>', panel.group(0))
+    assert count is not None
+    notes = re.findall(r"<p [^>]*data-counted-once>([^<]+)</p>", panel.group(0))
+    return count.group(1), [unescape(note) for note in notes]
+
+
+def test_per_branch_the_reviews_status_changes_count_each_branch(
+    organisation, head_of_sales
+) -> None:
+    _audit(unit="branch", by=head_of_sales)
+
+    assert status_change_counts(user=head_of_sales, since=SINCE) == [
+        StatusChangeCount(from_status="", to_status="vip", clients=1),
+        StatusChangeCount(from_status="irregular", to_status="lost", clients=1),
+    ]
+    assert _monday_changes(head_of_sales) == ("2 clients", [])
+
+
+def test_per_organisation_the_reviews_status_changes_count_the_organisation_once(
+    organisation, head_of_sales
+) -> None:
+    _audit(unit="organisation", by=head_of_sales)
+
+    assert status_change_counts(user=head_of_sales, since=SINCE) == [
+        StatusChangeCount(from_status="irregular", to_status="vip", clients=1)
+    ]
+    # The list below the counts still names each branch, with its organisation's change.
+    changes = status_changes(user=head_of_sales, filters=StatusChangeFilters(since=SINCE))
+    assert [(c.name, c.status_before, c.status) for c in changes] == [  # type: ignore[attr-defined]
+        ('ООО "Альфа"', "irregular", "vip"),
+        ('ООО "Альфа" Север', "irregular", "vip"),
+        ('ООО "Альфа" Юг', "irregular", "vip"),
+    ]
+    assert _monday_changes(head_of_sales) == (
+        "1 client",
+        [
+            "The audit read each organisation with its branches: every figure here counts an "
+            "organisation once, under its head organisation. The client list still shows each "
+            "branch, with its organisation's status."
+        ],
+    )
