@@ -260,8 +260,15 @@ def engine_connect(
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.driver.memory", spark_driver_memory)
     )
-    if spark_jars:
-        builder = builder.config("spark.jars", ",".join(spark_jars))
+    # Spark's JVM outlives a stopped session and keeps the driver's class path it started with:
+    # a later session's JDBC driver would load on the executors but not on the driver, which
+    # reads the table's schema. So PostgreSQL's driver, where installed, is on it from the first
+    # session a process opens, whatever that session reads.
+    jars = list(dict.fromkeys(spark_jars))
+    if os.path.exists(POSTGRESQL_JDBC_JAR) and POSTGRESQL_JDBC_JAR not in jars:
+        jars.append(POSTGRESQL_JDBC_JAR)
+    if jars:
+        builder = builder.config("spark.jars", ",".join(jars))
     for key, value in (spark_conf or {}).items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from upsell.analytics.engines import Engine, engine_connect
 from upsell.clients.models import Client, ClientAudit, ClientStatusMonth
 from upsell.clients.tests.factories import ClientFactory
 from upsell.payments.models import Payment
@@ -98,6 +99,18 @@ def _staging_tables() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(r"SELECT relname FROM pg_class WHERE relname ~ '^reporting_audit_\d+_'")
         return [name for (name,) in cursor.fetchall()]
+
+
+def test_a_process_whose_first_spark_session_read_no_database_still_audits_over_jdbc(company):
+    """Spark's JVM outlives the first session a process opens, with the driver's class path of
+    that session: PostgreSQL's driver is on it from the start, so an audit over JDBC after a
+    session that read only Parquet finds it. (First in this file: run as the suite runs these
+    tests, alone in their process, it opens the process's first Spark session.)"""
+    engine_connect(engine=Engine.SPARK).close()
+
+    run = _audit("spark")
+
+    assert (run.status, run.error, run.clients) == (RunStatus.SUCCEEDED, "", 40)
 
 
 def test_spark_over_jdbc_stores_exactly_the_audit_duckdb_stores(company):
