@@ -239,3 +239,44 @@ def test_the_seller_named_besides_the_buyer_is_left_alone(
 
     assert sent(one_c, declared(information(sale), "utf-8")) == (200, "success")
     assert list(Shipment.objects.values_list("number", "client__name")) == [("РТ-00352", "Лютик")]
+
+
+def test_a_late_bad_line_of_a_thousand_documents_is_named_and_they_are_taken_once_right(
+    one_c: OneC, catalogue: dict[str, Product]
+) -> None:
+    # Orders and sales alternate over more documents than are read at a time.
+    documents = [
+        document(
+            f"ЗК-{number:05d}" if number % 2 else f"РТ-{number:05d}",
+            "2026-11-29",
+            "Заказ товара" if number % 2 else "Отпуск товара",
+            counterparty("Лютик", LUTIK_INN),
+            line("A-1", "Болт М8", "5", "12.50", "62.50")
+            + line(
+                "B-2", "Гайка М8", str(number), "3.40", f"{number * 34 // 10}.{number * 4 % 10}0"
+            ),
+        )
+        for number in range(1, 1201)
+    ]
+    bad = [*documents[:1198], documents[1198].replace("<Количество>1199<", "<Количество>много<")]
+    before = table_counts()
+
+    status, text = sent(one_c, declared(information("".join(bad)), "cp1251"))
+
+    assert (status, text.split("\n")[0]) == (200, "failure")
+    assert text.split("\n")[1].startswith(
+        "documents.xml: Документ 1199 (Номер ЗК-01199)/Товар 2: quantity: "
+    )
+    assert table_counts() == before
+
+    assert sent(one_c, declared(information("".join(documents)), "cp1251")) == (200, "success")
+    assert (OrderRequest.objects.count(), Shipment.objects.count()) == (600, 600)
+    assert list(
+        Shipment.objects.filter(number="РТ-01200")
+        .values_list("lines__product__sku", "lines__quantity", "lines__amount")
+        .order_by("lines__product__sku")
+    ) == [
+        ("A-1", Decimal("5.000"), Decimal("62.50")),
+        ("B-2", Decimal("1200.000"), Decimal("4080.00")),
+    ]
+    assert OrderRequest.objects.get(number="ЗК-01199").line_count == 2

@@ -112,3 +112,22 @@ def test_nesting_past_the_limit_fails(
         200,
         "failure\nimport.xml: the element Группа nests deeper than 64 levels",
     )
+
+
+def test_nesting_past_the_limit_after_a_thousand_shallow_elements_fails(
+    one_c: OneC, django_capture_on_commit_callbacks: Capture
+) -> None:
+    # A large file's tree is checked a part at a time: the part holding the deep element fails.
+    deep = (
+        '<?xml version="1.0" encoding="UTF-8"?><КоммерческаяИнформация ВерсияСхемы="2.08">'
+        + "<Каталог><Ид>1</Ид></Каталог>" * 1500
+        + "<Классификатор>"
+        + "<Группа>" * 70
+        + "</Группа>" * 70
+        + "</Классификатор></КоммерческаяИнформация>"
+    ).encode()
+    assert answer(one_c, django_capture_on_commit_callbacks, deep) == (
+        200,
+        "failure\nimport.xml: the element Группа nests deeper than 64 levels",
+    )
+    assert Product.objects.count() == 0
