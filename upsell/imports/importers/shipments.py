@@ -118,9 +118,11 @@ class ShipmentsImporter(Importer):
             .otherwise(pl.lit(0))
             .cast(pl.Decimal(38, 2))
         )
-        rows = rows.with_columns(
-            pl.coalesce(pl.col("price").cast(pl.Decimal(38, 2)), derived).alias("price")
-        )
+        price = pl.col("price").cast(pl.Decimal(38, 2))
+        # Dividing a million decimals is worth it only when some line lacks its price.
+        if rows.get_column("price").null_count():
+            price = pl.coalesce(price, derived)
+        rows = rows.with_columns(price.alias("price"))
         self.problems.add(
             rows,
             where=pl.col("price") >= float(MONEY_LIMIT),
