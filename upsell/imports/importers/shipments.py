@@ -554,7 +554,8 @@ class ShipmentsImporter(Importer):
             bulk_load(model=ShipmentLine, rows=to_insert.height),
         ):
             rows_insert(model=Shipment, frame=new.select(*shipment_columns).with_columns(money))
-            rows_insert(model=ShipmentLine, frame=to_insert, progress=advance)
+            # Only imports write lines: locking the table for their ids keeps nobody waiting.
+            rows_insert(model=ShipmentLine, frame=to_insert, progress=advance, ids_reserved=True)
         self.changes.documents_add(
             new.with_columns(
                 pl.col("line_count").alias("lines_after"), pl.col("total").alias("total_after")

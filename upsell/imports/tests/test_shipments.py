@@ -13,6 +13,7 @@ from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, table_counts
 from upsell.products.models import Product
 from upsell.shipments.models import Shipment, ShipmentLine
+from upsell.shipments.tests.factories import shipment_with_line
 
 HEADER = (
     "Дата", "Номер", "Контрагент", "ИНН", "Менеджер", "Артикул", "Номенклатура",
@@ -193,6 +194,36 @@ def test_the_same_file_twice_changes_nothing(catalogue: object, tmp_path: Path) 
         "shipment_lines": {"created": 0, "updated": 0, "unchanged": 4},
     }
     assert (run.documents, run.document_count, run.products_created) == ([], 0, [])
+
+
+def test_imported_lines_take_the_ids_after_the_stored_ones_and_later_lines_follow(
+    catalogue: object, tmp_path: Path
+) -> None:
+    # Given a line stored already
+    stored = shipment_with_line(
+        client=ClientFactory.create(), date=datetime.date(2025, 11, 1), amount=Decimal(10)
+    ).lines.get()
+
+    # When a file's lines are imported (their ids taken at once), and a line is written after
+    run = import_path(path=_file(tmp_path, DOCUMENTS))
+    later = shipment_with_line(
+        client=ClientFactory.create(), date=datetime.date(2026, 1, 1), amount=Decimal(20)
+    ).lines.get()
+
+    # Then the imported lines follow the stored one in the file's order, and the later line
+    # follows them: no id is taken twice
+    assert run.status == ImportStatus.SUCCEEDED
+    assert list(
+        ShipmentLine.objects.exclude(pk__in=[stored.pk, later.pk])
+        .order_by("pk")
+        .values_list("pk", "shipment__number", "line_no")
+    ) == [
+        (stored.pk + 1, "РТ-000001", 1),
+        (stored.pk + 2, "РТ-000001", 2),
+        (stored.pk + 3, "ВЗ-000001", 1),
+        (stored.pk + 4, "РТ-000002", 1),
+    ]
+    assert later.pk == stored.pk + 5
 
 
 def test_a_corrected_document_replaces_the_stored_one(catalogue: object, tmp_path: Path) -> None:
