@@ -166,8 +166,8 @@ def rows_insert(
 
     With ``ids_reserved``, rows without an id are given ids reserved all at once on
     PostgreSQL (see ``ids_reserve``, which locks the table against other writers until the
-    transaction ends): ``COPY`` drawing each row's id from the sequence took a fifth of a
-    million-row load. SQLite numbers its rows faster than it binds a column of ids.
+    transaction ends): ``COPY`` drawing each row's id from the sequence took a fifth of the
+    time of a million lines' ``COPY``. SQLite numbers its rows faster than it binds ids.
     """
     if frame.height == 0:
         return

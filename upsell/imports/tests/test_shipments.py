@@ -226,6 +226,40 @@ def test_imported_lines_take_the_ids_after_the_stored_ones_and_later_lines_follo
     assert later.pk == stored.pk + 5
 
 
+def test_cells_that_differ_by_surrounding_spaces_name_the_same_thing(
+    catalogue: object, tmp_path: Path
+) -> None:
+    # Given a document whose second line writes its number, client and product with spaces
+    rows = [
+        ("31.12.2025", "РТ-000001", *ALPHA, ANNA, "A-1", "Болт М8", "1", "10,00", "10,00"),
+        (
+            "31.12.2025",
+            " РТ-000001 ",
+            '  ООО "Альфа"',
+            "7707083893",
+            ANNA,
+            "A-1 ",
+            "Болт М8",
+            "2",
+            "10,00",
+            "20,00",
+        ),
+    ]
+
+    # When it is imported
+    run = import_path(path=_file(tmp_path, rows))
+
+    # Then it is one document of one client, both lines of the same product
+    assert run.status == ImportStatus.SUCCEEDED
+    assert _documents() == [
+        ("РТ-000001", datetime.date(2025, 12, 31), 'ООО "Альфа"', ANNA, Decimal("30.00"), 2)
+    ]
+    assert _lines() == [
+        ("РТ-000001", 1, "A-1", Decimal("1.000"), Decimal("10.00"), Decimal("10.00")),
+        ("РТ-000001", 2, "A-1", Decimal("2.000"), Decimal("10.00"), Decimal("20.00")),
+    ]
+
+
 def test_a_corrected_document_replaces_the_stored_one(catalogue: object, tmp_path: Path) -> None:
     # Given the documents imported once
     import_path(path=_file(tmp_path, DOCUMENTS))
