@@ -9,10 +9,11 @@ parsing dates and numbers is the validators' job, done column by column.
 import codecs
 import csv
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+import numpy as np
 import polars as pl
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -149,26 +150,35 @@ def _utf8_of(data: bytes, *, trust_utf8: bool) -> bytes:
 
 
 # Cyrillic in UTF-8 is a lead byte D0/D1 and a continuation byte 80-BF. In Windows-1251 that
-# is "Р" or "С" followed by a sign ("Р»", "С‚"), which no Russian text writes. Bytes are mapped
-# to their class first: finding the pair is then a plain search, ten times a regex's speed.
-_BYTE_CLASSES = bytes(
-    ord("L") if byte in (0xD0, 0xD1) else ord("C") if 0x80 <= byte <= 0xBF else ord(".")
-    for byte in range(256)
-)
+# is "Р" or "С" followed by a sign ("Р»", "С‚"), which no Russian text writes. "Р" and "С"
+# are common letters, so a byte search stops at each; numpy tests every pair of bytes of a
+# chunk in a few passes instead, several times faster on a file of a million rows.
+_PAIR_CHUNK = 1 << 24
+
+
+def _utf8_cyrillic_pairs(data: bytes) -> Iterator[int]:
+    """Where each UTF-8 Cyrillic pair of bytes begins, in order."""
+    for at in range(0, len(data) - 1, _PAIR_CHUNK):
+        # One byte more than the step: a pair across two chunks is found in the first.
+        chunk = np.frombuffer(data, np.uint8, count=min(_PAIR_CHUNK + 1, len(data) - at), offset=at)
+        pairs = ((chunk[:-1] | 1) == 0xD1) & ((chunk[1:] & 0xC0) == 0x80)
+        if pairs.any():
+            yield from (at + int(found) for found in np.flatnonzero(pairs))
 
 
 def _utf8_text_offset(data: bytes) -> int | None:
     """Where the first line written in UTF-8 (with letters beyond ASCII) starts, if any."""
-    classes = data.translate(_BYTE_CLASSES)
-    found = classes.find(b"LC")
-    while found >= 0:
+    line_end = 0
+    for found in _utf8_cyrillic_pairs(data):
+        if found < line_end:
+            continue  # on a line already found not to be UTF-8
         start = data.rfind(b"\n", 0, found) + 1
         end = data.find(b"\n", found)
         if _is_utf8(data[start : None if end < 0 else end]):
             return start
         if end < 0:
             return None
-        found = classes.find(b"LC", end)
+        line_end = end
     return None
 
 

@@ -375,6 +375,9 @@ class Factor:
     def _cleaned(cls, raw: pl.Series, codes: pl.Series) -> "Factor":
         """From codes into the raw texts to keys into the cleaned ones."""
         cleaned = raw.to_frame(CELL).select(text_clean(pl.col(CELL))).to_series()
+        if cleaned.equals(raw, check_names=False):
+            # Cells written clean (the usual file): the codes are the keys already.
+            return cls(keys=codes.cast(pl.UInt32), values=raw.rename(TEXT).to_frame())
         distinct = cleaned.drop_nulls().unique(maintain_order=True)
         key_of_code = cleaned.cast(pl.Enum(distinct)).to_physical().cast(pl.UInt32)
         return cls(keys=key_of_code.gather(codes), values=distinct.to_frame(TEXT))

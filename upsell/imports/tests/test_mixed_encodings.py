@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from upsell.clients.models import Client
+from upsell.imports.formats import readers
 from upsell.imports.models import ImportStatus
 from upsell.imports.problems import Problem
 from upsell.imports.services import import_path
@@ -86,3 +87,54 @@ def test_a_windows_1251_file_still_imports(catalogue: object, tmp_path: Path) ->
 
     assert (run.status, run.errors) == (ImportStatus.SUCCEEDED, [])
     assert sorted(Client.objects.values_list("name", flat=True)) == ["ООО Альфа", "ООО Бета"]
+
+
+CENTRE = "03.03.2025;РТ-3;ООО «ЦЕНТР»;;A-1;1;10,00;10,00\n"
+
+
+def test_a_windows_1251_name_that_reads_as_a_utf8_pair_does_not_hide_a_utf8_row(
+    catalogue: object, tmp_path: Path
+) -> None:
+    # «ЦЕНТР» ends in "Р»": in Windows-1251 the bytes D0 BB, a UTF-8 lead and continuation
+    path = tmp_path / "s.csv"
+    path.write_bytes((HEADER + CENTRE + ALPHA).encode("cp1251") + BETA.encode())
+
+    _import_fails_with(
+        path,
+        [
+            "s.csv:4:Номер: this row is UTF-8 text while the rows before it are Windows-1251; "
+            "save the whole file in one encoding"
+        ],
+    )
+
+
+def test_a_windows_1251_name_that_reads_as_a_utf8_pair_imports(
+    catalogue: object, tmp_path: Path
+) -> None:
+    path = tmp_path / "s.csv"
+    path.write_bytes((HEADER + CENTRE + ALPHA).encode("cp1251"))
+
+    run = import_path(path=path)
+
+    assert (run.status, run.errors) == (ImportStatus.SUCCEEDED, [])
+    assert sorted(Client.objects.values_list("name", flat=True)) == ["ООО «ЦЕНТР»", "ООО Альфа"]
+
+
+def test_a_utf8_letter_across_two_chunks_is_found(
+    catalogue: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A big file is searched a chunk at a time; here the first chunk ends between the two
+    # bytes of the UTF-8 row's one Cyrillic letter
+    utf8_row = "02.03.2025;N-2;Beta Я;;A-1;1;10,00;10,00\n".encode()
+    data = (HEADER + CENTRE + ALPHA).encode("cp1251") + utf8_row
+    monkeypatch.setattr(readers, "_PAIR_CHUNK", data.rindex("Я".encode()) + 1)
+    path = tmp_path / "s.csv"
+    path.write_bytes(data)
+
+    _import_fails_with(
+        path,
+        [
+            "s.csv:4:Контрагент: this row is UTF-8 text while the rows before it are "
+            "Windows-1251; save the whole file in one encoding"
+        ],
+    )

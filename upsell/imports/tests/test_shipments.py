@@ -13,6 +13,7 @@ from upsell.imports.services import import_path
 from upsell.imports.tests.files import csv_write, table_counts
 from upsell.products.models import Product
 from upsell.shipments.models import Shipment, ShipmentLine
+from upsell.shipments.tests.factories import shipment_with_line
 
 HEADER = (
     "Дата", "Номер", "Контрагент", "ИНН", "Менеджер", "Артикул", "Номенклатура",
@@ -193,6 +194,70 @@ def test_the_same_file_twice_changes_nothing(catalogue: object, tmp_path: Path) 
         "shipment_lines": {"created": 0, "updated": 0, "unchanged": 4},
     }
     assert (run.documents, run.document_count, run.products_created) == ([], 0, [])
+
+
+def test_imported_lines_take_the_ids_after_the_stored_ones_and_later_lines_follow(
+    catalogue: object, tmp_path: Path
+) -> None:
+    # Given a line stored already
+    stored = shipment_with_line(
+        client=ClientFactory.create(), date=datetime.date(2025, 11, 1), amount=Decimal(10)
+    ).lines.get()
+
+    # When a file's lines are imported (their ids taken at once), and a line is written after
+    run = import_path(path=_file(tmp_path, DOCUMENTS))
+    later = shipment_with_line(
+        client=ClientFactory.create(), date=datetime.date(2026, 1, 1), amount=Decimal(20)
+    ).lines.get()
+
+    # Then the imported lines follow the stored one in the file's order, and the later line
+    # follows them: no id is taken twice
+    assert run.status == ImportStatus.SUCCEEDED
+    assert list(
+        ShipmentLine.objects.exclude(pk__in=[stored.pk, later.pk])
+        .order_by("pk")
+        .values_list("pk", "shipment__number", "line_no")
+    ) == [
+        (stored.pk + 1, "РТ-000001", 1),
+        (stored.pk + 2, "РТ-000001", 2),
+        (stored.pk + 3, "ВЗ-000001", 1),
+        (stored.pk + 4, "РТ-000002", 1),
+    ]
+    assert later.pk == stored.pk + 5
+
+
+def test_cells_that_differ_by_surrounding_spaces_name_the_same_thing(
+    catalogue: object, tmp_path: Path
+) -> None:
+    # Given a document whose second line writes its number, client and product with spaces
+    rows = [
+        ("31.12.2025", "РТ-000001", *ALPHA, ANNA, "A-1", "Болт М8", "1", "10,00", "10,00"),
+        (
+            "31.12.2025",
+            " РТ-000001 ",
+            '  ООО "Альфа"',
+            "7707083893",
+            ANNA,
+            "A-1 ",
+            "Болт М8",
+            "2",
+            "10,00",
+            "20,00",
+        ),
+    ]
+
+    # When it is imported
+    run = import_path(path=_file(tmp_path, rows))
+
+    # Then it is one document of one client, both lines of the same product
+    assert run.status == ImportStatus.SUCCEEDED
+    assert _documents() == [
+        ("РТ-000001", datetime.date(2025, 12, 31), 'ООО "Альфа"', ANNA, Decimal("30.00"), 2)
+    ]
+    assert _lines() == [
+        ("РТ-000001", 1, "A-1", Decimal("1.000"), Decimal("10.00"), Decimal("10.00")),
+        ("РТ-000001", 2, "A-1", Decimal("2.000"), Decimal("10.00"), Decimal("20.00")),
+    ]
 
 
 def test_a_corrected_document_replaces_the_stored_one(catalogue: object, tmp_path: Path) -> None:
