@@ -7,6 +7,7 @@ bit-identical answers, and day arithmetic needs no engine-specific date function
 
 import datetime as dt
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -49,15 +50,25 @@ def decimal_from_units(
 ) -> pa.Array:
     """The decimal with `scale` decimal places whose last place the integers count, checked to
     fit `decimal_type`."""
+    if not isinstance(decimal_type, pa.Decimal128Type) or decimal_type.scale != scale:
+        raise ValueError(f"{decimal_type} is not a decimal with {scale} decimal places")
     units = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    unscaled = units.cast(pa.int64()).cast(pa.decimal128(19, 0))
-    values = pa.Array.from_buffers(
-        pa.decimal128(19, scale),
-        len(unscaled),
-        unscaled.buffers(),
-        offset=unscaled.offset,
+    units = units.cast(pa.int64())
+    low, high = (value.as_py() for value in pc.min_max(units).values())
+    for value in (low, high):
+        if value is not None and abs(value) >= 10**decimal_type.precision:
+            raise ValueError(f"{value} units of {scale} decimal places do not fit {decimal_type}")
+    # A decimal128 is its unscaled integer in two little-endian 64-bit words, the int64 and its
+    # sign: written directly they cost a fraction of Arrow's casts through decimal128(19, 0).
+    values = np.frombuffer(units.buffers()[1], dtype=np.int64, count=units.offset + len(units))
+    words = np.empty((len(units), 2), dtype=np.int64)
+    words[:, 0] = values[units.offset :]
+    words[:, 1] = words[:, 0] >> 63
+    # The validity bits must start at the first value, as the words do.
+    validity = None if not units.null_count else pc.is_valid(units).buffers()[1]
+    return pa.Array.from_buffers(
+        decimal_type, len(units), [validity, pa.py_buffer(words)], null_count=units.null_count
     )
-    return values.cast(decimal_type)
 
 
 def days_from_dates(*, column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
@@ -111,4 +122,38 @@ def table_from_engine(
         for name in schema.names
     }
     result = table_conform(table=pa.table(converted), schema=schema, name="result")
-    return result.sort_by([(key, "ascending", "at_start") for key in sort_keys])
+    return result.take(sort_indices(table=result, keys=sort_keys))
+
+
+def sort_indices(*, table: pa.Table, keys: tuple[str, ...]) -> pa.Array | np.ndarray:
+    """The stable ascending order of the rows by the keys, nulls first.
+
+    Integer and date keys without nulls are ordered by numpy, several times faster than Arrow
+    on a million rows."""
+    columns = [table.column(key) for key in keys]
+    if all(_numpy_sortable(column=column) for column in columns):
+        return np.lexsort([column.to_numpy() for column in reversed(columns)])
+    return pc.sort_indices(
+        table, sort_keys=[(key, "ascending") for key in keys], null_placement="at_start"
+    )
+
+
+def rows_repeated(*, table: pa.Table, keys: tuple[str, ...]) -> bool:
+    """Whether two rows have the same keys."""
+    columns = [table.column(key) for key in keys]
+    if table.num_rows < 2 or not all(_numpy_sortable(column=column) for column in columns):
+        return bool(
+            table.select(list(keys)).group_by(list(keys)).aggregate([]).num_rows < table.num_rows
+        )
+    values = [column.to_numpy() for column in columns]
+    order = np.lexsort(values[::-1])
+    same = np.ones(table.num_rows - 1, dtype=bool)
+    for column in values:
+        ordered = column[order]
+        same &= ordered[1:] == ordered[:-1]
+    return bool(same.any())
+
+
+def _numpy_sortable(*, column: pa.ChunkedArray) -> bool:
+    kind = column.type
+    return not column.null_count and (pa.types.is_integer(kind) or pa.types.is_date32(kind))
