@@ -35,25 +35,14 @@ def units_from_decimal(*, column: pa.ChunkedArray | pa.Array, scale: int, what: 
         raise ValueError(
             f"{what} must be a decimal with {scale} decimal places, not {decimal_type}"
         )
-    # The unscaled 128-bit integers are the units: each is two 64-bit words, the low one and its
-    # sign when it fits in 64 bits. Read directly they cost a fraction of Arrow's cast.
-    words = np.frombuffer(
-        values.buffers()[1], dtype=np.int64, count=2 * (values.offset + len(values))
-    ).reshape(-1, 2)[values.offset :]
-    units = np.ascontiguousarray(words[:, 0])
-    fits = words[:, 1] == units >> 63
-    validity = None
-    if values.null_count:
-        valid = pc.is_valid(values)
-        validity = valid.buffers()[1]
-        empty = ~valid.to_numpy(zero_copy_only=False)
-        units[empty] = 0
-        fits |= empty
-    if not fits.all():
-        raise ValueError(f"{what} {values[int(np.argmin(fits))]} does not fit in 64-bit units")
-    return pa.Array.from_buffers(
-        pa.int64(), len(values), [validity, pa.py_buffer(units)], null_count=values.null_count
+    # The same 128-bit integers read with scale 0 are the units.
+    unscaled = pa.Array.from_buffers(
+        pa.decimal128(decimal_type.precision, 0),
+        len(values),
+        values.buffers(),
+        offset=values.offset,
     )
+    return unscaled.cast(pa.int64())
 
 
 def decimal_from_units(
@@ -144,30 +133,55 @@ def sort_indices(*, table: pa.Table, keys: tuple[str, ...]) -> pa.Array | np.nda
 
     Integer and date keys without nulls are ordered by numpy, several times faster than Arrow
     on a million rows."""
-    columns = [table.column(key) for key in keys]
-    if all(_numpy_sortable(column=column) for column in columns):
-        return np.lexsort([column.to_numpy() for column in reversed(columns)])
-    return pc.sort_indices(
-        table, sort_keys=[(key, "ascending") for key in keys], null_placement="at_start"
-    )
+    values = _numpy_keys(table=table, keys=keys)
+    if values is None:
+        order = pc.SortOptions([(key, "ascending", "at_start") for key in keys])
+        return pc.sort_indices(table, options=order)
+    return _keys_order(values=values)[0]
 
 
 def rows_repeated(*, table: pa.Table, keys: tuple[str, ...]) -> bool:
     """Whether two rows have the same keys."""
+    values = _numpy_keys(table=table, keys=keys)
+    if values is None:
+        distinct = table.select(list(keys)).group_by(list(keys)).aggregate([]).num_rows
+        return bool(distinct < table.num_rows)
+    return _keys_order(values=values)[1]
+
+
+def _numpy_keys(*, table: pa.Table, keys: tuple[str, ...]) -> list[np.ndarray] | None:
+    """The key columns as int64 arrays, when all are integers or dates without nulls."""
     columns = [table.column(key) for key in keys]
-    if table.num_rows < 2 or not all(_numpy_sortable(column=column) for column in columns):
-        return bool(
-            table.select(list(keys)).group_by(list(keys)).aggregate([]).num_rows < table.num_rows
-        )
-    values = [column.to_numpy() for column in columns]
-    order = np.lexsort(values[::-1])
-    same = np.ones(table.num_rows - 1, dtype=bool)
+    for column in columns:
+        kind = column.type
+        if column.null_count or not (pa.types.is_integer(kind) or pa.types.is_date32(kind)):
+            return None
+    return [np.asarray(column.to_numpy()).astype(np.int64, copy=False) for column in columns]
+
+
+def _keys_order(*, values: list[np.ndarray]) -> tuple[np.ndarray, bool]:
+    """The stable order of the rows by the keys, and whether two rows share all of them.
+
+    Keys whose ranges multiply to less than 2^62 are one integer per row, which numpy orders
+    fastest; unique keys need no stable sort."""
+    rows = len(values[0]) if values else 0
+    if rows < 2:
+        return np.arange(rows), False
+    combined = np.zeros(rows, dtype=np.int64)
+    span_product = 1
     for column in values:
-        ordered = column[order]
-        same &= ordered[1:] == ordered[:-1]
-    return bool(same.any())
-
-
-def _numpy_sortable(*, column: pa.ChunkedArray) -> bool:
-    kind = column.type
-    return not column.null_count and (pa.types.is_integer(kind) or pa.types.is_date32(kind))
+        low, high = int(column.min()), int(column.max())
+        span_product *= high - low + 1
+        if span_product >= 2**62:
+            order = np.lexsort(values[::-1])
+            same = np.ones(rows - 1, dtype=bool)
+            for key in values:
+                ordered = key[order]
+                same &= ordered[1:] == ordered[:-1]
+            return order, bool(same.any())
+        combined = combined * (high - low + 1) + (column - low)
+    order = np.argsort(combined)
+    ordered = combined[order]
+    if (ordered[1:] == ordered[:-1]).any():
+        return np.argsort(combined, kind="stable"), True
+    return order, False
