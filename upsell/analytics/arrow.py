@@ -7,6 +7,7 @@ bit-identical answers, and day arithmetic needs no engine-specific date function
 
 import datetime as dt
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -49,15 +50,25 @@ def decimal_from_units(
 ) -> pa.Array:
     """The decimal with `scale` decimal places whose last place the integers count, checked to
     fit `decimal_type`."""
+    if not isinstance(decimal_type, pa.Decimal128Type) or decimal_type.scale != scale:
+        raise ValueError(f"{decimal_type} is not a decimal with {scale} decimal places")
     units = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    unscaled = units.cast(pa.int64()).cast(pa.decimal128(19, 0))
-    values = pa.Array.from_buffers(
-        pa.decimal128(19, scale),
-        len(unscaled),
-        unscaled.buffers(),
-        offset=unscaled.offset,
+    units = units.cast(pa.int64())
+    low, high = (value.as_py() for value in pc.min_max(units).values())
+    for value in (low, high):
+        if value is not None and abs(value) >= 10**decimal_type.precision:
+            raise ValueError(f"{value} units of {scale} decimal places do not fit {decimal_type}")
+    # A decimal128 is its unscaled integer in two little-endian 64-bit words, the int64 and its
+    # sign: written directly they cost a fraction of Arrow's casts through decimal128(19, 0).
+    values = np.frombuffer(units.buffers()[1], dtype=np.int64, count=units.offset + len(units))
+    words = np.empty((len(units), 2), dtype=np.int64)
+    words[:, 0] = values[units.offset :]
+    words[:, 1] = words[:, 0] >> 63
+    # The validity bits must start at the first value, as the words do.
+    validity = None if not units.null_count else pc.is_valid(units).buffers()[1]
+    return pa.Array.from_buffers(
+        decimal_type, len(units), [validity, pa.py_buffer(words)], null_count=units.null_count
     )
-    return values.cast(decimal_type)
 
 
 def days_from_dates(*, column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
@@ -100,6 +111,10 @@ def table_from_engine(
     sort_keys: tuple[str, ...],
 ) -> pa.Table:
     """An engine's result in the contract's types, sorted by its key (nulls first)."""
+    # The conversions keep the order of the keys, so the engine's rows are sorted first, in one
+    # piece each, and by integers: Arrow takes rows from chunks and from decimals much slower.
+    table = table.combine_chunks()
+    table = table.take(sort_indices(table=table, keys=sort_keys))
     converted = {
         name: (
             dates_from_days(column=table.column(name))
@@ -110,5 +125,63 @@ def table_from_engine(
         )
         for name in schema.names
     }
-    result = table_conform(table=pa.table(converted), schema=schema, name="result")
-    return result.sort_by([(key, "ascending", "at_start") for key in sort_keys])
+    return table_conform(table=pa.table(converted), schema=schema, name="result")
+
+
+def sort_indices(*, table: pa.Table, keys: tuple[str, ...]) -> pa.Array | np.ndarray:
+    """The stable ascending order of the rows by the keys, nulls first.
+
+    Integer and date keys without nulls are ordered by numpy, several times faster than Arrow
+    on a million rows."""
+    values = _numpy_keys(table=table, keys=keys)
+    if values is None:
+        order = pc.SortOptions([(key, "ascending", "at_start") for key in keys])
+        return pc.sort_indices(table, options=order)
+    return _keys_order(values=values)[0]
+
+
+def rows_repeated(*, table: pa.Table, keys: tuple[str, ...]) -> bool:
+    """Whether two rows have the same keys."""
+    values = _numpy_keys(table=table, keys=keys)
+    if values is None:
+        distinct = table.select(list(keys)).group_by(list(keys)).aggregate([]).num_rows
+        return bool(distinct < table.num_rows)
+    return _keys_order(values=values)[1]
+
+
+def _numpy_keys(*, table: pa.Table, keys: tuple[str, ...]) -> list[np.ndarray] | None:
+    """The key columns as int64 arrays, when all are integers or dates without nulls."""
+    columns = [table.column(key) for key in keys]
+    for column in columns:
+        kind = column.type
+        if column.null_count or not (pa.types.is_integer(kind) or pa.types.is_date32(kind)):
+            return None
+    return [np.asarray(column.to_numpy()).astype(np.int64, copy=False) for column in columns]
+
+
+def _keys_order(*, values: list[np.ndarray]) -> tuple[np.ndarray, bool]:
+    """The stable order of the rows by the keys, and whether two rows share all of them.
+
+    Keys whose ranges multiply to less than 2^62 are one integer per row, which numpy orders
+    fastest; unique keys need no stable sort."""
+    rows = len(values[0]) if values else 0
+    if rows < 2:
+        return np.arange(rows), False
+    combined = np.zeros(rows, dtype=np.int64)
+    span_product = 1
+    for column in values:
+        low, high = int(column.min()), int(column.max())
+        span_product *= high - low + 1
+        if span_product >= 2**62:
+            order = np.lexsort(values[::-1])
+            same = np.ones(rows - 1, dtype=bool)
+            for key in values:
+                ordered = key[order]
+                same &= ordered[1:] == ordered[:-1]
+            return order, bool(same.any())
+        combined = combined * (high - low + 1) + (column - low)
+    order = np.argsort(combined)
+    ordered = combined[order]
+    if (ordered[1:] == ordered[:-1]).any():
+        return np.argsort(combined, kind="stable"), True
+    return order, False

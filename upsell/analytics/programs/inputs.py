@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 from upsell.analytics.arrow import (
     cents_from_money,
     days_from_dates,
+    rows_repeated,
     units_from_decimal,
 )
 from upsell.analytics.contracts import ORDERS_SCHEMA, PAYMENTS_SCHEMA, table_conform
@@ -152,5 +153,5 @@ def commitments_arrow_prepare(*, commitments: pa.Table) -> pa.Table:
 
 
 def _unique_check(*, table: pa.Table, keys: list[str], name: str) -> None:
-    if table.select(keys).group_by(keys).aggregate([]).num_rows != table.num_rows:
+    if rows_repeated(table=table, keys=tuple(keys)):
         raise ValueError(f"{name}: repeated {', '.join(keys)}")
