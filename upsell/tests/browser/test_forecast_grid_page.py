@@ -266,6 +266,9 @@ def test_the_keys_skip_a_locked_month_and_wrap_to_the_next_client(
     expect(_amount_field(page, arsenal, JULY)).to_be_focused()
     expect(_amount_field(page, arsenal, JULY)).to_have_value("1,000.00")
     page.keyboard.press("Escape")
+    # July's editor, wider than its closed cell, is gone before December is clicked: a column
+    # narrowing between the press and the release of the click would take the click away.
+    expect(page.locator(f"#{_cell_id(arsenal, JULY)} form")).to_have_count(0)
 
     # From December, Tab goes on to the next client's first month that can change.
     page.locator(f"#{_cell_id(arsenal, DECEMBER)}").get_by_role("button", name="✎").click()
