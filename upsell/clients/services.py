@@ -10,7 +10,7 @@ import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -315,15 +315,21 @@ def client_audits_replace(*, as_of: dt.date, rows: Iterable[ClientAuditRow]) -> 
             }
             for row in rows
         ],
-        schema=_AUDIT_FRAME_SCHEMA,
+        schema=AUDIT_FRAME_SCHEMA,
     )
+    return client_audits_replace_from_frame(frame=frame)
+
+
+def client_audits_replace_from_frame(*, frame: pl.DataFrame) -> int:
+    """Store a whole audit in place of the previous one from a frame of
+    ``AUDIT_FRAME_SCHEMA`` (``metrics`` as JSON text); the clients stored."""
     with transaction.atomic():
         ClientAudit.objects.all().delete()
         rows_insert(model=ClientAudit, frame=frame)
     return frame.height
 
 
-_AUDIT_FRAME_SCHEMA = {
+AUDIT_FRAME_SCHEMA = {
     "client_id": pl.Int64,
     "as_of": pl.Date,
     "computed_status": pl.String,
@@ -373,7 +379,7 @@ def client_audits_replace_from_query(*, query: str) -> int:
     return _replace_from_query(model=ClientAudit, columns=AUDIT_QUERY_COLUMNS, query=query)
 
 
-AUDIT_QUERY_COLUMNS = tuple(_AUDIT_FRAME_SCHEMA)
+AUDIT_QUERY_COLUMNS = tuple(AUDIT_FRAME_SCHEMA)
 
 
 def client_status_months_replace_from_query(*, query: str) -> int:
@@ -407,14 +413,18 @@ def _active_override_status(*, today: dt.date) -> Subquery:
 
 
 def client_statuses_refresh(*, today: dt.date, client_ids: Iterable[int] | None = None) -> int:
-    """Set each client's status in force: its active override, else the audit's; the count."""
+    """Set each client's status in force: its active override, else the audit's; the count of
+    clients whose status changed.
+
+    Only those clients are written: on a night when a few hundred of a million clients change
+    status, rewriting every row would cost the database a new version of each.
+    """
     computed = ClientAudit.objects.filter(client=OuterRef("pk")).values("computed_status")[:1]
-    clients = Client.objects.all()
+    in_force = Coalesce(_active_override_status(today=today), Subquery(computed), Value(""))
+    clients = Client.objects.alias(in_force=in_force).exclude(status=F("in_force"))
     if client_ids is not None:
         clients = clients.filter(pk__in=list(client_ids))
-    return clients.update(
-        status=Coalesce(_active_override_status(today=today), Subquery(computed), Value(""))
-    )
+    return clients.update(status=in_force)
 
 
 def client_status_override_set(

@@ -2,10 +2,8 @@
 refresh: from a page, a command or the nightly task."""
 
 import datetime as dt
-import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 from typing import cast
 
 import polars as pl
@@ -28,8 +26,8 @@ from upsell.analytics.settings import AuditSettings
 from upsell.clients.models import ClientStatusMonth
 from upsell.clients.motivation import managed_statuses_current
 from upsell.clients.services import (
-    ClientAuditRow,
-    client_audits_replace,
+    AUDIT_FRAME_SCHEMA,
+    client_audits_replace_from_frame,
     client_audits_replace_from_query,
     client_status_months_append,
     client_status_months_replace,
@@ -269,7 +267,7 @@ def _audit_in_process(
         else client_status_months_replace
     )
     with transaction.atomic():
-        stored = client_audits_replace(as_of=run.as_of, rows=_audit_rows(clients))
+        stored = client_audits_replace_from_frame(frame=_audit_frame(clients, as_of=run.as_of))
         history_rows = store_history(history=_history_frame(history))
         _statuses_route()
     return _AuditStored(clients=stored, history_rows=history_rows, history=update)
@@ -441,27 +439,39 @@ def _history_months(
     return (first, last_complete) if first is not None and first <= last_complete else []
 
 
-def _json_safe(value: object) -> object:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+def _audit_frame(audit: pa.Table, *, as_of: dt.date) -> pl.DataFrame:
+    """The audit table in the form client audits are stored in, built column by column.
 
-
-def _audit_rows(audit: pa.Table) -> Iterator[ClientAuditRow]:
-    for row in audit.to_pylist():
-        yield ClientAuditRow(
-            client_id=row["client_id"],
-            computed_status=row["status"] or "",
-            status_rule=row["status_rule"],
-            perspective=row["perspective"],
-            abc_class=row["abc_class"] or "",
-            xyz_class=row["xyz_class"] or "",
-            revenue_365=row["revenue_365"] or Decimal("0.00"),
-            last_order_date=row["last_order_date"],
-            metrics={
-                name: _json_safe(value) for name, value in row.items() if name not in STORED_APART
-            },
-        )
+    The columns not stored apart become one JSON object per client, written by polars as
+    ``DjangoJSONEncoder`` writes them one by one: dates as ISO text, amounts as decimal text,
+    and a float that is not finite (a ratio over nothing) as null.
+    """
+    frame = pl.from_arrow(audit)
+    assert isinstance(frame, pl.DataFrame)  # noqa: S101 - a table converts to a frame
+    metrics = []
+    for name, kind in frame.schema.items():
+        if name in STORED_APART:
+            continue
+        column = pl.col(name)
+        if kind == pl.Date:
+            column = column.dt.strftime("%Y-%m-%d")
+        elif isinstance(kind, pl.Decimal):
+            column = column.cast(pl.String)
+        elif kind.is_float():
+            column = pl.when(column.is_finite()).then(column)
+        metrics.append(column.alias(name))
+    return frame.select(
+        "client_id",
+        pl.lit(as_of).alias("as_of"),
+        pl.col("status").fill_null("").alias("computed_status"),
+        "status_rule",
+        "perspective",
+        pl.col("abc_class").fill_null(""),
+        pl.col("xyz_class").fill_null(""),
+        pl.col("revenue_365").fill_null(0).cast(pl.String),
+        "last_order_date",
+        pl.struct(metrics).struct.json_encode().alias("metrics"),
+    ).cast(AUDIT_FRAME_SCHEMA)  # type: ignore[arg-type]
 
 
 def _history_frame(history: pa.Table) -> pl.DataFrame:

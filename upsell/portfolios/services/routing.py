@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from upsell.accounts.models import User
-from upsell.clients.models import Client, ClientStatus, HandOverRule
+from upsell.clients.models import ClientStatus, HandOverRule
 from upsell.portfolios.selectors import (
-    portfolios_current,
+    ClientPlace,
+    portfolio_places,
     team_assistants,
     workload_settings_current,
 )
@@ -22,7 +23,7 @@ class RoutingOutcome:
     requests_moved: int
 
 
-def _status_label(client: Client) -> str:
+def _status_label(client: ClientPlace) -> str:
     return str(ClientStatus(client.status).label) if client.status else _("no status")
 
 
@@ -40,13 +41,13 @@ def portfolio_routing_apply(*, changed_by: User | None = None) -> RoutingOutcome
         config.pool_assistant if config.pool_assistant and config.pool_assistant.is_active else None
     )
     teams = team_assistants()
-    portfolios = portfolios_current()
+    portfolios = portfolio_places()
     clients = portfolios.clients
     users = User.objects.in_bulk({user_id for ids in teams.values() for user_id in ids})
     if pool is not None:
         users[pool.pk] = pool
 
-    def allowed_for(client: Client) -> list[int]:
+    def allowed_for(client: ClientPlace) -> list[int]:
         team = teams.get(client.manager_id, []) if client.manager_id else []
         return team or ([pool.pk] if pool is not None else [])
 

@@ -100,3 +100,41 @@ def test_spark_reaches_the_projects_database_over_jdbc_only_on_postgresql(db):
         f"{settings['NAME']}",
         settings["USER"],
     )
+
+
+def test_the_audit_is_stored_with_its_metrics_as_the_json_encoder_writes_them(company):
+    """Each metric comes back as Django's JSON encoder writes it: amounts as decimal text,
+    dates as ISO text, whole floats as floats, a ratio over nothing as null."""
+    audit_run_execute(
+        run=audit_run_create(as_of=AS_OF, engine="duckdb", started_by=None, enqueue=False)
+    )
+
+    regular = ClientAudit.objects.get(client=company["regular"])
+    newcomer = ClientAudit.objects.get(client=company["new"])
+    silent = ClientAudit.objects.get(client=company["silent"])
+
+    assert {
+        name: regular.metrics[name]
+        for name in (
+            "first_order_date",
+            "revenue_total",
+            "revenue_prev_365",
+            "orders_total",
+            "typical_interval_days",
+            "is_partner",
+        )
+    } == {
+        "first_order_date": "2025-05-11",
+        "revenue_total": "6000.00",
+        "revenue_prev_365": "1000.00",
+        "orders_total": 6,
+        "typical_interval_days": 40.0,
+        "is_partner": False,
+    }
+    assert (newcomer.metrics["typical_interval_days"], newcomer.metrics["interval_cv"]) == (
+        None,
+        None,
+    )
+    assert (silent.computed_status, silent.abc_class, silent.revenue_365) == ("", "", 0)
+    assert silent.metrics["first_order_date"] is None
+    assert "revenue_365" not in regular.metrics
