@@ -7,7 +7,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,26 @@ def tax_ids(count: int, rng: np.random.Generator) -> list[str]:
     return [f"{body:09d}{c}" for body, c in zip(bodies, check, strict=True)]
 
 
+@contextmanager
+def scratch_database(*, database: str, sqlite_path: Path, name: str) -> Iterator[str]:
+    """The URL of a fresh database, dropped afterwards: SQLite in ``sqlite_path``, or a scratch
+    PostgreSQL database ``name`` on 127.0.0.1 (user postgres)."""
+    if database == "sqlite":
+        sqlite_path.unlink(missing_ok=True)
+        yield f"sqlite:///{sqlite_path}"
+        return
+    import psycopg
+
+    with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def child_measured(
     *,
     database: str,
@@ -104,17 +125,8 @@ def child_measured(
     dropped here — and give the JSON object its last line of output prints."""
     env = {**(environment or {}), **os.environ, "DJANGO_SETTINGS_MODULE": "upsell.config.settings"}
     scratch = f"upsell_{module.rpartition('.')[2]}_{os.getpid()}"
-    if database == "sqlite":
-        sqlite_path.unlink(missing_ok=True)
-        env["DATABASE_URL"] = f"sqlite:///{sqlite_path}"
-    else:
-        import psycopg
-
-        with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
-            connection.execute(f"DROP DATABASE IF EXISTS {scratch}")
-            connection.execute(f"CREATE DATABASE {scratch}")
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{scratch}"
-    try:
+    with scratch_database(database=database, sqlite_path=sqlite_path, name=scratch) as url:
+        env["DATABASE_URL"] = url
         # The child is the benchmark's own module, with paths it made.
         done = subprocess.run(  # noqa: S603
             [sys.executable, "-m", module, "--child", *arguments],
@@ -123,10 +135,6 @@ def child_measured(
             text=True,
             check=False,
         )
-    finally:
-        if database == "postgres":
-            with psycopg.connect(POSTGRES_SERVER, autocommit=True) as connection:
-                connection.execute(f"DROP DATABASE IF EXISTS {scratch}")
     if done.returncode:
         raise SystemExit(f"{database} {' '.join(arguments)}: {done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
