@@ -57,10 +57,11 @@ def audit_thresholds_latest() -> dict[str, object]:
     return run.thresholds if run else {}
 
 
-def audit_read_per_organisation() -> bool:
-    """Whether the latest audit read each organisation with its branches, so that a branch
-    carries its head organisation's figures."""
-    run = audit_run_latest()
+def audit_read_per_organisation(*, run: AuditRun | None = None) -> bool:
+    """Whether the latest audit (or ``run``, when the caller has it at hand) read each
+    organisation with its branches, so that a branch carries its head organisation's
+    figures."""
+    run = run or audit_run_latest()
     return run is not None and run.unit == AuditUnit.ORGANISATION
 
 
@@ -310,7 +311,7 @@ def client_status_section(*, client: Client, today: dt.date) -> ClientStatusSect
             metrics=audit.metrics,
             thresholds=run.thresholds if run is not None else {},
         )
-    per_organisation = run is not None and run.unit == AuditUnit.ORGANISATION
+    per_organisation = audit_read_per_organisation(run=run)
     return ClientStatusSection(
         audit=audit,
         reason=reason,
