@@ -135,8 +135,9 @@ def program_progress(
             build=lambda: progress_assemble(
                 members=inputs["members"],
                 bands=inputs["bands"],
+                forecast_ahead=inputs["forecast_ahead"],
                 parts=parts,
-                as_of_day=as_of_day,
+                as_of=as_of,
                 reach_parts=reach_parts,
             ),
         )
@@ -210,7 +211,7 @@ def parts_store(
             bands=inputs["bands"],
             paid_ahead=orders_paid_ahead(documents=documents, payments=payments, members=members),
         ),
-        "rest": lambda: expected_rest(
+        "rest": lambda: partial_rest(
             forecast_ahead=inputs["forecast_ahead"],
             month_shipped=inputs["month_shipped"],
             forecast=inputs["forecast"],
@@ -399,33 +400,38 @@ def month_shipped(*, documents: "Table", as_of_month_day: int) -> "Table":
     return shipped.group_by("client_id").aggregate(shipped=money_sum(cents=shipped.cents))
 
 
-def forecast_settled(*, forecast: "Table", month_shipped: "Table", as_of_month_day: int) -> "Table":
-    """Each client's forecast months from D's month on, D's month less what the client shipped
-    in it up to D, each month at least 0."""
-    ahead = forecast.filter(forecast.month_day >= as_of_month_day)
-    ahead = ahead.left_join(month_shipped, "client_id").drop("client_id_right")
-    shipped_before = ibis.ifelse(ahead.month_day == as_of_month_day, ahead.shipped, None)
-    return ahead.select(
-        "client_id",
-        "month_day",
-        cents=ibis.greatest(ahead.cents - shipped_before.fill_null(0), 0),
-    )
-
-
 def forecast_ahead(*, forecast: "Table", month_shipped: "Table", as_of_month_day: int) -> "Table":
-    """Per client with a forecast from D's month on: the sum of its settled months, the first
-    and the last of them."""
-    ahead = forecast_settled(
-        forecast=forecast, month_shipped=month_shipped, as_of_month_day=as_of_month_day
-    )
-    return ahead.group_by("client_id").aggregate(
-        rest=money_sum(cents=ahead.cents),
-        first_month=ahead.month_day.min(),
+    """Per client with a forecast from D's month on: the sum of its settled months (D's month
+    less what the client shipped in it up to D, each month at least 0) and the last month.
+
+    Each month is settled on its own, but only D's month needs the client's shipments: the
+    later months are summed first and the client's sum is joined to its shipments once."""
+    ahead = forecast.filter(forecast.month_day >= as_of_month_day)
+    is_current = ahead.month_day == as_of_month_day
+    sums = ahead.group_by("client_id").aggregate(
+        later=money_sum(cents=ibis.greatest(ahead.cents, 0), where=~is_current),
+        current=ahead.cents.max(where=is_current),
         last_month=ahead.month_day.max(),
     )
+    sums = sums.left_join(month_shipped, "client_id").drop("client_id_right")
+    current = ibis.greatest(sums.current - sums.shipped.fill_null(0), 0)
+    return sums.select(
+        "client_id",
+        "last_month",
+        rest=sums.later.fill_null(0) + current.fill_null(0),
+    )
 
 
-def expected_rest(
+def rest_holds_all(*, rows: "Table", as_of_month_day: int) -> "BooleanValue":
+    """Whether the member's period holds all its client's forecast months from D's on, whose
+    sum (`forecast_ahead`) is then the member's expected rest."""
+    holds_all: BooleanValue = (rows.start_month_day <= as_of_month_day) & (
+        rows.last_month <= rows.end_day
+    )
+    return holds_all
+
+
+def partial_rest(
     *,
     forecast_ahead: "Table",
     forecast: "Table",
@@ -434,31 +440,31 @@ def expected_rest(
     as_of_day: int,
     as_of_month_day: int,
 ) -> "Table":
-    """Per member whose period has not ended: the forecast of its remaining months less what
-    was already shipped in D's month, each month at least 0.
-
-    A member whose period holds all of its client's forecast months from D's on, as most do,
-    takes the client's sum (`forecast_ahead`); only the others add up their months one by
-    one."""
+    """Per member whose period has not ended and holds only some of its client's forecast
+    months from D's on: the sum of those months, D's month less what was already shipped in
+    it, each month at least 0. Most members hold all their client's months and take the
+    client's sum (`rest_holds_all`)."""
     open_members = members.filter(members.end_day >= as_of_day).select(
         *MEMBER_KEY, "start_month_day", "end_day"
     )
-    open_members = open_members.join(forecast_ahead, "client_id")
-    holds_all = (open_members.start_month_day <= open_members.first_month) & (
-        open_members.last_month <= open_members.end_day
-    )
-    whole = open_members.filter(holds_all).select(*MEMBER_KEY, "rest")
-    partial = open_members.filter(~holds_all).select(*MEMBER_KEY, "start_month_day", "end_day")
+    open_members = open_members.join(forecast_ahead.select("client_id", "last_month"), "client_id")
+    partial = open_members.filter(
+        ~rest_holds_all(rows=open_members, as_of_month_day=as_of_month_day)
+    ).select(*MEMBER_KEY, "start_month_day", "end_day")
     months = partial.join(
-        forecast_settled(
-            forecast=forecast, month_shipped=month_shipped, as_of_month_day=as_of_month_day
+        forecast.filter(forecast.month_day >= as_of_month_day).select(
+            "client_id", "month_day", "cents"
         ),
         "client_id",
     )
     months = months.filter(
         (months.month_day >= months.start_month_day) & (months.month_day <= months.end_day)
     )
-    return whole.union(months.group_by(MEMBER_KEY).aggregate(rest=money_sum(cents=months.cents)))
+    months = months.left_join(month_shipped, "client_id").drop("client_id_right")
+    shipped_before = ibis.ifelse(months.month_day == as_of_month_day, months.shipped, None)
+    settled = ibis.greatest(months.cents - shipped_before.fill_null(0), 0)
+    months = months.mutate(settled=settled)
+    return months.group_by(MEMBER_KEY).aggregate(member_rest=money_sum(cents=months.settled))
 
 
 def credit_position(
@@ -466,8 +472,8 @@ def credit_position(
 ) -> "Table":
     """Per credit-line member: exposure, available, oldest unpaid order and past delay.
 
-    The exposure is the client's grouped sums; only a client that owes anything has its
-    documents ordered for the running total that finds the oldest unpaid order."""
+    One pass over the clients' documents, ordered for the running total, gives both what they
+    shipped and the oldest order that their payments do not cover."""
     lines = members.filter(members.kind == CREDIT_LINE).select(
         *MEMBER_KEY, "limit_cents", "delay_days"
     )
@@ -475,23 +481,18 @@ def credit_position(
     paid = payments.semi_join(clients, "client_id")
     paid = paid.group_by("client_id").aggregate(paid=money_sum(cents=paid.cents))
     shipped = documents.semi_join(clients, "client_id")
-    shipped = shipped.group_by("client_id").aggregate(shipped=money_sum(cents=shipped.cents))
-    balances = shipped.left_join(paid, "client_id").drop("client_id_right")
-    balances = balances.select(
-        "client_id",
-        paid=balances.paid.fill_null(0),
-        exposure=ibis.greatest(balances.shipped - balances.paid.fill_null(0), 0),
+    shipped = shipped.left_join(paid, "client_id").drop("client_id_right")
+    running = ibis.cumulative_window(group_by="client_id", order_by=[shipped.day, shipped.order_id])
+    shipped = shipped.mutate(
+        paid=shipped.paid.fill_null(0), running=shipped.cents.sum().over(running)
     )
-    owing = balances.filter(balances.exposure > 0)
-    unpaid = documents.join(owing.select("client_id", "paid"), "client_id")
-    running = ibis.cumulative_window(group_by="client_id", order_by=[unpaid.day, unpaid.order_id])
-    unpaid = unpaid.mutate(running=unpaid.cents.sum().over(running))
-    unpaid = unpaid.group_by("client_id").aggregate(
-        first_unpaid=unpaid.day.min(where=(unpaid.cents > 0) & (unpaid.running > unpaid.paid))
+    balances = shipped.group_by("client_id").aggregate(
+        shipped=money_sum(cents=shipped.cents),
+        paid=shipped.paid.max(),
+        first_unpaid=shipped.day.min(where=(shipped.cents > 0) & (shipped.running > shipped.paid)),
     )
     position = lines.left_join(balances, "client_id").drop("client_id_right")
-    position = position.left_join(unpaid, "client_id").drop("client_id_right")
-    exposure = position.exposure.fill_null(0)
+    exposure = ibis.greatest(position.shipped - position.paid, 0).fill_null(0)
     oldest_unpaid = ibis.ifelse(exposure > 0, position.first_unpaid, ibis.null("int32"))
     late: BooleanValue = (as_of_day - oldest_unpaid) > position.delay_days
     return position.select(
@@ -531,19 +532,27 @@ def progress_assemble(
     *,
     members: "Table",
     bands: "Table",
+    forecast_ahead: "Table",
     parts: dict[str, "Table"],
-    as_of_day: int,
+    as_of: dt.date,
     reach_parts: int,
 ) -> "Table":
-    """One row per member from the stored parts."""
-    rows = members.select(*MEMBER_KEY, "kind", "end_day")
+    """One row per member from the stored parts and its client's forecast ahead."""
+    as_of_day = day_number(day=as_of)
+    rows = members.select(*MEMBER_KEY, "kind", "start_month_day", "end_day")
     for part in parts.values():
         rows = rows.left_join(part, MEMBER_KEY).drop("program_id_right", "client_id_right")
+    rows = rows.left_join(forecast_ahead, "client_id").drop("client_id_right")
+    holds_all = rest_holds_all(rows=rows, as_of_month_day=day_number(day=as_of.replace(day=1)))
+    open_rest = ibis.ifelse(holds_all, rows.rest, rows.member_rest).fill_null(0)
     is_volume = rows.kind == VOLUME_DISCOUNT
-    rows = rows.mutate(purchased=rows.purchased.fill_null(0))
+    rows = rows.mutate(
+        purchased=rows.purchased.fill_null(0),
+        rest=ibis.ifelse(rows.end_day >= as_of_day, open_rest, 0),
+    )
     rows = rows.mutate(measure=ibis.ifelse(is_volume, rows.largest.fill_null(0), rows.purchased))
     rows = tier_reached(rows=rows, measure="measure", bands=bands)
-    expected_end = rows.purchased + rows.rest.fill_null(0)
+    expected_end = rows.purchased + rows.rest
     reach_value = ibis.ifelse(rows.kind == VOLUME_DISCOUNT, rows.measure, expected_end)
     units = ibis.cases(
         (
