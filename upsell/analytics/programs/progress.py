@@ -78,7 +78,9 @@ CUMULATIVE_DISCOUNT = kind_code(kind=ProgramKind.CUMULATIVE_DISCOUNT)
 RETRO_BONUS = kind_code(kind=ProgramKind.RETRO_BONUS)
 VOLUME_DISCOUNT = kind_code(kind=ProgramKind.VOLUME_DISCOUNT)
 
-MEMBER_KEY = ["program_id", "client_id"]
+# A member travels through the engines as its number (`members_arrow_prepare`): joins and groups
+# take one integer instead of the program and the client.
+MEMBER_KEY = ["member"]
 # A kopeck times a rate in hundredths of a percent is this many parts of a kopeck.
 ACCRUAL_UNITS_PER_KOPECK = 10_000
 # Wide enough for any sum of int64 values an engine may give.
@@ -146,7 +148,7 @@ def program_progress(
         schema=PROGRESS_SCHEMA,
         day_columns=PROGRESS_DAY_COLUMNS,
         cents_columns=PROGRESS_CENTS_COLUMNS,
-        sort_keys=tuple(MEMBER_KEY),
+        sort_keys=("member",),
     )
 
 
@@ -291,13 +293,25 @@ def tier_reached(*, rows: "Table", measure: str, bands: "Table") -> "Table":
 def documents_in_period(*, documents: "Table", members: "Table") -> "Table":
     """Each member's documents dated from its period's start (or the day it joined, when
     earlier) to the period's end; documents after D are already gone."""
-    spans = members.select(*MEMBER_KEY, "kind", "start_day", "joined_day", "end_day")
+    spans = members.select(
+        *MEMBER_KEY, "program_id", "client_id", "kind", "start_day", "joined_day", "end_day"
+    )
     joined = spans.join(documents, "client_id")
     inside = joined.filter(
         (joined.day >= ibis.least(joined.start_day, joined.joined_day))
         & (joined.day <= joined.end_day)
     )
-    return inside.select(*MEMBER_KEY, "kind", "start_day", "joined_day", "order_id", "day", "cents")
+    return inside.select(
+        *MEMBER_KEY,
+        "program_id",
+        "client_id",
+        "kind",
+        "start_day",
+        "joined_day",
+        "order_id",
+        "day",
+        "cents",
+    )
 
 
 def period_totals(*, in_period: "Table") -> "Table":
@@ -320,7 +334,7 @@ def period_figures(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -
     """Per member: its period totals with the accrual units of its orders (0 without any)."""
     totals = period_totals(in_period=in_period)
     accruals = order_accruals(in_period=in_period, bands=bands, paid_ahead=paid_ahead)
-    figures = totals.left_join(accruals, MEMBER_KEY).drop("program_id_right", "client_id_right")
+    figures = totals.left_join(accruals, MEMBER_KEY).drop("member_right")
     return figures.mutate(units=figures.units.fill_null(0))
 
 
@@ -443,14 +457,18 @@ def partial_rest(
     """Per member whose period has not ended and holds only some of its client's forecast
     months from D's on: the sum of those months, D's month less what was already shipped in
     it, each month at least 0. Most members hold all their client's months and take the
-    client's sum (`rest_holds_all`)."""
-    open_members = members.filter(members.end_day >= as_of_day).select(
-        *MEMBER_KEY, "start_month_day", "end_day"
+    client's sum (`rest_holds_all`): only a member whose period starts after D's month or
+    ends before the last month of any forecast is looked up among its client's months."""
+    may_miss_months = (members.start_month_day > as_of_month_day) | (
+        members.end_day < forecast_ahead.last_month.max()
+    )
+    open_members = members.filter((members.end_day >= as_of_day) & may_miss_months).select(
+        *MEMBER_KEY, "client_id", "start_month_day", "end_day"
     )
     open_members = open_members.join(forecast_ahead.select("client_id", "last_month"), "client_id")
     partial = open_members.filter(
         ~rest_holds_all(rows=open_members, as_of_month_day=as_of_month_day)
-    ).select(*MEMBER_KEY, "start_month_day", "end_day")
+    ).select(*MEMBER_KEY, "client_id", "start_month_day", "end_day")
     months = partial.join(
         forecast.filter(forecast.month_day >= as_of_month_day).select(
             "client_id", "month_day", "cents"
@@ -475,7 +493,7 @@ def credit_position(
     One pass over the clients' documents, ordered for the running total, gives both what they
     shipped and the oldest order that their payments do not cover."""
     lines = members.filter(members.kind == CREDIT_LINE).select(
-        *MEMBER_KEY, "limit_cents", "delay_days"
+        *MEMBER_KEY, "client_id", "limit_cents", "delay_days"
     )
     clients = lines.select("client_id").distinct()
     paid = payments.semi_join(clients, "client_id")
@@ -539,9 +557,11 @@ def progress_assemble(
 ) -> "Table":
     """One row per member from the stored parts and its client's forecast ahead."""
     as_of_day = day_number(day=as_of)
-    rows = members.select(*MEMBER_KEY, "kind", "start_month_day", "end_day")
+    rows = members.select(
+        *MEMBER_KEY, "program_id", "client_id", "kind", "start_month_day", "end_day"
+    )
     for part in parts.values():
-        rows = rows.left_join(part, MEMBER_KEY).drop("program_id_right", "client_id_right")
+        rows = rows.left_join(part, MEMBER_KEY).drop("member_right")
     rows = rows.left_join(forecast_ahead, "client_id").drop("client_id_right")
     holds_all = rest_holds_all(rows=rows, as_of_month_day=day_number(day=as_of.replace(day=1)))
     open_rest = ibis.ifelse(holds_all, rows.rest, rows.member_rest).fill_null(0)
@@ -573,6 +593,8 @@ def progress_assemble(
     )
     return rows.select(
         *MEMBER_KEY,
+        "program_id",
+        "client_id",
         "purchased",
         "tier_threshold",
         "tier_rate",
