@@ -490,8 +490,8 @@ def credit_position(
 ) -> "Table":
     """Per credit-line member: exposure, available, oldest unpaid order and past delay.
 
-    One pass over the clients' documents, ordered for the running total, gives both what they
-    shipped and the oldest order that their payments do not cover."""
+    The exposure is the client's grouped sums; only a client that owes anything has its
+    documents ordered for the running total that finds the oldest unpaid order."""
     lines = members.filter(members.kind == CREDIT_LINE).select(
         *MEMBER_KEY, "client_id", "limit_cents", "delay_days"
     )
@@ -499,18 +499,23 @@ def credit_position(
     paid = payments.semi_join(clients, "client_id")
     paid = paid.group_by("client_id").aggregate(paid=money_sum(cents=paid.cents))
     shipped = documents.semi_join(clients, "client_id")
-    shipped = shipped.left_join(paid, "client_id").drop("client_id_right")
-    running = ibis.cumulative_window(group_by="client_id", order_by=[shipped.day, shipped.order_id])
-    shipped = shipped.mutate(
-        paid=shipped.paid.fill_null(0), running=shipped.cents.sum().over(running)
+    shipped = shipped.group_by("client_id").aggregate(shipped=money_sum(cents=shipped.cents))
+    balances = shipped.left_join(paid, "client_id").drop("client_id_right")
+    balances = balances.select(
+        "client_id",
+        paid=balances.paid.fill_null(0),
+        exposure=ibis.greatest(balances.shipped - balances.paid.fill_null(0), 0),
     )
-    balances = shipped.group_by("client_id").aggregate(
-        shipped=money_sum(cents=shipped.cents),
-        paid=shipped.paid.max(),
-        first_unpaid=shipped.day.min(where=(shipped.cents > 0) & (shipped.running > shipped.paid)),
+    owing = balances.filter(balances.exposure > 0)
+    unpaid = documents.join(owing.select("client_id", "paid"), "client_id")
+    running = ibis.cumulative_window(group_by="client_id", order_by=[unpaid.day, unpaid.order_id])
+    unpaid = unpaid.mutate(running=unpaid.cents.sum().over(running))
+    unpaid = unpaid.group_by("client_id").aggregate(
+        first_unpaid=unpaid.day.min(where=(unpaid.cents > 0) & (unpaid.running > unpaid.paid))
     )
     position = lines.left_join(balances, "client_id").drop("client_id_right")
-    exposure = ibis.greatest(position.shipped - position.paid, 0).fill_null(0)
+    position = position.left_join(unpaid, "client_id").drop("client_id_right")
+    exposure = position.exposure.fill_null(0)
     oldest_unpaid = ibis.ifelse(exposure > 0, position.first_unpaid, ibis.null("int32"))
     late: BooleanValue = (as_of_day - oldest_unpaid) > position.delay_days
     return position.select(
