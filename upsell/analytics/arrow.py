@@ -149,6 +149,20 @@ def rows_repeated(*, table: pa.Table, keys: tuple[str, ...]) -> bool:
     return _keys_order(values=values)[1]
 
 
+def rows_ranked(*, table: pa.Table, keys: tuple[str, ...]) -> tuple[np.ndarray, bool]:
+    """Each row's place (from 0) in the stable ascending order of the rows by the keys (nulls
+    first), and whether two rows share all the keys."""
+    values = _numpy_keys(table=table, keys=keys)
+    if values is None:
+        order = np.asarray(sort_indices(table=table, keys=keys))
+        repeated = rows_repeated(table=table, keys=keys)
+    else:
+        order, repeated = _keys_order(values=values)
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order), dtype=np.int64)
+    return ranks, repeated
+
+
 def _numpy_keys(*, table: pa.Table, keys: tuple[str, ...]) -> list[np.ndarray] | None:
     """The key columns as int64 arrays, when all are integers or dates without nulls."""
     columns = [table.column(key) for key in keys]

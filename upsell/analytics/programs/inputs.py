@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 from upsell.analytics.arrow import (
     cents_from_money,
     days_from_dates,
+    rows_ranked,
     rows_repeated,
     units_from_decimal,
 )
@@ -34,7 +35,8 @@ def kind_code(*, kind: ProgramKind) -> int:
 
 
 def members_arrow_prepare(*, members: pa.Table) -> pa.Table:
-    """The members: program_id, client_id, kind (`kind_code`), start_day, end_day, joined_day,
+    """The members: member (the member's number, from 0 in the order of program and client),
+    program_id, client_id, kind (`kind_code`), start_day, end_day, joined_day,
     start_month_day (the first day of the period's first month), limit_cents, delay_days."""
     members = table_conform(table=members, schema=MEMBERS_SCHEMA, name="members")
     codes = pc.index_in(members.column("kind"), pa.array([kind.value for kind in KIND_CODES]))
@@ -43,10 +45,13 @@ def members_arrow_prepare(*, members: pa.Table) -> pa.Table:
         raise ValueError(f"members: unknown program kinds {sorted(unknown)}")
     if pc.any(pc.greater(members.column("period_start"), members.column("period_end"))).as_py():
         raise ValueError("members: a period ends before it starts")
-    _unique_check(table=members, keys=["program_id", "client_id"], name="members")
+    numbers, repeated = rows_ranked(table=members, keys=("program_id", "client_id"))
+    if repeated:
+        raise ValueError("members: repeated program_id, client_id")
     start, end = members.column("period_start"), members.column("period_end")
     return pa.table(
         {
+            "member": pa.array(numbers, pa.int64()),
             "program_id": members.column("program_id"),
             "client_id": members.column("client_id"),
             "kind": codes.cast(pa.int8()),

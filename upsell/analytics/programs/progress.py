@@ -78,7 +78,9 @@ CUMULATIVE_DISCOUNT = kind_code(kind=ProgramKind.CUMULATIVE_DISCOUNT)
 RETRO_BONUS = kind_code(kind=ProgramKind.RETRO_BONUS)
 VOLUME_DISCOUNT = kind_code(kind=ProgramKind.VOLUME_DISCOUNT)
 
-MEMBER_KEY = ["program_id", "client_id"]
+# A member travels through the engines as its number (`members_arrow_prepare`): joins and groups
+# take one integer instead of the program and the client.
+MEMBER_KEY = ["member"]
 # A kopeck times a rate in hundredths of a percent is this many parts of a kopeck.
 ACCRUAL_UNITS_PER_KOPECK = 10_000
 # Wide enough for any sum of int64 values an engine may give.
@@ -135,8 +137,9 @@ def program_progress(
             build=lambda: progress_assemble(
                 members=inputs["members"],
                 bands=inputs["bands"],
+                forecast_ahead=inputs["forecast_ahead"],
                 parts=parts,
-                as_of_day=as_of_day,
+                as_of=as_of,
                 reach_parts=reach_parts,
             ),
         )
@@ -145,7 +148,7 @@ def program_progress(
         schema=PROGRESS_SCHEMA,
         day_columns=PROGRESS_DAY_COLUMNS,
         cents_columns=PROGRESS_CENTS_COLUMNS,
-        sort_keys=tuple(MEMBER_KEY),
+        sort_keys=("member",),
     )
 
 
@@ -210,7 +213,7 @@ def parts_store(
             bands=inputs["bands"],
             paid_ahead=orders_paid_ahead(documents=documents, payments=payments, members=members),
         ),
-        "rest": lambda: expected_rest(
+        "rest": lambda: partial_rest(
             forecast_ahead=inputs["forecast_ahead"],
             month_shipped=inputs["month_shipped"],
             forecast=inputs["forecast"],
@@ -290,13 +293,25 @@ def tier_reached(*, rows: "Table", measure: str, bands: "Table") -> "Table":
 def documents_in_period(*, documents: "Table", members: "Table") -> "Table":
     """Each member's documents dated from its period's start (or the day it joined, when
     earlier) to the period's end; documents after D are already gone."""
-    spans = members.select(*MEMBER_KEY, "kind", "start_day", "joined_day", "end_day")
+    spans = members.select(
+        *MEMBER_KEY, "program_id", "client_id", "kind", "start_day", "joined_day", "end_day"
+    )
     joined = spans.join(documents, "client_id")
     inside = joined.filter(
         (joined.day >= ibis.least(joined.start_day, joined.joined_day))
         & (joined.day <= joined.end_day)
     )
-    return inside.select(*MEMBER_KEY, "kind", "start_day", "joined_day", "order_id", "day", "cents")
+    return inside.select(
+        *MEMBER_KEY,
+        "program_id",
+        "client_id",
+        "kind",
+        "start_day",
+        "joined_day",
+        "order_id",
+        "day",
+        "cents",
+    )
 
 
 def period_totals(*, in_period: "Table") -> "Table":
@@ -319,7 +334,7 @@ def period_figures(*, in_period: "Table", bands: "Table", paid_ahead: "Table") -
     """Per member: its period totals with the accrual units of its orders (0 without any)."""
     totals = period_totals(in_period=in_period)
     accruals = order_accruals(in_period=in_period, bands=bands, paid_ahead=paid_ahead)
-    figures = totals.left_join(accruals, MEMBER_KEY).drop("program_id_right", "client_id_right")
+    figures = totals.left_join(accruals, MEMBER_KEY).drop("member_right")
     return figures.mutate(units=figures.units.fill_null(0))
 
 
@@ -399,33 +414,38 @@ def month_shipped(*, documents: "Table", as_of_month_day: int) -> "Table":
     return shipped.group_by("client_id").aggregate(shipped=money_sum(cents=shipped.cents))
 
 
-def forecast_settled(*, forecast: "Table", month_shipped: "Table", as_of_month_day: int) -> "Table":
-    """Each client's forecast months from D's month on, D's month less what the client shipped
-    in it up to D, each month at least 0."""
-    ahead = forecast.filter(forecast.month_day >= as_of_month_day)
-    ahead = ahead.left_join(month_shipped, "client_id").drop("client_id_right")
-    shipped_before = ibis.ifelse(ahead.month_day == as_of_month_day, ahead.shipped, None)
-    return ahead.select(
-        "client_id",
-        "month_day",
-        cents=ibis.greatest(ahead.cents - shipped_before.fill_null(0), 0),
-    )
-
-
 def forecast_ahead(*, forecast: "Table", month_shipped: "Table", as_of_month_day: int) -> "Table":
-    """Per client with a forecast from D's month on: the sum of its settled months, the first
-    and the last of them."""
-    ahead = forecast_settled(
-        forecast=forecast, month_shipped=month_shipped, as_of_month_day=as_of_month_day
-    )
-    return ahead.group_by("client_id").aggregate(
-        rest=money_sum(cents=ahead.cents),
-        first_month=ahead.month_day.min(),
+    """Per client with a forecast from D's month on: the sum of its settled months (D's month
+    less what the client shipped in it up to D, each month at least 0) and the last month.
+
+    Each month is settled on its own, but only D's month needs the client's shipments: the
+    later months are summed first and the client's sum is joined to its shipments once."""
+    ahead = forecast.filter(forecast.month_day >= as_of_month_day)
+    is_current = ahead.month_day == as_of_month_day
+    sums = ahead.group_by("client_id").aggregate(
+        later=money_sum(cents=ibis.greatest(ahead.cents, 0), where=~is_current),
+        current=ahead.cents.max(where=is_current),
         last_month=ahead.month_day.max(),
     )
+    sums = sums.left_join(month_shipped, "client_id").drop("client_id_right")
+    current = ibis.greatest(sums.current - sums.shipped.fill_null(0), 0)
+    return sums.select(
+        "client_id",
+        "last_month",
+        rest=sums.later.fill_null(0) + current.fill_null(0),
+    )
 
 
-def expected_rest(
+def rest_holds_all(*, rows: "Table", as_of_month_day: int) -> "BooleanValue":
+    """Whether the member's period holds all its client's forecast months from D's on, whose
+    sum (`forecast_ahead`) is then the member's expected rest."""
+    holds_all: BooleanValue = (rows.start_month_day <= as_of_month_day) & (
+        rows.last_month <= rows.end_day
+    )
+    return holds_all
+
+
+def partial_rest(
     *,
     forecast_ahead: "Table",
     forecast: "Table",
@@ -434,31 +454,35 @@ def expected_rest(
     as_of_day: int,
     as_of_month_day: int,
 ) -> "Table":
-    """Per member whose period has not ended: the forecast of its remaining months less what
-    was already shipped in D's month, each month at least 0.
-
-    A member whose period holds all of its client's forecast months from D's on, as most do,
-    takes the client's sum (`forecast_ahead`); only the others add up their months one by
-    one."""
-    open_members = members.filter(members.end_day >= as_of_day).select(
-        *MEMBER_KEY, "start_month_day", "end_day"
+    """Per member whose period has not ended and holds only some of its client's forecast
+    months from D's on: the sum of those months, D's month less what was already shipped in
+    it, each month at least 0. Most members hold all their client's months and take the
+    client's sum (`rest_holds_all`): only a member whose period starts after D's month or
+    ends before the last month of any forecast is looked up among its client's months."""
+    may_miss_months = (members.start_month_day > as_of_month_day) | (
+        members.end_day < forecast_ahead.last_month.max()
     )
-    open_members = open_members.join(forecast_ahead, "client_id")
-    holds_all = (open_members.start_month_day <= open_members.first_month) & (
-        open_members.last_month <= open_members.end_day
+    open_members = members.filter((members.end_day >= as_of_day) & may_miss_months).select(
+        *MEMBER_KEY, "client_id", "start_month_day", "end_day"
     )
-    whole = open_members.filter(holds_all).select(*MEMBER_KEY, "rest")
-    partial = open_members.filter(~holds_all).select(*MEMBER_KEY, "start_month_day", "end_day")
+    open_members = open_members.join(forecast_ahead.select("client_id", "last_month"), "client_id")
+    partial = open_members.filter(
+        ~rest_holds_all(rows=open_members, as_of_month_day=as_of_month_day)
+    ).select(*MEMBER_KEY, "client_id", "start_month_day", "end_day")
     months = partial.join(
-        forecast_settled(
-            forecast=forecast, month_shipped=month_shipped, as_of_month_day=as_of_month_day
+        forecast.filter(forecast.month_day >= as_of_month_day).select(
+            "client_id", "month_day", "cents"
         ),
         "client_id",
     )
     months = months.filter(
         (months.month_day >= months.start_month_day) & (months.month_day <= months.end_day)
     )
-    return whole.union(months.group_by(MEMBER_KEY).aggregate(rest=money_sum(cents=months.cents)))
+    months = months.left_join(month_shipped, "client_id").drop("client_id_right")
+    shipped_before = ibis.ifelse(months.month_day == as_of_month_day, months.shipped, None)
+    settled = ibis.greatest(months.cents - shipped_before.fill_null(0), 0)
+    months = months.mutate(settled=settled)
+    return months.group_by(MEMBER_KEY).aggregate(member_rest=money_sum(cents=months.settled))
 
 
 def credit_position(
@@ -469,7 +493,7 @@ def credit_position(
     The exposure is the client's grouped sums; only a client that owes anything has its
     documents ordered for the running total that finds the oldest unpaid order."""
     lines = members.filter(members.kind == CREDIT_LINE).select(
-        *MEMBER_KEY, "limit_cents", "delay_days"
+        *MEMBER_KEY, "client_id", "limit_cents", "delay_days"
     )
     clients = lines.select("client_id").distinct()
     paid = payments.semi_join(clients, "client_id")
@@ -531,19 +555,29 @@ def progress_assemble(
     *,
     members: "Table",
     bands: "Table",
+    forecast_ahead: "Table",
     parts: dict[str, "Table"],
-    as_of_day: int,
+    as_of: dt.date,
     reach_parts: int,
 ) -> "Table":
-    """One row per member from the stored parts."""
-    rows = members.select(*MEMBER_KEY, "kind", "end_day")
+    """One row per member from the stored parts and its client's forecast ahead."""
+    as_of_day = day_number(day=as_of)
+    rows = members.select(
+        *MEMBER_KEY, "program_id", "client_id", "kind", "start_month_day", "end_day"
+    )
     for part in parts.values():
-        rows = rows.left_join(part, MEMBER_KEY).drop("program_id_right", "client_id_right")
+        rows = rows.left_join(part, MEMBER_KEY).drop("member_right")
+    rows = rows.left_join(forecast_ahead, "client_id").drop("client_id_right")
+    holds_all = rest_holds_all(rows=rows, as_of_month_day=day_number(day=as_of.replace(day=1)))
+    open_rest = ibis.ifelse(holds_all, rows.rest, rows.member_rest).fill_null(0)
     is_volume = rows.kind == VOLUME_DISCOUNT
-    rows = rows.mutate(purchased=rows.purchased.fill_null(0))
+    rows = rows.mutate(
+        purchased=rows.purchased.fill_null(0),
+        rest=ibis.ifelse(rows.end_day >= as_of_day, open_rest, 0),
+    )
     rows = rows.mutate(measure=ibis.ifelse(is_volume, rows.largest.fill_null(0), rows.purchased))
     rows = tier_reached(rows=rows, measure="measure", bands=bands)
-    expected_end = rows.purchased + rows.rest.fill_null(0)
+    expected_end = rows.purchased + rows.rest
     reach_value = ibis.ifelse(rows.kind == VOLUME_DISCOUNT, rows.measure, expected_end)
     units = ibis.cases(
         (
@@ -564,6 +598,8 @@ def progress_assemble(
     )
     return rows.select(
         *MEMBER_KEY,
+        "program_id",
+        "client_id",
         "purchased",
         "tier_threshold",
         "tier_rate",

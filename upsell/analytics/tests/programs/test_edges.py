@@ -111,6 +111,36 @@ def test_one_client_in_two_programs_has_a_row_in_each():
     )
 
 
+def test_each_member_of_one_client_expects_the_forecast_months_of_its_own_period():
+    members = [
+        member(1, 1, ProgramKind.RETRO_BONUS),
+        member(2, 1, ProgramKind.RETRO_BONUS, end=day(9, 30)),
+        member(3, 1, ProgramKind.RETRO_BONUS, start=day(7, 1)),
+    ]
+    orders = [(1, day(6, 5), "30000.00"), (1, day(6, 20), "500000.00")]
+    forecast = [
+        (1, day(5, 1), "900000.00"),
+        (1, day(6, 1), "100000.00"),
+        (1, day(8, 1), "50000.00"),
+        (1, day(12, 1), "20000.00"),
+    ]
+
+    rows = progress_rows(members, orders=orders, forecast=forecast)
+
+    # June is 100 000 less the 30 000 shipped up to D; the order after D is not seen.
+    assert (rows[1, 1]["purchased"], rows[1, 1]["expected_end"]) == (
+        money("30000.00"),
+        money("170000.00"),
+    )
+    # The period ends before December's forecast.
+    assert rows[2, 1]["expected_end"] == money("150000.00")
+    # The period starts in July: June's order and forecast are before it.
+    assert (rows[3, 1]["purchased"], rows[3, 1]["expected_end"]) == (
+        money("0.00"),
+        money("70000.00"),
+    )
+
+
 def test_a_credit_line_without_a_delay_cannot_say_whether_it_is_past_it():
     members = [member(5, 1, ProgramKind.CREDIT_LINE)]
     orders = [(1, day(1, 10), "100.00")]
