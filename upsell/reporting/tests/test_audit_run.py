@@ -135,6 +135,10 @@ def test_the_audit_is_stored_with_its_metrics_as_the_json_encoder_writes_them(co
         None,
         None,
     )
-    assert (silent.computed_status, silent.abc_class, silent.revenue_365) == ("", "", Decimal("0.00"))
+    assert (silent.computed_status, silent.abc_class, silent.revenue_365) == (
+        "",
+        "",
+        Decimal("0.00"),
+    )
     assert silent.metrics["first_order_date"] is None
     assert "revenue_365" not in regular.metrics
