@@ -197,41 +197,40 @@ class GridPresenter:
         self, gc: GridCell, client_id: int, month_key: str, *, saved: bool = False
     ) -> SafeString:
         html_amount = self._html_amount
-        locked = " locked" if gc.locked else ""
-        parts = [
-            f'<td id="cell-{client_id}-{month_key}" class="num forecast-cell{locked}'
-            f'{" saved" if saved else ""}">'
-        ]
-        figures = gc.cell
+        figures, actual = gc.cell, gc.actual
         # A month nobody forecast shows no forecast, not a baseline of zero.
+        forecast = comment = shipped = edit = ""
         if figures is not None:
-            parts.append(f'<div class="baseline">{html_amount(figures.baseline)}</div>')
+            forecast = f'<div class="baseline">{html_amount(figures.baseline)}</div>'
             if figures.amount is not None:
                 confidence = escape(figures.confidence)
                 label = self._confidence_labels.get(figures.confidence, confidence)
-                parts.append(
+                forecast += (
                     f'<div class="manager-amount"><strong>{html_amount(figures.amount)}</strong> '
                     f'<span class="badge confidence-{confidence}">{label}</span></div>'
                 )
             if figures.comment:
                 shown = Truncator(figures.comment).chars(COMMENT_SHOWN)
-                parts.append(
+                comment = (
                     f'<div class="comment" title="{escape(figures.comment)}">{escape(shown)}</div>'
                 )
-        if gc.actual is not None:
-            parts.append(f'<div class="actual">{html_amount(gc.actual)}</div>')
+        if actual is not None:
+            shipped = f'<div class="actual">{html_amount(actual)}</div>'
             deviation = gc.deviation
             if deviation is not None:
                 below = " below" if deviation < 0 else ""
-                parts.append(f'<div class="deviation{below}">Δ {html_amount(deviation)}</div>')
+                shipped += f'<div class="deviation{below}">Δ {html_amount(deviation)}</div>'
         if gc.editable:
-            parts.append(
+            edit = (
                 '<button type="button" class="link-button" '
                 f'hx-get="{self._cells_url}{client_id}/{month_key}/?edit=1" '
                 'hx-target="closest td" hx-swap="outerHTML">✎</button>'
             )
-        parts.append("</td>")
-        return SafeString("".join(parts))
+        return SafeString(
+            f'<td id="cell-{client_id}-{month_key}" class="num forecast-cell'
+            f'{" locked" if gc.locked else ""}{" saved" if saved else ""}">'
+            f"{forecast}{comment}{shipped}{edit}</td>"
+        )
 
     def _escaped_amount(self, value: Decimal) -> str:
         return escape(self.amount(value))

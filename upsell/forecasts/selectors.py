@@ -355,10 +355,10 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
         .order_by()
         .values_list("client_id", "month", *CELL_FIGURES)
     )
-    cells = {
-        (client_id, month): CellFigures(baseline, amount, confidence, comment, version)
-        for client_id, month, baseline, amount, confidence, comment, version in rows_of_cells
-    }
+    # Each client's cells by month, so that a row looks its months up without a key per cell.
+    cells: dict[int, dict[dt.date, CellFigures]] = defaultdict(dict)
+    for client_id, month, baseline, amount, confidence, comment, version in rows_of_cells:
+        cells[client_id][month] = CellFigures(baseline, amount, confidence, comment, version)
     actuals = _shipped_in_year(clients=client_ids, year=year, current=current)
     plans = dict(
         SalesPlan.objects.filter(manager=manager, month__year=year).values_list("month", "amount")
@@ -384,23 +384,25 @@ def forecast_grid(*, user: User, manager: User, year: int, today: dt.date, can_e
         for column in columns
     ]
     rows = []
+    no_cells: dict[dt.date, CellFigures] = {}
     for client in clients:
         client_id = client.pk
-        row = GridRow(client=client, cells=[])
+        client_cells = cells.get(client_id, no_cells)
+        row_cells = []
         for column, total in zip(columns, totals, strict=True):
-            key = (client_id, column.month)
+            month = column.month
             cell = GridCell(
                 client=client,
-                month=column.month,
-                cell=cells.get(key),
-                actual=actuals.get(key, ZERO) if column.begun else None,
+                month=month,
+                cell=client_cells.get(month),
+                actual=actuals.get((client_id, month), ZERO) if column.begun else None,
                 is_past=column.is_past,
                 locked=column.locked,
                 editable=column.editable,
             )
-            row.cells.append(cell)
+            row_cells.append(cell)
             total.count_in(cell)
-        rows.append(row)
+        rows.append(GridRow(client=client, cells=row_cells))
     return Grid(
         manager=manager, year=year, rows=rows, totals=totals, can_edit=can_edit, months=months
     )
@@ -582,7 +584,9 @@ def forecast_grid_cell(
 ) -> GridCell:
     """One cell of ``client``'s row, as the grid shows it (the caller checked access)."""
     current = month_start(today)
-    cell = ForecastCell.objects.filter(client=client, month=month).first()
+    figures = (
+        ForecastCell.objects.filter(client=client, month=month).values_list(*CELL_FIGURES).first()
+    )
     actual = None
     if month <= current:
         actual = shipped_per_month(clients=[client.pk], first=month, end=month_add(month, 1)).get(
@@ -592,7 +596,7 @@ def forecast_grid_cell(
     return GridCell(
         client=client,
         month=month,
-        cell=None if cell is None else CellFigures.of(cell),
+        cell=None if figures is None else CellFigures(*figures),
         actual=actual,
         is_past=month < current,
         locked=locked,

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,9 +172,7 @@ def _render_cell(request: HttpRequest, gc: GridCell, **context: Any) -> HttpResp
     return HttpResponse(GridPresenter().cell(gc))
 
 
-def _render_saved_cell(
-    request: HttpRequest, user: User, client: Client, gc: GridCell
-) -> HttpResponse:
+def _render_saved_cell(user: User, client: Client, gc: GridCell) -> HttpResponse:
     """The saved cell, and out of band its row's total and its month's and the year's totals
     at the foot of the grid, so that the page's sums follow the save."""
     presenter = GridPresenter()
@@ -191,7 +190,8 @@ def _render_saved_cell(
             "month_total": totals.month(gc.month),
             "year_total": totals.year,
         }
-    return render(request, "forecasts/grid.html#saved_cell", context)
+    # Figures alone: the page's layout, and what the context processors give it, stay unused.
+    return HttpResponse(render_to_string("forecasts/grid.html#saved_cell", context))
 
 
 @require_http_methods(["GET", "POST"])
@@ -250,7 +250,7 @@ def _cell_save(request: HttpRequest, user: User, client: Client, gc: GridCell) -
         form_errors_add(form, error)
         return _render_cell(request, gc, form=form)
     gc.cell = CellFigures.of(cell)
-    return _render_saved_cell(request, user, client, gc)
+    return _render_saved_cell(user, client, gc)
 
 
 @require_POST
