@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -32,7 +32,7 @@ from upsell.deals.stuck import stuck_after_days, stuck_deals
 from upsell.forecasts.locks import cell_editable, months_locked
 from upsell.forecasts.models import ForecastCell, cell_forecast
 from upsell.offers.models import Suggestion, SuggestionLevel
-from upsell.offers.selectors import latest_run, suggestion_reason
+from upsell.offers.selectors import latest_runs, suggestion_reason
 from upsell.programs.access import memberships_visible_to
 from upsell.programs.models import MembershipGroup, MembershipState
 from upsell.programs.presenters import progress_sentence
@@ -50,6 +50,15 @@ class AuditFigures:
     last_order_date: dt.date | None
     revenue_365: Decimal
     metrics: dict[str, Any]
+
+
+class CellFigures(NamedTuple):
+    """What the sources read of a forecast cell: the manager's amount, the statistical
+    baseline and the forecast they count (the forecasts' own rule)."""
+
+    amount: Decimal | None
+    baseline: Decimal
+    counted: Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,6 +102,26 @@ class Scope:
             )
             revenue.update({pk: own.get(pk, ZERO) for pk in client_ids})
         return revenue
+
+    @cached_property
+    def forecast_cells(self) -> dict[dt.date, dict[int, CellFigures]]:
+        """This month's and next month's forecast cell of each client in scope, by month and
+        client id."""
+        month = month_start(self.today)
+        cells: dict[dt.date, dict[int, CellFigures]] = {month: {}, month_add(month, 1): {}}
+        for client_id, month_of, amount, baseline, counted in (
+            ForecastCell.objects.filter(client__in=self.client_query, month__in=list(cells))
+            .annotate(counted=cell_forecast())
+            .values_list("client_id", "month", "amount", "baseline", "counted")
+        ):
+            cells[month_of][client_id] = CellFigures(amount, baseline, counted)
+        return cells
+
+    @cached_property
+    def shipped_this_month(self) -> dict[int, Decimal]:
+        """What each client in scope was shipped this month (the shipments app's answer)."""
+        month = month_start(self.today)
+        return shipped_per_client(first=month, end=month_add(month, 1), clients=self.client_query)
 
     def monthly_revenue(self, client_id: int) -> Decimal:
         """What the client itself buys in an average month: its revenue over 365 days over 12."""
@@ -185,22 +214,17 @@ def forecast_empty(scope: Scope) -> list[Action]:
     locked = month in months_locked([month])
     if not cell_editable(month=month, today=scope.today, locked=locked):
         return []
-    # The manager's amount and the baseline of each cell there is.
-    cells: dict[int, tuple[Decimal | None, Decimal]] = {
-        client_id: (amount, baseline)
-        for client_id, amount, baseline in ForecastCell.objects.filter(
-            client__in=scope.client_query, month=month
-        ).values_list("client_id", "amount", "baseline")
-    }
+    cells = scope.forecast_cells[month]
     month_name = date_format(month, "F Y")
     title = _("Fill in next month's forecast")
     on_baseline = _("No forecast for %(month)s yet; the statistical baseline is %(amount)s.")
     on_revenue = _("No forecast for %(month)s yet; it buys %(amount)s in an average month.")
     actions = []
     for client in scope.clients.values():
-        amount, baseline = cells.get(client.pk, (None, Decimal("0.00")))
-        if amount is not None:
+        cell = cells.get(client.pk)
+        if cell is not None and cell.amount is not None:
             continue
+        baseline = ZERO if cell is None else cell.baseline
         if baseline > 0:
             stake, sentence = baseline, on_baseline
         else:
@@ -230,15 +254,14 @@ def forecast_unshipped(scope: Scope) -> list[Action]:
     """This month's forecast not yet shipped (shipped per client and month is the shipments
     app's answer). Stake: forecast − shipped."""
     month = month_start(scope.today)
-    forecasts: dict[int, Decimal] = dict(
-        ForecastCell.objects.filter(client__in=scope.client_query, month=month)
-        .annotate(counted=cell_forecast())
-        .filter(counted__gt=0)
-        .values_list("client_id", "counted")
-    )
+    forecasts = {
+        client_id: cell.counted
+        for client_id, cell in scope.forecast_cells[month].items()
+        if cell.counted > 0
+    }
     if not forecasts:
         return []
-    shipped = shipped_per_client(first=month, end=month_add(month, 1), clients=scope.client_query)
+    shipped = scope.shipped_this_month
     left = days_left_in_month(scope.today)
     title = _("Bring this month's forecast to shipment")
     sentence = ngettext(
@@ -276,6 +299,7 @@ def wallet(scope: Scope) -> list[Action]:
     periods = clients_wallet_month(
         clients=[client.pk for client in scope.clients.values() if client.plans_budget],
         month=month,
+        shipped=scope.shipped_this_month,
     )
     title = _("Win the budget back from the competitors")
     sentence = _(
@@ -456,12 +480,10 @@ def cross_sell(scope: Scope) -> list[Action]:
     """The first product the night's suggestions offer a client it never bought (the offers'
     latest run). Stake: what a buyer of it spends on it in a month, times the share of the
     client's peers who buy it."""
-    run = latest_run(level=SuggestionLevel.PRODUCTS)
-    if run is None:
-        return []
+    latest = latest_runs(level=SuggestionLevel.PRODUCTS).values("pk")[:1]
     suggestions = (
         Suggestion.objects.filter(
-            run=run, rank=1, client__in=scope.client_query, product__isnull=False
+            run=Subquery(latest), rank=1, client__in=scope.client_query, product__isnull=False
         )
         .exclude(among=0)
         .order_by("client_id")
