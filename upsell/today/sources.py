@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -44,12 +44,13 @@ from upsell.today.models import ActionKind
 
 @dataclass(frozen=True, slots=True)
 class AuditFigures:
-    """What the sources read of a client's latest audit."""
+    """What the sources read of a client's latest audit: two of its stored metrics, not all."""
 
     as_of: dt.date
     last_order_date: dt.date | None
     revenue_365: Decimal
-    metrics: dict[str, Any]
+    typical_interval_days: float | None
+    days_since_last_order: float | None
 
 
 class CellFigures(NamedTuple):
@@ -130,7 +131,10 @@ class Scope:
 
 # What the sources read of a client and of its audit.
 CLIENT_FIELDS = ("id", "name", "tax_id", "manager_id", "plans_budget", "head_id")
-AUDIT_FIELDS = ("as_of", "last_order_date", "revenue_365", "metrics")
+AUDIT_FIELDS = (
+    "as_of", "last_order_date", "revenue_365", "metrics__typical_interval_days",
+    "metrics__days_since_last_order",
+)  # fmt: skip
 # What an action says of its manager (the page, the API, the e-mail).
 MANAGER_FIELDS = ("id", "username", "full_name", "first_name", "last_name")
 # The days of the audit's revenue over 365 days before its date (the date itself included).
@@ -185,8 +189,7 @@ def past_interval(scope: Scope) -> list[Action]:
     sentence = _("Usually orders every %(interval)s; %(since)s since the last order.")
     actions = []
     for client_id, audit in scope.audits.items():
-        interval = audit.metrics.get("typical_interval_days")
-        since = audit.metrics.get("days_since_last_order")
+        interval, since = audit.typical_interval_days, audit.days_since_last_order
         if interval is None or since is None or int(since) <= int(interval):
             continue
         period = audit.last_order_date or audit.as_of
