@@ -10,9 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -54,11 +62,10 @@ class AuditFigures:
 
 
 class CellFigures(NamedTuple):
-    """What the sources read of a forecast cell: the manager's amount, the statistical
-    baseline and the forecast they count (the forecasts' own rule)."""
+    """What the sources read of a forecast cell: whether the manager gave its amount, and the
+    forecast it counts (the forecasts' own rule): the manager's amount, else the baseline."""
 
-    amount: Decimal | None
-    baseline: Decimal
+    filled: bool
     counted: Decimal
 
 
@@ -74,7 +81,7 @@ class Scope:
     # The motivated clients in scope, by id, as the actions name them.
     clients: dict[int, ActionClient]
     # The same clients as a query, for the sources to read theirs by.
-    client_query: QuerySet[Client]
+    client_query: QuerySet[Client, Any]
     # The latest audit of each audited one of them, by client id.
     audits: dict[int, AuditFigures] = field(default_factory=dict)
     # Which of them are the head organisation of branches.
@@ -110,12 +117,15 @@ class Scope:
         client id."""
         month = month_start(self.today)
         cells: dict[dt.date, dict[int, CellFigures]] = {month: {}, month_add(month, 1): {}}
-        for client_id, month_of, amount, baseline, counted in (
+        for client_id, month_of, filled, counted in (
             ForecastCell.objects.filter(client__in=self.client_query, month__in=list(cells))
-            .annotate(counted=cell_forecast())
-            .values_list("client_id", "month", "amount", "baseline", "counted")
+            .annotate(
+                filled=ExpressionWrapper(Q(amount__isnull=False), output_field=BooleanField()),
+                counted=cell_forecast(),
+            )
+            .values_list("client_id", "month", "filled", "counted")
         ):
-            cells[month_of][client_id] = CellFigures(amount, baseline, counted)
+            cells[month_of][client_id] = CellFigures(filled, counted)
         return cells
 
     @cached_property
@@ -225,9 +235,10 @@ def forecast_empty(scope: Scope) -> list[Action]:
     actions = []
     for client in scope.clients.values():
         cell = cells.get(client.pk)
-        if cell is not None and cell.amount is not None:
+        if cell is not None and cell.filled:
             continue
-        baseline = ZERO if cell is None else cell.baseline
+        # Without the manager's amount, the cell counts its baseline.
+        baseline = ZERO if cell is None else cell.counted
         if baseline > 0:
             stake, sentence = baseline, on_baseline
         else:
