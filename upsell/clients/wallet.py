@@ -7,6 +7,7 @@ forecast grid and the reports show.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -87,13 +88,18 @@ def client_wallet(*, client: Client, year: int) -> ClientWallet | None:
     )
 
 
-def clients_wallet_month(*, clients: list[int], month: dt.date) -> dict[int, WalletPeriod]:
+def clients_wallet_month(
+    *, clients: list[int], month: dt.date, shipped: Mapping[int, Decimal] | None = None
+) -> dict[int, WalletPeriod]:
     """The share of wallet in ``month`` (its first day) of each of ``clients`` that budgeted
-    it, by client id: the month of ``client_wallet`` for many clients at once."""
+    it, by client id: the month of ``client_wallet`` for many clients at once. ``shipped`` is
+    ``shipped_per_client`` of that month for (at least) those clients, when the caller has it in
+    hand; it is read here otherwise."""
     budgets = clients_budget_month(clients=clients, month=month)
     if not budgets:
         return {}
-    shipped = shipped_per_client(first=month, end=month_add(month, 1), clients=list(budgets))
+    if shipped is None:
+        shipped = shipped_per_client(first=month, end=month_add(month, 1), clients=list(budgets))
     return {
         client_id: WalletPeriod(
             first=month,

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from upsell.clients.models import Client
@@ -70,8 +71,13 @@ def _shown(suggestion: Suggestion, level: SuggestionLevel) -> SuggestionShown:
     )
 
 
+def latest_runs(*, level: SuggestionLevel) -> QuerySet[SuggestionRun]:
+    """The runs of ``level``, the latest first: the one whose suggestions are shown."""
+    return SuggestionRun.objects.filter(level=level).order_by("-computed_at", "-pk")
+
+
 def latest_run(*, level: SuggestionLevel) -> SuggestionRun | None:
-    return SuggestionRun.objects.filter(level=level).order_by("-computed_at", "-pk").first()
+    return latest_runs(level=level).first()
 
 
 def client_suggestions(*, client: Client) -> ClientSuggestions:

@@ -31,12 +31,40 @@ class Reason:
         return self.sentence % {**self.facts, **amounts}
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionClient:
+    """The client an action is for, as the list names it and ranks it: its name, ИНН and who
+    serves it, read as figures rather than as the whole client."""
+
+    id: int
+    name: str
+    tax_id: str
+    manager: User | None
+    plans_budget: bool = False
+    # The head organisation it is a branch of.
+    head_id: int | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def of(cls, client: Client) -> "ActionClient":
+        return cls(
+            id=client.pk, name=client.name, tax_id=client.tax_id, manager=client.manager,
+            plans_budget=client.plans_budget, head_id=client.head_id,
+        )  # fmt: skip
+
+
 @dataclass(frozen=True, kw_only=True)
 class Action:
     kind: ActionKind
     # Stable while the situation lasts: the kind, the object and its period.
     key: str
-    client: Client
+    client: ActionClient
     title: str
     why: Reason
     stake: Decimal

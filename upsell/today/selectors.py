@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.db.models import Q
 
 from upsell.accounts.models import User
+from upsell.core.money import money_round
 from upsell.today.actions import Action
 from upsell.today.models import ActionDecision, ActionKind, Decision, TodaySettings
-from upsell.today.sources import SOURCES, Scope, scope_clients
+from upsell.today.sources import SOURCES, scope_of
 
 # The list shows this many actions, the best first.
 SHOWN = 30
@@ -47,26 +48,34 @@ def hidden_keys(*, keys: list[str], today: dt.date) -> set[str]:
     )
 
 
+def _ranked(
+    *, user: User, manager: User | None, today: dt.date, now: dt.datetime
+) -> tuple[list[Action], dict[ActionKind, Decimal]]:
+    """Every undecided action, best first, as its sources made it (unweighed), and the weights
+    it is ranked by."""
+    scope = scope_of(user=user, manager=manager, today=today, now=now)
+    candidates = [action for source in SOURCES for action in source(scope)]
+    hidden = hidden_keys(keys=[action.key for action in candidates], today=today)
+    weights = weights_current()
+    order = {kind: index for index, kind in enumerate(ActionKind)}
+
+    def rank(action: Action) -> tuple[Decimal, int, str, int, str]:
+        score = money_round(action.stake * weights[action.kind])
+        return (-score, order[action.kind], action.client.name, action.client.pk, action.key)
+
+    return sorted((a for a in candidates if a.key not in hidden), key=rank), weights
+
+
+def _weighed(actions: list[Action], weights: dict[ActionKind, Decimal]) -> list[Action]:
+    return [replace(action, weight=weights[action.kind]) for action in actions]
+
+
 def actions_open(
     *, user: User, manager: User | None, today: dt.date, now: dt.datetime
 ) -> list[Action]:
     """Every undecided action of ``manager``'s clients (the team's when None) as ``user`` may
     see them, weighed, best first: by score, then by kind, client and key."""
-    clients = {client.pk: client for client in scope_clients(user=user, manager=manager)}
-    scope = Scope(user=user, manager=manager, today=today, now=now, clients=clients)
-    candidates = [action for source in SOURCES for action in source(scope)]
-    hidden = hidden_keys(keys=[action.key for action in candidates], today=today)
-    weights = weights_current()
-    order = {kind: index for index, kind in enumerate(ActionKind)}
-    weighed = [
-        replace(action, weight=weights[action.kind])
-        for action in candidates
-        if action.key not in hidden
-    ]
-    return sorted(
-        weighed,
-        key=lambda a: (-a.score, order[a.kind], a.client.name, a.client.pk, a.key),
-    )
+    return _weighed(*_ranked(user=user, manager=manager, today=today, now=now))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,10 +96,11 @@ def today_list(
     kind: ActionKind | None = None,
 ) -> TodayList:
     """The top ``SHOWN`` actions (of ``kind`` alone, if given), with the counts per kind."""
-    actions = actions_open(user=user, manager=manager, today=today, now=now)
+    actions, weights = _ranked(user=user, manager=manager, today=today, now=now)
     counts = Counter(action.kind for action in actions)
     chosen = [action for action in actions if kind is None or action.kind == kind]
-    shown = chosen[:SHOWN]
+    # Only the shown ones carry their weight: the rest are counted, not shown.
+    shown = _weighed(chosen[:SHOWN], weights)
     return TodayList(
         actions=shown,
         counts={kind_: counts[kind_] for kind_ in ActionKind if counts[kind_]},

@@ -7,11 +7,20 @@ actions; ``SOURCES`` is the tuple the list reads, so a new source is one more fu
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import Any, NamedTuple
 
-from django.db.models import Exists, OuterRef
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -31,14 +40,33 @@ from upsell.deals.stuck import stuck_after_days, stuck_deals
 from upsell.forecasts.locks import cell_editable, months_locked
 from upsell.forecasts.models import ForecastCell, cell_forecast
 from upsell.offers.models import Suggestion, SuggestionLevel
-from upsell.offers.selectors import latest_run, suggestion_reason
+from upsell.offers.selectors import latest_runs, suggestion_reason
 from upsell.programs.access import memberships_visible_to
 from upsell.programs.models import MembershipGroup, MembershipState
 from upsell.programs.presenters import progress_sentence
 from upsell.requests.selectors import request_queue
 from upsell.shipments.selectors import shipped_per_client
-from upsell.today.actions import Action, Reason, action_key
+from upsell.today.actions import Action, ActionClient, Reason, action_key
 from upsell.today.models import ActionKind
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFigures:
+    """What the sources read of a client's latest audit: two of its stored metrics, not all."""
+
+    as_of: dt.date
+    last_order_date: dt.date | None
+    revenue_365: Decimal
+    typical_interval_days: float | None
+    days_since_last_order: float | None
+
+
+class CellFigures(NamedTuple):
+    """What the sources read of a forecast cell: whether the manager gave its amount, and the
+    forecast it counts (the forecasts' own rule): the manager's amount, else the baseline."""
+
+    filled: bool
+    counted: Decimal
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,9 +78,14 @@ class Scope:
     manager: User | None
     today: dt.date
     now: dt.datetime
-    # The motivated clients in scope, by id, with their audit and manager: the fields the
-    # sources and the list read, no more.
-    clients: dict[int, Client]
+    # The motivated clients in scope, by id, as the actions name them.
+    clients: dict[int, ActionClient]
+    # The same clients as a query, for the sources to read theirs by.
+    client_query: QuerySet[Client, Any]
+    # The latest audit of each audited one of them, by client id.
+    audits: dict[int, AuditFigures] = field(default_factory=dict)
+    # Which of them are the head organisation of branches.
+    heads: frozenset[int] = frozenset()
 
     @cached_property
     def revenue_year(self) -> dict[int, Decimal]:
@@ -65,13 +98,10 @@ class Scope:
         """
         revenue = {}
         in_organisations: dict[dt.date, list[int]] = {}
-        for client in self.clients.values():
-            audit = getattr(client, "audit", None)
-            if audit is None:
-                continue
-            revenue[client.pk] = audit.revenue_365
-            if client.head_id is not None or getattr(client, "has_branches", False):
-                in_organisations.setdefault(audit.as_of, []).append(client.pk)
+        for client_id, audit in self.audits.items():
+            revenue[client_id] = audit.revenue_365
+            if self.clients[client_id].head_id is not None or client_id in self.heads:
+                in_organisations.setdefault(audit.as_of, []).append(client_id)
         for as_of, client_ids in in_organisations.items():
             own = shipped_per_client(
                 first=as_of - dt.timedelta(days=REVENUE_YEAR_DAYS),
@@ -81,44 +111,81 @@ class Scope:
             revenue.update({pk: own.get(pk, ZERO) for pk in client_ids})
         return revenue
 
-    def monthly_revenue(self, client: Client) -> Decimal:
-        """What ``client`` itself buys in an average month: its revenue over 365 days over 12."""
-        return money_round(self.revenue_year.get(client.pk, ZERO) / 12)
+    @cached_property
+    def forecast_cells(self) -> dict[dt.date, dict[int, CellFigures]]:
+        """This month's and next month's forecast cell of each client in scope, by month and
+        client id."""
+        month = month_start(self.today)
+        cells: dict[dt.date, dict[int, CellFigures]] = {month: {}, month_add(month, 1): {}}
+        for client_id, month_of, filled, counted in (
+            ForecastCell.objects.filter(client__in=self.client_query, month__in=list(cells))
+            .annotate(
+                filled=ExpressionWrapper(Q(amount__isnull=False), output_field=BooleanField()),
+                counted=cell_forecast(),
+            )
+            .values_list("client_id", "month", "filled", "counted")
+        ):
+            cells[month_of][client_id] = CellFigures(filled, counted)
+        return cells
+
+    @cached_property
+    def shipped_this_month(self) -> dict[int, Decimal]:
+        """What each client in scope was shipped this month (the shipments app's answer)."""
+        month = month_start(self.today)
+        return shipped_per_client(first=month, end=month_add(month, 1), clients=self.client_query)
+
+    def monthly_revenue(self, client_id: int) -> Decimal:
+        """What the client itself buys in an average month: its revenue over 365 days over 12."""
+        return money_round(self.revenue_year.get(client_id, ZERO) / 12)
 
 
-# What an action says of its client and its manager (the page, the API, the e-mail) and what
-# the sources read.
-CLIENT_FIELDS = ("id", "name", "tax_id", "manager", "plans_budget", "head")
-AUDIT_FIELDS = ("as_of", "last_order_date", "revenue_365", "metrics")
+# What the sources read of a client and of its audit.
+CLIENT_FIELDS = ("id", "name", "tax_id", "manager_id", "plans_budget", "head_id")
+AUDIT_FIELDS = (
+    "as_of", "last_order_date", "revenue_365", "metrics__typical_interval_days",
+    "metrics__days_since_last_order",
+)  # fmt: skip
+# What an action says of its manager (the page, the API, the e-mail).
 MANAGER_FIELDS = ("id", "username", "full_name", "first_name", "last_name")
 # The days of the audit's revenue over 365 days before its date (the date itself included).
 REVENUE_YEAR_DAYS = 365
 ZERO = Decimal("0.00")
 
 
-def scope_clients(*, user: User, manager: User | None) -> list[Client]:
-    """The motivated clients ``user`` may see (``manager``'s alone, if given): whoever serves a
-    client is its manager, as the clients' own funnel says. Each knows whether it is the head
-    organisation of branches (``has_branches``)."""
-    clients = (
-        clients_visible_to(user)
-        .filter(motivated_q())
-        .annotate(has_branches=Exists(Client.objects.filter(head=OuterRef("pk"))))
+def scope_of(*, user: User, manager: User | None, today: dt.date, now: dt.datetime) -> Scope:
+    """The motivated clients ``user`` may see (``manager``'s alone, if given), read as the
+    figures the sources need in one statement: whoever serves a client is its manager, as the
+    clients' own funnel says."""
+    clients = clients_visible_to(user).filter(motivated_q())
+    if manager is not None:
+        clients = clients.filter(manager=manager)
+    rows = (
+        clients.annotate(has_branches=Exists(Client.objects.filter(head=OuterRef("pk"))))
         .order_by("name", "id")
+        .values_list(*CLIENT_FIELDS, "has_branches", *(f"audit__{name}" for name in AUDIT_FIELDS))
     )
-    audits = [f"audit__{name}" for name in AUDIT_FIELDS]
+    read = list(rows)
+    managers: dict[int, User] = {} if manager is None else {manager.pk: manager}
     if manager is None:
-        managers = [f"manager__{name}" for name in MANAGER_FIELDS]
-        return list(
-            clients.select_related("audit", "manager").only(*CLIENT_FIELDS, *audits, *managers)
-        )
-    ours: list[Client] = list(
-        clients.filter(manager=manager).select_related("audit").only(*CLIENT_FIELDS, *audits)
-    )
-    for client in ours:
-        # Each of them names ``manager``: the one instance in hand serves them all.
-        client.manager = manager
-    return ours
+        # Each client names its manager: one instance in hand serves all the clients it serves.
+        wanted = {row[3] for row in read if row[3] is not None}
+        managers = User.objects.only(*MANAGER_FIELDS).in_bulk(wanted)
+    in_scope: dict[int, ActionClient] = {}
+    audits: dict[int, AuditFigures] = {}
+    heads: set[int] = set()
+    for pk, name, tax_id, manager_id, plans_budget, head_id, has_branches, *audit in read:
+        in_scope[pk] = ActionClient(
+            id=pk, name=name, tax_id=tax_id, plans_budget=plans_budget, head_id=head_id,
+            manager=None if manager_id is None else managers.get(manager_id),
+        )  # fmt: skip
+        if has_branches:
+            heads.add(pk)
+        if audit[0] is not None:
+            audits[pk] = AuditFigures(*audit)
+    return Scope(
+        user=user, manager=manager, today=today, now=now, clients=in_scope,
+        client_query=clients.values("pk"), audits=audits, heads=frozenset(heads),
+    )  # fmt: skip
 
 
 def _days(count: int) -> str:
@@ -131,26 +198,22 @@ def past_interval(scope: Scope) -> list[Action]:
     title = _("Call: the next order is overdue")
     sentence = _("Usually orders every %(interval)s; %(since)s since the last order.")
     actions = []
-    for client in scope.clients.values():
-        audit = getattr(client, "audit", None)
-        if audit is None:
-            continue
-        interval = audit.metrics.get("typical_interval_days")
-        since = audit.metrics.get("days_since_last_order")
+    for client_id, audit in scope.audits.items():
+        interval, since = audit.typical_interval_days, audit.days_since_last_order
         if interval is None or since is None or int(since) <= int(interval):
             continue
         period = audit.last_order_date or audit.as_of
         actions.append(
             Action(
                 kind=ActionKind.PAST_INTERVAL,
-                key=action_key(ActionKind.PAST_INTERVAL, client.pk, period),
-                client=client,
+                key=action_key(ActionKind.PAST_INTERVAL, client_id, period),
+                client=scope.clients[client_id],
                 title=title,
                 why=Reason(
                     sentence=sentence,
                     facts={"interval": _days(int(interval)), "since": _days(int(since))},
                 ),
-                stake=scope.monthly_revenue(client),
+                stake=scope.monthly_revenue(client_id),
             )
         )
     return actions
@@ -164,26 +227,22 @@ def forecast_empty(scope: Scope) -> list[Action]:
     locked = month in months_locked([month])
     if not cell_editable(month=month, today=scope.today, locked=locked):
         return []
-    # The manager's amount and the baseline of each cell there is.
-    cells: dict[int, tuple[Decimal | None, Decimal]] = {
-        client_id: (amount, baseline)
-        for client_id, amount, baseline in ForecastCell.objects.filter(
-            client_id__in=list(scope.clients), month=month
-        ).values_list("client_id", "amount", "baseline")
-    }
+    cells = scope.forecast_cells[month]
     month_name = date_format(month, "F Y")
     title = _("Fill in next month's forecast")
     on_baseline = _("No forecast for %(month)s yet; the statistical baseline is %(amount)s.")
     on_revenue = _("No forecast for %(month)s yet; it buys %(amount)s in an average month.")
     actions = []
     for client in scope.clients.values():
-        amount, baseline = cells.get(client.pk, (None, Decimal("0.00")))
-        if amount is not None:
+        cell = cells.get(client.pk)
+        if cell is not None and cell.filled:
             continue
+        # Without the manager's amount, the cell counts its baseline.
+        baseline = ZERO if cell is None else cell.counted
         if baseline > 0:
             stake, sentence = baseline, on_baseline
         else:
-            stake, sentence = scope.monthly_revenue(client), on_revenue
+            stake, sentence = scope.monthly_revenue(client.pk), on_revenue
         if stake <= 0:
             # Nothing bought and nothing expected: no revenue waits on this forecast.
             continue
@@ -209,15 +268,14 @@ def forecast_unshipped(scope: Scope) -> list[Action]:
     """This month's forecast not yet shipped (shipped per client and month is the shipments
     app's answer). Stake: forecast − shipped."""
     month = month_start(scope.today)
-    forecasts: dict[int, Decimal] = dict(
-        ForecastCell.objects.filter(client_id__in=list(scope.clients), month=month)
-        .annotate(counted=cell_forecast())
-        .filter(counted__gt=0)
-        .values_list("client_id", "counted")
-    )
+    forecasts = {
+        client_id: cell.counted
+        for client_id, cell in scope.forecast_cells[month].items()
+        if cell.counted > 0
+    }
     if not forecasts:
         return []
-    shipped = shipped_per_client(first=month, end=month_add(month, 1), clients=list(forecasts))
+    shipped = scope.shipped_this_month
     left = days_left_in_month(scope.today)
     title = _("Bring this month's forecast to shipment")
     sentence = ngettext(
@@ -255,6 +313,7 @@ def wallet(scope: Scope) -> list[Action]:
     periods = clients_wallet_month(
         clients=[client.pk for client in scope.clients.values() if client.plans_budget],
         month=month,
+        shipped=scope.shipped_this_month,
     )
     title = _("Win the budget back from the competitors")
     sentence = _(
@@ -294,7 +353,7 @@ def program_tier(scope: Scope) -> list[Action]:
     memberships = (
         memberships_visible_to(scope.user)
         .filter(
-            client_id__in=list(scope.clients),
+            client__in=scope.client_query,
             group=MembershipGroup.MEMBER,
             state=MembershipState.ACTIVE,
             progress__within_reach=True,
@@ -365,7 +424,7 @@ def meeting(scope: Scope) -> list[Action]:
             state=ActivityState.PLANNED,
             starts_at__gte=start,
             starts_at__lt=start + dt.timedelta(days=1),
-            client_id__in=list(scope.clients),
+            client__in=scope.client_query,
         )
         .select_related("deal")
         .order_by("starts_at", "id")
@@ -375,7 +434,9 @@ def meeting(scope: Scope) -> list[Action]:
     actions = []
     for activity in activities:
         client = scope.clients[activity.client_id]
-        stake = activity.deal.amount if activity.deal is not None else scope.monthly_revenue(client)
+        stake = (
+            activity.deal.amount if activity.deal is not None else scope.monthly_revenue(client.pk)
+        )
         starts = timezone.localtime(activity.starts_at)
         actions.append(
             Action(
@@ -403,14 +464,18 @@ def meeting(scope: Scope) -> list[Action]:
 def complex_request(scope: Scope) -> list[Action]:
     """A complex request waiting in the manager's queue (complexity is the fact stored when it
     was routed), waiting since the client's order. Stake: the request's amount."""
-    requests = request_queue(
-        user=scope.user, assignee_id=None if scope.manager is None else scope.manager.pk
-    ).exclude(complex_rule="")
+    requests = (
+        request_queue(
+            user=scope.user, assignee_id=None if scope.manager is None else scope.manager.pk
+        )
+        .exclude(complex_rule="")
+        .select_related("client__manager")
+    )
     return [
         Action(
             kind=ActionKind.REQUEST,
             key=action_key(ActionKind.REQUEST, request.pk),
-            client=scope.clients.get(request.client_id, request.client),
+            client=scope.clients.get(request.client_id) or ActionClient.of(request.client),
             title=_("Answer the complex request"),
             why=Reason(
                 sentence=_("Waiting since %(day)s: %(why)s"),
@@ -429,12 +494,10 @@ def cross_sell(scope: Scope) -> list[Action]:
     """The first product the night's suggestions offer a client it never bought (the offers'
     latest run). Stake: what a buyer of it spends on it in a month, times the share of the
     client's peers who buy it."""
-    run = latest_run(level=SuggestionLevel.PRODUCTS)
-    if run is None:
-        return []
+    latest = latest_runs(level=SuggestionLevel.PRODUCTS).values("pk")[:1]
     suggestions = (
         Suggestion.objects.filter(
-            run=run, rank=1, client_id__in=list(scope.clients), product__isnull=False
+            run=Subquery(latest), rank=1, client__in=scope.client_query, product__isnull=False
         )
         .exclude(among=0)
         .order_by("client_id")

@@ -14,9 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -74,7 +76,11 @@ def today_page(request: HttpRequest) -> HttpResponse:
         "sees_team": user.role != Role.MANAGER,
         "can_decide": can_decide(user),
         "can_set_weights": can_set_weights(user),
-        "activity_kinds": ActivityKind.choices,
+        # What every row's decisions repeat, laid out once for all of them.
+        "csrf_input": csrf_input(request),
+        "activity_options": format_html_join(
+            "", '<option value="{}">{}</option>', ActivityKind.choices
+        ),
     }
     return render(request, "today/list.html", context)
 

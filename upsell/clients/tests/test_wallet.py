@@ -13,6 +13,7 @@ from upsell.clients.tests.test_api import api_client, client_fields
 from upsell.clients.wallet import client_wallet, clients_wallet_month
 from upsell.core.months import year_months
 from upsell.history.models import Change, ChangeSource
+from upsell.shipments.selectors import shipped_per_client
 from upsell.shipments.tests.factories import ShipmentFactory
 
 BUDGETS = ["1000.00", "1000.00", "2000.00", *(["0.00"] * 8), "500.00"]
@@ -85,6 +86,22 @@ def test_the_month_of_many_clients_is_the_month_of_each_wallet(budgeted, manager
         Decimal("0.00"),
     )
     assert clients_wallet_month(clients=clients, month=dt.date(2025, 12, 1)) == {}
+
+
+def test_the_month_of_many_clients_takes_the_shipped_amounts_in_hand(
+    budgeted, manager_anna, django_assert_num_queries
+):
+    january = dt.date(2026, 1, 1)
+    shipped = shipped_per_client(first=january, end=dt.date(2026, 2, 1), clients=[budgeted.pk])
+
+    with django_assert_num_queries(1):
+        given = clients_wallet_month(clients=[budgeted.pk], month=january, shipped=shipped)
+
+    assert given == clients_wallet_month(clients=[budgeted.pk], month=january)
+    assert (given[budgeted.pk].budget, given[budgeted.pk].shipped) == (
+        Decimal("1000.00"),
+        Decimal("400.00"),
+    )
 
 
 def test_a_year_without_months_has_no_wallet(budgeted):

@@ -52,7 +52,7 @@ def test_a_manager_reads_its_own_actions_best_first(
     client = _as(manager_anna)
     client.get(reverse("today:list"))  # the session and the site's caches warm up
 
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(17):
         response = client.get(reverse("today:list"))
 
     assert response.status_code == 200
