@@ -540,15 +540,14 @@ def _floor_read(connection: Any, sql: str, schema: dict[str, pa.DataType]) -> pa
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
     arrays = []
     for values, kind in zip(columns, schema.values(), strict=True):
-        arrays.append(
-            pa.array(values, pa.string()).cast(kind)
-            if kind == pa.date32()
-            else pa.array(values, kind)
-        )
+        # SQLite gives dates as ISO text and flags as 0 and 1.
+        read_as = pa.string() if kind == pa.date32() else pa.int8() if kind == pa.bool_() else kind
+        arrays.append(pa.array(values, read_as).cast(kind))
     return pa.Table.from_arrays(arrays, names=list(schema))
 
 
 _POSTGRESQL_TYPES = {pa.date32(): "date", pa.float64(): "double precision"}
+_SQLITE_TYPES = {pa.date32(): pa.string()}
 
 
 def _floor_write(connection: Any, table: pa.Table) -> None:
@@ -571,8 +570,11 @@ def _floor_write(connection: Any, table: pa.Table) -> None:
     connection.execute("DROP TABLE IF EXISTS floor_audit")
     connection.execute(f"CREATE TABLE floor_audit ({names})")
     marks = ", ".join("?" * table.num_columns)
+    # SQLite binds dates as ISO text; DuckDB's sums of kopecks come as 128-bit decimals.
     columns = [
-        column.cast(pa.string()).to_pylist() if column.type == pa.date32() else column.to_pylist()
+        column.cast(_SQLITE_TYPES.get(column.type, column.type)).to_pylist()
+        if column.type == pa.date32() or not pa.types.is_decimal(column.type)
+        else column.cast(pa.int64()).to_pylist()
         for column in table.columns
     ]
     connection.executemany(
