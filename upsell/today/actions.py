@@ -31,6 +31,11 @@ class Reason:
         return self.sentence % {**self.facts, **amounts}
 
 
+def action_score(*, stake: Decimal, weight: Decimal) -> Decimal:
+    """What ranks an action: the revenue at stake times its kind's weight."""
+    return money_round(stake * weight)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ActionClient:
     """The client an action is for, as the list names it and ranks it: its name, ИНН and who
@@ -77,7 +82,7 @@ class Action:
 
     @property
     def score(self) -> Decimal:
-        return money_round(self.stake * self.weight)
+        return action_score(stake=self.stake, weight=self.weight)
 
     @property
     def reason(self) -> str:

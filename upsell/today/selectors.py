@@ -12,8 +12,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from upsell.accounts.models import User
-from upsell.core.money import money_round
-from upsell.today.actions import Action
+from upsell.today.actions import Action, action_score
 from upsell.today.models import ActionDecision, ActionKind, Decision, TodaySettings
 from upsell.today.sources import SOURCES, scope_of
 
@@ -60,7 +59,7 @@ def _ranked(
     order = {kind: index for index, kind in enumerate(ActionKind)}
 
     def rank(action: Action) -> tuple[Decimal, int, str, int, str]:
-        score = money_round(action.stake * weights[action.kind])
+        score = action_score(stake=action.stake, weight=weights[action.kind])
         return (-score, order[action.kind], action.client.name, action.client.pk, action.key)
 
     return sorted((a for a in candidates if a.key not in hidden), key=rank), weights
