@@ -33,11 +33,14 @@ CALENDAR_DAYS ?= 2026-12-31 2027-01-01 2027-03-24 2027-03-25 2027-12-25 2028-02-
 
 install: $(VENV)/.installed
 
+# Everything is byte-compiled once here, so that no command compiles its imports each time it
+# starts where the environment asks Python not to write them (PYTHONDONTWRITEBYTECODE).
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib upsell
 	touch $@
 
 demo: install
