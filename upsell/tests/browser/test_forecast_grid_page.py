@@ -1,7 +1,8 @@
 """The forecast grid as a manager works in it, in a real browser: it opens on the months that
 can still change, with the client column and the months' header in view however it scrolls;
 one click takes the baseline for a row or the whole grid; the keys of a spreadsheet save a cell
-and move on, past the locked months. And a client's forecast on the card fits a 390 px phone."""
+and move on, past the locked months; a cell's editor opens clear of the client column. And a
+client's forecast on the card fits a 390 px phone."""
 
 import datetime as dt
 from decimal import Decimal
@@ -353,5 +354,50 @@ def test_a_clients_figures_stay_inside_the_client_column_on_a_phone(
             })"""
     )
     assert overflows == [[0, 0]] * len(clients)
+    page.context.close()
+    assert errors == []
+
+
+def _clear_of_the_client_column(page: Page, selector: str) -> None:
+    """The element lies whole between the sticky client column's right edge and the phone's."""
+    client_column = _box(page, ".forecast-grid thead th:first-child")
+    box = _box(page, selector)
+    assert box["x"] >= client_column["x"] + client_column["width"], (selector, box)
+    assert box["x"] + box["width"] <= PHONE["width"], (selector, box)
+
+
+def test_the_first_months_editor_opens_beside_the_client_column_on_a_phone(
+    browser, warm_live_server, grid
+):
+    """At 390 px July, the first month that can change, opens beside the sticky client column;
+    its editor opens there too, however far the month had been scrolled under the column."""
+    _anna, (arsenal, resurs, _stroymarket) = grid
+    errors: list[str] = []
+    page = _english_page(browser, errors)
+    page.set_viewport_size(PHONE)
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}/forecasts/")
+    _clear_of_the_client_column(page, f".forecast-grid thead th:has-text('07.{_month(JULY).year}')")
+
+    page.locator(f"#{_cell_id(arsenal, JULY)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, arsenal, JULY)).to_be_focused()
+    _clear_of_the_client_column(page, f"#{_cell_id(arsenal, JULY)} [name=amount]")
+    _clear_of_the_client_column(page, f"#{_cell_id(arsenal, JULY)} form.cell-editor")
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#{_cell_id(arsenal, JULY)} form")).to_have_count(0)
+
+    # Scrolled on until July's figures run under the client column, only its ✎ showing.
+    page.evaluate("document.querySelector('.forecast-frame').scrollLeft += 80")
+    page.locator(f"#{_cell_id(resurs, JULY)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, resurs, JULY)).to_be_focused()
+    _clear_of_the_client_column(page, f"#{_cell_id(resurs, JULY)} [name=amount]")
+    _clear_of_the_client_column(page, f"#{_cell_id(resurs, JULY)} form.cell-editor")
+    # The client column and the months' header still hold their places in the frame.
+    frame = _box(page, ".forecast-frame")
+    client = _box(page, f"tr:has(#{_cell_id(resurs, JULY)}) th.client-cell")
+    header = _box(page, f".forecast-grid thead th:has-text('07.{_month(JULY).year}')")
+    assert abs(client["x"] - frame["x"]) <= 2
+    assert abs(header["y"] - frame["y"]) <= 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
     assert errors == []

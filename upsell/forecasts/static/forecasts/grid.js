@@ -1,5 +1,6 @@
 // The forecast grid opens on the months that can still change: its frame scrolls them in
-// beside the client column, the months over (partly) out of the way.
+// beside the client column, the months over (partly) out of the way. An editor opens beside
+// the client column and below the months' header, never under them: the frame scrolls it clear.
 //
 // In a cell's editor the keys of a spreadsheet work: Enter saves the cell and opens the same
 // month of the next client (Shift+Enter: the previous one); Tab in the amount saves and opens
@@ -11,14 +12,45 @@
 (function () {
   "use strict";
 
+  // The header's first cell, sticky both ways: its right edge is the client column's, its
+  // bottom the months' header's.
+  function corner(frame) {
+    return frame.querySelector("thead th:first-child").getBoundingClientRect();
+  }
+
   function openFirstEditableMonth() {
     var frame = document.querySelector(".forecast-frame");
     var month = frame && frame.querySelector("thead th[data-first-open]");
     if (!month) {
       return;
     }
-    var clientColumn = frame.querySelector("thead th:first-child");
-    frame.scrollLeft = Math.max(0, month.offsetLeft - (clientColumn ? clientColumn.offsetWidth : 0));
+    frame.scrollLeft += month.getBoundingClientRect().left - corner(frame).right;
+  }
+
+  // How far to scroll so that the span from `start` to `end` shows past the sticky edge
+  // `clear` and, as far as it fits, before `limit`.
+  function shiftInto(start, end, clear, limit) {
+    if (start < clear) {
+      return start - clear;
+    }
+    if (end > limit) {
+      return Math.min(end - limit, start - clear);
+    }
+    return 0;
+  }
+
+  function scrollClear(cell) {
+    var frame = cell.closest(".forecast-frame");
+    if (!frame) {
+      return;
+    }
+    var sticky = corner(frame);
+    var inside = frame.getBoundingClientRect();
+    var box = cell.getBoundingClientRect();
+    var left = inside.left + frame.clientLeft;
+    var top = inside.top + frame.clientTop;
+    frame.scrollLeft += shiftInto(box.left, box.right, sticky.right, left + frame.clientWidth);
+    frame.scrollTop += shiftInto(box.top, box.bottom, sticky.bottom, top + frame.clientHeight);
   }
 
   // Where to go once the cell being saved (or closed) comes back: {from, to, focusOwn}.
@@ -74,6 +106,7 @@
   }
 
   function focusEditor(cell) {
+    scrollClear(cell);
     var field = cell.querySelector("[name=amount]");
     if (field) {
       field.focus();
