@@ -1,8 +1,9 @@
 """The forecast grid as a manager works in it, in a real browser: it opens on the months that
 can still change, with the client column and the months' header in view however it scrolls;
 one click takes the baseline for a row or the whole grid; the keys of a spreadsheet save a cell
-and move on, past the locked months; a cell's editor opens clear of the client column. And a
-client's forecast on the card fits a 390 px phone."""
+and move on, past the locked months; a cell's editor opens clear of the client column, and a
+click on a ✎ opens its cell while another cell closes. And a client's forecast on the card fits
+a 390 px phone."""
 
 import datetime as dt
 from decimal import Decimal
@@ -399,5 +400,45 @@ def test_the_first_months_editor_opens_beside_the_client_column_on_a_phone(
     assert abs(client["x"] - frame["x"]) <= 2
     assert abs(header["y"] - frame["y"]) <= 2
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("row", "month"), [pytest.param(0, AUGUST, id="right"), pytest.param(1, JULY, id="below")]
+)
+def test_a_click_on_another_cell_while_an_editor_closes_opens_that_cell(
+    browser, warm_live_server, grid, row, month
+):
+    """Escape in Арсенал's July, then the press of a click on the ✎ of a cell beside or below
+    it; July's editor, wider and taller than its closed cell, closes before the press is
+    released: the click still opens the cell it was aimed at."""
+    _anna, clients = grid
+    arsenal, target = clients[0], clients[row]
+    errors: list[str] = []
+    page = _english_page(browser, errors)
+    held = []
+    july_closed = f"**/forecasts/cells/{arsenal.pk}/{_month(JULY):%Y-%m}/"
+    page.route(july_closed, lambda route: held.append(route))
+    log_in(page, warm_live_server, "anna")
+    page.goto(f"{warm_live_server.url}/forecasts/")
+    page.locator(f"#{_cell_id(arsenal, JULY)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, arsenal, JULY)).to_be_focused()
+
+    with page.expect_request(july_closed, timeout=30_000):
+        page.keyboard.press("Escape")
+    edit = _box(page, f"#{_cell_id(target, month)} button[hx-get]")
+    page.mouse.move(edit["x"] + edit["width"] / 2, edit["y"] + edit["height"] / 2)
+    page.mouse.down()
+    assert len(held) == 1
+    held[0].continue_()
+    # July closed and settled: its ✎ takes the focus back, as after any Escape.
+    july = page.locator(f"#{_cell_id(arsenal, JULY)}")
+    expect(july.locator("form")).to_have_count(0)
+    expect(july.get_by_role("button", name="✎")).to_be_focused()
+    page.mouse.up()
+
+    expect(_amount_field(page, target, month)).to_be_focused()
+    expect(page.locator("form.cell-editor")).to_have_count(1)
     page.context.close()
     assert errors == []

@@ -2,6 +2,9 @@
 // beside the client column, the months over (partly) out of the way. An editor opens beside
 // the client column and below the months' header, never under them: the frame scrolls it clear.
 //
+// An editor that closes while a pointer is pressed leaves its column and row at its size until
+// that click is over: the ✎ beside or below it stays where the press began, and is clicked.
+//
 // In a cell's editor the keys of a spreadsheet work: Enter saves the cell and opens the same
 // month of the next client (Shift+Enter: the previous one); Tab in the amount saves and opens
 // the next cell to the right, on to the next client's first month that can change (Shift+Tab:
@@ -51,6 +54,54 @@
     var top = inside.top + frame.clientTop;
     frame.scrollLeft += shiftInto(box.left, box.right, sticky.right, left + frame.clientWidth);
     frame.scrollTop += shiftInto(box.top, box.bottom, sticky.bottom, top + frame.clientHeight);
+  }
+
+  var pressed = false;
+  // The header cells holding a closed editor's column and row at its size, till the click ends.
+  var holding = [];
+
+  function onPointerDown() {
+    pressed = true;
+  }
+
+  function onPointerUp() {
+    pressed = false;
+  }
+
+  // A press taken over by scrolling makes no click: nothing waits for one.
+  function onPointerCancel() {
+    pressed = false;
+    release();
+  }
+
+  // The month's header keeps the column's width and the client's heading the row's height:
+  // htmx puts back the attributes of the cell it swaps, not those of the cells around it.
+  function onBeforeSwap(event) {
+    var cell = event.detail.target;
+    if (!pressed || !cell.matches || !cell.matches("td.forecast-cell.editing")) {
+      return;
+    }
+    var box = cell.getBoundingClientRect();
+    var month = cell.closest("table").tHead.rows[0].cells[cell.cellIndex];
+    var heading = cell.parentElement.cells[0];
+    month.style.minWidth = box.width + "px";
+    heading.style.height = box.height + "px";
+    holding.push(month, heading);
+  }
+
+  // Once the click is over (its handlers have run), the column and the row take their size.
+  function onClick() {
+    if (holding.length) {
+      setTimeout(release, 0);
+    }
+  }
+
+  function release() {
+    holding.forEach(function (header) {
+      header.style.minWidth = "";
+      header.style.height = "";
+    });
+    holding = [];
   }
 
   // Where to go once the cell being saved (or closed) comes back: {from, to, focusOwn}.
@@ -188,5 +239,10 @@
     openFirstEditableMonth();
   }
   document.addEventListener("keydown", onKeyDown);
+  document.addEventListener("htmx:beforeSwap", onBeforeSwap);
   document.addEventListener("htmx:load", onLoad);
+  window.addEventListener("pointerdown", onPointerDown, true);
+  window.addEventListener("pointerup", onPointerUp, true);
+  window.addEventListener("pointercancel", onPointerCancel, true);
+  window.addEventListener("click", onClick, true);
 })();
