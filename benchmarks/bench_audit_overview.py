@@ -96,11 +96,11 @@ def build(*, clients: int) -> None:
             budget = 1_000_000_00 + (n * 104_729) % 20_000_000_00
             bought = min(revenue, budget)
             metrics.update(
-                annual_budget=str(money(budget)),
+                annual_budget=money(budget),
                 budget_year=AS_OF.year,
-                bought_budget_year=str(money(bought)),
+                bought_budget_year=money(bought),
                 share_of_wallet=bought / budget,
-                competitors_amount=str(money(budget - bought)),
+                competitors_amount=money(budget - bought),
             )
         audits.append(
             ClientAudit(
@@ -113,7 +113,7 @@ def build(*, clients: int) -> None:
                 xyz_class=XYZ[n % len(XYZ)] if status != "new" else "",
                 revenue_365=money(revenue),
                 last_order_date=AS_OF - dt.timedelta(days=n % 400),
-                metrics=metrics,
+                **metrics,
             )
         )
     ClientAudit.objects.bulk_create(audits, batch_size=5000)

@@ -120,7 +120,6 @@ def build(*, clients: int) -> None:
                 computed_status=STATUSES[n % len(STATUSES)],
                 status_rule="bench",
                 revenue_365=money(1000 + n % 997 * 100),
-                metrics={},
             )
             for n, client_id in enumerate(ids)
         ),

@@ -116,7 +116,8 @@ def build(*, clients: int, others: int) -> None:
                 status_rule="regular",
                 revenue_365=revenue,
                 last_order_date=today - dt.timedelta(days=since),
-                metrics={"typical_interval_days": interval, "days_since_last_order": since},
+                typical_interval_days=interval,
+                days_since_last_order=since,
             )
         )
         baseline = money(float(monthly) * rng.uniform(0.6, 1.2))

@@ -246,7 +246,8 @@ class ClientAssignmentChange(HandOver):
 
 class ClientAudit(models.Model):
     """What the latest audit found about a client as of its date: status, rule, perspective and
-    every metric behind them (``metrics``, keyed by the analytics package's column names)."""
+    every metric behind them, each in a column named as the analytics package names it (their
+    names: ``AUDIT_METRICS``; all of them as one mapping: ``metrics``)."""
 
     client = models.OneToOneField(
         Client, on_delete=models.CASCADE, primary_key=True, related_name="audit"
@@ -261,7 +262,47 @@ class ClientAudit(models.Model):
     xyz_class = models.CharField(_("XYZ"), max_length=1, blank=True)
     revenue_365 = money_field(_("revenue, 365 days"), default=0)
     last_order_date = models.DateField(_("last order"), null=True, blank=True)
-    metrics = models.JSONField(_("metrics"), default=dict)
+    # The metrics behind the status and the perspective; what each means is in
+    # ``upsell.reporting.definitions``. Null where the client's history cannot give one.
+    is_partner = models.BooleanField(_("partner"), default=False)
+    plans_budget = models.BooleanField(_("plans a purchase budget"), default=False)
+    first_order_date = models.DateField(_("first order"), null=True, blank=True)
+    days_since_first_order = models.IntegerField(_("days since first order"), null=True)
+    days_since_last_order = models.IntegerField(_("days since last order"), null=True)
+    orders_total = models.IntegerField(_("orders, all time"), default=0)
+    orders_90 = models.IntegerField(_("orders, 90 days"), default=0)
+    orders_365 = models.IntegerField(_("orders, 365 days"), default=0)
+    regular_window_orders = models.IntegerField(_("orders in the regularity window"), default=0)
+    revenue_total = money_field(_("revenue, all time"), default=0)
+    revenue_90 = money_field(_("revenue, 90 days"), default=0)
+    revenue_prev_365 = money_field(_("revenue, the 365 days before"), default=0)
+    average_order_value = money_field(_("average order"), null=True)
+    typical_interval_days = models.FloatField(_("typical interval, days"), null=True)
+    interval_cv = models.FloatField(_("interval variability"), null=True)
+    recent_gap_days = models.IntegerField(_("latest gap between orders, days"), null=True)
+    months_active = models.IntegerField(_("months with orders"), default=0)
+    trend = models.FloatField(_("trend"), null=True)
+    r_score = models.IntegerField(_("recency score"), null=True)
+    f_score = models.IntegerField(_("frequency score"), null=True)
+    m_score = models.IntegerField(_("monetary score"), null=True)
+    rfm_code = models.CharField(_("RFM"), max_length=3, blank=True)
+    revenue_share_365 = models.FloatField(_("share of revenue"), null=True)
+    monthly_revenue_cv = models.FloatField(_("monthly revenue variability"), null=True)
+    payments_count = models.IntegerField(_("payments"), default=0)
+    avg_days_late = models.FloatField(_("average delay of payment"), null=True)
+    late_payments_share = models.FloatField(_("share of late payments"), null=True)
+    debt = money_field(_("debt"), null=True)
+    overdue_debt = money_field(_("overdue debt"), null=True)
+    annual_budget = money_field(_("annual budget"), null=True)
+    budget_year = models.IntegerField(_("budget year"), null=True)
+    bought_budget_year = money_field(_("bought from us this budget year"), null=True)
+    share_of_wallet = models.FloatField(_("share of wallet"), null=True)
+    competitors_amount = money_field(_("still going to competitors"), null=True)
+    solvency_score = models.IntegerField(_("solvency"), null=True)
+    discipline_score = models.IntegerField(_("payment discipline"), null=True)
+    stability_score = models.IntegerField(_("stability"), null=True)
+    trend_score = models.IntegerField(_("trend score"), null=True)
+    tenure_score = models.IntegerField(_("tenure"), null=True)
 
     class Meta:
         verbose_name = _("client audit")
@@ -281,6 +322,24 @@ class ClientAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client}: {self.computed_status} ({self.as_of})"
+
+    @property
+    def metrics(self) -> dict[str, object]:
+        """Every metric of the audit by its name."""
+        return {name: getattr(self, name) for name in AUDIT_METRICS}
+
+
+# The audit's metrics, each a column of ``ClientAudit`` named as the analytics package names it.
+AUDIT_METRICS = (
+    "is_partner", "plans_budget", "first_order_date", "days_since_first_order",
+    "days_since_last_order", "orders_total", "orders_90", "orders_365", "regular_window_orders",
+    "revenue_total", "revenue_90", "revenue_prev_365", "average_order_value",
+    "typical_interval_days", "interval_cv", "recent_gap_days", "months_active", "trend",
+    "r_score", "f_score", "m_score", "rfm_code", "revenue_share_365", "monthly_revenue_cv",
+    "payments_count", "avg_days_late", "late_payments_share", "debt", "overdue_debt",
+    "annual_budget", "budget_year", "bought_budget_year", "share_of_wallet", "competitors_amount",
+    "solvency_score", "discipline_score", "stability_score", "trend_score", "tenure_score",
+)  # fmt: skip
 
 
 class ClientStatusMonth(models.Model):

@@ -1,14 +1,12 @@
 """Use-cases that change clients. Pages, the API and tasks all call these."""
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
 import polars as pl
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -282,65 +280,14 @@ def client_budget_months_set(
     return len(moved)
 
 
-@dataclass(frozen=True, kw_only=True)
-class ClientAuditRow:
-    """One client's audit result, as the audit hands it over for storing."""
-
-    client_id: int
-    computed_status: str
-    status_rule: str
-    perspective: int | None
-    abc_class: str
-    xyz_class: str
-    revenue_365: Decimal
-    last_order_date: dt.date | None
-    metrics: dict[str, object]
-
-
-def client_audits_replace(*, as_of: dt.date, rows: Iterable[ClientAuditRow]) -> int:
-    """Store a whole audit as of ``as_of`` in place of the previous one; the clients stored."""
-    frame = pl.DataFrame(
-        [
-            {
-                "client_id": row.client_id,
-                "as_of": as_of,
-                "computed_status": row.computed_status,
-                "status_rule": row.status_rule,
-                "perspective": row.perspective,
-                "abc_class": row.abc_class,
-                "xyz_class": row.xyz_class,
-                "revenue_365": str(row.revenue_365),
-                "last_order_date": row.last_order_date,
-                "metrics": json.dumps(row.metrics, cls=DjangoJSONEncoder, ensure_ascii=False),
-            }
-            for row in rows
-        ],
-        schema=AUDIT_FRAME_SCHEMA,
-    )
-    return client_audits_replace_from_frame(frame=frame)
-
-
-def client_audits_replace_from_frame(*, frame: pl.DataFrame) -> int:
-    """Store a whole audit in place of the previous one from a frame of
-    ``AUDIT_FRAME_SCHEMA`` (``metrics`` as JSON text); the clients stored."""
+def client_audits_replace(*, frame: pl.DataFrame) -> int:
+    """Store a whole audit in place of the previous one; the clients stored. ``frame``'s
+    columns are those of ``ClientAudit`` (``client_id``, ``as_of``, …, each metric of
+    ``AUDIT_METRICS``)."""
     with transaction.atomic():
         ClientAudit.objects.all().delete()
         rows_insert(model=ClientAudit, frame=frame)
     return frame.height
-
-
-AUDIT_FRAME_SCHEMA = {
-    "client_id": pl.Int64,
-    "as_of": pl.Date,
-    "computed_status": pl.String,
-    "status_rule": pl.String,
-    "perspective": pl.Int32,
-    "abc_class": pl.String,
-    "xyz_class": pl.String,
-    "revenue_365": pl.String,
-    "last_order_date": pl.Date,
-    "metrics": pl.String,
-}
 
 
 def client_status_months_replace(*, history: pl.DataFrame) -> int:
@@ -375,11 +322,11 @@ def status_overrides_in_force(*, today: dt.date) -> QuerySet[ClientStatusOverrid
 def client_audits_replace_from_query(*, query: str) -> int:
     """Store a whole audit in place of the previous one from the rows of an SQL query on the
     database (an audit a cluster engine wrote there); the clients stored. The query gives the
-    columns of ``AUDIT_QUERY_COLUMNS`` in that order, ``metrics`` as JSON."""
+    columns of ``AUDIT_QUERY_COLUMNS`` in that order."""
     return _replace_from_query(model=ClientAudit, columns=AUDIT_QUERY_COLUMNS, query=query)
 
 
-AUDIT_QUERY_COLUMNS = tuple(AUDIT_FRAME_SCHEMA)
+AUDIT_QUERY_COLUMNS = tuple(field.attname for field in ClientAudit._meta.concrete_fields)
 
 
 def client_status_months_replace_from_query(*, query: str) -> int:
@@ -417,14 +364,29 @@ def client_statuses_refresh(*, today: dt.date, client_ids: Iterable[int] | None 
     clients whose status changed.
 
     Only those clients are written: on a night when a few hundred of a million clients change
-    status, rewriting every row would cost the database a new version of each.
+    status, rewriting every row would cost the database a new version of each. The clients
+    without an override, nearly all of them, are compared with their audit by a join rather
+    than a lookup per client.
     """
-    computed = ClientAudit.objects.filter(client=OuterRef("pk")).values("computed_status")[:1]
-    in_force = Coalesce(_active_override_status(today=today), Subquery(computed), Value(""))
-    clients = Client.objects.alias(in_force=in_force).exclude(status=F("in_force"))
+    clients = Client.objects.all()
     if client_ids is not None:
         clients = clients.filter(pk__in=list(client_ids))
-    return clients.update(status=in_force)
+    overridden = status_overrides_in_force(today=today).values("client_id")
+    computed = ClientAudit.objects.filter(client=OuterRef("pk")).values("computed_status")[:1]
+    by_audit = (
+        clients.exclude(pk__in=overridden)
+        .alias(in_force=Coalesce("audit__computed_status", Value("")))
+        .exclude(status=F("in_force"))
+        .update(status=Coalesce(Subquery(computed), Value("")))
+    )
+    override = _active_override_status(today=today)
+    by_override = (
+        clients.filter(pk__in=overridden)
+        .alias(in_force=override)
+        .exclude(status=F("in_force"))
+        .update(status=override)
+    )
+    return by_audit + by_override
 
 
 def client_status_override_set(

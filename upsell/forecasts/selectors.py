@@ -123,7 +123,7 @@ class GridRow:
     def share_of_wallet(self) -> float | None:
         """Bought from us this budget year as a percent of the client's purchase budget."""
         audit = getattr(self.client, "audit", None)
-        share = None if audit is None else audit.metrics.get("share_of_wallet")
+        share = None if audit is None else audit.share_of_wallet
         return None if share is None else float(share) * 100
 
     def total(self) -> RowTotal:
@@ -280,7 +280,7 @@ GRID_CLIENT_FIELDS = (
     "plans_budget",
     "annual_budget",
     "audit__perspective",
-    "audit__metrics",
+    "audit__share_of_wallet",
 )
 
 

@@ -42,7 +42,8 @@ def _cells(row: StatusExportRow) -> list[Cell]:
 
 
 def _metric(value: object) -> Cell:
-    """A metric as the audit stored it (JSON: a number, text or nothing)."""
+    """A metric as the audit stored it: a number, text or nothing; an amount and a date as
+    text."""
     return value if isinstance(value, str | int | float) or value is None else str(value)
 
 

@@ -19,12 +19,10 @@ from upsell.analytics.audit.facts import AuditInputs
 from upsell.analytics.contracts import AUDIT_SCHEMA
 from upsell.analytics.engines import DatabaseRows, DatabaseTable, JdbcDatabase
 from upsell.clients.models import Client
+from upsell.clients.services import AUDIT_QUERY_COLUMNS
 from upsell.payments.models import Payment
 from upsell.shipments.models import Shipment
 
-# The audit columns kept in their own database columns rather than in ``metrics``.
-STORED_APART = {"client_id", "as_of", "status", "status_rule", "perspective", "abc_class",
-                "xyz_class", "revenue_365", "last_order_date"}  # fmt: skip
 _EPOCH = "DATE '1970-01-01'"
 
 
@@ -119,23 +117,30 @@ def audit_staging(*, database: JdbcDatabase, run_id: int) -> Iterator[AuditStagi
 
 def audit_query(*, staging: AuditStaging) -> str:
     """The columns of `client_audits_replace_from_query` from the audit Spark wrote: dates
-    from day numbers, money from kopecks, and the metrics as the JSON the web process would
-    store (dates and money as text, non-finite numbers as null)."""
-    columns = {field.name: connection.ops.quote_name(field.name) for field in AUDIT_SCHEMA}
-    metrics = ", ".join(
-        f"'{field.name}', {_json_value(field=field, column=columns[field.name])}"
-        for field in AUDIT_SCHEMA
-        if field.name not in STORED_APART
-    )
-    return (
-        f"SELECT {columns['client_id']}, {_date(columns['as_of'])}, "  # noqa: S608
-        f"COALESCE({columns['status']}, ''), {columns['status_rule']}, "
-        f"{columns['perspective']}, COALESCE({columns['abc_class']}, ''), "
-        f"COALESCE({columns['xyz_class']}, ''), "
-        f"COALESCE({_money(columns['revenue_365'])}, 0), {_date(columns['last_order_date'])}, "
-        f"jsonb_build_object({metrics}) "
-        f"FROM {connection.ops.quote_name(staging.clients.name)}"
-    )
+    from day numbers, money from kopecks, a ratio over nothing (a float that is not finite) as
+    null, no text as blank."""
+    values = ", ".join(_audit_value(name) for name in AUDIT_QUERY_COLUMNS)
+    return f"SELECT {values} FROM {connection.ops.quote_name(staging.clients.name)}"  # noqa: S608
+
+
+def _audit_value(name: str) -> str:
+    field = AUDIT_SCHEMA.field(_AUDIT_SOURCES.get(name, name))
+    column = connection.ops.quote_name(field.name)
+    if field.name in AUDIT_DAY_COLUMNS:
+        return _date(column)
+    if field.name in AUDIT_CENTS_COLUMNS:
+        return _money(column)
+    if pa.types.is_floating(field.type):
+        return f"CASE WHEN {column} IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE {column} END"
+    if name in _BLANK_WHEN_NONE:
+        return f"COALESCE({column}, '')"
+    return column
+
+
+# The stored audit's columns the analytics package names otherwise, and those stored blank for
+# none.
+_AUDIT_SOURCES = {"computed_status": "status"}
+_BLANK_WHEN_NONE = {"computed_status", "abc_class", "xyz_class", "rfm_code"}
 
 
 def history_query(*, staging: AuditStaging) -> str:
@@ -152,18 +157,3 @@ def _date(column: str) -> str:
 
 def _money(column: str) -> str:
     return f"ROUND(CAST({column} AS NUMERIC) / 100, 2)"
-
-
-def _json_value(*, field: pa.Field, column: str) -> str:
-    if field.name in AUDIT_DAY_COLUMNS:
-        return f"to_char({_date(column)}, 'YYYY-MM-DD')"
-    if field.name in AUDIT_CENTS_COLUMNS:
-        return f"CAST({_money(column)} AS TEXT)"
-    if pa.types.is_floating(field.type):
-        # A whole number keeps its ".0", as Python writes a float; NaN and infinities are null.
-        return (
-            f"CASE WHEN {column} IN ('NaN', 'Infinity', '-Infinity') THEN NULL "
-            f"WHEN {column} = trunc({column}) AND abs({column}) < 1e15 "
-            f"THEN to_jsonb(CAST({column} AS NUMERIC(20, 1))) ELSE to_jsonb({column}) END"
-        )
-    return column

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
     F,
     FilteredRelation,
@@ -18,8 +17,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from upsell.accounts.models import User
 from upsell.analytics.contracts import AUDIT_SCHEMA
@@ -239,7 +237,7 @@ def budget_captures(*, user: User, limit: int | None = None) -> list[BudgetCaptu
     clients = (
         clients_visible_to(user)
         .filter(plans_budget=True, audit__isnull=False)
-        .annotate(to_competitors=Coalesce(_metric_amount("competitors_amount"), Value(ZERO)))
+        .annotate(to_competitors=Coalesce("audit__competitors_amount", Value(ZERO)))
         .select_related("audit", "manager")
         .order_by("-to_competitors", "name", "pk")
     )
@@ -247,24 +245,17 @@ def budget_captures(*, user: User, limit: int | None = None) -> list[BudgetCaptu
         clients = clients[:limit]
     captures = []
     for client in clients.iterator(chunk_size=2000):
-        metrics = client.audit.metrics
-        share = metrics.get("share_of_wallet")
+        audit = client.audit
         captures.append(
             BudgetCapture(
                 client=client,
-                budget=Decimal(str(metrics.get("annual_budget") or 0)),
-                bought=Decimal(str(metrics.get("bought_budget_year") or 0)),
-                share_of_wallet=float(share) if share is not None else None,
-                to_competitors=Decimal(str(metrics.get("competitors_amount") or 0)),
+                budget=audit.annual_budget or ZERO,
+                bought=audit.bought_budget_year or ZERO,
+                share_of_wallet=audit.share_of_wallet,
+                to_competitors=audit.competitors_amount or ZERO,
             )
         )
     return captures
-
-
-def _metric_amount(name: str) -> Cast:
-    """An amount of the audit's metrics (JSON keeps money as text) as a number SQL sorts."""
-    amount = KeyTextTransform(name, "audit__metrics")
-    return Cast(amount, DecimalField(max_digits=18, decimal_places=2))
 
 
 def client_status_timeline(*, client: Client) -> list[tuple[dt.date, str, str]]:
@@ -329,25 +320,15 @@ class MetricValue:
 
 def client_metrics(*, audit: ClientAudit) -> list[MetricValue]:
     """The audit's metrics of a client with what each means, those the audit could compute."""
-    values = dict(audit.metrics)
-    values.update(abc_class=audit.abc_class, xyz_class=audit.xyz_class,
-                  revenue_365=audit.revenue_365, last_order_date=audit.last_order_date)  # fmt: skip
-    return [
-        MetricValue(definition=definition, value=_typed(values[definition.name], definition.kind))
-        for definition in METRIC_DEFINITIONS
-        if values.get(definition.name) not in (None, "")
-    ]
-
-
-def _typed(value: object, kind: str) -> object:
-    """JSON keeps money as text and dates as ISO text; give them back their types."""
-    if kind == "money":
-        return Decimal(str(value))
-    if kind == "date" and isinstance(value, str):
-        return dt.date.fromisoformat(value)
-    if kind == "ratio" and isinstance(value, int | float):
-        return value * 100
-    return value
+    metrics = []
+    for definition in METRIC_DEFINITIONS:
+        value = getattr(audit, definition.name)
+        if value is None or value == "":
+            continue
+        if definition.kind == "ratio":
+            value *= 100
+        metrics.append(MetricValue(definition=definition, value=value))
+    return metrics
 
 
 def status_month_before(day: dt.date) -> dt.date:

@@ -23,11 +23,10 @@ from upsell.analytics.audit.organisations import branches_drop, branches_pool, b
 from upsell.analytics.contracts import HISTORY_SCHEMA
 from upsell.analytics.engines import POSTGRESQL_JDBC_JAR, Engine, JdbcDatabase, engine_connect
 from upsell.analytics.settings import AuditSettings
-from upsell.clients.models import ClientStatusMonth
+from upsell.clients.models import AUDIT_METRICS, ClientStatusMonth
 from upsell.clients.motivation import managed_statuses_current
 from upsell.clients.services import (
-    AUDIT_FRAME_SCHEMA,
-    client_audits_replace_from_frame,
+    client_audits_replace,
     client_audits_replace_from_query,
     client_status_months_append,
     client_status_months_replace,
@@ -45,7 +44,6 @@ from upsell.portfolios.services import portfolio_routing_apply
 from upsell.reporting.forecasting import BASELINE_MODELS, BaselineModel, forecast_baselines_refresh
 from upsell.reporting.history import documents_fingerprint
 from upsell.reporting.jdbc import (
-    STORED_APART,
     audit_inputs_database,
     audit_query,
     audit_staging,
@@ -267,7 +265,7 @@ def _audit_in_process(
         else client_status_months_replace
     )
     with transaction.atomic():
-        stored = client_audits_replace_from_frame(frame=_audit_frame(clients, as_of=run.as_of))
+        stored = client_audits_replace(frame=_audit_frame(clients, as_of=run.as_of))
         history_rows = store_history(history=_history_frame(history))
         _statuses_route()
     return _AuditStored(clients=stored, history_rows=history_rows, history=update)
@@ -440,25 +438,17 @@ def _history_months(
 
 
 def _audit_frame(audit: pa.Table, *, as_of: dt.date) -> pl.DataFrame:
-    """The audit table in the form client audits are stored in, built column by column.
-
-    The columns not stored apart become one JSON object per client, written by polars as
-    ``DjangoJSONEncoder`` writes them one by one: dates as ISO text, amounts as decimal text,
-    and a float that is not finite (a ratio over nothing) as null.
-    """
+    """The audit table in the columns client audits are stored in, built column by column: a
+    ratio over nothing (a float that is not finite) is stored as no value."""
     frame = pl.from_arrow(audit)
     assert isinstance(frame, pl.DataFrame)  # noqa: S101 - a table converts to a frame
     metrics = []
-    for name, kind in frame.schema.items():
-        if name in STORED_APART:
-            continue
+    for name in AUDIT_METRICS:
         column = pl.col(name)
-        if kind == pl.Date:
-            column = column.dt.strftime("%Y-%m-%d")
-        elif isinstance(kind, pl.Decimal):
-            column = column.cast(pl.String)
-        elif kind.is_float():
+        if frame.schema[name].is_float():
             column = pl.when(column.is_finite()).then(column)
+        elif frame.schema[name] == pl.String:
+            column = column.fill_null("")
         metrics.append(column.alias(name))
     return frame.select(
         "client_id",
@@ -468,10 +458,10 @@ def _audit_frame(audit: pa.Table, *, as_of: dt.date) -> pl.DataFrame:
         "perspective",
         pl.col("abc_class").fill_null(""),
         pl.col("xyz_class").fill_null(""),
-        pl.col("revenue_365").fill_null(0).cast(pl.String),
+        "revenue_365",
         "last_order_date",
-        pl.struct(metrics).struct.json_encode().alias("metrics"),
-    ).cast(AUDIT_FRAME_SCHEMA)  # type: ignore[arg-type]
+        *metrics,
+    )
 
 
 def _history_frame(history: pa.Table) -> pl.DataFrame:

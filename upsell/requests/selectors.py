@@ -54,9 +54,8 @@ def complex_rules_current() -> ComplexRules:
 
 def client_overdue_debt(*, client: Client) -> Decimal:
     """The client's debt past its payment terms, as the latest audit measured it."""
-    audit = ClientAudit.objects.filter(client=client).values_list("metrics", flat=True).first()
-    value = (audit or {}).get("overdue_debt")
-    return Decimal(str(value)) if value is not None else Decimal(0)
+    debt = ClientAudit.objects.filter(client=client).values_list("overdue_debt", flat=True).first()
+    return debt if debt is not None else Decimal(0)
 
 
 def product_prices(*, products: list[Product]) -> dict[int, Decimal]:

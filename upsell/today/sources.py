@@ -58,7 +58,7 @@ class AuditFigures:
     last_order_date: dt.date | None
     revenue_365: Decimal
     typical_interval_days: float | None
-    days_since_last_order: float | None
+    days_since_last_order: int | None
 
 
 class CellFigures(NamedTuple):
@@ -142,8 +142,7 @@ class Scope:
 # What the sources read of a client and of its audit.
 CLIENT_FIELDS = ("id", "name", "tax_id", "manager_id", "plans_budget", "head_id")
 AUDIT_FIELDS = (
-    "as_of", "last_order_date", "revenue_365", "metrics__typical_interval_days",
-    "metrics__days_since_last_order",
+    "as_of", "last_order_date", "revenue_365", "typical_interval_days", "days_since_last_order",
 )  # fmt: skip
 # What an action says of its manager (the page, the API, the e-mail).
 MANAGER_FIELDS = ("id", "username", "full_name", "first_name", "last_name")

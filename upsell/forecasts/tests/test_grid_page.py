@@ -50,7 +50,7 @@ def omega(manager_anna):
         as_of=JAN,
         status_rule="regular",
         perspective=64,
-        metrics={"share_of_wallet": 0.125},
+        share_of_wallet=0.125,
     )
     ForecastCell.objects.create(
         client=client,

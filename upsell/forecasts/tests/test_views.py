@@ -65,7 +65,7 @@ def anna_regular(manager_anna):
         as_of=JAN,
         status_rule="regular",
         perspective=72,
-        metrics={"share_of_wallet": 0.25},
+        share_of_wallet=0.25,
     )
     return client
 

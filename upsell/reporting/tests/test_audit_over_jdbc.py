@@ -2,7 +2,6 @@
 results back there, and the stored audit is exactly the one DuckDB stores."""
 
 import datetime as dt
-import json
 import random
 from collections import Counter
 from decimal import Decimal
@@ -65,7 +64,7 @@ def company(transactional_db):
 
 
 def _stored() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[int, str]]:
-    """The stored audit, history and statuses in force; the metrics as their JSON text."""
+    """The stored audit, history and statuses in force."""
     audits = [
         (
             audit.client_id,
@@ -77,7 +76,7 @@ def _stored() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], dict[int, s
             audit.xyz_class,
             audit.revenue_365,
             audit.last_order_date,
-            json.dumps(audit.metrics, sort_keys=True),
+            *audit.metrics.values(),
         )
         for audit in ClientAudit.objects.order_by("client_id")
     ]
@@ -131,7 +130,6 @@ def test_spark_over_jdbc_stores_exactly_the_audit_duckdb_stores(company):
         "": 4, "irregular": 4, "lapsing": 3, "lost": 13, "new": 2, "one_time": 2, "partner": 4,
         "vip": 8,
     }  # fmt: skip
-    assert sum(".0," in audit[9] for audit in by_spark[0]) == 26  # floats that are whole
     assert _staging_tables() == []
     # Over JDBC the history is always rebuilt, and leaves no digest of the documents: the
     # audit after it rebuilds too.

@@ -7,31 +7,22 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from upsell.clients.services import (
-    ClientAuditRow,
-    client_audits_replace,
-    client_status_months_replace,
-)
+from upsell.clients.services import client_audits_replace, client_status_months_replace
 from upsell.clients.tests.factories import ClientFactory
 from upsell.reporting.selectors import Migration, budget_captures, status_migration_matrix
 
 AS_OF = dt.date(2026, 6, 15)
 
 
-def _audit(client, budget: str = "", bought: str = "", to_competitors: str = ""):
-    metrics: dict[str, object] = {"orders_365": 3}
-    if budget:
-        metrics |= {
-            "annual_budget": Decimal(budget),
-            "bought_budget_year": Decimal(bought),
-            "share_of_wallet": float(Decimal(bought) / Decimal(budget)),
-            "competitors_amount": Decimal(to_competitors),
-        }
-    return ClientAuditRow(
-        client_id=client.pk, computed_status="regular", status_rule="regular", perspective=50,
-        abc_class="B", xyz_class="Y", revenue_365=Decimal(bought or "0"), last_order_date=AS_OF,
-        metrics=metrics,
-    )  # fmt: skip
+def _audit(client, budget: str, bought: str, to_competitors: str) -> dict[str, object]:
+    return {
+        "client_id": client.pk, "as_of": AS_OF, "computed_status": "regular",
+        "status_rule": "regular", "perspective": 50, "abc_class": "B", "xyz_class": "Y",
+        "revenue_365": Decimal(bought), "last_order_date": AS_OF, "orders_365": 3,
+        "annual_budget": Decimal(budget), "bought_budget_year": Decimal(bought),
+        "share_of_wallet": float(Decimal(bought) / Decimal(budget)),
+        "competitors_amount": Decimal(to_competitors),
+    }  # fmt: skip
 
 
 @pytest.fixture
@@ -47,13 +38,12 @@ def budgets(manager_anna, manager_boris):
     }
     # Amounts whose order as text ("9…" above "1…") is not their order as numbers.
     client_audits_replace(
-        as_of=AS_OF,
-        rows=[
+        frame=pl.DataFrame([
             _audit(clients["Гамма"], "2000000.00", "1910000.50", "89999.50"),
             _audit(clients["Альфа"], "1500000.00", "300000.00", "1200000.00"),
             _audit(clients["Бета"], "900000.00", "0.00", "900000.00"),
             _audit(clients["Дельта"], "5000000.00", "0.00", "5000000.00"),
-        ],
+        ])
     )  # fmt: skip
     return clients
 

@@ -37,13 +37,13 @@ def audited(annas_client, boris_client):
     ClientAudit.objects.create(
         client=annas_client, as_of=AS_OF, computed_status=ClientStatus.VIP,
         status_rule="regular_in_abc_a", perspective=72, abc_class="A", xyz_class="X",
-        metrics={"regular_window_orders": 5, "revenue_share_365": 0.986,
-                 "typical_interval_days": 41, "days_since_last_order": 12},
+        regular_window_orders=5, revenue_share_365=0.986, typical_interval_days=41,
+        days_since_last_order=12,
     )  # fmt: skip
     ClientAudit.objects.create(
         client=boris_client, as_of=AS_OF, computed_status=ClientStatus.NEW,
         status_rule="first_order_recent",
-        metrics={"days_since_first_order": 30, "orders_total": 1},
+        days_since_first_order=30, orders_total=1,
     )  # fmt: skip
     for month, status in (
         (dt.date(2026, 3, 1), ""),

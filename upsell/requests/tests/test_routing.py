@@ -131,7 +131,7 @@ def test_overdue_debt_makes_a_request_complex_unless_the_rule_is_off(
 ):
     ClientAudit.objects.create(
         client=one_time, as_of=dt.date(2026, 3, 1), status_rule="one_time",
-        metrics={"overdue_debt": "15300.00"},
+        overdue_debt=Decimal("15300.00"),
     )  # fmt: skip
 
     complex_request = take(one_time, assistant_vera, amount=Decimal(100))

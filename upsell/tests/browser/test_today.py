@@ -30,7 +30,8 @@ def _overdue(client: Client, today: dt.date, *, revenue: int, interval: int, sin
         status_rule="regular",
         revenue_365=Decimal(revenue),
         last_order_date=today - dt.timedelta(days=since),
-        metrics={"typical_interval_days": interval, "days_since_last_order": since},
+        typical_interval_days=interval,
+        days_since_last_order=since,
     )
 
 

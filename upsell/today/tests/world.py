@@ -51,7 +51,8 @@ def audit(client: Client, *, revenue: str, interval: int, since: int) -> ClientA
         status_rule="regular",
         revenue_365=Decimal(revenue),
         last_order_date=DAY - dt.timedelta(days=since),
-        metrics={"typical_interval_days": interval, "days_since_last_order": since},
+        typical_interval_days=interval,
+        days_since_last_order=since,
     )
 
 
