@@ -63,7 +63,7 @@ from upsell.imports.importers.references import (
     products_find,
 )
 from upsell.imports.models import DocumentOutcome, ImportKind
-from upsell.portfolios.services import ClientChange, clients_hand_over
+from upsell.portfolios.services import NewClient, clients_hand_over
 from upsell.shipments.models import Shipment, ShipmentLine
 
 _TEXTS = ("number", "client", "manager", "sku", "product")
@@ -437,9 +437,11 @@ class ShipmentsImporter(Importer):
             is_active=True,
         ).in_bulk()
         clients_hand_over(
-            changes=[
-                ClientChange(client_id=client_id, manager=managers[manager_id])
-                for client_id, manager_id in named.select("id", "manager_id").iter_rows()
+            new=[
+                NewClient(client_id=client_id, name=name, manager=managers[manager_id])
+                for client_id, name, manager_id in named.select(
+                    "id", "name", "manager_id"
+                ).iter_rows()
                 if manager_id in managers
             ],
             rule=HandOverRule.IMPORT,
