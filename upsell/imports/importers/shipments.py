@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import Role, User
 from upsell.clients.models import HandOverRule
 from upsell.core.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
-from upsell.core.digests import SEEDS, mix, rows_chained
+from upsell.core.digests import SEEDS, digests_hex, mix, rows_chained
 from upsell.core.money import MONEY_LIMIT
 from upsell.imports.changes import FIRST_ROW, MONEY
 from upsell.imports.formats.readers import ROW
@@ -652,5 +652,5 @@ def _content_hashes(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.Series:
             document = np.add.reduceat(per_line, starts) if lines.height else per_line
             for field in header:
                 document = mix(document ^ field)
-            lanes.append(document.tolist())
-    return pl.Series([f"{a:016x}{b:016x}" for a, b in zip(*lanes, strict=True)], dtype=pl.String)
+            lanes.append(document)
+    return pl.Series(digests_hex(lanes), dtype=pl.Binary).cast(pl.String)
