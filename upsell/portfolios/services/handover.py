@@ -196,10 +196,12 @@ def clients_hand_over(
     if any(client.client_id in merged for client in new):
         raise ValueError("A client is either new or stored: it is handed over once.")
     people: dict[int, User] = {}
+    # Each pair of people once: an import gives thousands of clients to a few managers.
     wanted: list[ClientChange | NewClient] = [*merged.values(), *new]
-    for change in wanted:
-        hand_over_people_check(manager=change.manager, assistant=change.assistant)
-        for person in (change.manager, change.assistant):
+    pairs = dict.fromkeys((change.manager, change.assistant) for change in wanted)
+    for manager, assistant in pairs:
+        hand_over_people_check(manager=manager, assistant=assistant)
+        for person in (manager, assistant):
             if isinstance(person, User):
                 people[person.pk] = person
     with transaction.atomic():
