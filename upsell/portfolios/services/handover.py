@@ -12,6 +12,9 @@ hangs off a client and must go with it — in the same transaction:
 - its calls, meetings and visits planned ahead go to a new manager (held ones stay);
 - the people who now serve it are told.
 
+A client created earlier in the same transaction (``NewClient``) is neither locked nor read
+back, and only its people are told: nobody served it and nothing hangs off it yet.
+
 A test walks every write to the two fields and fails when it comes from anywhere else.
 """
 
@@ -214,11 +217,11 @@ def clients_hand_over(
         _clients_write(handed)
         _history_write(handed, rule=rule, by=by)
         batch = HandOverBatch(handed=tuple(handed), rule=rule, reason=reason, by=by, people=people)
-        # Whoever takes a client hears of it before hearing of its requests. What goes with a
-        # client is asked about the stored ones only: a new client has none of it yet.
-        moved = {_people_told.__name__: _people_told(batch)}
         stored = replace(batch, handed=tuple(change for change in handed if not change.new))
-        moved |= {mover.__name__: mover(stored) if stored.handed else 0 for mover in MOVERS}
+        moved = {}
+        for follower in FOLLOWERS:
+            asked = stored if follower in MOVERS else batch
+            moved[follower.__name__] = follower(asked) if asked.handed else 0
     return HandOverOutcome(
         handed=batch.handed,
         requests_moved=moved[_requests_follow.__name__],
@@ -497,13 +500,15 @@ def _activities_follow(batch: HandOverBatch) -> int:
     )
 
 
-# What goes with a client to whoever serves it now, after the people are told.
+# What goes with a client. Only the stored clients are asked about: a new one has none of it.
 MOVERS: tuple[Callable[[HandOverBatch], int], ...] = (
     _requests_follow,
     _forecast_follows,
     _deals_follow,
     _activities_follow,
 )
+# In this order: whoever takes a client hears of it before hearing of its requests.
+FOLLOWERS: tuple[Callable[[HandOverBatch], int], ...] = (_people_told, *MOVERS)
 
 
 @dataclass(frozen=True, kw_only=True)
