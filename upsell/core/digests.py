@@ -32,3 +32,10 @@ def rows_chained(columns: list[Column], *, seed: int) -> Column:
     for column in columns:
         row = mix(row ^ column)
     return row
+
+
+def digests_hex(lanes: list[Column]) -> npt.NDArray[np.bytes_]:
+    """Each row's lanes as one hexadecimal text (ASCII bytes), 16 digits a lane in order: the
+    digests of a whole import formatted at once, not one Python string at a time."""
+    rows = np.stack(lanes, axis=1).astype(">u8").tobytes().hex().encode("ascii")
+    return np.frombuffer(rows, dtype=f"S{16 * len(lanes)}")

@@ -52,7 +52,7 @@ from upsell.imports.importers.references import (
     clients_find,
 )
 from upsell.imports.models import ImportKind
-from upsell.portfolios.services import ClientChange, clients_hand_over
+from upsell.portfolios.services import ClientChange, NewClient, clients_hand_over
 
 # File field → Client field, for the fields stored as the file states them (who serves a client
 # is handed over, not stored).
@@ -268,7 +268,7 @@ class ClientsImporter(Importer):
             placed = client_heads_settle(tax_ids=frame.get_column("tax_id"))
             updated |= placed & set(known.get_column("client_id").to_list())
         if self.columns.has("manager"):
-            updated |= self._managers_hand_over(known, created.get_column("id"), frame)
+            updated |= self._managers_hand_over(known, created, frame)
         self.counts.add(
             "clients",
             created=new.height,
@@ -278,24 +278,31 @@ class ClientsImporter(Importer):
         self.context.progress(frame.height, frame.height)
 
     def _managers_hand_over(
-        self, known: pl.DataFrame, created_ids: pl.Series, frame: pl.DataFrame
+        self, known: pl.DataFrame, created: pl.DataFrame, frame: pl.DataFrame
     ) -> set[int]:
         """Each client to the manager the file names (an empty cell: to nobody); the ids of the
         stored clients that changed hands."""
         new = frame.filter(pl.col("client_id").is_null()).select(
-            created_ids.alias("client_id"), "manager_id"
+            created.get_column("id"), created.get_column("name"), "manager_id"
         )
-        wanted = pl.concat([known.select("client_id", "manager_id"), new])
         managers = User.objects.in_bulk(
-            wanted.get_column("manager_id").drop_nulls().unique().to_list()
+            pl.concat([known.get_column("manager_id"), new.get_column("manager_id")])
+            .drop_nulls()
+            .unique()
+            .to_list()
         )
+
+        def manager(manager_id: int | None) -> User | None:
+            return None if manager_id is None else managers[manager_id]
+
         outcome = clients_hand_over(
             changes=[
-                ClientChange(
-                    client_id=client_id,
-                    manager=None if manager_id is None else managers[manager_id],
-                )
-                for client_id, manager_id in wanted.iter_rows()
+                ClientChange(client_id=client_id, manager=manager(manager_id))
+                for client_id, manager_id in known.select("client_id", "manager_id").iter_rows()
+            ],
+            new=[
+                NewClient(client_id=client_id, name=name, manager=manager(manager_id))
+                for client_id, name, manager_id in new.iter_rows()
             ],
             rule=HandOverRule.IMPORT,
             reason=_("Imported from {file}").format(file=self.context.file_name),

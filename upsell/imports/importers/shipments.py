@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from upsell.accounts.models import Role, User
 from upsell.clients.models import HandOverRule
 from upsell.core.bulk import bulk_load, ids_reserve, query_frame, rows_insert, rows_update
-from upsell.core.digests import SEEDS, mix, rows_chained
+from upsell.core.digests import SEEDS, digests_hex, mix, rows_chained
 from upsell.core.money import MONEY_LIMIT
 from upsell.imports.changes import FIRST_ROW, MONEY
 from upsell.imports.formats.readers import ROW
@@ -63,7 +63,7 @@ from upsell.imports.importers.references import (
     products_find,
 )
 from upsell.imports.models import DocumentOutcome, ImportKind
-from upsell.portfolios.services import ClientChange, clients_hand_over
+from upsell.portfolios.services import NewClient, clients_hand_over
 from upsell.shipments.models import Shipment, ShipmentLine
 
 _TEXTS = ("number", "client", "manager", "sku", "product")
@@ -437,9 +437,11 @@ class ShipmentsImporter(Importer):
             is_active=True,
         ).in_bulk()
         clients_hand_over(
-            changes=[
-                ClientChange(client_id=client_id, manager=managers[manager_id])
-                for client_id, manager_id in named.select("id", "manager_id").iter_rows()
+            new=[
+                NewClient(client_id=client_id, name=name, manager=managers[manager_id])
+                for client_id, name, manager_id in named.select(
+                    "id", "name", "manager_id"
+                ).iter_rows()
                 if manager_id in managers
             ],
             rule=HandOverRule.IMPORT,
@@ -650,5 +652,5 @@ def _content_hashes(lines: pl.DataFrame, documents: pl.DataFrame) -> pl.Series:
             document = np.add.reduceat(per_line, starts) if lines.height else per_line
             for field in header:
                 document = mix(document ^ field)
-            lanes.append(document.tolist())
-    return pl.Series([f"{a:016x}{b:016x}" for a, b in zip(*lanes, strict=True)], dtype=pl.String)
+            lanes.append(document)
+    return pl.Series(digests_hex(lanes), dtype=pl.Binary).cast(pl.String)

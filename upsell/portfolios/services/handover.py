@@ -12,13 +12,16 @@ hangs off a client and must go with it — in the same transaction:
 - its calls, meetings and visits planned ahead go to a new manager (held ones stay);
 - the people who now serve it are told.
 
+A client created earlier in the same transaction (``NewClient``) is neither locked nor read
+back, and only its people are told: nobody served it and nothing hangs off it yet.
+
 A test walks every write to the two fields and fails when it comes from anywhere else.
 """
 
 import enum
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -67,6 +70,21 @@ class ClientChange:
 
 
 @dataclass(frozen=True, kw_only=True)
+class NewClient:
+    """A client inserted earlier in the running transaction, and who is to serve it first.
+
+    Nobody serves it yet and nothing hangs off it: no other transaction can see it, let alone
+    give it a request, a forecast, a deal or an activity. So the hand-over neither reads it
+    back nor asks what goes with it; its people are written, recorded and told as anyone's.
+    """
+
+    client_id: int
+    name: str
+    manager: User | None = None
+    assistant: User | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ClientHandedOver:
     """One client that changed hands: who served it before and who serves it now."""
 
@@ -77,6 +95,8 @@ class ClientHandedOver:
     assistant_before: int | None
     assistant_after: int | None
     reason: str
+    # Created in the running transaction: nothing hangs off it to go with it.
+    new: bool = False
 
     @property
     def manager_changed(self) -> bool:
@@ -162,32 +182,46 @@ def _person_id(person: User | None) -> int | None:
 
 def clients_hand_over(
     *,
-    changes: Sequence[ClientChange],
+    changes: Sequence[ClientChange] = (),
+    new: Sequence[NewClient] = (),
     rule: HandOverRule,
     reason: str = "",
     by: User | None,
 ) -> HandOverOutcome:
     """Give clients new people, with everything that hangs off them; safe to run twice.
 
+    ``changes`` are of stored clients, ``new`` of clients just created (see ``NewClient``).
     ``reason`` is recorded for every client whose change gives none of its own. A change that
     gives a client the people it has already is no change: nothing is written or told.
     """
     reason = reason.strip()
     merged = _merged(changes)
+    if any(client.client_id in merged for client in new):
+        raise ValueError("A client is either new or stored: it is handed over once.")
     people: dict[int, User] = {}
-    for change in merged.values():
-        hand_over_people_check(manager=change.manager, assistant=change.assistant)
-        for person in (change.manager, change.assistant):
+    # Each pair of people once: an import gives thousands of clients to a few managers.
+    wanted: list[ClientChange | NewClient] = [*merged.values(), *new]
+    pairs = dict.fromkeys((change.manager, change.assistant) for change in wanted)
+    for manager, assistant in pairs:
+        hand_over_people_check(manager=manager, assistant=assistant)
+        for person in (manager, assistant):
             if isinstance(person, User):
                 people[person.pk] = person
     with transaction.atomic():
-        handed = _locked_and_compared(merged, reason=reason)
+        handed = sorted(
+            (*_locked_and_compared(merged, reason=reason), *_new_served(new, reason=reason)),
+            key=lambda change: change.client_id,
+        )
         if not handed:
             return HandOverOutcome()
         _clients_write(handed)
         _history_write(handed, rule=rule, by=by)
         batch = HandOverBatch(handed=tuple(handed), rule=rule, reason=reason, by=by, people=people)
-        moved = {follower.__name__: follower(batch) for follower in FOLLOWERS}
+        stored = replace(batch, handed=tuple(change for change in handed if not change.new))
+        moved = {}
+        for follower in FOLLOWERS:
+            asked = stored if follower in MOVERS else batch
+            moved[follower.__name__] = follower(asked) if asked.handed else 0
     return HandOverOutcome(
         handed=batch.handed,
         requests_moved=moved[_requests_follow.__name__],
@@ -237,6 +271,24 @@ def _locked_and_compared(merged: dict[int, ClientChange], *, reason: str) -> lis
             )
         )
     return handed
+
+
+def _new_served(new: Sequence[NewClient], *, reason: str) -> list[ClientHandedOver]:
+    """The new clients someone is to serve, as served by nobody before."""
+    return [
+        ClientHandedOver(
+            client_id=client.client_id,
+            name=client.name,
+            manager_before=None,
+            manager_after=_person_id(client.manager),
+            assistant_before=None,
+            assistant_after=_person_id(client.assistant),
+            reason=reason[:500],
+            new=True,
+        )
+        for client in new
+        if client.manager is not None or client.assistant is not None
+    ]
 
 
 def _clients_write(handed: Sequence[ClientHandedOver]) -> None:
@@ -448,14 +500,15 @@ def _activities_follow(batch: HandOverBatch) -> int:
     )
 
 
-# In this order: whoever takes a client hears of it before hearing of its requests.
-FOLLOWERS: tuple[Callable[[HandOverBatch], int], ...] = (
-    _people_told,
+# What goes with a client. Only the stored clients are asked about: a new one has none of it.
+MOVERS: tuple[Callable[[HandOverBatch], int], ...] = (
     _requests_follow,
     _forecast_follows,
     _deals_follow,
     _activities_follow,
 )
+# In this order: whoever takes a client hears of it before hearing of its requests.
+FOLLOWERS: tuple[Callable[[HandOverBatch], int], ...] = (_people_told, *MOVERS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -493,7 +546,7 @@ def client_create(*, details: ClientDetails, created_by: User) -> Client:
         client = client_insert(details=details)
         if created_by.role == Role.MANAGER:
             clients_hand_over(
-                changes=[ClientChange(client_id=client.pk, manager=created_by)],
+                new=[NewClient(client_id=client.pk, name=client.name, manager=created_by)],
                 rule=HandOverRule.CREATED,
                 reason=_("Created by its manager"),
                 by=created_by,

@@ -2,12 +2,14 @@
 with its rule, the people told once each, and nothing written by anyone else."""
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from upsell.accounts.models import Role
 from upsell.accounts.tests.factories import UserFactory
@@ -17,7 +19,7 @@ from upsell.clients.tests.factories import ClientFactory
 from upsell.core.bulk import rows_insert
 from upsell.forecasts.models import ForecastCell
 from upsell.notifications.models import Notification
-from upsell.portfolios.services import ClientChange, client_create, clients_hand_over
+from upsell.portfolios.services import ClientChange, NewClient, client_create, clients_hand_over
 from upsell.requests.models import OrderRequest, RequestSource, RoutingRule
 from upsell.tests import hand_over_guard
 
@@ -97,6 +99,60 @@ def test_handing_clients_to_whom_serves_them_writes_nothing(clients, manager_ann
 
     assert outcome.handed == ()
     assert (ClientAssignmentChange.objects.count(), Notification.objects.count()) == (0, 0)
+
+
+def test_new_clients_go_to_their_people_without_being_read_back_or_followed(
+    manager_anna, assistant_vera, head_of_sales
+):
+    alpha, beta, gamma = (ClientFactory.create(name=name) for name in ("Альфа", "Бета", "Гамма"))
+
+    with CaptureQueriesContext(connection) as captured:
+        outcome = clients_hand_over(
+            new=[
+                NewClient(client_id=beta.pk, name="Бета", manager=manager_anna),
+                NewClient(client_id=alpha.pk, name="Альфа", manager=manager_anna),
+                NewClient(client_id=gamma.pk, name="Гамма", assistant=assistant_vera),
+            ],
+            rule=HandOverRule.IMPORT,
+            reason="Imported from clients.csv",
+            by=head_of_sales,
+        )
+
+    assert [change.name for change in outcome.handed] == ["Альфа", "Бета", "Гамма"]
+    assert (outcome.requests_moved, outcome.cells_moved, outcome.told) == (0, 0, 2)
+    people = Client.objects.values_list("name", "manager__username", "assistant__username")
+    assert sorted(people) == [
+        ("Альфа", "anna", None), ("Бета", "anna", None), ("Гамма", None, "vera"),
+    ]  # fmt: skip
+    assert _history() == [
+        ("Альфа", "manager", "import", None, "anna", "Imported from clients.csv", "helen"),
+        ("Бета", "manager", "import", None, "anna", "Imported from clients.csv", "helen"),
+        ("Гамма", "assistant", "import", None, "vera", "Imported from clients.csv", "helen"),
+    ]
+    assert sorted(Notification.objects.values_list("user__username", "text")) == [
+        ("anna", "Yours now (Imported from clients.csv): Альфа, Бета"),
+        ("vera", "Кузнецова Елена hands Гамма over to you: Imported from clients.csv"),
+    ]
+    # Nothing hangs off a client just created: only the people it goes to are read.
+    read = {
+        table
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT")
+        for table in re.findall(r'FROM "(\w+)"', query["sql"])
+    }
+    assert read == {"accounts_user"}
+
+
+def test_a_client_is_handed_over_as_new_or_as_stored_not_both(clients, manager_boris):
+    with pytest.raises(ValueError, match="A client is either new or stored"):
+        clients_hand_over(
+            changes=[ClientChange(client_id=clients[0].pk, manager=manager_boris)],
+            new=[NewClient(client_id=clients[0].pk, name="Бета", manager=manager_boris)],
+            rule=HandOverRule.IMPORT,
+            by=None,
+        )
+
+    assert ClientAssignmentChange.objects.count() == 0
 
 
 @pytest.mark.parametrize(
