@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import FloatRect, Page, ViewportSize, expect
+from playwright.sync_api import FloatRect, Page, Route, ViewportSize, expect
 
 from upsell.accounts.models import User
 from upsell.clients.models import Client, ClientAudit
@@ -185,6 +185,25 @@ def _amount_field(page: Page, client: Client, month: int):
     return page.locator(f"#{_cell_id(client, month)} form.cell-editor [name=amount]")
 
 
+def _july_closing_held(page: Page, live_server, client: Client) -> list[Route]:
+    """Anna's grid with ``client``'s July opened, then closed by Escape; the closed cell's
+    response held (given back by the caller) so the editor is still on the page.
+
+    The route is in place from the start (the editor's URL has ?edit=1 and passes), long before
+    the request it holds, and the wait for it is generous, as both cores may be busy with other
+    browsers."""
+    held: list[Route] = []
+    july_closed = f"**/forecasts/cells/{client.pk}/{_month(JULY):%Y-%m}/"
+    page.route(july_closed, lambda route: held.append(route))
+    log_in(page, live_server, "anna")
+    page.goto(f"{live_server.url}/forecasts/")
+    page.locator(f"#{_cell_id(client, JULY)}").get_by_role("button", name="✎").click()
+    expect(_amount_field(page, client, JULY)).to_be_focused()
+    with page.expect_request(july_closed, timeout=30_000):
+        page.keyboard.press("Escape")
+    return held
+
+
 def _amounts() -> dict[tuple[int, int], Decimal | None]:
     return {
         (cell.client_id, cell.month.month): cell.amount
@@ -296,19 +315,7 @@ def test_a_cell_opened_while_another_is_closing_takes_the_keyboard(browser, warm
     _anna, (arsenal, _resurs, _stroymarket) = grid
     errors: list[str] = []
     page = _english_page(browser, errors)
-    # July's closed cell is held from the start (its editor's URL has ?edit=1 and passes): the
-    # route is in place long before the request it holds, and the wait for it is generous, as
-    # both cores may be busy with other browsers.
-    held = []
-    july_closed = f"**/forecasts/cells/{arsenal.pk}/{_month(JULY):%Y-%m}/"
-    page.route(july_closed, lambda route: held.append(route))
-    log_in(page, warm_live_server, "anna")
-    page.goto(f"{warm_live_server.url}/forecasts/")
-    page.locator(f"#{_cell_id(arsenal, JULY)}").get_by_role("button", name="✎").click()
-    expect(_amount_field(page, arsenal, JULY)).to_be_focused()
-
-    with page.expect_request(july_closed, timeout=30_000):
-        page.keyboard.press("Escape")
+    held = _july_closing_held(page, warm_live_server, arsenal)
     page.locator(f"#{_cell_id(arsenal, DECEMBER)}").get_by_role("button", name="✎").click()
     expect(_amount_field(page, arsenal, DECEMBER)).to_be_focused()
     assert len(held) == 1
@@ -417,16 +424,7 @@ def test_a_click_on_another_cell_while_an_editor_closes_opens_that_cell(
     arsenal, target = clients[0], clients[row]
     errors: list[str] = []
     page = _english_page(browser, errors)
-    held = []
-    july_closed = f"**/forecasts/cells/{arsenal.pk}/{_month(JULY):%Y-%m}/"
-    page.route(july_closed, lambda route: held.append(route))
-    log_in(page, warm_live_server, "anna")
-    page.goto(f"{warm_live_server.url}/forecasts/")
-    page.locator(f"#{_cell_id(arsenal, JULY)}").get_by_role("button", name="✎").click()
-    expect(_amount_field(page, arsenal, JULY)).to_be_focused()
-
-    with page.expect_request(july_closed, timeout=30_000):
-        page.keyboard.press("Escape")
+    held = _july_closing_held(page, warm_live_server, arsenal)
     edit = _box(page, f"#{_cell_id(target, month)} button[hx-get]")
     page.mouse.move(edit["x"] + edit["width"] / 2, edit["y"] + edit["height"] / 2)
     page.mouse.down()
