@@ -633,7 +633,9 @@ def test_the_card_section_of_boris_client(
         assert ('name="program"' in response.content.decode()) == proposes
 
 
-def test_proposing_on_the_card_shows_the_section_anew(client, world, running_now, manager_anna):
+def test_proposing_on_the_card_shows_the_section_anew(
+    client, world, running_now, manager_anna, today
+):
     client.force_login(manager_anna)
 
     response = client.post(
@@ -649,8 +651,12 @@ def test_proposing_on_the_card_shows_the_section_anew(client, world, running_now
     assert Membership.objects.get(client=world["gamma"], program=running_now).state == (
         MembershipState.PROPOSED
     )
-    # Proposed once, the program is no longer offered for the client.
-    assert 'name="program"' not in response.content.decode()
+    # Proposed once, the program is no longer offered for the client; the first quarter's
+    # retro-bonus, for which Гамма is eligible too, is offered while its period runs.
+    retro_bonus = world["program"]
+    offered = re.findall(r'<option value="(\d+)"', response.content.decode())
+    running = retro_bonus.period_start <= today <= retro_bonus.period_end
+    assert offered == ([str(retro_bonus.pk)] if running else [])
 
 
 def test_the_program_report_downloads_from_its_page_with_the_user_s_clients_only(

@@ -87,6 +87,10 @@ def open_page(browser: Browser, *, locale: str, errors: list[str]) -> Page:
     """A page of a new browser context whose browser asks for ``locale``; it records its errors."""
     context = browser.new_context(viewport=VIEWPORT, locale=locale, accept_downloads=True)
     context.set_default_timeout(10_000)
+    # A navigation waits for the page and everything it loads from a live server that shares
+    # two cores with another worker's server, browser and office suite: it gets more room than
+    # an action, so that a moment of starvation is not read as a broken page.
+    context.set_default_navigation_timeout(30_000)
     browser_page = context.new_page()
 
     def on_console(message: ConsoleMessage) -> None:
