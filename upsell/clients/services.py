@@ -1,9 +1,11 @@
 """Use-cases that change clients. Pages, the API and tasks all call these."""
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from itertools import chain
 
 import polars as pl
 from django.core.exceptions import ValidationError
@@ -23,7 +25,7 @@ from upsell.clients.models import (
     ClientStatusOverride,
     PortfolioRules,
 )
-from upsell.core.bulk import rows_insert, rows_update
+from upsell.core.bulk import column_set_where_in, rows_insert, rows_update
 from upsell.core.money import money_problem, money_round
 from upsell.core.months import EARLIEST, date_problem, years_after
 from upsell.core.tax_ids import tax_id_problem
@@ -366,27 +368,33 @@ def client_statuses_refresh(*, today: dt.date, client_ids: Iterable[int] | None 
     Only those clients are written: on a night when a few hundred of a million clients change
     status, rewriting every row would cost the database a new version of each. The clients
     without an override, nearly all of them, are compared with their audit by a join rather
-    than a lookup per client.
+    than a lookup per client. The changes are read first and then written by id, one
+    statement per status: PostgreSQL reads a query with parallel workers but never the
+    search of an ``UPDATE`` (at a million clients the join took 10 s inside an ``UPDATE``
+    with nothing to change, 1.3 s read on its own).
     """
     clients = Client.objects.all()
     if client_ids is not None:
         clients = clients.filter(pk__in=list(client_ids))
     overridden = status_overrides_in_force(today=today).values("client_id")
-    computed = ClientAudit.objects.filter(client=OuterRef("pk")).values("computed_status")[:1]
-    by_audit = (
-        clients.exclude(pk__in=overridden)
-        .alias(in_force=Coalesce("audit__computed_status", Value("")))
-        .exclude(status=F("in_force"))
-        .update(status=Coalesce(Subquery(computed), Value("")))
-    )
     override = _active_override_status(today=today)
-    by_override = (
-        clients.filter(pk__in=overridden)
-        .alias(in_force=override)
+    changes = chain(
+        clients.exclude(pk__in=overridden)
+        .annotate(in_force=Coalesce("audit__computed_status", Value("")))
         .exclude(status=F("in_force"))
-        .update(status=override)
+        .values_list("pk", "in_force"),
+        clients.filter(pk__in=overridden)
+        .annotate(in_force=override)
+        .exclude(status=F("in_force"))
+        .values_list("pk", "in_force"),
     )
-    return by_audit + by_override
+    to_status: dict[str, list[int]] = defaultdict(list)
+    for client_id, status in changes:
+        to_status[status].append(client_id)
+    return sum(
+        column_set_where_in(model=Client, field="status", value=status, ids=ids)
+        for status, ids in to_status.items()
+    )
 
 
 def client_status_override_set(

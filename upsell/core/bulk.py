@@ -268,16 +268,39 @@ def rows_where_in(
     if not values:
         return pl.DataFrame(schema=schema)
     columns = ", ".join(_column(model, name) for name in fields)
-    parameter: object
-    if connection.vendor == "postgresql":
-        condition, parameter = f"{_column(model, lookup)} = ANY(%s)", list(values)
-    else:
-        condition = f"{_column(model, lookup)} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-        parameter = json.dumps(list(values), ensure_ascii=False)
+    condition, parameter = _where_in(model, lookup, values)
     return query_frame(
         f"SELECT {columns} FROM {_table(model)} WHERE {condition}",  # noqa: S608
         [parameter],
         schema=schema,
+    )
+
+
+def column_set_where_in(*, model: type[Model], field: str, value: str, ids: Sequence[int]) -> int:
+    """Set ``field`` to ``value`` on the rows whose id is one of ``ids``, in one statement
+    whatever their number (the ids go in as one parameter); the rows set."""
+    if not ids:
+        return 0
+    condition, parameter = _where_in(model, "id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table(model)} SET {_column(model, field)} = %s WHERE {condition}",  # noqa: S608
+            [value, parameter],
+        )
+        updated: int = cursor.rowcount
+    return updated
+
+
+def _where_in(
+    model: type[Model], lookup: str, values: Sequence[str | int]
+) -> tuple[str, str | list[str | int]]:
+    """The condition that ``lookup`` is one of ``values``, and its one parameter: an array on
+    PostgreSQL, JSON on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{_column(model, lookup)} = ANY(%s)", list(values)
+    return (
+        f"{_column(model, lookup)} IN (SELECT value FROM json_each(%s))",  # noqa: S608
+        json.dumps(list(values), ensure_ascii=False),
     )
 
 
